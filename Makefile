@@ -1,0 +1,48 @@
+# DotMac Edge. The two set-up commands: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help demo demo-clean test lint bench schemas system-deps-test system-deps-demo clean
+
+help:
+	@echo "make demo     run the hub on embedded defaults (http://127.0.0.1:8080/docs)"
+	@echo "make test     install everything (system packages as root, .venv) and run the tests"
+	@echo "make lint     ruff + mypy (strict on protocol/)"
+	@echo "make bench    performance figures (ours vs a baseline, printed as ratios)"
+	@echo "make schemas  export protocol JSON Schemas and examples to protocol/schema/"
+
+$(STAMP): pyproject.toml scripts/bootstrap-venv.sh
+	scripts/bootstrap-venv.sh
+	touch $@
+
+system-deps-test:
+	scripts/system-deps.sh test
+
+system-deps-demo:
+	scripts/system-deps.sh demo
+
+demo: $(STAMP) system-deps-demo
+	$(BIN)/dotmac-hub serve
+
+demo-clean:
+	rm -rf .dotmac
+
+test: $(STAMP) system-deps-test
+	$(BIN)/python -m protocol.schema_export --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+schemas: $(STAMP)
+	$(BIN)/python -m protocol.schema_export
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info
