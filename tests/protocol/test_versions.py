@@ -1,0 +1,100 @@
+"""Version acceptance: current and previous minor in, everything else out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from protocol import (
+    CURRENT_VERSION,
+    EXAMPLES,
+    MESSAGE_TYPES,
+    SUPPORTED_VERSIONS,
+    AgentHealth,
+    AgentState,
+    DecodeReason,
+    ProtocolError,
+    TelemetryBatch,
+    decode,
+    encode,
+)
+
+
+def as_v1_0(name: str) -> dict[str, Any]:
+    """The example of ``name`` as a 1.0 sender would write it (no 1.1-only fields)."""
+    document: dict[str, Any] = json.loads(encode(EXAMPLES[name]))
+    document["v"] = "1.0"
+    if name == "state":
+        document.pop("reason", None)
+    if name == "health":
+        document.pop("devices_failing", None)
+    if name == "telemetry":
+        for sample in document["samples"]:
+            sample.pop("unit", None)
+    return document
+
+
+def test_supported_versions() -> None:
+    assert CURRENT_VERSION == "1.1"
+    assert SUPPORTED_VERSIONS == ("1.1", "1.0")
+    assert all(message.v == CURRENT_VERSION for message in EXAMPLES.values())
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGE_TYPES))
+def test_previous_minor_accepted(name: str) -> None:
+    message = decode(json.dumps(as_v1_0(name)).encode())
+    assert type(message) is MESSAGE_TYPES[name]
+    assert message.v == "1.0"
+    # Apart from the version and the 1.1 additions, nothing changed.
+    assert message.model_copy(update={"v": CURRENT_VERSION}) == EXAMPLES[name].model_copy(
+        update=_v11_fields_cleared(name)
+    )
+
+
+def _v11_fields_cleared(name: str) -> dict[str, Any]:
+    example = EXAMPLES[name]
+    if isinstance(example, AgentState):
+        return {"reason": None}
+    if isinstance(example, AgentHealth):
+        return {"devices_failing": None}
+    if isinstance(example, TelemetryBatch):
+        return {"samples": [s.model_copy(update={"unit": None}) for s in example.samples]}
+    return {}
+
+
+def test_v1_0_messages_lack_the_new_fields() -> None:
+    state = decode(json.dumps(as_v1_0("state")).encode())
+    health = decode(json.dumps(as_v1_0("health")).encode())
+    batch = decode(json.dumps(as_v1_0("telemetry")).encode())
+    assert isinstance(state, AgentState) and state.reason is None
+    assert isinstance(health, AgentHealth) and health.devices_failing is None
+    assert isinstance(batch, TelemetryBatch)
+    assert all(sample.unit is None for sample in batch.samples)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0", "0.9", "abc", "1", "1.1.0", "", " 1.1", 1.1, 1])
+@pytest.mark.parametrize("name", sorted(MESSAGE_TYPES))
+def test_other_versions_refused(name: str, version: object) -> None:
+    document: dict[str, Any] = json.loads(encode(EXAMPLES[name]))
+    document["v"] = version
+    with pytest.raises(ProtocolError) as info:
+        decode(json.dumps(document).encode())
+    assert info.value.reason is DecodeReason.UNKNOWN_VERSION
+    assert info.value.path == "v"
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGE_TYPES))
+def test_missing_version_refused(name: str) -> None:
+    document: dict[str, Any] = json.loads(encode(EXAMPLES[name]))
+    del document["v"]
+    with pytest.raises(ProtocolError) as info:
+        decode(json.dumps(document).encode())
+    assert info.value.reason is DecodeReason.UNKNOWN_VERSION
+
+
+def test_unknown_type_is_reported_before_version() -> None:
+    with pytest.raises(ProtocolError) as info:
+        decode(b'{"type": "telemetry_v2", "v": "2.0"}')
+    assert info.value.reason is DecodeReason.UNKNOWN_TYPE
