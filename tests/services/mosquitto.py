@@ -1,0 +1,171 @@
+"""A private Mosquitto 2 broker: persistence, password + ACL files, dynamic security.
+
+The ACL lines come from `protocol.topics`, so the test proves the same rules the
+product generates. Mosquitto's default `max_queued_messages` (1000) drops messages
+silently, so it is raised here; as root the broker needs `user root` to read its files.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+
+from protocol import topics
+
+from ._proc import (
+    ManagedProcess,
+    ServiceError,
+    free_port,
+    is_root,
+    require_binary,
+    run_version,
+    tcp_open,
+    wait_until,
+)
+
+DYNSEC_PLUGIN_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")
+DYNSEC_PLUGIN = "mosquitto_dynamic_security.so"
+
+
+@dataclass
+class Credentials:
+    """A broker username and password."""
+
+    username: str
+    password: str
+
+
+@dataclass
+class Broker:
+    """A running private broker and the means to add agents to it."""
+
+    port: int
+    workdir: Path
+    hub: Credentials
+    dynsec_admin: Credentials
+    version: str
+    host: str = "127.0.0.1"
+    process: ManagedProcess | None = None
+    _passwd: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._passwd = self.workdir / "passwd"
+
+    def add_user(self, username: str, password: str | None = None) -> Credentials:
+        """Add a password-file user (an agent) and wait until the broker accepts it."""
+        creds = Credentials(username, password or secrets.token_urlsafe(16))
+        subprocess.run(
+            ["mosquitto_passwd", "-b", str(self._passwd), creds.username, creds.password],
+            check=True, capture_output=True,
+        )
+        self.reload()
+        # SIGHUP is handled asynchronously: the new user is usable once a login succeeds.
+        wait_until(lambda: self.login_ok(creds), 10, f"mosquitto reload for {username}", self.log)
+        return creds
+
+    def reload(self) -> None:
+        """SIGHUP: Mosquitto re-reads password and ACL files without dropping sessions."""
+        if self.process is not None:
+            self.process.signal(signal.SIGHUP)
+
+    def login_ok(self, creds: Credentials) -> bool:
+        """True when the broker accepts these credentials (MQTT v5 CONNACK success)."""
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        client.username_pw_set(creds.username, creds.password)
+        try:
+            client.connect(self.host, self.port, keepalive=5)
+        except OSError:
+            return False
+        result: list[bool] = []
+        client.on_connect = lambda _c, _u, _f, rc, _p: result.append(not rc.is_failure)
+        deadline = time.monotonic() + 3
+        while not result and time.monotonic() < deadline:
+            client.loop(timeout=0.1)
+        client.disconnect()
+        return bool(result and result[0])
+
+    @property
+    def log(self) -> Path:
+        """The broker's log file."""
+        return self.workdir / "mosquitto.log"
+
+    def stop(self) -> None:
+        """Stop the broker (used by outage tests; `start` brings it back with its data)."""
+        if self.process is not None:
+            self.process.stop()
+
+    def start(self) -> None:
+        """(Re)start the broker on the same port with the same persistent store."""
+        binary = require_binary("mosquitto", "mosquitto", ("/usr/sbin",))
+        argv = [binary, "-c", str(self.workdir / "mosquitto.conf")]
+        self.process = ManagedProcess(argv, self.log).start()
+        wait_until(lambda: tcp_open(self.port), 15, "mosquitto", self.log)
+
+
+def _write_config(workdir: Path, port: int, plugin: str) -> None:
+    lines = [
+        "per_listener_settings false",
+        f"listener {port} 127.0.0.1",
+        "allow_anonymous false",
+        f"password_file {workdir / 'passwd'}",
+        f"acl_file {workdir / 'acl'}",
+        f"plugin {plugin}",
+        f"plugin_opt_config_file {workdir / 'dynamic-security.json'}",
+        "persistence true",
+        f"persistence_location {workdir}/",
+        "autosave_interval 1",
+        # The default of 1000 queued messages per client drops the overflow silently.
+        "max_queued_messages 1000000",
+        "max_queued_bytes 0",
+        "max_inflight_messages 100",
+        "max_packet_size 1048576",
+        f"log_dest file {workdir / 'mosquitto.log'}",
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+        "log_type information",
+        "connection_messages true",
+    ]
+    if is_root():
+        lines.append("user root")
+    (workdir / "mosquitto.conf").write_text("\n".join(lines) + "\n")
+
+
+def _write_acl(workdir: Path, hub_user: str) -> None:
+    acl = [*topics.hub_acl_lines(hub_user), "", *topics.acl_patterns()]
+    (workdir / "acl").write_text("\n".join(acl) + "\n")
+
+
+def start_broker(workdir: Path) -> Broker:
+    """Generate config, passwords, ACL and dynamic-security state, then start Mosquitto."""
+    require_binary("mosquitto_passwd", "mosquitto", ("/usr/bin",))
+    require_binary("mosquitto_ctrl", "mosquitto-clients", ("/usr/bin",))
+    candidates = [Path(d) / DYNSEC_PLUGIN for d in DYNSEC_PLUGIN_DIRS]
+    plugin = next((str(c) for c in candidates if c.exists()), None)
+    if plugin is None:
+        raise ServiceError(f"{DYNSEC_PLUGIN}: not found; sudo apt-get install -y mosquitto")
+    workdir.mkdir(parents=True, exist_ok=True)
+    hub = Credentials("dotmac-hub", secrets.token_urlsafe(16))
+    admin = Credentials("dynsec-admin", secrets.token_urlsafe(16))
+    passwd = workdir / "passwd"
+    passwd.write_text("")
+    subprocess.run(["mosquitto_passwd", "-b", str(passwd), hub.username, hub.password],
+                   check=True, capture_output=True)
+    subprocess.run(
+        ["mosquitto_ctrl", "dynsec", "init", str(workdir / "dynamic-security.json"),
+         admin.username, admin.password],
+        check=True, capture_output=True,
+    )
+    _write_acl(workdir, hub.username)
+    port = free_port()
+    _write_config(workdir, port, plugin)
+    version = run_version([require_binary("mosquitto", "mosquitto", ("/usr/sbin",)), "-h"])
+    broker = Broker(port=port, workdir=workdir, hub=hub, dynsec_admin=admin, version=version)
+    broker.start()
+    return broker
