@@ -9,13 +9,18 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
+import psycopg
 import snmpsim_data
 from influxdb_client import InfluxDBClient, Point, WritePrecision
 from influxdb_client.client.write_api import SYNCHRONOUS
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.foundation.mqtt_probe import connect
+from tests.services.postgres import start_postgres
 from tests.services.snmp import RECORDINGS, SNMP_ENV
 
 
@@ -28,14 +33,7 @@ def _snmp(*argv: str) -> str:
 def test_broker_persists_queued_messages_across_restart(mosquitto) -> None:  # type: ignore[no-untyped-def]
     """A persistent session's QoS 1 backlog survives a broker restart (persistence on)."""
     agent = mosquitto.add_user("svc-persist-agent")
-    hub = connect(mosquitto.port, mosquitto.hub.username, mosquitto.hub.password)
-    hub.client.reconnect_delay_set(1, 1)
-    hub.close()
     # A persistent session for the hub: clean_start False with a long expiry.
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.packettypes import PacketTypes
-    from paho.mqtt.properties import Properties
-
     props = Properties(PacketTypes.CONNECT)
     props.SessionExpiryInterval = 3600
     sub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="svc-persist-hub",
@@ -135,3 +133,37 @@ def test_victoria_accepts_influxdb_client_writes(victoria) -> None:  # type: ign
     assert result, "written point not found"
     assert result[0]["metric"]["ifName"] == "Gi0/1"  # type: ignore[index]
     assert float(result[0]["value"][1]) == 123456789012  # type: ignore[index]
+
+
+def test_postgres_private_initdb_cluster(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The fallback used when no server answers: a throwaway cluster made with initdb."""
+    monkeypatch.setenv("DOTMAC_TEST_PG_PRIVATE", "1")
+    pg = start_postgres(tmp_path / "pg")
+    try:
+        assert "private initdb cluster" in pg.version
+        with psycopg.connect(pg.dsn, connect_timeout=5) as conn:
+            assert conn.execute("SELECT current_database()").fetchone() == (pg.database,)
+    finally:
+        pg.stop()
+    assert pg.process is not None and not pg.process.alive()
+
+
+def test_dynamic_security_plugin_pins_a_client(mosquitto) -> None:  # type: ignore[no-untyped-def]
+    """Clients created through the dynsec admin API get literal-topic roles that hold.
+
+    Mosquitto 2.0.11's dynsec ACLs do not substitute %c/%u, so each agent gets its own role.
+    """
+    admin = mosquitto.dynsec_admin
+    ctrl = ["mosquitto_ctrl", "-h", "127.0.0.1", "-p", str(mosquitto.port),
+            "-u", admin.username, "-P", admin.password, "dynsec"]
+    role_topic = "dm/v1/dyn-agent/up/#"
+    for cmd in (["createClient", "dyn-agent", "-p", "dyn-secret"], ["createRole", "dyn-agent"],
+                ["addRoleACL", "dyn-agent", "publishClientSend", role_topic, "allow", "5"],
+                ["addClientRole", "dyn-agent", "dyn-agent"]):
+        subprocess.run([*ctrl, *cmd], check=True, capture_output=True, timeout=10)
+    agent = connect(mosquitto.port, "dyn-agent", "dyn-secret")
+    try:
+        assert not agent.publish("dm/v1/dyn-agent/up/telemetry", b"ok").is_failure
+        assert agent.publish("dm/v1/other-agent/up/telemetry", b"no").value == 135
+    finally:
+        agent.close()
