@@ -1,39 +1,73 @@
-"""FastAPI application factory: health and readiness for now; domains mount here."""
+"""FastAPI application factory: settings, database, keys, errors, metrics, routers."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hub import __version__
+from hub import __version__, migrations
+from hub.api.router import api_router
+from hub.db import create_engine, session_factory
+from hub.errors import Problem, install_error_handlers
+from hub.identity.passwords import Passwords
+from hub.identity.service import AuthKit
+from hub.identity.signing import KeyRing, ensure_key
+from hub.metrics import Metrics, MetricsMiddleware
 from hub.settings import HubSettings
 
-
-def _ensure_sqlite_folder(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+TAGS = [
+    {"name": "auth", "description": "Login, refresh-token rotation, logout, JWKS."},
+    {"name": "tenants", "description": "The caller's tenant (ISP operator or reseller)."},
+    {"name": "users", "description": "People of the tenant and their roles."},
+    {"name": "api-keys", "description": "Scoped, expiring credentials for integrations."},
+    {"name": "sites", "description": "Points of presence."},
+    {"name": "agents", "description": "Edge agents installed in sites."},
+    {"name": "devices", "description": "Routers, switches, OLTs and radios polled by agents."},
+    {"name": "audit", "description": "Security audit log."},
+    {"name": "health", "description": "Liveness, readiness, Prometheus metrics."},
+]
 
 
 def create_app(settings: HubSettings | None = None) -> FastAPI:
-    """Build the hub API with its database engine bound to the app's lifespan."""
+    """Build the hub API; the database engine and signing keys live with its lifespan."""
     settings = settings or HubSettings()
-    _ensure_sqlite_folder(settings.database_url)
-    engine: AsyncEngine = create_async_engine(settings.database_url, pool_pre_ping=True)
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            # Alembic is synchronous; a thread keeps it off the event loop.
+            await asyncio.to_thread(migrations.upgrade, settings.database_url)
+        async with sessions() as session:
+            await ensure_key(session, settings)
         yield
         await engine.dispose()
 
-    app = FastAPI(title="DotMac Edge hub", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="DotMac Edge hub", version=__version__, lifespan=lifespan,
+                  openapi_tags=TAGS, description="Hub API: see docs/api.md for auth flows, "
+                  "API keys, errors (RFC 9457) and pagination.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.metrics = metrics
+    app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    _health_routes(app)
+    app.include_router(api_router)
+    _declare_problem_schema(app)
+    return app
+
+
+def _health_routes(app: FastAPI) -> None:
+    engine, metrics = app.state.engine, app.state.metrics
 
     @app.get("/healthz", tags=["health"], operation_id="health_live")
     async def healthz() -> dict[str, str]:
@@ -50,4 +84,23 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    return app
+    @app.get("/metrics", tags=["health"], operation_id="health_metrics",
+             response_class=PlainTextResponse)
+    async def prometheus() -> PlainTextResponse:
+        """Prometheus text exposition of this process's counters."""
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+
+def _declare_problem_schema(app: FastAPI) -> None:
+    """Make sure `Problem` is in components even before any route references it."""
+    original = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Problem", Problem.model_json_schema())
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,6 +1,10 @@
-"""`dotmac-hub`: run the hub API (and, later, its ingest workers)."""
+"""`dotmac-hub`: run the hub API, migrate its database, bootstrap a tenant, rotate keys."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+import secrets
 
 import typer
 from rich.console import Console
@@ -11,10 +15,18 @@ from hub.settings import HubSettings
 app = typer.Typer(
     name="dotmac-hub",
     help="DotMac Edge hub: API, ingest workers, billing and analytics.\n\n"
-    "Examples:\n\n  dotmac-hub serve\n\n  DOTMAC_HUB_PORT=9000 dotmac-hub serve --host 0.0.0.0",
+    "Examples:\n\n  dotmac-hub serve\n\n  DOTMAC_HUB_PORT=9000 dotmac-hub serve --host 0.0.0.0\n\n"
+    "  dotmac-hub bootstrap --tenant 'Fibernet' --admin-email noc@fibernet.example",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
+db_app = typer.Typer(help="Database schema migrations.\n\nExamples:\n\n  dotmac-hub db upgrade"
+                     "\n\n  dotmac-hub db downgrade base\n\n  dotmac-hub db current",
+                     no_args_is_help=True)
+keys_app = typer.Typer(help="JWT signing keys.\n\nExamples:\n\n  dotmac-hub keys rotate",
+                       no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
 console = Console(stderr=True)
 
 
@@ -33,10 +45,21 @@ def root(
     """DotMac Edge hub."""
 
 
+def _settings_or_exit() -> HubSettings:
+    settings = HubSettings()
+    problems = settings.problems()
+    if problems:
+        for problem in problems:
+            console.print(f"[red]refusing to start:[/red] {problem}")
+        raise typer.Exit(2)
+    return settings
+
+
 @app.command()
 def serve(
     host: str | None = typer.Option(None, help="Bind address [env DOTMAC_HUB_HOST]."),
     port: int | None = typer.Option(None, help="TCP port [env DOTMAC_HUB_PORT]."),
+    workers: int | None = typer.Option(None, help="Processes [env DOTMAC_HUB_WORKERS]."),
 ) -> None:
     """Run the hub API on embedded defaults (SQLite in ./.dotmac) or DOTMAC_HUB_* settings.
 
@@ -44,22 +67,122 @@ def serve(
 
       dotmac-hub serve
 
-      DOTMAC_HUB_DATABASE_URL=postgresql+psycopg://hub@db/hub dotmac-hub serve --port 8080
+      DOTMAC_HUB_DATABASE_URL=postgresql+psycopg://hub@db/hub dotmac-hub serve --workers 4
     """
     import uvicorn
 
-    from hub.app import create_app
+    from hub import migrations
 
-    settings = HubSettings()
-    problems = settings.problems()
-    if problems:
-        for problem in problems:
-            console.print(f"[red]refusing to start:[/red] {problem}")
-        raise typer.Exit(2)
+    settings = _settings_or_exit()
+    if settings.migrate_on_start:
+        migrations.upgrade(settings.database_url)
+        # Migrated once here, so the workers must not race to do it again.
+        os.environ["DOTMAC_HUB_AUTO_MIGRATE"] = "false"
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"hub API on http://{bind_host}:{bind_port}  (docs: /docs)")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port,
-                log_level=settings.log_level)
+    uvicorn.run("hub.app:create_app", factory=True, host=bind_host, port=bind_port,
+                workers=workers or settings.workers, log_level=settings.log_level)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the database to the newest schema (or REVISION).
+
+    Example: DOTMAC_HUB_DATABASE_URL=postgresql+psycopg://hub@db/hub dotmac-hub db upgrade
+    """
+    from hub import migrations
+
+    settings = HubSettings()
+    migrations.upgrade(settings.database_url, revision)
+    typer.echo(f"database at {migrations.current(settings.database_url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="Target revision; `base` = empty.")
+                 ) -> None:
+    """Migrate the database down to REVISION.
+
+    Example: dotmac-hub db downgrade base
+    """
+    from hub import migrations
+
+    settings = HubSettings()
+    migrations.downgrade(settings.database_url, revision)
+    typer.echo(f"database at {migrations.current(settings.database_url) or 'base'}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database (`base` when empty).
+
+    Example: dotmac-hub db current
+    """
+    from hub import migrations
+
+    typer.echo(migrations.current(HubSettings().database_url) or "base")
+
+
+@app.command()
+def bootstrap(
+    tenant: str = typer.Option(..., help="Name of the first tenant (the ISP)."),
+    admin_email: str = typer.Option(..., help="Email (login) of its owner."),
+) -> None:
+    """Create a tenant and its owner; the password comes from DOTMAC_HUB_BOOTSTRAP_PASSWORD
+    or is generated and printed once.
+
+    Example: dotmac-hub bootstrap --tenant 'Fibernet' --admin-email noc@fibernet.example
+    """
+    from hub.errors import ConflictError
+
+    settings = HubSettings()
+    password = settings.bootstrap_password or secrets.token_urlsafe(18)
+    try:
+        asyncio.run(_bootstrap(settings, tenant, admin_email, password))
+    except ConflictError as exc:
+        console.print(f"[red]bootstrap refused:[/red] {exc.detail}")
+        raise typer.Exit(1) from exc
+    typer.echo(f"tenant {tenant!r} created with owner {admin_email}")
+    if settings.bootstrap_password is None:
+        typer.echo(f"generated password (shown once): {password}")
+
+
+async def _bootstrap(settings: HubSettings, tenant: str, email: str, password: str) -> None:
+    from hub import migrations
+    from hub.db import create_engine, session_factory
+    from hub.identity.passwords import Passwords
+    from hub.identity.signing import ensure_key
+    from hub.tenants.service import bootstrap as create_tenant
+
+    await asyncio.to_thread(migrations.upgrade, settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            await ensure_key(session, settings)
+            await create_tenant(session, Passwords(settings), tenant, email, password)
+    finally:
+        await engine.dispose()
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Add a new active signing key; older keys verify until DOTMAC_HUB_KEY_OVERLAP passes.
+
+    Example: dotmac-hub keys rotate
+    """
+    kid = asyncio.run(_rotate(HubSettings()))
+    typer.echo(f"new signing key {kid} active; previous keys stay verifiable for the overlap")
+
+
+async def _rotate(settings: HubSettings) -> str:
+    from hub.db import create_engine, session_factory
+    from hub.identity.signing import rotate
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return (await rotate(session, settings)).kid
+    finally:
+        await engine.dispose()
 
 
 def main() -> None:

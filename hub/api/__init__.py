@@ -1,0 +1,1 @@
+"""HTTP layer shared by the domain routers: dependencies and the router list."""

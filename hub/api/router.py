@@ -1,0 +1,19 @@
+"""Every domain router, mounted under one per-IP rate limit."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from hub.api.deps import limit_per_ip
+from hub.audit.routes import router as audit_router
+from hub.identity.api_key_routes import router as api_key_router
+from hub.identity.routes import router as auth_router
+from hub.identity.user_routes import router as user_router
+from hub.inventory.routes import agents, devices, sites
+from hub.tenants.routes import router as tenant_router
+
+DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
+                  devices, audit_router)
+api_router = APIRouter(dependencies=[Depends(limit_per_ip)])
+for _router in DOMAIN_ROUTERS:
+    api_router.include_router(_router)

@@ -1,0 +1,1 @@
+"""Audit log of security events, queryable by admins."""

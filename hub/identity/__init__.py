@@ -1,0 +1,1 @@
+"""Identity: users, sessions and refresh tokens, API keys, JWT signing keys."""

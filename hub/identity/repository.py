@@ -1,0 +1,89 @@
+"""Identity queries: tenant-filtered repositories, plus the few pre-authentication lookups.
+
+Pre-authentication lookups (by email, refresh-token hash, API key prefix) necessarily search
+every tenant: they are how the tenant is learned. They live in `CredentialLookup` and return
+rows only to the auth service, never to a route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db import utcnow
+from hub.identity.models import ApiKey, AuthSession, RefreshToken, User
+from hub.repository import TenantRepository
+
+
+class UserRepository(TenantRepository[User]):
+    """Users of one tenant."""
+
+    model = User
+    noun = "user"
+
+
+class ApiKeyRepository(TenantRepository[ApiKey]):
+    """API keys of one tenant."""
+
+    model = ApiKey
+    noun = "API key"
+
+
+class SessionRepository(TenantRepository[AuthSession]):
+    """Sign-in sessions of one tenant."""
+
+    model = AuthSession
+    noun = "session"
+
+    async def revoke_for_user(self, user_id: uuid.UUID, reason: str) -> None:
+        """End every live session of a user (deactivation, password change)."""
+        await self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.tenant_id == self.tenant_id, AuthSession.user_id == user_id,
+                   AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow(), revoke_reason=reason))
+
+
+class CredentialLookup:
+    """Cross-tenant lookups by credential, for the auth service only."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def user_by_email(self, email: str) -> User | None:
+        """The user signing in with this email."""
+        query = select(User).where(User.email == email.strip().lower())
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def refresh_token(self, token_hash: str,
+                            ) -> tuple[RefreshToken, AuthSession, User] | None:
+        """A refresh token with its session and user."""
+        query = (select(RefreshToken, AuthSession, User)
+                 .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+                 .join(User, User.id == AuthSession.user_id)
+                 .where(RefreshToken.token_hash == token_hash))
+        row = (await self.session.execute(query)).first()
+        return (row[0], row[1], row[2]) if row else None
+
+    async def claim_refresh_token(self, token_id: uuid.UUID, now: datetime) -> bool:
+        """Mark a refresh token used; False when another request already did (a race)."""
+        result = await self.session.execute(
+            update(RefreshToken).where(RefreshToken.id == token_id,
+                                       RefreshToken.used_at.is_(None)).values(used_at=now))
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def live_user_session(self, user_id: uuid.UUID, tenant_id: uuid.UUID,
+                                session_id: uuid.UUID) -> User | None:
+        """The active user behind an access token whose session is not revoked."""
+        query = (select(User).join(AuthSession, AuthSession.user_id == User.id)
+                 .where(User.id == user_id, User.tenant_id == tenant_id, User.is_active,
+                        AuthSession.id == session_id, AuthSession.revoked_at.is_(None)))
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def api_key(self, prefix: str) -> ApiKey | None:
+        """The API key with this public prefix."""
+        return (await self.session.execute(
+            select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()

@@ -1,0 +1,180 @@
+"""Authentication rules: login with brute-force limits, refresh rotation, logout, bearer."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from hub import ratelimit
+from hub.audit.service import AuditTrail
+from hub.db import new_id, utcnow
+from hub.errors import RateLimitedError, UnauthorizedError
+from hub.identity.models import ApiKey, AuthSession, RefreshToken, User
+from hub.identity.passwords import Passwords
+from hub.identity.repository import CredentialLookup
+from hub.identity.schemas import LoginRequest, TokenPair
+from hub.identity.signing import KeyRing
+from hub.permissions import permissions_for
+from hub.principal import Principal
+from hub.settings import HubSettings
+
+REFRESH_PREFIX = "dmr_"
+API_KEY_PREFIX = "dmk_"
+LAST_USED_RESOLUTION = timedelta(seconds=60)  # spares a write on every API-key request
+
+
+def sha256(secret: str) -> str:
+    """Hex SHA-256 of a high-entropy secret (fine for random tokens; never for passwords)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass
+class AuthKit:
+    """What authentication needs from the app: settings, keys, hasher, counter store."""
+
+    settings: HubSettings
+    keys: KeyRing
+    passwords: Passwords
+    engine: AsyncEngine
+
+
+def _as_user(user: User, ip: str | None, session_id: uuid.UUID | None = None) -> Principal:
+    return Principal("user", user.id, user.tenant_id, permissions_for([user.role]),
+                     (user.role,), session_id, ip)
+
+
+class AuthService:
+    """Login, refresh, logout and bearer-credential checks."""
+
+    def __init__(self, session: AsyncSession, kit: AuthKit, ip: str | None) -> None:
+        self.session = session
+        self.kit = kit
+        self.ip = ip or "unknown"
+        self.lookup = CredentialLookup(session)
+
+    async def login(self, body: LoginRequest) -> TokenPair:
+        """Check the password (unless brute-force limits are hit) and open a session."""
+        email = body.email.strip().lower()
+        await self._refuse_when_hammered(email)
+        user = await self.lookup.user_by_email(email)
+        ok = await self.kit.passwords.verify(user.password_hash if user else None,
+                                             body.password)
+        if not ok or user is None or not user.is_active:
+            await self._login_failed(email, user)
+        assert user is not None
+        if self.kit.passwords.needs_rehash(user.password_hash):
+            user.password_hash = await self.kit.passwords.hash(body.password)
+        auth_session = AuthSession(id=new_id(), tenant_id=user.tenant_id, user_id=user.id)
+        self.session.add(auth_session)
+        await self.session.flush()  # its refresh token references it
+        AuditTrail(self.session, _as_user(user, self.ip)).record("auth.login", "user", user.id)
+        return await self._issue(user, auth_session)
+
+    async def _refuse_when_hammered(self, email: str) -> None:
+        s = self.kit.settings
+        window = ratelimit.Window.now(s.login_window)
+        for key, limit in ((f"login-fail:ip:{self.ip}", s.login_failures_ip),
+                           (f"login-fail:acct:{email}", s.login_failures_account)):
+            if await ratelimit.count(self.kit.engine, key, window) >= limit:
+                raise RateLimitedError(window.retry_after, "too many failed logins; retry after "
+                                  "the Retry-After seconds")
+
+    async def _login_failed(self, email: str, user: User | None) -> None:
+        window = ratelimit.Window.now(self.kit.settings.login_window)
+        await ratelimit.hit(self.kit.engine, f"login-fail:ip:{self.ip}", window)
+        await ratelimit.hit(self.kit.engine, f"login-fail:acct:{email}", window)
+        if user is not None:  # unknown accounts belong to no tenant: logged, not stored
+            AuditTrail(self.session, _as_user(user, self.ip)).record(
+                "auth.login_failed", "user", user.id,
+                reason="inactive" if user.is_active is False else "password")
+            await self.session.commit()
+        raise UnauthorizedError("bad_credentials")
+
+    async def _issue(self, user: User, auth_session: AuthSession) -> TokenPair:
+        s = self.kit.settings
+        secret = REFRESH_PREFIX + secrets.token_urlsafe(32)
+        self.session.add(RefreshToken(
+            tenant_id=user.tenant_id, session_id=auth_session.id, token_hash=sha256(secret),
+            expires_at=utcnow() + timedelta(seconds=s.refresh_token_ttl)))
+        await self.session.commit()
+        access = await self.kit.keys.issue(user.id, user.tenant_id, [user.role], auth_session.id)
+        return TokenPair(access_token=access, expires_in=s.access_token_ttl,
+                         refresh_token=secret, refresh_expires_in=s.refresh_token_ttl)
+
+    async def refresh(self, token: str) -> TokenPair:
+        """Rotate a refresh token; reuse of a rotated one revokes its whole family."""
+        found = await self.lookup.refresh_token(sha256(token))
+        if found is None:
+            raise UnauthorizedError("refresh_unknown")
+        row, auth_session, user = found
+        now = utcnow()
+        if auth_session.revoked_at is not None or not user.is_active:
+            raise UnauthorizedError("refresh_revoked")
+        if row.used_at is not None or not await self.lookup.claim_refresh_token(row.id, now):
+            await self._revoke_family(auth_session, user, "refresh_reuse")
+            raise UnauthorizedError("refresh_reuse")
+        if row.expires_at <= now:
+            await self.session.commit()
+            raise UnauthorizedError("refresh_expired")
+        return await self._issue(user, auth_session)
+
+    async def _revoke_family(self, auth_session: AuthSession, user: User, reason: str) -> None:
+        auth_session.revoked_at = utcnow()
+        auth_session.revoke_reason = reason
+        AuditTrail(self.session, _as_user(user, self.ip)).record(
+            "auth.session_revoked", "session", auth_session.id, reason=reason)
+        await self.session.commit()
+
+    async def logout(self, token: str) -> None:
+        """Revoke the session of a refresh token (unknown tokens are ignored silently)."""
+        found = await self.lookup.refresh_token(sha256(token))
+        if found is not None and found[1].revoked_at is None:
+            await self._revoke_family(found[1], found[2], "logout")
+
+    async def principal(self, bearer: str) -> Principal:
+        """The caller behind an access JWT or an API key; UnauthorizedError otherwise."""
+        if bearer.startswith(API_KEY_PREFIX):
+            return await self._api_key_principal(bearer)
+        claims = await self.kit.keys.verify(bearer)
+        try:
+            sub, tenant = uuid.UUID(claims["sub"]), uuid.UUID(claims["tenant"])
+            sid = uuid.UUID(claims["sid"])
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise UnauthorizedError("claims") from exc
+        await self._rate_limit(f"user:{sub}")
+        user = await self.lookup.live_user_session(sub, tenant, sid)
+        if user is None:
+            raise UnauthorizedError("session_revoked")
+        return _as_user(user, self.ip, sid)
+
+    async def _api_key_principal(self, bearer: str) -> Principal:
+        prefix, _, secret = bearer[len(API_KEY_PREFIX):].partition("_")
+        if not prefix or not secret:
+            raise UnauthorizedError("malformed")
+        await self._rate_limit(f"key:{prefix}")
+        key = await self.lookup.api_key(prefix)
+        if key is None or not hmac.compare_digest(key.secret_hash, sha256(secret)):
+            raise UnauthorizedError("api_key_unknown")
+        now = utcnow()
+        if key.revoked_at is not None:
+            raise UnauthorizedError("api_key_revoked")
+        if key.expires_at is not None and key.expires_at <= now:
+            raise UnauthorizedError("api_key_expired")
+        await self._touch(key, now)
+        return Principal("api_key", key.id, key.tenant_id, frozenset(key.scopes), (),
+                         None, self.ip)
+
+    async def _touch(self, key: ApiKey, now: datetime) -> None:
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+            key.last_used_at = now
+            await self.session.commit()
+
+    async def _rate_limit(self, key: str) -> None:
+        s = self.kit.settings
+        await ratelimit.enforce(self.kit.engine, key, s.rate_limit_principal, s.rate_window)

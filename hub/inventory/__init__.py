@@ -1,0 +1,1 @@
+"""Inventory: sites (POPs), the edge agents in them, and the devices they poll."""

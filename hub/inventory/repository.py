@@ -1,0 +1,48 @@
+"""Site, agent and device queries (tenant filter inherited from the base repository)."""
+
+from __future__ import annotations
+
+import uuid
+
+from hub.inventory.models import Agent, Device, Site
+from hub.pagination import PageParams
+from hub.repository import TenantRepository
+
+
+class SiteRepository(TenantRepository[Site]):
+    """Sites of one tenant."""
+
+    model = Site
+    noun = "site"
+
+
+class AgentRepository(TenantRepository[Agent]):
+    """Agents of one tenant."""
+
+    model = Agent
+    noun = "agent"
+
+    async def list(self, params: PageParams, site_id: uuid.UUID | None,
+                   ) -> tuple[list[Agent], str | None]:
+        """A page of agents, optionally of one site."""
+        query = self.select()
+        if site_id is not None:
+            query = query.where(Agent.site_id == site_id)
+        return await self.page(params, query)
+
+
+class DeviceRepository(TenantRepository[Device]):
+    """Devices of one tenant."""
+
+    model = Device
+    noun = "device"
+
+    async def list(self, params: PageParams, site_id: uuid.UUID | None,
+                   agent_id: uuid.UUID | None) -> tuple[list[Device], str | None]:
+        """A page of devices, optionally of one site and/or one agent."""
+        query = self.select()
+        if site_id is not None:
+            query = query.where(Device.site_id == site_id)
+        if agent_id is not None:
+            query = query.where(Device.agent_id == agent_id)
+        return await self.page(params, query)

@@ -1,0 +1,62 @@
+"""Roles and permissions as data: the one matrix every check and the docs table read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a person does for the ISP; each role maps to a fixed set of permissions."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    NOC = "noc"
+    BILLING = "billing"
+    SUPPORT = "support"
+    FIELD_TECH = "field_tech"
+    CUSTOMER = "customer"
+
+
+PERMISSIONS: dict[str, str] = {
+    "tenant:read": "See the tenant's name",
+    "tenant:write": "Rename the tenant",
+    "users:read": "List and view users",
+    "users:write": "Create users, change roles, deactivate users",
+    "api_keys:read": "List and view API keys (never their secrets)",
+    "api_keys:write": "Issue and revoke API keys",
+    "sites:read": "List and view sites (POPs)",
+    "sites:write": "Create, change and delete sites",
+    "agents:read": "List and view edge agents",
+    "agents:write": "Register, rename, revoke and delete edge agents",
+    "devices:read": "List and view devices",
+    "devices:write": "Create, change and delete devices",
+    "audit:read": "Query the security audit log",
+}
+
+_INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.OWNER: frozenset(PERMISSIONS),
+    Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
+    Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write"}),
+    Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read"}),
+    Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read"}),
+    Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write"}),
+    # A portal user sees only what belongs to its customer account: nothing here yet.
+    Role.CUSTOMER: frozenset(),
+}
+
+
+def permissions_for(roles: Iterable[str]) -> frozenset[str]:
+    """Union of the permissions of the given role names (unknown names grant nothing)."""
+    granted: set[str] = set()
+    for name in roles:
+        if name in Role.__members__.values():
+            granted |= ROLE_PERMISSIONS[Role(name)]
+    return frozenset(granted)
+
+
+def can_grant(granter: frozenset[str], role: Role) -> bool:
+    """A role may be given only by someone holding every permission it carries."""
+    return ROLE_PERMISSIONS[role] <= granter

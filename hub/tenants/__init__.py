@@ -1,0 +1,1 @@
+"""Tenants: ISP operators or resellers; every other row belongs to one."""

@@ -1,0 +1,155 @@
+"""Tenant isolation matrix: every route in the OpenAPI document, called by another tenant.
+
+Each operation must have a declared case; a new route without one fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hub.permissions import Role
+from tests.hub.harness import Account, Hub
+
+Kind = Literal["foreign", "own", "public"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one operation as tenant B: `foreign` uses tenant A's ids and must never
+    answer 2xx; `own` and `public` act in B's scope (or with no tenant at all) and may
+    succeed, but must not show anything of tenant A."""
+
+    kind: Kind
+    params: dict[str, str]
+    body: dict[str, Any] | None = None
+    query: dict[str, str] | None = None
+
+
+def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
+    """One case per operation id; `a`/`b` hold the ids and names of each tenant."""
+    tag = secrets.token_hex(3)
+    return {
+        "health_live": Case("public", {}), "health_ready": Case("public", {}),
+        "health_metrics": Case("public", {}), "auth_jwks": Case("public", {}),
+        "auth_login": Case("public", {}, {"email": a["email"], "password": "guess-guess"}),
+        "auth_refresh": Case("public", {}, {"refresh_token": "dmr_not-a-token"}),
+        "auth_logout": Case("public", {}, {"refresh_token": "dmr_not-a-token"}),
+        "auth_me": Case("own", {}),
+        "tenants_current": Case("own", {}),
+        "tenants_update_current": Case("own", {}, {"name": f"b-renamed-{tag}"}),
+        "users_list": Case("own", {}),
+        "users_create": Case("own", {}, {"email": f"b-{tag}@example.net",
+                                         "password": "x" * 16, "role": "noc"}),
+        "users_get": Case("foreign", {"user_id": a["user"]}),
+        "users_update": Case("foreign", {"user_id": a["user"]}, {"role": "customer",
+                                                                   "customer_id": a["user"]}),
+        "users_deactivate": Case("foreign", {"user_id": a["user"]}),
+        "api_keys_list": Case("own", {}),
+        "api_keys_create": Case("own", {}, {"name": "b", "scopes": ["sites:read"]}),
+        "api_keys_get": Case("foreign", {"key_id": a["key"]}),
+        "api_keys_revoke": Case("foreign", {"key_id": a["key"]}),
+        "sites_list": Case("own", {}),
+        "sites_create": Case("own", {}, {"name": a["site_name"]}),  # A's name is free in B
+        "sites_get": Case("foreign", {"site_id": a["site"]}),
+        "sites_update": Case("foreign", {"site_id": a["site"]}, {"description": "pwned"}),
+        "sites_delete": Case("foreign", {"site_id": a["site"]}),
+        "agents_list": Case("own", {}, query={"site_id": a["site"]}),
+        "agents_create": Case("foreign", {}, {"site_id": a["site"], "name": f"x{tag}"}),
+        "agents_get": Case("foreign", {"agent_id": a["agent"]}),
+        "agents_update": Case("foreign", {"agent_id": a["agent"]}, {"name": f"pwn{tag}"}),
+        "agents_revoke": Case("foreign", {"agent_id": a["agent"]}),
+        "agents_delete": Case("foreign", {"agent_id": a["agent"]}),
+        "devices_list": Case("own", {}, query={"agent_id": a["agent"]}),
+        "devices_create": Case("foreign", {}, {
+            "site_id": b["site"], "agent_id": a["agent"], "name": f"x{tag}",
+            "management_address": "192.0.2.1", "snmp_profile": "cisco-ios"}),
+        "devices_get": Case("foreign", {"device_id": a["device"]}),
+        "devices_update": Case("foreign", {"device_id": a["device"]}, {"site_id": b["site"]}),
+        "devices_delete": Case("foreign", {"device_id": a["device"]}),
+        "audit_events_list": Case("own", {}, query={"action": "auth.login"}),
+    }
+
+
+async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[str, str]]:
+    owner = await hub.new_tenant(label)
+    noc = await hub.add_user(owner, Role.NOC)
+    site_name = f"{label}-site-{secrets.token_hex(4)}"
+    site = await hub.post(owner, "/sites", {"name": site_name, "description": f"{label}-desc"})
+    agent = await hub.post(owner, "/agents", {"site_id": site["id"],
+                                              "name": f"{label}-agent-{secrets.token_hex(4)}"})
+    device = await hub.post(owner, "/devices", {
+        "site_id": site["id"], "agent_id": agent["id"], "management_address": "198.51.100.7",
+        "name": f"{label}-dev-{secrets.token_hex(4)}", "snmp_profile": "juniper-junos"})
+    key = await hub.post(owner, "/api-keys", {"name": f"{label}-key-{secrets.token_hex(4)}",
+                                              "scopes": ["devices:read"]})
+    ids = {"tenant": str(owner.tenant_id), "owner": str(owner.user_id), "user": str(noc.user_id),
+           "email": noc.email, "site": site["id"], "site_name": site_name,
+           "agent": agent["id"], "agent_name": agent["name"], "device": device["id"],
+           "device_name": device["name"], "key": key["id"], "key_prefix": key["prefix"]}
+    return owner, ids
+
+
+def _visible(resp_text: str) -> str:
+    try:
+        body = json.loads(resp_text)
+    except ValueError:
+        return resp_text
+    if isinstance(body, dict):
+        body.pop("instance", None)  # the request path echoed back
+    return json.dumps(body)
+
+
+def _leaks(text: str, secrets_of_a: dict[str, str], sent: str) -> list[str]:
+    # A value the caller sent itself may be echoed (e.g. "site <id>: no such site").
+    return [k for k, v in secrets_of_a.items() if v in text and v not in sent]
+
+
+async def test_every_route_refuses_or_hides_another_tenants_data(hub: Hub) -> None:
+    owner_a, a = await _tenant_with_inventory(hub, "tenant-a")
+    owner_b, b = await _tenant_with_inventory(hub, "tenant-b")
+    table = cases(a, b)
+    operations = {(m.upper(), path, op["operationId"])
+                  for path, ops in hub.app.openapi()["paths"].items() for m, op in ops.items()}
+    missing = sorted(op for _, _, op in operations if op not in table)
+    assert not missing, f"routes without a tenant-isolation case: {missing}"
+    assert set(table) == {op for _, _, op in operations}, "cases for routes that do not exist"
+    checked = 0
+    for method, template, op_id in sorted(operations):
+        case = table[op_id]
+        path = template.format(**case.params)
+        resp = await hub.client.request(method, path, json=case.body, params=case.query,
+                                        headers=owner_b.headers)
+        if case.kind == "foreign":
+            assert not 200 <= resp.status_code < 300, f"{op_id}: {resp.status_code} {resp.text}"
+            assert resp.status_code in (404, 422), f"{op_id}: {resp.status_code}"
+        sent = path + json.dumps(case.body) + json.dumps(case.query)
+        leaked = _leaks(_visible(resp.text), a, sent)
+        assert not leaked, f"{op_id} showed tenant A's {leaked}: {resp.text[:300]}"
+        checked += 1
+    assert checked == len(operations) >= 30
+    await _assert_a_untouched(hub, owner_a, a)
+
+
+async def _assert_a_untouched(hub: Hub, owner_a: Account, a: dict[str, str]) -> None:
+    site = (await hub.client.get(f"/sites/{a['site']}", headers=owner_a.headers)).json()
+    assert site["description"] == "tenant-a-desc"
+    agent = (await hub.client.get(f"/agents/{a['agent']}", headers=owner_a.headers)).json()
+    assert agent["name"] == a["agent_name"] and agent["status"] == "pending"
+    device = (await hub.client.get(f"/devices/{a['device']}", headers=owner_a.headers)).json()
+    assert device["site_id"] == a["site"] and device["name"] == a["device_name"]
+    key = (await hub.client.get(f"/api-keys/{a['key']}", headers=owner_a.headers)).json()
+    assert key["revoked_at"] is None
+    user = (await hub.client.get(f"/users/{a['user']}", headers=owner_a.headers)).json()
+    assert user["is_active"] is True and user["role"] == "noc"
+
+
+async def test_list_filters_with_foreign_ids_return_nothing(hub: Hub) -> None:
+    _, a = await _tenant_with_inventory(hub, "filter-a")
+    owner_b, _ = await _tenant_with_inventory(hub, "filter-b")
+    for path, params in (("/agents", {"site_id": a["site"]}),
+                         ("/devices", {"site_id": a["site"], "agent_id": a["agent"]})):
+        resp = await hub.client.get(path, params=params, headers=owner_b.headers)
+        assert resp.status_code == 200 and resp.json()["data"] == []
