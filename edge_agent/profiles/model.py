@@ -1,0 +1,148 @@
+"""Typed, merged view of a firmware profile (what the poller reads, never YAML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from edge_agent.snmp.ber import Oid
+
+Kind = Literal["counter", "gauge"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One polled value: a scalar instance or a table column."""
+
+    name: str
+    oid: Oid
+    symbol: str
+    kind: Kind
+    unit: str | None = None
+    bits: int | None = None
+    divisor: float | None = None
+    multiplier: float | None = None
+    multiply_by_column: Oid | None = None
+    interval: int = 60
+    skip: frozenset[int | str] = frozenset()
+    only_without: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label taken from a column that shares the table's index."""
+
+    name: str
+    oid: Oid
+    symbol: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A conceptual table: its index label, label columns and metric columns."""
+
+    name: str
+    index_label: str
+    labels: tuple[Label, ...]
+    metrics: tuple[Metric, ...]
+    row_filter: tuple[str, str] | None = None  # (label, regex): keep matching rows only
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an inventory fact comes from: an instance, a column walk, or sysDescr."""
+
+    oid: Oid | None = None
+    walk: Oid | None = None
+    where: tuple[Oid, int | str] | None = None
+    sys_descr: str | None = None
+    regex: str | None = None
+
+
+@dataclass(frozen=True)
+class InterfaceColumns:
+    """IF-MIB columns behind `protocol.InterfaceFacts`."""
+
+    name: Oid
+    admin_status: Oid
+    oper_status: Oid
+    descr: Oid | None = None
+    alias: Oid | None = None
+    speed_mbps: Oid | None = None
+    speed_bps: Oid | None = None
+    mac: Oid | None = None
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Sources of device facts, tried in order until one yields a value."""
+
+    model: tuple[Source, ...] = ()
+    serial: tuple[Source, ...] = ()
+    version: tuple[Source, ...] = ()
+    interfaces: InterfaceColumns | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """An snmpget detection check."""
+
+    oid: str
+    op: Literal["exists", "equals", "regex"]
+    value: str | int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detection alternative: every present condition must hold, no exception may."""
+
+    sys_object_id: tuple[str, ...] = ()
+    sys_object_id_except: tuple[str, ...] = ()
+    sys_descr: tuple[str, ...] = ()
+    sys_descr_except: tuple[str, ...] = ()
+    snmpget: tuple[Check, ...] = ()
+    snmpget_except: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How to recognise a device family."""
+
+    vendor: str
+    text: str
+    priority: int
+    rules: tuple[Rule, ...]
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A firmware profile with its `extends` chain already merged in."""
+
+    name: str
+    detection: Detection
+    interval: int
+    scalars: tuple[Metric, ...]
+    tables: tuple[Table, ...]
+    inventory: Inventory
+    chain: tuple[str, ...] = field(default=())
+
+    @property
+    def vendor(self) -> str:
+        """Vendor name from the detection file."""
+        return self.detection.vendor
+
+    def metrics(self) -> tuple[Metric, ...]:
+        """Every metric of the profile (scalars first, then tables in order)."""
+        return self.scalars + tuple(m for t in self.tables for m in t.metrics)
+
+    def metric(self, name: str) -> Metric:
+        """The metric called `name` (KeyError when the profile has none)."""
+        for metric in self.metrics():
+            if metric.name == name:
+                return metric
+        raise KeyError(f"profile {self.name} has no metric {name!r}")
+
+    def intervals(self) -> dict[str, int]:
+        """Metric name -> poll interval in seconds (for the scheduler)."""
+        return {m.name: m.interval for m in self.metrics()}
