@@ -1,0 +1,428 @@
+"""The agent's YAML config: pydantic models, a line-aware loader, errors a tech can act on.
+
+    cfg = load_config(Path("/etc/dotmac-agent/agent.yaml"))   # raises ConfigError
+    target = cfg.snmp_target(cfg.devices[0])
+
+Every secret (community, v3 keys, broker password) is a ``SecretStr``: hidden from
+``repr``, logs and ``model_dump(mode="json")``. A secret may be written as ``${ENV_NAME}``
+or left out and taken from the variable in :data:`SECRET_ENV`. A device inherits what it
+does not set from ``defaults.snmp`` and ``polling``. See ``docs/agent-config.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from edge_agent import _config_errors as errors
+from edge_agent.snmp.target import SnmpTarget, SnmpV2c, SnmpV3
+from protocol import TopicError, validate_agent_id
+
+__all__ = [
+    "SECRET_ENV",
+    "AgentConfig",
+    "AgentSection",
+    "BrokerSection",
+    "ConfigError",
+    "DeviceConfig",
+    "PollingSection",
+    "QueueSection",
+    "SnmpV2cConfig",
+    "SnmpV3Config",
+    "load_config",
+    "save_devices",
+]
+
+ConfigError = errors.ConfigError
+
+# Secret key -> environment variable used when the key is left out of the file.
+SECRET_ENV: dict[str, str] = {
+    "community": "DOTMAC_AGENT_COMMUNITY",
+    "password": "DOTMAC_AGENT_BROKER_PASSWORD",
+    "auth_key": "DOTMAC_AGENT_SNMP_AUTH_KEY",
+    "priv_key": "DOTMAC_AGENT_SNMP_PRIV_KEY",
+}
+# Device key -> where it is inherited from when the device does not set it.
+INHERITED: dict[str, tuple[str, ...]] = {
+    "interval_s": ("polling", "interval_s"),
+    "timeout_s": ("polling", "timeout_s"),
+    "retries": ("polling", "retries"),
+    "max_repetitions": ("polling", "max_repetitions"),
+    "snmp": ("defaults", "snmp"),
+}
+_ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+_AUTH_ALIASES = {"SHA1": "SHA", "SHA224": "SHA-224", "SHA256": "SHA-256",
+                 "SHA384": "SHA-384", "SHA512": "SHA-512"}
+_PRIV_ALIASES = {"AES128": "AES", "AES-128": "AES", "AES192": "AES-192", "AES256": "AES-256"}
+
+
+def _expand_env(value: object) -> object:
+    """Resolve ``${NAME}``; a missing variable is an error, never an empty secret."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # YAML reads `community: 12345` as a number
+    if isinstance(value, str) and (match := _ENV_REF.match(value)):
+        name = match.group(1)
+        if name not in os.environ:
+            raise ValueError(f"environment variable {name} is not set; export it or "
+                             "write the value here")
+        return os.environ[name]
+    return value
+
+
+Secret = Annotated[SecretStr, BeforeValidator(_expand_env)]
+AuthProto = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
+PrivProto = Literal["DES", "AES", "AES-192", "AES-256"]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+def _fill_from_env(data: Any, keys: Iterable[str]) -> Any:
+    """Add each left-out secret from its environment variable, when that is set."""
+    if not isinstance(data, dict):
+        return data
+    filled = dict(data)
+    for key in keys:
+        if key not in filled and SECRET_ENV[key] in os.environ:
+            filled[key] = os.environ[SECRET_ENV[key]]
+    return filled
+
+
+def _normalise_proto(value: object, aliases: Mapping[str, str]) -> object:
+    if not isinstance(value, str):
+        return value
+    upper = value.strip().upper()
+    return aliases.get(upper, upper)
+
+
+def _normalise_version(value: object) -> object:
+    text = str(value).strip().lower().removeprefix("v")
+    return {"2": "2c", "2c": "2c", "3": "3"}.get(text, value)
+
+
+def _normalise_snmp(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if "version" in data:
+        data["version"] = _normalise_version(data["version"])
+    for key, aliases in (("auth_proto", _AUTH_ALIASES), ("priv_proto", _PRIV_ALIASES)):
+        if key in data:
+            data[key] = _normalise_proto(data[key], aliases)
+    return data
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgentSection(_Section):
+    """Who this agent is and where it keeps its state (queue, sequence numbers)."""
+
+    id: str
+    state_dir: Path = Path("/var/lib/dotmac-agent")
+
+    @field_validator("id")
+    @classmethod
+    def _legal_id(cls, value: str) -> str:
+        try:
+            return validate_agent_id(value)
+        except TopicError as exc:
+            raise ValueError(f"{exc.detail}; use lowercase letters, digits, '.', '_' or '-'"
+                             ) from None
+
+
+class BrokerSection(_Section):
+    """The MQTT broker; ``username`` defaults to the agent id (the ACL pins it to it)."""
+
+    host: str = Field(min_length=1)
+    port: Port = 8883
+    tls: bool = True
+    ca_file: Path | None = None
+    username: str | None = None
+    password: Secret
+
+    @model_validator(mode="before")
+    @classmethod
+    def _env_password(cls, data: Any) -> Any:
+        return _fill_from_env(data, ["password"])
+
+
+class PollingSection(_Section):
+    """Poll schedule and SNMP timing shared by all devices (each may override some)."""
+
+    interval_s: float = Field(60.0, ge=1, le=86400)
+    concurrency: int = Field(32, ge=1, le=1024)
+    timeout_s: float = Field(2.0, gt=0, le=60)
+    retries: int = Field(1, ge=0, le=10)
+    max_repetitions: int = Field(25, ge=1, le=200)
+    jitter: float = Field(1.0, ge=0, le=1, description="Fraction of the interval phases use.")
+
+
+class QueueSection(_Section):
+    """Bounds of the on-disk queue: a 24 h outage of a 200-device POP fits the defaults."""
+
+    max_bytes: int = Field(4 * 1024**3, ge=1024**2)
+    max_age_s: float = Field(48 * 3600.0, ge=60)
+
+
+class SnmpV2cConfig(_Section):
+    """SNMP v2c credentials."""
+
+    version: Literal["2c"] = "2c"
+    community: Secret
+
+    @model_validator(mode="before")
+    @classmethod
+    def _env_community(cls, data: Any) -> Any:
+        return _fill_from_env(data, ["community"])
+
+
+class SnmpV3Config(_Section):
+    """SNMP v3 USM credentials (noAuthNoPriv, authNoPriv or authPriv)."""
+
+    version: Literal["3"]
+    user: str = Field(min_length=1)
+    auth_proto: AuthProto | None = None
+    auth_key: Secret | None = None
+    priv_proto: PrivProto | None = None
+    priv_key: Secret | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        data["auth_proto"] = _normalise_proto(data.get("auth_proto"), _AUTH_ALIASES)
+        data["priv_proto"] = _normalise_proto(data.get("priv_proto"), _PRIV_ALIASES)
+        wanted = [k for k, p in (("auth_key", "auth_proto"), ("priv_key", "priv_proto"))
+                  if data.get(p) is not None]
+        return _fill_from_env(data, wanted)
+
+    @model_validator(mode="after")
+    def _keys_match_protocols(self) -> SnmpV3Config:
+        if self.priv_proto is not None and self.auth_proto is None:
+            raise ValueError("priv_proto needs auth_proto: SNMPv3 has no privacy without auth")
+        for key, proto in (("auth_key", self.auth_proto), ("priv_key", self.priv_proto)):
+            _check_key(key, proto, getattr(self, key))
+        return self
+
+
+def _check_key(key: str, proto: str | None, secret: SecretStr | None) -> None:
+    if proto is not None and secret is None:
+        raise ValueError(f"{key}: missing; set it or {SECRET_ENV[key]}")
+    if proto is not None and secret is not None and len(secret.get_secret_value()) < 8:
+        raise ValueError(f"{key}: must be at least 8 characters (SNMPv3 USM pass phrase)")
+    if proto is None and secret is not None:
+        raise ValueError(f"{key} is set but its protocol is not; add {key[:4]}_proto")
+
+
+SnmpConfig = Annotated[SnmpV2cConfig | SnmpV3Config, Field(discriminator="version")]
+
+
+class SnmpDefaults(_Section):
+    """``defaults.snmp``: any SNMP key a device does not set itself (same version)."""
+
+    version: Literal["2c", "3"] = "2c"
+    community: Secret | None = None
+    user: str | None = None
+    auth_proto: AuthProto | None = None
+    auth_key: Secret | None = None
+    priv_proto: PrivProto | None = None
+    priv_key: Secret | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        return _normalise_snmp(data)
+
+
+class Defaults(_Section):
+    """Inherited settings."""
+
+    snmp: SnmpDefaults = SnmpDefaults()
+
+
+class DeviceConfig(_Section):
+    """One polled device; unset timing and SNMP keys are inherited (see module doc)."""
+
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[^\s]+$")
+    host: str = Field(min_length=1)
+    port: Port = 161
+    profile: str = Field("auto", pattern=r"^(auto|[a-z][a-z0-9_]*)$")
+    interval_s: float = Field(60.0, ge=1, le=86400)
+    timeout_s: float = Field(2.0, gt=0, le=60)
+    retries: int = Field(1, ge=0, le=10)
+    max_repetitions: int = Field(25, ge=1, le=200)
+    bulk: bool = Field(True, description="false forces GETNEXT walks for broken agents")
+    snmp: SnmpConfig
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("snmp") is None:
+            # No snmp block anywhere: v2c with the community from DOTMAC_AGENT_COMMUNITY.
+            data = {**data, "snmp": {"version": "2c"}}
+        if isinstance(data, dict) and isinstance(data.get("snmp"), dict):
+            data = {**data, "snmp": {"version": "2c", **_normalise_snmp(data["snmp"])}}
+        return data
+
+
+class AgentConfig(_Section):
+    """The whole agent config file."""
+
+    agent: AgentSection
+    broker: BrokerSection
+    polling: PollingSection = PollingSection()
+    queue: QueueSection = QueueSection()
+    health_interval_s: float = Field(60.0, ge=5, le=3600)
+    defaults: Defaults = Defaults()
+    devices: list[DeviceConfig] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit(cls, data: Any) -> Any:
+        return _apply_inheritance(data) if isinstance(data, dict) else data
+
+    @field_validator("devices")
+    @classmethod
+    def _unique_names(cls, devices: list[DeviceConfig]) -> list[DeviceConfig]:
+        seen: dict[str, int] = {}
+        for index, device in enumerate(devices):
+            if device.name in seen:
+                raise ValueError(f"devices[{seen[device.name]}] and devices[{index}] are both "
+                                 f"named {device.name!r}; device names must be unique")
+            seen[device.name] = index
+        return devices
+
+    def device(self, name: str) -> DeviceConfig:
+        """The device called ``name``; KeyError if there is none."""
+        for device in self.devices:
+            if device.name == name:
+                return device
+        raise KeyError(f"no device named {name!r} in the config")
+
+    def snmp_target(self, device: DeviceConfig) -> SnmpTarget:
+        """How the poller reaches ``device`` (secrets revealed only into this object)."""
+        return SnmpTarget(
+            device.host, device.port, credentials=_credentials(device.snmp),
+            timeout=device.timeout_s, retries=device.retries,
+            max_repetitions=device.max_repetitions, bulk=device.bulk,
+        )
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
+
+
+def _credentials(snmp: SnmpV2cConfig | SnmpV3Config) -> SnmpV2c | SnmpV3:
+    if isinstance(snmp, SnmpV2cConfig):
+        return SnmpV2c(snmp.community.get_secret_value())
+    return SnmpV3(snmp.user, snmp.auth_proto, _reveal(snmp.auth_key),
+                  snmp.priv_proto, _reveal(snmp.priv_key))
+
+
+def _apply_inheritance(data: dict[str, Any]) -> dict[str, Any]:
+    """Copy ``polling`` timing and ``defaults.snmp`` into devices that do not set them.
+
+    Done on the raw mapping so one rule serves files and Python callers alike; errors in
+    inherited values are reported once, at their source, by the error formatter.
+    """
+    polling = _mapping(data, "polling")
+    snmp_defaults = _mapping(_mapping(data, "defaults"), "snmp")
+    data = {**data}
+    broker, agent = _mapping(data, "broker"), _mapping(data, "agent")
+    if broker and "username" not in broker and isinstance(agent.get("id"), str):
+        data["broker"] = {**broker, "username": agent["id"]}  # the ACL pins id == username
+    devices = data.get("devices")
+    if isinstance(devices, list):
+        data["devices"] = [_inherit_device(d, polling, snmp_defaults) for d in devices]
+    return data
+
+
+def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _inherit_device(device: Any, polling: dict[str, Any], snmp: dict[str, Any]) -> Any:
+    if not isinstance(device, dict):
+        return device
+    out = dict(device)
+    for key, (_, source_key) in INHERITED.items():
+        if key != "snmp" and key not in out and source_key in polling:
+            out[key] = polling[source_key]
+    own = out.get("snmp")
+    if own is None and snmp:
+        out["snmp"] = dict(snmp)
+    elif isinstance(own, dict) and snmp:
+        own = _normalise_snmp(own)
+        same = _normalise_version(own.get("version", snmp.get("version", "2c"))) == \
+            _normalise_version(snmp.get("version", "2c"))
+        out["snmp"] = {**snmp, **own} if same else own
+    return out
+
+
+def load_config(path: Path | str) -> AgentConfig:
+    """Read, validate and return the agent config at ``path``.
+
+    Raises :class:`ConfigError` whose ``problems`` each name file, line, key and fix.
+    """
+    path = Path(path)
+    data, lines = errors.read_yaml(path)
+    try:
+        return AgentConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = errors.describe(exc, path, data, lines, AgentConfig, SECRET_ENV, INHERITED)
+        raise ConfigError(problems) from None
+
+
+def save_devices(
+    path: Path | str, devices: Iterable[DeviceConfig], *, write_credentials: bool = False
+) -> Path:
+    """Add or update ``devices`` (matched by name) in the config file at ``path``.
+
+    The result is validated before the file is replaced (atomically); the previous file is
+    kept as ``<name>.bak``. YAML comments are lost (PyYAML does not keep them); keys,
+    their order and ``${ENV}`` references are preserved. Credentials are written only with
+    ``write_credentials`` (otherwise the device inherits ``defaults.snmp``).
+    """
+    path = Path(path)
+    data, _ = errors.read_yaml(path)
+    entries = data.setdefault("devices", []) or []
+    data["devices"] = entries
+    by_name = {e.get("name"): i for i, e in enumerate(entries) if isinstance(e, dict)}
+    for device in devices:
+        entry = _device_entry(device, write_credentials)
+        if device.name in by_name:
+            entries[by_name[device.name]].update(entry)
+        else:
+            by_name[device.name] = len(entries)
+            entries.append(entry)
+    text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    return errors.replace_validated(path, text, load_config)
+
+
+def _device_entry(device: DeviceConfig, write_credentials: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": device.name, "host": device.host}
+    if device.port != 161:
+        entry["port"] = device.port
+    entry["profile"] = device.profile
+    if write_credentials:
+        entry["snmp"] = {k: _reveal(v) if isinstance(v, SecretStr) else v
+                         for k, v in device.snmp if v is not None}
+    return entry
