@@ -1,0 +1,186 @@
+"""Pack samples (and inventory) into protocol messages that fit the size limit, then enqueue.
+
+The splitting is pure (:func:`split_to_fit`, :func:`plan_telemetry`) so it is tested without
+any I/O; :class:`Batcher` only adds sequence numbers and the queue. Nothing is ever dropped:
+a chunk that does not fit is split again until it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from edge_agent.queue import BatchQueue, QueuedItem, QueueItem, SeqCounter
+from protocol import (
+    MAX_MESSAGE_BYTES,
+    Channel,
+    DecodeReason,
+    DeviceFacts,
+    Envelope,
+    Inventory,
+    ProtocolError,
+    Sample,
+    TelemetryBatch,
+    channel_for,
+    encode,
+)
+from protocol.messages import MAX_SAMPLES, SEQ_MAX
+
+__all__ = ["Batcher", "plan_inventory", "plan_telemetry", "split_to_fit"]
+
+Part = TypeVar("Part", bound=BaseModel)
+# Worst-case envelope while planning: the longest seq and a timestamp with microseconds.
+_PLAN_SEQ = SEQ_MAX
+_PLAN_TS = datetime(2000, 1, 1, 0, 0, 0, 999_999, tzinfo=UTC)
+
+
+def _fits(message: Envelope, max_bytes: int) -> bool:
+    try:
+        return len(encode(message)) <= max_bytes
+    except ProtocolError as exc:
+        if exc.reason is DecodeReason.OVERSIZE:
+            return False
+        raise
+
+
+def _greedy(sizes: Sequence[int], overhead: int, max_bytes: int, max_count: int) -> list[range]:
+    """Consecutive index ranges whose estimated encoded size stays within ``max_bytes``."""
+    ranges: list[range] = []
+    start, used = 0, overhead
+    for index, size in enumerate(sizes):
+        full = index - start >= max_count or used + size + 1 > max_bytes
+        if full and index > start:
+            ranges.append(range(start, index))
+            start, used = index, overhead
+        used += size + 1  # +1 for the comma between list elements
+    if start < len(sizes):
+        ranges.append(range(start, len(sizes)))
+    return ranges
+
+
+def split_to_fit(
+    parts: Sequence[Part],
+    build: Callable[[list[Part]], Envelope],
+    max_bytes: int = MAX_MESSAGE_BYTES,
+    max_count: int = MAX_SAMPLES,
+) -> list[list[Part]]:
+    """Split ``parts`` into ordered chunks so ``encode(build(chunk))`` fits ``max_bytes``.
+
+    Sizes are estimated from each part's JSON, then every chunk is encoded to check; a chunk
+    that still does not fit is halved. Raises ``ValueError`` only if one part alone is too
+    big, which the protocol's field limits make impossible at the real limit.
+    """
+    if not parts:
+        return []
+    sizes = [len(part.model_dump_json(exclude_none=True)) for part in parts]
+    overhead = len(encode_unchecked(build([parts[0]]))) - sizes[0]
+    chunks: list[list[Part]] = []
+    for span in _greedy(sizes, overhead, max_bytes, max_count):
+        chunks.extend(_verified([parts[i] for i in span], build, max_bytes))
+    return chunks
+
+
+def encode_unchecked(message: Envelope) -> bytes:
+    """The message's wire JSON without the size check (for size planning only)."""
+    return message.model_dump_json(exclude_none=True).encode("utf-8")
+
+
+def _verified(
+    chunk: list[Part], build: Callable[[list[Part]], Envelope], max_bytes: int
+) -> list[list[Part]]:
+    if _fits(build(chunk), max_bytes):
+        return [chunk]
+    if len(chunk) == 1:
+        raise ValueError(f"one part alone encodes to more than {max_bytes} bytes")
+    half = len(chunk) // 2
+    return _verified(chunk[:half], build, max_bytes) + _verified(chunk[half:], build, max_bytes)
+
+
+def plan_telemetry(
+    agent_id: str, samples: Sequence[Sample], max_bytes: int = MAX_MESSAGE_BYTES
+) -> list[list[Sample]]:
+    """Ordered sample chunks, each fitting one :class:`TelemetryBatch` with any seq and ts."""
+
+    def build(chunk: list[Sample]) -> Envelope:
+        return TelemetryBatch(agent_id=agent_id, seq=_PLAN_SEQ, ts=_PLAN_TS, samples=chunk)
+
+    return split_to_fit(samples, build, max_bytes)
+
+
+def plan_inventory(
+    agent_id: str, devices: Sequence[DeviceFacts], max_bytes: int = MAX_MESSAGE_BYTES
+) -> list[list[DeviceFacts]]:
+    """Ordered device chunks, each fitting one :class:`Inventory` message."""
+
+    def build(chunk: list[DeviceFacts]) -> Envelope:
+        return Inventory(agent_id=agent_id, seq=_PLAN_SEQ, ts=_PLAN_TS, devices=chunk)
+
+    return split_to_fit(devices, build, max_bytes)
+
+
+def _devices(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))  # unique, in first-seen order
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Batcher:
+    """Turns poll results into queued protocol messages, one seq per message."""
+
+    def __init__(
+        self,
+        agent_id: str,
+        queue: BatchQueue,
+        seq: SeqCounter,
+        *,
+        clock: Callable[[], datetime] = _now,
+        on_enqueue: Callable[[], None] | None = None,
+        max_bytes: int = MAX_MESSAGE_BYTES,
+    ) -> None:
+        self.agent_id = agent_id
+        self._queue = queue
+        self._seq = seq
+        self._clock = clock
+        self._on_enqueue = on_enqueue
+        self._max_bytes = max_bytes
+
+    async def add_samples(self, samples: Sequence[Sample]) -> list[QueuedItem]:
+        """Enqueue ``samples`` as as few telemetry batches as fit; durable on return."""
+        chunks = plan_telemetry(self.agent_id, samples, self._max_bytes)
+        messages: list[tuple[Envelope, tuple[str, ...], int]] = []
+        first = await self._seq.take(len(chunks)) if chunks else 0
+        for offset, chunk in enumerate(chunks):
+            batch = TelemetryBatch(
+                agent_id=self.agent_id, seq=first + offset, ts=self._clock(), samples=chunk
+            )
+            messages.append((batch, _devices([s.device for s in chunk]), len(chunk)))
+        return await self._enqueue(messages)
+
+    async def add_inventory(self, devices: Sequence[DeviceFacts]) -> list[QueuedItem]:
+        """Enqueue device inventory split into messages that fit; durable on return."""
+        chunks = plan_inventory(self.agent_id, devices, self._max_bytes)
+        messages: list[tuple[Envelope, tuple[str, ...], int]] = []
+        first = await self._seq.take(len(chunks)) if chunks else 0
+        for offset, chunk in enumerate(chunks):
+            message = Inventory(
+                agent_id=self.agent_id, seq=first + offset, ts=self._clock(), devices=chunk
+            )
+            messages.append((message, _devices([d.device for d in chunk]), 0))
+        return await self._enqueue(messages)
+
+    async def _enqueue(
+        self, messages: list[tuple[Envelope, tuple[str, ...], int]]
+    ) -> list[QueuedItem]:
+        queued: list[QueuedItem] = []
+        for message, devices, samples in messages:
+            channel: Channel = channel_for(message)
+            item = QueueItem(channel, encode(message), message.seq, devices, samples)
+            queued.append(await self._queue.put(item))
+        if queued and self._on_enqueue is not None:
+            self._on_enqueue()
+        return queued

@@ -1,0 +1,325 @@
+"""The one place where the agent talks to the broker: connect, reconnect, publish, drain.
+
+aiomqtt neither reconnects nor buffers; :class:`Delivery` does both. The queue is the
+buffer: an item leaves it only after the broker's PUBACK accepted it, so a crash, a WAN
+outage or a broker restart at any moment at worst re-sends items (same seq, deduplicated
+by the hub), never loses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import random
+import time
+from datetime import UTC, datetime
+from typing import Literal
+
+import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+from pydantic import ValidationError
+
+from edge_agent.delivery.backoff import Backoff
+from edge_agent.delivery.client import AckingClient
+from edge_agent.delivery.reports import (
+    DeliveryMetrics,
+    HealthSource,
+    PollHealth,
+    QueueHealth,
+    build_health,
+    build_state,
+)
+from edge_agent.delivery.settings import BrokerSettings, DeliverySettings
+from edge_agent.queue import BatchQueue, QueuedItem, SeqCounter
+from protocol import Channel, build, encode, validate_agent_id
+
+__all__ = ["Delivery"]
+
+log = logging.getLogger("edge_agent.delivery")
+
+NO_MATCHING_SUBSCRIBERS = 16
+CLOSING_TIMEOUT_S = 5.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Delivery:
+    """Publishes the queue to the broker over a persistent MQTT v5 session.
+
+    ``await run()`` until ``await stop()``; ``wake()`` after enqueueing cuts latency.
+    ``metrics`` feeds ``status``/``doctor``.
+    """
+
+    def __init__(
+        self,
+        agent_id: str,
+        broker: BrokerSettings,
+        queue: BatchQueue,
+        seq: SeqCounter,
+        *,
+        settings: DeliverySettings | None = None,
+        health: HealthSource | None = None,
+        started_at: datetime | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.agent_id = validate_agent_id(agent_id)
+        self.broker = broker
+        self.settings = settings or DeliverySettings()
+        self.metrics = DeliveryMetrics()
+        self.started_at = started_at or _now()
+        self._queue = queue
+        self._seq = seq
+        self._health = health
+        self._t0 = time.monotonic()
+        s = self.settings
+        self._backoff = Backoff(s.backoff_initial_s, s.backoff_cap_s, rng)
+        self._refusal_backoff = Backoff(s.backoff_initial_s, s.backoff_cap_s, rng)
+        # Every channel, not only "up": an item queued for a channel the broker ACL refuses
+        # must be refused by the broker (counted, kept), not crash the publish loop.
+        self._topics = {channel: build(agent_id, channel) for channel in Channel}
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._done = asyncio.Event()
+        self._running = False
+        self._drain_until = math.inf
+        self._refusal_pending = False
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect, publish and reconnect (backoff + full jitter) until :meth:`stop`."""
+        self._running = True
+        self._done.clear()
+        try:
+            while not self._stopping.is_set():
+                await self._connect_once()
+                if not self._stopping.is_set():
+                    await self._pause(self._backoff.next())
+        finally:
+            self.metrics.connected = False
+            self._running = False
+            self._done.set()
+
+    async def stop(self, deadline_s: float | None = None) -> None:
+        """Flush what fits in ``deadline_s`` (default ``drain_deadline_s``), say offline,
+        disconnect. Whatever is left stays in the queue for the next start."""
+        deadline = self.settings.drain_deadline_s if deadline_s is None else deadline_s
+        self._drain_until = time.monotonic() + deadline
+        self._stopping.set()
+        self._wake.set()
+        if self._running:
+            await self._done.wait()
+
+    def wake(self) -> None:
+        """Tell an idle publish loop that the queue has new items."""
+        self._wake.set()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def _past_deadline(self) -> bool:
+        return self._stopping.is_set() and time.monotonic() >= self._drain_until
+
+    # ---- connection ------------------------------------------------------------------
+
+    async def _connect_once(self) -> None:
+        try:
+            client = await self._new_client()
+            async with client:
+                self._on_connected()
+                try:
+                    await self._session(client)
+                except asyncio.CancelledError:
+                    client.disconnect_with_will()
+                    raise
+        except aiomqtt.MqttError as exc:
+            self._on_lost(exc)
+
+    async def _new_client(self) -> AckingClient:
+        b = self.broker
+        death = build_state(self.agent_id, await self._seq.take(), _now(), self.started_at,
+                            "offline", reason="lwt")
+        will = aiomqtt.Will(self._topics[Channel.STATE], encode(death), qos=1, retain=True)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = b.session_expiry_s
+        tls = None
+        if b.tls or b.tls_ca_file:
+            ca = str(b.tls_ca_file) if b.tls_ca_file else None
+            tls = aiomqtt.TLSParameters(ca_certs=ca)
+        return AckingClient(
+            b.host, b.port, username=b.username or self.agent_id, password=b.password,
+            identifier=self.agent_id, protocol=aiomqtt.ProtocolVersion.V5, will=will,
+            clean_start=False, properties=properties, keepalive=b.keepalive_s,
+            timeout=b.connect_timeout_s, max_inflight_messages=self.settings.window,
+            tls_params=tls,
+        )
+
+    def _on_connected(self) -> None:
+        self.metrics.connected = True
+        self.metrics.connects += 1
+        self._backoff.reset()
+        log.info("mqtt.connected host=%s port=%d client_id=%s",
+                 self.broker.host, self.broker.port, self.agent_id)
+
+    def _on_lost(self, exc: aiomqtt.MqttError) -> None:
+        self.metrics.connected = False
+        if self._stopping.is_set():
+            return
+        self.metrics.reconnects += 1
+        self.metrics.last_connect_error = str(exc)
+        log.warning("mqtt.connection_failed host=%s port=%d error=%r retry_ceiling_s=%.1f",
+                    self.broker.host, self.broker.port, str(exc), self._backoff.ceiling())
+
+    async def _session(self, client: AckingClient) -> None:
+        await self._publish_state(client, "online", None)
+        tasks = [
+            asyncio.create_task(self._publish_loop(client)),
+            asyncio.create_task(self._health_loop(client)),
+            asyncio.create_task(client.wait_disconnected()),
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            task.result()
+        # The publish loop only returns once stopping: leave a clean "offline" behind.
+        await self._publish_state(client, "offline", "shutdown", wait_s=CLOSING_TIMEOUT_S)
+
+    # ---- publishing ------------------------------------------------------------------
+
+    async def _publish_loop(self, client: AckingClient) -> None:
+        inflight: dict[int, asyncio.Task[None]] = {}
+        try:
+            while True:
+                self._wake.clear()
+                items = await self._queue.peek(self.settings.window)
+                if self._stopping.is_set() and (not items or self._past_deadline()):
+                    return
+                for queued in items:
+                    if queued.id not in inflight:
+                        inflight[queued.id] = asyncio.create_task(
+                            self._publish_item(client, queued)
+                        )
+                await self._wait_progress(inflight)
+                _reap(inflight)
+                if self._refusal_pending:
+                    await _settle(inflight)
+                    if self._stopping.is_set():
+                        return
+                    await self._pause(self._refusal_backoff.next())
+                    self._refusal_pending = False
+        finally:
+            for task in inflight.values():
+                task.cancel()
+            await asyncio.gather(*inflight.values(), return_exceptions=True)
+
+    async def _wait_progress(self, inflight: dict[int, asyncio.Task[None]]) -> None:
+        timeout = self.settings.idle_poll_s
+        if self._stopping.is_set():
+            timeout = max(0.0, min(timeout, self._drain_until - time.monotonic()))
+        wake = asyncio.create_task(self._wake.wait())
+        try:
+            await asyncio.wait(
+                {wake, *inflight.values()}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            wake.cancel()
+
+    async def _publish_item(self, client: AckingClient, queued: QueuedItem) -> None:
+        item = queued.item
+        code = await client.publish_acked(
+            self._topics[item.channel], item.payload, retain=item.channel.retained,
+            ack_wait_s=self.settings.publish_timeout_s,
+        )
+        if not self._accepted(code, item.channel, item.seq):
+            self._refusal_pending = True
+            return
+        await self._queue.ack([queued.id])
+        self.metrics.published += 1
+        if not self._refusal_pending:
+            self._refusal_backoff.reset()
+
+    def _accepted(self, code: ReasonCode, channel: Channel, seq: int) -> bool:
+        if code.is_failure:
+            self.metrics.refused[code.value] += 1
+            log.error(
+                "mqtt.refused topic=%s seq=%d reason_code=%d reason=%r fix=%r",
+                self._topics[channel], seq, code.value, str(code),
+                "check the broker ACL/quota for this agent; the item stays queued",
+            )
+            return False
+        if code.value == NO_MATCHING_SUBSCRIBERS:
+            self.metrics.no_subscribers += 1
+        return True
+
+    async def _publish_direct(
+        self, client: AckingClient, channel: Channel, payload: bytes, seq: int, wait_s: float
+    ) -> None:
+        code = await client.publish_acked(
+            self._topics[channel], payload, retain=channel.retained, ack_wait_s=wait_s
+        )
+        self._accepted(code, channel, seq)
+
+    async def _publish_state(
+        self,
+        client: AckingClient,
+        state: Literal["online", "offline"],
+        reason: str | None,
+        wait_s: float | None = None,
+    ) -> None:
+        seq = await self._seq.take()
+        message = build_state(self.agent_id, seq, _now(), self.started_at, state, reason)
+        await self._publish_direct(client, Channel.STATE, encode(message), seq,
+                                   wait_s or self.settings.publish_timeout_s)
+
+    # ---- health ----------------------------------------------------------------------
+
+    async def _health_loop(self, client: AckingClient) -> None:
+        while True:
+            await self._publish_health(client)
+            await asyncio.sleep(self.settings.health_interval_s)
+
+    async def queue_health(self) -> QueueHealth:
+        """Current queue figures (also used by ``status``)."""
+        q = self._queue
+        return QueueHealth(await q.depth(), await q.bytes(), await q.oldest_age(),
+                           await q.dropped_samples())
+
+    async def _publish_health(self, client: AckingClient) -> None:
+        poll = self._health.poll_health() if self._health is not None else PollHealth()
+        queue = await self.queue_health()
+        seq = await self._seq.take()
+        try:
+            message = build_health(self.agent_id, seq, _now(), queue, poll,
+                                   time.monotonic() - self._t0)
+        except ValidationError as exc:
+            log.error("health.invalid error=%r fix=%r", str(exc).splitlines()[0],
+                      "device error codes must be snake_case")
+            return
+        await self._publish_direct(client, Channel.HEALTH, encode(message), seq,
+                                   self.settings.publish_timeout_s)
+
+
+def _reap(inflight: dict[int, asyncio.Task[None]]) -> None:
+    """Forget finished publishes; re-raise the first failure (a lost connection)."""
+    for item_id, task in list(inflight.items()):
+        if task.done():
+            del inflight[item_id]
+            task.result()
+
+
+async def _settle(inflight: dict[int, asyncio.Task[None]]) -> None:
+    """Wait for every publish in flight (after a refusal, before backing off)."""
+    if inflight:
+        await asyncio.wait(inflight.values())
+    _reap(inflight)
