@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from edge_agent import __version__
+from edge_agent import __version__, cli_snmp
 from protocol import Channel, TopicError, acl_patterns, build, validate_agent_id
 
 app = typer.Typer(
     name="dotmac-agent",
     help="DotMac Edge agent: polls a POP's routers, switches and radios and delivers "
-    "telemetry to the hub over MQTT.\n\nExamples:\n\n  dotmac-agent --version\n\n"
-    "  dotmac-agent topics pop-ams1-01",
+    "telemetry to the hub over MQTT.\n\nExamples:\n\n"
+    "  dotmac-agent poll 10.20.0.1 -c public\n\n"
+    "  dotmac-agent doctor --config /etc/dotmac-agent/agent.yaml\n\n"
+    "  dotmac-agent run --config /etc/dotmac-agent/agent.yaml",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -70,6 +75,138 @@ def topics(
     console.print("broker ACL (mosquitto acl_file, %u = broker username = agent id):")
     for line in acl_patterns():
         console.print(f"  {line}", markup=False)
+
+
+CONFIG = typer.Option(Path("/etc/dotmac-agent/agent.yaml"), "--config",
+                      envvar="DOTMAC_AGENT_CONFIG",
+                      help="Agent config file [env DOTMAC_AGENT_CONFIG].")
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(),
+                        format="ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s")
+
+
+def _load_runtime(config: Path) -> object:
+    from edge_agent.config import ConfigError
+    from edge_agent.profiles import ProfileError
+    from edge_agent.runtime import AgentRuntime
+
+    try:
+        return AgentRuntime(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            errors.print(f"[red]config:[/red] {problem}", markup=True, highlight=False)
+        raise typer.Exit(2) from exc
+    except ProfileError as exc:
+        errors.print(f"[red]firmware profile:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        errors.print(f"[red]config:[/red] {config}: {exc.strerror}; pass --config PATH")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def run(
+    config: Path = CONFIG,
+    log_level: str = typer.Option("info", "--log-level", envvar="DOTMAC_AGENT_LOG_LEVEL",
+                                  help="debug|info|warning|error"),
+) -> None:
+    """Poll the configured devices and deliver to the hub until stopped.
+
+    SIGHUP reloads the config (devices only); SIGTERM drains the queue and exits.
+
+    Examples:
+
+      dotmac-agent run --config /etc/dotmac-agent/agent.yaml
+
+      DOTMAC_AGENT_BROKER_PASSWORD=... dotmac-agent run --config ./agent.yaml
+    """
+    _setup_logging(log_level)
+    runtime = _load_runtime(config)
+    asyncio.run(runtime.run())  # type: ignore[attr-defined]
+
+
+@app.command()
+def status(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show what the running agent last reported: broker, queue, devices.
+
+    Examples:
+
+      dotmac-agent status
+
+      dotmac-agent status --json | jq .queue
+    """
+    from edge_agent.config import ConfigError, load_config
+    from edge_agent.runtime import STATUS_FILE
+
+    try:
+        state_dir = load_config(config).agent.state_dir
+    except ConfigError as exc:
+        for problem in exc.problems:
+            errors.print(f"config: {problem}", markup=False)
+        raise typer.Exit(2) from exc
+    path = state_dir / STATUS_FILE
+    if not path.exists():
+        errors.print(f"no status at {path}: the agent has not run yet (dotmac-agent run)")
+        raise typer.Exit(1)
+    data = json.loads(path.read_text())
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    _print_status(data)
+
+
+def _print_status(data: dict[str, object]) -> None:
+    delivery = data.get("delivery", {})
+    queue = data.get("queue", {})
+    assert isinstance(delivery, dict) and isinstance(queue, dict)
+    console.print(f"agent [bold]{data.get('agent_id')}[/bold]  "
+                  f"status written {data.get('written_at')}")
+    console.print(f"broker: {'connected' if delivery.get('connected') else 'NOT connected'}, "
+                  f"published {delivery.get('published', 0)}")
+    console.print(f"queue: {queue.get('depth')} batch(es), oldest {queue.get('oldest_age_s')}s, "
+                  f"dropped samples {queue.get('dropped_samples')}")
+    table = Table("device", "cycles", "failures", "last error", "last poll s")
+    devices = data.get("devices", {})
+    assert isinstance(devices, dict)
+    for name, dev in sorted(devices.items()):
+        table.add_row(name, str(dev["cycles"]), str(dev["failures"]), dev["last_error"] or "-",
+                      f"{dev['last_duration_s'] or 0:.2f}")
+    console.print(table)
+
+
+@app.command()
+def doctor(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Check everything an agent needs, one verdict per line; exit 1 if anything fails.
+
+    Broker reachability and login, clock, each device's reachability and profile, queue
+    health, and whether the agent process is running.
+
+    Examples:
+
+      dotmac-agent doctor --config /etc/dotmac-agent/agent.yaml
+
+      dotmac-agent doctor --json
+    """
+    from edge_agent.doctor import FAIL, as_dicts, run_checks
+
+    checks = asyncio.run(run_checks(config))
+    failed = any(c.verdict == FAIL for c in checks)
+    if as_json:
+        typer.echo(json.dumps({"healthy": not failed, "checks": as_dicts(checks)}, indent=2))
+    else:
+        colour = {"ok": "green", "warn": "yellow", "fail": "red"}
+        table = Table("check", "verdict", "detail", "fix", title="dotmac-agent doctor")
+        for c in checks:
+            table.add_row(c.name, f"[{colour[c.verdict]}]{c.verdict.upper()}[/]", c.detail, c.fix)
+        console.print(table)
+        console.print("[red]NOT healthy[/red]" if failed else "[green]healthy[/green]")
+    if failed:
+        raise typer.Exit(1)
+
+
+cli_snmp.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,156 @@
+"""`dotmac-agent doctor`: one line per thing that can stop an agent, each with a verdict.
+
+Checks never print secrets. A FAIL line says what to do about it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiomqtt
+
+from edge_agent.config import AgentConfig, ConfigError, load_config
+from edge_agent.poll import PollFailure, detect
+from edge_agent.profiles import ProfileError, ProfileSet, load_profiles
+from edge_agent.queue import SqliteQueue
+from edge_agent.runtime import QUEUE_FILE, STATUS_FILE, broker_settings
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+OLDEST_QUEUED_WARN_S = 600.0
+STATUS_STALE_S = 30.0
+EARLIEST_SANE_YEAR = 2025  # boxes without an RTC battery boot in 1970 or at build date
+
+
+@dataclass(frozen=True)
+class Check:
+    """One doctor line."""
+
+    name: str
+    verdict: str
+    detail: str
+    fix: str = ""
+
+
+def check_clock(now: datetime | None = None) -> Check:
+    """The clock must be plausible and, where we can tell, NTP-synchronised."""
+    now = now or datetime.now(UTC)
+    if now.year < EARLIEST_SANE_YEAR:
+        return Check("clock", FAIL, f"system time is {now:%Y-%m-%d}",
+                     "enable NTP (timedatectl set-ntp true); samples carry this timestamp")
+    synced = _ntp_synchronised()
+    if synced is False:
+        return Check("clock", WARN, f"{now:%Y-%m-%d %H:%M:%S} UTC, NTP not synchronised",
+                     "check chrony/systemd-timesyncd can reach an NTP server")
+    note = "NTP synchronised" if synced else "NTP state unknown (no timedatectl)"
+    return Check("clock", OK, f"{now:%Y-%m-%d %H:%M:%S} UTC, {note}")
+
+
+def _ntp_synchronised() -> bool | None:
+    binary = shutil.which("timedatectl")
+    if binary is None:
+        return None
+    out = subprocess.run([binary, "show", "-p", "NTPSynchronized", "--value"],
+                         capture_output=True, text=True, timeout=5, check=False)
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() == "yes"
+
+
+async def check_broker(config: AgentConfig) -> Check:
+    """Connect and authenticate like the agent does (another client id, clean session)."""
+    b = broker_settings(config)
+    tls = aiomqtt.TLSParameters(ca_certs=str(b.tls_ca_file) if b.tls_ca_file else None) \
+        if b.tls else None
+    where = f"{b.host}:{b.port}{' (TLS)' if tls else ''}"
+    try:
+        async with aiomqtt.Client(b.host, b.port, username=b.username, password=b.password,
+                                  identifier=f"{config.agent.id}.doctor", tls_params=tls,
+                                  protocol=aiomqtt.ProtocolVersion.V5, timeout=5):
+            return Check("broker", OK, f"{where} accepted {b.username}")
+    except aiomqtt.MqttCodeError as exc:
+        return Check("broker", FAIL, f"{where} refused {b.username}: {exc}",
+                     "check broker.password (DOTMAC_AGENT_BROKER_PASSWORD) or re-enroll")
+    except (aiomqtt.MqttError, OSError) as exc:
+        return Check("broker", FAIL, f"{where} unreachable: {exc}",
+                     "check the WAN link, DNS, firewall and broker.host/port")
+
+
+async def check_device(config: AgentConfig, profiles: ProfileSet, name: str) -> Check:
+    """Reach the device over SNMP and say which profile it gets."""
+    device = config.device(name)
+    label = f"device {name}"
+    try:
+        found = await detect(config.snmp_target(device), profiles)
+    except PollFailure as exc:
+        return Check(label, FAIL, f"{device.host}:{device.port} {exc.error.code.value}: "
+                     f"{exc.error.detail}", "check address, ACL on the device and credentials")
+    configured = device.profile
+    if configured not in ("auto", found.profile):
+        return Check(label, WARN, f"configured profile {configured}, device looks like "
+                     f"{found.profile}", f"set profile: {found.profile} or auto")
+    return Check(label, OK, f"{device.host}:{device.port} profile {found.profile}")
+
+
+async def check_queue(config: AgentConfig) -> Check:
+    """Queue depth, age of the oldest batch and dropped samples."""
+    path = config.agent.state_dir / QUEUE_FILE
+    if not path.exists():
+        return Check("queue", OK, f"{path} not created yet (agent never ran)")
+    queue = await SqliteQueue.open(path)
+    try:
+        depth, age, dropped = (await queue.depth(), await queue.oldest_age(),
+                               await queue.dropped_samples())
+    finally:
+        await queue.close()
+    detail = f"{depth} batch(es) queued, oldest {age:.0f}s, {dropped} sample(s) dropped"
+    if dropped:
+        return Check("queue", WARN, detail, "the queue overflowed during an outage; "
+                     "raise queue.max_bytes/max_age_s if outages this long are normal")
+    if age > OLDEST_QUEUED_WARN_S:
+        return Check("queue", WARN, detail, "delivery is behind: see the broker line")
+    return Check("queue", OK, detail)
+
+
+def check_running(config: AgentConfig, now: float | None = None) -> Check:
+    """Is a `run` process writing its status file?"""
+    path = config.agent.state_dir / STATUS_FILE
+    if not path.exists():
+        return Check("agent", WARN, "no status file: the agent is not running",
+                     "systemctl start dotmac-agent")
+    age = (now or time.time()) - path.stat().st_mtime
+    if age > STATUS_STALE_S:
+        return Check("agent", WARN, f"status file is {age:.0f}s old: agent stopped or hung",
+                     "systemctl status dotmac-agent; journalctl -u dotmac-agent")
+    status = json.loads(path.read_text())
+    connected = status.get("delivery", {}).get("connected")
+    return Check("agent", OK if connected else WARN,
+                 f"running, {'connected' if connected else 'NOT connected'} to the broker")
+
+
+async def run_checks(config_path: Path) -> list[Check]:
+    """All checks in the order a tech reads them; stops early only on a bad config."""
+    try:
+        config = load_config(config_path)
+        profiles = load_profiles()
+    except ConfigError as exc:
+        return [Check("config", FAIL, p, "fix the file and rerun") for p in exc.problems]
+    except ProfileError as exc:
+        return [Check("profiles", FAIL, str(exc), "fix the profile file")]
+    checks = [Check("config", OK, f"{config_path}: {len(config.devices)} device(s)"),
+              check_clock(), await check_broker(config)]
+    checks += await asyncio.gather(*(check_device(config, profiles, d.name)
+                                     for d in config.devices))
+    checks += [await check_queue(config), check_running(config)]
+    return checks
+
+
+def as_dicts(checks: list[Check]) -> list[dict[str, str]]:
+    """JSON-ready form of the checks."""
+    return [asdict(c) for c in checks]

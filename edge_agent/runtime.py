@@ -1,0 +1,238 @@
+"""`dotmac-agent run`: wires config, profiles, scheduler, queue and delivery together.
+
+Only this module and the scheduler know about tasks and signals. SIGHUP reloads the
+config (devices are added/removed/changed without touching the others); SIGTERM and
+SIGINT stop polling, drain the queue to the broker within a deadline and exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import signal
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from edge_agent.batching import Batcher
+from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_config
+from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
+from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
+from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
+from edge_agent.queue import QueueLimits, SqliteQueue
+from edge_agent.scheduler import Scheduler
+from protocol import DeviceFacts
+
+log = logging.getLogger(__name__)
+
+STATUS_FILE = "status.json"
+# Facts (serial, interfaces...) cost a walk of their own; read them at start, then this often.
+FACTS_EVERY_S = 600.0
+QUEUE_FILE = "queue.sqlite3"
+
+
+def broker_settings(config: AgentConfig) -> BrokerSettings:
+    """The delivery's view of the `broker:` section."""
+    b = config.broker
+    return BrokerSettings(
+        host=b.host, port=b.port, username=b.username or config.agent.id,
+        password=b.password.get_secret_value() if b.password else None,
+        tls=b.tls, tls_ca_file=b.ca_file,
+    )
+
+
+def facts_fingerprint(facts: DeviceFacts) -> str:
+    """Hash of what an inventory consumer cares about (uptime excluded: it always moves)."""
+    data = facts.model_dump(mode="json", exclude={"uptime_s"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class ProfileResolver:
+    """Which profile each device uses: configured, or detected once and remembered."""
+
+    profiles: ProfileSet
+    detected: dict[str, str] = field(default_factory=dict)  # "name@host:port" -> profile
+
+    async def resolve(self, device: DeviceConfig, config: AgentConfig) -> Profile:
+        """The device's profile; raises PollFailure when auto-detection cannot read it."""
+        if device.profile != "auto":
+            return self.profiles.get(device.profile)
+        key = f"{device.name}@{device.host}:{device.port}"
+        if key not in self.detected:
+            found = await detect(config.snmp_target(device), self.profiles)
+            log.info("profile.detected device=%s profile=%s", device.name, found.profile)
+            self.detected[key] = found.profile
+        return self.profiles.get(self.detected[key])
+
+
+class AgentRuntime:
+    """One running agent: polls on schedule, queues durably, delivers to the broker."""
+
+    def __init__(self, config_path: Path, profiles_root: Path | None = None) -> None:
+        self.config_path = config_path
+        self.config = load_config(config_path)
+        self.resolver = ProfileResolver(load_profiles(profiles_root))
+        self._check_profiles(self.config)
+        self._inventory: dict[str, str] = {}  # device -> facts fingerprint last queued
+        self._facts_due: dict[str, float] = {}  # device -> monotonic time facts are due
+        self._stop = asyncio.Event()
+        self.scheduler: Scheduler[DeviceConfig, PollResult] | None = None
+        self.delivery: Delivery | None = None
+        self.batcher: Batcher | None = None
+        self.started = time.time()
+
+    def _check_profiles(self, config: AgentConfig) -> None:
+        problems = []
+        for device in config.devices:
+            if device.profile != "auto" and device.profile not in self.resolver.profiles.names():
+                problems.append(f"{self.config_path}: devices[{device.name}].profile: "
+                                f"no profile {device.profile!r}; use auto or one of "
+                                f"{', '.join(self.resolver.profiles.names())}")
+        if problems:
+            raise ConfigError(problems)
+
+    async def poll(self, device: DeviceConfig) -> PollResult:
+        """Poll one device with its profile; detection failures become the poll's error."""
+        try:
+            profile = await self.resolver.resolve(device, self.config)
+        except PollFailure as exc:
+            return PollResult(device.name, "unknown", errors=[exc.error])
+        except ProfileError as exc:
+            return PollResult(device.name, device.profile,
+                              errors=[PollError(PollErrorCode.NO_SUCH_PROFILE, str(exc))])
+        now = time.monotonic()
+        with_facts = now >= self._facts_due.get(device.name, 0.0)
+        result = await poll_device(device.name, self.config.snmp_target(device), profile,
+                                   with_facts=with_facts)
+        if with_facts and result.facts is not None:
+            self._facts_due[device.name] = now + FACTS_EVERY_S
+        return result
+
+    async def sink(self, device: DeviceConfig, result: PollResult) -> None:
+        """Queue the samples (durable on return) and the inventory when it changed."""
+        if self.batcher is None:
+            return
+        if result.samples:
+            await self.batcher.add_samples(result.samples)
+        if result.facts is not None:
+            fingerprint = facts_fingerprint(result.facts)
+            if self._inventory.get(device.name) != fingerprint:
+                await self.batcher.add_inventory([result.facts])
+                self._inventory[device.name] = fingerprint
+
+    def poll_health(self) -> PollHealth:
+        """The scheduler's figures for the health message."""
+        if self.scheduler is None:
+            return PollHealth()
+        stats = self.scheduler.stats()
+        return PollHealth(
+            poll_duration_p50_s=stats.duration_p50_s, poll_duration_p95_s=stats.duration_p95_s,
+            devices_total=len(self.config.devices), device_errors=dict(stats.device_errors),
+        )
+
+    async def run(self) -> None:
+        """Run until SIGTERM/SIGINT (or `request_stop`), then drain and close."""
+        cfg = self.config
+        cfg.agent.state_dir.mkdir(parents=True, exist_ok=True)
+        queue = await SqliteQueue.open(cfg.agent.state_dir / QUEUE_FILE,
+                                       QueueLimits(cfg.queue.max_bytes, cfg.queue.max_age_s))
+        seq = queue.seq_counter()
+        self.delivery = Delivery(cfg.agent.id, broker_settings(cfg), queue, seq,
+                                 settings=DeliverySettings(health_interval_s=cfg.health_interval_s),
+                                 health=self)
+        self.batcher = Batcher(cfg.agent.id, queue, seq, on_enqueue=self.delivery.wake)
+        self.scheduler = Scheduler(cfg.devices, self.poll, self.sink, cfg.polling.concurrency,
+                                   jitter=cfg.polling.jitter, error_of=_first_error)
+        self._install_signals()
+        delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
+        status_task = asyncio.create_task(self._status_loop(queue), name="status")
+        self.scheduler.start()
+        log.info("agent.started agent_id=%s devices=%d", cfg.agent.id, len(cfg.devices))
+        try:
+            await self._stop.wait()
+        finally:
+            await self._shutdown(queue, delivery_task, status_task)
+
+    async def _shutdown(self, queue: SqliteQueue, *tasks: asyncio.Task[None]) -> None:
+        assert self.scheduler is not None and self.delivery is not None
+        await self.scheduler.stop()
+        await self.delivery.stop()
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._write_status(queue)
+        await queue.close()
+        log.info("agent.stopped agent_id=%s", self.config.agent.id)
+
+    def request_stop(self) -> None:
+        """Ask `run` to drain and return."""
+        self._stop.set()
+
+    def reload(self) -> None:
+        """Re-read the config file; a bad file is logged and the running config kept."""
+        try:
+            fresh = load_config(self.config_path)
+            self._check_profiles(fresh)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                log.error("config.reload_refused problem=%s", problem)
+            return
+        if fresh.broker != self.config.broker or fresh.agent != self.config.agent:
+            log.warning("config.reload broker/agent changes need a restart; devices reloaded")
+        self.config = self.config.model_copy(update={"devices": fresh.devices,
+                                                     "polling": fresh.polling})
+        if self.scheduler is not None:
+            self.scheduler.update(fresh.devices)
+        log.info("config.reloaded devices=%d", len(fresh.devices))
+
+    def _install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGHUP, self.reload)
+            loop.add_signal_handler(signal.SIGTERM, self.request_stop)
+            loop.add_signal_handler(signal.SIGINT, self.request_stop)
+
+    async def _status_loop(self, queue: SqliteQueue) -> None:
+        while True:
+            await self._write_status(queue)
+            await asyncio.sleep(5)
+
+    async def _write_status(self, queue: SqliteQueue) -> None:
+        """Snapshot for `dotmac-agent status` (no IPC needed; never holds secrets)."""
+        status = await status_snapshot(self, queue)
+        path = self.config.agent.state_dir / STATUS_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(status, indent=2, default=str))
+        tmp.replace(path)
+
+
+async def status_snapshot(runtime: AgentRuntime, queue: SqliteQueue) -> dict[str, object]:
+    """What `status` shows: delivery, queue and per-device poll state."""
+    stats = runtime.scheduler.stats() if runtime.scheduler else None
+    devices = {}
+    if stats is not None:
+        for name, dev in stats.devices.items():
+            devices[name] = {"last_error": dev.last_error, "cycles": dev.cycles,
+                             "failures": dev.failures, "last_duration_s": dev.last_duration_s}
+    return {
+        "agent_id": runtime.config.agent.id,
+        "written_at": datetime.now(UTC).isoformat(),
+        "uptime_s": round(time.time() - runtime.started, 1),
+        "delivery": runtime.delivery.metrics.snapshot() if runtime.delivery else {},
+        "queue": {"depth": await queue.depth(), "bytes": await queue.bytes(),
+                  "oldest_age_s": await queue.oldest_age(),
+                  "dropped_samples": await queue.dropped_samples()},
+        "schedule": {"lag_p99_s": stats.lag_p99_s if stats else None,
+                     "skipped_cycles": stats.skipped_cycles if stats else 0},
+        "devices": devices,
+    }
+
+
+def _first_error(result: PollResult) -> str | None:
+    return result.errors[0].code.value if result.errors else None
