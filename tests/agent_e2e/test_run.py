@@ -7,6 +7,7 @@ MQTT v5 subscriber, so what the broker held while the hub was away is seen too.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import signal
 import sqlite3
@@ -130,7 +131,7 @@ async def wait_until(check, within_s: float, what: str) -> None:  # type: ignore
 def assert_no_missing_cycle(times: list[float], since: float) -> None:
     """Consecutive polls are one interval apart: nothing produced was lost."""
     times = [t for t in times if t >= since]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert gaps and max(gaps) < INTERVAL_S * 1.5, gaps
 
 
