@@ -5,7 +5,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help demo demo-clean test lint bench schemas system-deps-test system-deps-demo clean
+.PHONY: help demo demo-clean test lint bench schemas golden system-deps-test system-deps-demo clean
 
 help:
 	@echo "make demo     run the hub on embedded defaults (http://127.0.0.1:8080/docs)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint     ruff + mypy (strict on protocol/)"
 	@echo "make bench    performance figures (ours vs a baseline, printed as ratios)"
 	@echo "make schemas  export protocol JSON Schemas and examples to protocol/schema/"
+	@echo "make golden   rewrite tests/agent_snmp/golden/ from the snmpsim recordings (review the diff)"
 
 $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
 	scripts/bootstrap-venv.sh
@@ -27,7 +28,10 @@ system-deps-demo:
 demo: $(STAMP) system-deps-demo
 	$(BIN)/dotmac-hub serve
 
-demo-clean:
+demo-golden: $(STAMP)
+	$(BIN)/python scripts/golden.py --update
+
+clean:
 	rm -rf .dotmac
 
 test: $(STAMP) system-deps-test
@@ -43,6 +47,9 @@ bench: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m protocol.schema_export
+
+golden: $(STAMP)
+	$(BIN)/python scripts/golden.py --update
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info

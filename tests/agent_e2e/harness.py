@@ -87,6 +87,15 @@ def samples(hub: Hub, device: str, metric: str) -> list[tuple[float, str, int | 
     return rows
 
 
+def arrival_times(hub: Hub, device: str) -> list[float]:
+    """A device's poll times in the order the hub first received them (redeliveries ignored)."""
+    order: list[float] = []
+    for ts, _index, _value in samples(hub, device, "sys_uptime_ticks"):
+        if ts not in order:
+            order.append(ts)
+    return order
+
+
 def inventoried(hub: Hub) -> set[str]:
     """Devices whose inventory the hub has received."""
     return {d.device for r in hub.messages(Inventory) for d in r.message.devices}

@@ -105,3 +105,17 @@ def test_discover_finds_snmpd_on_loopback_and_writes_config(snmpd, tmp_path: Pat
     written = config.read_text()
     assert "host: 127.0.0.1" in written and f"port: {snmpd.port}" in written
     assert snmpd.community not in written  # credentials stay in defaults/env
+
+
+def test_record_writes_scrubbed_snmprec_and_golden(snmpd, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = agent("record", snmpd.target, "--name", "lab-linux", "--out", str(tmp_path),
+                env={"DOTMAC_AGENT_COMMUNITY": snmpd.community})
+    assert out.returncode == 0, out.stderr
+    snmprec = (tmp_path / "lab-linux.snmprec").read_text()
+    golden = json.loads((tmp_path / "lab-linux.golden.json").read_text())
+    assert "1.3.6.1.2.1.1.5.0|4|" in snmprec  # sysName recorded
+    # Scrubbed: the real location (snmpd's "test-pop") and the community never leave the box.
+    assert "1.3.6.1.2.1.1.6.0|4|scrubbed-location\n" in snmprec
+    assert snmpd.community not in snmprec
+    assert golden["detect"]["profile"] == "linux"
+    assert any(s["metric"] == "if_hc_in_octets" for s in golden["samples"])

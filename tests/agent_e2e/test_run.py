@@ -15,6 +15,7 @@ import time
 from protocol import Inventory, TelemetryBatch
 from tests.agent_e2e.harness import (
     INTERVAL_S,
+    arrival_times,
     assert_no_missing_cycle,
     cycle_times,
     inventoried,
@@ -63,6 +64,10 @@ async def test_broker_outage_loses_nothing(pop, mosquitto) -> None:  # type: ign
                      "polls after the outage")
     # The fast device never overruns: one poll per interval, none missing across the outage.
     assert_no_missing_cycle(cycle_times(hub, "pop-linux"), since=0)
+    # In order per device: first arrivals of each device's polls are in poll-time order.
+    for device in ("pop-linux", "pop-cisco"):
+        arrivals = arrival_times(hub, device)
+        assert arrivals == sorted(arrivals), device
     # Exact accounting for every device: SIGTERM drains, then every successful cycle the
     # agent counted must have reached the hub (slow recordings may skip overrun cycles,
     # which the scheduler counts; those produced nothing to lose).
