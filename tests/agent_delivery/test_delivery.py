@@ -109,9 +109,12 @@ async def test_broker_outage_loses_nothing(mosquitto, tmp_path: Path) -> None:  
     delivery = Delivery(agent_id, broker, queue, seq, settings=FAST)
     batcher = Batcher(agent_id, queue, seq, on_enqueue=delivery.wake)
     produced: list[int] = []
+    stop = asyncio.Event()
 
     async def produce() -> None:
-        while True:
+        # Stopped by a flag, not cancel(): a cancel could land after a batch was queued but
+        # before its seq was recorded here, and the hub would rightly receive an "extra".
+        while not stop.is_set():
             produced.extend(await enqueue(batcher, 1))
             await asyncio.sleep(0.01)
 
@@ -129,7 +132,8 @@ async def test_broker_outage_loses_nothing(mosquitto, tmp_path: Path) -> None:  
             finally:
                 mosquitto.start()
             await asyncio.sleep(0.5)
-            producer.cancel()
+            stop.set()
+            await producer
             await wait_for(lambda: set(produced) <= set(hub.telemetry_seqs()), 20,
                            "every produced batch at the hub")
             assert delivery.metrics.reconnects >= 1
