@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import hashlib
 import json
 import logging
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 STATUS_FILE = "status.json"
 # Facts (serial, interfaces...) cost a walk of their own; read them at start, then this often.
 FACTS_EVERY_S = 600.0
+# Drain deadline (10 s) + offline message + disconnect, with margin.
+SHUTDOWN_WATCHDOG_S = 45.0
 QUEUE_FILE = "queue.sqlite3"
 
 
@@ -171,7 +174,14 @@ class AgentRuntime:
         log.info("agent.stopped agent_id=%s", self.config.agent.id)
 
     def request_stop(self) -> None:
-        """Ask `run` to drain and return."""
+        """Ask `run` to drain and return.
+
+        A watchdog dumps every thread's stack to the log and exits if the drain hangs, so
+        a stuck shutdown is diagnosable and never outlives systemd's stop timeout quietly.
+        """
+        if not self._stop.is_set():
+            log.info("agent.stopping agent_id=%s", self.config.agent.id)
+            faulthandler.dump_traceback_later(SHUTDOWN_WATCHDOG_S, exit=True)
         self._stop.set()
 
     def reload(self) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,9 @@ from tests.services._proc import ManagedProcess, free_port
 
 BIN = Path(sys.executable).parent
 INTERVAL_S = 2
+# snmpsim answers big recordings slowly (seconds per poll on a loaded 2-core box); a longer
+# interval keeps their polls inside the scheduler's deadline (2 x interval).
+SIM_INTERVAL_S = 4
 
 
 def write_config(path: Path, agent_id: str, mosquitto, snmpd, snmpsim) -> None:  # type: ignore[no-untyped-def]
@@ -42,12 +46,14 @@ devices:
   - name: pop-cisco
     host: 127.0.0.1
     port: {snmpsim.port}
+    interval_s: {SIM_INTERVAL_S}
     timeout_s: 10
     snmp: {{community: {snmpsim.communities["cisco-ios"]}}}
   - name: pop-arista
     host: 127.0.0.1
     port: {snmpsim.port}
     profile: arista_eos
+    interval_s: {SIM_INTERVAL_S}
     timeout_s: 10
     snmp: {{community: {snmpsim.communities["arista-eos"]}}}
   - name: pop-dead
@@ -129,5 +135,11 @@ async def stop_and_read_status(agent: Agent) -> dict:  # type: ignore[type-arg]
     """SIGTERM the agent, wait for a clean exit and return its final status file."""
     assert agent.proc is not None and agent.proc.proc is not None
     agent.proc.signal(signal.SIGTERM)
-    assert await asyncio.to_thread(agent.proc.proc.wait, 60) == 0, agent.log[-2000:]
+    try:
+        code = await asyncio.to_thread(agent.proc.proc.wait, 60)
+    except subprocess.TimeoutExpired:
+        agent.proc.kill()
+        raise AssertionError(f"agent ignored SIGTERM for 60 s; log tail:\n{agent.log[-3000:]}"
+                             ) from None
+    assert code == 0, agent.log[-2000:]
     return json.loads((agent.config.parent / "state" / "status.json").read_text())  # type: ignore[no-any-return]
