@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from edge_agent import __version__, cli_snmp
+from edge_agent import __version__, cli_enroll, cli_jobs, cli_snmp
 from protocol import Channel, TopicError, acl_patterns, build, validate_agent_id
 
 app = typer.Typer(
@@ -207,6 +207,8 @@ def doctor(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json"))
 
 
 cli_snmp.register(app)
+cli_enroll.register(app)
+cli_jobs.register(app)
 
 
 def main() -> None:

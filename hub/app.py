@@ -9,14 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
 from hub.api.router import api_router
+from hub.broker import broker_admin
 from hub.db import create_engine, session_factory
 from hub.errors import Problem, install_error_handlers
 from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
+from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
 from hub.metrics import Metrics, MetricsMiddleware
 from hub.settings import HubSettings
 
@@ -28,6 +31,8 @@ TAGS = [
     {"name": "sites", "description": "Points of presence."},
     {"name": "agents", "description": "Edge agents installed in sites."},
     {"name": "devices", "description": "Routers, switches, OLTs and radios polled by agents."},
+    {"name": "enrollment", "description": "One-time tokens that turn a POP box into an "
+     "agent with its own broker login."},
     {"name": "audit", "description": "Security audit log."},
     {"name": "health", "description": "Liveness, readiness, Prometheus metrics."},
 ]
@@ -47,7 +52,10 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             await asyncio.to_thread(migrations.upgrade, settings.database_url)
         async with sessions() as session:
             await ensure_key(session, settings)
+        ingest = _embedded_ingest(settings, sessions, metrics)
         yield
+        if ingest is not None:
+            await ingest.stop()
         await engine.dispose()
 
     app = FastAPI(title="DotMac Edge hub", version=__version__, lifespan=lifespan,
@@ -57,6 +65,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.metrics = metrics
+    app.state.broker = broker_admin(settings)
     app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -64,6 +73,18 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.include_router(api_router)
     _declare_problem_schema(app)
     return app
+
+
+def _embedded_ingest(settings: HubSettings, sessions: async_sessionmaker[AsyncSession],
+                     metrics: Metrics) -> EmbeddedIngest | None:
+    """Start an ingest worker in this process when DOTMAC_HUB_INGEST_EMBEDDED says so."""
+    if not settings.ingest_in_process:
+        return None
+    ingest_settings = IngestSettings()
+    tsdb = tsdb_for(ingest_settings)
+    ingest = EmbeddedIngest(build_worker(sessions, ingest_settings, tsdb, metrics), tsdb)
+    ingest.start()
+    return ingest
 
 
 def _health_routes(app: FastAPI) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 
@@ -16,7 +17,8 @@ app = typer.Typer(
     name="dotmac-hub",
     help="DotMac Edge hub: API, ingest workers, billing and analytics.\n\n"
     "Examples:\n\n  dotmac-hub serve\n\n  DOTMAC_HUB_PORT=9000 dotmac-hub serve --host 0.0.0.0\n\n"
-    "  dotmac-hub bootstrap --tenant 'Fibernet' --admin-email noc@fibernet.example",
+    "  dotmac-hub bootstrap --tenant 'Fibernet' --admin-email noc@fibernet.example\n\n"
+    "  dotmac-hub enroll-token --site ams1-pop --ttl 2h",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -85,7 +87,8 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def db_upgrade(revision: str = typer.Argument(
+        "heads", help="Target revision (default: every head of the schema).")) -> None:
     """Migrate the database to the newest schema (or REVISION).
 
     Example: DOTMAC_HUB_DATABASE_URL=postgresql+psycopg://hub@db/hub dotmac-hub db upgrade
@@ -183,6 +186,66 @@ async def _rotate(settings: HubSettings) -> str:
             return (await rotate(session, settings)).kid
     finally:
         await engine.dispose()
+
+
+@app.command("enroll-token")
+def enroll_token(
+    site: str = typer.Option(..., help="Site (POP) name or id the agent will belong to."),
+    tenant: str | None = typer.Option(None, help="Tenant name (needed when the hub holds "
+                                      "several)."),
+    ttl: str = typer.Option("1h", help="Lifetime: seconds, or 30m / 1h / 2d (max 7d)."),
+    agent_name: str | None = typer.Option(None, help="Name the enrolled agent gets "
+                                          "(lowercase; default: from the site name)."),
+) -> None:
+    """Issue a one-time enrollment token for a site and print it (shown once).
+
+    The field tech runs `dotmac-agent enroll --hub URL --token TOKEN` on the POP box.
+
+    Examples:
+
+      dotmac-hub enroll-token --site ams1-pop
+
+      dotmac-hub enroll-token --site ams1-pop --tenant Fibernet --ttl 2h --agent-name ams1-a
+    """
+    from hub.enrollment.operator import OperatorError, issue_token, parse_ttl
+
+    try:
+        token, secret, where = asyncio.run(issue_token(
+            HubSettings(), site, tenant, parse_ttl(ttl), agent_name))
+    except OperatorError as exc:
+        console.print(f"[red]enroll-token refused:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"token for site {where.name} valid until {token.expires_at:%Y-%m-%d %H:%M} "
+                  "UTC, one use; on the POP box: dotmac-agent enroll --hub URL --token TOKEN")
+    typer.echo(secret)
+
+
+@app.command()
+def ingest(
+    suffix: str | None = typer.Option(
+        None, help="Appended to the MQTT client id, for several workers on one host "
+        "[env DOTMAC_HUB_INGEST_WORKER_SUFFIX]."),
+) -> None:
+    """Run one ingest worker: MQTT (shared subscription) -> time-series store + database.
+
+    Start as many as needed, on any machines: they share the load through the broker.
+
+    Examples:
+
+      DOTMAC_HUB_MQTT_PASSWORD=... DOTMAC_HUB_TSDB_URL=http://vm:8428 dotmac-hub ingest
+
+      dotmac-hub ingest --suffix 2
+    """
+    from hub.ingest import IngestSettings, run_standalone
+    from hub.ingest.settings import env_suffix
+
+    settings = _settings_or_exit()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    ingest_settings = IngestSettings()
+    console.print(f"ingest worker -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}, "
+                  f"store {ingest_settings.tsdb_url}")
+    asyncio.run(run_standalone(settings.database_url, ingest_settings, suffix or env_suffix()))
 
 
 def main() -> None:

@@ -91,6 +91,12 @@ class RateLimitedError(ProblemError):
         super().__init__(detail, {"Retry-After": str(max(1, retry_after))})
 
 
+class UnavailableError(ProblemError):
+    """A component the request needs (the MQTT broker) is unreachable or not configured."""
+
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
 STATUS_SLUGS = {400: ("bad-request", "Bad request"), 401: ("unauthorized", "Authentication "
                 "required"), 403: ("forbidden", "Permission denied"), 404: ("not-found",
                 "Not found"), 405: ("method-not-allowed", "Method not allowed"),
@@ -164,6 +170,7 @@ ERROR_DOCS: dict[int | str, dict[str, Any]] = {
     409: _doc("Conflicts with existing data"),
     422: _doc("Validation failed"),
     429: _doc("Rate limit exceeded; see Retry-After"),
+    503: _doc("A component the request needs (the MQTT broker) is unreachable; retry"),
 }
 
 

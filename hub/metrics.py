@@ -36,6 +36,18 @@ class Metrics:
         self.latency_buckets: dict[Labels, list[int]] = {}
         self.latency_sum: dict[Labels, float] = defaultdict(float)
         self.latency_count: dict[Labels, int] = defaultdict(int)
+        # Other subsystems' counters (ingest...): name -> (help, values by labels).
+        self.families: dict[str, tuple[str, dict[Labels, float]]] = {}
+
+    def inc(self, name: str, help_text: str, amount: float = 1, **labels: str) -> None:
+        """Add to a counter family, e.g. `dotmac_ingest_rejected_total{reason=...}`."""
+        family = self.families.setdefault(name, (help_text, defaultdict(float)))[1]
+        family[tuple(sorted(labels.items()))] += amount
+
+    def value(self, name: str, **labels: str) -> float:
+        """Current value of one counter (0 when never incremented)."""
+        family = self.families.get(name)
+        return family[1].get(tuple(sorted(labels.items())), 0.0) if family else 0.0
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one finished request."""
@@ -65,6 +77,9 @@ class Metrics:
                   "# TYPE dotmac_hub_request_seconds histogram"]
         for key, buckets in self.latency_buckets.items():
             lines += self._histogram(key, buckets)
+        for name, (help_text, values) in sorted(self.families.items()):
+            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
+            lines += [f"{name}{_labels(k)} {v:g}" for k, v in values.items()]
         return "\n".join(lines) + "\n"
 
     def _histogram(self, key: Labels, buckets: list[int]) -> list[str]:

@@ -2,7 +2,9 @@
 
 from hub.audit.models import AuditEvent
 from hub.db import Base
+from hub.enrollment.models import EnrollmentToken  # noqa: F401 - registers the table
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
+from hub.ingest import models as _ingest_models  # noqa: F401 - registers the tables
 from hub.inventory.models import Agent, Device, Site
 from hub.ratelimit import RateCounter
 from hub.tenants.models import Tenant

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, str] = {
     "sites:write": "Create, change and delete sites",
     "agents:read": "List and view edge agents",
     "agents:write": "Register, rename, revoke and delete edge agents",
+    "agents:enroll": "Issue one-time enrollment tokens that create agents with broker logins",
     "devices:read": "List and view devices",
     "devices:write": "Create, change and delete devices",
     "audit:read": "Query the security audit log",
@@ -39,6 +40,7 @@ _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
+    # Enrollment mints broker credentials: owners and admins only, like API keys.
     Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write"}),
     Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read"}),
     Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read"}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STATE_DIR = Path(".dotmac")
@@ -72,6 +72,49 @@ class HubSettings(BaseSettings):
         50, ge=1, description="DOTMAC_HUB_LOGIN_FAILURES_IP: failed logins per client IP "
         "and window before that IP's logins answer 429",
     )
+    broker_kind: Literal["mosquitto"] = Field(
+        "mosquitto", description="DOTMAC_HUB_BROKER_KIND: how agent logins are administered "
+        "(Mosquitto dynamic-security plugin)",
+    )
+    broker_host: str | None = Field(
+        None, description="DOTMAC_HUB_BROKER_HOST: MQTT broker host, for the hub and the "
+        "agents it enrolls (unset: enrollment answers 503)",
+    )
+    broker_port: int = Field(
+        1883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_PORT: plain MQTT port the hub "
+        "uses for dynsec administration (keep it on a private network or loopback)",
+    )
+    broker_tls_port: int = Field(
+        8883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_TLS_PORT: MQTT over TLS port "
+        "handed to agents at enrollment",
+    )
+    broker_ca_file: Path | None = Field(
+        None, description="DOTMAC_HUB_BROKER_CA_FILE: PEM of the CA that signed the broker's "
+        "TLS certificate; agents receive it at enrollment and verify the broker with it",
+    )
+    broker_dynsec_username: str = Field(
+        "dynsec-admin", description="DOTMAC_HUB_BROKER_DYNSEC_USERNAME: broker login allowed "
+        "to publish to $CONTROL/dynamic-security/#",
+    )
+    broker_dynsec_password: SecretStr | None = Field(
+        None, description="DOTMAC_HUB_BROKER_DYNSEC_PASSWORD: its password (secret)",
+    )
+    broker_timeout: float = Field(
+        10.0, gt=0, le=120, description="DOTMAC_HUB_BROKER_TIMEOUT: seconds to wait for the "
+        "broker to answer an administrative command",
+    )
+    enroll_token_ttl: int = Field(
+        3600, ge=60, le=7 * 86400, description="DOTMAC_HUB_ENROLL_TOKEN_TTL: default lifetime "
+        "of an enrollment token (s)",
+    )
+    enroll_rate_limit: int = Field(
+        20, ge=1, description="DOTMAC_HUB_ENROLL_RATE_LIMIT: POST /enroll attempts per window "
+        "(DOTMAC_HUB_RATE_WINDOW) per client IP",
+    )
+    ingest_embedded: bool | None = Field(
+        None, description="DOTMAC_HUB_INGEST_EMBEDDED: run an ingest worker inside the API "
+        "process (default: yes in development; run `dotmac-hub ingest` workers in production)",
+    )
     bootstrap_password: str | None = Field(
         None, description="DOTMAC_HUB_BOOTSTRAP_PASSWORD: owner password for `bootstrap` "
         "(generated and printed once when unset)",
@@ -82,6 +125,13 @@ class HubSettings(BaseSettings):
         """Whether the app upgrades the schema itself when it starts."""
         if self.auto_migrate is not None:
             return self.auto_migrate
+        return self.mode == "development"
+
+    @property
+    def ingest_in_process(self) -> bool:
+        """Whether the API process also runs an ingest worker."""
+        if self.ingest_embedded is not None:
+            return self.ingest_embedded
         return self.mode == "development"
 
     def problems(self) -> list[str]:
@@ -100,9 +150,23 @@ class HubSettings(BaseSettings):
                 f"value of at least {MIN_SECRET_LENGTH} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
+        found.extend(self._broker_problems())
         if self.key_overlap <= self.access_token_ttl:
             found.append(
                 "DOTMAC_HUB_KEY_OVERLAP: must exceed DOTMAC_HUB_ACCESS_TOKEN_TTL, or tokens "
                 "signed just before a key rotation stop verifying early"
             )
+        return found
+
+    def _broker_problems(self) -> list[str]:
+        missing = [(self.broker_host, "DOTMAC_HUB_BROKER_HOST", "the MQTT broker's host name"),
+                   (self.broker_dynsec_password, "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD",
+                    "the dynsec admin password (mosquitto_ctrl dynsec init)"),
+                   (self.broker_ca_file, "DOTMAC_HUB_BROKER_CA_FILE",
+                    "the PEM of the CA that signed the broker's TLS certificate")]
+        found = [f"{name}: missing; set {what} (agents enroll through it)"
+                 for value, name, what in missing if not value]
+        if self.broker_ca_file and not Path(self.broker_ca_file).is_file():
+            found.append(f"DOTMAC_HUB_BROKER_CA_FILE: {self.broker_ca_file} is not a file; "
+                         "point it at the broker CA's PEM")
         return found

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import ratelimit
+from hub.broker import BrokerAdmin
 from hub.errors import ForbiddenError, UnauthorizedError
 from hub.identity.service import AuthKit, AuthService
 from hub.permissions import PERMISSIONS
@@ -36,7 +37,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def get_broker(request: Request) -> BrokerAdmin | None:
+    """The broker administrator (None when this hub has no broker configured)."""
+    broker: BrokerAdmin | None = request.app.state.broker
+    return broker
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+BrokerDep = Annotated[BrokerAdmin | None, Depends(get_broker)]
 AuthKitDep = Annotated[AuthKit, Depends(get_auth_kit)]
 ClientIp = Annotated[str, Depends(client_ip)]
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
+from hub.enrollment.routes import router as enrollment_router
 from hub.identity.api_key_routes import router as api_key_router
 from hub.identity.routes import router as auth_router
 from hub.identity.user_routes import router as user_router
@@ -13,7 +14,7 @@ from hub.inventory.routes import agents, devices, sites
 from hub.tenants.routes import router as tenant_router
 
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
-                  devices, audit_router)
+                  devices, enrollment_router, audit_router)
 api_router = APIRouter(dependencies=[Depends(limit_per_ip)])
 for _router in DOMAIN_ROUTERS:
     api_router.include_router(_router)

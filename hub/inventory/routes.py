@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hub.api.deps import RequirePermission, SessionDep
+from hub.api.deps import BrokerDep, RequirePermission, SessionDep
 from hub.errors import error_docs
 from hub.inventory.schemas import (
     AgentCreate,
@@ -32,6 +32,7 @@ agents = APIRouter(prefix="/agents", tags=["agents"])
 devices = APIRouter(prefix="/devices", tags=["devices"])
 READ, WRITE, ONE = (error_docs(401, 403, 422, 429), error_docs(401, 403, 409, 422, 429),
                     error_docs(401, 403, 404, 409, 422, 429))
+BROKERED = error_docs(401, 403, 404, 409, 422, 429, 503)
 OptId = Annotated[uuid.UUID | None, Query()]
 
 
@@ -112,18 +113,22 @@ async def update_agent(agent_id: uuid.UUID, body: AgentUpdate, session: SessionD
 
 
 @agents.post("/{agent_id}/revoke", operation_id="agents_revoke", response_model=AgentPublic,
-             responses=ONE)
-async def revoke_agent(agent_id: uuid.UUID, session: SessionDep,
-                       principal: AgentsWrite) -> AgentPublic:
-    """Revoke an agent (audited)."""
-    return AgentPublic.model_validate(await AgentService(session, principal).revoke(agent_id))
+             responses=BROKERED)
+async def revoke_agent(agent_id: uuid.UUID, session: SessionDep, principal: AgentsWrite,
+                       broker: BrokerDep) -> AgentPublic:
+    """Revoke an agent (audited). An enrolled agent's broker login is removed and the broker
+    disconnects it at once; 503 (nothing changed) when the broker cannot be reached."""
+    return AgentPublic.model_validate(
+        await AgentService(session, principal, broker).revoke(agent_id))
 
 
-@agents.delete("/{agent_id}", operation_id="agents_delete", status_code=204, responses=ONE)
-async def delete_agent(agent_id: uuid.UUID, session: SessionDep,
-                       principal: AgentsWrite) -> Response:
-    """Delete an agent that polls no device (409 otherwise)."""
-    await AgentService(session, principal).delete(agent_id)
+@agents.delete("/{agent_id}", operation_id="agents_delete", status_code=204,
+               responses=BROKERED)
+async def delete_agent(agent_id: uuid.UUID, session: SessionDep, principal: AgentsWrite,
+                       broker: BrokerDep) -> Response:
+    """Delete an agent that polls no device (409 otherwise); an enrolled one also loses its
+    broker login."""
+    await AgentService(session, principal, broker).delete(agent_id)
     return Response(status_code=204)
 
 

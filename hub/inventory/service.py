@@ -7,7 +7,10 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.service import AuditTrail
+from hub.broker import BrokerAdmin
 from hub.db import utcnow
+from hub.enrollment.repository import EnrollmentTokenRepository
+from hub.enrollment.service import revoke_login
 from hub.errors import InvalidRequestError
 from hub.inventory.models import Agent, Device, Site
 from hub.inventory.repository import AgentRepository, DeviceRepository, SiteRepository
@@ -62,13 +65,16 @@ class SiteService:
 
 
 class AgentService:
-    """Agents of the caller's tenant (enrollment adds credentials later)."""
+    """Agents of the caller's tenant; enrolled ones also have a broker login to manage."""
 
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal,
+                 broker: BrokerAdmin | None = None) -> None:
         self.session = session
         self.repo = AgentRepository(session, principal.tenant_id)
         self.sites = SiteRepository(session, principal.tenant_id)
+        self.tokens = EnrollmentTokenRepository(session, principal.tenant_id)
         self.audit = AuditTrail(session, principal)
+        self.broker = broker
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
                    ) -> tuple[list[Agent], str | None]:
@@ -96,19 +102,31 @@ class AgentService:
         return agent
 
     async def revoke(self, agent_id: uuid.UUID) -> Agent:
-        """Mark an agent revoked (broker access removal arrives with enrollment)."""
+        """Revoke an agent; an enrolled one loses its broker login and is disconnected first
+        (503 and nothing changed when the broker cannot be told). Idempotent, audited."""
         agent = await self.repo.get(agent_id)
+        enrolled = await self.tokens.enrolled(agent.id)
+        if enrolled:
+            await revoke_login(self.broker, agent.id)
         if agent.status != AgentStatus.REVOKED:
             agent.status, agent.revoked_at = AgentStatus.REVOKED.value, utcnow()
-            self.audit.record("agent.revoke", "agent", agent.id)
+            self.audit.record("agent.revoke", "agent", agent.id,
+                              broker_access="removed" if enrolled else "none")
             await self.session.commit()
         return agent
 
     async def delete(self, agent_id: uuid.UUID) -> None:
-        """Delete an agent no device is polled by; otherwise 409."""
-        await self.repo.delete(await self.repo.get(agent_id))
+        """Delete an agent no device is polled by (otherwise 409); an enrolled one loses
+        its broker login too."""
+        agent = await self.repo.get(agent_id)
+        enrolled = await self.tokens.enrolled(agent.id)  # before the delete nulls the link
+        await self.repo.delete(agent)
         await commit_or_conflict(self.session, f"agent {agent_id}: still polls devices; "
-                                 "reassign them first")
+                                 "reassign them first", flush_only=True)
+        if enrolled:
+            await revoke_login(self.broker, agent_id)
+            self.audit.record("agent.delete", "agent", agent_id, broker_access="removed")
+        await self.session.commit()
 
 
 class DeviceService:

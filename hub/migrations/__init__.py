@@ -24,8 +24,13 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate the database up to `revision`."""
+# "heads", not "head": feature branches of the schema (e.g. enrollment, ingest) may each
+# branch from the same parent until they are chained; upgrading applies all of them.
+HEADS = "heads"
+
+
+def upgrade(database_url: str, revision: str = HEADS) -> None:
+    """Migrate the database up to `revision` (default: every head)."""
     ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
@@ -36,20 +41,21 @@ def downgrade(database_url: str, revision: str) -> None:
 
 
 def current(database_url: str) -> str | None:
-    """The revision the database is at (None when never migrated)."""
+    """The revision(s) the database is at, comma-joined and sorted (None when never migrated)."""
     engine = create_engine(sync_url(database_url))
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            found = MigrationContext.configure(conn).get_current_heads()
     finally:
         engine.dispose()
+    return ",".join(sorted(found)) or None
 
 
 def head() -> str:
-    """The newest revision shipped with this code."""
+    """The newest revision(s) shipped with this code, comma-joined and sorted."""
     from alembic.script import ScriptDirectory
 
-    found = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    if found is None:
+    found = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    if not found:
         raise RuntimeError("no migrations shipped in hub/migrations/versions")
-    return found
+    return ",".join(sorted(found))

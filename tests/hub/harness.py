@@ -30,7 +30,8 @@ def hub_settings(database_url: str, **overrides: Any) -> HubSettings:
         "database_url": database_url, "argon2_time_cost": 1, "argon2_memory_kib": 1024,
         "rate_limit_ip": 100_000, "rate_limit_principal": 100_000,
         "login_failures_ip": 10_000, "login_failures_account": 1_000, "auto_migrate": False,
-        "secret_key": "test-secret-" + "x" * 32,
+        "enroll_rate_limit": 100_000,
+        "secret_key": "test-secret-" + "x" * 32, "ingest_embedded": False,
     }
     values.update(overrides)
     return HubSettings(**values)

@@ -100,6 +100,7 @@ REQUESTS: dict[str, Factory] = {
     "devices_delete": _by_id(_device, "device_id"),
     "audit_events_list": _plain(),
     "auth_me": _plain(),
+    "enrollment_tokens_create": _by_id(_site, "site_id", lambda: {"ttl_s": 600}),
 }
 
 

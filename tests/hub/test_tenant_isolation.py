@@ -70,6 +70,8 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "devices_update": Case("foreign", {"device_id": a["device"]}, {"site_id": b["site"]}),
         "devices_delete": Case("foreign", {"device_id": a["device"]}),
         "audit_events_list": Case("own", {}, query={"action": "auth.login"}),
+        "enrollment_tokens_create": Case("foreign", {"site_id": a["site"]}, {}),
+        "agents_enroll": Case("public", {}, {"token": "dme_not-a-token"}),
     }
 
 

@@ -1,12 +1,17 @@
-"""A private Mosquitto 2 broker: persistence, password + ACL files, dynamic security.
+"""A private Mosquitto 2 broker: persistence, password + ACL files, dynamic security, TLS.
 
 The ACL lines come from `protocol.topics`, so the test proves the same rules the
 product generates. Mosquitto's default `max_queued_messages` (1000) drops messages
 silently, so it is raised here; as root the broker needs `user root` to read its files.
+A second listener speaks TLS with a server certificate from a throwaway CA made at start
+(`broker.tls_port`, `broker.ca_file`, `broker.ca_pem`); both listeners share one set of
+users and ACLs (`per_listener_settings false`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import secrets
 import signal
 import subprocess
@@ -15,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from protocol import topics
 
@@ -52,10 +61,19 @@ class Broker:
     version: str
     host: str = "127.0.0.1"
     process: ManagedProcess | None = None
+    tls_port: int = 0
+    ca_file: Path | None = None
     _passwd: Path = field(init=False)
 
     def __post_init__(self) -> None:
         self._passwd = self.workdir / "passwd"
+
+    @property
+    def ca_pem(self) -> str:
+        """PEM of the CA that signed the TLS listener's certificate."""
+        if self.ca_file is None:
+            raise ServiceError("this broker was started without a TLS listener")
+        return self.ca_file.read_text()
 
     def add_user(self, username: str, password: str | None = None) -> Credentials:
         """Add a password-file user (an agent) and wait until the broker accepts it."""
@@ -106,12 +124,87 @@ class Broker:
         argv = [binary, "-c", str(self.workdir / "mosquitto.conf")]
         self.process = ManagedProcess(argv, self.log).start()
         wait_until(lambda: tcp_open(self.port), 15, "mosquitto", self.log)
+        if self.tls_port:
+            wait_until(lambda: tcp_open(self.tls_port), 15, "mosquitto TLS", self.log)
 
 
-def _write_config(workdir: Path, port: int, plugin: str) -> None:
+@dataclass(frozen=True)
+class CertificateAuthority:
+    """A throwaway CA: its certificate and key, able to sign a server certificate."""
+
+    cert: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+
+    @property
+    def pem(self) -> str:
+        """The CA certificate as PEM."""
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    def server_cert(self, hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
+                    ) -> tuple[str, str]:
+        """(certificate PEM, key PEM) for a server reachable under `hosts`."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        names: list[x509.GeneralName] = []
+        for host in hosts:
+            try:
+                names.append(x509.IPAddress(ipaddress.ip_address(host)))
+            except ValueError:
+                names.append(x509.DNSName(host))
+        cert = (_builder(hosts[0], self.cert.subject, key)
+                .add_extension(x509.SubjectAlternativeName(names), critical=False)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .sign(self.key, hashes.SHA256()))
+        key_pem = key.private_bytes(serialization.Encoding.PEM,
+                                    serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
+
+
+def _builder(common_name: str, issuer: x509.Name, key: ec.EllipticCurvePrivateKey,
+             ) -> x509.CertificateBuilder:
+    now = dt.datetime.now(dt.UTC)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=2)))
+
+
+def make_ca(common_name: str = "dotmac test CA") -> CertificateAuthority:
+    """A new self-signed CA (tests also make a second one to prove a wrong CA is refused)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    cert = (_builder(common_name, name, key)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=True, key_cert_sign=True, crl_sign=True,
+                content_commitment=False, key_encipherment=False, data_encipherment=False,
+                key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    return CertificateAuthority(cert, key)
+
+
+def _write_tls_files(workdir: Path) -> Path:
+    """CA + server certificate for the TLS listener; returns the CA file."""
+    ca = make_ca()
+    cert_pem, key_pem = ca.server_cert()
+    (workdir / "ca.pem").write_text(ca.pem)
+    (workdir / "server.pem").write_text(cert_pem)
+    key_file = workdir / "server.key"
+    key_file.write_text(key_pem)
+    key_file.chmod(0o600)
+    return workdir / "ca.pem"
+
+
+def _write_config(workdir: Path, port: int, plugin: str, tls_port: int) -> None:
     lines = [
         "per_listener_settings false",
         f"listener {port} 127.0.0.1",
+        f"listener {tls_port} 127.0.0.1",
+        f"cafile {workdir / 'ca.pem'}",
+        f"certfile {workdir / 'server.pem'}",
+        f"keyfile {workdir / 'server.key'}",
+        "require_certificate false",
         "allow_anonymous false",
         f"password_file {workdir / 'passwd'}",
         f"acl_file {workdir / 'acl'}",
@@ -163,9 +256,11 @@ def start_broker(workdir: Path) -> Broker:
         check=True, capture_output=True,
     )
     _write_acl(workdir, hub.username)
-    port = free_port()
-    _write_config(workdir, port, plugin)
+    port, tls_port = free_port(), free_port()
+    ca_file = _write_tls_files(workdir)
+    _write_config(workdir, port, plugin, tls_port)
     version = run_version([require_binary("mosquitto", "mosquitto", ("/usr/sbin",)), "-h"])
-    broker = Broker(port=port, workdir=workdir, hub=hub, dynsec_admin=admin, version=version)
+    broker = Broker(port=port, workdir=workdir, hub=hub, dynsec_admin=admin, version=version,
+                    tls_port=tls_port, ca_file=ca_file)
     broker.start()
     return broker

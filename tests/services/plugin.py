@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 import pytest
 
+# The SSH device simulator (IOS/Junos/RouterOS personalities) lives with its transcripts.
+from tests.ssh_sim.fixture import ssh_sim  # noqa: F401  (re-exported as a fixture)
+
 from ._proc import ServiceError
 from .mosquitto import Broker, start_broker
 from .postgres import Postgres, start_postgres

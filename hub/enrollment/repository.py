@@ -1,0 +1,48 @@
+"""Enrollment token queries: tenant-filtered for admins, by hash for the token holder."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.enrollment.models import EnrollmentToken
+from hub.inventory.models import Site
+from hub.repository import TenantRepository
+
+
+class EnrollmentTokenRepository(TenantRepository[EnrollmentToken]):
+    """Enrollment tokens of one tenant."""
+
+    model = EnrollmentToken
+    noun = "enrollment token"
+
+    async def enrolled(self, agent_id: uuid.UUID) -> bool:
+        """Whether this agent came from an enrollment (so the broker knows its login)."""
+        query = select(exists().where(EnrollmentToken.tenant_id == self.tenant_id,
+                                      EnrollmentToken.agent_id == agent_id))
+        return bool(await self.session.scalar(query))
+
+
+class TokenLookup:
+    """Cross-tenant lookups by token hash, for POST /enroll only (the token is the key)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_hash(self, token_hash: str) -> tuple[EnrollmentToken, Site] | None:
+        """The token with this hash and the site it enrolls into."""
+        query = (select(EnrollmentToken, Site).join(Site, Site.id == EnrollmentToken.site_id)
+                 .where(EnrollmentToken.token_hash == token_hash))
+        row = (await self.session.execute(query)).first()
+        return (row[0], row[1]) if row else None
+
+    async def claim(self, token_id: uuid.UUID, now: datetime, ip: str) -> bool:
+        """Mark the token used; False when another request got there first (a race)."""
+        result = await self.session.execute(
+            update(EnrollmentToken)
+            .where(EnrollmentToken.id == token_id, EnrollmentToken.used_at.is_(None))
+            .values(used_at=now, used_ip=ip))
+        return bool(getattr(result, "rowcount", 0) == 1)

@@ -1,0 +1,77 @@
+"""Who sent a message: the agent registry (`hub.inventory.Agent`), cached briefly.
+
+The topic's agent id is the broker username. Enrolled agents use their registry id (a UUID,
+unique across tenants); a hand-provisioned agent may use its name, accepted only while no
+other tenant has an agent of that name. The tenant
+and site always come from this row, never from the message. The cache is per process and
+short-lived (a revoked agent stops being accepted within `ttl_s`), so several workers on
+several machines need no coordination.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.inventory.models import Agent
+
+
+@dataclass(frozen=True, slots=True)
+class AgentIdentity:
+    """The registry's view of one agent."""
+
+    id: uuid.UUID
+    name: str
+    tenant_id: uuid.UUID
+    site_id: uuid.UUID
+    revoked: bool
+
+
+class Lookup:
+    """Outcome names for an unusable agent id (metric reasons)."""
+
+    UNKNOWN = "unknown_agent"
+    AMBIGUOUS = "ambiguous_agent"
+    REVOKED = "revoked_agent"
+
+
+class AgentRegistry:
+    """Agent lookups with a TTL cache (negative answers are cached too)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl_s: float = 10.0) -> None:
+        self._sessions = sessions
+        self._ttl = ttl_s
+        self._cache: dict[str, tuple[float, AgentIdentity | str]] = {}
+
+    async def resolve(self, name: str) -> AgentIdentity | str:
+        """The identity of agent `name`, or the reject reason (a Lookup value)."""
+        now = time.monotonic()
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        found = await self._load(name)
+        self._cache[name] = (now + self._ttl, found)
+        return found
+
+    def forget(self, name: str) -> None:
+        """Drop a cached answer (tests, or after an enrollment)."""
+        self._cache.pop(name, None)
+
+    async def _load(self, name: str) -> AgentIdentity | str:
+        try:
+            where = Agent.id == uuid.UUID(name)
+        except ValueError:
+            where = Agent.name == name
+        async with self._sessions() as session:
+            rows = list((await session.execute(select(Agent).where(where))).scalars())
+        if not rows:
+            return Lookup.UNKNOWN
+        if len(rows) > 1:
+            return Lookup.AMBIGUOUS  # two tenants used the name: refuse rather than guess
+        agent = rows[0]
+        revoked = agent.revoked_at is not None or agent.status == "revoked"
+        return AgentIdentity(agent.id, agent.name, agent.tenant_id, agent.site_id, revoked)

@@ -1,0 +1,85 @@
+"""Wiring: build a worker from settings, run it standalone or inside the API process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.ingest.pipeline import Pipeline
+from hub.ingest.registry import AgentRegistry
+from hub.ingest.settings import IngestSettings, client_id_for
+from hub.ingest.transport import MqttOptions
+from hub.ingest.worker import IngestWorker
+from hub.metrics import Metrics
+from hub.tsdb import InfluxStore, TimeSeriesStore
+from protocol import hub_ingest_subscription
+
+log = logging.getLogger("dotmac.hub.ingest")
+
+
+def mqtt_options(settings: IngestSettings, suffix: str | None = None) -> MqttOptions:
+    """Broker options of one worker from settings."""
+    return MqttOptions(
+        host=settings.mqtt_host, port=settings.mqtt_port, username=settings.mqtt_username,
+        password=settings.mqtt_password, client_id=client_id_for(settings, suffix),
+        subscription=hub_ingest_subscription(settings.ingest_group),
+        session_expiry_s=settings.ingest_session_expiry_s,
+        receive_maximum=settings.ingest_max_inflight)
+
+
+def tsdb_for(settings: IngestSettings) -> InfluxStore:
+    """The configured time-series store."""
+    return InfluxStore(settings.tsdb_url, settings.tsdb_token, settings.tsdb_org,
+                       settings.tsdb_bucket)
+
+
+def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSettings,
+                 tsdb: TimeSeriesStore, metrics: Metrics | None = None,
+                 suffix: str | None = None) -> IngestWorker:
+    """A worker on `sessions` with its own MQTT session."""
+    registry = AgentRegistry(sessions, settings.ingest_registry_ttl_s)
+    pipeline = Pipeline(sessions, tsdb, registry, settings.ingest_dedupe_window)
+    return IngestWorker(pipeline, mqtt_options(settings, suffix), metrics,
+                        settings.ingest_concurrency)
+
+
+class EmbeddedIngest:
+    """The ingest worker as a background task of the API process (the embedded default)."""
+
+    def __init__(self, worker: IngestWorker, tsdb: TimeSeriesStore) -> None:
+        self.worker, self.tsdb = worker, tsdb
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run the worker in the background."""
+        self.task = asyncio.create_task(self.worker.run(), name="ingest")
+
+    async def stop(self) -> None:
+        """Stop the worker and close the store."""
+        self.worker.stop()
+        if self.task is not None:
+            with contextlib.suppress(Exception):
+                await self.task
+        await self.tsdb.close()
+
+
+async def run_standalone(database_url: str, settings: IngestSettings,
+                         suffix: str | None = None) -> None:
+    """`dotmac-hub ingest`: run one worker until SIGTERM/SIGINT."""
+    from hub.db import create_engine, session_factory
+
+    engine = create_engine(database_url)
+    tsdb = tsdb_for(settings)
+    worker = build_worker(session_factory(engine), settings, tsdb, suffix=suffix)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    try:
+        await worker.run()
+    finally:
+        await tsdb.close()
+        await engine.dispose()

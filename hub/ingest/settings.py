@@ -1,0 +1,62 @@
+"""Ingest settings (`DOTMAC_HUB_*` like the rest of the hub; each names its variable)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_client_id() -> str:
+    """One persistent session per worker: host name plus process-independent suffix."""
+    host = socket.gethostname().lower().replace(".", "-")[:40]
+    return f"dotmac-ingest-{host}"
+
+
+class IngestSettings(BaseSettings):
+    """Broker, time-series store and tuning of the ingest workers."""
+
+    model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_", env_file=".env", extra="ignore")
+
+    mqtt_host: str = Field("127.0.0.1", description="DOTMAC_HUB_MQTT_HOST: broker address")
+    mqtt_port: int = Field(1883, ge=1, le=65535, description="DOTMAC_HUB_MQTT_PORT")
+    mqtt_username: str = Field("dotmac-hub", description="DOTMAC_HUB_MQTT_USERNAME: the hub's "
+                               "broker user (reads dm/v1/+/up/#)")
+    mqtt_password: str = Field("", description="DOTMAC_HUB_MQTT_PASSWORD (secret)")
+    ingest_client_id: str = Field(
+        default_factory=default_client_id, description="DOTMAC_HUB_INGEST_CLIENT_ID: MQTT "
+        "client id = persistent session; unique per worker, stable across its restarts")
+    ingest_group: str = Field("hub-ingest", description="DOTMAC_HUB_INGEST_GROUP: shared "
+                              "subscription group all workers join")
+    ingest_session_expiry_s: int = Field(
+        86400, ge=60, description="DOTMAC_HUB_INGEST_SESSION_EXPIRY_S: how long the broker "
+        "keeps a stopped worker's session and messages")
+    ingest_max_inflight: int = Field(
+        100, ge=1, le=65535, description="DOTMAC_HUB_INGEST_MAX_INFLIGHT: unacknowledged "
+        "messages per worker (MQTT Receive Maximum; the broker may cap it lower)")
+    ingest_concurrency: int = Field(8, ge=1, le=256, description="DOTMAC_HUB_INGEST_CONCURRENCY: "
+                                    "messages processed at once per worker")
+    ingest_dedupe_window: int = Field(
+        100_000, ge=100, description="DOTMAC_HUB_INGEST_DEDUPE_WINDOW: seqs below an agent's "
+        "high-water mark still accepted out of order; older ones are replays")
+    ingest_registry_ttl_s: float = Field(
+        10.0, gt=0, description="DOTMAC_HUB_INGEST_REGISTRY_TTL_S: agent lookup cache; a "
+        "revoked agent is refused within this time")
+    tsdb_url: str = Field("http://127.0.0.1:8428", description="DOTMAC_HUB_TSDB_URL: "
+                          "VictoriaMetrics or InfluxDB 2/3 base URL")
+    tsdb_token: str = Field("", description="DOTMAC_HUB_TSDB_TOKEN: InfluxDB token (secret)")
+    tsdb_org: str = Field("dotmac", description="DOTMAC_HUB_TSDB_ORG")
+    tsdb_bucket: str = Field("dotmac", description="DOTMAC_HUB_TSDB_BUCKET")
+
+
+def client_id_for(settings: IngestSettings, suffix: str | None = None) -> str:
+    """The configured client id, optionally suffixed (several workers in one host)."""
+    base = settings.ingest_client_id
+    return f"{base}-{suffix}" if suffix else base
+
+
+def env_suffix() -> str | None:
+    """DOTMAC_HUB_INGEST_WORKER_SUFFIX, for a second worker on the same host."""
+    return os.environ.get("DOTMAC_HUB_INGEST_WORKER_SUFFIX") or None

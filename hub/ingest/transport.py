@@ -1,0 +1,126 @@
+"""MQTT for ingest: paho-mqtt 2 with manual acknowledgement (the only MQTT code here).
+
+paho is used instead of aiomqtt because aiomqtt 2.5 acknowledges QoS 1 messages itself
+before the application has stored them. paho runs its network loop (and reconnects) in
+its own thread and hands messages to the event loop; `ack` sends the PUBACK later.
+
+The session is persistent (clean_start False + session expiry) and the subscription is
+shared, so workers split the load and what arrives while a worker is away waits for it.
+Receive Maximum bounds the unacknowledged messages the broker sends us: when storage is
+down and nothing is acknowledged, the broker stops sending and holds the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+log = logging.getLogger("dotmac.hub.ingest.mqtt")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One received message and what is needed to acknowledge it."""
+
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+    generation: int
+
+
+@dataclass(frozen=True)
+class MqttOptions:
+    """Broker address, credentials and session parameters of one worker."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+    client_id: str
+    subscription: str
+    session_expiry_s: int = 3600
+    receive_maximum: int = 100
+    keepalive_s: int = 30
+
+
+class MqttSource:
+    """A persistent-session shared subscriber delivering into an asyncio queue."""
+
+    def __init__(self, options: MqttOptions, loop: asyncio.AbstractEventLoop,
+                 queue: asyncio.Queue[Delivery]) -> None:
+        self.options, self._loop, self._queue = options, loop, queue
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.connected = threading.Event()
+        self._client = self._build()
+
+    def _build(self) -> mqtt.Client:
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.options.client_id,
+                             protocol=mqtt.MQTTv5, manual_ack=True)
+        client.username_pw_set(self.options.username, self.options.password)
+        client.reconnect_delay_set(min_delay=1, max_delay=5)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        return client
+
+    def start(self) -> None:
+        """Connect in the background; paho's thread keeps reconnecting until `stop`."""
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = self.options.session_expiry_s
+        props.ReceiveMaximum = self.options.receive_maximum
+        # Never clean: paho would also clean its automatic reconnects and lose the
+        # messages the broker kept for this worker.
+        self._client.connect_async(self.options.host, self.options.port,
+                                   keepalive=self.options.keepalive_s, clean_start=False,
+                                   properties=props)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        """Disconnect (the session and its unacknowledged messages stay at the broker)."""
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def ack(self, delivery: Delivery) -> bool:
+        """Send the PUBACK; False when the connection it came on is gone (the broker
+        redelivers it on the new connection and the redelivery is acknowledged instead)."""
+        with self._lock:
+            if delivery.generation != self._generation or delivery.qos == 0:
+                return False
+            return self._client.ack(delivery.mid, delivery.qos) == mqtt.MQTT_ERR_SUCCESS
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, flags: mqtt.ConnectFlags,
+                    reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.warning("ingest.mqtt.refused client_id=%s reason=%s", self.options.client_id,
+                        reason)
+            return
+        with self._lock:
+            self._generation += 1
+        log.info("ingest.mqtt.connected client_id=%s session_present=%s",
+                 self.options.client_id, flags.session_present)
+        # Always (re)subscribe: Mosquitto 2.0 restores a persisted session after a broker
+        # restart without its shared subscription (docs/ingest.md, known limits).
+        client.subscribe(self.options.subscription, qos=1)
+        self.connected.set()
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.connected.clear()
+        log.warning("ingest.mqtt.disconnected client_id=%s reason=%s", self.options.client_id,
+                    reason)
+
+    def _on_message(self, _c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            generation = self._generation
+        delivery = Delivery(msg.topic, bytes(msg.payload), msg.mid, msg.qos, generation)
+        # Any exception here would kill paho's network thread, so just hand it over.
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, delivery)

@@ -1,0 +1,271 @@
+"""SQL side of ingest: what each message type changes in the hub database.
+
+Every function runs inside the caller's transaction (after `lock_agent`), so a message's
+rows, its dedupe record and its rollup contribution commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.ingest import rollup
+from hub.ingest.models import (
+    AgentHealthRow,
+    AvailabilityEvent,
+    CounterState,
+    InterfaceRollup,
+    LatestValue,
+    ObservedDevice,
+    ObservedInterface,
+)
+from hub.ingest.registry import AgentIdentity
+from hub.ingest.sql import insert
+from hub.inventory.models import Agent
+from protocol import AgentHealth, AgentState, Inventory, Sample, TelemetryBatch
+
+
+def series_key(labels: dict[str, str]) -> str:
+    """Stable text identity of a label set (sorted `k=v` pairs)."""
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))[:512]
+
+
+async def touch_devices(session: AsyncSession, who: AgentIdentity,
+                        seen: dict[str, datetime | None]) -> None:
+    """Create missing device rows and move last_seen forward (sorted: one lock order);
+    a None time only makes sure the row exists (a device that failed its poll)."""
+    if not seen:
+        return
+    rows: list[dict[str, Any]] = [
+        {"tenant_id": who.tenant_id, "device": d, "site_id": who.site_id, "agent_id": who.id,
+         "facts": {}, "status": "unknown", "last_seen_at": ts}
+            for d, ts in sorted(seen.items())]
+    stmt = insert(session, ObservedDevice).values(rows)
+    if all(ts is None for ts in seen.values()):
+        await session.execute(stmt.on_conflict_do_nothing())
+        return
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "device"],
+        set_={"last_seen_at": stmt.excluded.last_seen_at, "agent_id": stmt.excluded.agent_id,
+              "site_id": stmt.excluded.site_id},
+        where=(ObservedDevice.last_seen_at.is_(None)
+               | (ObservedDevice.last_seen_at < stmt.excluded.last_seen_at)))
+    await session.execute(stmt)
+
+
+async def apply_telemetry(session: AsyncSession, who: AgentIdentity,
+                          batch: TelemetryBatch) -> None:
+    """Devices seen, newest gauge values and the 5-minute rollups of this batch."""
+    seen: dict[str, datetime] = {}
+    for s in batch.samples:
+        seen[s.device] = max(seen.get(s.device, s.ts), s.ts)
+    await touch_agent(session, who, batch.ts)
+    await touch_devices(session, who, dict(seen))
+    await _latest(session, who, [s for s in batch.samples if s.kind == "gauge"])
+    await _rollups(session, who, rollup.readings(batch.samples))
+
+
+async def _latest(session: AsyncSession, who: AgentIdentity, gauges: Sequence[Sample]) -> None:
+    newest: dict[tuple[str, str, str], Sample] = {}
+    for s in gauges:
+        key = (s.device, s.metric, series_key(s.labels))
+        if key not in newest or newest[key].ts < s.ts:
+            newest[key] = s
+    if not newest:
+        return
+    rows = [{"tenant_id": who.tenant_id, "device": k[0], "metric": k[1], "series": k[2],
+             "value": float(s.value), "ts": s.ts} for k, s in sorted(newest.items())]
+    stmt = insert(session, LatestValue).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "device", "metric", "series"],
+        set_={"value": stmt.excluded.value, "ts": stmt.excluded.ts},
+        where=LatestValue.ts <= stmt.excluded.ts)
+    await session.execute(stmt)
+
+
+async def _previous(session: AsyncSession, who: AgentIdentity,
+                    keys: Iterable[rollup.SeriesKey]) -> dict[rollup.SeriesKey, rollup.Reading]:
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    query = select(CounterState).where(
+        CounterState.tenant_id == who.tenant_id,
+        tuple_(CounterState.device, CounterState.if_index, CounterState.metric).in_(keys))
+    found = {}
+    for row in (await session.execute(query)).scalars():
+        key = (row.device, row.if_index, row.metric)
+        found[key] = rollup.Reading(key, int(row.value), row.ts, row.sys_uptime_ticks,
+                                    row.discontinuity_ticks)
+    return found
+
+
+async def _speeds(session: AsyncSession, who: AgentIdentity,
+                  keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int | None]:
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    query = select(ObservedInterface.device, ObservedInterface.if_index,
+                   ObservedInterface.speed_bps).where(
+        ObservedInterface.tenant_id == who.tenant_id,
+        tuple_(ObservedInterface.device, ObservedInterface.if_index).in_(keys))
+    return {(d, i): s for d, i, s in (await session.execute(query)).all()}
+
+
+async def _rollups(session: AsyncSession, who: AgentIdentity,
+                   readings: list[rollup.Reading]) -> None:
+    if not readings:
+        return
+    previous = await _previous(session, who, (r.key for r in readings))
+    speeds = await _speeds(session, who, ((r.key[0], r.key[1]) for r in readings))
+    latest, buckets = rollup.roll(previous, readings, speeds)
+    await _save_counters(session, who, latest)
+    await _add_buckets(session, who, buckets)
+
+
+async def _save_counters(session: AsyncSession, who: AgentIdentity,
+                         latest: dict[rollup.SeriesKey, rollup.Reading]) -> None:
+    if not latest:
+        return
+    rows = [{"tenant_id": who.tenant_id, "device": k[0], "if_index": k[1], "metric": k[2],
+             "value": r.value, "ts": r.ts, "sys_uptime_ticks": r.sys_uptime_ticks,
+             "discontinuity_ticks": r.discontinuity_ticks} for k, r in sorted(latest.items())]
+    stmt = insert(session, CounterState).values(rows)
+    cols = ("value", "ts", "sys_uptime_ticks", "discontinuity_ticks")
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "device", "if_index", "metric"],
+        set_={c: getattr(stmt.excluded, c) for c in cols})
+    await session.execute(stmt)
+
+
+async def _add_buckets(session: AsyncSession, who: AgentIdentity,
+                       buckets: dict[rollup.BucketKey, rollup.BucketDelta]) -> None:
+    if not buckets:
+        return
+    rows = [{"tenant_id": who.tenant_id, "device": k[0], "if_index": k[1], "bucket_start": k[2],
+             "in_octets_delta": b.in_octets, "out_octets_delta": b.out_octets,
+             "in_errors_delta": b.in_errors, "out_errors_delta": b.out_errors,
+             "in_bps": rollup.bps(b.in_octets), "out_bps": rollup.bps(b.out_octets),
+             "samples": b.samples} for k, b in sorted(buckets.items())]
+    stmt = insert(session, InterfaceRollup).values(rows)
+    t, x = InterfaceRollup, stmt.excluded
+    new_in, new_out = t.in_octets_delta + x.in_octets_delta, t.out_octets_delta + x.out_octets_delta
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "device", "if_index", "bucket_start"],
+        set_={"in_octets_delta": new_in, "out_octets_delta": new_out,
+              "in_errors_delta": t.in_errors_delta + x.in_errors_delta,
+              "out_errors_delta": t.out_errors_delta + x.out_errors_delta,
+              "in_bps": new_in * 8 / rollup.BUCKET_S, "out_bps": new_out * 8 / rollup.BUCKET_S,
+              "samples": t.samples + x.samples})
+    await session.execute(stmt)
+
+
+def _facts(device: Any) -> dict[str, Any]:
+    data: dict[str, Any] = device.model_dump(mode="json", exclude={"interfaces", "device",
+                                                                   "address", "profile"})
+    return data
+
+
+async def apply_inventory(session: AsyncSession, who: AgentIdentity, message: Inventory) -> None:
+    """Per-device upsert of facts; the interface list replaces the stored one."""
+    for facts in sorted(message.devices, key=lambda d: d.device):
+        stmt = insert(session, ObservedDevice).values(
+            tenant_id=who.tenant_id, device=facts.device, site_id=who.site_id, agent_id=who.id,
+            address=facts.address, profile=facts.profile, facts=_facts(facts), status="unknown",
+            last_seen_at=message.ts)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "device"],
+            set_={"address": stmt.excluded.address, "profile": stmt.excluded.profile,
+                  "facts": stmt.excluded.facts, "agent_id": stmt.excluded.agent_id,
+                  "site_id": stmt.excluded.site_id})
+        await session.execute(stmt)
+        await _replace_interfaces(session, who, facts.device, facts.interfaces, message.ts)
+
+
+async def _replace_interfaces(session: AsyncSession, who: AgentIdentity, device: str,
+                              interfaces: Sequence[Any], at: datetime) -> None:
+    keep = [i.if_index for i in interfaces]
+    await session.execute(delete(ObservedInterface).where(
+        ObservedInterface.tenant_id == who.tenant_id, ObservedInterface.device == device,
+        ObservedInterface.if_index.not_in(keep)))
+    if not interfaces:
+        return
+    rows = [{"tenant_id": who.tenant_id, "device": device, "if_index": i.if_index,
+             "name": i.name, "alias": i.alias, "descr": i.descr, "speed_bps": i.speed_bps,
+             "admin_status": i.admin_status, "oper_status": i.oper_status, "updated_at": at}
+            for i in sorted(interfaces, key=lambda i: i.if_index)]
+    stmt = insert(session, ObservedInterface).values(rows)
+    cols = ("name", "alias", "descr", "speed_bps", "admin_status", "oper_status", "updated_at")
+    stmt = stmt.on_conflict_do_update(index_elements=["tenant_id", "device", "if_index"],
+                                      set_={c: getattr(stmt.excluded, c) for c in cols})
+    await session.execute(stmt)
+
+
+async def touch_agent(session: AsyncSession, who: AgentIdentity, at: datetime) -> None:
+    """Move the registry's last_seen_at forward."""
+    await session.execute(update(Agent).where(
+        Agent.id == who.id, (Agent.last_seen_at.is_(None)) | (Agent.last_seen_at < at)
+    ).values(last_seen_at=at))
+
+
+def _event(who: AgentIdentity, kind: str, subject: str, state: str, at: datetime,
+           reason: str | None) -> AvailabilityEvent:
+    return AvailabilityEvent(tenant_id=who.tenant_id, site_id=who.site_id, subject_kind=kind,
+                             subject=subject, state=state, at=at, reason=reason)
+
+
+async def _health_row(session: AsyncSession, who: AgentIdentity) -> AgentHealthRow:
+    row = await session.get(AgentHealthRow, who.id)
+    if row is None:
+        row = AgentHealthRow(agent_id=who.id, tenant_id=who.tenant_id, site_id=who.site_id,
+                             agent_name=who.name, state="unknown")
+        session.add(row)
+    return row
+
+
+async def apply_state(session: AsyncSession, who: AgentIdentity, message: AgentState,
+                      received_at: datetime) -> None:
+    """Birth/Last Will: record an agent up/down transition when the state changes."""
+    row = await _health_row(session, who)
+    # The Last Will was built at connect time: its ts is stale, the receive time is not.
+    at = received_at if message.state == "offline" else message.ts
+    new = "online" if message.state == "online" else "offline"
+    if row.state != new:
+        row.state, row.state_since = new, at
+        session.add(_event(who, "agent", who.name, "up" if new == "online" else "down", at,
+                           message.reason))
+    row.last_seen_at = received_at
+    await touch_agent(session, who, received_at)
+
+
+async def apply_health(session: AsyncSession, who: AgentIdentity, message: AgentHealth,
+                       received_at: datetime) -> None:
+    """Newest agent health, and device up/down transitions from its poll failures."""
+    row = await _health_row(session, who)
+    row.queue_depth, row.queue_bytes = message.queue_depth, message.queue_bytes
+    row.oldest_queued_age_s, row.dropped_samples = (message.oldest_queued_age_s,
+                                                    message.dropped_samples)
+    row.devices_total, row.devices_failing = message.devices_total, message.devices_failing
+    row.poll_p95_s, row.health_ts = message.poll_duration_p95_s, message.ts
+    row.lag_s = max(0.0, (received_at - message.ts).total_seconds())
+    row.last_seen_at = received_at
+    await touch_agent(session, who, received_at)
+    await _device_states(session, who, message)
+
+
+async def _device_states(session: AsyncSession, who: AgentIdentity, message: AgentHealth) -> None:
+    errors = dict(message.device_errors)
+    await touch_devices(session, who, dict.fromkeys(errors))
+    query = select(ObservedDevice).where(ObservedDevice.tenant_id == who.tenant_id,
+                                         ObservedDevice.agent_id == who.id
+                                         ).order_by(ObservedDevice.device)
+    for device in (await session.execute(query)).scalars():
+        state = "down" if device.device in errors else "up"
+        if device.status != state:
+            device.status, device.status_since = state, message.ts
+            device.status_reason = errors.get(device.device)
+            session.add(_event(who, "device", device.device, state, message.ts,
+                               errors.get(device.device)))
