@@ -44,6 +44,7 @@ __all__ = [
     "QueueSection",
     "SnmpV2cConfig",
     "SnmpV3Config",
+    "SshConfig",
     "load_config",
     "save_devices",
 ]
@@ -170,6 +171,7 @@ class PollingSection(_Section):
     retries: int = Field(1, ge=0, le=10)
     max_repetitions: int = Field(25, ge=1, le=200)
     jitter: float = Field(1.0, ge=0, le=1, description="Fraction of the interval phases use.")
+    ssh_workers: int = Field(4, ge=1, le=64, description="SSH sessions at once (jobs, CLI polls)")
 
 
 class QueueSection(_Section):
@@ -257,6 +259,41 @@ class Defaults(_Section):
     snmp: SnmpDefaults = SnmpDefaults()
 
 
+SSH_SECRET_ENV: dict[str, str] = {
+    "password": "DOTMAC_AGENT_SSH_PASSWORD",
+    "enable_secret": "DOTMAC_AGENT_SSH_ENABLE_SECRET",
+}
+
+
+class SshConfig(_Section):
+    """CLI access for provisioning jobs, backups and CLI metrics (never sent to the hub)."""
+
+    username: str = Field(min_length=1)
+    password: Secret | None = None
+    port: Port = 22
+    device_type: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$",
+                                    description="netmiko device_type; default: the profile's")
+    enable_secret: Secret | None = None
+    timeout_s: float = Field(10.0, gt=0, le=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _env_secrets(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        filled = dict(data)
+        for key, env in SSH_SECRET_ENV.items():
+            if key not in filled and env in os.environ:
+                filled[key] = os.environ[env]
+        return filled
+
+    @model_validator(mode="after")
+    def _has_password(self) -> SshConfig:
+        if self.password is None:
+            raise ValueError(f"password: missing; set it or {SSH_SECRET_ENV['password']}")
+        return self
+
+
 class DeviceConfig(_Section):
     """One polled device; unset timing and SNMP keys are inherited (see module doc)."""
 
@@ -270,6 +307,7 @@ class DeviceConfig(_Section):
     max_repetitions: int = Field(25, ge=1, le=200)
     bulk: bool = Field(True, description="false forces GETNEXT walks for broken agents")
     snmp: SnmpConfig
+    ssh: SshConfig | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,133 @@
+"""SSH transport: who to log in to and a netmiko-backed CLI session (blocking I/O only).
+
+`CliSession` is the seam between the job logic and the wire; `NetmikoSession` is the
+production implementation. Everything here blocks: callers run it in the executor's
+thread pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from edge_agent.config import DeviceConfig
+from edge_agent.executor.actions import PlatformActions
+
+__all__ = ["CliSession", "Connector", "NetmikoSession", "SshTarget", "ssh_target"]
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """Where and as whom to log in; secrets are kept out of repr (and so out of logs)."""
+
+    device: str
+    host: str
+    port: int
+    username: str
+    password: str = field(repr=False)
+    device_type: str
+    enable_secret: str | None = field(default=None, repr=False)
+    timeout_s: float = 10.0
+
+
+class MissingCredentialsError(ValueError):
+    """The device has no `ssh:` block in the agent config."""
+
+
+def ssh_target(device: DeviceConfig, platform: PlatformActions) -> SshTarget:
+    """The SSH target of a configured device (MissingCredentialsError without an ssh block)."""
+    ssh = device.ssh
+    if ssh is None or ssh.password is None:
+        raise MissingCredentialsError(
+            f"device {device.name}: no SSH credentials; add devices[{device.name}].ssh "
+            "{username, password} to the agent config (or set DOTMAC_AGENT_SSH_PASSWORD)")
+    enable = ssh.enable_secret.get_secret_value() if ssh.enable_secret else None
+    return SshTarget(device.name, device.host, ssh.port, ssh.username,
+                     ssh.password.get_secret_value(), ssh.device_type or platform.device_type,
+                     enable, ssh.timeout_s)
+
+
+class CliSession(Protocol):
+    """One logged-in CLI session."""
+
+    def show(self, command: str) -> str:
+        """Run a read-only command; its output."""
+
+    def enter_config(self) -> None:
+        """Enter configuration mode (no-op on platforms without one)."""
+
+    def config_line(self, line: str) -> str:
+        """Send one configuration line; the device's answer."""
+
+    def commit(self) -> str:
+        """Commit the candidate configuration (platforms with `commit: true`)."""
+
+    def leave_config(self) -> None:
+        """Return to exec mode."""
+
+    def close(self) -> None:
+        """Log out; never raises."""
+
+
+Connector = Callable[[SshTarget, PlatformActions], CliSession]
+
+
+class NetmikoSession:
+    """`CliSession` over netmiko's ConnectHandler."""
+
+    def __init__(self, target: SshTarget, platform: PlatformActions) -> None:
+        from netmiko import ConnectHandler  # heavy import: only agents that use SSH pay it
+
+        t = target.timeout_s
+        self.timeout = t
+        self.conn: Any = ConnectHandler(
+            device_type=target.device_type, host=target.host, port=target.port,
+            username=target.username, password=target.password,
+            secret=target.enable_secret or "", timeout=t, conn_timeout=t, auth_timeout=t,
+            banner_timeout=t, session_timeout=t, fast_cli=True,
+        )
+        if platform.enable and target.enable_secret:
+            self.conn.enable()
+
+    def _lost(self) -> bool:
+        channel = getattr(self.conn, "remote_conn", None)
+        transport = getattr(channel, "transport", None)
+        return bool(getattr(channel, "closed", False)) or (
+            transport is not None and not transport.is_active())
+
+    def _guard(self, call: Callable[[], object]) -> str:
+        # A dropped session shows up in netmiko as a read timeout; say what really happened.
+        try:
+            return str(call())
+        except Exception as exc:
+            if self._lost():
+                raise ConnectionResetError("the device closed the SSH session") from exc
+            raise
+
+    def show(self, command: str) -> str:
+        """Run a read-only command; its output."""
+        return self._guard(lambda: self.conn.send_command(command, read_timeout=self.timeout))
+
+    def enter_config(self) -> None:
+        """Enter configuration mode."""
+        self.conn.config_mode()
+
+    def config_line(self, line: str) -> str:
+        """Send one configuration line without leaving configuration mode."""
+        return self._guard(lambda: self.conn.send_config_set(
+            [line], enter_config_mode=False, exit_config_mode=False, read_timeout=self.timeout))
+
+    def commit(self) -> str:
+        """Commit (raises ValueError when the device does not confirm it)."""
+        return str(self.conn.commit())
+
+    def leave_config(self) -> None:
+        """Return to exec mode."""
+        self.conn.exit_config_mode()
+
+    def close(self) -> None:
+        """Disconnect; errors are irrelevant once we are done with the session."""
+        with contextlib.suppress(Exception):
+            self.conn.disconnect()

@@ -1,0 +1,77 @@
+"""Suspend / resume / change plan through the executor, verified on the simulator's state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from edge_agent.executor import Executor
+from protocol import JobProgress
+from tests.agent_ssh.conftest import job
+from tests.ssh_sim import Simulator
+
+PORTS = {"cisco_ios": "GigabitEthernet0/2", "juniper_junos": "ge-0/0/2",
+         "mikrotik_routeros": "ether2"}
+
+
+@pytest.mark.parametrize("platform", sorted(PORTS))
+async def test_suspend_then_resume_changes_the_port_and_verifies(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    executor = executor_for(dev)
+    port = PORTS[platform]
+    steps: list[JobProgress] = []
+
+    suspended = await executor.run(job(dev, "suspend_customer", interface=port), steps.append)
+    assert suspended.outcome == "succeeded", suspended.output
+    assert dev.state.interface(port).admin_up is False
+    assert {"connecting", "applying", "verifying", "done"} <= {p.step for p in steps}
+
+    resumed = await executor.run(job(dev, "resume_customer", interface=port))
+    assert resumed.outcome == "succeeded", resumed.output
+    assert dev.state.interface(port).admin_up is True
+
+
+@pytest.mark.parametrize("platform", sorted(PORTS))
+async def test_change_plan_sets_the_new_rate(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    executor = executor_for(dev)
+    port = PORTS[platform]
+    first = await executor.run(job(dev, "change_plan", interface=port, rate_kbps=10_000,
+                                   plan="silver"))
+    second = await executor.run(job(dev, "change_plan", interface=port, rate_kbps=50_000,
+                                    plan="gold"))
+    assert (first.outcome, second.outcome) == ("succeeded", "succeeded"), second.output
+    assert dev.state.interface(port).rate_in_bps == 50_000_000
+
+
+async def test_get_facts_and_approved_show(ssh_sim: Simulator,
+                                           executor_for: Callable[..., Executor]) -> None:
+    dev = ssh_sim.add_device("cisco_ios")
+    executor = executor_for(dev)
+    facts = await executor.run(job(dev, "get_facts"))
+    shown = await executor.run(job(dev, "run_show", command="show ip interface brief"))
+    refused = await executor.run(job(dev, "run_show", command="reload"))
+    assert json.loads(facts.output)["facts"] == {
+        "hostname": dev.name, "os_version": "15.2(7)E4", "model": "WS-C2960-24TT-L",
+        "serial": dev.state.serial, "uptime": "2 weeks, 3 days, 4 hours, 5 minutes"}
+    assert "GigabitEthernet0/3" in shown.output
+    assert (refused.outcome, refused.error_code) == ("failed", "command_rejected")
+    assert "reload" not in dev.state.commands
+
+
+async def test_dry_run_renders_without_logging_in(ssh_sim: Simulator,
+                                                  executor_for: Callable[..., Executor]) -> None:
+    dev = ssh_sim.add_device("juniper_junos")
+    result = await executor_for(dev).run(job(dev, "set_port_speed", dry_run=True,
+                                             interface="ge-0/0/1", rate_kbps=20_000))
+    rendered = json.loads(result.output)
+    assert result.outcome == "succeeded"
+    assert "set firewall policer dm-ge-0-0-1 if-exceeding bandwidth-limit 20000k" in \
+        rendered["commands"]
+    assert rendered["rollback"] == ["delete interfaces ge-0/0/1 unit 0 family inet policer "
+                                    "input dm-ge-0-0-1", "delete firewall policer dm-ge-0-0-1"]
+    assert (dev.state.connections, dev.state.logins) == (0, 0)
