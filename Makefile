@@ -26,7 +26,7 @@ system-deps-demo:
 	scripts/system-deps.sh demo
 
 demo: $(STAMP) system-deps-demo
-	$(BIN)/dotmac-hub serve
+	$(BIN)/python scripts/demo.py
 
 demo-golden: $(STAMP)
 	$(BIN)/python scripts/golden.py --update

@@ -29,6 +29,11 @@ ROLLUP_METRICS: Mapping[str, tuple[str, int]] = {
     "if_out_errors": ("out_errors", 32),
 }
 OCTET_COLUMNS = ("in_octets", "out_octets")
+# Errors cannot outnumber frames, and a link carries at most speed / (84 B x 8) frames/s
+# (64 B minimum frame + preamble and gap). Without a cap a 32-bit error counter is refused
+# as "stale" at the common 5-minute poll; with it the trust horizon is hours.
+MIN_FRAME_BITS = 84 * 8
+UNKNOWN_SPEED_FRAME_RATE = 1_500_000.0  # 1 Gbit/s of minimum-size frames
 
 SeriesKey = tuple[str, int, str]  # device, ifIndex, metric
 BucketKey = tuple[str, int, datetime]  # device, ifIndex, bucket start
@@ -115,7 +120,10 @@ def _comparable(prev: Reading, cur: Reading) -> tuple[CounterReading, CounterRea
 def delta(prev: Reading, cur: Reading, speed_bps: int | None) -> int | None:
     """Usable increase from prev to cur, or None (new baseline)."""
     column, bits = ROLLUP_METRICS[cur.key[2]]
-    cap = max_octet_rate(speed_bps) if speed_bps and column in OCTET_COLUMNS else None
+    if column in OCTET_COLUMNS:
+        cap = max_octet_rate(speed_bps) if speed_bps else None
+    else:
+        cap = speed_bps / MIN_FRAME_BITS if speed_bps else UNKNOWN_SPEED_FRAME_RATE
     a, b = _comparable(prev, cur)
     return counter_delta(a, b, bits, max_rate=cap).delta
 

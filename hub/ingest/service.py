@@ -16,6 +16,7 @@ from hub.ingest.transport import MqttOptions
 from hub.ingest.worker import IngestWorker
 from hub.metrics import Metrics
 from hub.tsdb import InfluxStore, TimeSeriesStore
+from hub.tsdb.null import NullStore
 from protocol import hub_ingest_subscription
 
 log = logging.getLogger("dotmac.hub.ingest")
@@ -31,8 +32,10 @@ def mqtt_options(settings: IngestSettings, suffix: str | None = None) -> MqttOpt
         receive_maximum=settings.ingest_max_inflight)
 
 
-def tsdb_for(settings: IngestSettings) -> InfluxStore:
-    """The configured time-series store."""
+def tsdb_for(settings: IngestSettings) -> TimeSeriesStore:
+    """The configured time-series store; `none` (or empty) keeps only the SQL side."""
+    if settings.tsdb_url.strip().lower() in ("", "none"):
+        return NullStore()
     return InfluxStore(settings.tsdb_url, settings.tsdb_token, settings.tsdb_org,
                        settings.tsdb_bucket)
 

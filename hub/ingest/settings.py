@@ -45,7 +45,7 @@ class IngestSettings(BaseSettings):
         10.0, gt=0, description="DOTMAC_HUB_INGEST_REGISTRY_TTL_S: agent lookup cache; a "
         "revoked agent is refused within this time")
     tsdb_url: str = Field("http://127.0.0.1:8428", description="DOTMAC_HUB_TSDB_URL: "
-                          "VictoriaMetrics or InfluxDB 2/3 base URL")
+                          "VictoriaMetrics or InfluxDB 2/3 base URL; `none` keeps only SQL rollups")
     tsdb_token: str = Field("", description="DOTMAC_HUB_TSDB_TOKEN: InfluxDB token (secret)")
     tsdb_org: str = Field("dotmac", description="DOTMAC_HUB_TSDB_ORG")
     tsdb_bucket: str = Field("dotmac", description="DOTMAC_HUB_TSDB_BUCKET")

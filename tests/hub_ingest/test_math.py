@@ -81,3 +81,17 @@ def test_rollup_refuses_a_jump_faster_than_the_interface() -> None:
     samples = _counter(10**12, T0 + timedelta(seconds=60), "if_hc_in_octets")
     _, buckets = rollup.roll({prev.key: prev}, rollup.readings(samples), {("r1", 3): 10**9})
     assert buckets == {}  # 10^12 bytes in 60 s exceeds a 1 Gbit/s line: treated as a reset
+
+
+def test_error_counters_roll_up_at_a_five_minute_poll() -> None:
+    """32-bit error counters polled every 300 s still give deltas (frame-rate cap)."""
+    prev = rollup.Reading(("r1", 3, "if_in_errors"), 10, T0)
+    samples = _counter(25, T0 + timedelta(seconds=300), "if_in_errors")
+    _, buckets = rollup.roll({prev.key: prev}, rollup.readings(samples), {("r1", 3): 10**9})
+    assert buckets[("r1", 3, T0 + timedelta(minutes=5))].in_errors == 15
+    # Unknown speed: still usable at 300 s, refused after a gap a wrap could hide (hours).
+    _, buckets = rollup.roll({prev.key: prev}, rollup.readings(samples), {})
+    assert buckets[("r1", 3, T0 + timedelta(minutes=5))].in_errors == 15
+    late = _counter(25, T0 + timedelta(hours=2), "if_in_errors")
+    _, buckets = rollup.roll({prev.key: prev}, rollup.readings(late), {})
+    assert buckets == {}

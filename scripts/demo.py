@@ -1,0 +1,325 @@
+"""`make demo`: a hub, a broker, a simulated POP and an enrolled agent on this machine.
+
+Everything runs on 127.0.0.1 with state in `.dotmac/demo/` (`make demo-clean` removes it).
+Steps are shown with rich; at the end the API docs URL, the demo logins and copy-paste
+commands are printed (and written to `.dotmac/demo/commands.json` for the demo test).
+Ctrl-C (or `--duration`) stops everything in reverse order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.panel import Panel
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the demo reuses the test suite's server starters
+
+from scripts.demo_pop import build_recordings, variation_modules_dir  # noqa: E402
+from tests.services._proc import ManagedProcess, free_port, tcp_open, wait_until  # noqa: E402
+from tests.services.mosquitto import Broker, start_broker  # noqa: E402
+from tests.services.snmp import snmpget_ok  # noqa: E402
+from tests.services.victoria import Victoria, start_victoria  # noqa: E402
+
+BIN = Path(sys.executable).parent
+STATE = Path(os.environ.get("DOTMAC_DEMO_STATE", ROOT / ".dotmac" / "demo")).resolve()
+TENANT, ADMIN, NOC = "demo-isp", "admin@demo-isp.example", "noc@demo-isp.example"
+console = Console(stderr=True)
+
+
+class Demo:
+    """Starts the pieces in order and stops them in reverse."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.stack: list[Callable[[], None]] = []
+        self.password = secrets.token_urlsafe(12)
+        self.noc_password = secrets.token_urlsafe(12)
+        self.broker: Broker | None = None
+        self.victoria: Victoria | None = None
+        self.sim_port = 0
+        self.communities: dict[str, str] = {}
+        self.hub_env: dict[str, str] = {}
+        self.url = f"http://127.0.0.1:{port}"
+
+    # ---- pieces ------------------------------------------------------------------------
+
+    def start_broker(self) -> str:
+        self.broker = start_broker(STATE / "mosquitto")
+        self.stack.append(self.broker.stop)
+        return f"Mosquitto on 127.0.0.1:{self.broker.port} (TLS {self.broker.tls_port})"
+
+    def start_pop(self) -> str:
+        self.communities = build_recordings(STATE / "pop" / "data")
+        self.sim_port = free_port(kind=2)
+        log = STATE / "pop" / "snmpsim.log"
+        argv = [str(BIN / "snmpsim-command-responder"), f"--data-dir={STATE / 'pop' / 'data'}",
+                f"--cache-dir={STATE / 'pop' / 'index'}",
+                f"--variation-modules-dir={variation_modules_dir()}",
+                f"--agent-udpv4-endpoint=127.0.0.1:{self.sim_port}", "--log-level=error"]
+        if os.geteuid() == 0:
+            argv += ["--process-user=root", "--process-group=root"]
+        sim = ManagedProcess(argv, log, env={"SNMPSIM_ALLOW_ROOT": "true"}).start()
+        self.stack.append(sim.stop)
+        for community in self.communities.values():
+            wait_until(lambda c=community: snmpget_ok(f"127.0.0.1:{self.sim_port}", c), 180,
+                       "simulated POP (snmpsim)", log)
+        return f"{len(self.communities)} simulated devices (real recordings, moving counters)"
+
+    def start_victoria(self) -> str:
+        if shutil.which("victoria-metrics") is None:
+            return "VictoriaMetrics not installed: raw series off, hub keeps SQL rollups"
+        self.victoria = start_victoria(STATE / "victoria")
+        self.stack.append(self.victoria.stop)
+        return f"VictoriaMetrics on {self.victoria.url}"
+
+    def start_hub(self) -> str:
+        assert self.broker is not None
+        b = self.broker
+        self.hub_env = {
+            **os.environ, "DOTMAC_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{STATE / 'hub.sqlite3'}",
+            "DOTMAC_HUB_PORT": str(self.port), "DOTMAC_HUB_HOST": "127.0.0.1",
+            "DOTMAC_HUB_LOG_LEVEL": "warning", "DOTMAC_HUB_BOOTSTRAP_PASSWORD": self.password,
+            "DOTMAC_HUB_BROKER_HOST": b.host, "DOTMAC_HUB_BROKER_PORT": str(b.port),
+            "DOTMAC_HUB_BROKER_TLS_PORT": str(b.tls_port),
+            "DOTMAC_HUB_BROKER_CA_FILE": str(b.ca_file),
+            "DOTMAC_HUB_BROKER_DYNSEC_USERNAME": b.dynsec_admin.username,
+            "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD": b.dynsec_admin.password,
+            "DOTMAC_HUB_MQTT_HOST": b.host, "DOTMAC_HUB_MQTT_PORT": str(b.port),
+            "DOTMAC_HUB_MQTT_USERNAME": b.hub.username, "DOTMAC_HUB_MQTT_PASSWORD": b.hub.password,
+            "DOTMAC_HUB_INGEST_EMBEDDED": "true", "DOTMAC_HUB_INGEST_CLIENT_ID": "demo-ingest",
+            "DOTMAC_HUB_TSDB_URL": self.victoria.url if self.victoria else "none",
+        }
+        hub = ManagedProcess([str(BIN / "dotmac-hub"), "serve"], STATE / "hub.log",
+                             env=self.hub_env, cwd=STATE).start()
+        self.stack.append(hub.stop)
+        wait_until(lambda: _ready(self.url), 60, "dotmac-hub serve", STATE / "hub.log")
+        return f"hub API on {self.url} (SQLite in {STATE})"
+
+    def bootstrap(self) -> str:
+        out = subprocess.run([str(BIN / "dotmac-hub"), "bootstrap", "--tenant", TENANT,
+                              "--admin-email", ADMIN], env=self.hub_env, capture_output=True,
+                             text=True, timeout=60, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"bootstrap failed: {out.stderr.strip()}")
+        with self.api(ADMIN, self.password) as api:
+            _ok(api.post("/users", json={"email": NOC, "full_name": "Demo NOC",
+                                         "password": self.noc_password, "role": "noc"}), 409)
+        return f"tenant {TENANT}, owner {ADMIN}, NOC user {NOC}"
+
+    def enroll_agent(self) -> str:
+        with self.api(ADMIN, self.password) as api:
+            site = _ok(api.post("/sites", json={"name": "ams1", "description": "Demo POP"}))
+            token = _ok(api.post(f"/sites/{site['id']}/enrollment-tokens",
+                                 json={"agent_name": "ams1-agent"}))["token"]
+        agent_dir = STATE / "agent"
+        agent_dir.mkdir(parents=True, exist_ok=True)
+        config = agent_dir / "agent.yaml"
+        out = subprocess.run([str(BIN / "dotmac-agent"), "enroll", "--hub", self.url,
+                              "--token", token, "--config", str(config),
+                              "--state-dir", str(agent_dir / "state"), "--json"],
+                             capture_output=True, text=True, timeout=60, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"enroll failed: {out.stderr.strip() or out.stdout.strip()}")
+        self.agent_id = json.loads(out.stdout)["agent_id"]
+        self.site_id = site["id"]
+        return f"agent {self.agent_id} enrolled (dynsec broker login, TLS)"
+
+    def start_agent(self) -> str:
+        config = STATE / "agent" / "agent.yaml"
+        text = config.read_text()
+        lines = [text.rstrip(), "polling:", "  interval_s: 10", "health_interval_s: 15",
+                 "devices:"]
+        for device, community in self.communities.items():
+            lines += [f"  - name: {device}", "    host: 127.0.0.1", f"    port: {self.sim_port}",
+                      "    timeout_s: 10", f"    snmp: {{community: {community}}}"]
+        config.write_text("\n".join(lines) + "\n")
+        agent = ManagedProcess([str(BIN / "dotmac-agent"), "run", "--config", str(config)],
+                               STATE / "agent" / "agent.log").start()
+        self.stack.append(agent.stop)
+        self.device_ids: dict[str, str] = {}
+        with self.api(ADMIN, self.password) as api:
+            for device in self.communities:
+                made = _ok(api.post("/devices", json={"site_id": self.site_id, "name": device,
+                                                      "management_address": "127.0.0.1",
+                                                      "snmp_profile": "auto",
+                                                      "agent_id": self.agent_id}))
+                self.device_ids[device] = made["id"]
+        return f"dotmac-agent run polling {len(self.communities)} devices every 10 s"
+
+    def seed_billing(self) -> str:
+        """A plan and customers whose subscriptions sit on the simulated switch's ports."""
+        device, first_port = self.busy_interface()
+        with self.api(ADMIN, self.password) as api:
+            plan = _ok(api.post("/billing/plans", json={
+                "name": "Fiber 100", "currency": "EUR", "down_kbps": 100_000,
+                "up_kbps": 20_000, "price_minor": 4900, "setup_fee_minor": 2500}))
+            names = ("Bakery Jansen", "Flat 4B van Dijk", "Cafe de Hoek")
+            for offset, name in enumerate(names):
+                customer = _ok(api.post("/billing/customers", json={
+                    "name": name, "currency": "EUR", "email": f"c{offset}@demo-isp.example"}))
+                sub = _ok(api.post("/billing/subscriptions", json={
+                    "customer_id": customer["id"], "plan_id": plan["id"],
+                    "device_id": self.device_ids[device], "if_index": first_port + offset}))
+                _ok(api.post(f"/billing/subscriptions/{sub['id']}/transitions",
+                             json={"action": "activate"}))
+        return f"{len(names)} customers on plan Fiber 100, bound to {device} ports"
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def busy_interface(self) -> tuple[str, int]:
+        """The first device and the first interface whose counters move."""
+        device, community = next(iter(self.communities.items()))
+        for line in (STATE / "pop" / "data" / f"{community}.snmprec").read_text().splitlines():
+            if line.startswith("1.3.6.1.2.1.31.1.1.1.6.") and ":numeric|" in line:
+                return device, int(line.split("|")[0].rsplit(".", 1)[1])
+        return device, 1
+
+    @contextlib.contextmanager
+    def api(self, email: str, password: str) -> Iterator[httpx.Client]:
+        """An API client logged in as `email`."""
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            login = client.post("/auth/login", json={"email": email, "password": password})
+            login.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+            yield client
+
+    def stop(self) -> None:
+        """Stop everything that was started, newest first."""
+        while self.stack:
+            try:
+                self.stack.pop()()
+            except Exception as exc:  # keep stopping the rest; say what failed
+                console.print(f"[yellow]stop: {type(exc).__name__}: {exc}[/yellow]")
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _ok(resp: httpx.Response, *tolerated: int) -> Any:
+    if resp.status_code in tolerated:
+        return {}
+    if resp.status_code >= 400:
+        raise RuntimeError(f"{resp.request.method} {resp.request.url.path}: "
+                           f"{resp.status_code} {resp.text[:300]}")
+    return resp.json() if resp.content else {}
+
+
+def commands(demo: Demo) -> list[dict[str, str]]:
+    """Copy-paste commands that work as printed (the demo test runs each of them)."""
+    body = json.dumps({"email": NOC, "password": demo.noc_password})
+    login = (f"export TOKEN=$(curl -s -X POST {demo.url}/auth/login "
+             f"-H 'content-type: application/json' -d '{body}'"
+             " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
+    auth = "-H \"Authorization: Bearer $TOKEN\""
+    owner = "-H \"Authorization: Bearer $OWNER_TOKEN\""
+    owner_body = json.dumps({"email": ADMIN, "password": demo.password})
+    owner_login = (f"export OWNER_TOKEN=$(curl -s -X POST {demo.url}/auth/login "
+                   f"-H 'content-type: application/json' -d '{owner_body}'"
+                   " | python3 -c 'import json,sys; print(json.load(sys.stdin)"
+                   "[\"access_token\"])')")
+    device, if_index = demo.busy_interface()
+    # Today's UTC day: includes the 5-minute bucket in progress (the API's default range
+    # ends at the last complete bucket); the command works as printed until midnight UTC.
+    today = datetime.now(UTC).date()
+    day, next_day = today.isoformat(), (today + timedelta(days=1)).isoformat()
+    return [
+        {"what": "log in as the NOC user (sets $TOKEN)", "cmd": login},
+        {"what": "list devices", "cmd": f"curl -sf {auth} {demo.url}/devices"},
+        {"what": "devices with status and last seen (live, from ingest)",
+         "cmd": f"curl -sf {auth} {demo.url}/analytics/devices"},
+        {"what": f"traffic of {device} ifIndex {if_index} (bits/s per 5-minute bucket; "
+                 "the current bucket grows with every poll)",
+         "cmd": f"curl -sf {auth} '{demo.url}/analytics/devices/{device}/interfaces/"
+                f"{if_index}/traffic?start={day}T00:00:00Z&end={next_day}T00:00:00Z'"},
+        {"what": "log in as the owner, who may bill (sets $OWNER_TOKEN)",
+         "cmd": owner_login},
+        {"what": "generate this month's invoices (a second run creates nothing new)",
+         "cmd": f"curl -sf -X POST {owner} -H 'content-type: application/json' "
+                f"-d '{{\"period\": \"{today.replace(day=1).isoformat()}\"}}' "
+                f"{demo.url}/billing/runs"},
+        {"what": "the agent's view: broker, queue, devices",
+         "cmd": f"{BIN / 'dotmac-agent'} status --config {STATE / 'agent' / 'agent.yaml'}"},
+        {"what": "poll one simulated device now (live counters)",
+         "cmd": f"{BIN / 'dotmac-agent'} poll 127.0.0.1:{demo.sim_port} -c "
+                f"{next(iter(demo.communities.values()))} --json"},
+    ]
+
+
+def fresh_state() -> None:
+    """Each run starts from a clean hub, broker and agent; the snmpsim index (slow to
+    build) is kept. `make demo-clean` removes everything."""
+    STATE.mkdir(parents=True, exist_ok=True)
+    for name in ("mosquitto", "agent", "victoria", "hub.sqlite3", "hub.log", "commands.json"):
+        path = STATE / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def main() -> int:
+    """Run the demo until Ctrl-C or --duration seconds."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=float, default=0, help="stop after N s (0: Ctrl-C)")
+    parser.add_argument("--port", type=int, default=8080, help="hub API port (8080)")
+    args = parser.parse_args()
+    fresh_state()
+    port = args.port if not tcp_open(args.port) else free_port()
+    demo = Demo(port)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    steps = [("broker", demo.start_broker), ("simulated POP", demo.start_pop),
+             ("time-series store", demo.start_victoria), ("hub", demo.start_hub),
+             ("tenant and users", demo.bootstrap), ("agent enrollment", demo.enroll_agent),
+             ("agent", demo.start_agent), ("customers and plans", demo.seed_billing)]
+    try:
+        for name, step in steps:
+            with console.status(f"starting {name} ..."):
+                console.print(f"[green]✓[/green] {name}: {step()}")
+        _summary(demo)
+        deadline = time.monotonic() + args.duration if args.duration else None
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        console.print("stopping ...")
+    finally:
+        demo.stop()
+        console.print("[green]stopped; state kept in .dotmac/demo (make demo-clean)[/green]")
+    return 0
+
+
+def _summary(demo: Demo) -> None:
+    cmds = commands(demo)
+    (STATE / "commands.json").write_text(json.dumps(cmds, indent=2))
+    body = [f"API docs:  {demo.url}/docs",
+            f"owner:     {ADMIN} / {demo.password}", f"NOC:       {NOC} / {demo.noc_password}",
+            "", "Try (copy-paste, in order):"]
+    for c in cmds:
+        body += [f"# {c['what']}", c["cmd"], ""]
+    if demo.victoria is not None:
+        body += [f"Grafana: add a Prometheus data source at {demo.victoria.url} and import "
+                 "dashboards/*.json (docs/noc.md)."]
+    console.print(Panel("\n".join(body), title="DotMac Edge demo is running (Ctrl-C stops)"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
