@@ -22,6 +22,8 @@ from pathlib import Path
 from edge_agent.batching import Batcher
 from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_config
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
+from edge_agent.delivery.commands import JobIntake
+from edge_agent.executor import Executor
 from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
 from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import QueueLimits, SqliteQueue
@@ -78,6 +80,7 @@ class AgentRuntime:
 
     def __init__(self, config_path: Path, profiles_root: Path | None = None) -> None:
         self.config_path = config_path
+        self.profiles_root = profiles_root
         self.config = load_config(config_path)
         self.resolver = ProfileResolver(load_profiles(profiles_root))
         self._check_profiles(self.config)
@@ -87,6 +90,8 @@ class AgentRuntime:
         self.scheduler: Scheduler[DeviceConfig, PollResult] | None = None
         self.delivery: Delivery | None = None
         self.batcher: Batcher | None = None
+        self.jobs: JobIntake | None = None
+        self.executor: Executor | None = None
         self.started = time.time()
 
     def _check_profiles(self, config: AgentConfig) -> None:
@@ -145,9 +150,14 @@ class AgentRuntime:
         queue = await SqliteQueue.open(cfg.agent.state_dir / QUEUE_FILE,
                                        QueueLimits(cfg.queue.max_bytes, cfg.queue.max_age_s))
         seq = queue.seq_counter()
+        # Jobs get their own SSH thread pool: a long change never delays an SNMP poll.
+        self.executor = Executor(cfg, profiles_root=self.profiles_root)
+        self.jobs = JobIntake(cfg.agent.id, self.executor, queue, seq)
+        await self.jobs.recover()
         self.delivery = Delivery(cfg.agent.id, broker_settings(cfg), queue, seq,
                                  settings=DeliverySettings(health_interval_s=cfg.health_interval_s),
-                                 health=self)
+                                 health=self, on_command=self.jobs.handle)
+        self.jobs.wake = self.delivery.wake
         self.batcher = Batcher(cfg.agent.id, queue, seq, on_enqueue=self.delivery.wake)
         self.scheduler = Scheduler(cfg.devices, self.poll, self.sink, cfg.polling.concurrency,
                                    jitter=cfg.polling.jitter, error_of=_first_error)
@@ -164,7 +174,11 @@ class AgentRuntime:
     async def _shutdown(self, queue: SqliteQueue, *tasks: asyncio.Task[None]) -> None:
         assert self.scheduler is not None and self.delivery is not None
         await self.scheduler.stop()
+        if self.jobs is not None:
+            await self.jobs.close()
         await self.delivery.stop()
+        if self.executor is not None:
+            await self.executor.close()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

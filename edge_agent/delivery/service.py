@@ -14,6 +14,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -35,13 +36,14 @@ from edge_agent.delivery.reports import (
 )
 from edge_agent.delivery.settings import BrokerSettings, DeliverySettings
 from edge_agent.queue import BatchQueue, QueuedItem, SeqCounter
-from protocol import Channel, build, encode, validate_agent_id
+from protocol import Channel, agent_command_filter, build, encode, validate_agent_id
 
 __all__ = ["Delivery"]
 
 log = logging.getLogger("edge_agent.delivery")
 
 NO_MATCHING_SUBSCRIBERS = 16
+CommandHandler = Callable[[str, bytes], None]
 CLOSING_TIMEOUT_S = 5.0
 
 
@@ -67,6 +69,7 @@ class Delivery:
         health: HealthSource | None = None,
         started_at: datetime | None = None,
         rng: random.Random | None = None,
+        on_command: CommandHandler | None = None,
     ) -> None:
         self.agent_id = validate_agent_id(agent_id)
         self.broker = broker
@@ -76,6 +79,7 @@ class Delivery:
         self._queue = queue
         self._seq = seq
         self._health = health
+        self._on_command = on_command
         self._t0 = time.monotonic()
         s = self.settings
         self._backoff = Backoff(s.backoff_initial_s, s.backoff_cap_s, rng)
@@ -184,6 +188,8 @@ class Delivery:
             asyncio.create_task(self._health_loop(client)),
             asyncio.create_task(client.wait_disconnected()),
         ]
+        if self._on_command is not None:
+            tasks.append(asyncio.create_task(self._command_loop(client, self._on_command)))
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -281,6 +287,23 @@ class Delivery:
         message = build_state(self.agent_id, seq, _now(), self.started_at, state, reason)
         await self._publish_direct(client, Channel.STATE, encode(message), seq,
                                    wait_s or self.settings.publish_timeout_s)
+
+    # ---- commands --------------------------------------------------------------------
+
+    async def _command_loop(self, client: AckingClient, handler: CommandHandler) -> None:
+        """Receive `dm/v1/<id>/cmd/#` on this persistent session and hand each over.
+
+        The handler must return quickly (queue the work): the broker's QoS 1 redelivery is
+        bounded by the session, and the durable job store makes redeliveries harmless.
+        """
+        await client.subscribe(agent_command_filter(self.agent_id), qos=1)
+        async for message in client.messages:
+            payload = message.payload
+            data = payload if isinstance(payload, bytes) else str(payload).encode()
+            try:
+                handler(str(message.topic), data)
+            except Exception:  # a bad command must never take the connection down
+                log.exception("command.handler_failed topic=%s", message.topic)
 
     # ---- health ----------------------------------------------------------------------
 

@@ -1,0 +1,118 @@
+"""Commands from the hub (`dm/v1/<id>/cmd/job`) into the executor, answers into the queue.
+
+A JobRequest is decoded, run by `edge_agent.executor.Executor` (its own bounded thread
+pool, so SNMP polling never waits for SSH) and its JobProgress/JobResult are queued in the
+same durable queue as telemetry: they survive broker outages and agent restarts. A bad
+command is logged with its reason and dropped; nothing here raises into the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+
+from edge_agent.executor import Executor
+from edge_agent.queue import BatchQueue, QueueItem, SeqCounter
+from protocol import (
+    JobErrorCode,
+    JobProgress,
+    JobRequest,
+    JobResult,
+    ProtocolError,
+    channel_for,
+    decode_for_topic,
+    encode,
+)
+
+__all__ = ["JobIntake"]
+
+log = logging.getLogger("edge_agent.jobs")
+RESTARTED = ("the agent restarted while this job was running; the device may be partly "
+             "changed; check it (run a backup) and send a new job")
+
+
+class JobIntake:
+    """Runs hub jobs on the executor and queues their progress and results."""
+
+    def __init__(self, agent_id: str, executor: Executor, queue: BatchQueue, seq: SeqCounter,
+                 wake: Callable[[], None] | None = None) -> None:
+        self.agent_id, self.executor = agent_id, executor
+        self._queue, self._seq = queue, seq
+        self.wake = wake  # set once the delivery exists: it is built after the intake
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def handle(self, topic: str, payload: bytes) -> None:
+        """Delivery's command callback: decode, then run in the background."""
+        try:
+            message = decode_for_topic(topic, payload)
+        except ProtocolError as exc:
+            log.warning("command.refused topic=%s reason=%s detail=%r", topic,
+                        exc.reason.value, str(exc)[:300])
+            return
+        if not isinstance(message, JobRequest):
+            log.info("command.ignored topic=%s type=%s (not handled by this agent)", topic,
+                     message.type)
+            return
+        log.info("job.received job_id=%s device=%s action=%s", message.job_id, message.device,
+                 message.action)
+        self._spawn(self.run(message))
+
+    def _spawn(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, job: JobRequest) -> None:
+        """Run one job to its result and queue it (a crash becomes an `internal` result)."""
+        try:
+            result = await self.executor.run(job, progress=self._on_progress)
+        except Exception as exc:  # the executor promises not to raise; never lose a job
+            log.exception("job.crashed job_id=%s", job.job_id)
+            now = datetime.now(UTC)
+            result = JobResult(agent_id=self.agent_id, seq=1, ts=now, job_id=job.job_id,
+                               outcome="failed", error_code=JobErrorCode.INTERNAL,
+                               output=f"agent error: {type(exc).__name__}: {exc}"[:2000],
+                               started_at=now, finished_at=now)
+        await self.enqueue(result)
+
+    def _on_progress(self, event: JobProgress) -> None:
+        self._spawn(self.enqueue(event))
+
+    async def enqueue(self, message: JobProgress | JobResult) -> None:
+        """Queue durably with a seq from the queue's counter (unique per agent)."""
+        stamped = message.model_copy(update={"seq": await self._seq.take()})
+        await self._queue.put(QueueItem(channel_for(stamped), encode(stamped), stamped.seq))
+        if self.wake is not None:
+            self.wake()
+
+    async def recover(self) -> int:
+        """Jobs a previous process claimed but never finished get a definite failed result."""
+        store = self.executor.store
+        rows = await asyncio.to_thread(_unfinished, store.path)
+        for key, job_id in rows:
+            now = datetime.now(UTC)
+            result = JobResult(agent_id=self.agent_id, seq=1, ts=now, job_id=uuid.UUID(job_id),
+                               outcome="failed", error_code=JobErrorCode.INTERNAL,
+                               output=RESTARTED, started_at=now, finished_at=now)
+            await asyncio.to_thread(store.finish, key, result)
+            await self.enqueue(result)
+            log.warning("job.settled_after_restart job_id=%s", job_id)
+        return len(rows)
+
+    async def close(self, wait_s: float = 5.0) -> None:
+        """Give running jobs a moment to queue their results (the store remembers the rest)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=wait_s)
+
+
+def _unfinished(path: object) -> list[tuple[str, str]]:
+    db = sqlite3.connect(str(path))
+    try:
+        rows = db.execute("SELECT idempotency_key, job_id FROM jobs WHERE state='running'")
+        return [(str(k), str(j)) for k, j in rows.fetchall()]
+    finally:
+        db.close()

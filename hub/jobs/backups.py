@@ -1,0 +1,87 @@
+"""Configuration versions: stored from backup_config results, served with unified diffs."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.errors import NotFoundError
+from hub.inventory.repository import DeviceRepository
+from hub.jobs.models import ConfigVersion, ProvisioningJob
+from hub.jobs.repository import ConfigVersionRepository
+from hub.jobs.schemas import ConfigDiff
+from hub.pagination import PageParams
+from hub.principal import Principal
+
+BACKUP_ACTION = "backup_config"
+
+
+def backup_payload(output: str) -> dict[str, Any] | None:
+    """The agent's backup document (`kind: config_backup`) inside a job output, if any."""
+    try:
+        data = json.loads(output)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("kind") != "config_backup":
+        return None
+    if not isinstance(data.get("config"), str) or not isinstance(data.get("sha256"), str):
+        return None
+    return data
+
+
+async def store_backup(session: AsyncSession, job: ProvisioningJob, output: str) -> bool:
+    """Add a version from a succeeded backup job unless the newest has the same hash."""
+    data = backup_payload(output)
+    if data is None:
+        return False
+    latest = (await session.execute(
+        select(ConfigVersion).where(ConfigVersion.device_id == job.device_id)
+        .order_by(ConfigVersion.version.desc()).limit(1).with_for_update())).scalar_one_or_none()
+    if latest is not None and latest.sha256 == data["sha256"]:
+        return False
+    number = (latest.version if latest is not None else 0) + 1
+    session.add(ConfigVersion(tenant_id=job.tenant_id, device_id=job.device_id, version=number,
+                              sha256=data["sha256"][:64], text=data["config"], job_id=job.id))
+    return True
+
+
+class ConfigVersionService:
+    """Configuration versions of the caller's tenant."""
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.devices = DeviceRepository(session, principal.tenant_id)
+        self.repo = ConfigVersionRepository(session, principal.tenant_id)
+        self.session = session
+
+    async def list(self, device_id: uuid.UUID, params: PageParams,
+                   ) -> tuple[list[ConfigVersion], str | None]:
+        """A page of a device's versions (404 for a foreign device)."""
+        await self.devices.get(device_id)
+        return await self.repo.of_device(device_id, params)
+
+    async def count(self, device_id: uuid.UUID) -> int:
+        """How many versions a device has."""
+        query = select(func.count()).select_from(ConfigVersion).where(
+            ConfigVersion.tenant_id == self.repo.tenant_id, ConfigVersion.device_id == device_id)
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def diff(self, device_id: uuid.UUID, version: int) -> ConfigDiff:
+        """Unified diff of `version` against the previous one."""
+        await self.devices.get(device_id)
+        current = await self.repo.numbered(device_id, version)
+        if current is None:
+            raise NotFoundError(f"config version {version} of device {device_id}: not stored; "
+                                "list /devices/{id}/config-versions for the known ones")
+        previous = await self.repo.before(device_id, version)
+        old = previous.text if previous is not None else ""
+        lines = difflib.unified_diff(
+            old.splitlines(keepends=True), current.text.splitlines(keepends=True),
+            fromfile=f"v{previous.version}" if previous else "empty", tofile=f"v{version}")
+        return ConfigDiff(device_id=device_id, version=version,
+                          previous_version=previous.version if previous else None,
+                          diff="".join(lines))

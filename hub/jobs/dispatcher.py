@@ -1,0 +1,152 @@
+"""Sends queued jobs to agents (one active job per device) and expires overdue ones.
+
+Safe with several hub processes: a device row lock serialises "is anything active on this
+device?" with the queued -> dispatched move, and every move is a conditional UPDATE. The
+JobRequest is published (QoS 1, PUBACK awaited) before the move commits: a crash in between
+re-sends the same job with the same idempotency key, which the agent runs only once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.inventory.models import Agent, Device
+from hub.jobs.models import ACTIVE_STATES, ProvisioningJob
+from hub.jobs.transitions import move
+from protocol import Channel, JobErrorCode, JobRequest, build, encode
+
+log = logging.getLogger("dotmac.hub.jobs")
+DISPATCHER = "dispatcher"
+SWEEPER = "sweeper"
+
+
+class CommandPublisher(Protocol):
+    """Delivers one command to the broker; returns once the broker accepted it (PUBACK)."""
+
+    async def publish(self, topic: str, payload: bytes) -> None:
+        """Publish QoS 1 or raise."""
+
+
+def agent_topic_id(agent: Agent) -> str:
+    """The agent's broker username: its registry id (what enrollment creates)."""
+    return str(agent.id)
+
+
+@dataclass
+class TickReport:
+    """What one pass did."""
+
+    dispatched: int = 0
+    expired: int = 0
+
+
+class JobDispatcher:
+    """Periodic pass: expire overdue jobs, then dispatch the next job of each idle device."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], publisher: CommandPublisher,
+                 *, interval_s: float = 2.0, running_grace_s: float = 900.0,
+                 topic_id: Callable[[Agent], str] = agent_topic_id) -> None:
+        self.sessions, self.publisher = sessions, publisher
+        self.interval_s, self.running_grace_s = interval_s, running_grace_s
+        self.topic_id = topic_id
+        self._stop = asyncio.Event()
+
+    async def run(self) -> None:
+        """Tick until `stop`; a failing tick (broker or database down) is logged and retried."""
+        while not self._stop.is_set():
+            try:
+                await self.tick()
+            except Exception as exc:  # retried next interval; the loop must survive outages
+                log.warning("jobs.tick_failed error=%s: %s", type(exc).__name__, str(exc)[:300])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.interval_s)
+
+    def stop(self) -> None:
+        """Ask `run` to return after the current tick."""
+        self._stop.set()
+
+    async def tick(self) -> TickReport:
+        """One expiry sweep and one dispatch pass."""
+        report = TickReport(expired=await self.expire())
+        for job_id in await self._candidates():
+            report.dispatched += await self._dispatch(job_id)
+        return report
+
+    async def expire(self) -> int:
+        """Queued/dispatched jobs past their deadline (running ones after a grace) expire."""
+        now = datetime.now(UTC)
+        late_running = now - timedelta(seconds=self.running_grace_s)
+        query = select(ProvisioningJob.id).where(
+            ((ProvisioningJob.state.in_(("queued", "dispatched")))
+             & (ProvisioningJob.deadline < now))
+            | ((ProvisioningJob.state == "running") & (ProvisioningJob.deadline < late_running)))
+        expired = 0
+        async with self.sessions() as session:
+            ids = list((await session.execute(query)).scalars())
+            for job_id in ids:
+                left = await move(session, job_id, "expired", SWEEPER,
+                                  "the agent did not finish the job before its deadline",
+                                  error_code=JobErrorCode.EXPIRED.value)
+                expired += left is not None
+            await session.commit()
+        if expired:
+            log.info("jobs.expired count=%d", expired)
+        return expired
+
+    async def _candidates(self) -> list[uuid.UUID]:
+        """The oldest queued job of each device (others wait their turn)."""
+        query = select(ProvisioningJob.id, ProvisioningJob.device_id).where(
+            ProvisioningJob.state == "queued").order_by(ProvisioningJob.created_at,
+                                                         ProvisioningJob.id)
+        async with self.sessions() as session:
+            rows = (await session.execute(query)).all()
+        first: dict[uuid.UUID, uuid.UUID] = {}
+        for job_id, device_id in rows:
+            first.setdefault(device_id, job_id)
+        return list(first.values())
+
+    async def _dispatch(self, job_id: uuid.UUID) -> int:
+        async with self.sessions() as session, session.begin():
+            job = await session.get(ProvisioningJob, job_id)
+            if job is None or job.state != "queued":
+                return 0
+            # Row lock: a second hub process waits here, then sees the active job.
+            await session.execute(select(Device.id).where(Device.id == job.device_id)
+                                  .with_for_update())
+            if await _busy(session, job.device_id):
+                return 0
+            agent = await session.get(Agent, job.agent_id)
+            if agent is None or await move(session, job.id, "dispatched", DISPATCHER,
+                                           f"sent to agent {agent.name}") is None:
+                return 0
+            topic_id = self.topic_id(agent)
+            await self.publisher.publish(build(topic_id, Channel.JOB),
+                                         encode(request_for(job, topic_id)))
+        log.info("jobs.dispatched job_id=%s device=%s action=%s", job.id, job.device_name,
+                 job.action)
+        return 1
+
+
+async def _busy(session: AsyncSession, device_id: uuid.UUID) -> bool:
+    query = select(ProvisioningJob.id).where(ProvisioningJob.device_id == device_id,
+                                             ProvisioningJob.state.in_(ACTIVE_STATES)).limit(1)
+    return (await session.execute(query)).first() is not None
+
+
+def request_for(job: ProvisioningJob, topic_id: str) -> JobRequest:
+    """The wire form of a job (never any credential: the agent has its own)."""
+    return JobRequest(agent_id=topic_id, seq=time.time_ns() // 1000, ts=datetime.now(UTC),
+                      job_id=job.id, device=job.device_name, action=job.action,
+                      params=job.params, idempotency_key=job.idempotency_key,
+                      deadline=job.deadline)

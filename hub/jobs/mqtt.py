@@ -1,0 +1,57 @@
+"""The dispatcher's broker connection: the hub login, QoS 1, reconnect on the next publish."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from contextlib import AsyncExitStack
+
+import aiomqtt
+
+from hub.ingest.settings import IngestSettings
+
+
+class MqttCommandPublisher:
+    """Publishes commands with the hub's broker login (reads `DOTMAC_HUB_MQTT_*`)."""
+
+    def __init__(self, host: str, port: int, username: str, password: str,
+                 client_id: str, timeout_s: float = 10.0) -> None:
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.client_id, self.timeout_s = client_id, timeout_s
+        self._stack: AsyncExitStack | None = None
+        self._client: aiomqtt.Client | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: IngestSettings, suffix: str = "jobs") -> MqttCommandPublisher:
+        """A publisher using the ingest worker's broker settings and credentials."""
+        return cls(settings.mqtt_host, settings.mqtt_port, settings.mqtt_username,
+                   settings.mqtt_password, f"{settings.ingest_client_id}-{suffix}")
+
+    async def publish(self, topic: str, payload: bytes) -> None:
+        """QoS 1 publish; a broken connection is dropped so the next call reconnects."""
+        async with self._lock:
+            client = await self._connected()
+            try:
+                await asyncio.wait_for(client.publish(topic, payload, qos=1), self.timeout_s)
+            except (aiomqtt.MqttError, TimeoutError):
+                await self.close()
+                raise
+
+    async def _connected(self) -> aiomqtt.Client:
+        if self._client is None:
+            stack = AsyncExitStack()
+            client = aiomqtt.Client(self.host, self.port, username=self.username,
+                                    password=self.password or None, identifier=self.client_id,
+                                    protocol=aiomqtt.ProtocolVersion.V5,
+                                    timeout=self.timeout_s)
+            await stack.enter_async_context(client)
+            self._stack, self._client = stack, client
+        return self._client
+
+    async def close(self) -> None:
+        """Disconnect (errors while closing a dead connection are irrelevant)."""
+        stack, self._stack, self._client = self._stack, None, None
+        if stack is not None:
+            with contextlib.suppress(Exception):
+                await stack.aclose()

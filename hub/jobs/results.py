@@ -1,0 +1,56 @@
+"""What an agent's JobProgress/JobResult does to a job (called by ingest, inside its
+transaction, after the seq dedupe). Idempotent: a repeated or late message changes nothing
+once the job has moved on, and only the agent the job was sent to can move it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.jobs.backups import BACKUP_ACTION, store_backup
+from hub.jobs.models import ProvisioningJob
+from hub.jobs.transitions import move
+from protocol import JobProgress, JobResult
+
+log = logging.getLogger("dotmac.hub.jobs")
+
+
+async def _own_job(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
+                   job_id: uuid.UUID) -> ProvisioningJob | None:
+    job = await session.get(ProvisioningJob, job_id)
+    if job is None or job.agent_id != agent_id or job.tenant_id != tenant_id:
+        log.warning("jobs.foreign_message job_id=%s agent=%s", job_id, agent_id)
+        return None
+    return job
+
+
+async def apply_progress(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
+                         message: JobProgress) -> None:
+    """dispatched -> running on the first progress report; later steps only log."""
+    job = await _own_job(session, agent_id, tenant_id, message.job_id)
+    if job is None:
+        return
+    if job.state == "dispatched":
+        await move(session, job.id, "running", f"agent:{agent_id}",
+                   f"{message.step}: {message.message}", only_from=("dispatched",))
+
+
+async def apply_result(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
+                       message: JobResult) -> None:
+    """The final state, error code and output; a backup's config becomes a version."""
+    job = await _own_job(session, agent_id, tenant_id, message.job_id)
+    if job is None:
+        return
+    code = message.error_code.value if message.error_code is not None else None
+    left = await move(session, job.id, message.outcome, f"agent:{agent_id}", code or "",
+                      only_from=("dispatched", "running"), error_code=code,
+                      output=message.output, finished_at=message.finished_at)
+    if left is None:
+        log.info("jobs.late_result job_id=%s state=%s outcome=%s", job.id, job.state,
+                 message.outcome)
+        return
+    if message.outcome == "succeeded" and job.action == BACKUP_ACTION:
+        await store_backup(session, job, message.output)

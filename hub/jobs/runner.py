@@ -1,0 +1,71 @@
+"""Running the job dispatcher: inside the API process (embedded ingest) or on its own
+(`dotmac-hub dispatch`). Any number may run at once: every move is a conditional UPDATE
+under a device row lock (see `hub.jobs.dispatcher`), so two hubs never send a job twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import signal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.ingest.settings import IngestSettings
+from hub.jobs.dispatcher import JobDispatcher
+from hub.jobs.mqtt import MqttCommandPublisher
+
+
+def publisher_for(settings: IngestSettings) -> MqttCommandPublisher:
+    """The hub's broker login with a client id unique to this process: the publisher keeps
+    no session, and a shared id would make two hub processes disconnect each other."""
+    suffix = f"jobs-{os.getpid()}-{secrets.token_hex(3)}"
+    return MqttCommandPublisher.from_settings(settings, suffix)
+
+
+class EmbeddedDispatcher:
+    """The dispatcher as a background task of the API process."""
+
+    def __init__(self, dispatcher: JobDispatcher, publisher: MqttCommandPublisher) -> None:
+        self.dispatcher, self.publisher = dispatcher, publisher
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run the dispatch loop in the background."""
+        self.task = asyncio.create_task(self.dispatcher.run(), name="jobs-dispatcher")
+
+    async def stop(self) -> None:
+        """Finish the current tick, then disconnect from the broker."""
+        self.dispatcher.stop()
+        if self.task is not None:
+            with contextlib.suppress(Exception):
+                await self.task
+        await self.publisher.close()
+
+
+def start_embedded(sessions: async_sessionmaker[AsyncSession],
+                   settings: IngestSettings | None = None) -> EmbeddedDispatcher:
+    """Start a dispatcher in this event loop (the broker settings are the ingest ones)."""
+    publisher = publisher_for(settings or IngestSettings())
+    embedded = EmbeddedDispatcher(JobDispatcher(sessions, publisher), publisher)
+    embedded.start()
+    return embedded
+
+
+async def run_standalone(database_url: str, settings: IngestSettings) -> None:
+    """`dotmac-hub dispatch`: dispatch and expire jobs until SIGTERM/SIGINT."""
+    from hub.db import create_engine, session_factory
+
+    engine = create_engine(database_url)
+    publisher = publisher_for(settings)
+    dispatcher = JobDispatcher(session_factory(engine), publisher)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, dispatcher.stop)
+    try:
+        await dispatcher.run()
+    finally:
+        await publisher.close()
+        await engine.dispose()
