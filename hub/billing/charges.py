@@ -1,0 +1,107 @@
+"""Pure charge computation for one subscription and period (no I/O, fully explainable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from hub.analytics.percentile import percentile_95
+from hub.billing.models import Plan
+from hub.billing.money import from_minor, prorate
+
+GB = Decimal(10) ** 9  # decimal gigabyte: billable GB = (in + out octets) / 1e9
+MBPS = Decimal(10) ** 6
+FAR_FUTURE = date(9999, 1, 1)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One invoice line before rounding: `exact` is what tax and the rounding rule use."""
+
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    exact: Decimal
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Days [start, end) of the period billed on one plan."""
+
+    start: date
+    end: date
+    plan: Plan
+
+
+def month_period(day: date) -> tuple[date, date]:
+    """The calendar month containing `day`, as [first day, first day of the next month)."""
+    start = day.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def segments(changes: list[tuple[date, Plan]], ended_on: date | None, period_start: date,
+             period_end: date) -> list[Segment]:
+    """Plan segments inside the period from the dated plan changes (activation first)."""
+    out: list[Segment] = []
+    bounds = [*(on for on, _ in changes[1:]), ended_on or FAR_FUTURE]
+    for (on, plan), until in zip(changes, bounds, strict=True):
+        start, end = max(on, period_start), min(until, period_end, ended_on or FAR_FUTURE)
+        if start < end:
+            out.append(Segment(start, end, plan))
+    return out
+
+
+def recurring(seg: Segment, period_start: date, period_end: date) -> Charge:
+    """The plan price, prorated by days over the full period length when partial."""
+    price = from_minor(seg.plan.price_minor, seg.plan.currency)
+    total = (period_end - period_start).days
+    days = (seg.end - seg.start).days
+    if days == total:
+        return Charge("recurring", f"{seg.plan.name} {period_start}..{period_end}",
+                      Decimal(1), price, price)
+    return Charge("proration", f"{seg.plan.name} {seg.start}..{seg.end} ({days}/{total} days)",
+                  Decimal(days) / Decimal(total), price,
+                  prorate(price, seg.start, seg.end, period_start, period_end))
+
+
+def setup_fee(plan: Plan) -> Charge | None:
+    """The one-off setup fee of `plan`, if it has one."""
+    if not plan.setup_fee_minor:
+        return None
+    fee = from_minor(plan.setup_fee_minor, plan.currency)
+    return Charge("setup", f"{plan.name} setup fee", Decimal(1), fee, fee)
+
+
+def gb_overage(plan: Plan, octets: Decimal) -> Charge | None:
+    """(in + out octets) / 1e9 above the cap, times the price per decimal GB."""
+    if plan.gb_cap is None or plan.overage_per_gb is None:
+        return None
+    used = octets / GB
+    over = max(used - plan.gb_cap, Decimal(0))
+    return Charge("usage", f"Data {used} GB, cap {plan.gb_cap} GB, over {over} GB", over,
+                  plan.overage_per_gb, over * plan.overage_per_gb)
+
+
+def p95_overage(plan: Plan, buckets: dict[datetime, tuple[int, int]], start: date,
+                end: date) -> Charge | None:
+    """billable = max(p95_in, p95_out) in Mb/s above the committed rate, times price per Mbps."""
+    if plan.committed_mbps is None or plan.price_per_mbps is None:
+        return None
+    result = percentile_95(buckets, _midnight(start), _midnight(end))
+    if result.billable_bps is None:
+        return None
+    billable = Decimal(str(result.billable_bps)) / MBPS
+    over = max(billable - plan.committed_mbps, Decimal(0))
+    return Charge("usage", f"95th percentile {billable} Mb/s (in {_mbps(result.p95_in_bps)}, "
+                  f"out {_mbps(result.p95_out_bps)}), committed {plan.committed_mbps} Mb/s",
+                  over, plan.price_per_mbps, over * plan.price_per_mbps)
+
+
+def _mbps(bps: float | None) -> Decimal | None:
+    return None if bps is None else Decimal(str(bps)) / MBPS
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

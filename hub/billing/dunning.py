@@ -1,0 +1,97 @@
+"""Dunning: reminder, throttle and suspension steps for overdue invoices.
+
+A step is due once the invoice is that many days past its due date; nothing is done on a
+quiet weekday or holiday (the step then happens on the next working day). Each step is
+taken once per invoice (unique constraint).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.billing.lifecycle import Lifecycle
+from hub.billing.models import DunningPolicy, DunningStep, Invoice, Subscription
+from hub.billing.payments import invoice_open
+
+
+def is_quiet(policy: DunningPolicy, day: date) -> bool:
+    """True on a configured quiet weekday (0 = Monday) or holiday."""
+    return day.weekday() in (policy.quiet_weekdays or []) or day.isoformat() in (
+        policy.holidays or [])
+
+
+def due_steps(policy: DunningPolicy, days_overdue: int) -> list[str]:
+    """Steps whose threshold `days_overdue` has reached, in escalation order."""
+    thresholds = (("reminder", policy.reminder_days), ("throttle", policy.throttle_days),
+                  ("suspend", policy.suspend_days))
+    return [name for name, days in thresholds if days is not None and days_overdue >= days]
+
+
+class Dunning:
+    """Runs the tenant's dunning policy for one day."""
+
+    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID, lifecycle: Lifecycle,
+                 ) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.lifecycle = lifecycle
+
+    async def policy(self) -> DunningPolicy:
+        """The tenant's policy (created with defaults on first use)."""
+        query = select(DunningPolicy).where(DunningPolicy.tenant_id == self.tenant_id)
+        found = (await self.session.execute(query)).scalar_one_or_none()
+        if found is None:
+            found = DunningPolicy(tenant_id=self.tenant_id, reminder_days=3, throttle_days=10,
+                                  suspend_days=20, mode="throttle", quiet_weekdays=[],
+                                  holidays=[])
+            self.session.add(found)
+            await self.session.flush()
+        return found
+
+    async def run(self, today: date) -> list[DunningStep]:
+        """Take every step due today; returns the steps taken (none on a quiet day)."""
+        policy = await self.policy()
+        if is_quiet(policy, today):
+            return []
+        taken: list[DunningStep] = []
+        for invoice in await self._overdue(today):
+            assert invoice.due_on is not None
+            done = await self._done(invoice.id)
+            for step in due_steps(policy, (today - invoice.due_on).days):
+                if step not in done:
+                    taken.append(await self._take(policy, invoice, step, today))
+        await self.session.flush()
+        return taken
+
+    async def _overdue(self, today: date) -> list[Invoice]:
+        query = (select(Invoice).where(
+            Invoice.tenant_id == self.tenant_id, Invoice.kind == "invoice",
+            Invoice.status == "finalized", Invoice.due_on < today)
+            .order_by(Invoice.due_on, Invoice.number))
+        rows = (await self.session.execute(query)).scalars()
+        return [i for i in rows if invoice_open(i) > 0]
+
+    async def _done(self, invoice_id: uuid.UUID) -> set[str]:
+        query = select(DunningStep.step).where(DunningStep.invoice_id == invoice_id)
+        return set((await self.session.execute(query)).scalars())
+
+    async def _take(self, policy: DunningPolicy, invoice: Invoice, step: str,
+                    today: date) -> DunningStep:
+        row = DunningStep(tenant_id=self.tenant_id, invoice_id=invoice.id,
+                          customer_id=invoice.customer_id, step=step, taken_on=today)
+        self.session.add(row)
+        if step != "reminder" and invoice.subscription_id is not None:
+            sub = await self.session.get_one(Subscription, invoice.subscription_id)
+            await self._restrict(sub, "throttle" if step == "throttle" else policy.mode, today)
+        return row
+
+    async def _restrict(self, sub: Subscription, mode: str, today: date) -> None:
+        if sub.status == "active":
+            await self.lifecycle.suspend(sub, today, mode, reason="dunning")
+        elif sub.status == "suspended" and mode == "disconnect":
+            # Escalation from throttle: same billing state, harsher network state.
+            await self.lifecycle.network.suspend(sub, mode)

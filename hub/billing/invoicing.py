@@ -1,0 +1,228 @@
+"""Billing runs, finalization with gapless numbers, credit notes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.billing import charges
+from hub.billing.charges import Charge
+from hub.billing.models import (
+    Customer,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    LedgerEntry,
+    Plan,
+    Subscription,
+    SubscriptionEvent,
+    TaxRate,
+)
+from hub.billing.money import tax_minor, to_minor
+from hub.billing.payments import apply_credit
+from hub.errors import InvalidRequestError
+from hub.ingest.models import InterfaceRollup
+from hub.inventory.models import Device
+
+DUE_DAYS = 14
+
+
+class Invoicing:
+    """Invoices of one tenant."""
+
+    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    async def run(self, period_start: date, today: date, finalize: bool = True,
+                  ) -> list[Invoice]:
+        """Invoice every subscription in service during the month of `period_start`.
+
+        Subscriptions that already have an invoice for the period are skipped; the unique
+        constraint (tenant, subscription, period_start) makes a concurrent run skip too.
+        """
+        start, end = charges.month_period(period_start)
+        made = []
+        for sub in await self._billable(start, end):
+            invoice = await self._create(sub, start, end)
+            if invoice is not None:
+                if finalize:
+                    await self.finalize(invoice, today)
+                made.append(invoice)
+        return made
+
+    async def _billable(self, start: date, end: date) -> list[Subscription]:
+        query = select(Subscription).where(
+            Subscription.tenant_id == self.tenant_id, Subscription.started_on.is_not(None),
+            Subscription.started_on < end,
+            (Subscription.ended_on.is_(None)) | (Subscription.ended_on > start),
+            ~select(Invoice.id).where(Invoice.subscription_id == Subscription.id,
+                                      Invoice.period_start == start).exists())
+        return list((await self.session.execute(query.order_by(Subscription.id))).scalars())
+
+    async def _create(self, sub: Subscription, start: date, end: date) -> Invoice | None:
+        customer = await self.session.get_one(Customer, sub.customer_id)
+        found = await self.charges_for(sub, start, end)
+        rate = await self._tax_rate(customer.tax_jurisdiction)
+        try:
+            async with self.session.begin_nested():
+                invoice = Invoice(tenant_id=self.tenant_id, customer_id=customer.id,
+                                  subscription_id=sub.id, period_start=start, period_end=end,
+                                  currency=customer.currency,
+                                  tax_jurisdiction=customer.tax_jurisdiction, tax_rate=rate)
+                self.session.add(invoice)
+                await self.session.flush()
+                self._add_lines(invoice, found)
+                await self.session.flush()
+        except IntegrityError:
+            return None  # another run invoiced this subscription and period first
+        return invoice
+
+    def _add_lines(self, invoice: Invoice, found: list[Charge]) -> None:
+        for n, c in enumerate(found):
+            self.session.add(InvoiceLine(
+                tenant_id=self.tenant_id, invoice_id=invoice.id, position=n, kind=c.kind,
+                description=c.description[:300], quantity=c.quantity, unit_price=c.unit_price,
+                exact=c.exact, amount_minor=to_minor(c.exact, invoice.currency)))
+        invoice.subtotal_minor = sum(to_minor(c.exact, invoice.currency) for c in found)
+        invoice.tax_minor = tax_minor([c.exact for c in found], invoice.tax_rate or Decimal(0),
+                                      invoice.currency)
+        invoice.total_minor = invoice.subtotal_minor + invoice.tax_minor
+
+    async def _tax_rate(self, jurisdiction: str | None) -> Decimal | None:
+        if jurisdiction is None:
+            return None
+        query = select(TaxRate.rate).where(TaxRate.tenant_id == self.tenant_id,
+                                           TaxRate.jurisdiction == jurisdiction)
+        rate: Decimal | None = (await self.session.execute(query)).scalar_one_or_none()
+        if rate is None:
+            raise InvalidRequestError(f"tax jurisdiction {jurisdiction!r}: no tax rate defined; "
+                                      "add one with POST /billing/tax-rates")
+        return rate
+
+    async def charges_for(self, sub: Subscription, start: date, end: date) -> list[Charge]:
+        """Every charge of `sub` for [start, end): recurring/prorated, setup fee, usage."""
+        segs = charges.segments(await self._plan_changes(sub), sub.ended_on, start, end)
+        found = [charges.recurring(s, start, end) for s in segs]
+        assert sub.started_on is not None
+        if start <= sub.started_on < end:
+            fee = charges.setup_fee(segs[0].plan) if segs else None
+            found += [fee] if fee else []
+        usage = await self._usage(sub, segs[-1], segs[0].start) if segs else None
+        return found + ([usage] if usage else [])
+
+    async def _plan_changes(self, sub: Subscription) -> list[tuple[date, Plan]]:
+        query = (select(SubscriptionEvent.effective_on, Plan)
+                 .join(Plan, Plan.id == SubscriptionEvent.plan_id)
+                 .where(SubscriptionEvent.subscription_id == sub.id,
+                        SubscriptionEvent.kind.in_(("activate", "change_plan")))
+                 .order_by(SubscriptionEvent.effective_on, SubscriptionEvent.created_at))
+        return [(on, plan) for on, plan in (await self.session.execute(query)).all()]
+
+    async def _usage(self, sub: Subscription, last: charges.Segment, first_day: date,
+                     ) -> Charge | None:
+        plan = last.plan
+        if plan.usage_kind == "none" or sub.device_id is None or sub.if_index is None:
+            return None
+        device = await self.session.get_one(Device, sub.device_id)
+        query = select(InterfaceRollup).where(
+            InterfaceRollup.tenant_id == self.tenant_id, InterfaceRollup.device == device.name,
+            InterfaceRollup.if_index == sub.if_index,
+            InterfaceRollup.bucket_start >= _at(first_day),
+            InterfaceRollup.bucket_start < _at(last.end))
+        rows = list((await self.session.execute(query)).scalars())
+        if plan.usage_kind == "gb":
+            total = sum((r.in_octets_delta + r.out_octets_delta for r in rows), Decimal(0))
+            return charges.gb_overage(plan, total)
+        buckets = {r.bucket_start: (int(r.in_octets_delta), int(r.out_octets_delta))
+                   for r in rows}
+        return charges.p95_overage(plan, buckets, first_day, last.end)
+
+    async def finalize(self, invoice: Invoice, today: date) -> Invoice:
+        """Number the draft gaplessly (counter row locked FOR UPDATE), post it to the ledger."""
+        if invoice.status != "draft":
+            raise InvalidRequestError(f"invoice {invoice.id}: already finalized; finalized "
+                                      "invoices are immutable, issue a credit note instead")
+        invoice.number = await self._next_number()
+        invoice.status, invoice.issued_on = "finalized", today
+        invoice.due_on = today + timedelta(days=DUE_DAYS)
+        sign = -1 if invoice.kind == "credit_note" else 1
+        self.session.add(LedgerEntry(tenant_id=self.tenant_id, customer_id=invoice.customer_id,
+                                     kind=invoice.kind, ref_id=invoice.id, on=today,
+                                     amount_minor=sign * invoice.total_minor))
+        await self.session.flush()
+        if invoice.kind == "invoice":
+            await apply_credit(self.session, invoice.customer_id)  # overpayments settle it
+        return invoice
+
+    async def manual(self, customer: Customer, found: list[Charge]) -> Invoice:
+        """A draft one-off invoice (no subscription, no period) with the given charges."""
+        invoice = Invoice(tenant_id=self.tenant_id, customer_id=customer.id,
+                          currency=customer.currency, tax_jurisdiction=customer.tax_jurisdiction,
+                          tax_rate=await self._tax_rate(customer.tax_jurisdiction))
+        self.session.add(invoice)
+        await self.session.flush()
+        self._add_lines(invoice, found)
+        await self.session.flush()
+        return invoice
+
+    async def _next_number(self) -> int:
+        lock = select(InvoiceCounter).where(
+            InvoiceCounter.tenant_id == self.tenant_id).with_for_update()
+        counter = (await self.session.execute(lock)).scalar_one_or_none()
+        if counter is None:
+            try:
+                async with self.session.begin_nested():
+                    counter = InvoiceCounter(tenant_id=self.tenant_id, next_number=1)
+                    self.session.add(counter)
+            except IntegrityError:
+                counter = (await self.session.execute(lock)).scalar_one()
+        number = counter.next_number
+        counter.next_number = number + 1
+        return number
+
+    async def credit_note(self, invoice: Invoice, amount: Decimal, reason: str,
+                          today: date) -> Invoice:
+        """Correct a finalized invoice: a finalized credit note of `amount` + its tax.
+
+        The credit (tax included) may not exceed what is still open on the invoice.
+        """
+        if invoice.status != "finalized" or invoice.kind != "invoice":
+            raise InvalidRequestError(f"invoice {invoice.id}: only finalized invoices can be "
+                                      "credited")
+        note = Invoice(tenant_id=self.tenant_id, customer_id=invoice.customer_id,
+                       kind="credit_note", credits_invoice_id=invoice.id,
+                       currency=invoice.currency, tax_jurisdiction=invoice.tax_jurisdiction,
+                       tax_rate=invoice.tax_rate)
+        self.session.add(note)
+        await self.session.flush()
+        self._add_lines(note, [Charge("credit", reason, Decimal(1), amount, amount)])
+        open_minor = invoice.total_minor - invoice.paid_minor - invoice.credited_minor
+        if note.total_minor > open_minor:
+            raise InvalidRequestError(
+                f"credit note: {note.total_minor} minor units exceed the {open_minor} still "
+                f"open on invoice {invoice.number}; refund the payment instead")
+        invoice.credited_minor += note.total_minor
+        return await self.finalize(note, today)
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+async def invoice_lines(session: AsyncSession, invoice_id: uuid.UUID) -> list[InvoiceLine]:
+    """Lines of one invoice, in insertion order."""
+    query = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+    return list((await session.execute(query.order_by(InvoiceLine.position))).scalars())
+
+
+async def count_invoices(session: AsyncSession, tenant_id: uuid.UUID) -> int:
+    """How many invoices (not credit notes) the tenant has."""
+    query = select(func.count()).select_from(Invoice).where(Invoice.tenant_id == tenant_id,
+                                                            Invoice.kind == "invoice")
+    return int((await session.execute(query)).scalar_one())

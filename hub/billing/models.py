@@ -1,0 +1,247 @@
+"""Billing tables. Money columns are integer minor units (`*_minor`) with a currency code."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, TenantOwned, UTCDateTime, utcnow
+
+Rate = Numeric(18, 6)  # prices per unit and tax rates: not money amounts, never rounded
+
+
+def _fk(table: str, nullable: bool = False) -> Mapped[uuid.UUID]:
+    return mapped_column(Uuid, ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True,
+                         nullable=nullable)
+
+
+class Customer(TenantOwned, Base):
+    """A subscriber account; its currency is the currency of all its invoices."""
+
+    __tablename__ = "billing_customers"
+
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    contacts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    service_address: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    tax_jurisdiction: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class Plan(TenantOwned, Base):
+    """A product: speeds, recurring price and an optional usage component."""
+
+    __tablename__ = "billing_plans"
+
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    down_kbps: Mapped[int] = mapped_column(BigInteger)
+    up_kbps: Mapped[int] = mapped_column(BigInteger)
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(8), default="month")
+    setup_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    minimum_term_periods: Mapped[int] = mapped_column(Integer, default=0)
+    usage_kind: Mapped[str] = mapped_column(String(8), default="none")  # none | gb | p95
+    gb_cap: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    overage_per_gb: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    committed_mbps: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    price_per_mbps: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+
+
+class TaxRate(TenantOwned, Base):
+    """Tax rate of one jurisdiction (0.2 = 20 %)."""
+
+    __tablename__ = "billing_tax_rates"
+    __table_args__ = (UniqueConstraint("tenant_id", "jurisdiction"),)
+
+    jurisdiction: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    rate: Mapped[Decimal] = mapped_column(Rate)
+
+
+class Subscription(TenantOwned, Base):
+    """A customer on a plan, delivered on one device port (the provisioning target)."""
+
+    __tablename__ = "billing_subscriptions"
+
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    plan_id: Mapped[uuid.UUID] = _fk("billing_plans")
+    device_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("devices.id", ondelete="SET NULL"), nullable=True)
+    if_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    port: Mapped[str] = mapped_column(String(128), default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    suspend_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # dunning
+
+
+class SubscriptionEvent(TenantOwned, Base):
+    """One lifecycle transition or plan change, effective on a date (billing replays these)."""
+
+    __tablename__ = "billing_subscription_events"
+
+    subscription_id: Mapped[uuid.UUID] = _fk("billing_subscriptions")
+    kind: Mapped[str] = mapped_column(String(16))  # activate|suspend|resume|change_plan|terminate
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    plan_id: Mapped[uuid.UUID] = _fk("billing_plans")
+    effective_on: Mapped[date] = mapped_column(Date)
+    action_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+
+
+class NetworkAction(TenantOwned, Base):
+    """A request to the network (activate, suspend, resume, change_speed) and its outcome."""
+
+    __tablename__ = "subscription_network_actions"
+
+    subscription_id: Mapped[uuid.UUID] = _fk("billing_subscriptions")
+    action: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    params: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="requested")  # |succeeded|failed
+    job_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class InvoiceCounter(Base):
+    """Next invoice number of a tenant; locked FOR UPDATE while finalizing (gapless)."""
+
+    __tablename__ = "billing_invoice_counters"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    next_number: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class Invoice(TenantOwned, Base):
+    """An invoice or credit note; once finalized only a credit note can correct it."""
+
+    __tablename__ = "billing_invoices"
+    __table_args__ = (UniqueConstraint("tenant_id", "subscription_id", "period_start",
+                                       name="uq_billing_invoices_one_per_period"),
+                      UniqueConstraint("tenant_id", "number", name="uq_billing_invoices_number"))
+
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    subscription_id: Mapped[uuid.UUID | None] = _fk("billing_subscriptions", nullable=True)
+    kind: Mapped[str] = mapped_column(String(12), default="invoice")  # invoice | credit_note
+    credits_invoice_id: Mapped[uuid.UUID | None] = _fk("billing_invoices", nullable=True)
+    period_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # draft | finalized
+    number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    credited_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_jurisdiction: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    tax_rate: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class InvoiceLine(TenantOwned, Base):
+    """One charge; `exact` is the unrounded amount tax is computed from (explainability)."""
+
+    __tablename__ = "billing_invoice_lines"
+
+    invoice_id: Mapped[uuid.UUID] = _fk("billing_invoices")
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))  # recurring|proration|setup|usage|credit
+    description: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[Decimal] = mapped_column(Rate)
+    unit_price: Mapped[Decimal] = mapped_column(Rate)
+    exact: Mapped[Decimal] = mapped_column(Numeric(28, 12))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Payment(TenantOwned, Base):
+    """Money received from a customer (manual entry or CSV import)."""
+
+    __tablename__ = "billing_payments"
+    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
+
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(16), default="manual")
+    reference: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    unallocated_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Allocation(TenantOwned, Base):
+    """Part of a payment (or of a credit balance) applied to one invoice."""
+
+    __tablename__ = "billing_allocations"
+
+    payment_id: Mapped[uuid.UUID] = _fk("billing_payments")
+    invoice_id: Mapped[uuid.UUID] = _fk("billing_invoices")
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Refund(TenantOwned, Base):
+    """Money returned to a customer out of its credit balance."""
+
+    __tablename__ = "billing_refunds"
+
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    payment_id: Mapped[uuid.UUID | None] = _fk("billing_payments", nullable=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    refunded_on: Mapped[date] = mapped_column(Date)
+
+
+class LedgerEntry(TenantOwned, Base):
+    """Signed movement of a customer's balance: + owed by the customer, - in its favour."""
+
+    __tablename__ = "billing_ledger"
+
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    kind: Mapped[str] = mapped_column(String(12))  # invoice | payment | credit_note | refund
+    ref_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DunningPolicy(TenantOwned, Base):
+    """The tenant's dunning steps (days after the due date) and quiet days."""
+
+    __tablename__ = "billing_dunning_policies"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    reminder_days: Mapped[int] = mapped_column(Integer, default=3)
+    throttle_days: Mapped[int] = mapped_column(Integer, default=10)
+    suspend_days: Mapped[int] = mapped_column(Integer, default=20)
+    mode: Mapped[str] = mapped_column(String(12), default="throttle")  # throttle | disconnect
+    quiet_weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)  # 0 = Monday
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
+
+
+class DunningStep(TenantOwned, Base):
+    """A dunning step taken for an overdue invoice (once per invoice and step)."""
+
+    __tablename__ = "billing_dunning_steps"
+    __table_args__ = (UniqueConstraint("invoice_id", "step"),)
+
+    invoice_id: Mapped[uuid.UUID] = _fk("billing_invoices")
+    customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
+    step: Mapped[str] = mapped_column(String(12))  # reminder | throttle | suspend
+    taken_on: Mapped[date] = mapped_column(Date)

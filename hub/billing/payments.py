@@ -1,0 +1,211 @@
+"""Payments, allocation, credit balance, refunds and the per-customer ledger.
+
+Ledger sign: + the customer owes more (invoice, refund), - in its favour (payment, credit
+note). balance = invoiced - paid - credited + refunded = open invoices - unallocated credit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.billing.lifecycle import Lifecycle
+from hub.billing.models import (
+    Allocation,
+    Customer,
+    Invoice,
+    LedgerEntry,
+    Payment,
+    Refund,
+    Subscription,
+)
+from hub.billing.money import exponent, to_minor
+from hub.errors import InvalidRequestError
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Outcome of a CSV import: created payments, duplicates skipped, rejected rows."""
+
+    created: list[Payment]
+    duplicates: int
+    errors: list[str]
+
+
+class PaymentService:
+    """Money in and out of one tenant's customers."""
+
+    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID, lifecycle: Lifecycle,
+                 ) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.lifecycle = lifecycle
+
+    async def record(self, customer: Customer, amount_minor: int, on: date,
+                     reference: str | None = None, method: str = "manual",
+                     allocations: list[tuple[Invoice, int]] | None = None) -> Payment:
+        """Store a payment, allocate it (given invoices first, then oldest first), and
+        resume dunning suspensions once nothing is owed."""
+        if amount_minor <= 0:
+            raise InvalidRequestError("amount: must be positive; use a refund to pay money back")
+        payment = Payment(tenant_id=self.tenant_id, customer_id=customer.id,
+                          amount_minor=amount_minor, currency=customer.currency, method=method,
+                          reference=reference, received_on=on, unallocated_minor=amount_minor)
+        self.session.add(payment)
+        await self.session.flush()
+        self._ledger(customer.id, "payment", payment.id, -amount_minor, on)
+        for invoice, amount in allocations or []:
+            self._allocate(payment, invoice, amount)
+        await self.apply_credit(customer.id)
+        await self.resume_if_settled(customer.id, on)
+        return payment
+
+    def _ledger(self, customer_id: uuid.UUID, kind: str, ref: uuid.UUID, amount: int,
+                on: date) -> None:
+        self.session.add(LedgerEntry(tenant_id=self.tenant_id, customer_id=customer_id,
+                                     kind=kind, ref_id=ref, amount_minor=amount, on=on))
+
+    def _allocate(self, payment: Payment, invoice: Invoice, amount: int) -> None:
+        allocate(self.session, payment, invoice, amount)
+
+    async def apply_credit(self, customer_id: uuid.UUID) -> None:
+        """Apply unallocated payments (oldest first) to open invoices (oldest first)."""
+        await apply_credit(self.session, customer_id)
+
+    async def _payments(self, customer_id: uuid.UUID) -> list[Payment]:
+        query = (select(Payment).where(Payment.customer_id == customer_id)
+                 .order_by(Payment.received_on, Payment.id))
+        return list((await self.session.execute(query)).scalars())
+
+    async def refund(self, customer: Customer, amount_minor: int, on: date) -> Refund:
+        """Pay back credit balance (newest unallocated payments first)."""
+        available = await credit_balance(self.session, customer.id)
+        if not 0 < amount_minor <= available:
+            raise InvalidRequestError(f"refund: {amount_minor} must be positive and at most the "
+                                      f"customer's credit balance {available}")
+        left, first = amount_minor, None
+        for payment in reversed(await self._payments(customer.id)):
+            take = min(left, payment.unallocated_minor)
+            payment.unallocated_minor -= take
+            left -= take
+            first = first or (payment.id if take else None)
+        refund = Refund(tenant_id=self.tenant_id, customer_id=customer.id, payment_id=first,
+                        amount_minor=amount_minor, refunded_on=on)
+        self.session.add(refund)
+        await self.session.flush()
+        self._ledger(customer.id, "refund", refund.id, amount_minor, on)
+        await self.session.flush()
+        return refund
+
+    async def resume_if_settled(self, customer_id: uuid.UUID, on: date) -> None:
+        """Once the customer owes nothing, resume what dunning suspended."""
+        if await balance(self.session, customer_id) > 0:
+            return
+        query = select(Subscription).where(Subscription.customer_id == customer_id,
+                                           Subscription.status == "suspended",
+                                           Subscription.suspend_reason == "dunning")
+        for sub in (await self.session.execute(query)).scalars():
+            await self.lifecycle.resume(sub, on)
+        await self.session.flush()
+
+    async def import_csv(self, text: str, customers: dict[uuid.UUID, Customer],
+                         ) -> ImportResult:
+        """Rows `customer_id,amount,date,reference`; a known reference is a duplicate."""
+        created, duplicates, errors = [], 0, []
+        for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+            try:
+                customer, minor, on, ref = _parse_row(row, customers)
+            except (KeyError, ValueError, InvalidOperation) as exc:
+                errors.append(f"line {n}: {exc}")
+                continue
+            if await self._known(ref):
+                duplicates += 1
+                continue
+            created.append(await self.record(customer, minor, on, ref, "csv"))
+        return ImportResult(created, duplicates, errors)
+
+    async def _known(self, reference: str) -> bool:
+        query = select(Payment.id).where(Payment.tenant_id == self.tenant_id,
+                                         Payment.reference == reference)
+        return (await self.session.execute(query)).first() is not None
+
+
+def _parse_row(row: dict[str, str], customers: dict[uuid.UUID, Customer],
+               ) -> tuple[Customer, int, date, str]:
+    customer = customers.get(uuid.UUID(row["customer_id"]))
+    if customer is None:
+        raise ValueError(f"customer {row['customer_id']}: no such customer in this tenant")
+    amount = Decimal(row["amount"].strip())
+    if amount.as_tuple().exponent < -exponent(customer.currency):  # type: ignore[operator]
+        raise ValueError(f"amount {amount}: more decimals than {customer.currency} has")
+    reference = row["reference"].strip()
+    if not reference:
+        raise ValueError("reference: required (it makes re-imports idempotent)")
+    return customer, to_minor(amount, customer.currency), date.fromisoformat(row["date"]), reference
+
+
+def allocate(session: AsyncSession, payment: Payment, invoice: Invoice, amount: int) -> None:
+    """Apply `amount` of a payment's unallocated money to one open invoice."""
+    open_minor = invoice_open(invoice)
+    if invoice.customer_id != payment.customer_id or invoice.status != "finalized":
+        raise InvalidRequestError(f"allocation: invoice {invoice.id} is not a finalized "
+                                  "invoice of this payment's customer")
+    if not 0 < amount <= min(open_minor, payment.unallocated_minor):
+        raise InvalidRequestError(f"allocation: {amount} must be positive and at most the "
+                                  f"invoice's open {open_minor} and the payment's "
+                                  f"unallocated {payment.unallocated_minor}")
+    session.add(Allocation(tenant_id=payment.tenant_id, payment_id=payment.id,
+                           invoice_id=invoice.id, amount_minor=amount))
+    invoice.paid_minor += amount
+    payment.unallocated_minor -= amount
+
+
+async def apply_credit(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    """Apply unallocated payments (oldest first) to open invoices (oldest first)."""
+    await session.flush()
+    query = (select(Payment).where(Payment.customer_id == customer_id,
+                                   Payment.unallocated_minor > 0)
+             .order_by(Payment.received_on, Payment.id))
+    credits = list((await session.execute(query)).scalars())
+    for invoice in await open_invoices(session, customer_id):
+        for payment in credits:
+            amount = min(invoice_open(invoice), payment.unallocated_minor)
+            if amount > 0:
+                allocate(session, payment, invoice, amount)
+    await session.flush()
+
+
+def invoice_open(invoice: Invoice) -> int:
+    """What is still owed on an invoice, in minor units."""
+    return invoice.total_minor - invoice.paid_minor - invoice.credited_minor
+
+
+async def open_invoices(session: AsyncSession, customer_id: uuid.UUID) -> list[Invoice]:
+    """Finalized invoices with something owed, oldest first (due date, then number)."""
+    query = (select(Invoice).where(
+        Invoice.customer_id == customer_id, Invoice.kind == "invoice",
+        Invoice.status == "finalized",
+        Invoice.total_minor > Invoice.paid_minor + Invoice.credited_minor)
+        .order_by(Invoice.due_on, Invoice.number))
+    return list((await session.execute(query)).scalars())
+
+
+async def balance(session: AsyncSession, customer_id: uuid.UUID) -> int:
+    """Ledger balance: positive means the customer owes money."""
+    query = select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0)).where(
+        LedgerEntry.customer_id == customer_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def credit_balance(session: AsyncSession, customer_id: uuid.UUID) -> int:
+    """Money received and not yet applied to any invoice."""
+    query = select(func.coalesce(func.sum(Payment.unallocated_minor), 0)).where(
+        Payment.customer_id == customer_id)
+    return int((await session.execute(query)).scalar_one())

@@ -1,0 +1,269 @@
+"""Billing request and response bodies; amounts travel as decimal strings + currency."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub.pagination import Page
+
+Currency = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
+
+
+class Row(BaseModel):
+    """Base of responses read from ORM rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CustomerCreate(BaseModel):
+    """A new customer."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field("", max_length=254)
+    contacts: list[dict[str, str]] = Field(default_factory=list, max_length=20)
+    service_address: str = Field("", max_length=2000)
+    currency: str = Currency
+    tax_jurisdiction: str | None = Field(None, max_length=32)
+
+
+class CustomerPublic(Row):
+    """A customer."""
+
+    id: uuid.UUID
+    name: str
+    email: str
+    contacts: list[dict[str, str]]
+    service_address: str
+    currency: str
+    tax_jurisdiction: str | None
+
+
+class PlanCreate(BaseModel):
+    """A new plan; prices in minor units, usage rates as decimals."""
+
+    name: str = Field(min_length=1, max_length=200)
+    currency: str = Currency
+    down_kbps: int = Field(gt=0)
+    up_kbps: int = Field(gt=0)
+    price_minor: int = Field(ge=0)
+    setup_fee_minor: int = Field(0, ge=0)
+    minimum_term_periods: int = Field(0, ge=0)
+    usage_kind: Literal["none", "gb", "p95"] = "none"
+    gb_cap: Decimal | None = Field(None, ge=0)
+    overage_per_gb: Decimal | None = Field(None, ge=0)
+    committed_mbps: Decimal | None = Field(None, ge=0)
+    price_per_mbps: Decimal | None = Field(None, ge=0)
+
+
+class PlanPublic(PlanCreate, Row):
+    """A plan."""
+
+    id: uuid.UUID
+    period: str
+
+
+class TaxRateCreate(BaseModel):
+    """A tax rate for one jurisdiction."""
+
+    jurisdiction: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=64)
+    rate: Decimal = Field(ge=0, le=1)
+
+
+class TaxRatePublic(TaxRateCreate, Row):
+    """A tax rate."""
+
+    id: uuid.UUID
+
+
+class SubscriptionCreate(BaseModel):
+    """A new (pending) subscription on a device port."""
+
+    customer_id: uuid.UUID
+    plan_id: uuid.UUID
+    device_id: uuid.UUID | None = None
+    if_index: int | None = Field(None, ge=1)
+    port: str = Field("", max_length=128)
+
+
+class Transition(BaseModel):
+    """A lifecycle step; `on` defaults to today (UTC)."""
+
+    action: Literal["activate", "suspend", "resume", "terminate", "change_plan"]
+    on: date | None = None
+    mode: Literal["throttle", "disconnect"] = "throttle"
+    plan_id: uuid.UUID | None = None
+
+
+class SubscriptionPublic(Row):
+    """A subscription; `out_of_sync` flags a network state that disagrees with billing."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    plan_id: uuid.UUID
+    device_id: uuid.UUID | None
+    if_index: int | None
+    port: str
+    status: str
+    started_on: date | None
+    ended_on: date | None
+    network_state: str = "none"
+    out_of_sync: bool = False
+
+
+class BillingRun(BaseModel):
+    """Invoice the month containing `period`; `today` is the issue date."""
+
+    period: date
+    today: date | None = None
+
+
+class LinePublic(Row):
+    """One invoice line with its unrounded amount."""
+
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    exact: Decimal
+    amount_minor: int
+
+
+class InvoicePublic(Row):
+    """An invoice or credit note."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    subscription_id: uuid.UUID | None
+    kind: str
+    number: int | None
+    status: str
+    currency: str
+    period_start: date | None
+    period_end: date | None
+    subtotal_minor: int
+    tax_minor: int
+    total_minor: int
+    paid_minor: int
+    credited_minor: int
+    issued_on: date | None
+    due_on: date | None
+    lines: list[LinePublic] = Field(default_factory=list)
+
+
+class RunResult(BaseModel):
+    """Invoices created by a billing run (empty when re-run)."""
+
+    created: list[InvoicePublic]
+
+
+class CreditNoteCreate(BaseModel):
+    """Credit `amount` (before tax) against a finalized invoice."""
+
+    amount: Decimal = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class AllocationIn(BaseModel):
+    """Apply part of a payment to a named invoice."""
+
+    invoice_id: uuid.UUID
+    amount_minor: int = Field(gt=0)
+
+
+class PaymentCreate(BaseModel):
+    """A manually entered payment."""
+
+    customer_id: uuid.UUID
+    amount_minor: int = Field(gt=0)
+    received_on: date | None = None
+    reference: str | None = Field(None, max_length=128)
+    allocations: list[AllocationIn] = Field(default_factory=list, max_length=100)
+
+
+class PaymentPublic(Row):
+    """A payment and what is left unallocated."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    amount_minor: int
+    currency: str
+    method: str
+    reference: str | None
+    received_on: date
+    unallocated_minor: int
+
+
+class PaymentImport(BaseModel):
+    """CSV text with header customer_id,amount,date,reference."""
+
+    csv: str = Field(min_length=1, max_length=1_000_000)
+
+
+class ImportPublic(BaseModel):
+    """What a CSV import did."""
+
+    created: int
+    duplicates: int
+    errors: list[str]
+
+
+class RefundCreate(BaseModel):
+    """Pay back credit balance."""
+
+    amount_minor: int = Field(gt=0)
+    on: date | None = None
+
+
+class LedgerLine(Row):
+    """One ledger movement (+ owed by the customer)."""
+
+    kind: str
+    ref_id: uuid.UUID
+    amount_minor: int
+    on: date
+    at: datetime
+
+
+class LedgerPublic(BaseModel):
+    """A customer's balance and its explanation."""
+
+    balance_minor: int
+    credit_minor: int
+    currency: str
+    entries: list[LedgerLine]
+
+
+class DunningPolicyBody(Row):
+    """Dunning steps in days after the due date; quiet weekdays 0 = Monday."""
+
+    reminder_days: int = Field(3, ge=0)
+    throttle_days: int = Field(10, ge=0)
+    suspend_days: int = Field(20, ge=0)
+    mode: Literal["throttle", "disconnect"] = "throttle"
+    quiet_weekdays: list[int] = Field(default_factory=list, max_length=7)
+    holidays: list[str] = Field(default_factory=list, max_length=366)
+
+
+class DunningRun(BaseModel):
+    """Run dunning as of `today` (defaults to the current UTC date)."""
+
+    today: date | None = None
+
+
+class DunningRunResult(BaseModel):
+    """Steps taken: (invoice, step)."""
+
+    steps: list[dict[str, str]]
+
+
+CustomersPublic = Page[CustomerPublic]
+PlansPublic = Page[PlanPublic]
+SubscriptionsPublic = Page[SubscriptionPublic]
+InvoicesPublic = Page[InvoicePublic]
+PaymentsPublic = Page[PaymentPublic]

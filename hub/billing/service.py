@@ -1,0 +1,204 @@
+"""Billing use cases behind the API: tenant-scoped via the repositories, one commit each."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.billing import schemas as s
+from hub.billing.dunning import Dunning
+from hub.billing.invoicing import Invoicing, invoice_lines
+from hub.billing.lifecycle import Lifecycle
+from hub.billing.models import (
+    Customer,
+    DunningPolicy,
+    Invoice,
+    LedgerEntry,
+    Payment,
+    Plan,
+    Subscription,
+    TaxRate,
+)
+from hub.billing.network import NetworkActions, RecordedNetworkActions, network_state, out_of_sync
+from hub.billing.payments import PaymentService, balance, credit_balance
+from hub.billing.repository import Customers, Invoices, Payments, Plans, Subscriptions, TaxRates
+from hub.errors import InvalidRequestError
+from hub.inventory.repository import DeviceRepository
+from hub.pagination import PageParams
+from hub.principal import Principal
+from hub.repository import commit_or_conflict
+
+
+def today_utc() -> date:
+    """The current UTC date (the API's clock; tests of the domain pass dates explicitly)."""
+    return datetime.now(UTC).date()
+
+
+class BillingService:
+    """Everything the billing routes do, for one caller."""
+
+    def __init__(self, session: AsyncSession, principal: Principal,
+                 network: NetworkActions | None = None) -> None:
+        tid = principal.tenant_id
+        self.session, self.tenant_id = session, tid
+        self.customers, self.plans = Customers(session, tid), Plans(session, tid)
+        self.subs, self.invoices = Subscriptions(session, tid), Invoices(session, tid)
+        self.payments, self.taxes = Payments(session, tid), TaxRates(session, tid)
+        self.lifecycle = Lifecycle(session, network or RecordedNetworkActions(session, tid))
+
+    async def create_customer(self, body: s.CustomerCreate) -> Customer:
+        """Add a customer."""
+        row = self.customers.add(Customer(**body.model_dump()))
+        await commit_or_conflict(self.session, "customer: could not be created")
+        return row
+
+    async def create_plan(self, body: s.PlanCreate) -> Plan:
+        """Add a plan; usage fields must match the usage kind."""
+        needs = {"gb": ("gb_cap", "overage_per_gb"), "p95": ("committed_mbps", "price_per_mbps")}
+        missing = [f for f in needs.get(body.usage_kind, ()) if getattr(body, f) is None]
+        if missing:
+            raise InvalidRequestError(f"plan: usage_kind {body.usage_kind} needs {missing}")
+        row = self.plans.add(Plan(**body.model_dump(), period="month"))
+        await commit_or_conflict(self.session, "plan: could not be created")
+        return row
+
+    async def create_tax_rate(self, body: s.TaxRateCreate) -> TaxRate:
+        """Add the rate of a jurisdiction (409 if it already has one)."""
+        row = self.taxes.add(TaxRate(**body.model_dump()))
+        await commit_or_conflict(self.session, f"tax rate {body.jurisdiction}: already defined")
+        return row
+
+    async def create_subscription(self, body: s.SubscriptionCreate) -> Subscription:
+        """A pending subscription; currency of plan and customer must agree."""
+        customer = await self.customers.get_reference(body.customer_id, "customer_id")
+        plan = await self.plans.get_reference(body.plan_id, "plan_id")
+        if body.device_id is not None:
+            await DeviceRepository(self.session, self.tenant_id).get_reference(
+                body.device_id, "device_id")
+        if plan.currency != customer.currency:
+            raise InvalidRequestError(f"plan {plan.id}: priced in {plan.currency} but the "
+                                      f"customer is billed in {customer.currency}")
+        row = self.subs.add(Subscription(**body.model_dump(), status="pending"))
+        await commit_or_conflict(self.session, "subscription: could not be created")
+        return row
+
+    async def describe(self, sub: Subscription) -> s.SubscriptionPublic:
+        """The subscription with its network state and disagreement flag."""
+        out = s.SubscriptionPublic.model_validate(sub)
+        out.network_state = await network_state(self.session, sub)
+        out.out_of_sync = await out_of_sync(self.session, sub)
+        return out
+
+    async def transition(self, sub_id: uuid.UUID, body: s.Transition) -> Subscription:
+        """Apply one lifecycle step (and request its network action)."""
+        sub, on = await self.subs.get(sub_id), body.on or today_utc()
+        if body.action == "change_plan":
+            if body.plan_id is None:
+                raise InvalidRequestError("plan_id: required to change plan")
+            await self.lifecycle.change_plan(sub, await self.plans.get_reference(
+                body.plan_id, "plan_id"), on)
+        elif body.action == "activate":
+            await self.lifecycle.activate(sub, await self.plans.get(sub.plan_id), on)
+        elif body.action == "suspend":
+            await self.lifecycle.suspend(sub, on, body.mode)
+        else:
+            await getattr(self.lifecycle, body.action)(sub, on)
+        await self.session.commit()
+        return sub
+
+    async def run(self, body: s.BillingRun) -> list[Invoice]:
+        """A billing run; re-running the same period creates nothing."""
+        made = await Invoicing(self.session, self.tenant_id).run(
+            body.period, body.today or today_utc())
+        await self.session.commit()
+        return made
+
+    async def invoice_out(self, invoice: Invoice) -> s.InvoicePublic:
+        """An invoice with its lines."""
+        out = s.InvoicePublic.model_validate(invoice)
+        out.lines = [s.LinePublic.model_validate(x)
+                     for x in await invoice_lines(self.session, invoice.id)]
+        return out
+
+    async def credit_note(self, invoice_id: uuid.UUID, body: s.CreditNoteCreate) -> Invoice:
+        """Issue a credit note against a finalized invoice."""
+        invoice = await self.invoices.get(invoice_id)
+        note = await Invoicing(self.session, self.tenant_id).credit_note(
+            invoice, body.amount, body.reason, today_utc())
+        await self.session.commit()
+        return note
+
+    def _payments(self) -> PaymentService:
+        return PaymentService(self.session, self.tenant_id, self.lifecycle)
+
+    async def pay(self, body: s.PaymentCreate) -> Payment:
+        """Record a manual payment with optional explicit allocations."""
+        customer = await self.customers.get_reference(body.customer_id, "customer_id")
+        named = [(await self.invoices.get_reference(a.invoice_id, "invoice_id"), a.amount_minor)
+                 for a in body.allocations]
+        payment = await self._payments().record(customer, body.amount_minor,
+                                                body.received_on or today_utc(),
+                                                body.reference, "manual", named)
+        await commit_or_conflict(self.session, f"payment reference {body.reference}: exists")
+        return payment
+
+    async def import_csv(self, body: s.PaymentImport) -> s.ImportPublic:
+        """Import payments from CSV (re-importing the same references adds nothing)."""
+        rows = (await self.session.execute(self.customers.select())).scalars()
+        result = await self._payments().import_csv(body.csv, {c.id: c for c in rows})
+        await self.session.commit()
+        return s.ImportPublic(created=len(result.created), duplicates=result.duplicates,
+                              errors=result.errors)
+
+    async def refund(self, customer_id: uuid.UUID, body: s.RefundCreate) -> s.LedgerPublic:
+        """Refund credit balance; answers the new ledger."""
+        customer = await self.customers.get(customer_id)
+        await self._payments().refund(customer, body.amount_minor, body.on or today_utc())
+        await self.session.commit()
+        return await self.ledger(customer_id)
+
+    async def ledger(self, customer_id: uuid.UUID) -> s.LedgerPublic:
+        """Balance, credit and every entry of a customer."""
+        customer = await self.customers.get(customer_id)
+        query = (select(LedgerEntry).where(LedgerEntry.customer_id == customer.id)
+                 .order_by(LedgerEntry.at, LedgerEntry.id))
+        entries = [s.LedgerLine.model_validate(e)
+                   for e in (await self.session.execute(query)).scalars()]
+        return s.LedgerPublic(balance_minor=await balance(self.session, customer.id),
+                              credit_minor=await credit_balance(self.session, customer.id),
+                              currency=customer.currency, entries=entries)
+
+    def _dunning(self) -> Dunning:
+        return Dunning(self.session, self.tenant_id, self.lifecycle)
+
+    async def policy(self) -> DunningPolicy:
+        """The dunning policy (defaults on first read)."""
+        row = await self._dunning().policy()
+        await self.session.commit()
+        return row
+
+    async def set_policy(self, body: s.DunningPolicyBody) -> DunningPolicy:
+        """Replace the dunning policy."""
+        row = await self._dunning().policy()
+        for key, value in body.model_dump().items():
+            setattr(row, key, value)
+        await self.session.commit()
+        return row
+
+    async def dunning_run(self, body: s.DunningRun) -> s.DunningRunResult:
+        """Take the dunning steps due today."""
+        steps = await self._dunning().run(body.today or today_utc())
+        await self.session.commit()
+        return s.DunningRunResult(steps=[{"invoice_id": str(x.invoice_id), "step": x.step}
+                                         for x in steps])
+
+    async def list_invoices(self, page: PageParams, customer_id: uuid.UUID | None,
+                            ) -> tuple[list[Invoice], str | None]:
+        """Invoices, optionally of one customer."""
+        query = self.invoices.select()
+        if customer_id is not None:
+            query = query.where(Invoice.customer_id == customer_id)
+        return await self.invoices.page(page, query)

@@ -1,0 +1,1 @@
+"""Support tickets: opened by customers or staff, commented, timed."""
