@@ -20,6 +20,7 @@ from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
 from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
+from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.metrics import Metrics, MetricsMiddleware
 from hub.settings import HubSettings
 
@@ -53,7 +54,11 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         async with sessions() as session:
             await ensure_key(session, settings)
         ingest = _embedded_ingest(settings, sessions, metrics)
+        # Jobs are dispatched wherever ingest runs embedded (a single-process hub).
+        dispatcher = start_dispatcher(sessions) if settings.ingest_in_process else None
         yield
+        if dispatcher is not None:
+            await dispatcher.stop()
         if ingest is not None:
             await ingest.stop()
         await engine.dispose()

@@ -248,6 +248,28 @@ def ingest(
     asyncio.run(run_standalone(settings.database_url, ingest_settings, suffix or env_suffix()))
 
 
+@app.command()
+def dispatch() -> None:
+    """Send queued provisioning jobs to their agents and expire overdue ones.
+
+    Needed when the API runs without embedded ingest (DOTMAC_HUB_INGEST_EMBEDDED=false);
+    several may run at once (row locks and conditional updates keep a job sent once).
+
+    Examples:
+
+      DOTMAC_HUB_MQTT_PASSWORD=... dotmac-hub dispatch
+    """
+    from hub.ingest import IngestSettings
+    from hub.jobs.runner import run_standalone as run_dispatcher
+
+    settings = _settings_or_exit()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    ingest_settings = IngestSettings()
+    console.print(f"job dispatcher -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}")
+    asyncio.run(run_dispatcher(settings.database_url, ingest_settings))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

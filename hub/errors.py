@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://dotmac.dev/problems/"
@@ -143,6 +144,14 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
                             f"{len(errors)} invalid field(s)", errors=errors)
 
 
+async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value as data (PostgreSQL: a NUL character in text, a number
+    # out of range): the request is at fault, nothing was stored, and it must not be a 500.
+    log.info("event=refused_value path=%s error=%s", request.url.path, type(exc).__name__)
+    return problem_response(request, 422, "validation", "Validation failed",
+                            "a value cannot be stored (for example a NUL character in text)")
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("event=unhandled_error path=%s error=%s", request.url.path,
                   type(exc).__name__)
@@ -154,6 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

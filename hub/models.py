@@ -1,12 +1,15 @@
 """Every table of the hub, imported once so `Base.metadata` is complete (Alembic, tests)."""
 
 from hub.audit.models import AuditEvent
+from hub.billing import models as _billing_models  # noqa: F401 - registers the tables
 from hub.db import Base
 from hub.enrollment.models import EnrollmentToken  # noqa: F401 - registers the table
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
 from hub.ingest import models as _ingest_models  # noqa: F401 - registers the tables
 from hub.inventory.models import Agent, Device, Site
+from hub.jobs import models as _jobs_models  # noqa: F401 - registers the tables
 from hub.ratelimit import RateCounter
+from hub.support import models as _support_models  # noqa: F401 - registers the tables
 from hub.tenants.models import Tenant
 
 metadata = Base.metadata

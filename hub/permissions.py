@@ -33,20 +33,37 @@ PERMISSIONS: dict[str, str] = {
     "devices:read": "List and view devices",
     "devices:write": "Create, change and delete devices",
     "audit:read": "Query the security audit log",
+    "analytics:read": "Read traffic, availability, agent health and 95th percentile analytics",
+    "billing:read": "List and view customers, plans, subscriptions, invoices, payments, ledger",
+    "billing:write": "Change billing data: subscriptions, billing runs, payments, refunds, dunning",
+    "tickets:read": "List and view support tickets",
+    "tickets:write": "Open, update, assign and comment on support tickets",
+    "portal:read": "Portal: the caller's own customer invoices and tickets",
+    "portal:write": "Portal: open and comment on the caller's own customer tickets",
+    "jobs:read": "List and view provisioning jobs and their history",
+    "jobs:write": "Create and cancel provisioning jobs (suspend, resume, change plan...)",
+    "config_versions:read": "List device configuration backups and their diffs",
 }
 
 _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
+# Provisioning changes customer ports: the people operating the network, not billing.
+_PROVISIONING = {"jobs:read", "jobs:write", "config_versions:read"}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
     # Enrollment mints broker credentials: owners and admins only, like API keys.
-    Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write"}),
-    Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read"}),
-    Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read"}),
-    Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write"}),
-    # A portal user sees only what belongs to its customer account: nothing here yet.
-    Role.CUSTOMER: frozenset(),
+    Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write", "analytics:read"}
+                        | _PROVISIONING),
+    Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read", "analytics:read",
+                             "billing:read", "billing:write", "tickets:read"}),
+    Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read", "analytics:read", "billing:read",
+                                               "tickets:read", "tickets:write",
+                                               "jobs:read"}),
+    Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write",
+                                                  "analytics:read"} | _PROVISIONING),
+    # A portal user sees only what belongs to its customer account (user.customer_id).
+    Role.CUSTOMER: frozenset({"portal:read", "portal:write"}),
 }
 
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from hub.analytics.routes import router as analytics_router
 from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
+from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
 from hub.identity.api_key_routes import router as api_key_router
 from hub.identity.routes import router as auth_router
 from hub.identity.user_routes import router as user_router
 from hub.inventory.routes import agents, devices, sites
+from hub.jobs.routes import config_versions, jobs
+from hub.support.routes import portal, tickets
 from hub.tenants.routes import router as tenant_router
 
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
-                  devices, enrollment_router, audit_router)
+                  devices, enrollment_router, audit_router, analytics_router, jobs, config_versions,
+                  billing_router, tickets, portal)
 api_router = APIRouter(dependencies=[Depends(limit_per_ip)])
 for _router in DOMAIN_ROUTERS:
     api_router.include_router(_router)

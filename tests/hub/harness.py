@@ -102,8 +102,10 @@ class Hub:
         """Create a user of `role` in the owner's tenant and sign it in."""
         email = f"{role}-{secrets.token_hex(4)}@example.net"
         body: dict[str, Any] = {"email": email, "password": PASSWORD, "role": str(role)}
-        if str(role) == "customer":
-            body["customer_id"] = str(uuid.uuid4())
+        if str(role) == "customer":  # bound to a real billing customer of the tenant
+            account = await self.post(owner, "/billing/customers",
+                                      {"name": email, "currency": "EUR"})
+            body["customer_id"] = account["id"]
         made = await self.client.post("/users", json=body, headers=owner.headers)
         assert made.status_code == 201, made.text
         return await self.login(email)

@@ -116,7 +116,8 @@ async def test_customer_binding_rules(hub: Hub, owner: Account) -> None:
     customer = await hub.add_user(owner, Role.CUSTOMER)
     assert (await hub.client.get("/sites", headers=customer.headers)).status_code == 403
     me = (await hub.client.get("/auth/me", headers=customer.headers)).json()
-    assert me["roles"] == ["customer"] and me["permissions"] == []
+    # A portal user holds only the self-service permissions (own invoices and tickets).
+    assert me["roles"] == ["customer"] and me["permissions"] == ["portal:read", "portal:write"]
 
 
 async def test_errors_are_problem_documents(hub: Hub, owner: Account) -> None:

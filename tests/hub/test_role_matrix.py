@@ -9,7 +9,9 @@ from typing import Any
 
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
+from tests.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.harness import Account, Hub
+from tests.jobs.matrix import REQUESTS as JOBS_REQUESTS
 
 Request = tuple[dict[str, str], dict[str, Any] | None]
 Factory = Callable[[Hub, Account], Awaitable[Request]]
@@ -68,6 +70,21 @@ async def _new_device_body(hub: Hub, owner: Account) -> Request:
                 "management_address": "10.1.2.3", "snmp_profile": "cisco-ios"}
 
 
+async def _observed_interface(hub: Hub, owner: Account) -> Request:
+    # Analytics reads what ingest observed: stage one reported device and interface.
+    from hub.ingest.models import ObservedDevice, ObservedInterface
+
+    site, name = await _site(hub, owner), f"d-{_n()}"
+    async with hub.app.state.sessions() as session, session.begin():
+        session.add(ObservedDevice(tenant_id=owner.tenant_id, device=name,
+                                   site_id=uuid.UUID(site["id"]), agent_id=uuid.uuid4(),
+                                   facts={}, status="up"))
+        session.add(ObservedInterface(tenant_id=owner.tenant_id, device=name, if_index=1,
+                                      name="ge-1", alias="", descr="", speed_bps=10**9,
+                                      admin_status="up", oper_status="up"))
+    return {"device": name, "if_index": "1"}, None
+
+
 # A valid request per operation, built from fresh resources of the caller's own tenant.
 REQUESTS: dict[str, Factory] = {
     "tenants_current": _plain(),
@@ -101,6 +118,15 @@ REQUESTS: dict[str, Factory] = {
     "audit_events_list": _plain(),
     "auth_me": _plain(),
     "enrollment_tokens_create": _by_id(_site, "site_id", lambda: {"ttl_s": 600}),
+    "analytics_devices": _plain(),
+    "analytics_traffic": _observed_interface,
+    "analytics_p95": _observed_interface,
+    "analytics_top_interfaces": _plain(),
+    "analytics_availability_devices": _plain(),
+    "analytics_availability_sites": _plain(),
+    "analytics_agents_health": _plain(),
+    **BILLING_REQUESTS,
+    **JOBS_REQUESTS,
 }
 
 

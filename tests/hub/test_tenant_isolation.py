@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hub.permissions import Role
+from tests.billing import matrix as billing_matrix
 from tests.hub.harness import Account, Hub
+from tests.jobs import matrix as jobs_matrix
 
 Kind = Literal["foreign", "own", "public"]
 
@@ -72,6 +74,16 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "audit_events_list": Case("own", {}, query={"action": "auth.login"}),
         "enrollment_tokens_create": Case("foreign", {"site_id": a["site"]}, {}),
         "agents_enroll": Case("public", {}, {"token": "dme_not-a-token"}),
+        # Analytics: lists are "own" (must not show A); A's device names must 404.
+        "analytics_devices": Case("own", {}, query={"site_id": a["site"]}),
+        "analytics_traffic": Case("foreign", {"device": a["device_name"], "if_index": "1"}),
+        "analytics_p95": Case("foreign", {"device": a["device_name"], "if_index": "1"}),
+        "analytics_top_interfaces": Case("own", {}),
+        "analytics_availability_devices": Case("own", {}),
+        "analytics_availability_sites": Case("own", {}),
+        "analytics_agents_health": Case("own", {}, query={"site_id": a["site"]}),
+        **billing_matrix.isolation_cases(a, Case),
+        **jobs_matrix.isolation_cases(a, Case),
     }
 
 
@@ -91,6 +103,8 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
            "email": noc.email, "site": site["id"], "site_name": site_name,
            "agent": agent["id"], "agent_name": agent["name"], "device": device["id"],
            "device_name": device["name"], "key": key["id"], "key_prefix": key["prefix"]}
+    ids.update(await billing_matrix.tenant_ids(hub, owner))
+    ids.update(await jobs_matrix.tenant_ids(hub, owner))
     return owner, ids
 
 
