@@ -41,6 +41,8 @@ test: $(STAMP) system-deps-test
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-lint --profile production
+	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-playbook --syntax-check -i inventory/example site.yml
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

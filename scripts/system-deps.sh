@@ -14,9 +14,15 @@ declare -A provides=(
   [snmpbulkwalk]=snmp
   [victoria-metrics]=victoria-metrics
   [pg_ctlcluster]=postgresql
+  [sshd]=openssh-server
+  [ssh]=openssh-client
+  [ip]=iproute2
+  [nsenter]=util-linux
+  [systemd-analyze]=systemd
 )
 case "$target" in
-  test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster) ;;
+  test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
+                sshd ssh ip nsenter systemd-analyze) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
   *) echo "usage: $0 test|demo" >&2; exit 64 ;;
 esac

@@ -1,0 +1,174 @@
+"""Issue 8: site.yml really rolls the agent out over SSH to a box in its own namespaces,
+enrolling against a served hub and delivering to the TLS broker; reruns change nothing;
+an upgrade moves on; an upgrade that fails the health gate leaves the old version running;
+state=absent uninstalls without revoking.
+
+The tests run in order on one box: each starts from the state the previous one left.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from protocol import Channel, build
+from tests.agent_delivery.helpers import connect_hub
+from tests.ansible.conftest import EXTRA_PACKAGES
+from tests.ansible.harness import PlayResult, Rollout, ServedHub
+from tests.ansible.testhost import PopBox
+from tests.services.mosquitto import Broker, Credentials
+
+pytestmark = pytest.mark.services("mosquitto", "postgres")
+INSTALL = "/opt/dotmac-agent"
+CONFIG = "/etc/dotmac-agent/agent.yaml"
+UNIT = "/etc/systemd/system/dotmac-agent.service"
+# Nothing answers SNMP here: the gate must pass with a device down.
+DOWN_DEVICE = {"name": "tst1-core-sw1", "host": "127.0.0.1", "port": 9, "timeout_s": 0.5,
+               "retries": 0, "snmp": {"version": "2c", "community": "tst1-community"}}
+
+
+Vars = Callable[..., dict[str, object]]
+
+
+@pytest.fixture
+def agent_vars(served_hub: ServedHub, wheels: dict[str, Path], wheelhouse: Path) -> Vars:
+    """Extra vars for one run: ``agent_vars(version, **overrides)``."""
+
+    def make(version: str, **more: object) -> dict[str, object]:
+        return {"dotmac_edge_agent_version": version,
+                "dotmac_edge_agent_wheel": str(wheels[version]),
+                "dotmac_edge_agent_hub_url": served_hub.url,
+                "dotmac_edge_agent_service_manager": "none",
+                "dotmac_edge_agent_extra_packages": list(EXTRA_PACKAGES),
+                "dotmac_edge_agent_pip_extra_args": f"--no-index --find-links {wheelhouse}",
+                "dotmac_edge_agent_devices": [DOWN_DEVICE],
+                "dotmac_edge_agent_health_retries": 30, "dotmac_edge_agent_health_delay": 1,
+                "dotmac_edge_agent_restart_sec": 1,
+                **more}
+
+    return make
+
+
+def _config(host: PopBox) -> dict[str, object]:
+    import yaml
+
+    data: dict[str, object] = yaml.safe_load(host.read(CONFIG))
+    return data
+
+
+def _agent_id(host: PopBox) -> str:
+    agent = _config(host)["agent"]
+    assert isinstance(agent, dict)
+    return str(agent["id"])
+
+
+def _current(host: PopBox) -> str:
+    return host.run("readlink", f"{INSTALL}/current").stdout.strip()
+
+
+def _agent_processes(host: PopBox) -> list[tuple[str, str]]:
+    """(user, command line) of every `dotmac-agent run` in the box."""
+    return [(user, args) for user, args in host.processes() if "dotmac-agent run" in args]
+
+
+def _doctor(host: PopBox) -> dict[str, str]:
+    out = host.run(f"{INSTALL}/current/bin/dotmac-agent", "doctor", "--json", "--config", CONFIG)
+    return {c["name"]: c["verdict"] for c in json.loads(out.stdout)["checks"]}
+
+
+def _ok(result: PlayResult) -> None:
+    assert result.rc == 0 and result.failed == 0, result.output[-6000:]
+
+
+def test_first_rollout_enrolls_the_agent_and_its_birth_reaches_the_broker(
+        rollout: Rollout, agent_vars: Vars, mosquitto: Broker,
+        pop_box: PopBox) -> None:
+    result = rollout.play(**agent_vars("1.0.0"))
+    _ok(result)
+    assert rollout.token not in result.output  # vaulted, passed with no_log
+    agent_id = _agent_id(pop_box)
+    config = _config(pop_box)
+    broker = config["broker"]
+    assert isinstance(broker, dict) and broker["port"] == mosquitto.tls_port and broker["tls"]
+    assert broker["password"] not in result.output
+    stat = pop_box.run("stat", "-c", "%a %U", CONFIG).stdout.split()
+    assert stat == ["600", "dotmac-agent"]
+    assert _current(pop_box) == f"{INSTALL}/1.0.0"
+    users = {user for user, _ in _agent_processes(pop_box)}
+    assert users == {"dotmac-agent"}, pop_box.processes()  # running, and not as root
+    hub = connect_hub(mosquitto, build(agent_id, Channel.STATE))
+    try:
+        deadline = time.monotonic() + 20
+        while not any(s.state == "online" for s in hub.states()):
+            assert time.monotonic() < deadline, "no retained online state from the agent"
+            time.sleep(0.1)
+    finally:
+        hub.close()
+    doctor = _doctor(pop_box)
+    assert doctor["broker"] == "ok" and doctor["agent"] == "ok"
+    assert doctor[f"device {DOWN_DEVICE['name']}"] == "fail"  # and yet the gate passed
+    verify = pop_box.run("systemd-analyze", "verify", UNIT)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    unit = pop_box.read(UNIT)
+    for line in ("User=dotmac-agent", "ProtectSystem=strict", "PrivateTmp=true",
+                 "NoNewPrivileges=true", "ProtectHome=true", "Restart=on-failure",
+                 "StateDirectory=dotmac-agent", "ReadWritePaths=/var/lib/dotmac-agent"):
+        assert line in unit.splitlines(), line
+
+
+def test_second_run_changes_nothing(rollout: Rollout, agent_vars: Vars) -> None:
+    result = rollout.play(**agent_vars("1.0.0"))
+    _ok(result)
+    assert result.changed == 0, result.output[-6000:]
+
+
+def test_upgrade_switches_version_and_keeps_the_enrollment(
+        rollout: Rollout, agent_vars: Vars,
+        pop_box: PopBox) -> None:
+    agent_id = _agent_id(pop_box)
+    result = rollout.play(**agent_vars("1.1.0"))
+    _ok(result)
+    assert _current(pop_box) == f"{INSTALL}/1.1.0"
+    assert pop_box.run("test", "-e", f"{INSTALL}/1.0.0").returncode == 1  # pruned
+    version = pop_box.run(f"{INSTALL}/current/bin/dotmac-agent", "--version").stdout
+    assert version.split() == ["dotmac-agent", "1.1.0"]
+    assert _agent_id(pop_box) == agent_id  # not enrolled a second time
+    assert _doctor(pop_box)["agent"] == "ok"
+
+
+def test_upgrade_failing_the_gate_keeps_the_previous_version_running(
+        rollout: Rollout, agent_vars: Vars,
+        pop_box: PopBox) -> None:
+    result = rollout.play(**agent_vars("1.2.0",
+                                  dotmac_edge_agent_health_retries=4))
+    assert result.rc != 0 and result.failed == 1, result.output[-6000:]
+    assert "health gate failed for dotmac 1.2.0" in result.output
+    assert f"Rolled back to {INSTALL}/1.1.0" in result.output
+    assert _current(pop_box) == f"{INSTALL}/1.1.0"
+    assert pop_box.run("test", "-d", f"{INSTALL}/1.2.0").returncode == 0  # kept to inspect
+    deadline = time.monotonic() + 20
+    while (doctor := _doctor(pop_box))["agent"] != "ok":
+        assert time.monotonic() < deadline, doctor
+        time.sleep(1)
+    assert doctor["broker"] == "ok"
+    assert [cmd for _, cmd in _agent_processes(pop_box)] != []
+
+
+def test_absent_uninstalls_but_revokes_nothing(
+        rollout: Rollout, agent_vars: Vars,
+        pop_box: PopBox, mosquitto: Broker) -> None:
+    agent_id = _agent_id(pop_box)
+    broker = _config(pop_box)["broker"]
+    assert isinstance(broker, dict)
+    result = rollout.play(**agent_vars("1.1.0", dotmac_edge_agent_state="absent"))
+    _ok(result)
+    assert f"POST /agents/{agent_id}/revoke" in result.output
+    assert pop_box.run("test", "-e", INSTALL).returncode == 1
+    assert pop_box.run("test", "-e", UNIT).returncode == 1
+    assert _agent_processes(pop_box) == []
+    assert _agent_id(pop_box) == agent_id  # config kept
+    assert mosquitto.login_ok(Credentials(agent_id, str(broker["password"])))
