@@ -35,10 +35,12 @@ from tests.services._proc import ManagedProcess, free_port, tcp_open, wait_until
 from tests.services.mosquitto import Broker, start_broker  # noqa: E402
 from tests.services.snmp import snmpget_ok  # noqa: E402
 from tests.services.victoria import Victoria, start_victoria  # noqa: E402
+from tests.ssh_sim import start_simulator  # noqa: E402
 
 BIN = Path(sys.executable).parent
 STATE = Path(os.environ.get("DOTMAC_DEMO_STATE", ROOT / ".dotmac" / "demo")).resolve()
 TENANT, ADMIN, NOC = "demo-isp", "admin@demo-isp.example", "noc@demo-isp.example"
+CPE, CPE_PORT = "ams1-cpe-sw3", "GigabitEthernet0/2"  # the SSH-provisioned customer switch
 console = Console(stderr=True)
 
 
@@ -80,6 +82,13 @@ class Demo:
             wait_until(lambda c=community: snmpget_ok(f"127.0.0.1:{self.sim_port}", c), 180,
                        "simulated POP (snmpsim)", log)
         return f"{len(self.communities)} simulated devices (real recordings, moving counters)"
+
+    def start_ssh_devices(self) -> str:
+        """An SSH device simulator (IOS personality) the agent provisions over netmiko."""
+        sim = start_simulator()
+        self.stack.append(sim.stop)
+        self.cpe = sim.add_device("cisco_ios", CPE)
+        return f"{CPE}: simulated Cisco IOS over SSH on 127.0.0.1:{self.cpe.port}"
 
     def start_victoria(self) -> str:
         if shutil.which("victoria-metrics") is None:
@@ -148,16 +157,24 @@ class Demo:
         for device, community in self.communities.items():
             lines += [f"  - name: {device}", "    host: 127.0.0.1", f"    port: {self.sim_port}",
                       "    timeout_s: 10", f"    snmp: {{community: {community}}}"]
+        # The customer switch: provisioned over SSH; polled over SNMP via a recording.
+        cpe = self.cpe
+        lines += [f"  - name: {CPE}", "    host: 127.0.0.1", f"    port: {self.sim_port}",
+                  "    profile: cisco_ios", "    timeout_s: 10",
+                  f"    snmp: {{community: {next(iter(self.communities.values()))}}}",
+                  f"    ssh: {{username: {cpe.username}, password: {cpe.password}, "
+                  f"port: {cpe.port}, enable_secret: {cpe.enable_secret}, timeout_s: 10}}"]
         config.write_text("\n".join(lines) + "\n")
         agent = ManagedProcess([str(BIN / "dotmac-agent"), "run", "--config", str(config)],
                                STATE / "agent" / "agent.log").start()
         self.stack.append(agent.stop)
         self.device_ids: dict[str, str] = {}
         with self.api(ADMIN, self.password) as api:
-            for device in self.communities:
+            profiles = {**dict.fromkeys(self.communities, "auto"), CPE: "cisco_ios"}
+            for device, profile in profiles.items():
                 made = _ok(api.post("/devices", json={"site_id": self.site_id, "name": device,
                                                       "management_address": "127.0.0.1",
-                                                      "snmp_profile": "auto",
+                                                      "snmp_profile": profile,
                                                       "agent_id": self.agent_id}))
                 self.device_ids[device] = made["id"]
         return f"dotmac-agent run polling {len(self.communities)} devices every 10 s"
@@ -238,6 +255,8 @@ def commands(demo: Demo) -> list[dict[str, str]]:
                    " | python3 -c 'import json,sys; print(json.load(sys.stdin)"
                    "[\"access_token\"])')")
     device, if_index = demo.busy_interface()
+    suspend = json.dumps({"device_id": demo.device_ids[CPE], "action": "suspend_customer",
+                          "params": {"interface": CPE_PORT}})
     # Today's UTC day: includes the 5-minute bucket in progress (the API's default range
     # ends at the last complete bucket); the command works as printed until midnight UTC.
     today = datetime.now(UTC).date()
@@ -251,6 +270,18 @@ def commands(demo: Demo) -> list[dict[str, str]]:
                  "the current bucket grows with every poll)",
          "cmd": f"curl -sf {auth} '{demo.url}/analytics/devices/{device}/interfaces/"
                 f"{if_index}/traffic?start={day}T00:00:00Z&end={next_day}T00:00:00Z'"},
+        {"what": f"suspend the customer on {CPE} {CPE_PORT} (a provisioning job; sets $JOB)",
+         "cmd": f"export JOB=$(curl -sf -X POST {auth} -H 'content-type: application/json' "
+                f"-H 'Idempotency-Key: demo-suspend-{demo.cpe.port}' -d '{suspend}' "
+                f"{demo.url}/jobs | python3 -c 'import json,sys; "
+                "print(json.load(sys.stdin)[\"id\"])')"},
+        {"what": "watch the job until it has succeeded (history shows every state)",
+         "cmd": f"for i in $(seq 60); do curl -sf {auth} {demo.url}/jobs/$JOB | grep -q "
+                f"'\"state\":\"succeeded\"' && break; sleep 1; done; "
+                f"curl -sf {auth} {demo.url}/jobs/$JOB"},
+        {"what": f"the simulated switch: {CPE_PORT} is now administratively down",
+         "cmd": f"{BIN / 'dotmac-agent'} job run {CPE} run_show -p 'command=show ip interface "
+                f"brief' --config {STATE / 'agent' / 'agent.yaml'}"},
         {"what": "log in as the owner, who may bill (sets $OWNER_TOKEN)",
          "cmd": owner_login},
         {"what": "generate this month's invoices (a second run creates nothing new)",
@@ -288,6 +319,7 @@ def main() -> int:
     demo = Demo(port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     steps = [("broker", demo.start_broker), ("simulated POP", demo.start_pop),
+             ("SSH device simulator", demo.start_ssh_devices),
              ("time-series store", demo.start_victoria), ("hub", demo.start_hub),
              ("tenant and users", demo.bootstrap), ("agent enrollment", demo.enroll_agent),
              ("agent", demo.start_agent), ("customers and plans", demo.seed_billing)]

@@ -72,6 +72,12 @@ def test_every_printed_command_works_and_traffic_moves(demo) -> None:  # type: i
     assert {d["device"] for d in live["data"]} >= {"ams1-access-sw1"}
     traffic = json.loads(next(v for k, v in by_what.items() if k.startswith("traffic of")))
     assert traffic["points"], traffic
+    job = json.loads(next(v for k, v in by_what.items() if k.startswith("watch the job")
+                          ).splitlines()[-1])
+    assert job["state"] == "succeeded", job
+    show = next(v for k, v in by_what.items() if k.startswith("the simulated switch"))
+    port_line = next(line for line in show.splitlines() if "GigabitEthernet0/2" in line)
+    assert "administratively down" in port_line, show
     invoices = json.loads(next(v for k, v in by_what.items() if k.startswith("generate")))
     assert len(invoices["created"]) == 3  # one per demo subscription
     poll = next(v for k, v in by_what.items() if k.startswith("poll one"))
