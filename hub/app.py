@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -92,8 +93,32 @@ def _embedded_ingest(settings: HubSettings, sessions: async_sessionmaker[AsyncSe
     return ingest
 
 
+def broker_endpoints(settings: HubSettings) -> list[tuple[str, int]]:
+    """Broker listeners this process depends on: the dynsec admin port (enrollment and
+    revocation) when configured, and the ingest/dispatch login when they run in-process."""
+    endpoints = []
+    if settings.broker_host:
+        endpoints.append((settings.broker_host, settings.broker_port))
+    if settings.ingest_in_process:
+        ingest = IngestSettings()
+        endpoints.append((ingest.mqtt_host, ingest.mqtt_port))
+    return sorted(set(endpoints))
+
+
+async def _reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:
+    try:
+        _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
 def _health_routes(app: FastAPI) -> None:
     engine, metrics = app.state.engine, app.state.metrics
+    brokers = broker_endpoints(app.state.settings)
 
     @app.get("/healthz", tags=["health"], operation_id="health_live")
     async def healthz() -> dict[str, str]:
@@ -102,13 +127,18 @@ def _health_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", tags=["health"], operation_id="health_ready")
     async def readyz() -> JSONResponse:
-        """Readiness: the database answers a query."""
+        """Readiness: the database answers a query and the broker(s) accept connections."""
+        body = {"status": "ok", "database": "ok",
+                "broker": "ok" if brokers else "not configured"}
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means "not ready", reported by class
-            return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, 503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            body.update(status="unavailable", database=type(exc).__name__)
+        down = [f"{h}:{p}" for h, p in brokers if not await _reachable(h, p)]
+        if down:
+            body.update(status="unavailable", broker="unreachable " + ", ".join(down))
+        return JSONResponse(body, 200 if body["status"] == "ok" else 503)
 
     @app.get("/metrics", tags=["health"], operation_id="health_metrics",
              response_class=PlainTextResponse)

@@ -50,7 +50,7 @@ def test_agent_topics_refuses_hostile_ids(hostile: str) -> None:
 def test_hub_serves_health_and_readiness(tmp_path: Path) -> None:
     port = free_port()
     env = {"DOTMAC_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}",
-           "DOTMAC_HUB_PORT": str(port)}
+           "DOTMAC_HUB_PORT": str(port), "DOTMAC_HUB_INGEST_EMBEDDED": "false"}
     hub = ManagedProcess([str(BIN / "dotmac-hub"), "serve"], tmp_path / "hub.log",
                          env=env, cwd=tmp_path).start()
     try:
@@ -58,7 +58,8 @@ def test_hub_serves_health_and_readiness(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
             assert json.load(resp) == {"status": "ok", "version": "0.1.0"}
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as resp:
-            assert json.load(resp)["database"] == "ok"
+            ready = json.load(resp)
+        assert ready["database"] == "ok" and ready["broker"] == "not configured"
     finally:
         hub.stop()
     assert (tmp_path / "hub.db").exists()
