@@ -91,8 +91,9 @@ class Demo:
         return f"{CPE}: simulated Cisco IOS over SSH on 127.0.0.1:{self.cpe.port}"
 
     def start_victoria(self) -> str:
-        if shutil.which("victoria-metrics") is None:
-            return "VictoriaMetrics not installed: raw series off, hub keeps SQL rollups"
+        # DOTMAC_DEMO_TSDB=none runs the demo as on a machine without VictoriaMetrics.
+        if shutil.which("victoria-metrics") is None or os.environ.get("DOTMAC_DEMO_TSDB") == "none":
+            return "no VictoriaMetrics: raw series off, the hub keeps its SQL rollups"
         self.victoria = start_victoria(STATE / "victoria")
         self.stack.append(self.victoria.stop)
         return f"VictoriaMetrics on {self.victoria.url}"

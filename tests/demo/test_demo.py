@@ -44,10 +44,11 @@ def counters(poll_output: str) -> dict[str, int]:
             if s["metric"] == "if_hc_in_octets"}
 
 
-@pytest.fixture
-def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The demo process (its own broker, POP, hub and agent) with state in tmp_path."""
-    env = {"DOTMAC_DEMO_STATE": str(tmp_path / "demo")}
+@pytest.fixture(params=["victoria", "none"])
+def demo(tmp_path: Path, request):  # type: ignore[no-untyped-def]
+    """The demo process (its own broker, POP, hub and agent) with state in tmp_path; once
+    with VictoriaMetrics and once as on a machine without it (hub SQL rollups only)."""
+    env = {"DOTMAC_DEMO_STATE": str(tmp_path / "demo"), "DOTMAC_DEMO_TSDB": request.param}
     argv = [sys.executable, str(ROOT / "scripts" / "demo.py"), "--port", str(free_port()),
             "--duration", "300"]
     proc = ManagedProcess(argv, tmp_path / "demo.log", env=env).start()
