@@ -178,7 +178,7 @@ class Demo:
                                                       "snmp_profile": profile,
                                                       "agent_id": self.agent_id}))
                 self.device_ids[device] = made["id"]
-        return f"dotmac-agent run polling {len(self.communities)} devices every 10 s"
+        return f"dotmac-agent run polling {len(self.device_ids)} devices every 10 s"
 
     def seed_billing(self) -> str:
         """A plan and customers whose subscriptions sit on the simulated switch's ports."""
