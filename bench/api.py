@@ -108,7 +108,9 @@ def _hub_env(database_url: str, port: int) -> dict[str, str]:
     return {**os.environ, "DOTMAC_HUB_DATABASE_URL": database_url, "DOTMAC_HUB_PORT": str(port),
             "DOTMAC_HUB_LOG_LEVEL": "warning", "DOTMAC_HUB_SECRET_KEY": "bench-" + "s" * 40,
             "DOTMAC_HUB_RATE_LIMIT_IP": "10000000", "DOTMAC_HUB_RATE_LIMIT_PRINCIPAL": "10000000",
-            "DOTMAC_HUB_BOOTSTRAP_PASSWORD": PASSWORD}
+            "DOTMAC_HUB_BOOTSTRAP_PASSWORD": PASSWORD,
+            # The API alone: ingest and dispatch run as their own commands in production.
+            "DOTMAC_HUB_INGEST_EMBEDDED": "false"}
 
 
 async def _seed(base: str) -> dict[str, str]:

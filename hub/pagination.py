@@ -44,7 +44,7 @@ def decode_cursor(cursor: str) -> uuid.UUID:
                              "of the previous page, or omit it for the first page") from exc
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=64, description="`next_cursor` of the "
                                         "previous page")] = None,

@@ -61,6 +61,16 @@ class HubSettings(BaseSettings):
         600, ge=1, description="DOTMAC_HUB_RATE_LIMIT_PRINCIPAL: requests per window per "
         "user or API key",
     )
+    rate_sync_interval: float = Field(
+        1.0, ge=0, le=60, description="DOTMAC_HUB_RATE_SYNC_INTERVAL: how often (s) a hub "
+        "process folds its per-request rate counts into the shared database counters; "
+        "several processes can together overshoot a limit by what they take in this time",
+    )
+    session_cache_ttl: float = Field(
+        2.0, ge=0, le=30, description="DOTMAC_HUB_SESSION_CACHE_TTL: how long (s) a process "
+        "trusts a session it found live; a revocation made through another process takes "
+        "effect within this time (0 = check the database on every request)",
+    )
     login_window: int = Field(
         900, ge=1, description="DOTMAC_HUB_LOGIN_WINDOW: brute-force window for logins (s)"
     )

@@ -34,7 +34,7 @@ IfIndex = Annotated[int, Path(ge=0, le=2**31 - 1)]
 OptSite = Annotated[uuid.UUID | None, Query()]
 
 
-def period(
+async def period(
     start: Annotated[datetime | None, Query(description="UTC, 5-minute aligned; default "
                                             "end - 24 h")] = None,
     end: Annotated[datetime | None, Query(description="UTC, 5-minute aligned, exclusive; "

@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import ratelimit
 from hub.broker import BrokerAdmin
 from hub.errors import ForbiddenError, UnauthorizedError
 from hub.identity.service import AuthKit, AuthService
@@ -26,18 +25,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_auth_kit(request: Request) -> AuthKit:
+async def get_auth_kit(request: Request) -> AuthKit:
     """The app's authentication kit (keys, hasher, settings)."""
     kit: AuthKit = request.app.state.auth
     return kit
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
     """The peer address (put a proxy-aware middleware in front to trust X-Forwarded-For)."""
     return request.client.host if request.client else "unknown"
 
 
-def get_broker(request: Request) -> BrokerAdmin | None:
+async def get_broker(request: Request) -> BrokerAdmin | None:
     """The broker administrator (None when this hub has no broker configured)."""
     broker: BrokerAdmin | None = request.app.state.broker
     return broker
@@ -50,12 +49,12 @@ ClientIp = Annotated[str, Depends(client_ip)]
 
 
 async def limit_per_ip(kit: AuthKitDep, ip: ClientIp) -> None:
-    """Per-IP request budget, counted in the database so every hub process shares it."""
+    """Per-IP request budget, shared by every hub process (see ratelimit.SharedCounters)."""
     s = kit.settings
-    await ratelimit.enforce(kit.engine, f"ip:{ip}", s.rate_limit_ip, s.rate_window)
+    await kit.counters.enforce(f"ip:{ip}", s.rate_limit_ip, s.rate_window)
 
 
-def auth_service(session: SessionDep, kit: AuthKitDep, ip: ClientIp) -> AuthService:
+async def auth_service(session: SessionDep, kit: AuthKitDep, ip: ClientIp) -> AuthService:
     """The auth service bound to this request."""
     return AuthService(session, kit, ip)
 

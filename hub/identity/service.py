@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -19,6 +19,7 @@ from hub.identity.models import ApiKey, AuthSession, RefreshToken, User
 from hub.identity.passwords import Passwords
 from hub.identity.repository import CredentialLookup
 from hub.identity.schemas import LoginRequest, TokenPair
+from hub.identity.session_cache import SessionCache, generation, sessions_changed
 from hub.identity.signing import KeyRing
 from hub.permissions import permissions_for
 from hub.principal import Principal
@@ -42,6 +43,12 @@ class AuthKit:
     keys: KeyRing
     passwords: Passwords
     engine: AsyncEngine
+    counters: ratelimit.SharedCounters = field(init=False)
+    live_sessions: SessionCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counters = ratelimit.SharedCounters(self.engine, self.settings.rate_sync_interval)
+        self.live_sessions = SessionCache(self.settings.session_cache_ttl)
 
 
 def _as_user(user: User, ip: str | None, session_id: uuid.UUID | None = None) -> Principal:
@@ -130,6 +137,7 @@ class AuthService:
         AuditTrail(self.session, _as_user(user, self.ip)).record(
             "auth.session_revoked", "session", auth_session.id, reason=reason)
         await self.session.commit()
+        sessions_changed()
 
     async def logout(self, token: str) -> None:
         """Revoke the session of a refresh token (unknown tokens are ignored silently)."""
@@ -148,10 +156,21 @@ class AuthService:
         except (ValueError, TypeError, AttributeError) as exc:
             raise UnauthorizedError("claims") from exc
         await self._rate_limit(f"user:{sub}")
-        user = await self.lookup.live_user_session(sub, tenant, sid)
-        if user is None:
-            raise UnauthorizedError("session_revoked")
-        return _as_user(user, self.ip, sid)
+        role = await self._live_role(sub, tenant, sid)
+        return Principal("user", sub, tenant, permissions_for([role]), (role,), sid, self.ip)
+
+    async def _live_role(self, sub: uuid.UUID, tenant: uuid.UUID, sid: uuid.UUID) -> str:
+        """The role of a user whose session is live (remembered briefly, see session_cache)."""
+        key = (sub, tenant, sid)
+        role = self.kit.live_sessions.get(key)
+        if role is None:
+            seen = generation()
+            user = await self.lookup.live_user_session(sub, tenant, sid)
+            if user is None:
+                raise UnauthorizedError("session_revoked")
+            role = user.role
+            self.kit.live_sessions.put(key, role, seen)
+        return role
 
     async def _api_key_principal(self, bearer: str) -> Principal:
         prefix, _, secret = bearer[len(API_KEY_PREFIX):].partition("_")
@@ -177,4 +196,4 @@ class AuthService:
 
     async def _rate_limit(self, key: str) -> None:
         s = self.kit.settings
-        await ratelimit.enforce(self.kit.engine, key, s.rate_limit_principal, s.rate_window)
+        await self.kit.counters.enforce(key, s.rate_limit_principal, s.rate_window)

@@ -23,6 +23,7 @@ from hub.settings import HubSettings
 
 ALGORITHM = "EdDSA"
 RELOAD_SECONDS = 30.0
+_VERIFIED_MAX = 20_000
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "nbf", "jti", "sub", "tenant", "sid"]
 _JWT_ERRORS: tuple[tuple[type[Exception], str], ...] = (
     (jwt.ExpiredSignatureError, "expired"), (jwt.ImmatureSignatureError, "not_yet_valid"),
@@ -81,6 +82,9 @@ class KeyRing:
     public: dict[str, Ed25519PublicKey] = field(default_factory=dict)
     current: tuple[str, Ed25519PrivateKey] | None = None
     loaded_at: float = 0.0
+    # Tokens whose signature already verified, with their kid: re-checked for time and for
+    # the kid still verifying, so a retired key still ends them on schedule.
+    _verified: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     async def load(self) -> None:
         """Read every key still allowed to verify; decrypt the newest active one."""
@@ -122,14 +126,22 @@ class KeyRing:
             raise UnauthorizedError("malformed") from exc
         if header.get("alg") != ALGORITHM:
             raise UnauthorizedError("algorithm")
-        key = await self._key(str(header.get("kid", "")))
+        kid = str(header.get("kid", ""))
+        key = await self._key(kid)
+        remembered = self._verified.get(token)
+        if remembered is not None and remembered[0] == kid and _in_time(remembered[1]):
+            return remembered[1]  # same bytes, same still-valid key: the signature holds
         try:
-            return jwt.decode(token, key, algorithms=[ALGORITHM], leeway=0,
-                              audience=self.settings.jwt_audience,
-                              issuer=self.settings.jwt_issuer,
-                              options={"require": REQUIRED_CLAIMS})
+            claims: dict[str, Any] = jwt.decode(
+                token, key, algorithms=[ALGORITHM], leeway=0,
+                audience=self.settings.jwt_audience, issuer=self.settings.jwt_issuer,
+                options={"require": REQUIRED_CLAIMS})
         except jwt.PyJWTError as exc:
             raise UnauthorizedError(_reason(exc)) from exc
+        if len(self._verified) >= _VERIFIED_MAX:
+            self._verified.clear()
+        self._verified[token] = (kid, claims)
+        return claims
 
     async def _key(self, kid: str) -> Ed25519PublicKey:
         await self._fresh()
@@ -147,6 +159,12 @@ class KeyRing:
                                             serialization.PublicFormat.Raw))}
                 for kid, pub in self.public.items()]
         return {"keys": keys}
+
+
+def _in_time(claims: dict[str, Any]) -> bool:
+    """exp and nbf checked again for a token whose signature was verified before."""
+    now = time.time()
+    return float(claims["nbf"]) <= now < float(claims["exp"])
 
 
 def _reason(exc: Exception) -> str:

@@ -13,6 +13,7 @@ from hub.identity.models import User
 from hub.identity.passwords import Passwords
 from hub.identity.repository import SessionRepository, UserRepository
 from hub.identity.schemas import UserCreate, UserUpdate
+from hub.identity.session_cache import sessions_changed
 from hub.pagination import PageParams
 from hub.permissions import Role, can_grant
 from hub.principal import Principal
@@ -84,6 +85,7 @@ class UserService:
                 user.id, "password_change")
             self.audit.record("user.password_change", "user", user.id)
         await self.session.commit()
+        sessions_changed()  # a new role or password applies to live sessions at once
         return user
 
     async def deactivate(self, user_id: uuid.UUID) -> None:
@@ -97,3 +99,4 @@ class UserService:
             user.id, "deactivated")
         self.audit.record("user.deactivate", "user", user.id)
         await self.session.commit()
+        sessions_changed()

@@ -127,11 +127,26 @@ async def test_rate_limits_answer_429_with_retry_after(pg_url: str) -> None:
 
 
 async def test_two_processes_share_the_counters(pg_url: str) -> None:
-    settings = hub_settings(pg_url, rate_limit_ip=4)
+    """Each process folds its hits into the shared counter at every sync (here: every
+    request), so the pair together spends one budget."""
+    settings = hub_settings(pg_url, rate_limit_ip=4, rate_sync_interval=0)
     async with running_hub(settings, client_ip="192.0.2.60") as one, \
             running_hub(settings, migrate=False, client_ip="192.0.2.60") as two:
-        codes = await asyncio.gather(*[c.client.get("/sites") for c in (one, two) * 3])
+        codes = [(await c.client.get("/sites")).status_code for c in (one, two) * 3]
+        assert codes == [401] * 4 + [429] * 2
+
+
+async def test_a_process_counts_exactly_between_syncs(pg_url: str) -> None:
+    """Between syncs a process decides on its own count: concurrent requests are exact,
+    and the next sync puts every hit into the shared counter."""
+    settings = hub_settings(pg_url, rate_limit_ip=4, rate_sync_interval=60)
+    async with running_hub(settings, client_ip="192.0.2.61") as hub:
+        codes = await asyncio.gather(*[hub.client.get("/sites") for _ in range(6)])
         assert sorted(r.status_code for r in codes) == [401] * 4 + [429] * 2
+        await hub.app.state.auth.counters.sync()
+        stored = await scalar(hub.settings, "SELECT hits FROM rate_counters WHERE key = :k",
+                              k="ip:192.0.2.61")
+        assert stored == 6
 
 
 async def test_login_brute_force_is_stopped_per_account_and_per_ip(pg_url: str) -> None:
