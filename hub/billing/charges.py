@@ -66,6 +66,35 @@ def recurring(seg: Segment, period_start: date, period_end: date) -> Charge:
                   prorate(price, seg.start, seg.end, period_start, period_end))
 
 
+def term_end(started_on: date, periods: int) -> date:
+    """First day after a minimum term of `periods` months from `started_on`: the same day
+    of the month `periods` months later, clamped to that month (Jan 31 + 1 -> Feb 28)."""
+    month = started_on.month - 1 + periods
+    year, month = started_on.year + month // 12, month % 12 + 1
+    first = date(year, month, 1)
+    last_day = (month_period(first)[1] - timedelta(days=1)).day
+    return first.replace(day=min(started_on.day, last_day))
+
+
+def early_termination(plan: Plan, started_on: date, ended_on: date) -> Charge | None:
+    """The recurring charges left in the minimum term after `ended_on`, at the plan price:
+    each calendar month of [ended_on, term end) prorated over its full length."""
+    end = term_end(started_on, plan.minimum_term_periods)
+    if ended_on >= end:
+        return None
+    price = from_minor(plan.price_minor, plan.currency)
+    months, exact, day = Decimal(0), Decimal(0), ended_on
+    while day < end:
+        start, stop = month_period(day)
+        until = min(stop, end)
+        months += Decimal((until - day).days) / Decimal((stop - start).days)
+        exact += prorate(price, day, until, start, stop)
+        day = until
+    return Charge("termination", f"Early termination of {plan.name}: {ended_on}..{end} left "
+                  f"of the {plan.minimum_term_periods}-month minimum term",
+                  months, price, exact)
+
+
 def setup_fee(plan: Plan) -> Charge | None:
     """The one-off setup fee of `plan`, if it has one."""
     if not plan.setup_fee_minor:

@@ -11,9 +11,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.charges import early_termination, term_end
 from hub.billing.models import Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions
-from hub.errors import InvalidRequestError
+from hub.errors import ForbiddenError, InvalidRequestError
+from hub.permissions import Role
+from hub.principal import Principal
 
 ALLOWED = {"activate": {"pending"}, "suspend": {"active"}, "resume": {"suspended"},
            "terminate": {"active", "suspended"}, "change_plan": {"active", "suspended"}}
@@ -59,15 +62,49 @@ class Lifecycle:
         old, sub.status, sub.suspend_reason = sub.status, "active", None
         self._event(sub, "resume", old, on, await self.network.resume(sub))
 
-    async def terminate(self, sub: Subscription, on: date) -> None:
-        """End service; `on` is the first day no longer billed."""
+    async def terminate(self, sub: Subscription, on: date,
+                        waived_by: uuid.UUID | None = None) -> None:
+        """End service; `on` is the first day no longer billed. Before the minimum term
+        ends, the next invoice carries the early-termination charge unless `waived_by`."""
         self._check(sub, "terminate")
+        assert sub.started_on is not None
+        plan = await self.session.get_one(Plan, sub.plan_id)
+        if early_termination(plan, sub.started_on, on) is not None:
+            sub.term_waived_by = waived_by
+            sub.termination_fee_pending = waived_by is None
         old, sub.status, sub.ended_on = sub.status, "terminated", on
         self._event(sub, "terminate", old, on, await self.network.terminate(sub))
 
     async def change_plan(self, sub: Subscription, plan: Plan, on: date) -> None:
-        """Move to `plan` from `on` (billing prorates both plans over the period)."""
+        """Move to `plan` from `on` (billing prorates both plans over the period); a cheaper
+        plan is refused until the minimum term ends."""
         self._check(sub, "change_plan")
+        await self._check_downgrade(sub, plan, on)
         sub.plan_id = plan.id
         action = await self.network.change_speed(sub, plan)
         self._event(sub, "change_plan", sub.status, on, action)
+
+    async def _check_downgrade(self, sub: Subscription, plan: Plan, on: date) -> None:
+        current = await self.session.get_one(Plan, sub.plan_id)
+        if plan.price_minor >= current.price_minor or sub.started_on is None:
+            return
+        ends = term_end(sub.started_on, current.minimum_term_periods)
+        if on < ends:
+            raise InvalidRequestError(
+                f"plan {plan.name}: a downgrade from {current.name} is refused until {ends}, "
+                f"the end of its {current.minimum_term_periods}-month minimum term from "
+                f"{sub.started_on}; change on or after {ends}")
+
+
+WAIVER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.BILLING})
+
+
+def waiver(principal: Principal, waive: bool) -> uuid.UUID | None:
+    """Who waives the minimum term (None when not asked); only owner, admin and billing
+    users may."""
+    if not waive:
+        return None
+    if not WAIVER_ROLES.intersection(principal.roles):
+        raise ForbiddenError("waive_minimum_term: only owner, admin or billing users may waive "
+                             "the early-termination charge; ask one of them")
+    return principal.id

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -89,6 +90,9 @@ class Subscription(TenantOwned, Base):
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     suspend_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # dunning
+    # Minimum term: who waived the early-termination charge; a charge not yet invoiced.
+    term_waived_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    termination_fee_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SubscriptionEvent(TenantOwned, Base):
@@ -117,6 +121,12 @@ class NetworkAction(TenantOwned, Base):
     status: Mapped[str] = mapped_column(String(12), default="requested")  # |succeeded|failed
     job_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # One row per provisioning job; the rows of one transition share `request_id`.
+    request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    job_action: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    job_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("provisioning_jobs.id", ondelete="SET NULL"), index=True, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(300), nullable=True)  # failed | skipped
 
 
 class InvoiceCounter(Base):

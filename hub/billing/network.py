@@ -1,25 +1,45 @@
-"""What billing asks of the network, behind a Protocol so provisioning can plug in later.
+"""What billing asks of the network, and how it reaches the devices.
 
-`RecordedNetworkActions` only records each request in `subscription_network_actions`;
-the provisioning jobs will pick those rows up (or replace this class) and set the outcome.
+`JobNetworkActions` (the default) turns each lifecycle transition into provisioning jobs on
+the subscription's device port, queued in the billing transaction itself. Every job has one
+`NetworkAction` row; the rows of one transition share `request_id` (the first row's id, which
+the SubscriptionEvent points to). `job_finished` copies a job's final state onto its row, so
+`network_state` / `out_of_sync` follow what the devices really did.
+
+`RecordedNetworkActions` only records each request (for books without a network).
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import NetworkAction, Plan, Subscription
+from hub.db import new_id, utcnow
+from hub.errors import ProblemError
+from hub.jobs.schemas import JobCreate
+from hub.jobs.service import JobService
+from hub.principal import Principal
+
+log = logging.getLogger("dotmac.hub.billing")
 
 # Network state each billing state needs: the flag compares these with the last action.
 EXPECTED_NETWORK_STATE = {"pending": "none", "active": "active", "suspended": "suspended",
                           "terminated": "none"}
 _STATE_AFTER = {"activate": "active", "resume": "active", "change_speed": "active",
                 "suspend": "suspended", "terminate": "none"}
+# "throttle": the port stays up at this rate, enough to reach the payment portal.
+THROTTLE_KBPS = 256
+# A billing job waits this long for its agent before it expires (and the flag shows it).
+BILLING_JOB_DEADLINE_S = 86400
+_PLAN_LABEL = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 class NetworkActions(Protocol):
@@ -88,23 +108,175 @@ def _speeds(plan: Plan) -> dict[str, object]:
     return {"down_kbps": plan.down_kbps, "up_kbps": plan.up_kbps, "plan_id": str(plan.id)}
 
 
+@dataclass(frozen=True)
+class Step:
+    """One provisioning job a transition needs: a profile action and its parameters."""
+
+    job_action: str
+    params: dict[str, object]
+
+
+def plan_label(plan: Plan) -> str:
+    """The plan's name as the profiles' `plan` parameter accepts it (description tag)."""
+    label = _PLAN_LABEL.sub("-", plan.name).strip("-_.")[:32].strip("-_.")
+    return label or f"plan-{plan.id.hex[:8]}"
+
+
+def steps_for(action: str, mode: str | None, port: str, plan: Plan) -> list[Step]:
+    """The jobs of a transition, in the order the device must apply them.
+
+    activate/resume bring the port to the plan's state (enabled, plan rate): a resume after
+    a throttle, a disconnect or both is then always complete. change_speed re-rates the
+    port; suspend throttles to THROTTLE_KBPS or shuts the port the profile's way
+    (`suspend_mode`); terminate shuts the port (freed for the next subscriber).
+    """
+    iface: dict[str, object] = {"interface": port}
+    rate = Step("change_plan", {**iface, "rate_kbps": plan.down_kbps, "plan": plan_label(plan)})
+    if action in ("activate", "resume"):
+        return [Step("resume_customer", iface), rate]
+    if action == "change_speed":
+        return [rate]
+    if action == "suspend" and mode == "throttle":
+        return [Step("set_port_speed", {**iface, "rate_kbps": THROTTLE_KBPS})]
+    return [Step("suspend_customer", iface)]
+
+
+def skip_reason(sub: Subscription, action: str) -> str | None:
+    """Why no job can (or needs to) be sent for this transition, or None."""
+    if sub.device_id is None:
+        return "no device bound to the subscription; set its device_id and port"
+    if not sub.port:
+        return "no port bound to the subscription; set its port (interface name)"
+    if action == "change_speed" and sub.status == "suspended":
+        return "suspended: the new plan's speed is applied when service resumes"
+    return None
+
+
+def idempotency_key(row: NetworkAction) -> str:
+    """The job key of a row: a retried submission finds the same job, never a second."""
+    return f"billing-{row.id}"
+
+
+class JobNetworkActions:
+    """NetworkActions that queue provisioning jobs in the caller's transaction."""
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session, self.principal = session, principal
+        self.jobs = JobService(session, principal)
+
+    async def _request(self, sub: Subscription, action: str, mode: str | None = None,
+                       plan: Plan | None = None) -> uuid.UUID:
+        if plan is None:
+            plan = await self.session.get_one(Plan, sub.plan_id)
+        request_id = new_id()
+        rows = [NetworkAction(id=request_id if n == 0 else new_id(), request_id=request_id,
+                              tenant_id=sub.tenant_id, subscription_id=sub.id, action=action,
+                              mode=mode, params=step.params, job_action=step.job_action,
+                              status="requested")
+                for n, step in enumerate(steps_for(action, mode, sub.port, plan))]
+        self.session.add_all(rows)
+        await self.session.flush()
+        reason = skip_reason(sub, action)
+        for row in rows:
+            if reason is None:
+                await self.submit(row, sub)
+            else:
+                row.status, row.reason = "skipped", reason
+        if reason is not None:
+            log.info("billing.network_skipped subscription=%s action=%s reason=%s", sub.id,
+                     action, reason)
+        return request_id
+
+    async def submit(self, row: NetworkAction, sub: Subscription) -> uuid.UUID | None:
+        """Queue the row's job (idempotent); a job the hub refuses marks the row failed."""
+        assert sub.device_id is not None and row.job_action is not None
+        data = JobCreate(device_id=sub.device_id, action=row.job_action, params=row.params,
+                         deadline_s=BILLING_JOB_DEADLINE_S)
+        try:
+            job, _ = await self.jobs.create_in_transaction(data, idempotency_key(row))
+        except ProblemError as exc:  # billing goes on; the out-of-sync flag shows it
+            row.status, row.reason = "failed", str(exc)[:300]
+            log.warning("billing.network_refused subscription=%s action=%s job_action=%s "
+                        "reason=%s", sub.id, row.action, row.job_action, row.reason)
+            return None
+        row.job_id = job.id
+        return job.id
+
+    async def activate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Enable the port at the plan's rate."""
+        return await self._request(subscription, "activate", plan=plan)
+
+    async def suspend(self, subscription: Subscription, mode: str) -> uuid.UUID:
+        """Throttle the port (mode throttle) or shut it (disconnect)."""
+        return await self._request(subscription, "suspend", mode)
+
+    async def resume(self, subscription: Subscription) -> uuid.UUID:
+        """Enable the port again at the current plan's rate."""
+        return await self._request(subscription, "resume")
+
+    async def change_speed(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Re-rate the port to `plan` (deferred to the resume while suspended)."""
+        return await self._request(subscription, "change_speed", plan=plan)
+
+    async def terminate(self, subscription: Subscription) -> uuid.UUID:
+        """Shut the port."""
+        return await self._request(subscription, "terminate")
+
+
+async def job_finished(session: AsyncSession, job_id: uuid.UUID, state: str,
+                       error_code: str | None = None, at: datetime | None = None) -> None:
+    """A provisioning job reached a final state: record it on the billing row it serves.
+
+    Called by the job machinery (agent result, expiry sweep, cancel) in its transaction;
+    jobs nobody in billing asked for match no row.
+    """
+    ok = state == "succeeded"
+    reason = None if ok else f"job {job_id} {state}" + (f" ({error_code})" if error_code else "")
+    await session.execute(
+        update(NetworkAction).where(NetworkAction.job_id == job_id,
+                                    NetworkAction.status == "requested")
+        .values(status="succeeded" if ok else "failed", completed_at=at or utcnow(),
+                reason=reason).execution_options(synchronize_session=False))
+
+
 async def record_outcome(session: AsyncSession, action_id: uuid.UUID, ok: bool,
                          at: datetime) -> None:
-    """Store the outcome of a requested action (called by provisioning when a job ends)."""
+    """Store the outcome of a requested action by its row id."""
     row = await session.get(NetworkAction, action_id)
     if row is not None:
         row.status, row.completed_at = ("succeeded" if ok else "failed"), at
 
 
+async def _requests(session: AsyncSession, sub: Subscription) -> list[list[NetworkAction]]:
+    """The subscription's rows grouped by transition, oldest transition first."""
+    query = (select(NetworkAction).where(NetworkAction.subscription_id == sub.id)
+             .order_by(NetworkAction.created_at, NetworkAction.id))
+    groups: dict[uuid.UUID, list[NetworkAction]] = {}
+    for row in (await session.execute(query)).scalars():
+        groups.setdefault(row.request_id or row.id, []).append(row)
+    return list(groups.values())
+
+
 async def network_state(session: AsyncSession, sub: Subscription) -> str:
-    """What the network does for this subscription, per the last *succeeded* action."""
-    query = (select(NetworkAction).where(NetworkAction.subscription_id == sub.id,
-                                         NetworkAction.status == "succeeded")
-             .order_by(NetworkAction.created_at.desc(), NetworkAction.id.desc()).limit(1))
-    last = (await session.execute(query)).scalar_one_or_none()
-    return "none" if last is None else _STATE_AFTER[last.action]
+    """What the network does for this subscription: the state after the last transition
+    whose every job succeeded."""
+    state = "none"
+    for rows in await _requests(session, sub):
+        if all(r.status == "succeeded" for r in rows):
+            state = _STATE_AFTER[rows[0].action]
+    return state
 
 
 async def out_of_sync(session: AsyncSession, sub: Subscription) -> bool:
     """True when the network state disagrees with the billing state (shown as a flag)."""
     return await network_state(session, sub) != EXPECTED_NETWORK_STATE[sub.status]
+
+
+async def network_problem(session: AsyncSession, sub: Subscription) -> str | None:
+    """Why the latest transition did not reach the network (failed or skipped), if it did
+    not."""
+    requests = await _requests(session, sub)
+    for row in requests[-1] if requests else []:
+        if row.status in ("failed", "skipped"):
+            return f"{row.action} {row.job_action or ''}: {row.status}: {row.reason}"
+    return None

@@ -98,6 +98,8 @@ class Transition(BaseModel):
     on: date | None = None
     mode: Literal["throttle", "disconnect"] = "throttle"
     plan_id: uuid.UUID | None = None
+    waive_minimum_term: bool = Field(False, description="terminate: no early-termination "
+                                     "charge (owner, admin or billing users only)")
 
 
 class SubscriptionPublic(Row):
@@ -114,6 +116,8 @@ class SubscriptionPublic(Row):
     ended_on: date | None
     network_state: str = "none"
     out_of_sync: bool = False
+    network_problem: str | None = None
+    term_waived_by: uuid.UUID | None = None
 
 
 class BillingRun(BaseModel):

@@ -21,6 +21,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.billing.network import job_finished
 from hub.inventory.models import Agent, Device
 from hub.jobs.models import ACTIVE_STATES, ProvisioningJob
 from hub.jobs.transitions import move
@@ -98,6 +99,8 @@ class JobDispatcher:
                 left = await move(session, job_id, "expired", SWEEPER,
                                   "the agent did not finish the job before its deadline",
                                   error_code=JobErrorCode.EXPIRED.value)
+                if left is not None:
+                    await job_finished(session, job_id, "expired", JobErrorCode.EXPIRED.value)
                 expired += left is not None
             await session.commit()
         if expired:

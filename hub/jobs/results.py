@@ -10,6 +10,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.network import job_finished
 from hub.jobs.backups import BACKUP_ACTION, store_backup
 from hub.jobs.models import ProvisioningJob
 from hub.jobs.transitions import move
@@ -52,5 +53,6 @@ async def apply_result(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uu
         log.info("jobs.late_result job_id=%s state=%s outcome=%s", job.id, job.state,
                  message.outcome)
         return
+    await job_finished(session, job.id, message.outcome, code, message.finished_at)
     if message.outcome == "succeeded" and job.action == BACKUP_ACTION:
         await store_backup(session, job, message.output)

@@ -55,23 +55,30 @@ class JobService:
     async def create(self, data: JobCreate, key: str | None) -> tuple[ProvisioningJob, bool]:
         """The new job (True), or the original one when `key` was used with this body."""
         key = key or uuid.uuid4().hex
+        try:
+            job, created = await self.create_in_transaction(data, key)
+        except IntegrityError:  # the same key raced in from another request
+            await self.session.rollback()
+            raced = await self._replay(key, request_hash(data))
+            if raced is None:
+                raise
+            return raced, False
+        await self.session.commit()
+        return job, created
+
+    async def create_in_transaction(self, data: JobCreate, key: str,
+                                    ) -> tuple[ProvisioningJob, bool]:
+        """`create` inside the caller's transaction (flushed, not committed): billing
+        queues its jobs in the same commit as the transition that needs them."""
         digest = request_hash(data)
         existing = await self._replay(key, digest)
         if existing is not None:
             return existing, False
         job = await self._build(data, key, digest)
-        try:
-            await self.session.flush()
-        except IntegrityError:  # the same key raced in from another request
-            await self.session.rollback()
-            raced = await self._replay(key, digest)
-            if raced is None:
-                raise
-            return raced, False
+        await self.session.flush()
         self.session.add(JobTransition(tenant_id=job.tenant_id, job_id=job.id, at=job.created_at,
                                        from_state=None, to_state="queued",
                                        actor=actor_of(self.principal), detail="created"))
-        await self.session.commit()
         return job, True
 
     async def _replay(self, key: str, digest: str) -> ProvisioningJob | None:
@@ -111,6 +118,9 @@ class JobService:
             job = await self.repo.get(job_id)
             raise ConflictError(f"job {job_id}: it is {job.state}; only queued jobs can be "
                                 "cancelled")
+        from hub.billing.network import job_finished  # billing imports this module
+
+        await job_finished(self.session, job.id, "cancelled")
         await self.session.commit()
         await self.session.refresh(job)
         return job
