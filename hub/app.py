@@ -17,6 +17,7 @@ from hub.api.router import api_router
 from hub.broker import broker_admin
 from hub.db import create_engine, session_factory
 from hub.errors import Problem, install_error_handlers
+from hub.events.runner import start_embedded as start_webhooks
 from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
@@ -36,6 +37,8 @@ TAGS = [
     {"name": "enrollment", "description": "One-time tokens that turn a POP box into an "
      "agent with its own broker login."},
     {"name": "audit", "description": "Security audit log."},
+    {"name": "webhooks", "description": "Signed event deliveries to the tenant's "
+     "integrations (docs/webhooks.md)."},
     {"name": "health", "description": "Liveness, readiness, Prometheus metrics."},
 ]
 
@@ -57,7 +60,10 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         ingest = _embedded_ingest(settings, sessions, metrics)
         # Jobs are dispatched wherever ingest runs embedded (a single-process hub).
         dispatcher = start_dispatcher(sessions) if settings.ingest_in_process else None
+        webhooks = start_webhooks(sessions, settings, metrics)  # None unless embedded
         yield
+        if webhooks is not None:
+            await webhooks.stop()
         if dispatcher is not None:
             await dispatcher.stop()
         if ingest is not None:

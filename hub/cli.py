@@ -270,6 +270,28 @@ def dispatch() -> None:
     asyncio.run(run_dispatcher(settings.database_url, ingest_settings))
 
 
+@app.command()
+def webhooks() -> None:
+    """Deliver business events (invoice.finalized, payment.received...) as signed webhooks.
+
+    Needed when the API runs without embedded workers (DOTMAC_HUB_WEBHOOK_EMBEDDED=false or
+    DOTMAC_HUB_INGEST_EMBEDDED=false); several may run at once (rows are claimed with
+    SKIP LOCKED). Retries follow DOTMAC_HUB_WEBHOOK_* (docs/webhooks.md).
+
+    Examples:
+
+      dotmac-hub webhooks
+
+      DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS=20 DOTMAC_HUB_WEBHOOK_TIMEOUT_S=5 dotmac-hub webhooks
+    """
+    from hub.events.runner import run_standalone as run_webhooks
+
+    settings = _settings_or_exit()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    console.print("webhook worker: delivering outbox events")
+    asyncio.run(run_webhooks(settings))
+
 def main() -> None:
     """Console-script entry point."""
     app()

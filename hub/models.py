@@ -4,6 +4,7 @@ from hub.audit.models import AuditEvent
 from hub.billing import models as _billing_models  # noqa: F401 - registers the tables
 from hub.db import Base
 from hub.enrollment.models import EnrollmentToken  # noqa: F401 - registers the table
+from hub.events import models as _events_models  # noqa: F401 - registers the tables
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
 from hub.ingest import models as _ingest_models  # noqa: F401 - registers the tables
 from hub.inventory.models import Agent, Device, Site

@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, str] = {
     "analytics:read": "Read traffic, availability, agent health and 95th percentile analytics",
     "billing:read": "List and view customers, plans, subscriptions, invoices, payments, ledger",
     "billing:write": "Change billing data: subscriptions, billing runs, payments, refunds, dunning",
+    "billing_analytics:read": "Read business analytics: MRR, ARPU, churn, revenue by plan, "
+                              "receivables aging, customers in dunning",
     "tickets:read": "List and view support tickets",
     "tickets:write": "Open, update, assign and comment on support tickets",
     "portal:read": "Portal: the caller's own customer invoices and tickets",
@@ -43,6 +45,8 @@ PERMISSIONS: dict[str, str] = {
     "jobs:read": "List and view provisioning jobs and their history",
     "jobs:write": "Create and cancel provisioning jobs (suspend, resume, change plan...)",
     "config_versions:read": "List device configuration backups and their diffs",
+    "webhooks:read": "List webhook endpoints (never their secrets) and their deliveries",
+    "webhooks:manage": "Add, change, delete, test webhook endpoints, rotate secrets, redeliver",
 }
 
 _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
@@ -56,7 +60,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write", "analytics:read"}
                         | _PROVISIONING),
     Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read", "analytics:read",
-                             "billing:read", "billing:write", "tickets:read"}),
+                             "billing:read", "billing:write", "billing_analytics:read",
+                             "tickets:read", "webhooks:read"}),
     Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read", "analytics:read", "billing:read",
                                                "tickets:read", "tickets:write",
                                                "jobs:read"}),

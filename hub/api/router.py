@@ -7,8 +7,10 @@ from fastapi import APIRouter, Depends
 from hub.analytics.routes import router as analytics_router
 from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
+from hub.billing.analytics_routes import router as billing_analytics_router
 from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
+from hub.events.routes import router as webhooks_router
 from hub.identity.api_key_routes import router as api_key_router
 from hub.identity.routes import router as auth_router
 from hub.identity.user_routes import router as user_router
@@ -19,7 +21,7 @@ from hub.tenants.routes import router as tenant_router
 
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
                   devices, enrollment_router, audit_router, analytics_router, jobs, config_versions,
-                  billing_router, tickets, portal)
+                  billing_router, billing_analytics_router, tickets, portal, webhooks_router)
 api_router = APIRouter(dependencies=[Depends(limit_per_ip)])
 for _router in DOMAIN_ROUTERS:
     api_router.include_router(_router)

@@ -26,6 +26,7 @@ from hub.billing.models import (
 from hub.billing.money import tax_minor, to_minor
 from hub.billing.payments import apply_credit
 from hub.errors import InvalidRequestError
+from hub.events import invoice_finalized
 from hub.ingest.models import InterfaceRollup
 from hub.inventory.models import Device
 
@@ -60,7 +61,8 @@ class Invoicing:
         query = select(Subscription).where(
             Subscription.tenant_id == self.tenant_id, Subscription.started_on.is_not(None),
             Subscription.started_on < end,
-            (Subscription.ended_on.is_(None)) | (Subscription.ended_on > start),
+            (Subscription.ended_on.is_(None)) | (Subscription.ended_on > start)
+            | Subscription.termination_fee_pending,
             ~select(Invoice.id).where(Invoice.subscription_id == Subscription.id,
                                       Invoice.period_start == start).exists())
         return list((await self.session.execute(query.order_by(Subscription.id))).scalars())
@@ -78,6 +80,8 @@ class Invoicing:
                 self.session.add(invoice)
                 await self.session.flush()
                 self._add_lines(invoice, found)
+                if any(c.kind == "termination" for c in found):
+                    sub.termination_fee_pending = False
                 await self.session.flush()
         except IntegrityError:
             return None  # another run invoiced this subscription and period first
@@ -114,7 +118,15 @@ class Invoicing:
             fee = charges.setup_fee(segs[0].plan) if segs else None
             found += [fee] if fee else []
         usage = await self._usage(sub, segs[-1], segs[0].start) if segs else None
-        return found + ([usage] if usage else [])
+        return found + ([usage] if usage else []) + await self._termination(sub)
+
+    async def _termination(self, sub: Subscription) -> list[Charge]:
+        """The early-termination charge, on the first invoice made after an early end."""
+        if not sub.termination_fee_pending or sub.ended_on is None or sub.started_on is None:
+            return []
+        plan = await self.session.get_one(Plan, sub.plan_id)
+        fee = charges.early_termination(plan, sub.started_on, sub.ended_on)
+        return [fee] if fee else []
 
     async def _plan_changes(self, sub: Subscription) -> list[tuple[date, Plan]]:
         query = (select(SubscriptionEvent.effective_on, Plan)
@@ -155,6 +167,7 @@ class Invoicing:
         self.session.add(LedgerEntry(tenant_id=self.tenant_id, customer_id=invoice.customer_id,
                                      kind=invoice.kind, ref_id=invoice.id, on=today,
                                      amount_minor=sign * invoice.total_minor))
+        invoice_finalized(self.session, invoice)  # or invoice.credit_note; commits with it
         await self.session.flush()
         if invoice.kind == "invoice":
             await apply_credit(self.session, invoice.customer_id)  # overpayments settle it

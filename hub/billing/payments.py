@@ -28,6 +28,7 @@ from hub.billing.models import (
 )
 from hub.billing.money import exponent, to_minor
 from hub.errors import InvalidRequestError
+from hub.events import payment_received, payment_refunded, subscription_changed
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class PaymentService:
         for invoice, amount in allocations or []:
             self._allocate(payment, invoice, amount)
         await self.apply_credit(customer.id)
+        payment_received(self.session, payment)
         await self.resume_if_settled(customer.id, on)
         return payment
 
@@ -101,6 +103,7 @@ class PaymentService:
         self.session.add(refund)
         await self.session.flush()
         self._ledger(customer.id, "refund", refund.id, amount_minor, on)
+        payment_refunded(self.session, refund, customer.currency)
         await self.session.flush()
         return refund
 
@@ -113,6 +116,7 @@ class PaymentService:
                                            Subscription.suspend_reason == "dunning")
         for sub in (await self.session.execute(query)).scalars():
             await self.lifecycle.resume(sub, on)
+            subscription_changed(self.session, sub, "resume", on)
         await self.session.flush()
 
     async def import_csv(self, text: str, customers: dict[uuid.UUID, Customer],

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.billing import schemas as s
 from hub.billing.dunning import Dunning
 from hub.billing.invoicing import Invoicing, invoice_lines
-from hub.billing.lifecycle import Lifecycle
+from hub.billing.lifecycle import Lifecycle, waiver
 from hub.billing.models import (
     Customer,
     DunningPolicy,
@@ -22,10 +22,17 @@ from hub.billing.models import (
     Subscription,
     TaxRate,
 )
-from hub.billing.network import NetworkActions, RecordedNetworkActions, network_state, out_of_sync
+from hub.billing.network import (
+    JobNetworkActions,
+    NetworkActions,
+    network_problem,
+    network_state,
+    out_of_sync,
+)
 from hub.billing.payments import PaymentService, balance, credit_balance
 from hub.billing.repository import Customers, Invoices, Payments, Plans, Subscriptions, TaxRates
 from hub.errors import InvalidRequestError
+from hub.events import subscription_changed
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
@@ -47,7 +54,8 @@ class BillingService:
         self.customers, self.plans = Customers(session, tid), Plans(session, tid)
         self.subs, self.invoices = Subscriptions(session, tid), Invoices(session, tid)
         self.payments, self.taxes = Payments(session, tid), TaxRates(session, tid)
-        self.lifecycle = Lifecycle(session, network or RecordedNetworkActions(session, tid))
+        self.principal = principal
+        self.lifecycle = Lifecycle(session, network or JobNetworkActions(session, principal))
 
     async def create_customer(self, body: s.CustomerCreate) -> Customer:
         """Add a customer."""
@@ -90,6 +98,7 @@ class BillingService:
         out = s.SubscriptionPublic.model_validate(sub)
         out.network_state = await network_state(self.session, sub)
         out.out_of_sync = await out_of_sync(self.session, sub)
+        out.network_problem = await network_problem(self.session, sub)
         return out
 
     async def transition(self, sub_id: uuid.UUID, body: s.Transition) -> Subscription:
@@ -104,8 +113,12 @@ class BillingService:
             await self.lifecycle.activate(sub, await self.plans.get(sub.plan_id), on)
         elif body.action == "suspend":
             await self.lifecycle.suspend(sub, on, body.mode)
+        elif body.action == "terminate":
+            await self.lifecycle.terminate(sub, on, waiver(self.principal,
+                                                           body.waive_minimum_term))
         else:
             await getattr(self.lifecycle, body.action)(sub, on)
+        subscription_changed(self.session, sub, body.action, on)
         await self.session.commit()
         return sub
 

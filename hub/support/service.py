@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.billing.repository import Customers, Subscriptions
 from hub.db import utcnow
 from hub.errors import InvalidRequestError, NotFoundError
+from hub.events import ticket_changed
 from hub.identity.models import User
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
@@ -81,6 +82,7 @@ class TicketService:
         await self.session.flush()
         if body.body:
             self._comment(ticket, body.body, not by_customer, utcnow())
+        ticket_changed(self.session, ticket, "created")
         await self.session.commit()
         return ticket
 
@@ -96,6 +98,7 @@ class TicketService:
         """Add a message; the first staff reply to a customer ticket is its first response."""
         ticket = await self.get(ticket_id)
         self._comment(ticket, body.body, by_staff, now or utcnow())
+        ticket_changed(self.session, ticket, "commented")
         await self.session.commit()
         return ticket
 
@@ -113,6 +116,7 @@ class TicketService:
             ticket.status = body.status
             done = body.status in ("resolved", "closed")
             ticket.resolved_at = (ticket.resolved_at or now or utcnow()) if done else None
+        ticket_changed(self.session, ticket, "updated")
         await self.session.commit()
         return ticket
 

@@ -86,6 +86,8 @@ async def _new_subscription(hub: Hub, owner: Account) -> Request:
 _POLICY = {"reminder_days": 3, "throttle_days": 10, "suspend_days": 20, "mode": "throttle",
            "quiet_weekdays": [6], "holidays": []}
 
+_ANALYTICS = ("mrr", "arpu", "churn", "revenue_by_plan", "aging", "dunning")
+
 REQUESTS: dict[str, Factory] = {
     "billing_customers_list": _plain(),
     "billing_customers_create": _plain(lambda: {"name": f"c-{_n()}", "currency": "EUR"}),
@@ -115,6 +117,7 @@ REQUESTS: dict[str, Factory] = {
     "billing_dunning_policy_get": _plain(),
     "billing_dunning_policy_set": _plain(lambda: dict(_POLICY)),
     "billing_dunning_run": _plain(lambda: {"today": "2026-01-10"}),
+    **{f"billing_analytics_{name}": _plain() for name in _ANALYTICS},
     "tickets_list": _plain(),
     "tickets_create": _with_customer({"subject": "slow", "body": "evenings"}),
     "tickets_get": _by_id(ticket, "ticket_id"),
@@ -168,6 +171,8 @@ def isolation_cases(a: dict[str, str], case: Callable[..., Any]) -> dict[str, An
         "billing_dunning_policy_get": case(own, {}),
         "billing_dunning_policy_set": case(own, {}, dict(_POLICY)),
         "billing_dunning_run": case(own, {}, {"today": "2026-12-31"}),
+        # Analytics are tenant aggregates: "own", and must show nothing of tenant A.
+        **{f"billing_analytics_{name}": case(own, {}) for name in _ANALYTICS},
         "tickets_list": case(own, {}),
         "tickets_create": case(foreign, {}, {"customer_id": cust, "subject": "x"}),
         "tickets_get": case(foreign, {"ticket_id": tkt}),

@@ -10,6 +10,7 @@ from typing import Any
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.billing.matrix import REQUESTS as BILLING_REQUESTS
+from tests.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.harness import Account, Hub
 from tests.jobs.matrix import REQUESTS as JOBS_REQUESTS
 
@@ -127,6 +128,7 @@ REQUESTS: dict[str, Factory] = {
     "analytics_agents_health": _plain(),
     **BILLING_REQUESTS,
     **JOBS_REQUESTS,
+    **EVENTS_REQUESTS,
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from hub.permissions import Role
 from tests.billing import matrix as billing_matrix
+from tests.events import matrix as events_matrix
 from tests.hub.harness import Account, Hub
 from tests.jobs import matrix as jobs_matrix
 
@@ -84,6 +85,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "analytics_agents_health": Case("own", {}, query={"site_id": a["site"]}),
         **billing_matrix.isolation_cases(a, Case),
         **jobs_matrix.isolation_cases(a, Case),
+        **events_matrix.isolation_cases(a, Case),
     }
 
 
@@ -105,6 +107,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
            "device_name": device["name"], "key": key["id"], "key_prefix": key["prefix"]}
     ids.update(await billing_matrix.tenant_ids(hub, owner))
     ids.update(await jobs_matrix.tenant_ids(hub, owner))
+    ids.update(await events_matrix.tenant_ids(hub, owner))
     return owner, ids
 
 

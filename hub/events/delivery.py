@@ -1,0 +1,237 @@
+"""The webhook worker: fans outbox events out to matching endpoints and POSTs them, signed.
+
+Safe with many hub processes. Claiming is a short transaction (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL) that counts the attempt and pushes `next_attempt_at` past the request timeout (a
+lease), so another process skips the row and a crash mid-request only delays the retry. The
+result is written back only if nobody re-queued the delivery meanwhile (same attempt count).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub import __version__
+from hub.db import utcnow
+from hub.events.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hub.events.settings import WebhookSettings
+from hub.events.signing import decrypt_secret, sign
+from hub.metrics import Metrics
+
+log = logging.getLogger("dotmac.hub.webhooks")
+DELIVERIES = "dotmac_hub_webhook_deliveries_total"
+FANNED_OUT = "dotmac_hub_webhook_events_total"
+LEASE_MARGIN_S = 30.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One claimed delivery, detached from the session that claimed it."""
+
+    delivery_id: uuid.UUID
+    attempt: int
+    endpoint_id: uuid.UUID
+    url: str
+    secret_encrypted: str
+    body: bytes
+    event_type: str
+
+
+@dataclass
+class TickReport:
+    """What one pass did."""
+
+    fanned_out: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def event_body(event: OutboxEvent) -> bytes:
+    """The exact JSON bytes POSTed (and signed); the same on every attempt."""
+    doc = {"id": str(event.id), "type": event.type, "tenant_id": str(event.tenant_id),
+           "occurred_at": event.occurred_at.isoformat(), "data": event.payload}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+
+def backoff_s(attempt: int, settings: WebhookSettings) -> float:
+    """Wait after failed attempt number `attempt` (1-based): base x 2^(n-1), +-20 % jitter,
+    never above the maximum."""
+    nominal = settings.backoff_base_s * 2.0 ** min(attempt - 1, 30)
+    return float(min(settings.backoff_max_s, nominal * random.uniform(0.8, 1.2)))
+
+
+def _reason(status: int | None, exc: Exception | None) -> tuple[str, str]:
+    """(metric reason, short error text) of a failed attempt."""
+    if exc is not None:
+        kind = "timeout" if isinstance(exc, httpx.TimeoutException) else (
+            "connect" if isinstance(exc, httpx.TransportError) else "error")
+        return kind, f"{type(exc).__name__}: {exc}"[:300]
+    assert status is not None
+    hint = " (redirects are not followed)" if 300 <= status < 400 else ""
+    return f"http_{status // 100}xx", f"HTTP {status}{hint}"
+
+
+class WebhookWorker:
+    """Periodic pass: fan out new events, then send every due delivery."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], hub_secret_key: str,
+                 settings: WebhookSettings | None = None, metrics: Metrics | None = None,
+                 client: httpx.AsyncClient | None = None) -> None:
+        self.sessions, self.hub_secret_key = sessions, hub_secret_key
+        self.settings = settings or WebhookSettings()
+        self.metrics = metrics or Metrics()
+        self.client = client or httpx.AsyncClient(
+            timeout=self.settings.timeout_s, follow_redirects=False,
+            headers={"User-Agent": f"dotmac-hub-webhooks/{__version__}"})
+        self._stop = asyncio.Event()
+        # httpx logs every request URL at INFO; endpoint URLs may carry tokens.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    async def run(self) -> None:
+        """Tick until `stop`; a failing tick (database down) is logged and retried."""
+        while not self._stop.is_set():
+            try:
+                await self.tick()
+            except Exception as exc:  # retried next interval; the loop must survive outages
+                log.warning("webhooks.tick_failed error=%s: %s", type(exc).__name__,
+                            str(exc)[:300])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.interval_s)
+
+    def stop(self) -> None:
+        """Ask `run` to return after the current tick."""
+        self._stop.set()
+
+    async def close(self) -> None:
+        """Release the HTTP connection pool."""
+        await self.client.aclose()
+
+    async def tick(self) -> TickReport:
+        """One fan-out pass and one delivery pass."""
+        report = TickReport(fanned_out=await self.fan_out())
+        attempts = await self.claim()
+        for outcome in await asyncio.gather(*(self.send(a) for a in attempts)):
+            report.outcomes[outcome] += 1
+        return report
+
+    async def fan_out(self) -> int:
+        """Create a pending delivery per (new event, active endpoint wanting its type)."""
+        query = (select(OutboxEvent).where(OutboxEvent.fanned_out_at.is_(None))
+                 .order_by(OutboxEvent.id).limit(self.settings.batch_size)
+                 .with_for_update(skip_locked=True))
+        made, now = 0, utcnow()
+        async with self.sessions() as session, session.begin():
+            events = list((await session.execute(query)).scalars())
+            endpoints = await _active_endpoints(session, {e.tenant_id for e in events})
+            for event in events:
+                for endpoint in endpoints[event.tenant_id]:
+                    if "*" in endpoint.event_types or event.type in endpoint.event_types:
+                        session.add(WebhookDelivery(
+                            tenant_id=event.tenant_id, event_id=event.id,
+                            endpoint_id=endpoint.id, status="pending", attempts=0,
+                            next_attempt_at=now))
+                        made += 1
+                event.fanned_out_at = now
+                self.metrics.inc(FANNED_OUT, "Outbox events fanned out to endpoints, by type",
+                                 type=event.type)
+        return made
+
+    async def claim(self, now: datetime | None = None) -> list[Attempt]:
+        """Take due deliveries of active endpoints: count the attempt, set the lease."""
+        now = now or utcnow()
+        lease = now + timedelta(seconds=self.settings.timeout_s + LEASE_MARGIN_S)
+        query = (select(WebhookDelivery, WebhookEndpoint, OutboxEvent)
+                 .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+                 .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+                 .where(WebhookDelivery.status.in_(("pending", "failed")),
+                        WebhookDelivery.next_attempt_at <= now,
+                        WebhookEndpoint.active.is_(True))
+                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+                 .limit(self.settings.batch_size)
+                 .with_for_update(of=WebhookDelivery, skip_locked=True))
+        claimed = []
+        async with self.sessions() as session, session.begin():
+            for delivery, endpoint, event in (await session.execute(query)).all():
+                delivery.attempts += 1
+                delivery.next_attempt_at = lease
+                claimed.append(Attempt(delivery.id, delivery.attempts, endpoint.id, endpoint.url,
+                                       endpoint.secret_encrypted, event_body(event), event.type))
+        return claimed
+
+    async def send(self, attempt: Attempt) -> str:
+        """POST one attempt and record its outcome; returns delivered, failed or dead."""
+        status: int | None = None
+        error: Exception | None = None
+        try:
+            secret = decrypt_secret(attempt.secret_encrypted, self.hub_secret_key)
+            timestamp = int(time.time())
+            response = await self.client.post(attempt.url, content=attempt.body, headers={
+                "Content-Type": "application/json", "Webhook-Id": str(attempt.delivery_id),
+                "Webhook-Timestamp": str(timestamp),
+                "Webhook-Signature": sign(secret, timestamp, attempt.body)})
+            status = response.status_code
+        except Exception as exc:  # any failure is one failed attempt, never a dead worker
+            error = exc
+        if error is None and status is not None and 200 <= status < 300:
+            return await self._delivered(attempt, status)
+        return await self._failed(attempt, status, error)
+
+    async def _delivered(self, attempt: Attempt, status: int) -> str:
+        values = {"status": "delivered", "last_status_code": status, "last_error": None,
+                  "delivered_at": utcnow()}
+        await self._record(attempt, values)
+        self.metrics.inc(DELIVERIES, "Webhook attempts by outcome and reason",
+                         outcome="delivered", reason="http_2xx")
+        log.info("webhooks.delivered delivery=%s endpoint=%s type=%s attempt=%d status=%d",
+                 attempt.delivery_id, attempt.endpoint_id, attempt.event_type, attempt.attempt,
+                 status)
+        return "delivered"
+
+    async def _failed(self, attempt: Attempt, status: int | None,
+                      error: Exception | None) -> str:
+        reason, text = _reason(status, error)
+        dead = attempt.attempt >= self.settings.max_attempts
+        wait = 0.0 if dead else backoff_s(attempt.attempt, self.settings)
+        outcome = "dead" if dead else "failed"
+        await self._record(attempt, {
+            "status": outcome, "last_status_code": status, "last_error": text,
+            "next_attempt_at": utcnow() + timedelta(seconds=wait)})
+        self.metrics.inc(DELIVERIES, "Webhook attempts by outcome and reason",
+                         outcome=outcome, reason=reason)
+        log.log(logging.WARNING if dead else logging.INFO,
+                "webhooks.%s delivery=%s endpoint=%s type=%s attempt=%d reason=%s "
+                "retry_in_s=%.0f error=%r", outcome, attempt.delivery_id, attempt.endpoint_id,
+                attempt.event_type, attempt.attempt, reason, wait, text)
+        return outcome
+
+    async def _record(self, attempt: Attempt, values: dict[str, object]) -> None:
+        # Conditional: a redelivery (attempts reset) since the claim wins over this result.
+        query = (update(WebhookDelivery)
+                 .where(WebhookDelivery.id == attempt.delivery_id,
+                        WebhookDelivery.attempts == attempt.attempt)
+                 .values(**values))
+        async with self.sessions() as session, session.begin():
+            await session.execute(query)
+
+
+async def _active_endpoints(session: AsyncSession, tenants: set[uuid.UUID],
+                            ) -> dict[uuid.UUID, list[WebhookEndpoint]]:
+    found: dict[uuid.UUID, list[WebhookEndpoint]] = defaultdict(list)
+    if not tenants:
+        return found
+    query = select(WebhookEndpoint).where(WebhookEndpoint.tenant_id.in_(tenants),
+                                          WebhookEndpoint.active.is_(True))
+    for endpoint in (await session.execute(query)).scalars():
+        found[endpoint.tenant_id].append(endpoint)
+    return found
