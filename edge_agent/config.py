@@ -89,6 +89,9 @@ Secret = Annotated[SecretStr, BeforeValidator(_expand_env)]
 AuthProto = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProto = Literal["DES", "AES", "AES-192", "AES-256"]
 Port = Annotated[int, Field(ge=1, le=65535)]
+# snmp: the SNMP poller only; ssh: the profile's cli_metrics over SSH only; both: each cycle
+# reads both and publishes the union.
+Telemetry = Literal["snmp", "ssh", "both"]
 
 
 def _fill_from_env(data: Any, keys: Iterable[str]) -> Any:
@@ -306,18 +309,44 @@ class DeviceConfig(_Section):
     retries: int = Field(1, ge=0, le=10)
     max_repetitions: int = Field(25, ge=1, le=200)
     bulk: bool = Field(True, description="false forces GETNEXT walks for broken agents")
-    snmp: SnmpConfig
+    snmp: SnmpV2cConfig | SnmpV3Config | None = Field(
+        None, discriminator="version", description="None only on `telemetry: ssh` devices")
     ssh: SshConfig | None = None
+    telemetry: Telemetry = Field("snmp", description="How telemetry is read: snmp, ssh, both")
 
     @model_validator(mode="before")
     @classmethod
     def _normalise(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("snmp") is None:
+        if not isinstance(data, dict):
+            return data
+        if data.get("snmp") is None and data.get("telemetry") != "ssh":
             # No snmp block anywhere: v2c with the community from DOTMAC_AGENT_COMMUNITY.
             data = {**data, "snmp": {"version": "2c"}}
-        if isinstance(data, dict) and isinstance(data.get("snmp"), dict):
+        if isinstance(data.get("snmp"), dict):
             data = {**data, "snmp": {"version": "2c", **_normalise_snmp(data["snmp"])}}
         return data
+
+    @model_validator(mode="after")
+    def _ssh_telemetry_needs(self) -> DeviceConfig:
+        if self.telemetry == "snmp":
+            return self
+        if self.ssh is None:
+            raise ValueError(f"telemetry: {self.telemetry} needs an ssh block "
+                             "{username, password}; add one or set telemetry: snmp")
+        if self.telemetry == "ssh" and self.profile == "auto":
+            raise ValueError("telemetry: ssh needs a known profile (auto-detection uses SNMP); "
+                             "set profile, e.g. cisco_ios")
+        return self
+
+    @property
+    def polls_snmp(self) -> bool:
+        """Whether the SNMP poller reads this device."""
+        return self.telemetry in ("snmp", "both")
+
+    @property
+    def polls_ssh(self) -> bool:
+        """Whether the profile's `cli_metrics` are read over SSH."""
+        return self.telemetry in ("ssh", "both")
 
 
 class AgentConfig(_Section):
@@ -356,6 +385,9 @@ class AgentConfig(_Section):
 
     def snmp_target(self, device: DeviceConfig) -> SnmpTarget:
         """How the poller reaches ``device`` (secrets revealed only into this object)."""
+        if device.snmp is None:
+            raise ValueError(f"device {device.name}: telemetry: ssh, no SNMP settings; "
+                             "add an snmp block or set telemetry: both")
         return SnmpTarget(
             device.host, device.port, credentials=_credentials(device.snmp),
             timeout=device.timeout_s, retries=device.retries,
@@ -460,7 +492,7 @@ def _device_entry(device: DeviceConfig, write_credentials: bool) -> dict[str, An
     if device.port != 161:
         entry["port"] = device.port
     entry["profile"] = device.profile
-    if write_credentials:
+    if write_credentials and device.snmp is not None:
         entry["snmp"] = {k: _reveal(v) if isinstance(v, SecretStr) else v
                          for k, v in device.snmp if v is not None}
     return entry

@@ -24,6 +24,8 @@ from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_confi
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import JobIntake
 from edge_agent.executor import Executor
+from edge_agent.executor.actions import ActionError
+from edge_agent.executor.scheduled import SshTelemetry, cli_platform
 from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
 from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import QueueLimits, SqliteQueue
@@ -92,6 +94,7 @@ class AgentRuntime:
         self.batcher: Batcher | None = None
         self.jobs: JobIntake | None = None
         self.executor: Executor | None = None
+        self.ssh = SshTelemetry(self.config.polling.ssh_workers, profiles_root)
         self.started = time.time()
 
     def _check_profiles(self, config: AgentConfig) -> None:
@@ -101,10 +104,33 @@ class AgentRuntime:
                 problems.append(f"{self.config_path}: devices[{device.name}].profile: "
                                 f"no profile {device.profile!r}; use auto or one of "
                                 f"{', '.join(self.resolver.profiles.names())}")
+            elif device.polls_ssh and device.profile != "auto":
+                problems += self._check_cli_metrics(device)
         if problems:
             raise ConfigError(problems)
 
+    def _check_cli_metrics(self, device: DeviceConfig) -> list[str]:
+        try:
+            cli_platform(device.profile, self.profiles_root)
+        except ActionError as exc:
+            return [f"{self.config_path}: devices[{device.name}].telemetry: "
+                    f"{device.telemetry}: {exc}"]
+        return []
+
     async def poll(self, device: DeviceConfig) -> PollResult:
+        """Poll one device over SNMP, SSH or both (see `DeviceConfig.telemetry`)."""
+        if not device.polls_snmp:
+            return await self.ssh.poll(device, device.profile)
+        result = await self.poll_snmp(device)
+        if device.polls_ssh:
+            profile = device.profile if device.profile != "auto" else result.profile
+            cli = await self.ssh.poll(device, profile)
+            result.samples += cli.samples
+            result.errors += cli.errors
+            result.duration_s += cli.duration_s
+        return result
+
+    async def poll_snmp(self, device: DeviceConfig) -> PollResult:
         """Poll one device with its profile; detection failures become the poll's error."""
         try:
             profile = await self.resolver.resolve(device, self.config)
@@ -179,6 +205,7 @@ class AgentRuntime:
         await self.delivery.stop()
         if self.executor is not None:
             await self.executor.close()
+        self.ssh.close()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -209,6 +236,10 @@ class AgentRuntime:
             return
         if fresh.broker != self.config.broker or fresh.agent != self.config.agent:
             log.warning("config.reload broker/agent changes need a restart; devices reloaded")
+        kept = set(fresh.devices)
+        for device in self.config.devices:
+            if device not in kept:  # removed or changed: its SSH session is stale
+                self.ssh.poller.forget(device.name)
         self.config = self.config.model_copy(update={"devices": fresh.devices,
                                                      "polling": fresh.polling})
         if self.scheduler is not None:

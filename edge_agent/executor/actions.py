@@ -171,7 +171,7 @@ def _action(file: Path, key: str, name: str, body: Mapping[str, Any],
     return Action(name=name, description=body["description"], kind=body["kind"],
                   schema=_param_schema(file, key, body, types), template=body.get("template"),
                   verify=verify, rollback=body.get("rollback"), capture=capture,
-                  parse=dict(body.get("parse", {})))
+                  parse=dict(body.get("parse", {})), napalm=body.get("napalm"))
 
 
 def _actions(file: Path, doc: Mapping[str, Any], types: Mapping[str, Any]) -> dict[str, Action]:
@@ -217,11 +217,17 @@ def _textfsm_path(folder: Path, name: str, file: Path, key: str) -> Path:
 def _cli_metrics(folder: Path, doc: Mapping[str, Any], file: Path) -> tuple[CliMetric, ...]:
     out = []
     for index, spec in enumerate(doc.get("cli_metrics", [])):
-        path = _textfsm_path(folder, spec["textfsm"], file, f"cli_metrics.{index}.textfsm")
+        key = f"cli_metrics.{index}"
+        path = None
+        if "textfsm" in spec:
+            path = _textfsm_path(folder, spec["textfsm"], file, f"{key}.textfsm")
+        elif "napalm_driver" not in doc:
+            raise ActionError(file, f"{key}.napalm", "napalm getter without a napalm_driver",
+                              "set napalm_driver or use command + textfsm")
         fields = tuple(MetricField(m["field"], m["metric"], m["kind"], m.get("unit"))
                        for m in spec["metrics"])
-        out.append(CliMetric(spec["command"], path, dict(spec["labels"]), fields,
-                             spec.get("interval", 60)))
+        out.append(CliMetric(spec.get("command"), path, dict(spec["labels"]), fields,
+                             spec.get("interval"), spec.get("napalm")))
     return tuple(out)
 
 

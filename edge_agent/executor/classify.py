@@ -56,6 +56,8 @@ def classify(exc: BaseException, *, connected: bool) -> JobErrorCode:
     code = _netmiko_code(exc, connected)
     if code is not None:
         return code
+    if type(exc).__name__ == "ConnectionException" and "napalm" in type(exc).__module__:
+        return JobErrorCode.UNREACHABLE  # napalm's wrapper of netmiko's connect timeout
     if isinstance(exc, socket.timeout | TimeoutError):
         return JobErrorCode.TIMEOUT if connected else JobErrorCode.UNREACHABLE
     if isinstance(exc, OSError | EOFError):

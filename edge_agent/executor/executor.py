@@ -33,11 +33,12 @@ from edge_agent.executor.actions import (
     render_rollback,
 )
 from edge_agent.executor.backup import ConfigBackup
-from edge_agent.executor.runner import Outcome, run_action
+from edge_agent.executor.runner import Outcome, run_action, run_getter
 from edge_agent.executor.session import (
     Connector,
     MissingCredentialsError,
     NetmikoSession,
+    napalm_available,
     ssh_target,
 )
 from edge_agent.executor.store import JOBS_FILE, JobStore
@@ -214,9 +215,13 @@ class Executor:
         emit = self._progress(job, progress, loop)
         previous = await asyncio.to_thread(self.store.backup_hash, device.name)
         log.info("job.start job_id=%s device=%s action=%s", job.job_id, device.name, action.name)
-        outcome = await loop.run_in_executor(
-            self.pool, run_action, target, platform, action, dict(job.params), self.connect,
-            emit, previous)
+        if _napalm_getter(platform, action):  # same pool: napalm blocks like netmiko
+            outcome = await loop.run_in_executor(self.pool, run_getter, target, platform,
+                                                 action, emit)
+        else:
+            outcome = await loop.run_in_executor(
+                self.pool, run_action, target, platform, action, dict(job.params),
+                self.connect, emit, previous)
         if outcome.backup is not None:
             await asyncio.to_thread(self.store.set_backup_hash, device.name, outcome.backup.sha256)
         log.info("job.end job_id=%s device=%s outcome=%s code=%s", job.job_id, device.name,
@@ -236,6 +241,11 @@ class Executor:
             raise RuntimeError(outcome.output)
         await asyncio.to_thread(self.store.set_backup_hash, device.name, outcome.backup.sha256)
         return outcome.backup
+
+
+def _napalm_getter(platform: PlatformActions, action: Action) -> bool:
+    """The action names a napalm getter, the profile a driver, and napalm is installed."""
+    return bool(action.napalm and platform.napalm_driver and napalm_available())
 
 
 def _dry_run(action: Action, job: JobRequest) -> str:

@@ -57,6 +57,7 @@ class Action:
     rollback: str | None = None
     capture: Capture | None = None
     parse: Mapping[str, str] = field(default_factory=dict)
+    napalm: str | None = None  # a napalm getter used instead of the template when available
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,23 @@ class MetricField:
 
 @dataclass(frozen=True)
 class CliMetric:
-    """A show command parsed with TextFSM into samples (SSH telemetry)."""
+    """SSH telemetry: a show command parsed by TextFSM, or a napalm getter, into samples.
 
-    command: str
-    textfsm: Path
+    Exactly one of (`command`, `textfsm`) and `napalm` is set. `interval` None: read every
+    poll of the device; otherwise at most once per `interval` seconds.
+    """
+
+    command: str | None
+    textfsm: Path | None
     labels: Mapping[str, str]
     metrics: tuple[MetricField, ...]
-    interval: int = 60
+    interval: int | None = None
+    napalm: str | None = None
+
+    @property
+    def source(self) -> str:
+        """What is run: the command, or `napalm:<getter>`."""
+        return self.command if self.command is not None else f"napalm:{self.napalm}"
 
 
 @dataclass(frozen=True)

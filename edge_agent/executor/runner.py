@@ -23,10 +23,10 @@ from edge_agent.executor.actions import (
 )
 from edge_agent.executor.backup import ConfigBackup, clean_config
 from edge_agent.executor.classify import FIXES, Refused, VerifyFailed, classify
-from edge_agent.executor.session import CliSession, Connector, SshTarget
+from edge_agent.executor.session import CliSession, Connector, NapalmSession, SshTarget
 from protocol import JobErrorCode
 
-__all__ = ["Outcome", "ProgressFn", "run_action"]
+__all__ = ["Outcome", "ProgressFn", "run_action", "run_getter"]
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, str, float | None], None]
@@ -232,3 +232,38 @@ def _rollback(run: _Run, before: Mapping[str, str | None], cause: JobErrorCode,
         run.note(f"rollback failed: {type(exc).__name__}: {exc}")
         return run.fail(cause, f"{detail}; ROLLBACK FAILED, the device may be half-changed")
     return run.fail(cause, detail, outcome="rolled_back")
+
+
+# napalm get_facts keys -> the names the CLI parse of get_facts uses (same job output).
+_NAPALM_FACTS = {"hostname": "hostname", "os_version": "os_version", "model": "model",
+                 "serial_number": "serial", "uptime": "uptime_s", "vendor": "vendor",
+                 "fqdn": "fqdn", "interface_list": "interfaces"}
+
+
+def run_getter(target: SshTarget, platform: PlatformActions, action: Action,
+               progress: ProgressFn) -> Outcome:
+    """Run the action's napalm getter (blocking); never raises for device trouble."""
+    assert action.napalm is not None
+    progress("connecting", f"napalm {platform.napalm_driver} {target.username}@{target.host}",
+             5.0)
+    try:
+        session = NapalmSession(target, platform)
+    except Exception as exc:
+        code = classify(exc, connected=False)
+        return Outcome("failed", code, f"error {code.value}: device {target.device}: login "
+                       f"failed ({type(exc).__name__}); fix: {FIXES.get(code, '')}")
+    try:
+        progress("running", f"napalm {action.napalm}", 50.0)
+        data = session.getter(action.napalm)
+    except Exception as exc:
+        code = classify(exc, connected=True)
+        return Outcome("failed", code, f"error {code.value}: napalm {action.napalm}: "
+                       f"{type(exc).__name__}: {exc}")
+    finally:
+        session.close()
+    if action.napalm == "get_facts":
+        data = {_NAPALM_FACTS.get(k, k): v for k, v in data.items()}
+        return Outcome("succeeded", None, json.dumps({"facts": data, "source": "napalm"},
+                                                     default=str))
+    return Outcome("succeeded", None, json.dumps({action.napalm: data, "source": "napalm"},
+                                                 default=str))

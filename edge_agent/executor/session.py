@@ -8,6 +8,7 @@ thread pool.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -15,7 +16,15 @@ from typing import Any, Protocol
 from edge_agent.config import DeviceConfig
 from edge_agent.executor.actions import PlatformActions
 
-__all__ = ["CliSession", "Connector", "NetmikoSession", "SshTarget", "ssh_target"]
+__all__ = [
+    "CliSession",
+    "Connector",
+    "NapalmSession",
+    "NetmikoSession",
+    "SshTarget",
+    "napalm_available",
+    "ssh_target",
+]
 
 
 @dataclass(frozen=True)
@@ -131,3 +140,39 @@ class NetmikoSession:
         """Disconnect; errors are irrelevant once we are done with the session."""
         with contextlib.suppress(Exception):
             self.conn.disconnect()
+
+
+def napalm_available() -> bool:
+    """Whether the optional napalm extra is installed (`pip install dotmac[napalm]`)."""
+    return importlib.util.find_spec("napalm") is not None
+
+
+class NapalmSession(NetmikoSession):
+    """A napalm driver: its getters, and `show` over the netmiko session napalm opened.
+
+    One login serves both, so a device polled with TextFSM commands and napalm getters
+    keeps a single session between polls.
+    """
+
+    def __init__(self, target: SshTarget, platform: PlatformActions) -> None:
+        from napalm import get_network_driver  # optional extra: imported only when used
+
+        if platform.napalm_driver is None:
+            raise ValueError(f"profile {platform.os} has no napalm_driver")
+        t = target.timeout_s
+        self.timeout = t
+        self.driver: Any = get_network_driver(platform.napalm_driver)(
+            target.host, target.username, target.password, timeout=max(1, round(t)),
+            optional_args={"port": target.port, "secret": target.enable_secret or "",
+                           "conn_timeout": t, "auth_timeout": t, "banner_timeout": t})
+        self.driver.open()
+        self.conn = self.driver.device
+
+    def getter(self, name: str) -> Any:
+        """Run napalm getter `name` (e.g. get_interfaces_counters); its result."""
+        return getattr(self.driver, name)()
+
+    def close(self) -> None:
+        """Close the driver; errors are irrelevant once we are done with the session."""
+        with contextlib.suppress(Exception):
+            self.driver.close()

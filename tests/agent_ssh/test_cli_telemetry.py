@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from edge_agent.executor import CliPoller, Executor, load_actions, poll_cli
+from edge_agent.executor.scheduled import SshTelemetry
 from edge_agent.poll import PollErrorCode, poll_device
 from edge_agent.profiles import load_profiles
 from edge_agent.snmp.target import SnmpTarget, SnmpV2c
@@ -101,3 +102,25 @@ async def test_slow_ssh_job_does_not_starve_snmp_polling(
     assert elapsed > 1.5, "the job really was slow"
     assert max(gaps) < 0.35, f"event loop stalled for {max(gaps):.2f}s"
     assert len(polls) >= 3 and all(polls), "SNMP polls kept completing during the job"
+
+
+async def test_a_hung_device_never_holds_up_another_nor_piles_up_threads(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    good, hung = ssh_sim.add_device("cisco_ios"), ssh_sim.add_device("cisco_ios")
+    hung.faults.delay_s = 2.0  # every line answered late: login alone outlasts timeout_s
+    config = executor_for(good, hung).config
+    ssh = SshTelemetry(workers=2)
+    try:
+        stuck = asyncio.create_task(ssh.poll(config.device(hung.name), "cisco_ios"))
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        fine = await ssh.poll(config.device(good.name), "cisco_ios")
+        took = time.monotonic() - started
+        again = await ssh.poll(config.device(hung.name), "cisco_ios")
+        assert not stuck.done(), "the hung login is still going"
+        stuck.cancel()  # what the scheduler's deadline does; the thread ends on its timeouts
+    finally:
+        ssh.close()
+    assert fine.samples and not fine.errors and took < 2.0, (took, fine.errors)
+    assert [e.code for e in again.errors] == [PollErrorCode.TIMEOUT]
+    assert "still running" in again.errors[0].detail, "failed fast, no second thread"

@@ -99,6 +99,8 @@ class JunosShell(Shell):
         words = command.split()
         if words == ["show", "version"]:
             return Reply(render("juniper_junos/show_version.txt", s=self.state))
+        if words[:2] == ["show", "interfaces"] and words[-1] == "extensive":
+            return self.extensive(words[2:-1])
         if words[:2] == ["show", "interfaces"] and words[-1] == "terse":
             names = words[2:-1] or list(self.state.interfaces)
             if any(n not in self.state.interfaces for n in names):
@@ -111,6 +113,16 @@ class JunosShell(Shell):
             return Reply(render("juniper_junos/show_configuration_display_set.txt",
                                 lines=lines, s=self.state))
         return self.rejected(text)
+
+    def extensive(self, names: list[str]) -> Reply:
+        """`show interfaces [name] extensive`: counters move on every show, like IOS."""
+        names = names or list(self.state.interfaces)
+        if any(n not in self.state.interfaces for n in names):
+            return Reply(f"error: device {names[0]} not found\n")
+        chosen = [self.state.interfaces[n] for n in names]
+        for iface in chosen:
+            iface.counters.tick(3)
+        return Reply(render("juniper_junos/show_interfaces_extensive.txt", interfaces=chosen))
 
     def configure(self, text: str) -> Reply:
         words = text.split()

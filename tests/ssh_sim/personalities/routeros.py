@@ -116,6 +116,11 @@ class RouterOsShell(Shell):
         return Reply()
 
     def do_interface_ethernet_print(self, args: list[str]) -> Reply:
+        if "stats-detail" in args:  # counters move on every print, like live traffic
+            for iface in self.state.interfaces.values():
+                iface.counters.tick(3)
+            return Reply(render("mikrotik_routeros/interface_print_stats_detail.txt",
+                                interfaces=list(self.state.interfaces.values())))
         where = self._where(args)
         chosen = [i for i in self.state.interfaces.values()
                   if all(getattr(i, k, None) == v for k, v in where.items())]
