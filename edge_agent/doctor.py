@@ -82,7 +82,39 @@ async def check_broker(config: AgentConfig) -> Check:
                      "check the WAN link, DNS, firewall and broker.host/port")
 
 
-async def check_device(config: AgentConfig, profiles: ProfileSet, name: str) -> Check:
+async def check_device(config: AgentConfig, profiles: ProfileSet, name: str) -> list[Check]:
+    """The device's checks: SNMP reach and profile, SSH login, as its `telemetry` says."""
+    device = config.device(name)
+    checks = [await check_snmp(config, profiles, name)] if device.polls_snmp else []
+    if device.polls_ssh:
+        checks.append(await check_ssh(config, name))
+    return checks
+
+
+async def check_ssh(config: AgentConfig, name: str) -> Check:
+    """Log in over SSH the way SSH telemetry will, then log out."""
+    from edge_agent.executor import ActionError, NetmikoSession, classify
+    from edge_agent.executor.scheduled import cli_platform
+    from edge_agent.executor.session import ssh_target
+
+    device = config.device(name)
+    label = f"device {name} ssh"
+    try:
+        platform = cli_platform(device.profile)
+        target = ssh_target(device, platform)
+    except (ActionError, ValueError) as exc:
+        return Check(label, FAIL, str(exc), "fix the device's ssh block or profile")
+    try:
+        session = await asyncio.to_thread(NetmikoSession, target, platform)
+    except Exception as exc:  # every login failure becomes a check result
+        code = classify(exc, connected=False).value
+        return Check(label, FAIL, f"{target.host}:{target.port} {code}",
+                     "check address, SSH ACL and the ssh username/password")
+    await asyncio.to_thread(session.close)
+    return Check(label, OK, f"{target.host}:{target.port} logged in as {target.username}")
+
+
+async def check_snmp(config: AgentConfig, profiles: ProfileSet, name: str) -> Check:
     """Reach the device over SNMP and say which profile it gets."""
     device = config.device(name)
     label = f"device {name}"
@@ -145,8 +177,9 @@ async def run_checks(config_path: Path) -> list[Check]:
         return [Check("profiles", FAIL, str(exc), "fix the profile file")]
     checks = [Check("config", OK, f"{config_path}: {len(config.devices)} device(s)"),
               check_clock(), await check_broker(config)]
-    checks += await asyncio.gather(*(check_device(config, profiles, d.name)
-                                     for d in config.devices))
+    for found in await asyncio.gather(*(check_device(config, profiles, d.name)
+                                        for d in config.devices)):
+        checks += found
     checks += [await check_queue(config), check_running(config)]
     return checks
 

@@ -5,6 +5,10 @@ auth_failed while its neighbour's samples keep flowing."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,19 @@ async def test_ssh_counters_reach_the_broker_and_a_bad_password_is_reported(ssh_
     assert status["devices"][bad.name]["failures"] >= 2, "the bad device kept being tried"
     assert f"ssh_poll_failed device={bad.name} error=auth_failed" in agent.log
     assert good.password not in agent.log and bad.password not in agent.log
+
+
+def test_doctor_logs_in_to_ssh_devices_and_names_a_wrong_password(ssh_pop) -> None:  # type: ignore[no-untyped-def]
+    """`dotmac-agent doctor` checks SSH-only devices by logging in (no SNMP check for them)."""
+    agent, _hub, good, bad = ssh_pop
+    doctor = subprocess.run([str(Path(sys.executable).parent / "dotmac-agent"), "doctor",
+                             "--config", str(agent.config), "--json"],
+                            env={**os.environ, **agent.env}, capture_output=True, text=True,
+                            timeout=120, check=False)
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks[f"device {good.name} ssh"]["verdict"] == "ok"
+    assert checks[f"device {bad.name} ssh"]["verdict"] == "fail"
+    assert "auth_failed" in checks[f"device {bad.name} ssh"]["detail"]
+    assert f"device {good.name}" not in checks  # no SNMP check for telemetry: ssh
+    assert doctor.returncode == 1
+    assert bad.password not in doctor.stdout and good.password not in doctor.stdout
