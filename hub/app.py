@@ -61,7 +61,10 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         # Jobs are dispatched wherever ingest runs embedded (a single-process hub).
         dispatcher = start_dispatcher(sessions) if settings.ingest_in_process else None
         webhooks = start_webhooks(sessions, settings, metrics)  # None unless embedded
+        counters = _app.state.auth.counters
+        counters.start()
         yield
+        await counters.stop()
         if webhooks is not None:
             await webhooks.stop()
         if dispatcher is not None:

@@ -6,6 +6,8 @@ exact); `SharedCounters` serves the per-request limits from memory and syncs in 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -82,19 +84,20 @@ async def enforce(engine: AsyncEngine, key: str, limit: int, seconds: int) -> No
 
 
 CounterKey = tuple[str, int]  # (key, window_start)
+_SYNC_CHUNK = 500  # slots per transaction: a flood of distinct keys makes several short ones
 
 
 class SharedCounters:
     """Per-request rate limits without a database round trip on every request.
 
     Each hub process counts locally and folds its new hits into `rate_counters` at most once
-    per `sync_interval` seconds (one transaction for every key hit since the last sync),
-    learning the other processes' totals for those keys in the same statement. A decision
-    is `hits known from the database + hits not yet synced`, so a single process is exact
-    and N processes can overshoot a limit by at most what the others took within one sync
-    interval. If the database is unreachable the unsynced hits are kept for the next sync
-    and requests are judged on the local count (the request itself then fails on its own
-    database access anyway).
+    per `sync_interval` seconds (a background task started with the app; without it, the
+    request that finds a sync due does it), learning the other processes' totals for those
+    keys in the same statements. A decision is `hits known from the database + hits not yet
+    synced`, so a single process is exact and N processes can overshoot a limit by about
+    what the others took within two sync intervals. If the database is unreachable the
+    unsynced hits are kept for the next sync and requests are judged on the local count
+    (the request itself then fails on its own database access anyway).
     """
 
     def __init__(self, engine: AsyncEngine, sync_interval: float = 1.0) -> None:
@@ -105,6 +108,26 @@ class SharedCounters:
         self._syncing: dict[CounterKey, int] = {}  # hits on their way to the database
         self._ends: dict[CounterKey, int] = {}  # when each slot's window is over
         self._last_sync = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Sync every `sync_interval` seconds in the background (call inside the event loop)."""
+        if self._task is None and self.sync_interval > 0:
+            self._task = asyncio.get_running_loop().create_task(self._every_interval())
+
+    async def stop(self) -> None:
+        """Stop the background sync and fold in the last hits."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.sync()
+
+    async def _every_interval(self) -> None:
+        while True:
+            await asyncio.sleep(self.sync_interval)
+            await self.sync()
 
     async def enforce(self, key: str, limit: int, seconds: int) -> None:
         """Count one request against `key`; 429 with Retry-After once `limit` is passed."""
@@ -112,7 +135,8 @@ class SharedCounters:
         slot = (key, window.start)
         self._pending[slot] = self._pending.get(slot, 0) + 1
         self._ends[slot] = window.start + seconds
-        if time.monotonic() - self._last_sync >= self.sync_interval and not self._syncing:
+        due = time.monotonic() - self._last_sync >= self.sync_interval
+        if due and self._task is None and not self._syncing:
             await self.sync()
         hits = (self._known.get(slot, 0) + self._syncing.get(slot, 0)
                 + self._pending.get(slot, 0))
@@ -126,14 +150,19 @@ class SharedCounters:
         if not self._pending or self._syncing:
             return
         self._syncing, self._pending = self._pending, {}
+        stored: set[CounterKey] = set()
         try:
-            self._known.update(await _add_hits(self.engine, self._syncing))
+            for chunk in _chunks(sorted(self._syncing.items()), _SYNC_CHUNK):
+                totals = await _add_hits(self.engine, chunk)
+                self._known.update(totals)
+                stored.update(totals)
         except Exception as exc:  # counting must never fail the request
             log.warning("ratelimit.sync_failed keys=%d error=%s", len(self._syncing),
                         type(exc).__name__)
+        finally:  # also on cancellation: hits not stored wait for the next sync
             for slot, hits in self._syncing.items():
-                self._pending[slot] = self._pending.get(slot, 0) + hits
-        finally:
+                if slot not in stored:
+                    self._pending[slot] = self._pending.get(slot, 0) + hits
             self._syncing = {}
         self._forget_old_windows()
 
@@ -146,14 +175,20 @@ class SharedCounters:
             self._known.pop(slot, None)
 
 
-async def _add_hits(engine: AsyncEngine, pending: dict[CounterKey, int]) -> dict[CounterKey, int]:
+def _chunks(items: list[tuple[CounterKey, int]], size: int,
+            ) -> list[list[tuple[CounterKey, int]]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+async def _add_hits(engine: AsyncEngine, pending: list[tuple[CounterKey, int]],
+                    ) -> dict[CounterKey, int]:
     """Add each slot's hits in one transaction; return each slot's new shared total."""
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     totals: dict[CounterKey, int] = {}
     async with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             await conn.execute(_ASYNC_COMMIT)
-        for (key, start), hits in sorted(pending.items()):  # sorted: no deadlocks between hubs
+        for (key, start), hits in pending:  # sorted by the caller: no deadlocks between hubs
             stmt = dialect.insert(RateCounter).values(key=key, window_start=start, hits=hits)
             stmt = stmt.on_conflict_do_update(index_elements=["key", "window_start"],
                                               set_={"hits": RateCounter.hits + hits})

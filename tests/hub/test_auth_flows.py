@@ -166,3 +166,16 @@ async def test_login_brute_force_is_stopped_per_account_and_per_ip(pg_url: str) 
         other = await guarded.client.post("/auth/login", json={"email": "y@example.net",
                                                                "password": "guess-guess"})
         assert other.status_code == 429  # this IP spent its 5 failures
+
+
+async def test_counts_reach_the_shared_table_in_the_background(pg_url: str) -> None:
+    """A quiet process still hands its hits to the others: the app's background task syncs
+    every interval, without waiting for another request."""
+    settings = hub_settings(pg_url, rate_limit_ip=100, rate_sync_interval=0.2)
+    async with running_hub(settings, client_ip="192.0.2.62") as hub:
+        for _ in range(3):
+            await hub.client.get("/sites")
+        await asyncio.sleep(0.6)
+        stored = await scalar(hub.settings, "SELECT hits FROM rate_counters WHERE key = :k",
+                              k="ip:192.0.2.62")
+        assert stored == 3
