@@ -76,23 +76,33 @@ def term_end(started_on: date, periods: int) -> date:
     return first.replace(day=min(started_on.day, last_day))
 
 
-def early_termination(plan: Plan, started_on: date, ended_on: date) -> Charge | None:
-    """The recurring charges left in the minimum term after `ended_on`, at the plan price:
-    each calendar month of [ended_on, term end) prorated over its full length."""
-    end = term_end(started_on, plan.minimum_term_periods)
-    if ended_on >= end:
+def term_ends_on(started_on: date, plan: Plan) -> date | None:
+    """The end of the minimum term `plan` starts on `started_on`; None without a term."""
+    periods = plan.minimum_term_periods
+    return term_end(started_on, periods) if periods else None
+
+
+def early_termination(plan: Plan, ends: date | None, ended_on: date,
+                      invoiced_until: date | None = None) -> Charge | None:
+    """The recurring charges left in the minimum term ending on `ends` (the first day after
+    it), at `plan`'s price: each calendar month of [start, ends) prorated over its full
+    length, where start is `ended_on` or, when later, the end of the last period already
+    invoiced (billed in advance), so no day is charged twice."""
+    start = max(ended_on, invoiced_until or ended_on)
+    if ends is None or start >= ends:
         return None
     price = from_minor(plan.price_minor, plan.currency)
-    months, exact, day = Decimal(0), Decimal(0), ended_on
-    while day < end:
-        start, stop = month_period(day)
-        until = min(stop, end)
-        months += Decimal((until - day).days) / Decimal((stop - start).days)
-        exact += prorate(price, day, until, start, stop)
+    months, exact, day = Decimal(0), Decimal(0), start
+    while day < ends:
+        first, stop = month_period(day)
+        until = min(stop, ends)
+        months += Decimal((until - day).days) / Decimal((stop - first).days)
+        exact += prorate(price, day, until, first, stop)
         day = until
-    return Charge("termination", f"Early termination of {plan.name}: {ended_on}..{end} left "
-                  f"of the {plan.minimum_term_periods}-month minimum term",
-                  months, price, exact)
+    note = (f" (service ended {ended_on}; the days before {start} were already invoiced)"
+            if start > ended_on else "")
+    return Charge("termination", f"Early termination of {plan.name}: {start}..{ends} left "
+                  f"of the minimum term{note}", months, price, exact)
 
 
 def setup_fee(plan: Plan) -> Charge | None:

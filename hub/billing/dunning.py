@@ -63,8 +63,8 @@ class Dunning:
             assert invoice.due_on is not None
             done = await self._done(invoice.id)
             for step in due_steps(policy, (today - invoice.due_on).days):
-                if step not in done:
-                    taken.append(await self._take(policy, invoice, step, today))
+                row = None if step in done else await self._take(policy, invoice, step, today)
+                taken += [row] if row else []
         await self.session.flush()
         return taken
 
@@ -81,12 +81,22 @@ class Dunning:
         return set((await self.session.execute(query)).scalars())
 
     async def _take(self, policy: DunningPolicy, invoice: Invoice, step: str,
-                    today: date) -> DunningStep:
+                    today: date) -> DunningStep | None:
+        """Take one step; None when a payment settled the invoice since it was read."""
+        sub = None
+        if step != "reminder" and invoice.subscription_id is not None:
+            # Subscription row first (payments lock it after their invoices: no deadlock),
+            # then the invoice as committed now: a racing payment either finished (skip) or
+            # resumes the subscription after this transaction.
+            sub = await self.session.get_one(Subscription, invoice.subscription_id)
+            await self.lifecycle.lock(sub)
+            await self.session.refresh(invoice)
+            if invoice_open(invoice) <= 0:
+                return None
         row = DunningStep(tenant_id=self.tenant_id, invoice_id=invoice.id,
                           customer_id=invoice.customer_id, step=step, taken_on=today)
         self.session.add(row)
-        if step != "reminder" and invoice.subscription_id is not None:
-            sub = await self.session.get_one(Subscription, invoice.subscription_id)
+        if sub is not None:
             await self._restrict(sub, "throttle" if step == "throttle" else policy.mode, today)
         return row
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import charges
 from hub.billing.charges import Charge
+from hub.billing.lifecycle import invoiced_until
 from hub.billing.models import (
     Customer,
     Invoice,
@@ -80,7 +81,7 @@ class Invoicing:
                 self.session.add(invoice)
                 await self.session.flush()
                 self._add_lines(invoice, found)
-                if any(c.kind == "termination" for c in found):
+                if sub.termination_fee_pending:  # charged here (if any of the term was left)
                     sub.termination_fee_pending = False
                 await self.session.flush()
         except IntegrityError:
@@ -121,11 +122,13 @@ class Invoicing:
         return found + ([usage] if usage else []) + await self._termination(sub)
 
     async def _termination(self, sub: Subscription) -> list[Charge]:
-        """The early-termination charge, on the first invoice made after an early end."""
-        if not sub.termination_fee_pending or sub.ended_on is None or sub.started_on is None:
+        """The early-termination charge, on the first invoice made after an early end: the
+        term left after the end day or after the periods already invoiced, if later."""
+        if not sub.termination_fee_pending or sub.ended_on is None:
             return []
         plan = await self.session.get_one(Plan, sub.plan_id)
-        fee = charges.early_termination(plan, sub.started_on, sub.ended_on)
+        fee = charges.early_termination(plan, sub.term_ends_on, sub.ended_on,
+                                        await invoiced_until(self.session, sub))
         return [fee] if fee else []
 
     async def _plan_changes(self, sub: Subscription) -> list[tuple[date, Plan]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.charges import early_termination, term_end
-from hub.billing.models import Plan, Subscription, SubscriptionEvent
+from hub.billing.charges import early_termination, term_ends_on
+from hub.billing.models import Invoice, Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions
 from hub.errors import ForbiddenError, InvalidRequestError
 from hub.permissions import Role
@@ -31,7 +32,18 @@ class Lifecycle:
         self.session = session
         self.network = network
 
-    def _check(self, sub: Subscription, kind: str) -> None:
+    async def lock(self, sub: Subscription) -> None:
+        """Lock the subscription's row until the transaction ends and reload it.
+
+        On PostgreSQL (`FOR NO KEY UPDATE`) concurrent transitions of one subscription take
+        turns, from any process; each then checks the state the previous one committed, so
+        one of two racing steps is refused instead of both queueing jobs. SQLite has a single
+        writer and ignores the clause.
+        """
+        await self.session.refresh(sub, with_for_update={"key_share": True})
+
+    async def _check(self, sub: Subscription, kind: str) -> None:
+        await self.lock(sub)
         if sub.status not in ALLOWED[kind]:
             raise InvalidRequestError(
                 f"subscription {sub.id}: cannot {kind.replace('_', ' ')} while {sub.status}; "
@@ -44,21 +56,22 @@ class Lifecycle:
             to_status=sub.status, plan_id=sub.plan_id, effective_on=on, action_id=action_id))
 
     async def activate(self, sub: Subscription, plan: Plan, on: date) -> None:
-        """Start service (and billing) on `on`."""
-        self._check(sub, "activate")
+        """Start service (and billing) on `on`, and the plan's minimum term with it."""
+        await self._check(sub, "activate")
         old, sub.status, sub.started_on = sub.status, "active", on
+        sub.term_ends_on = term_ends_on(on, plan)
         self._event(sub, "activate", old, on, await self.network.activate(sub, plan))
 
     async def suspend(self, sub: Subscription, on: date, mode: str,
                       reason: str | None = None) -> None:
         """Suspend in `mode` (throttle keeps the payment portal reachable, or disconnect)."""
-        self._check(sub, "suspend")
+        await self._check(sub, "suspend")
         old, sub.status, sub.suspend_reason = sub.status, "suspended", reason
         self._event(sub, "suspend", old, on, await self.network.suspend(sub, mode))
 
     async def resume(self, sub: Subscription, on: date) -> None:
         """Lift a suspension."""
-        self._check(sub, "resume")
+        await self._check(sub, "resume")
         old, sub.status, sub.suspend_reason = sub.status, "active", None
         self._event(sub, "resume", old, on, await self.network.resume(sub))
 
@@ -66,10 +79,10 @@ class Lifecycle:
                         waived_by: uuid.UUID | None = None) -> None:
         """End service; `on` is the first day no longer billed. Before the minimum term
         ends, the next invoice carries the early-termination charge unless `waived_by`."""
-        self._check(sub, "terminate")
-        assert sub.started_on is not None
+        await self._check(sub, "terminate")
         plan = await self.session.get_one(Plan, sub.plan_id)
-        if early_termination(plan, sub.started_on, on) is not None:
+        billed = await invoiced_until(self.session, sub)
+        if early_termination(plan, sub.term_ends_on, on, billed) is not None:
             sub.term_waived_by = waived_by
             sub.termination_fee_pending = waived_by is None
         old, sub.status, sub.ended_on = sub.status, "terminated", on
@@ -77,23 +90,33 @@ class Lifecycle:
 
     async def change_plan(self, sub: Subscription, plan: Plan, on: date) -> None:
         """Move to `plan` from `on` (billing prorates both plans over the period); a cheaper
-        plan is refused until the minimum term ends."""
-        self._check(sub, "change_plan")
+        plan is refused until the minimum term ends. A change within the term keeps its end;
+        outside a term, a plan with a minimum term starts its term on `on`."""
+        await self._check(sub, "change_plan")
         await self._check_downgrade(sub, plan, on)
+        if sub.term_ends_on is None or on >= sub.term_ends_on:
+            sub.term_ends_on = term_ends_on(on, plan) or sub.term_ends_on
         sub.plan_id = plan.id
         action = await self.network.change_speed(sub, plan)
         self._event(sub, "change_plan", sub.status, on, action)
 
     async def _check_downgrade(self, sub: Subscription, plan: Plan, on: date) -> None:
         current = await self.session.get_one(Plan, sub.plan_id)
-        if plan.price_minor >= current.price_minor or sub.started_on is None:
+        ends = sub.term_ends_on
+        if plan.price_minor >= current.price_minor or ends is None or on >= ends:
             return
-        ends = term_end(sub.started_on, current.minimum_term_periods)
-        if on < ends:
-            raise InvalidRequestError(
-                f"plan {plan.name}: a downgrade from {current.name} is refused until {ends}, "
-                f"the end of its {current.minimum_term_periods}-month minimum term from "
-                f"{sub.started_on}; change on or after {ends}")
+        raise InvalidRequestError(
+            f"plan {plan.name}: a downgrade from {current.name} is refused until {ends}, "
+            f"the end of the subscription's minimum term; change on or after {ends}")
+
+
+async def invoiced_until(session: AsyncSession, sub: Subscription) -> date | None:
+    """End of the last period already invoiced for `sub` (billed in advance); None before
+    its first invoice."""
+    query = select(func.max(Invoice.period_end)).where(Invoice.subscription_id == sub.id,
+                                                       Invoice.kind == "invoice")
+    last: date | None = (await session.execute(query)).scalar_one()
+    return last
 
 
 WAIVER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.BILLING})

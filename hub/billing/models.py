@@ -90,7 +90,9 @@ class Subscription(TenantOwned, Base):
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     suspend_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)  # dunning
-    # Minimum term: who waived the early-termination charge; a charge not yet invoiced.
+    # Minimum term: first day after it (set on activation or when a plan change starts
+    # one; None: no term), who waived the early-termination charge, a charge not invoiced.
+    term_ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     term_waived_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     termination_fee_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -118,7 +120,9 @@ class NetworkAction(TenantOwned, Base):
     action: Mapped[str] = mapped_column(String(16))
     mode: Mapped[str | None] = mapped_column(String(12), nullable=True)
     params: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="requested")  # |succeeded|failed
+    # requested | succeeded | failed | skipped (cannot reach the network) | deferred (a later
+    # step applies it: a plan change while suspended waits for the resume)
+    status: Mapped[str] = mapped_column(String(12), default="requested")
     job_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # One row per provisioning job; the rows of one transition share `request_id`.
@@ -126,7 +130,7 @@ class NetworkAction(TenantOwned, Base):
     job_action: Mapped[str | None] = mapped_column(String(64), nullable=True)
     job_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("provisioning_jobs.id", ondelete="SET NULL"), index=True, nullable=True)
-    reason: Mapped[str | None] = mapped_column(String(300), nullable=True)  # failed | skipped
+    reason: Mapped[str | None] = mapped_column(String(300), nullable=True)  # not succeeded
 
 
 class InvoiceCounter(Base):

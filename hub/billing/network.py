@@ -141,14 +141,15 @@ def steps_for(action: str, mode: str | None, port: str, plan: Plan) -> list[Step
     return [Step("suspend_customer", iface)]
 
 
-def skip_reason(sub: Subscription, action: str) -> str | None:
-    """Why no job can (or needs to) be sent for this transition, or None."""
+def skip_reason(sub: Subscription, action: str) -> tuple[str, str] | None:
+    """Why no job is sent for this transition, as (row status, reason), or None: `skipped`
+    when the network cannot be reached, `deferred` when a later step applies it."""
     if sub.device_id is None:
-        return "no device bound to the subscription; set its device_id and port"
+        return "skipped", "no device bound to the subscription; set its device_id and port"
     if not sub.port:
-        return "no port bound to the subscription; set its port (interface name)"
+        return "skipped", "no port bound to the subscription; set its port (interface name)"
     if action == "change_speed" and sub.status == "suspended":
-        return "suspended: the new plan's speed is applied when service resumes"
+        return "deferred", "suspended: the new plan's speed is applied when service resumes"
     return None
 
 
@@ -176,15 +177,15 @@ class JobNetworkActions:
                 for n, step in enumerate(steps_for(action, mode, sub.port, plan))]
         self.session.add_all(rows)
         await self.session.flush()
-        reason = skip_reason(sub, action)
+        skip = skip_reason(sub, action)
         for row in rows:
-            if reason is None:
+            if skip is None:
                 await self.submit(row, sub)
             else:
-                row.status, row.reason = "skipped", reason
-        if reason is not None:
-            log.info("billing.network_skipped subscription=%s action=%s reason=%s", sub.id,
-                     action, reason)
+                row.status, row.reason = skip
+        if skip is not None:
+            log.info("billing.network_%s subscription=%s action=%s reason=%s", skip[0], sub.id,
+                     action, skip[1])
         return request_id
 
     async def submit(self, row: NetworkAction, sub: Subscription) -> uuid.UUID | None:
@@ -257,26 +258,51 @@ async def _requests(session: AsyncSession, sub: Subscription) -> list[list[Netwo
     return list(groups.values())
 
 
-async def network_state(session: AsyncSession, sub: Subscription) -> str:
-    """What the network does for this subscription: the state after the last transition
-    whose every job succeeded."""
+@dataclass(frozen=True)
+class NetworkView:
+    """What the network does for a subscription and whether billing agrees (one read)."""
+
+    state: str
+    out_of_sync: bool
+    problem: str | None
+
+
+async def network_view(session: AsyncSession, sub: Subscription) -> NetworkView:
+    """State, disagreement flag and problem from one read of the subscription's rows."""
+    requests = await _requests(session, sub)
+    state = _state(requests)
+    return NetworkView(state, state != EXPECTED_NETWORK_STATE[sub.status], _problem(requests))
+
+
+def _state(requests: list[list[NetworkAction]]) -> str:
     state = "none"
-    for rows in await _requests(session, sub):
+    for rows in requests:
         if all(r.status == "succeeded" for r in rows):
             state = _STATE_AFTER[rows[0].action]
     return state
 
 
-async def out_of_sync(session: AsyncSession, sub: Subscription) -> bool:
-    """True when the network state disagrees with the billing state (shown as a flag)."""
-    return await network_state(session, sub) != EXPECTED_NETWORK_STATE[sub.status]
-
-
-async def network_problem(session: AsyncSession, sub: Subscription) -> str | None:
-    """Why the latest transition did not reach the network (failed or skipped), if it did
-    not."""
-    requests = await _requests(session, sub)
-    for row in requests[-1] if requests else []:
+def _problem(requests: list[list[NetworkAction]]) -> str | None:
+    """The latest transition meant to reach the network, if it did not (a deferred plan
+    change is not a problem: the resume applies it)."""
+    meant = [rows for rows in requests if any(r.status != "deferred" for r in rows)]
+    for row in meant[-1] if meant else []:
         if row.status in ("failed", "skipped"):
             return f"{row.action} {row.job_action or ''}: {row.status}: {row.reason}"
     return None
+
+
+async def network_state(session: AsyncSession, sub: Subscription) -> str:
+    """What the network does for this subscription: the state after the last transition
+    whose every job succeeded."""
+    return _state(await _requests(session, sub))
+
+
+async def out_of_sync(session: AsyncSession, sub: Subscription) -> bool:
+    """True when the network state disagrees with the billing state (shown as a flag)."""
+    return (await network_view(session, sub)).out_of_sync
+
+
+async def network_problem(session: AsyncSession, sub: Subscription) -> str | None:
+    """Why the latest transition meant to reach the network did not (failed or skipped)."""
+    return _problem(await _requests(session, sub))

@@ -117,6 +117,9 @@ class SubscriptionPublic(Row):
     network_state: str = "none"
     out_of_sync: bool = False
     network_problem: str | None = None
+    term_ends_on: date | None = Field(None, description="first day after the minimum term "
+                                      "(null: no term); early termination before it costs "
+                                      "the rest of the term")
     term_waived_by: uuid.UUID | None = None
 
 

@@ -216,8 +216,11 @@ async def test_a_plan_change_while_suspended_waits_for_the_resume(hub: Hub) -> N
     got = await _step(hub, owner, sub, action="change_plan", plan_id=faster["id"],
                       on="2026-03-12")
     assert (got["network_state"], got["out_of_sync"]) == ("suspended", False)
-    assert got["network_problem"] is not None and "applied when service resumes" in got[
-        "network_problem"]
+    assert got["network_problem"] is None  # a deliberate deferral is not a problem
+    deferred = (await _rows(hub, sub["id"]))[-1]
+    assert (deferred.action, deferred.status, deferred.job_id) == ("change_speed", "deferred",
+                                                                   None)
+    assert deferred.reason is not None and "applied when service resumes" in deferred.reason
     await _step(hub, owner, sub, action="resume", on="2026-03-15")
     last = (await _rows(hub, sub["id"]))[-1]
     assert (last.job_action, last.params) == (
