@@ -2,8 +2,10 @@
 
 Safe with many hub processes. Claiming is a short transaction (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL) that counts the attempt and pushes `next_attempt_at` past the request timeout (a
-lease), so another process skips the row and a crash mid-request only delays the retry. The
-result is written back only if nobody re-queued the delivery meanwhile (same attempt count).
+lease), so another process skips the row and a crash mid-request only delays the retry.
+Each POST is cut off after `timeout_s` in all (not per phase), well inside the lease, so a
+slow receiver cannot make another worker send it again. The result is written back only if
+the row still holds this claim's lease (a redelivery or a later claim since then wins).
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub import __version__
 from hub.db import utcnow
 from hub.events.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hub.events.policy import REFUSED_TEXT, DestinationNotAllowedError
+from hub.events.retention import purge
 from hub.events.settings import WebhookSettings
 from hub.events.signing import decrypt_secret, sign
+from hub.events.transport import webhook_client
 from hub.metrics import Metrics
 
 log = logging.getLogger("dotmac.hub.webhooks")
@@ -42,6 +46,7 @@ class Attempt:
 
     delivery_id: uuid.UUID
     attempt: int
+    lease: datetime  # next_attempt_at as claimed: the token the result is written back with
     endpoint_id: uuid.UUID
     url: str
     secret_encrypted: str
@@ -54,6 +59,7 @@ class TickReport:
     """What one pass did."""
 
     fanned_out: int = 0
+    purged: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -72,10 +78,14 @@ def backoff_s(attempt: int, settings: WebhookSettings) -> float:
 
 
 def _reason(status: int | None, exc: Exception | None) -> tuple[str, str]:
-    """(metric reason, short error text) of a failed attempt."""
+    """(metric reason, short error text) of a failed attempt; the text is shown to the
+    tenant, so a refused destination says only that."""
+    if isinstance(exc, DestinationNotAllowedError):
+        return "refused", REFUSED_TEXT
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return "timeout", "timeout: no complete answer in time"
     if exc is not None:
-        kind = "timeout" if isinstance(exc, httpx.TimeoutException) else (
-            "connect" if isinstance(exc, httpx.TransportError) else "error")
+        kind = "connect" if isinstance(exc, httpx.TransportError) else "error"
         return kind, f"{type(exc).__name__}: {exc}"[:300]
     assert status is not None
     hint = " (redirects are not followed)" if 300 <= status < 400 else ""
@@ -91,10 +101,9 @@ class WebhookWorker:
         self.sessions, self.hub_secret_key = sessions, hub_secret_key
         self.settings = settings or WebhookSettings()
         self.metrics = metrics or Metrics()
-        self.client = client or httpx.AsyncClient(
-            timeout=self.settings.timeout_s, follow_redirects=False,
-            headers={"User-Agent": f"dotmac-hub-webhooks/{__version__}"})
+        self.client = client or webhook_client(self.settings)
         self._stop = asyncio.Event()
+        self._purged_at: float | None = None
         # httpx logs every request URL at INFO; endpoint URLs may carry tokens.
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -118,12 +127,23 @@ class WebhookWorker:
         await self.client.aclose()
 
     async def tick(self) -> TickReport:
-        """One fan-out pass and one delivery pass."""
+        """One fan-out pass, one delivery pass, and the retention purge when it is due."""
         report = TickReport(fanned_out=await self.fan_out())
         attempts = await self.claim()
         for outcome in await asyncio.gather(*(self.send(a) for a in attempts)):
             report.outcomes[outcome] += 1
+        report.purged = await self.purge_if_due()
         return report
+
+    async def purge_if_due(self) -> int:
+        """Delete what is past the retention, at most once per purge interval."""
+        clock = time.monotonic()
+        if self._purged_at is not None and clock - self._purged_at < \
+                self.settings.purge_interval_s:
+            return 0
+        self._purged_at = clock
+        cutoff = utcnow() - timedelta(days=self.settings.retention_days)
+        return await purge(self.sessions, cutoff)
 
     async def fan_out(self) -> int:
         """Create a pending delivery per (new event, active endpoint wanting its type)."""
@@ -165,8 +185,9 @@ class WebhookWorker:
             for delivery, endpoint, event in (await session.execute(query)).all():
                 delivery.attempts += 1
                 delivery.next_attempt_at = lease
-                claimed.append(Attempt(delivery.id, delivery.attempts, endpoint.id, endpoint.url,
-                                       endpoint.secret_encrypted, event_body(event), event.type))
+                claimed.append(Attempt(delivery.id, delivery.attempts, lease, endpoint.id,
+                                       endpoint.url, endpoint.secret_encrypted,
+                                       event_body(event), event.type))
         return claimed
 
     async def send(self, attempt: Attempt) -> str:
@@ -174,18 +195,24 @@ class WebhookWorker:
         status: int | None = None
         error: Exception | None = None
         try:
-            secret = decrypt_secret(attempt.secret_encrypted, self.hub_secret_key)
-            timestamp = int(time.time())
-            response = await self.client.post(attempt.url, content=attempt.body, headers={
-                "Content-Type": "application/json", "Webhook-Id": str(attempt.delivery_id),
-                "Webhook-Timestamp": str(timestamp),
-                "Webhook-Signature": sign(secret, timestamp, attempt.body)})
-            status = response.status_code
+            async with asyncio.timeout(self.settings.timeout_s):  # in all, inside the lease
+                status = await self._post(attempt)
         except Exception as exc:  # any failure is one failed attempt, never a dead worker
             error = exc
         if error is None and status is not None and 200 <= status < 300:
             return await self._delivered(attempt, status)
         return await self._failed(attempt, status, error)
+
+    async def _post(self, attempt: Attempt) -> int:
+        """POST, signed; the status code (the answer's body is never read)."""
+        secret = decrypt_secret(attempt.secret_encrypted, self.hub_secret_key)
+        timestamp, webhook_id = int(time.time()), str(attempt.delivery_id)
+        async with self.client.stream("POST", attempt.url, content=attempt.body, headers={
+                "Content-Type": "application/json", "Webhook-Id": webhook_id,
+                "Webhook-Timestamp": str(timestamp),
+                "Webhook-Signature": sign(secret, webhook_id, timestamp, attempt.body)},
+                ) as response:
+            return response.status_code
 
     async def _delivered(self, attempt: Attempt, status: int) -> str:
         values = {"status": "delivered", "last_status_code": status, "last_error": None,
@@ -216,10 +243,11 @@ class WebhookWorker:
         return outcome
 
     async def _record(self, attempt: Attempt, values: dict[str, object]) -> None:
-        # Conditional: a redelivery (attempts reset) since the claim wins over this result.
+        # Conditional on this claim's lease: a redelivery or a later claim since then (both
+        # set another next_attempt_at) wins over this result.
         query = (update(WebhookDelivery)
                  .where(WebhookDelivery.id == attempt.delivery_id,
-                        WebhookDelivery.attempts == attempt.attempt)
+                        WebhookDelivery.next_attempt_at == attempt.lease)
                  .values(**values))
         async with self.sessions() as session, session.begin():
             await session.execute(query)

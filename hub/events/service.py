@@ -42,6 +42,12 @@ def allow_http(settings: HubSettings, webhook: WebhookSettings | None = None) ->
     return settings.mode == "development" if chosen is None else chosen
 
 
+def accepted_url(url: str, settings: HubSettings) -> str:
+    """`url` if the deployment's URL rules (hub.events.policy) accept it; else a 422."""
+    webhook = WebhookSettings()
+    return check_url(url, allow_http(settings, webhook), webhook.destinations)
+
+
 def check_types(types: list[str]) -> list[str]:
     """Known event types (or ["*"]), deduplicated in the given order."""
     unknown = [t for t in types if t != "*" and t not in EVENT_TYPES]
@@ -65,7 +71,7 @@ class WebhookService:
         """Add an endpoint; its secret is in this answer only."""
         secret = new_secret()
         row = self.endpoints.add(WebhookEndpoint(
-            url=check_url(body.url, allow_http(self.settings)),
+            url=accepted_url(body.url, self.settings),
             event_types=check_types(body.event_types), description=body.description,
             active=body.active, secret_encrypted=encrypt_secret(secret, self.settings.secret_key)))
         await self.session.commit()
@@ -77,7 +83,7 @@ class WebhookService:
         """Change url, event types, description or active."""
         row = await self.endpoints.get(endpoint_id)
         if body.url is not None:
-            row.url = check_url(body.url, allow_http(self.settings))
+            row.url = accepted_url(body.url, self.settings)
         if body.event_types is not None:
             row.event_types = check_types(body.event_types)
         if body.description is not None:

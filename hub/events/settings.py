@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub.events.policy import Destinations, parse_networks
 
 
 class WebhookSettings(BaseSettings):
@@ -16,8 +18,8 @@ class WebhookSettings(BaseSettings):
         None, description="DOTMAC_HUB_WEBHOOK_EMBEDDED: deliver webhooks inside the API "
         "process (default: wherever ingest runs embedded; else run `dotmac-hub webhooks`)")
     timeout_s: float = Field(
-        10.0, gt=0, le=60, description="DOTMAC_HUB_WEBHOOK_TIMEOUT_S: seconds a receiver has "
-        "to answer one POST")
+        10.0, gt=0, le=60, description="DOTMAC_HUB_WEBHOOK_TIMEOUT_S: seconds one POST may "
+        "take in all (resolve, connect, TLS, send, answer); also the limit of each phase")
     backoff_base_s: float = Field(
         30.0, gt=0, description="DOTMAC_HUB_WEBHOOK_BACKOFF_BASE_S: wait after the first "
         "failed attempt; doubles per attempt (with jitter)")
@@ -35,4 +37,25 @@ class WebhookSettings(BaseSettings):
         "deliveries sent per pass")
     allow_http: bool | None = Field(
         None, description="DOTMAC_HUB_WEBHOOK_ALLOW_HTTP: accept plain http:// endpoint URLs "
-        "(default: yes in development; in production only to localhost)")
+        "(default: yes in development, no in production)")
+    allow_private_nets: str = Field(
+        "", description="DOTMAC_HUB_WEBHOOK_ALLOW_PRIVATE_NETS: comma-separated CIDRs of "
+        "loopback/private/link-local networks receivers may be on (e.g. 10.20.0.0/16); "
+        "default none: only public addresses")
+    retention_days: float = Field(
+        30.0, gt=0, description="DOTMAC_HUB_WEBHOOK_RETENTION_DAYS: delivered and dead "
+        "deliveries, and events with no delivery left, are deleted this long after")
+    purge_interval_s: float = Field(
+        3600.0, gt=0, description="DOTMAC_HUB_WEBHOOK_PURGE_INTERVAL_S: how often a worker "
+        "deletes what is past the retention")
+
+    @field_validator("allow_private_nets")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)  # a bad CIDR stops the process at start, with its name
+        return value
+
+    @property
+    def destinations(self) -> Destinations:
+        """The address policy deliveries are held to."""
+        return Destinations(parse_networks(self.allow_private_nets))

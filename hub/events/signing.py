@@ -1,7 +1,9 @@
 """Webhook secrets (generated, encrypted at rest) and the `Webhook-Signature` recipe.
 
-signature = "v1=" + hex(HMAC-SHA256(key=secret, msg=f"{timestamp}.{body}")), with `secret`
-the whole `whsec_...` string as UTF-8 and `body` the exact bytes POSTed (docs/webhooks.md).
+signature = "v1=" + hex(HMAC-SHA256(key=secret, msg=f"{webhook_id}.{timestamp}.{body}")),
+with `secret` the whole `whsec_...` string as UTF-8, `webhook_id` the `Webhook-Id` header and
+`body` the exact bytes POSTed (docs/webhooks.md). The id is signed so a captured request
+cannot be replayed under a fresh id past the receiver's dedupe.
 """
 
 from __future__ import annotations
@@ -51,17 +53,19 @@ def decrypt_secret(stored: str, hub_secret_key: str) -> str:
                          "endpoint's secret") from exc
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
+def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     """The `Webhook-Signature` header value for one attempt."""
-    message = str(timestamp).encode() + b"." + body
+    message = f"{webhook_id}.{timestamp}.".encode() + body
     digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return f"{SIGNATURE_VERSION}={digest}"
 
 
-def verify(secret: str, timestamp: int, body: bytes, header: str, now: int,
+def verify(secret: str, webhook_id: str, timestamp: int, body: bytes, header: str, now: int,
            tolerance_s: int = 300) -> bool:
-    """What a receiver does: fresh timestamp and a constant-time signature match."""
+    """What a receiver does: fresh timestamp and a constant-time signature match (on bytes:
+    a header with non-ASCII characters is a mismatch, not an exception)."""
     if abs(now - timestamp) > tolerance_s:
         return False
-    expected = sign(secret, timestamp, body)
-    return any(hmac.compare_digest(expected, part.strip()) for part in header.split(","))
+    expected = sign(secret, webhook_id, timestamp, body).encode()
+    return any(hmac.compare_digest(expected, part.strip().encode())
+               for part in header.split(","))

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.events.receiver import running_receiver
-from tests.events.support import add_endpoint, verifies
+from tests.events.support import LOOPBACK, add_endpoint, verifies
 from tests.hub.harness import Hub
 
 HUB = str(Path(sys.executable).parent / "dotmac-hub")
@@ -26,7 +26,8 @@ async def test_standalone_worker_delivers_and_stops_on_sigterm(hub: Hub) -> None
     owner = await hub.new_tenant("wh-cli")
     env = {**os.environ, "DOTMAC_HUB_DATABASE_URL": hub.settings.database_url,
            "DOTMAC_HUB_SECRET_KEY": hub.settings.secret_key,
-           "DOTMAC_HUB_WEBHOOK_INTERVAL_S": "0.1", "DOTMAC_HUB_LOG_LEVEL": "info"}
+           "DOTMAC_HUB_WEBHOOK_INTERVAL_S": "0.1", "DOTMAC_HUB_LOG_LEVEL": "info",
+           "DOTMAC_HUB_WEBHOOK_ALLOW_PRIVATE_NETS": LOOPBACK}
     async with running_receiver() as rx:
         made = await add_endpoint(hub, owner, rx.url)
         proc = await asyncio.create_subprocess_exec(

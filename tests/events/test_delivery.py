@@ -12,7 +12,7 @@ import pytest
 
 from hub.errors import InvalidRequestError
 from hub.events.delivery import DELIVERIES, backoff_s
-from hub.events.policy import check_url
+from hub.events.policy import Destinations, check_url, parse_networks
 from hub.events.settings import WebhookSettings
 from tests.events.receiver import dead_url, running_receiver
 from tests.events.support import (
@@ -181,7 +181,9 @@ async def test_endpoint_rules_refuse_bad_urls_and_unknown_types(hub: Hub) -> Non
     assert resp.status_code == 422 and "invoice.finalized" in resp.json()["detail"]
     with pytest.raises(InvalidRequestError, match="plain http"):
         check_url("http://portal.example.net/hook", allow_http=False)
-    assert check_url("http://127.0.0.1:9000/hook", allow_http=False)  # loopback is fine
+    with pytest.raises(InvalidRequestError, match="plain http"):  # no loopback exemption
+        check_url("http://127.0.0.1:9000/hook", allow_http=False,
+                  destinations=Destinations(parse_networks("127.0.0.0/8")))
     assert check_url("https://portal.example.net/hook", allow_http=False)
 
 
@@ -228,12 +230,18 @@ async def test_worker_runs_on_the_embedded_sqlite_database(tmp_path: Path) -> No
 def test_hub_side_verify_matches_the_recipe_and_refuses_replays() -> None:
     from hub.events import sign, verify
 
-    body, now = b'{"id":"x"}', 1_800_000_000
-    header = sign("whsec_k", now, body)
-    assert verify("whsec_k", now, body, header, now=now + 299)
-    assert verify("whsec_k", now, body, f"v1=deadbeef, {header}", now=now)  # rotation overlap
-    assert not verify("whsec_k", now, body, header, now=now + 301)
-    assert not verify("whsec_other", now, body, header, now=now)
-    assert verifies("whsec_k", {"webhook-timestamp": str(int(time.time())),
-                                "webhook-signature": sign("whsec_k", int(time.time()), body)},
-                    body)
+    body, now, wid = b'{"id":"x"}', 1_800_000_000, str(uuid.uuid4())
+    header = sign("whsec_k", wid, now, body)
+    assert verify("whsec_k", wid, now, body, header, now=now + 299)
+    assert verify("whsec_k", wid, now, body, f"v1=deadbeef, {header}", now=now)  # rotation
+    assert not verify("whsec_k", wid, now, body, header, now=now + 301)
+    assert not verify("whsec_other", wid, now, body, header, now=now)
+    # The id is signed: the same request replayed under a fresh id (past dedupe) fails.
+    assert not verify("whsec_k", str(uuid.uuid4()), now, body, header, now=now)
+    assert not verify("whsec_k", wid, now, body, "v1=\u00e9t\u00e9", now=now)  # no TypeError
+    fresh = int(time.time())
+    headers = {"webhook-id": wid, "webhook-timestamp": str(fresh),
+               "webhook-signature": sign("whsec_k", wid, fresh, body)}
+    assert verifies("whsec_k", headers, body)
+    assert not verifies("whsec_k", {**headers, "webhook-id": str(uuid.uuid4())}, body)
+    assert not verifies("whsec_k", {**headers, "webhook-signature": "v1=\u00e9"}, body)
