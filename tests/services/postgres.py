@@ -140,7 +140,7 @@ def start_postgres(workdir: Path) -> Postgres:
     admin = os.environ.get("DOTMAC_TEST_PG_ADMIN_DSN", LOCAL_ADMIN_DSN)
     if os.environ.get("DOTMAC_TEST_PG_PRIVATE") != "1" and _local_server_answers(admin):
         info = psycopg.conninfo.conninfo_to_dict(admin)
-        return Postgres(str(info.get("host", "127.0.0.1")), int(info.get("port", 5432)),
+        return Postgres(str(info.get("host", "127.0.0.1")), int(str(info.get("port", 5432))),
                         str(info.get("user", "postgres")), _create_database(admin), admin,
                         _server_version(admin) + " (local server)")
     return _start_private_cluster(workdir)
