@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -41,6 +42,9 @@ BIN = Path(sys.executable).parent
 STATE = Path(os.environ.get("DOTMAC_DEMO_STATE", ROOT / ".dotmac" / "demo")).resolve()
 TENANT, ADMIN, NOC = "demo-isp", "admin@demo-isp.example", "noc@demo-isp.example"
 CPE, CPE_PORT = "ams1-cpe-sw3", "GigabitEthernet0/2"  # the SSH-provisioned customer switch
+# Demo customers and their ports on the CPE switch (GigabitEthernet0/0 is its uplink).
+CUSTOMERS = {"Bakery Jansen": "GigabitEthernet0/1", "Flat 4B van Dijk": CPE_PORT,
+             "Cafe de Hoek": "GigabitEthernet0/3"}
 console = Console(stderr=True)
 
 
@@ -181,22 +185,43 @@ class Demo:
         return f"dotmac-agent run polling {len(self.device_ids)} devices every 10 s"
 
     def seed_billing(self) -> str:
-        """A plan and customers whose subscriptions sit on the simulated switch's ports."""
-        device, first_port = self.busy_interface()
+        """A plan and customers whose subscriptions sit on the customer switch's ports."""
+        _, first_port = self.busy_interface()
+        self.subs: dict[str, str] = {}  # port -> subscription id
         with self.api(ADMIN, self.password) as api:
             plan = _ok(api.post("/billing/plans", json={
                 "name": "Fiber 100", "currency": "EUR", "down_kbps": 100_000,
                 "up_kbps": 20_000, "price_minor": 4900, "setup_fee_minor": 2500}))
-            names = ("Bakery Jansen", "Flat 4B van Dijk", "Cafe de Hoek")
-            for offset, name in enumerate(names):
+            for offset, (name, port) in enumerate(CUSTOMERS.items()):
                 customer = _ok(api.post("/billing/customers", json={
                     "name": name, "currency": "EUR", "email": f"c{offset}@demo-isp.example"}))
                 sub = _ok(api.post("/billing/subscriptions", json={
                     "customer_id": customer["id"], "plan_id": plan["id"],
-                    "device_id": self.device_ids[device], "if_index": first_port + offset}))
-                _ok(api.post(f"/billing/subscriptions/{sub['id']}/transitions",
+                    "device_id": self.device_ids[CPE], "port": port,
+                    "if_index": first_port + offset}))
+                self.subs[port] = sub["id"]
+        return f"{len(CUSTOMERS)} customers on plan Fiber 100, bound to {CPE} ports"
+
+    def activate_customers(self) -> str:
+        """Activate every subscription (billing queues its port jobs) and wait until the
+        switch has applied them: the demo is ready only when billing and network agree."""
+        with self.api(ADMIN, self.password) as api:
+            _until(lambda: _agent_online(api), 60, "the agent's first health report")
+            for sub_id in self.subs.values():
+                _ok(api.post(f"/billing/subscriptions/{sub_id}/transitions",
                              json={"action": "activate"}))
-        return f"{len(names)} customers on plan Fiber 100, bound to {device} ports"
+            _until(lambda: self._in_sync(api), 180, "the activation jobs")
+        return (f"{len(self.subs)} subscriptions active; {2 * len(self.subs)} provisioning "
+                f"jobs succeeded on {CPE} (ports enabled at the plan rate)")
+
+    def _in_sync(self, api: httpx.Client) -> bool:
+        """True once every subscription's network state matches billing; raises on failure."""
+        subs = [_ok(api.get(f"/billing/subscriptions/{sub_id}")) for sub_id in self.subs.values()]
+        for sub in subs:
+            if sub["network_problem"]:
+                raise RuntimeError(f"subscription on {sub['port']}: {sub['network_problem']} "
+                                   f"(see {STATE / 'agent' / 'agent.log'})")
+        return all(not sub["out_of_sync"] for sub in subs)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -233,6 +258,21 @@ def _ready(url: str) -> bool:
         return False
 
 
+def _until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll an API condition once a second (gently: the API rate-limits) until true."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not done within {timeout:.0f}s (see {STATE})")
+        time.sleep(1)
+
+
+def _agent_online(api: httpx.Client) -> bool:
+    """The agent is connected and has reported health (its command subscription is up)."""
+    agents = _ok(api.get("/analytics/agents/health"))["data"]
+    return any(a["state"] == "online" and a["health_ts"] for a in agents)
+
+
 def _ok(resp: httpx.Response, *tolerated: int) -> Any:
     if resp.status_code in tolerated:
         return {}
@@ -256,8 +296,14 @@ def commands(demo: Demo) -> list[dict[str, str]]:
                    " | python3 -c 'import json,sys; print(json.load(sys.stdin)"
                    "[\"access_token\"])')")
     device, if_index = demo.busy_interface()
-    suspend = json.dumps({"device_id": demo.device_ids[CPE], "action": "suspend_customer",
-                          "params": {"interface": CPE_PORT}})
+    sub = f"{demo.url}/billing/subscriptions/{demo.subs[CPE_PORT]}"
+    customer = next(name for name, port in CUSTOMERS.items() if port == CPE_PORT)
+    json_body = "-H 'content-type: application/json'"
+    newest_suspend = ("import json,sys; print([j['id'] for j in json.load(sys.stdin)['data'] "
+                      "if j['action'] == 'suspend_customer' and j['params'].get('interface') "
+                      f"== '{CPE_PORT}'][-1])")
+    show_ports = (f"{BIN / 'dotmac-agent'} job run {CPE} run_show -p 'command=show ip interface "
+                  f"brief' --config {STATE / 'agent' / 'agent.yaml'}")
     # Today's UTC day: includes the 5-minute bucket in progress (the API's default range
     # ends at the last complete bucket); the command works as printed until midnight UTC.
     today = datetime.now(UTC).date()
@@ -271,20 +317,29 @@ def commands(demo: Demo) -> list[dict[str, str]]:
                  "the current bucket grows with every poll)",
          "cmd": f"curl -sf {auth} '{demo.url}/analytics/devices/{device}/interfaces/"
                 f"{if_index}/traffic?start={day}T00:00:00Z&end={next_day}T00:00:00Z'"},
-        {"what": f"suspend the customer on {CPE} {CPE_PORT} (a provisioning job; sets $JOB)",
-         "cmd": f"export JOB=$(curl -sf -X POST {auth} -H 'content-type: application/json' "
-                f"-H 'Idempotency-Key: demo-suspend-{demo.cpe.port}' -d '{suspend}' "
-                f"{demo.url}/jobs | python3 -c 'import json,sys; "
-                "print(json.load(sys.stdin)[\"id\"])')"},
+        {"what": "log in as the owner, who may bill (sets $OWNER_TOKEN)",
+         "cmd": owner_login},
+        {"what": f"suspend {customer}'s subscription (billing, mode disconnect): billing "
+                 f"queues a job that shuts {CPE} {CPE_PORT}",
+         "cmd": f"curl -sf -X POST {owner} {json_body} "
+                f"-d '{{\"action\": \"suspend\", \"mode\": \"disconnect\"}}' "
+                f"{sub}/transitions"},
+        {"what": "the job billing queued (sets $JOB)",
+         "cmd": f"export JOB=$(curl -sf {auth} '{demo.url}/jobs?device_id="
+                f"{demo.device_ids[CPE]}&limit=200' | python3 -c \"{newest_suspend}\")"},
         {"what": "watch the job until it has succeeded (history shows every state)",
          "cmd": f"for i in $(seq 60); do curl -sf {auth} {demo.url}/jobs/$JOB | grep -q "
                 f"'\"state\":\"succeeded\"' && break; sleep 1; done; "
                 f"curl -sf {auth} {demo.url}/jobs/$JOB"},
         {"what": f"the simulated switch: {CPE_PORT} is now administratively down",
-         "cmd": f"{BIN / 'dotmac-agent'} job run {CPE} run_show -p 'command=show ip interface "
-                f"brief' --config {STATE / 'agent' / 'agent.yaml'}"},
-        {"what": "log in as the owner, who may bill (sets $OWNER_TOKEN)",
-         "cmd": owner_login},
+         "cmd": show_ports},
+        {"what": f"resume {customer}'s subscription (jobs: port enabled, plan rate set)",
+         "cmd": f"curl -sf -X POST {owner} {json_body} -d '{{\"action\": \"resume\"}}' "
+                f"{sub}/transitions"},
+        {"what": "watch the subscription until the network agrees (out_of_sync false)",
+         "cmd": f"for i in $(seq 60); do curl -sf {owner} {sub} | grep -q "
+                f"'\"out_of_sync\":false' && break; sleep 1; done; curl -sf {owner} {sub}"},
+        {"what": f"the simulated switch again: {CPE_PORT} is up", "cmd": show_ports},
         {"what": "generate this month's invoices (a second run creates nothing new)",
          "cmd": f"curl -sf -X POST {owner} -H 'content-type: application/json' "
                 f"-d '{{\"period\": \"{today.replace(day=1).isoformat()}\"}}' "
@@ -319,11 +374,15 @@ def main() -> int:
     port = args.port if not tcp_open(args.port) else free_port()
     demo = Demo(port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # The in-process SSH simulator writes its prompt after netmiko has hung up; asyncio
+    # would warn "socket.send() raised exception." on the console after every job.
+    logging.getLogger("asyncio").setLevel(logging.ERROR)
     steps = [("broker", demo.start_broker), ("simulated POP", demo.start_pop),
              ("SSH device simulator", demo.start_ssh_devices),
              ("time-series store", demo.start_victoria), ("hub", demo.start_hub),
              ("tenant and users", demo.bootstrap), ("agent enrollment", demo.enroll_agent),
-             ("agent", demo.start_agent), ("customers and plans", demo.seed_billing)]
+             ("agent", demo.start_agent), ("customers and plans", demo.seed_billing),
+             ("customer ports (billing -> provisioning jobs)", demo.activate_customers)]
     try:
         for name, step in steps:
             with console.status(f"starting {name} ..."):

@@ -21,7 +21,7 @@ Reader = Annotated[Principal, RequirePermission("billing_analytics:read")]
 On = Annotated[date | None, Query(description="the day measured (default: today, UTC)")]
 
 
-def period(
+async def period(
     start: Annotated[date | None, Query(description="first day (default: first day of the "
                                         "current month, UTC)")] = None,
     end: Annotated[date | None, Query(description="day after the last (exclusive; default: "

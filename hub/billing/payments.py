@@ -27,8 +27,9 @@ from hub.billing.models import (
     Subscription,
 )
 from hub.billing.money import exponent, to_minor
-from hub.errors import InvalidRequestError
+from hub.errors import ConflictError, InvalidRequestError
 from hub.events import payment_received, payment_refunded, subscription_changed
+from hub.repository import commit_or_conflict
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ class PaymentService:
         payment = Payment(tenant_id=self.tenant_id, customer_id=customer.id,
                           amount_minor=amount_minor, currency=customer.currency, method=method,
                           reference=reference, received_on=on, unallocated_minor=amount_minor)
-        self.session.add(payment)
-        await self.session.flush()
+        await self._insert(payment)
         self._ledger(customer.id, "payment", payment.id, -amount_minor, on)
         for invoice, amount in allocations or []:
             self._allocate(payment, invoice, amount)
@@ -68,6 +68,16 @@ class PaymentService:
         payment_received(self.session, payment)
         await self.resume_if_settled(customer.id, on)
         return payment
+
+    async def _insert(self, payment: Payment) -> None:
+        """Stage a payment; a reference already recorded is a 409 naming it. One stored by a
+        concurrent request since the check rolls the whole transaction back (nothing stored)."""
+        taken = f"payment reference {payment.reference!r}: already recorded"
+        if payment.reference is not None and await self._known(payment.reference):
+            raise ConflictError(taken)
+        self.session.add(payment)
+        await commit_or_conflict(self.session, f"{taken} by a concurrent request; nothing was "
+                                 "stored", flush_only=True)
 
     def _ledger(self, customer_id: uuid.UUID, kind: str, ref: uuid.UUID, amount: int,
                 on: date) -> None:
@@ -111,10 +121,15 @@ class PaymentService:
         """Once the customer owes nothing, resume what dunning suspended."""
         if await balance(self.session, customer_id) > 0:
             return
-        query = select(Subscription).where(Subscription.customer_id == customer_id,
-                                           Subscription.status == "suspended",
-                                           Subscription.suspend_reason == "dunning")
+        # Lock every subscription of the customer, not only those suspended now (one that
+        # dunning is suspending concurrently must be waited for), then filter on what is
+        # committed once the lock is held (see Lifecycle.lock).
+        query = (select(Subscription).where(Subscription.customer_id == customer_id)
+                 .order_by(Subscription.id).with_for_update(key_share=True)
+                 .execution_options(populate_existing=True))
         for sub in (await self.session.execute(query)).scalars():
+            if (sub.status, sub.suspend_reason) != ("suspended", "dunning"):
+                continue
             await self.lifecycle.resume(sub, on)
             subscription_changed(self.session, sub, "resume", on)
         await self.session.flush()
@@ -132,7 +147,11 @@ class PaymentService:
             if await self._known(ref):
                 duplicates += 1
                 continue
-            created.append(await self.record(customer, minor, on, ref, "csv"))
+            try:
+                created.append(await self.record(customer, minor, on, ref, "csv"))
+            except ConflictError as exc:  # stored concurrently: all rolled back, say which row
+                raise ConflictError(f"line {n}: {exc}; import the file again (references "
+                                    "already recorded are skipped)") from exc
         return ImportResult(created, duplicates, errors)
 
     async def _known(self, reference: str) -> bool:

@@ -25,9 +25,7 @@ from hub.billing.models import (
 from hub.billing.network import (
     JobNetworkActions,
     NetworkActions,
-    network_problem,
-    network_state,
-    out_of_sync,
+    network_view,
 )
 from hub.billing.payments import PaymentService, balance, credit_balance
 from hub.billing.repository import Customers, Invoices, Payments, Plans, Subscriptions, TaxRates
@@ -96,9 +94,9 @@ class BillingService:
     async def describe(self, sub: Subscription) -> s.SubscriptionPublic:
         """The subscription with its network state and disagreement flag."""
         out = s.SubscriptionPublic.model_validate(sub)
-        out.network_state = await network_state(self.session, sub)
-        out.out_of_sync = await out_of_sync(self.session, sub)
-        out.network_problem = await network_problem(self.session, sub)
+        view = await network_view(self.session, sub)  # one read of the action history
+        out.network_state, out.out_of_sync = view.state, view.out_of_sync
+        out.network_problem = view.problem
         return out
 
     async def transition(self, sub_id: uuid.UUID, body: s.Transition) -> Subscription:

@@ -23,7 +23,7 @@ Reader = Annotated[Principal, RequirePermission("webhooks:read")]
 Manager = Annotated[Principal, RequirePermission("webhooks:manage")]
 
 
-def _settings(request: Request) -> HubSettings:
+async def _settings(request: Request) -> HubSettings:
     settings: HubSettings = request.app.state.settings
     return settings
 

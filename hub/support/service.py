@@ -16,7 +16,7 @@ from hub.identity.models import User
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import TenantRepository
+from hub.repository import TenantRepository, commit_or_conflict
 from hub.support import schemas as s
 from hub.support.models import Ticket, TicketComment
 
@@ -79,11 +79,12 @@ class TicketService:
             device_id=None if by_customer else body.device_id, subject=body.subject,
             priority=body.priority, status="open", opened_by=self.principal.id,
             opened_by_customer=by_customer))
-        await self.session.flush()
+        gone = "ticket: its customer, subscription or device was removed meanwhile"
+        await commit_or_conflict(self.session, gone, flush_only=True)
         if body.body:
             self._comment(ticket, body.body, not by_customer, utcnow())
         ticket_changed(self.session, ticket, "created")
-        await self.session.commit()
+        await commit_or_conflict(self.session, gone)
         return ticket
 
     def _comment(self, ticket: Ticket, text: str, by_staff: bool, now: datetime) -> None:

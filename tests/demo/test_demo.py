@@ -29,7 +29,7 @@ def run_commands(cmds: list[dict[str, str]]) -> list[tuple[int, str]]:
     for i, c in enumerate(cmds):
         script += [f"echo '{MARK} {i} start'", c["cmd"], f"echo; echo '{MARK} {i} rc='$?"]
     out = subprocess.run(["bash", "-c", "\n".join(script)], capture_output=True, text=True,
-                         timeout=120, check=False).stdout
+                         timeout=180, check=False).stdout
     results: list[tuple[int, str]] = []
     for i in range(len(cmds)):
         body = out.split(f"{MARK} {i} start\n", 1)[1].split(f"{MARK} {i} rc=", 1)
@@ -42,6 +42,12 @@ def counters(poll_output: str) -> dict[str, int]:
     samples = json.loads(poll_output)["samples"]
     return {s["labels"]["ifIndex"]: s["value"] for s in samples
             if s["metric"] == "if_hc_in_octets"}
+
+
+def _port_line(by_what: dict[str, str], step: str) -> str:
+    """The GigabitEthernet0/2 line of a printed `show ip interface brief` step."""
+    show = next(v for k, v in by_what.items() if k.startswith(step))
+    return next(line for line in show.splitlines() if "GigabitEthernet0/2" in line)
 
 
 @pytest.fixture(params=["victoria", "none"])
@@ -73,17 +79,26 @@ def test_every_printed_command_works_and_traffic_moves(demo) -> None:  # type: i
     assert {d["device"] for d in live["data"]} >= {"ams1-access-sw1"}
     traffic = json.loads(next(v for k, v in by_what.items() if k.startswith("traffic of")))
     assert traffic["points"], traffic
+    suspended = json.loads(next(v for k, v in by_what.items() if k.startswith("suspend")))
+    assert suspended["status"] == "suspended" and suspended["out_of_sync"], suspended
     job = json.loads(next(v for k, v in by_what.items() if k.startswith("watch the job")
                           ).splitlines()[-1])
-    assert job["state"] == "succeeded", job
-    show = next(v for k, v in by_what.items() if k.startswith("the simulated switch"))
-    port_line = next(line for line in show.splitlines() if "GigabitEthernet0/2" in line)
-    assert "administratively down" in port_line, show
+    assert (job["state"], job["action"]) == ("succeeded", "suspend_customer"), job
+    assert job["params"]["interface"] == "GigabitEthernet0/2", job
+    down = _port_line(by_what, "the simulated switch:")
+    assert down.split()[4:] == ["administratively", "down", "down"], down
+    resumed = json.loads(next(v for k, v in by_what.items() if k.startswith("watch the sub")
+                              ).splitlines()[-1])
+    assert (resumed["status"], resumed["network_state"]) == ("active", "active"), resumed
+    assert resumed["out_of_sync"] is False and resumed["network_problem"] is None, resumed
+    up = _port_line(by_what, "the simulated switch again")
+    assert up.split()[4:] == ["up", "up"], up  # status and protocol
     invoices = json.loads(next(v for k, v in by_what.items() if k.startswith("generate")))
     assert len(invoices["created"]) == 3  # one per demo subscription
     poll = next(v for k, v in by_what.items() if k.startswith("poll one"))
     time.sleep(12)  # at least one more agent poll
     second = dict(zip([c["what"] for c in cmds], run_commands(cmds), strict=True))
+    assert [what for what, (rc, _out) in second.items() if rc != 0] == []  # suspend/resume again
     # Live counters: the simulated POP's octets grow between two reads...
     before, after = counters(poll), counters(second[next(k for k in second
                                                          if k.startswith("poll one"))][1])
