@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.lifecycle import Lifecycle
+from hub.billing.lifecycle import Lifecycle, lock_customer
 from hub.billing.models import DunningPolicy, DunningStep, Invoice, Subscription
 from hub.billing.payments import invoice_open
 from hub.events import subscription_changed
@@ -83,16 +83,17 @@ class Dunning:
     async def _take(self, policy: DunningPolicy, invoice: Invoice, step: str,
                     today: date) -> DunningStep | None:
         """Take one step; None when a payment settled the invoice since it was read."""
+        # Customer row first, as payments do (then the subscription), and the invoice as
+        # committed now: a racing payment either finished (skip) or waits for this
+        # transaction and then resumes the subscription.
+        await lock_customer(self.session, invoice.customer_id)
+        await self.session.refresh(invoice)
+        if invoice_open(invoice) <= 0:
+            return None
         sub = None
         if step != "reminder" and invoice.subscription_id is not None:
-            # Subscription row first (payments lock it after their invoices: no deadlock),
-            # then the invoice as committed now: a racing payment either finished (skip) or
-            # resumes the subscription after this transaction.
             sub = await self.session.get_one(Subscription, invoice.subscription_id)
             await self.lifecycle.lock(sub)
-            await self.session.refresh(invoice)
-            if invoice_open(invoice) <= 0:
-                return None
         row = DunningStep(tenant_id=self.tenant_id, invoice_id=invoice.id,
                           customer_id=invoice.customer_id, step=step, taken_on=today)
         self.session.add(row)

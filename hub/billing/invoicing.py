@@ -11,14 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import charges
+from hub.billing.adjustments import Adjuster
 from hub.billing.charges import Charge
-from hub.billing.lifecycle import invoiced_until
+from hub.billing.lifecycle import invoiced_until, lock_customer, lock_subscription
 from hub.billing.models import (
     Customer,
     Invoice,
     InvoiceCounter,
     InvoiceLine,
     LedgerEntry,
+    Payment,
     Plan,
     Subscription,
     SubscriptionEvent,
@@ -63,14 +65,20 @@ class Invoicing:
             Subscription.tenant_id == self.tenant_id, Subscription.started_on.is_not(None),
             Subscription.started_on < end,
             (Subscription.ended_on.is_(None)) | (Subscription.ended_on > start)
-            | Subscription.termination_fee_pending,
+            | Subscription.termination_fee_pending | Subscription.adjustment_pending,
             ~select(Invoice.id).where(Invoice.subscription_id == Subscription.id,
                                       Invoice.period_start == start).exists())
         return list((await self.session.execute(query.order_by(Subscription.id))).scalars())
 
     async def _create(self, sub: Subscription, start: date, end: date) -> Invoice | None:
+        # Lock customer and subscription (plan changes, payments and other runs take turns
+        # with this one) and
+        # read what they committed: adjustments are then booked once.
+        await self.session.flush()
+        await lock_subscription(self.session, sub)
         customer = await self.session.get_one(Customer, sub.customer_id)
-        found = await self.charges_for(sub, start, end)
+        changes = await self._plan_changes(sub)
+        found = await self.charges_for(sub, start, end, changes)
         rate = await self._tax_rate(customer.tax_jurisdiction)
         try:
             async with self.session.begin_nested():
@@ -80,9 +88,12 @@ class Invoicing:
                                   tax_jurisdiction=customer.tax_jurisdiction, tax_rate=rate)
                 self.session.add(invoice)
                 await self.session.flush()
+                adjuster = Adjuster(self.session)
+                found += await adjuster.lines_for(sub, changes, invoice)
+                adjuster.record(sub, invoice, charges.segments(changes, sub.ended_on, start, end))
                 self._add_lines(invoice, found)
-                if sub.termination_fee_pending:  # charged here (if any of the term was left)
-                    sub.termination_fee_pending = False
+                # charged here (if any of the term was left); adjustments are booked now
+                sub.termination_fee_pending = sub.adjustment_pending = False
                 await self.session.flush()
         except IntegrityError:
             return None  # another run invoiced this subscription and period first
@@ -110,9 +121,11 @@ class Invoicing:
                                       "add one with POST /billing/tax-rates")
         return rate
 
-    async def charges_for(self, sub: Subscription, start: date, end: date) -> list[Charge]:
+    async def charges_for(self, sub: Subscription, start: date, end: date,
+                          changes: list[tuple[date, Plan]] | None = None) -> list[Charge]:
         """Every charge of `sub` for [start, end): recurring/prorated, setup fee, usage."""
-        segs = charges.segments(await self._plan_changes(sub), sub.ended_on, start, end)
+        changes = await self._plan_changes(sub) if changes is None else changes
+        segs = charges.segments(changes, sub.ended_on, start, end)
         found = [charges.recurring(s, start, end) for s in segs]
         assert sub.started_on is not None
         if start <= sub.started_on < end:
@@ -171,10 +184,23 @@ class Invoicing:
                                      kind=invoice.kind, ref_id=invoice.id, on=today,
                                      amount_minor=sign * invoice.total_minor))
         invoice_finalized(self.session, invoice)  # or invoice.credit_note; commits with it
+        if invoice.kind == "invoice" and invoice.total_minor < 0:
+            self._to_credit_balance(invoice, today)
         await self.session.flush()
         if invoice.kind == "invoice":
             await apply_credit(self.session, invoice.customer_id)  # overpayments settle it
         return invoice
+
+    def _to_credit_balance(self, invoice: Invoice, today: date) -> None:
+        """An invoice whose adjustment credits exceed its charges (a large downgrade) owes
+        nothing: its amount becomes credit balance (a `credit` payment, no ledger entry of
+        its own: the invoice's negative entry is it), applied to open invoices or refunded."""
+        amount = -invoice.total_minor
+        invoice.paid_minor = invoice.total_minor  # settled: nothing open on it
+        self.session.add(Payment(tenant_id=self.tenant_id, customer_id=invoice.customer_id,
+                                 amount_minor=amount, currency=invoice.currency,
+                                 method="credit", reference=f"credit:invoice-{invoice.number}",
+                                 received_on=today, unallocated_minor=amount))
 
     async def manual(self, customer: Customer, found: list[Charge]) -> Invoice:
         """A draft one-off invoice (no subscription, no period) with the given charges."""
@@ -208,6 +234,8 @@ class Invoicing:
 
         The credit (tax included) may not exceed what is still open on the invoice.
         """
+        await lock_customer(self.session, invoice.customer_id)
+        await self.session.refresh(invoice)  # paid and credited as committed now
         if invoice.status != "finalized" or invoice.kind != "invoice":
             raise InvalidRequestError(f"invoice {invoice.id}: only finalized invoices can be "
                                       "credited")

@@ -7,20 +7,23 @@ and requests the matching network action.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.charges import early_termination, term_ends_on
-from hub.billing.models import Invoice, Plan, Subscription, SubscriptionEvent
+from hub.billing.models import Customer, Invoice, Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions
-from hub.errors import ForbiddenError, InvalidRequestError
+from hub.errors import ConflictError, ForbiddenError, InvalidRequestError
 from hub.permissions import Role
 from hub.principal import Principal
 
 ALLOWED = {"activate": {"pending"}, "suspend": {"active"}, "resume": {"suspended"},
            "terminate": {"active", "suspended"}, "change_plan": {"active", "suspended"}}
+DEADLOCK = "40P01"  # PostgreSQL deadlock_detected
 TARGET = {"activate": "active", "suspend": "suspended", "resume": "active",
           "terminate": "terminated"}
 
@@ -33,14 +36,14 @@ class Lifecycle:
         self.network = network
 
     async def lock(self, sub: Subscription) -> None:
-        """Lock the subscription's row until the transaction ends and reload it.
+        """Lock the customer's row, then the subscription's, and reload the subscription.
 
         On PostgreSQL (`FOR NO KEY UPDATE`) concurrent transitions of one subscription take
         turns, from any process; each then checks the state the previous one committed, so
         one of two racing steps is refused instead of both queueing jobs. SQLite has a single
         writer and ignores the clause.
         """
-        await self.session.refresh(sub, with_for_update={"key_share": True})
+        await lock_subscription(self.session, sub)
 
     async def _check(self, sub: Subscription, kind: str) -> None:
         await self.lock(sub)
@@ -97,6 +100,9 @@ class Lifecycle:
         if sub.term_ends_on is None or on >= sub.term_ends_on:
             sub.term_ends_on = term_ends_on(on, plan) or sub.term_ends_on
         sub.plan_id = plan.id
+        billed = await invoiced_until(self.session, sub)
+        if billed is not None and on < billed:  # the next billing run adjusts those days
+            sub.adjustment_pending = True
         action = await self.network.change_speed(sub, plan)
         self._event(sub, "change_plan", sub.status, on, action)
 
@@ -108,6 +114,36 @@ class Lifecycle:
         raise InvalidRequestError(
             f"plan {plan.name}: a downgrade from {current.name} is refused until {ends}, "
             f"the end of the subscription's minimum term; change on or after {ends}")
+
+
+async def lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    """Lock the customer's row (`FOR NO KEY UPDATE`) until the transaction ends.
+
+    The single serialization point for one customer's money and lifecycle: payments,
+    allocations, refunds, credit notes, invoicing, dunning and subscription steps take it
+    first, then the subscriptions they change (in id order). A deadlock PostgreSQL still
+    detects (a transaction locking several customers in another order) is a 409.
+    """
+    query = (select(Customer.id).where(Customer.id == customer_id)
+             .with_for_update(key_share=True))
+    await _without_deadlock(session.execute(query), f"customer {customer_id}")
+
+
+async def lock_subscription(session: AsyncSession, sub: Subscription) -> None:
+    """Lock the subscription's customer, then the subscription (reloaded as committed)."""
+    await lock_customer(session, sub.customer_id)
+    await _without_deadlock(session.refresh(sub, with_for_update={"key_share": True}),
+                            f"subscription {sub.id}")
+
+
+async def _without_deadlock(step: Awaitable[object], what: str) -> None:
+    try:
+        await step
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
+            raise
+        raise ConflictError(f"{what}: a concurrent billing operation was changing it at the "
+                            "same time; nothing was stored, send the request again") from exc
 
 
 async def invoiced_until(session: AsyncSession, sub: Subscription) -> date | None:

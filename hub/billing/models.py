@@ -95,6 +95,9 @@ class Subscription(TenantOwned, Base):
     term_ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     term_waived_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     termination_fee_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A plan change dated inside a period already invoiced: the next billing run adjusts it
+    # (and invoices the subscription for that, even when it has ended since).
+    adjustment_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SubscriptionEvent(TenantOwned, Base):
@@ -178,12 +181,27 @@ class InvoiceLine(TenantOwned, Base):
 
     invoice_id: Mapped[uuid.UUID] = _fk("billing_invoices")
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(12))  # recurring|proration|setup|usage|credit
+    # recurring|proration|setup|usage|termination|adjustment|credit
+    kind: Mapped[str] = mapped_column(String(12))
     description: Mapped[str] = mapped_column(String(300))
     quantity: Mapped[Decimal] = mapped_column(Rate)
     unit_price: Mapped[Decimal] = mapped_column(Rate)
     exact: Mapped[Decimal] = mapped_column(Numeric(28, 12))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class BilledPeriod(TenantOwned, Base):
+    """The plans a subscription's period was billed at: written with its invoice, then again
+    by each invoice that adjusts it after a plan change (the latest row is what is billed)."""
+
+    __tablename__ = "billing_billed_periods"
+    __table_args__ = (UniqueConstraint("subscription_id", "period_start", "invoice_id",
+                                       name="uq_billing_billed_periods_once"),)
+
+    subscription_id: Mapped[uuid.UUID] = _fk("billing_subscriptions")
+    period_start: Mapped[date] = mapped_column(Date)
+    invoice_id: Mapped[uuid.UUID] = _fk("billing_invoices")  # whose lines bill these days
+    plans: Mapped[list[list[str]]] = mapped_column(JSON)  # [[start, end, plan id], ...]
 
 
 class Payment(TenantOwned, Base):

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.lifecycle import Lifecycle
+from hub.billing.lifecycle import Lifecycle, lock_customer
 from hub.billing.models import (
     Allocation,
     Customer,
@@ -60,9 +60,11 @@ class PaymentService:
         payment = Payment(tenant_id=self.tenant_id, customer_id=customer.id,
                           amount_minor=amount_minor, currency=customer.currency, method=method,
                           reference=reference, received_on=on, unallocated_minor=amount_minor)
+        await lock_customer(self.session, customer.id)  # the customer's money takes turns
         await self._insert(payment)
         self._ledger(customer.id, "payment", payment.id, -amount_minor, on)
         for invoice, amount in allocations or []:
+            await self.session.refresh(invoice)  # paid as committed once the lock is held
             self._allocate(payment, invoice, amount)
         await self.apply_credit(customer.id)
         payment_received(self.session, payment)
@@ -93,11 +95,13 @@ class PaymentService:
 
     async def _payments(self, customer_id: uuid.UUID) -> list[Payment]:
         query = (select(Payment).where(Payment.customer_id == customer_id)
-                 .order_by(Payment.received_on, Payment.id))
+                 .order_by(Payment.received_on, Payment.id)
+                 .execution_options(populate_existing=True))
         return list((await self.session.execute(query)).scalars())
 
     async def refund(self, customer: Customer, amount_minor: int, on: date) -> Refund:
         """Pay back credit balance (newest unallocated payments first)."""
+        await lock_customer(self.session, customer.id)
         available = await credit_balance(self.session, customer.id)
         if not 0 < amount_minor <= available:
             raise InvalidRequestError(f"refund: {amount_minor} must be positive and at most the "
@@ -121,9 +125,9 @@ class PaymentService:
         """Once the customer owes nothing, resume what dunning suspended."""
         if await balance(self.session, customer_id) > 0:
             return
-        # Lock every subscription of the customer, not only those suspended now (one that
-        # dunning is suspending concurrently must be waited for), then filter on what is
-        # committed once the lock is held (see Lifecycle.lock).
+        # The customer's row is locked (record/refund): dunning waits for it before touching
+        # a subscription. Lock every subscription of the customer in id order, then filter on
+        # what is committed once the locks are held (see Lifecycle.lock).
         query = (select(Subscription).where(Subscription.customer_id == customer_id)
                  .order_by(Subscription.id).with_for_update(key_share=True)
                  .execution_options(populate_existing=True))
@@ -191,11 +195,17 @@ def allocate(session: AsyncSession, payment: Payment, invoice: Invoice, amount: 
 
 
 async def apply_credit(session: AsyncSession, customer_id: uuid.UUID) -> None:
-    """Apply unallocated payments (oldest first) to open invoices (oldest first)."""
+    """Apply unallocated payments (oldest first) to open invoices (oldest first).
+
+    Locks the customer's row first: amounts are read as committed by the transactions
+    that held it before, so two concurrent payments never overwrite each other's allocation.
+    """
     await session.flush()
+    await lock_customer(session, customer_id)
     query = (select(Payment).where(Payment.customer_id == customer_id,
                                    Payment.unallocated_minor > 0)
-             .order_by(Payment.received_on, Payment.id))
+             .order_by(Payment.received_on, Payment.id)
+             .execution_options(populate_existing=True))
     credits = list((await session.execute(query)).scalars())
     for invoice in await open_invoices(session, customer_id):
         for payment in credits:
@@ -216,7 +226,7 @@ async def open_invoices(session: AsyncSession, customer_id: uuid.UUID) -> list[I
         Invoice.customer_id == customer_id, Invoice.kind == "invoice",
         Invoice.status == "finalized",
         Invoice.total_minor > Invoice.paid_minor + Invoice.credited_minor)
-        .order_by(Invoice.due_on, Invoice.number))
+        .order_by(Invoice.due_on, Invoice.number).execution_options(populate_existing=True))
     return list((await session.execute(query)).scalars())
 
 

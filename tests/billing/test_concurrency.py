@@ -1,7 +1,8 @@
-"""Concurrent steps on one subscription from two hub processes take turns (PostgreSQL).
+"""Concurrent billing work on one customer from two hub processes takes turns (PostgreSQL).
 
-Two app instances share one database, as two hub processes do. The races are made
-deterministic: a third connection holds the subscription row locked, the requests are started
+Two app instances share one database, as two hub processes do. Every money or lifecycle
+step locks the customer's row first (docs/billing.md, concurrency). The races are made
+deterministic: a third connection holds the customer row locked, the requests are started
 and seen waiting on it in `pg_stat_activity` (in the order the test wants), then the lock is
 released.
 """
@@ -16,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import psycopg
 import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +28,7 @@ from tests.hub.harness import Account, Hub, hub_settings, running_hub, scalar
 
 PORT = "GigabitEthernet0/3"
 WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-           "wait_event_type = 'Lock' AND query ILIKE '%billing_subscriptions%'")
+           "wait_event_type = 'Lock' AND query ILIKE '%FROM billing_customers%'")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -37,13 +39,13 @@ async def other(pg_url: str, hub: Hub) -> AsyncIterator[Hub]:
 
 
 @asynccontextmanager
-async def _holding(hub: Hub, sub_id: str) -> AsyncIterator[AsyncSession]:
-    """The subscription row locked by another transaction until the block ends."""
+async def _holding(hub: Hub, customer_id: str) -> AsyncIterator[AsyncSession]:
+    """The customer row locked by another transaction until the block ends."""
     engine = create_engine(hub.settings.database_url)
     try:
         async with session_factory(engine)() as session:
-            await session.execute(text("SELECT id FROM billing_subscriptions WHERE id = :id "
-                                       "FOR UPDATE"), {"id": uuid.UUID(sub_id)})
+            await session.execute(text("SELECT id FROM billing_customers WHERE id = :id "
+                                       "FOR UPDATE"), {"id": uuid.UUID(customer_id)})
             yield session
             await session.rollback()
     finally:
@@ -59,7 +61,7 @@ async def _queued(hub: Hub, request: Awaitable[httpx.Response], waiting: int,
             return task
         assert not task.done(), (await task).text
         await asyncio.sleep(0.05)
-    raise AssertionError(f"never saw {waiting} requests waiting on the subscription row")
+    raise AssertionError(f"never saw {waiting} requests waiting on the customer row")
 
 
 async def _count(hub: Hub, sql: str, **params: Any) -> int:
@@ -102,7 +104,7 @@ async def test_two_processes_suspending_at_once_queue_one_job_set(hub: Hub, othe
     sub = await _subscription(hub, owner)
     path, body = (f"/billing/subscriptions/{sub['id']}/transitions",
                   {"action": "suspend", "mode": "throttle", "on": "2026-03-10"})
-    async with _holding(hub, sub["id"]):
+    async with _holding(hub, sub["customer_id"]):
         first = await _queued(hub, hub.client.post(path, json=body, headers=owner.headers), 1)
         second = await _queued(hub, other.client.post(path, json=body, headers=owner.headers),
                                2)
@@ -155,12 +157,11 @@ async def test_a_payment_settling_first_stops_the_dunning_suspension(hub: Hub, o
                                                                     ) -> None:
     owner = await hub.new_tenant("race-pay-first")
     sub, invoice = await _overdue(hub, owner)
-    async with _holding(hub, sub["id"]):
+    async with _holding(hub, sub["customer_id"]):
         paid = await _queued(hub, _payment(other, owner, invoice), 1)
         dunned = await _queued(hub, _dunning(hub, owner), 2)
     assert (await paid).status_code == 201, (await paid).text
-    steps = (await dunned).json()["steps"]
-    assert [s["step"] for s in steps] == ["reminder"]  # throttle, suspend: invoice paid
+    assert (await dunned).json()["steps"] == []  # the invoice was paid: no step at all
     await _settled(hub, owner, sub)
     assert await _requests(hub, sub["id"], "suspend") == 0
     assert await _events(hub, sub["id"], "subscription.suspended") == 0
@@ -170,7 +171,7 @@ async def test_a_dunning_suspension_first_is_resumed_by_the_payment(hub: Hub, ot
                                                                    ) -> None:
     owner = await hub.new_tenant("race-dun-first")
     sub, invoice = await _overdue(hub, owner)
-    async with _holding(hub, sub["id"]):
+    async with _holding(hub, sub["customer_id"]):
         dunned = await _queued(hub, _dunning(hub, owner), 1)
         paid = await _queued(hub, _payment(other, owner, invoice), 2)
     assert [s["step"] for s in (await dunned).json()["steps"]] == [
@@ -180,3 +181,67 @@ async def test_a_dunning_suspension_first_is_resumed_by_the_payment(hub: Hub, ot
     assert await _requests(hub, sub["id"], "suspend") == 1
     assert await _requests(hub, sub["id"], "resume") == 1
     assert await _events(hub, sub["id"], "subscription.resumed") == 1
+
+
+async def _ledger(hub: Hub, owner: Account, customer_id: str) -> dict[str, Any]:
+    resp = await hub.client.get(f"/billing/customers/{customer_id}/ledger",
+                                headers=owner.headers)
+    assert resp.status_code == 200, resp.text
+    ledger: dict[str, Any] = resp.json()
+    return ledger
+
+
+async def test_two_payments_at_once_allocate_every_minor_unit(hub: Hub, other: Hub) -> None:
+    """March and April invoices (30.00 each) open; 25.00 and 20.00 paid at once from two
+    processes: 45.00 allocated oldest first (March 30.00, April 15.00), none lost."""
+    owner = await hub.new_tenant("race-two-payments")
+    sub, march = await _overdue(hub, owner)
+    await hub.post(owner, "/billing/runs", {"period": "2026-04-01", "today": "2026-04-01"})
+    body = {"customer_id": sub["customer_id"], "received_on": "2026-04-10"}
+    async with _holding(hub, sub["customer_id"]):
+        first = await _queued(hub, hub.client.post("/billing/payments", headers=owner.headers,
+                                                   json={**body, "amount_minor": 2500}), 1)
+        second = await _queued(hub, other.client.post(
+            "/billing/payments", headers=owner.headers, json={**body, "amount_minor": 2000}), 2)
+    assert [(await first).status_code, (await second).status_code] == [201, 201]
+    customer = uuid.UUID(sub["customer_id"])
+    paid = await _count(hub, "SELECT coalesce(sum(paid_minor), 0) FROM billing_invoices "
+                        "WHERE customer_id = :c", c=customer)
+    allocated = await _count(hub, "SELECT coalesce(sum(a.amount_minor), 0) FROM "
+                             "billing_allocations a JOIN billing_payments p ON "
+                             "p.id = a.payment_id WHERE p.customer_id = :c", c=customer)
+    assert paid == allocated == 4500
+    march_paid = await _count(hub, "SELECT paid_minor FROM billing_invoices WHERE id = :i",
+                              i=uuid.UUID(march["id"]))
+    assert march_paid == 3000
+    open_minor = await _count(hub, "SELECT sum(total_minor - paid_minor - credited_minor) "
+                              "FROM billing_invoices WHERE customer_id = :c", c=customer)
+    ledger = await _ledger(hub, owner, sub["customer_id"])
+    assert ledger["balance_minor"] == 6000 - 4500 == open_minor - ledger["credit_minor"]
+
+
+async def test_a_deadlock_is_a_409_and_the_retry_succeeds(hub: Hub) -> None:
+    """A billing run locks its customers one after the other; a transaction locking them in
+    the other order deadlocks with it. PostgreSQL aborts the run (the other side waits
+    longer before checking): 409, nothing stored; the same run again invoices both."""
+    owner = await hub.new_tenant("race-deadlock")
+    one, two = await _subscription(hub, owner), await _subscription(hub, owner)
+    dsn = hub.settings.database_url.replace("postgresql+psycopg://", "postgresql://")
+    lock = "SELECT id FROM billing_customers WHERE id = %s FOR UPDATE"
+    async with await psycopg.AsyncConnection.connect(dsn) as conn:
+        await conn.execute("SET deadlock_timeout = '60s'")
+        await conn.execute(lock, (uuid.UUID(two["customer_id"]),))
+        run = await _queued(hub, hub.client.post("/billing/runs", headers=owner.headers, json={
+            "period": "2026-03-01", "today": "2026-03-01"}), 1)
+        crossing = asyncio.ensure_future(conn.execute(lock, (uuid.UUID(one["customer_id"]),)))
+        refused = await run
+        await crossing
+        await conn.rollback()
+    assert refused.status_code == 409, refused.text
+    assert "send the request again" in refused.json()["detail"]
+    invoices = "SELECT count(*) FROM billing_invoices WHERE tenant_id = :t"
+    assert await _count(hub, invoices, t=owner.tenant_id) == 0
+    again = await hub.post(owner, "/billing/runs", {"period": "2026-03-01",
+                                                    "today": "2026-03-01"})
+    assert len(again["created"]) == 2
+    assert await _count(hub, invoices, t=owner.tenant_id) == 2
