@@ -11,11 +11,13 @@ import uuid
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.lifecycle import Lifecycle, lock_customer
 from hub.billing.models import DunningPolicy, DunningStep, Invoice, Subscription
 from hub.billing.payments import invoice_open
+from hub.db import new_id
 from hub.events import subscription_changed
 
 
@@ -46,11 +48,14 @@ class Dunning:
         query = select(DunningPolicy).where(DunningPolicy.tenant_id == self.tenant_id)
         found = (await self.session.execute(query)).scalar_one_or_none()
         if found is None:
-            found = DunningPolicy(tenant_id=self.tenant_id, reminder_days=3, throttle_days=10,
-                                  suspend_days=20, mode="throttle", quiet_weekdays=[],
-                                  holidays=[])
-            self.session.add(found)
-            await self.session.flush()
+            # Two first reads at once: the loser's insert does nothing and both read the row.
+            name = self.session.get_bind().dialect.name
+            dialect = postgresql if name == "postgresql" else sqlite
+            await self.session.execute(dialect.insert(DunningPolicy).values(
+                id=new_id(), tenant_id=self.tenant_id, reminder_days=3, throttle_days=10,
+                suspend_days=20, mode="throttle", quiet_weekdays=[], holidays=[],
+            ).on_conflict_do_nothing(index_elements=["tenant_id"]))
+            found = (await self.session.execute(query)).scalar_one()
         return found
 
     async def run(self, today: date) -> list[DunningStep]:

@@ -27,6 +27,8 @@ from tests.billing.matrix import customer
 from tests.hub.harness import Account, Hub, hub_settings, running_hub, scalar
 
 PORT = "GigabitEthernet0/3"
+POLICY_WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                  "AND wait_event_type = 'Lock' AND query ILIKE '%billing_dunning_policies%'")
 WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
            "wait_event_type = 'Lock' AND query ILIKE '%FROM billing_customers%'")
 
@@ -53,15 +55,15 @@ async def _holding(hub: Hub, customer_id: str) -> AsyncIterator[AsyncSession]:
 
 
 async def _queued(hub: Hub, request: Awaitable[httpx.Response], waiting: int,
-                  ) -> asyncio.Task[httpx.Response]:
+                  query: str = WAITING) -> asyncio.Task[httpx.Response]:
     """Start the request; return once `waiting` requests wait on the subscription lock."""
     task = asyncio.ensure_future(request)
     for _ in range(200):
-        if await scalar(hub.settings, WAITING) >= waiting:
+        if await scalar(hub.settings, query) >= waiting:
             return task
         assert not task.done(), (await task).text
         await asyncio.sleep(0.05)
-    raise AssertionError(f"never saw {waiting} requests waiting on the customer row")
+    raise AssertionError(f"never saw {waiting} requests waiting on a row lock")
 
 
 async def _count(hub: Hub, sql: str, **params: Any) -> int:
@@ -245,3 +247,28 @@ async def test_a_deadlock_is_a_409_and_the_retry_succeeds(hub: Hub) -> None:
                                                     "today": "2026-03-01"})
     assert len(again["created"]) == 2
     assert await _count(hub, invoices, t=owner.tenant_id) == 2
+
+
+async def test_first_reads_of_the_dunning_policy_at_once_create_one(hub: Hub,
+                                                                    other: Hub) -> None:
+    """The default policy is created on first read. Another process creating it at the same
+    moment (held uncommitted here) makes ours wait on the unique index; once it commits,
+    both requests answer 200 with that process's row (no unique-constraint 500)."""
+    owner = await hub.new_tenant("race-policy")
+    engine = create_engine(hub.settings.database_url)
+    try:
+        async with session_factory(engine)() as racer:
+            await racer.execute(text(
+                "INSERT INTO billing_dunning_policies (id, tenant_id, created_at, "
+                "reminder_days, throttle_days, suspend_days, mode, quiet_weekdays, holidays) "
+                "VALUES (:id, :t, now(), 2, 9, 19, 'throttle', '[]', '[]')"),
+                {"id": uuid.uuid4(), "t": owner.tenant_id})
+            path = "/billing/dunning/policy"
+            reads = [await _queued(hub, h.client.get(path, headers=owner.headers), n,
+                                   POLICY_WAITING) for n, h in ((1, hub), (2, other))]
+            await racer.commit()
+        answers = [await r for r in reads]
+    finally:
+        await engine.dispose()
+    assert [r.status_code for r in answers] == [200, 200]
+    assert [r.json()["suspend_days"] for r in answers] == [19, 19]
