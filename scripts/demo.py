@@ -299,9 +299,7 @@ def commands(demo: Demo) -> list[dict[str, str]]:
     sub = f"{demo.url}/billing/subscriptions/{demo.subs[CPE_PORT]}"
     customer = next(name for name, port in CUSTOMERS.items() if port == CPE_PORT)
     json_body = "-H 'content-type: application/json'"
-    newest_suspend = ("import json,sys; print([j['id'] for j in json.load(sys.stdin)['data'] "
-                      "if j['action'] == 'suspend_customer' and j['params'].get('interface') "
-                      f"== '{CPE_PORT}'][-1])")
+    first_job = "import json,sys; print(json.load(sys.stdin)['network_jobs'][0])"
     show_ports = (f"{BIN / 'dotmac-agent'} job run {CPE} run_show -p 'command=show ip interface "
                   f"brief' --config {STATE / 'agent' / 'agent.yaml'}")
     # Today's UTC day: includes the 5-minute bucket in progress (the API's default range
@@ -324,9 +322,8 @@ def commands(demo: Demo) -> list[dict[str, str]]:
          "cmd": f"curl -sf -X POST {owner} {json_body} "
                 f"-d '{{\"action\": \"suspend\", \"mode\": \"disconnect\"}}' "
                 f"{sub}/transitions"},
-        {"what": "the job billing queued (sets $JOB)",
-         "cmd": f"export JOB=$(curl -sf {auth} '{demo.url}/jobs?device_id="
-                f"{demo.device_ids[CPE]}&limit=200' | python3 -c \"{newest_suspend}\")"},
+        {"what": "the job billing queued, from the subscription's network_jobs (sets $JOB)",
+         "cmd": f"export JOB=$(curl -sf {owner} {sub} | python3 -c \"{first_job}\")"},
         {"what": "watch the job until it has succeeded (history shows every state)",
          "cmd": f"for i in $(seq 60); do curl -sf {auth} {demo.url}/jobs/$JOB | grep -q "
                 f"'\"state\":\"succeeded\"' && break; sleep 1; done; "

@@ -265,13 +265,23 @@ class NetworkView:
     state: str
     out_of_sync: bool
     problem: str | None
+    jobs: list[uuid.UUID]  # provisioning jobs of the latest transition that queued any
 
 
 async def network_view(session: AsyncSession, sub: Subscription) -> NetworkView:
     """State, disagreement flag and problem from one read of the subscription's rows."""
     requests = await _requests(session, sub)
     state = _state(requests)
-    return NetworkView(state, state != EXPECTED_NETWORK_STATE[sub.status], _problem(requests))
+    return NetworkView(state, state != EXPECTED_NETWORK_STATE[sub.status], _problem(requests),
+                       _latest_jobs(requests))
+
+
+def _latest_jobs(requests: list[list[NetworkAction]]) -> list[uuid.UUID]:
+    for rows in reversed(requests):
+        jobs = [r.job_id for r in rows if r.job_id is not None]
+        if jobs:
+            return jobs
+    return []
 
 
 def _state(requests: list[list[NetworkAction]]) -> str:

@@ -117,6 +117,9 @@ class SubscriptionPublic(Row):
     network_state: str = "none"
     out_of_sync: bool = False
     network_problem: str | None = None
+    network_jobs: list[uuid.UUID] = Field(
+        default_factory=list, description="provisioning jobs queued by the latest transition "
+        "that reached the network (follow them at GET /jobs/{id})")
     term_ends_on: date | None = Field(None, description="first day after the minimum term "
                                       "(null: no term); early termination before it costs "
                                       "the rest of the term")

@@ -96,7 +96,7 @@ class BillingService:
         out = s.SubscriptionPublic.model_validate(sub)
         view = await network_view(self.session, sub)  # one read of the action history
         out.network_state, out.out_of_sync = view.state, view.out_of_sync
-        out.network_problem = view.problem
+        out.network_problem, out.network_jobs = view.problem, view.jobs
         return out
 
     async def transition(self, sub_id: uuid.UUID, body: s.Transition) -> Subscription:

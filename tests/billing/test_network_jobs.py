@@ -145,6 +145,7 @@ async def test_job_outcomes_drive_network_state_and_the_flag(hub: Hub) -> None:
     active = await _step(hub, owner, sub, action="activate", on="2026-03-01")
     assert (active["network_state"], active["out_of_sync"]) == ("none", True)  # in flight
     enable, rate = await _rows(hub, sub["id"])
+    assert active["network_jobs"] == [str(enable.job_id), str(rate.job_id)]  # to follow
     await _finish(hub, enable.job_id)
     got = await _get(hub, owner, sub)
     assert (got["network_state"], got["out_of_sync"]) == ("none", True)  # half done
@@ -162,6 +163,7 @@ async def test_job_outcomes_drive_network_state_and_the_flag(hub: Hub) -> None:
         "suspended", "active", True)
     assert got["network_problem"] == (f"suspend suspend_customer: failed: job {shut.job_id} "
                                       "failed (command_rejected)")
+    assert got["network_jobs"] == [str(shut.job_id)]
 
 
 async def test_cancelled_and_expired_jobs_mark_the_request_failed(hub: Hub) -> None:
