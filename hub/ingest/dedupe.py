@@ -2,22 +2,35 @@
 
 A seq within `window` below the channel's high-water mark is checked against the seen
 rows (out-of-order redelivery from another worker or after a crash); anything older is a
-replay and refused. The seen row is inserted in the same transaction as the data, so a
-crash before commit leaves neither, and the primary key settles a race between workers.
+replay and refused. The seen rows are inserted in the same transaction as the data, so a
+crash before commit leaves neither, and the primary key settles a race between workers:
+a second worker inserting the same key waits for the first transaction and then finds it.
+
+Two steps, so that nothing but the seen rows is locked across the time-series write:
+`claim_many` (seen rows, before the write) and `advance` (high-water mark and pruning,
+after it, under the agent lock).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.db import utcnow
+from hub.ingest import bulk
 from hub.ingest.models import IngestHighWater, IngestSeen
 from hub.ingest.sql import insert
 
 PRUNE_EVERY = 256  # seqs; pruning on every message would double the write load
+SeqKey = tuple[uuid.UUID, str, int]  # agent, channel, seq
+SEEN = bulk.Upsert(IngestSeen.__table__, ("agent_id", "channel", "seq", "received_at"),  # type: ignore[arg-type]
+                   ("agent_id", "channel", "seq"))
 
 
 class Claim(StrEnum):
@@ -28,28 +41,65 @@ class Claim(StrEnum):
     STALE = "stale_seq"
 
 
-async def _hwm(session: AsyncSession, agent_id: uuid.UUID, channel: str) -> int | None:
-    query = select(IngestHighWater.hwm).where(IngestHighWater.agent_id == agent_id,
-                                              IngestHighWater.channel == channel)
-    return (await session.execute(query)).scalar_one_or_none()
+async def _hwms(session: AsyncSession,
+                agents: set[uuid.UUID]) -> dict[tuple[uuid.UUID, str], int]:
+    query = select(IngestHighWater.agent_id, IngestHighWater.channel, IngestHighWater.hwm
+                   ).where(IngestHighWater.agent_id.in_(sorted(agents)))
+    return {(a, c): h for a, c, h in (await session.execute(query)).all()}
+
+
+async def claim_many(session: AsyncSession, keys: Sequence[SeqKey], window: int,
+                     at: datetime | None = None) -> list[Claim]:
+    """Record the seqs inside the caller's transaction, one Claim per key (in order);
+    NEW means "write the data now". A key repeated within `keys` is NEW once."""
+    hwms = await _hwms(session, {k[0] for k in keys})
+    claims: list[Claim] = []
+    first: dict[SeqKey, int] = {}
+    for index, key in enumerate(keys):
+        hwm = hwms.get((key[0], key[1]))
+        if hwm is not None and key[2] <= hwm - window:
+            claims.append(Claim.STALE)
+        elif key in first:
+            claims.append(Claim.DUPLICATE)
+        else:
+            first[key] = index
+            claims.append(Claim.NEW)  # until the insert says otherwise
+    ordered = sorted(first)  # one lock order for every transaction: no deadlocks
+    received = at or utcnow()
+    rows = [{"agent_id": a, "channel": c, "seq": s, "received_at": received}
+            for a, c, s in ordered]
+    fresh = set(await bulk.insert_new(session, SEEN, rows))
+    for position, key in enumerate(ordered):
+        if position not in fresh:
+            claims[first[key]] = Claim.DUPLICATE
+    return claims
+
+
+async def advance(session: AsyncSession, stored: Sequence[SeqKey], window: int) -> None:
+    """Raise the high-water marks past the stored seqs and prune old seen rows (call
+    under the agent lock: the mark rows are shared by every transaction of the agent)."""
+    top: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    for agent, channel, seq in stored:
+        top[(agent, channel)] = max(top[(agent, channel)], seq)
+    if not top:
+        return
+    hwms = await _hwms(session, {a for a, _c in top})
+    for (agent, channel), seq in sorted(top.items()):
+        hwm = hwms.get((agent, channel))
+        await _raise_hwm(session, agent, channel, seq, hwm)
+        if hwm is not None and seq // PRUNE_EVERY != hwm // PRUNE_EVERY:
+            await session.execute(delete(IngestSeen).where(
+                IngestSeen.agent_id == agent, IngestSeen.channel == channel,
+                IngestSeen.seq < max(seq, hwm) - window))
 
 
 async def claim(session: AsyncSession, agent_id: uuid.UUID, channel: str, seq: int,
                 window: int) -> Claim:
-    """Record the seq inside the caller's transaction; NEW means "write the data now"."""
-    hwm = await _hwm(session, agent_id, channel)
-    if hwm is not None and seq <= hwm - window:
-        return Claim.STALE
-    stmt = insert(session, IngestSeen).values(agent_id=agent_id, channel=channel, seq=seq)
-    stmt = stmt.on_conflict_do_nothing().returning(IngestSeen.seq)
-    if (await session.execute(stmt)).first() is None:
-        return Claim.DUPLICATE
-    await _raise_hwm(session, agent_id, channel, seq, hwm)
-    if hwm is not None and seq // PRUNE_EVERY != hwm // PRUNE_EVERY:
-        await session.execute(delete(IngestSeen).where(
-            IngestSeen.agent_id == agent_id, IngestSeen.channel == channel,
-            IngestSeen.seq < max(seq, hwm) - window))
-    return Claim.NEW
+    """One message: claim and, when new, advance (the caller holds the agent lock)."""
+    got = (await claim_many(session, [(agent_id, channel, seq)], window))[0]
+    if got is Claim.NEW:
+        await advance(session, [(agent_id, channel, seq)], window)
+    return got
 
 
 async def _raise_hwm(session: AsyncSession, agent_id: uuid.UUID, channel: str, seq: int,

@@ -1,6 +1,9 @@
-"""One message, start to finish: size, decode, authorize, dedupe, write. No MQTT here.
+"""Messages, start to finish: size, decode, authorize, dedupe, write. No MQTT here.
 
-`Pipeline.handle` returns an Outcome; it raises only when storage is unavailable
+`accept` decodes and authorizes one message; `store_telemetry` stores a micro-batch of
+telemetry in one transaction and one time-series write; `store` stores any other message
+on its own (they are few). `handle` does both for one message.
+Each returns Outcomes; they raise only when storage is unavailable
 (TsdbError, database errors), which tells the worker "do not acknowledge, retry later".
 Everything a sender got wrong becomes a rejection that is counted, logged and (for
 undecodable or misaddressed messages) quarantined, then acknowledged.
@@ -8,15 +11,17 @@ undecodable or misaddressed messages) quarantined, then acknowledged.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.ingest import dedupe, writes
-from hub.ingest.dedupe import Claim
+from hub.ingest.dedupe import Claim, SeqKey
 from hub.ingest.models import QuarantinedMessage
 from hub.ingest.registry import AgentIdentity, AgentRegistry, Lookup
 from hub.ingest.sql import lock_agent
@@ -36,6 +41,7 @@ from protocol import (
 log = logging.getLogger("dotmac.hub.ingest")
 QUARANTINE_BYTES = 4096
 STORED = "stored"
+NUL_IN_TEXT = "nul_in_text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,20 @@ class Outcome:
         return self.result == STORED
 
 
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A decoded message from a known, active agent: ready to be stored."""
+
+    who: AgentIdentity
+    message: Message
+    received: datetime
+
+    @property
+    def key(self) -> SeqKey:
+        """Its dedupe key (agent, channel, seq)."""
+        return (self.who.id, self.message.type, self.message.seq)
+
+
 class Pipeline:
     """Stateless per message apart from the registry cache: safe to run many concurrently."""
 
@@ -63,6 +83,12 @@ class Pipeline:
 
     async def handle(self, topic: str, payload: bytes) -> Outcome:
         """Process one MQTT message; raises only for "storage unavailable, retry"."""
+        got = await self.accept(topic, payload)
+        return got if isinstance(got, Outcome) else await self.store(got)
+
+    async def accept(self, topic: str, payload: bytes) -> Accepted | Outcome:
+        """Size, decode and authorize; a rejection (counted, logged, maybe quarantined) is
+        returned as its Outcome. Raises only when the database is unavailable."""
         received = self.clock()
         agent = _topic_agent(topic)
         try:
@@ -70,41 +96,71 @@ class Pipeline:
         except ProtocolError as exc:
             await self._quarantine(topic, agent, payload, exc.reason.value, str(exc))
             return self._reject(exc.reason.value, agent, str(exc))
+        if b"\\u0000" in payload and _has_nul(json.loads(payload)):
+            # Valid JSON and schema, but PostgreSQL text cannot hold U+0000.
+            await self._quarantine(topic, agent, payload, NUL_IN_TEXT, "a text contains U+0000")
+            return self._reject(NUL_IN_TEXT, agent, "a text contains U+0000")
         found = await self.registry.resolve(message.agent_id)
         if isinstance(found, str):
             return self._reject(found, message.agent_id, "not in the agent registry")
         if found.revoked:
             return self._reject(Lookup.REVOKED, found.name, "agent is revoked")
-        return await self._store(found, message, received)
+        return Accepted(found, message, received)
 
-    async def _store(self, who: AgentIdentity, message: Message, received: datetime) -> Outcome:
-        if isinstance(message, AgentState):
-            # Births are retained and Last Wills carry a stale seq: state is idempotent
-            # (a transition is recorded only on change), so it bypasses seq dedupe.
-            async with self.sessions() as session, session.begin():
-                await lock_agent(session, who.id)
-                await writes.apply_state(session, who, message, received)
-            return Outcome(STORED, who.name)
-        channel = message.type
-        points = _points(who, message) if isinstance(message, TelemetryBatch) else []
+    async def store(self, item: Accepted) -> Outcome:
+        """Store one accepted message in its own transaction."""
+        if isinstance(item.message, TelemetryBatch):
+            return (await self.store_telemetry([item]))[0]
+        who, message = item.who, item.message
         async with self.sessions() as session, session.begin():
-            # The agent lock is held across the store write: a redelivered copy waits here
-            # and then finds the seen row, so even a store without overwrite-on-same-
-            # timestamp semantics gets each sample once.
             await lock_agent(session, who.id)
-            got = await dedupe.claim(session, who.id, channel, message.seq, self.window)
+            if isinstance(message, AgentState):
+                # Births are retained and Last Wills carry a stale seq: state is idempotent
+                # (a transition is recorded only on change), so it bypasses seq dedupe.
+                await writes.apply_state(session, who, message, item.received)
+                return Outcome(STORED, who.name)
+            got = await dedupe.claim(session, who.id, message.type, message.seq, self.window)
             if got is not Claim.NEW:
-                return self._reject(got.value, who.name, f"seq {message.seq} on {channel}")
+                return self._reject(got.value, who.name, f"seq {message.seq} on {message.type}")
+            await self._apply(session, who, message, item.received)
+        return Outcome(STORED, who.name)
+
+    async def store_telemetry(self, items: Sequence[Accepted]) -> list[Outcome]:
+        """Store telemetry batches of any agents in ONE transaction and ONE store write.
+
+        Dedupe rows first (they lock only their own keys, so only a redelivered copy
+        waits); then the store write; then per agent the device rows (the lock that makes
+        batches with readings of the same devices take turns), counter chains, rollups and
+        latest values; last the rows all of an agent's transactions share (agent last
+        seen, high-water mark), so they are held only until the commit that follows."""
+        async with self.sessions() as session, session.begin():
+            claims = await dedupe.claim_many(session, [i.key for i in items], self.window,
+                                             self.clock())
+            new = [i for i, got in zip(items, claims, strict=True) if got is Claim.NEW]
+            points = [p for item in new for p in _points(item.who, item.message)]
             if points:
                 await self.tsdb.write(points)  # before the commit; failure = rollback, no ack
-            await self._apply(session, who, message, received)
-        return Outcome(STORED, who.name, len(points))
+            groups = _by_agent(new)
+            for who, batches in groups:
+                await writes.apply_telemetry(session, who, batches)
+            for who, batches in groups:  # rows every transaction of the agent updates: last
+                await writes.touch_agent(session, who, max(b.ts for b in batches))
+                await dedupe.advance(session, [(who.id, b.type, b.seq) for b in batches],
+                                     self.window)
+        return [self._telemetry_outcome(item, got) for item, got in zip(items, claims,
+                                                                          strict=True)]
+
+    def _telemetry_outcome(self, item: Accepted, got: Claim) -> Outcome:
+        if got is Claim.NEW:
+            samples = len(item.message.samples) if isinstance(item.message,
+                                                              TelemetryBatch) else 0
+            return Outcome(STORED, item.who.name, samples)
+        return self._reject(got.value, item.who.name,
+                            f"seq {item.message.seq} on {item.message.type}")
 
     async def _apply(self, session: AsyncSession, who: AgentIdentity, message: Message,
                      received: datetime) -> None:
-        if isinstance(message, TelemetryBatch):
-            await writes.apply_telemetry(session, who, message)
-        elif isinstance(message, Inventory):
+        if isinstance(message, Inventory):
             await writes.apply_inventory(session, who, message)
         elif isinstance(message, AgentHealth):
             await writes.apply_health(session, who, message, received)
@@ -126,9 +182,20 @@ class Pipeline:
                           detail: str) -> None:
         async with self.sessions() as session, session.begin():
             session.add(QuarantinedMessage(
-                topic=topic[:512], agent_name=agent, reason=reason, detail=detail[:2000],
+                topic=topic[:512], agent_name=agent, reason=reason,
+            detail=detail[:2000].replace("\x00", "\\x00"),  # PostgreSQL text takes no NUL
                 payload=payload[:QUARANTINE_BYTES], payload_size=len(payload),
                 received_at=self.clock()))
+
+
+def _has_nul(document: Any) -> bool:
+    if isinstance(document, str):
+        return "\x00" in document
+    if isinstance(document, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in document.items())
+    if isinstance(document, list):
+        return any(_has_nul(v) for v in document)
+    return False
 
 
 def _topic_agent(topic: str) -> str | None:
@@ -138,7 +205,18 @@ def _topic_agent(topic: str) -> str | None:
         return None
 
 
-def _points(who: AgentIdentity, batch: TelemetryBatch) -> list[Point]:
+def _by_agent(items: Sequence[Accepted]
+              ) -> list[tuple[AgentIdentity, list[TelemetryBatch]]]:
+    groups: dict[AgentIdentity, list[TelemetryBatch]] = {}
+    for item in items:
+        if isinstance(item.message, TelemetryBatch):
+            groups.setdefault(item.who, []).append(item.message)
+    return sorted(groups.items(), key=lambda pair: pair[0].id)  # one lock order
+
+
+def _points(who: AgentIdentity, batch: Message) -> list[Point]:
+    if not isinstance(batch, TelemetryBatch):
+        return []
     tags = SeriesTags(str(who.tenant_id), str(who.site_id), who.name)
     return [Point(s.metric, tags, s.device, s.labels, float(s.value), s.ts)
             for s in batch.samples]

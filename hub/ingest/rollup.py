@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from protocol import Sample
 from protocol.counters import CounterReading, counter_delta, max_octet_rate
@@ -39,9 +40,9 @@ SeriesKey = tuple[str, int, str]  # device, ifIndex, metric
 BucketKey = tuple[str, int, datetime]  # device, ifIndex, bucket start
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One raw counter reading of one interface with the poll's uptime context."""
+class Reading(NamedTuple):
+    """One raw counter reading of one interface with the poll's uptime context (a
+    NamedTuple: tens of thousands are made per batch)."""
 
     key: SeriesKey
     value: int
@@ -91,20 +92,25 @@ def _if_index(sample: Sample) -> int | None:
 def readings(samples: Iterable[Sample]) -> list[Reading]:
     """Counter readings of rolled-up metrics, with sysUpTime and ifCounterDiscontinuityTime
     from the same batch (same device and timestamp) when present."""
-    samples = list(samples)
-    uptime = {(s.device, s.ts): int(s.value) for s in samples if s.metric == "sys_uptime_ticks"}
-    disc = {(s.device, _if_index(s), s.ts): int(s.value) for s in samples
-            if s.metric == "if_counter_discontinuity_ticks"}
+    uptime: dict[tuple[str, datetime], int] = {}
+    disc: dict[tuple[str, int | None, datetime], int] = {}
+    counters = []
+    for s in samples:  # one pass: batches hold tens of thousands of samples
+        if s.metric in ROLLUP_METRICS:
+            if s.kind == "counter" and isinstance(s.value, int) and s.value >= 0:
+                counters.append(s)
+        elif s.metric == "sys_uptime_ticks":
+            uptime[(s.device, s.ts)] = int(s.value)
+        elif s.metric == "if_counter_discontinuity_ticks":
+            disc[(s.device, _if_index(s), s.ts)] = int(s.value)
     out = []
-    for s in samples:
+    for s in counters:
         index = _if_index(s)
-        if s.metric not in ROLLUP_METRICS or s.kind != "counter" or index is None:
-            continue
-        if not isinstance(s.value, int) or s.value < 0:
-            continue
-        out.append(Reading((s.device, index, s.metric), s.value, s.ts,
-                           uptime.get((s.device, s.ts)), disc.get((s.device, index, s.ts))))
-    return sorted(out, key=lambda r: (r.key, r.ts))
+        if index is not None:
+            out.append(Reading((s.device, index, s.metric), int(s.value), s.ts,
+                               uptime.get((s.device, s.ts)), disc.get((s.device, index, s.ts))))
+    out.sort(key=lambda r: (r.key, r.ts))
+    return out
 
 
 def _comparable(prev: Reading, cur: Reading) -> tuple[CounterReading, CounterReading]:

@@ -47,7 +47,9 @@ def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSet
     registry = AgentRegistry(sessions, settings.ingest_registry_ttl_s)
     pipeline = Pipeline(sessions, tsdb, registry, settings.ingest_dedupe_window)
     return IngestWorker(pipeline, mqtt_options(settings, suffix), metrics,
-                        settings.ingest_concurrency)
+                        settings.ingest_concurrency,
+                        batch_max=settings.ingest_batch_max_messages,
+                        batch_wait_s=settings.ingest_batch_wait_ms / 1000)
 
 
 class EmbeddedIngest:

@@ -36,8 +36,15 @@ class IngestSettings(BaseSettings):
     ingest_max_inflight: int = Field(
         100, ge=1, le=65535, description="DOTMAC_HUB_INGEST_MAX_INFLIGHT: unacknowledged "
         "messages per worker (MQTT Receive Maximum; the broker may cap it lower)")
-    ingest_concurrency: int = Field(8, ge=1, le=256, description="DOTMAC_HUB_INGEST_CONCURRENCY: "
-                                    "messages processed at once per worker")
+    ingest_concurrency: int = Field(4, ge=1, le=64, description="DOTMAC_HUB_INGEST_CONCURRENCY: "
+                                    "micro-batches processed at once per worker")
+    ingest_batch_max_messages: int = Field(
+        25, ge=1, le=1000, description="DOTMAC_HUB_INGEST_BATCH_MAX_MESSAGES: messages stored "
+        "together (one transaction, one time-series write); keep concurrency x this <= "
+        "max_inflight, or handlers wait for messages the broker may not send yet")
+    ingest_batch_wait_ms: int = Field(
+        50, ge=0, le=5000, description="DOTMAC_HUB_INGEST_BATCH_WAIT_MS: how long a handler "
+        "waits for more messages to fill a batch (added latency at low load)")
     ingest_dedupe_window: int = Field(
         100_000, ge=100, description="DOTMAC_HUB_INGEST_DEDUPE_WINDOW: seqs below an agent's "
         "high-water mark still accepted out of order; older ones are replays")

@@ -1,9 +1,14 @@
-"""The ingest worker: MQTT in, pipeline, acknowledgement only after the commit.
+"""The ingest worker: MQTT in, micro-batches through the pipeline, acknowledgement only
+after the commit.
 
-Storage outages are retried with backoff for as long as they last, holding the message
-unacknowledged (the broker keeps the rest, bounded by Receive Maximum). An unexpected
-error is retried a few times and then quarantined, so a poison message can neither loop
-forever nor stop the worker.
+Each handler takes up to `batch_max` waiting messages (waiting at most `batch_wait_s` for
+more), decodes them one by one, stores all their telemetry in one transaction and one
+time-series write, stores the few other messages one by one, then acknowledges the whole
+batch in order. Storage outages are retried with backoff for as long as they last, holding
+the batch unacknowledged (the broker keeps the rest, bounded by Receive Maximum). An
+unexpected error is retried a few times, then the batch is split and only the message that
+still fails is quarantined, so a poison message can neither loop forever nor stop the
+worker.
 """
 
 from __future__ import annotations
@@ -12,16 +17,21 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-from hub.ingest.pipeline import Outcome, Pipeline
+from hub.ingest.pipeline import Accepted, Outcome, Pipeline
 from hub.ingest.transport import Delivery, MqttOptions, MqttSource
 from hub.metrics import Metrics
 from hub.tsdb import TsdbError
+from protocol import TelemetryBatch
 
 log = logging.getLogger("dotmac.hub.ingest")
 POISON_ATTEMPTS = 5
+T = TypeVar("T")
 
 MESSAGES = "dotmac_ingest_messages_total"
 REJECTED = "dotmac_ingest_rejected_total"
@@ -30,20 +40,24 @@ RETRIES = "dotmac_ingest_storage_retries_total"
 
 
 def is_outage(exc: BaseException) -> bool:
-    """True for "storage unavailable": retry the same message until it works."""
+    """True for "storage unavailable": retry the same message until it works. A database
+    refusing the data itself (DataError: a NUL in a text, a value out of range) is not an
+    outage but poison, and so is a constraint violation."""
     if isinstance(exc, TsdbError | OSError | TimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)
+    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError | DataError)
 
 
 class IngestWorker:
-    """One MQTT session feeding `concurrency` message handlers."""
+    """One MQTT session feeding `concurrency` micro-batch handlers."""
 
     def __init__(self, pipeline: Pipeline, options: MqttOptions, metrics: Metrics | None = None,
-                 concurrency: int = 8, max_backoff_s: float = 5.0) -> None:
+                 concurrency: int = 4, max_backoff_s: float = 5.0, batch_max: int = 25,
+                 batch_wait_s: float = 0.05) -> None:
         self.pipeline, self.options = pipeline, options
         self.metrics = metrics or Metrics()
         self.concurrency, self.max_backoff_s = concurrency, max_backoff_s
+        self.batch_max, self.batch_wait_s = batch_max, batch_wait_s
         self.source: MqttSource | None = None
         self._stopping = asyncio.Event()
 
@@ -78,28 +92,92 @@ class IngestWorker:
 
     async def _consume(self, queue: asyncio.Queue[Delivery]) -> None:
         while True:
-            delivery = await queue.get()
-            outcome = await self._process(delivery)
-            self._count(outcome)
+            batch = await self._collect(queue)
+            outcomes = await self._process(batch)
             assert self.source is not None
-            self.source.ack(delivery)
+            for delivery, outcome in zip(batch, outcomes, strict=True):
+                self._count(outcome)
+                self.source.ack(delivery)  # only now: everything above is committed
 
-    async def _process(self, delivery: Delivery) -> Outcome:
+    async def _collect(self, queue: asyncio.Queue[Delivery]) -> list[Delivery]:
+        """Up to `batch_max` deliveries: what is waiting, then more for up to `batch_wait_s`."""
+        batch = [await queue.get()]
+        deadline = asyncio.get_running_loop().time() + self.batch_wait_s
+        while len(batch) < self.batch_max:
+            if not queue.empty():
+                batch.append(queue.get_nowait())
+                continue
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            try:
+                batch.append(await asyncio.wait_for(queue.get(), left))
+            except TimeoutError:
+                break
+        return batch
+
+    async def _process(self, batch: list[Delivery]) -> list[Outcome]:
+        """Outcomes in delivery order; returns only once every message is settled."""
+        results: list[Outcome | None] = [None] * len(batch)
+        accepted: list[tuple[int, Accepted]] = []
+        for index, delivery in enumerate(batch):
+            got = await self._retry(
+                [delivery], partial(self.pipeline.accept, delivery.topic, delivery.payload))
+            if isinstance(got, Accepted):
+                accepted.append((index, got))
+            else:
+                results[index] = got
+            await asyncio.sleep(0)  # decoding is CPU: let other handlers commit meanwhile
+        telemetry = [(i, a) for i, a in accepted if isinstance(a.message, TelemetryBatch)]
+        for index, outcome in await self._store_telemetry(batch, telemetry):
+            results[index] = outcome
+        for index, item in accepted:
+            if results[index] is None:
+                results[index] = await self._retry(
+                    [batch[index]], partial(self.pipeline.store, item))
+        return [r if r is not None else Outcome("internal_error") for r in results]
+
+    async def _store_telemetry(self, batch: list[Delivery], items: list[tuple[int, Accepted]]
+                               ) -> list[tuple[int, Outcome]]:
+        """All telemetry of the batch together; if that keeps failing for a reason other
+        than an outage, one by one, so that only the poison message is quarantined."""
+        if not items:
+            return []
+        if len(items) > 1:
+            together = await self._retry(
+                [batch[i] for i, _a in items],
+                lambda: self.pipeline.store_telemetry([a for _i, a in items]), attempts=2)
+            if together is not None:
+                return list(zip([i for i, _a in items], together, strict=True))
+        out = []
+        for index, item in items:
+            one = await self._retry([batch[index]],
+                                    partial(self.pipeline.store_telemetry, [item]))
+            out.append((index, one[0] if isinstance(one, list) else one))
+        return out
+
+    async def _retry(self, deliveries: list[Delivery], work: Callable[[], Awaitable[T]],
+                     attempts: int = POISON_ATTEMPTS) -> Any:
+        """`work()` until it succeeds. Outages are retried for as long as they last;
+        other errors `attempts` times, then the single delivery is quarantined (its
+        Outcome returned) or, for several, None (the caller splits them)."""
         attempt, failures = 0, 0
         while True:
             try:
-                return await self.pipeline.handle(delivery.topic, delivery.payload)
+                return await work()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # classified below: outage vs. poison
                 attempt += 1
                 if not is_outage(exc):
                     failures += 1
-                    if failures >= POISON_ATTEMPTS:
-                        return await self._poison(delivery, exc)
+                    if failures >= attempts:
+                        return (await self._poison(deliveries[0], exc)
+                                if len(deliveries) == 1 else None)
                 self.metrics.inc(RETRIES, "Storage writes retried", kind=type(exc).__name__)
-                log.warning("ingest.retry attempt=%d topic=%s error=%s: %s", attempt,
-                            delivery.topic, type(exc).__name__, str(exc)[:300])
+                log.warning("ingest.retry attempt=%d messages=%d topic=%s error=%s: %s",
+                            attempt, len(deliveries), deliveries[0].topic, type(exc).__name__,
+                            str(exc)[:300])
                 await asyncio.sleep(self._backoff(attempt))
 
     def _backoff(self, attempt: int) -> float:

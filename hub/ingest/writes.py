@@ -1,7 +1,9 @@
 """SQL side of ingest: what each message type changes in the hub database.
 
 Every function runs inside the caller's transaction (after `lock_agent`), so a message's
-rows, its dedupe record and its rollup contribution commit together or not at all.
+rows, its dedupe record and its rollup contribution commit together or not at all. The
+telemetry path (the volume) writes through `bulk`: one set-based statement per table for
+a whole micro-batch of an agent's messages.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.ingest import rollup
+from hub.ingest import bulk, rollup
 from hub.ingest.models import (
     AgentHealthRow,
     AvailabilityEvent,
@@ -44,6 +46,37 @@ def series_key(labels: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))[:512]
 
 
+_DEVICE_COLUMNS = ("tenant_id", "device", "site_id", "agent_id", "last_seen_at")
+_DEVICE_LITERALS = (("facts", "'{}'"), ("status", "'unknown'"))
+DEVICE_EXISTS = bulk.Upsert(ObservedDevice.__table__, _DEVICE_COLUMNS,  # type: ignore[arg-type]
+                            ("tenant_id", "device"), constants=_DEVICE_LITERALS)
+DEVICE_SEEN = bulk.Upsert(
+    ObservedDevice.__table__, _DEVICE_COLUMNS, ("tenant_id", "device"),  # type: ignore[arg-type]
+    (("last_seen_at", "EXCLUDED.last_seen_at"), ("agent_id", "EXCLUDED.agent_id"),
+     ("site_id", "EXCLUDED.site_id")),
+    "observed_devices.last_seen_at IS NULL "
+    "OR observed_devices.last_seen_at < EXCLUDED.last_seen_at", _DEVICE_LITERALS)
+LATEST = bulk.Upsert(
+    LatestValue.__table__, ("tenant_id", "device", "metric", "series", "value", "ts"),  # type: ignore[arg-type]
+    ("tenant_id", "device", "metric", "series"),
+    (("value", "EXCLUDED.value"), ("ts", "EXCLUDED.ts")), "latest_values.ts <= EXCLUDED.ts")
+_STATE_COLUMNS = ("value", "ts", "sys_uptime_ticks", "discontinuity_ticks")
+COUNTERS = bulk.Upsert(
+    CounterState.__table__, ("tenant_id", "device", "if_index", "metric", *_STATE_COLUMNS),  # type: ignore[arg-type]
+    ("tenant_id", "device", "if_index", "metric"),
+    tuple((c, f"EXCLUDED.{c}") for c in _STATE_COLUMNS), "counter_state.ts < EXCLUDED.ts")
+_R = "interface_rollup_5m"
+_DELTAS = ("in_octets_delta", "out_octets_delta", "in_errors_delta", "out_errors_delta")
+BUCKETS = bulk.Upsert(
+    InterfaceRollup.__table__,  # type: ignore[arg-type]
+    ("tenant_id", "device", "if_index", "bucket_start", *_DELTAS, "in_bps", "out_bps", "samples"),
+    ("tenant_id", "device", "if_index", "bucket_start"),
+    (*((c, f"{_R}.{c} + EXCLUDED.{c}") for c in _DELTAS),
+     ("in_bps", f"({_R}.in_octets_delta + EXCLUDED.in_octets_delta) * 8.0 / {rollup.BUCKET_S}"),
+     ("out_bps", f"({_R}.out_octets_delta + EXCLUDED.out_octets_delta) * 8.0 / {rollup.BUCKET_S}"),
+     ("samples", f"{_R}.samples + EXCLUDED.samples")))
+
+
 async def touch_devices(session: AsyncSession, who: AgentIdentity,
                         seen: dict[str, datetime | None]) -> None:
     """Create missing device rows and move last_seen forward (sorted: one lock order);
@@ -52,31 +85,30 @@ async def touch_devices(session: AsyncSession, who: AgentIdentity,
         return
     rows: list[dict[str, Any]] = [
         {"tenant_id": who.tenant_id, "device": d, "site_id": who.site_id, "agent_id": who.id,
-         "facts": {}, "status": "unknown", "last_seen_at": ts}
-            for d, ts in sorted(seen.items())]
-    stmt = insert(session, ObservedDevice).values(rows)
-    if all(ts is None for ts in seen.values()):
-        await session.execute(stmt.on_conflict_do_nothing())
-        return
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "device"],
-        set_={"last_seen_at": stmt.excluded.last_seen_at, "agent_id": stmt.excluded.agent_id,
-              "site_id": stmt.excluded.site_id},
-        where=(ObservedDevice.last_seen_at.is_(None)
-               | (ObservedDevice.last_seen_at < stmt.excluded.last_seen_at)))
-    await session.execute(stmt)
+         "last_seen_at": ts} for d, ts in sorted(seen.items())]
+    spec = DEVICE_EXISTS if all(ts is None for ts in seen.values()) else DEVICE_SEEN
+    await bulk.upsert(session, spec, rows)
 
 
 async def apply_telemetry(session: AsyncSession, who: AgentIdentity,
-                          batch: TelemetryBatch) -> None:
-    """Devices seen, newest gauge values and the 5-minute rollups of this batch."""
+                          batches: Sequence[TelemetryBatch]) -> None:
+    """Devices seen, newest gauge values and the 5-minute rollups of one agent's batches
+    (all of them at once: one statement per table). The caller then calls `touch_agent`
+    last: the agent row is shared by all of the agent's transactions."""
+    if not batches:
+        return
+    samples = [s for batch in batches for s in batch.samples]
     seen: dict[str, datetime] = {}
-    for s in batch.samples:
+    for s in samples:
         seen[s.device] = max(seen.get(s.device, s.ts), s.ts)
-    await touch_agent(session, who, batch.ts)
+    readings = rollup.readings(samples)  # pure work and unlocked reads first
+    speeds = await _speeds(session, who, ((r.key[0], r.key[1]) for r in readings))
+    # The device rows are the lock: the upsert locks each one (new or existing, in one
+    # sorted order) until the commit, so every other batch with readings of a device
+    # waits here, then reads the counter chain this one committed.
     await touch_devices(session, who, dict(seen))
-    await _latest(session, who, [s for s in batch.samples if s.kind == "gauge"])
-    await _rollups(session, who, rollup.readings(batch.samples))
+    await _rollups(session, who, readings, speeds)
+    await _latest(session, who, [s for s in samples if s.kind == "gauge"])
 
 
 async def _latest(session: AsyncSession, who: AgentIdentity, gauges: Sequence[Sample]) -> None:
@@ -89,12 +121,7 @@ async def _latest(session: AsyncSession, who: AgentIdentity, gauges: Sequence[Sa
         return
     rows = [{"tenant_id": who.tenant_id, "device": k[0], "metric": k[1], "series": k[2],
              "value": float(s.value), "ts": s.ts} for k, s in sorted(newest.items())]
-    stmt = insert(session, LatestValue).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "device", "metric", "series"],
-        set_={"value": stmt.excluded.value, "ts": stmt.excluded.ts},
-        where=LatestValue.ts <= stmt.excluded.ts)
-    await session.execute(stmt)
+    await bulk.upsert(session, LATEST, rows)
 
 
 async def _previous(session: AsyncSession, who: AgentIdentity,
@@ -104,15 +131,15 @@ async def _previous(session: AsyncSession, who: AgentIdentity,
         return {}
     # By device (a few per batch, on the primary-key prefix), keys matched here: an IN over
     # ~1.5 k (device, ifIndex, metric) tuples cost PostgreSQL ~0.5 s of planning a message.
-    query = select(CounterState).where(
-        CounterState.tenant_id == who.tenant_id,
-        CounterState.device.in_(sorted({k[0] for k in wanted})))
+    c = CounterState
+    query = select(c.device, c.if_index, c.metric, c.value, c.ts, c.sys_uptime_ticks,
+                   c.discontinuity_ticks).where(
+        c.tenant_id == who.tenant_id, c.device.in_(sorted({k[0] for k in wanted})))
     found = {}
-    for row in (await session.execute(query)).scalars():
-        key = (row.device, row.if_index, row.metric)
+    for device, index, metric, value, ts, uptime, disc in (await session.execute(query)).all():
+        key = (device, index, metric)
         if key in wanted:
-            found[key] = rollup.Reading(key, int(row.value), row.ts, row.sys_uptime_ticks,
-                                        row.discontinuity_ticks)
+            found[key] = rollup.Reading(key, int(value), ts, uptime, disc)
     return found
 
 
@@ -129,12 +156,11 @@ async def _speeds(session: AsyncSession, who: AgentIdentity,
     return {(d, i): s for d, i, s in rows if (d, i) in wanted}
 
 
-async def _rollups(session: AsyncSession, who: AgentIdentity,
-                   readings: list[rollup.Reading]) -> None:
+async def _rollups(session: AsyncSession, who: AgentIdentity, readings: list[rollup.Reading],
+                   speeds: dict[tuple[str, int], int | None]) -> None:
     if not readings:
         return
     previous = await _previous(session, who, (r.key for r in readings))
-    speeds = await _speeds(session, who, ((r.key[0], r.key[1]) for r in readings))
     latest, buckets = rollup.roll(previous, readings, speeds)
     await _save_counters(session, who, latest)
     await _add_buckets(session, who, buckets)
@@ -147,12 +173,7 @@ async def _save_counters(session: AsyncSession, who: AgentIdentity,
     rows = [{"tenant_id": who.tenant_id, "device": k[0], "if_index": k[1], "metric": k[2],
              "value": r.value, "ts": r.ts, "sys_uptime_ticks": r.sys_uptime_ticks,
              "discontinuity_ticks": r.discontinuity_ticks} for k, r in sorted(latest.items())]
-    stmt = insert(session, CounterState).values(rows)
-    cols = ("value", "ts", "sys_uptime_ticks", "discontinuity_ticks")
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "device", "if_index", "metric"],
-        set_={c: getattr(stmt.excluded, c) for c in cols})
-    await session.execute(stmt)
+    await bulk.upsert(session, COUNTERS, rows)
 
 
 async def _add_buckets(session: AsyncSession, who: AgentIdentity,
@@ -164,17 +185,7 @@ async def _add_buckets(session: AsyncSession, who: AgentIdentity,
              "in_errors_delta": b.in_errors, "out_errors_delta": b.out_errors,
              "in_bps": rollup.bps(b.in_octets), "out_bps": rollup.bps(b.out_octets),
              "samples": b.samples} for k, b in sorted(buckets.items())]
-    stmt = insert(session, InterfaceRollup).values(rows)
-    t, x = InterfaceRollup, stmt.excluded
-    new_in, new_out = t.in_octets_delta + x.in_octets_delta, t.out_octets_delta + x.out_octets_delta
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "device", "if_index", "bucket_start"],
-        set_={"in_octets_delta": new_in, "out_octets_delta": new_out,
-              "in_errors_delta": t.in_errors_delta + x.in_errors_delta,
-              "out_errors_delta": t.out_errors_delta + x.out_errors_delta,
-              "in_bps": new_in * 8 / rollup.BUCKET_S, "out_bps": new_out * 8 / rollup.BUCKET_S,
-              "samples": t.samples + x.samples})
-    await session.execute(stmt)
+    await bulk.upsert(session, BUCKETS, rows)
 
 
 def _facts(device: Any) -> dict[str, Any]:
@@ -266,8 +277,10 @@ async def apply_health(session: AsyncSession, who: AgentIdentity, message: Agent
     row.poll_p95_s, row.health_ts = message.poll_duration_p95_s, message.ts
     row.lag_s = max(0.0, (received_at - message.ts).total_seconds())
     row.last_seen_at = received_at
-    await touch_agent(session, who, received_at)
+    # Device rows before the agent row, the order telemetry batches lock them in.
     await _device_states(session, who, message)
+    await session.flush()
+    await touch_agent(session, who, received_at)
 
 
 async def _device_states(session: AsyncSession, who: AgentIdentity, message: AgentHealth) -> None:

@@ -9,15 +9,14 @@ never move its data into another tenant's series.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 RESERVED_TAGS = ("tenant", "site", "agent", "device")
 FIELD = "value"
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesTags:
+class SeriesTags(NamedTuple):
     """The identity tags every point of one agent's message carries (from the registry)."""
 
     tenant: str
@@ -25,9 +24,8 @@ class SeriesTags:
     agent: str
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One sample ready for the store."""
+class Point(NamedTuple):
+    """One sample ready for the store (a NamedTuple: one per sample, cheap to make)."""
 
     metric: str
     tags: SeriesTags
@@ -37,10 +35,12 @@ class Point:
     ts: datetime
 
 
+# Line protocol: commas, equals signs and spaces are escaped in tag keys and values.
+_ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", "=": "\\=", " ": "\\ ", "\n": "\\n"})
+
+
 def _escape_tag(text: str) -> str:
-    # Line protocol: commas, equals signs and spaces are escaped in tag keys and values.
-    return (text.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=")
-            .replace(" ", "\\ ").replace("\n", "\\n"))
+    return text.translate(_ESCAPES)
 
 
 def _tag_pairs(point: Point) -> list[tuple[str, str]]:
@@ -53,14 +53,52 @@ def _tag_pairs(point: Point) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+_PAIRS: dict[tuple[str, str], str] = {}  # `key=value`, escaped: values repeat a lot
+
+
+def _pair(key: str, value: str) -> str:
+    text = _PAIRS.get((key, value))
+    if text is None:
+        if len(_PAIRS) >= MAX_CACHED_SERIES:
+            _PAIRS.clear()
+        text = _PAIRS[(key, value)] = f"{_escape_tag(key)}={_escape_tag(value)}"
+    return text
+
+
+def _series(point: Point) -> str:
+    tags = ",".join([_pair(k, v) for k, v in _tag_pairs(point)])
+    return f"{_escape_tag(point.metric)},{tags} {FIELD}="
+
+
+# Series repeat every poll: their escaped `metric,tags value=` head is formatted once.
+_HEADS: dict[tuple[object, ...], str] = {}
+MAX_CACHED_SERIES = 500_000
+
+
+def _head(point: Point) -> str:
+    key = (point.metric, point.tags, point.device, *point.labels.items())
+    head = _HEADS.get(key)
+    if head is None:
+        if len(_HEADS) >= MAX_CACHED_SERIES:
+            _HEADS.clear()
+        head = _HEADS[key] = _series(point)
+    return head
+
+
 def format_line(point: Point) -> str:
     """One line: `metric,tag=v,... value=<float> <ms>` (millisecond precision)."""
-    tags = ",".join(f"{_escape_tag(k)}={_escape_tag(v)}" for k, v in _tag_pairs(point))
     millis = int(point.ts.timestamp() * 1000)
     # Always a float field: InfluxDB refuses a field that changes type between int and float.
-    return f"{_escape_tag(point.metric)},{tags} {FIELD}={float(point.value)!r} {millis}"
+    return f"{_head(point)}{float(point.value)!r} {millis}"
 
 
 def format_lines(points: Iterable[Point]) -> str:
     """The request body for a batch of points."""
-    return "\n".join(format_line(p) for p in points)
+    stamps: dict[datetime, int] = {}  # a batch has few distinct timestamps
+    lines = []
+    for point in points:
+        millis = stamps.get(point.ts)
+        if millis is None:
+            millis = stamps[point.ts] = int(point.ts.timestamp() * 1000)
+        lines.append(f"{_head(point)}{float(point.value)!r} {millis}")
+    return "\n".join(lines)

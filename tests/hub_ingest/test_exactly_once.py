@@ -68,8 +68,11 @@ async def test_each_sample_stored_once_with_correct_rollups(
         publisher.close()
     assert workers.counter("dotmac_ingest_messages_total", result="stored") == POLLS + 1
     assert workers.counter("dotmac_ingest_rejected_total", reason="duplicate") >= POLLS
+    # The broker alternates the group's subscribers, so each worker takes a share; which of
+    # two identical copies gets stored depends on which micro-batch commits first.
     assert min(w.metrics.value("dotmac_ingest_messages_total", result="stored")
-               for w in workers.workers) > 0, "both workers must have taken a share"
+               + w.metrics.value("dotmac_ingest_messages_total", result="rejected")
+               for w in workers.workers) >= POLLS // 2, "both workers must have taken a share"
     victoria.flush()
     _assert_victoria(victoria, where.tenant_id, device, plan)
     await _assert_rollups(sessions, device, plan)

@@ -115,3 +115,40 @@ async def _assert_nothing_stored(sessions: async_sessionmaker[AsyncSession], vic
     now = datetime.now(UTC)
     assert all(r[0] <= now for r in await sql(sessions, "SELECT received_at FROM "
                                               "ingest_quarantine"))
+
+
+async def test_nul_in_a_text_is_quarantined_and_its_batch_neighbours_stored(
+        mosquitto: Broker, victoria: Victoria,
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    # A NUL in a device name passes the protocol schema, but PostgreSQL text cannot hold
+    # it: refused before anything is written, quarantined, its neighbours stored once.
+    where = await new_tenancy(sessions)
+    agent, device = token("agent"), token("dev")
+    await register_agent(sessions, where, agent)
+    publisher = Publisher(mosquitto, mosquitto.add_user(agent))
+    workers = make_workers(mosquitto, sessions, victoria.url, token("grp"), count=1)
+    await workers.start()
+    topic = build(agent, Channel.TELEMETRY)
+    try:
+        publisher.raw(topic, _valid(agent, 1, device))
+        publisher.raw(topic, _valid(agent, 2, device + "\x00x"))
+        publisher.raw(topic, _valid(agent, 3, device))
+        await wait_for(lambda: workers.counter("dotmac_ingest_messages_total", result="stored")
+                       >= 2 and workers.counter("dotmac_ingest_rejected_total",
+                                                reason="nul_in_text") >= 1, 20,
+                       "all three messages")
+        assert all(not task.done() for task in workers.tasks), "a worker died"
+    finally:
+        await workers.stop()
+        publisher.close()
+    assert workers.counter("dotmac_ingest_messages_total", result="stored") == 2
+    assert workers.counter("dotmac_ingest_rejected_total", reason="nul_in_text") == 1
+    rows = await sql(sessions, "SELECT reason, payload FROM ingest_quarantine WHERE topic = :t",
+                     t=topic)
+    assert [(r[0], b'"seq":2' in r[1]) for r in rows] == [("nul_in_text", True)]
+    seen = await sql(sessions, "SELECT seq FROM ingest_seen s JOIN agents a ON a.id = s.agent_id "
+                     "WHERE a.name = :n ORDER BY seq", n=agent)
+    assert seen == [(1,), (3,)]
+    victoria.flush()
+    stored = victoria.query(f'count_over_time(if_hc_in_octets_value{{agent="{agent}"}}[1d])')
+    assert [(r["metric"]["device"], int(r["value"][1])) for r in stored] == [(device, 2)]
