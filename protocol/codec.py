@@ -134,11 +134,13 @@ def _finite_float(text: str) -> float:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # Duplicate keys are ambiguous (parsers disagree on which wins), so refuse them.
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key[:64]!r}")
-        result[key] = value
+    result = dict(pairs)  # built in C: this hook runs for every object of every message
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key[:64]!r}")
+            seen.add(key)
     return result
 
 
