@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator, Uuid, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -87,17 +87,57 @@ def ensure_sqlite_folder(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+# SQLite in the embedded hub (API, ingest, job dispatcher and webhook worker in one process,
+# several pooled connections). Python's sqlite3 "legacy transaction control" begins a
+# transaction only before INSERT/UPDATE/DELETE: SELECTs run outside it (FOR UPDATE re-reads
+# see nothing locked), and a SAVEPOINT opened before any DML starts the real transaction, so
+# releasing it COMMITS. SQLAlchemy's documented recipe takes BEGIN over (isolation_level=None
+# on connect, BEGIN in the engine's "begin" event). We emit BEGIN IMMEDIATE, not plain BEGIN:
+# a deferred transaction that reads and then writes fails at once with "database is locked"
+# when another connection wrote first (SQLite cannot upgrade it and skips the busy handler),
+# and nearly every hub transaction reads first (the caller, a locked row). IMMEDIATE takes the
+# single write lock at BEGIN, so transactions take turns, waiting up to SQLITE_BUSY_TIMEOUT_MS:
+# what `with_for_update()` promises on PostgreSQL, at database granularity. WAL lets readers
+# outside the hub (backups, the sqlite3 shell, `dotmac-hub db current`) read while it writes.
+# Rule that follows: a session holds the lock from its first statement to commit/rollback/
+# close, so never wait on another connection's write while a session of yours is open.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # the driver never emits BEGIN/COMMIT on its own now
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_transactions(engine: Engine) -> None:
+    """Make a (sync) SQLite engine's transactions real: BEGIN IMMEDIATE before the first
+    statement, savepoints and DDL inside it, readers serialised with writers."""
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores FKs unless asked, per connection
+    cursor.execute("PRAGMA journal_mode=WAL")  # persistent in the file; "memory" for :memory:
     cursor.close()
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Async engine for the hub database (psycopg 3 for PostgreSQL, aiosqlite for SQLite)."""
+    """Async engine for the hub database (psycopg 3 for PostgreSQL, aiosqlite for SQLite).
+
+    On SQLite every transaction is BEGIN IMMEDIATE: atomic with its savepoints, and
+    serialised with the other writers (see the comment above)."""
     ensure_sqlite_folder(url)
     engine = _create_async_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
+        sqlite_transactions(engine.sync_engine)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

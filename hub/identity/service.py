@@ -93,14 +93,16 @@ class AuthService:
                                   "the Retry-After seconds")
 
     async def _login_failed(self, email: str, user: User | None) -> None:
-        window = ratelimit.Window.now(self.kit.settings.login_window)
-        await ratelimit.hit(self.kit.engine, f"login-fail:ip:{self.ip}", window)
-        await ratelimit.hit(self.kit.engine, f"login-fail:acct:{email}", window)
         if user is not None:  # unknown accounts belong to no tenant: logged, not stored
             AuditTrail(self.session, _as_user(user, self.ip)).record(
                 "auth.login_failed", "user", user.id,
                 reason="inactive" if user.is_active is False else "password")
-            await self.session.commit()
+        # Ended before counting: on SQLite this session holds the write lock the counters'
+        # own connection needs (hub.db), so counting first would wait on ourselves.
+        await self.session.commit()
+        window = ratelimit.Window.now(self.kit.settings.login_window)
+        await ratelimit.hit(self.kit.engine, f"login-fail:ip:{self.ip}", window)
+        await ratelimit.hit(self.kit.engine, f"login-fail:acct:{email}", window)
         raise UnauthorizedError("bad_credentials")
 
     async def _issue(self, user: User, auth_session: AuthSession) -> TokenPair:
