@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from hub.db import sqlite_transactions
 from hub.models import metadata
 
 config = context.config
@@ -14,10 +15,12 @@ def run_migrations() -> None:
     """Run the pending migrations online against the configured database."""
     url = config.attributes["database_url"]
     engine = create_engine(url, poolclass=pool.NullPool)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:  # a migration failing halfway must roll back whole, as on PostgreSQL
+        sqlite_transactions(engine)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=connection.dialect.name == "sqlite",
-                          compare_type=True)
+                          render_as_batch=sqlite, transactional_ddl=True, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -66,3 +66,23 @@ def test_models_match_the_migrations(backend: str, postgres: Postgres, tmp_path:
     finally:
         if name:
             drop_database(postgres.admin_dsn, name)
+
+
+def test_a_migration_failing_halfway_rolls_back_whole_on_sqlite(tmp_path: Path) -> None:
+    """0005 creates billing_customers, then meets a billing_plans that is already there: the
+    tables it created before failing are gone and the version stays at 0004, so fixing the
+    cause and upgrading again works (as on PostgreSQL)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    migrations.upgrade(url, "0004")
+    engine = create_engine(sync_url(url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE billing_plans (id INTEGER PRIMARY KEY)")
+    with pytest.raises(Exception, match="billing_plans"):
+        migrations.upgrade(url, "0005")
+    assert migrations.current(url) == "0004"
+    assert "billing_customers" not in _tables(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE billing_plans")
+    engine.dispose()
+    migrations.upgrade(url)
+    assert _tables(url) == set(metadata.tables)
