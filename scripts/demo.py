@@ -353,7 +353,8 @@ def fresh_state() -> None:
     """Each run starts from a clean hub, broker and agent; the snmpsim index (slow to
     build) is kept. `make demo-clean` removes everything."""
     STATE.mkdir(parents=True, exist_ok=True)
-    for name in ("mosquitto", "agent", "victoria", "hub.sqlite3", "hub.log", "commands.json"):
+    for name in ("mosquitto", "agent", "victoria", "hub.sqlite3", "hub.sqlite3-wal",
+                 "hub.sqlite3-shm", "hub.log", "commands.json"):
         path = STATE / name
         if path.is_dir():
             shutil.rmtree(path)
