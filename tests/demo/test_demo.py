@@ -50,6 +50,13 @@ def _port_line(by_what: dict[str, str], step: str) -> str:
     return next(line for line in show.splitlines() if "GigabitEthernet0/2" in line)
 
 
+def _has_traffic(cmds: list[dict[str, str]]) -> bool:
+    """Whether the printed login + traffic commands already show rollup points."""
+    wanted = [c for c in cmds if c["what"].startswith(("log in as the NOC", "traffic of"))]
+    (rc_login, _), (rc, out) = run_commands(wanted)
+    return rc_login == 0 and rc == 0 and bool(json.loads(out)["points"])
+
+
 @pytest.fixture(params=["victoria", "none"])
 def demo(tmp_path: Path, request):  # type: ignore[no-untyped-def]
     """The demo process (its own broker, POP, hub and agent) with state in tmp_path; once
@@ -68,7 +75,8 @@ def demo(tmp_path: Path, request):  # type: ignore[no-untyped-def]
 
 def test_every_printed_command_works_and_traffic_moves(demo) -> None:  # type: ignore[no-untyped-def]
     proc, cmds, tmp_path = demo
-    time.sleep(25)  # two or three agent polls (10 s interval) reach the hub
+    wait_until(lambda: _has_traffic(cmds), 60, "agent polls to reach the hub's rollups",
+               tmp_path / "demo.log")
     first = run_commands(cmds)
     for (rc, output), c in zip(first, cmds, strict=True):
         assert rc == 0, (c["what"], output[-500:])
