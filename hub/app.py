@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
-from hub.api.router import api_router
+from hub.api.router import include_domains
 from hub.broker import broker_admin
 from hub.db import create_engine, session_factory
 from hub.errors import Problem, install_error_handlers
@@ -85,7 +85,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     _health_routes(app)
-    app.include_router(api_router)
+    include_domains(app)
     _declare_problem_schema(app)
     return app
 

@@ -1,8 +1,8 @@
-"""Every domain router, mounted under one per-IP rate limit."""
+"""Every domain router, each mounted on the app under the per-IP rate limit."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends, FastAPI
 
 from hub.analytics.routes import router as analytics_router
 from hub.api.deps import limit_per_ip
@@ -22,6 +22,12 @@ from hub.tenants.routes import router as tenant_router
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
                   devices, enrollment_router, audit_router, analytics_router, jobs, config_versions,
                   billing_router, billing_analytics_router, tickets, portal, webhooks_router)
-api_router = APIRouter(dependencies=[Depends(limit_per_ip)])
-for _router in DOMAIN_ROUTERS:
-    api_router.include_router(_router)
+
+
+def include_domains(app: FastAPI) -> None:
+    """Mount every domain router on the app itself, each under the per-IP rate limit.
+
+    Directly, not through one umbrella router: every level of included routers is walked
+    again when matching each request."""
+    for router in DOMAIN_ROUTERS:
+        app.include_router(router, dependencies=[Depends(limit_per_ip)])
