@@ -4,35 +4,23 @@ Any number may run at once (see `hub.events.delivery` for how rows are claimed).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.background import EmbeddedLoop
 from hub.events.delivery import WebhookWorker
 from hub.events.settings import WebhookSettings
 from hub.metrics import Metrics
 from hub.settings import HubSettings
 
 
-class EmbeddedWebhooks:
+class EmbeddedWebhooks(EmbeddedLoop):
     """The worker as a background task of the API process."""
 
     def __init__(self, worker: WebhookWorker) -> None:
+        super().__init__("webhooks", worker.run, worker.stop, worker.close)
         self.worker = worker
-        self.task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Run the delivery loop in the background."""
-        self.task = asyncio.create_task(self.worker.run(), name="webhooks")
-
-    async def stop(self) -> None:
-        """Finish the current pass, then close the HTTP client."""
-        self.worker.stop()
-        if self.task is not None:
-            with contextlib.suppress(Exception):
-                await self.task
-        await self.worker.close()
 
 
 def start_embedded(sessions: async_sessionmaker[AsyncSession], settings: HubSettings,

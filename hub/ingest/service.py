@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.background import EmbeddedLoop
 from hub.ingest.pipeline import Pipeline
 from hub.ingest.registry import AgentRegistry
 from hub.ingest.settings import IngestSettings, client_id_for
@@ -52,24 +52,12 @@ def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSet
                         batch_wait_s=settings.ingest_batch_wait_ms / 1000)
 
 
-class EmbeddedIngest:
+class EmbeddedIngest(EmbeddedLoop):
     """The ingest worker as a background task of the API process (the embedded default)."""
 
     def __init__(self, worker: IngestWorker, tsdb: TimeSeriesStore) -> None:
+        super().__init__("ingest", worker.run, worker.stop, tsdb.close)
         self.worker, self.tsdb = worker, tsdb
-        self.task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Run the worker in the background."""
-        self.task = asyncio.create_task(self.worker.run(), name="ingest")
-
-    async def stop(self) -> None:
-        """Stop the worker and close the store."""
-        self.worker.stop()
-        if self.task is not None:
-            with contextlib.suppress(Exception):
-                await self.task
-        await self.tsdb.close()
 
 
 async def run_standalone(database_url: str, settings: IngestSettings,

@@ -6,13 +6,13 @@ under a device row lock (see `hub.jobs.dispatcher`), so two hubs never send a jo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import secrets
 import signal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.background import EmbeddedLoop
 from hub.ingest.settings import IngestSettings
 from hub.jobs.dispatcher import JobDispatcher
 from hub.jobs.mqtt import MqttCommandPublisher
@@ -25,24 +25,12 @@ def publisher_for(settings: IngestSettings) -> MqttCommandPublisher:
     return MqttCommandPublisher.from_settings(settings, suffix)
 
 
-class EmbeddedDispatcher:
+class EmbeddedDispatcher(EmbeddedLoop):
     """The dispatcher as a background task of the API process."""
 
     def __init__(self, dispatcher: JobDispatcher, publisher: MqttCommandPublisher) -> None:
+        super().__init__("jobs-dispatcher", dispatcher.run, dispatcher.stop, publisher.close)
         self.dispatcher, self.publisher = dispatcher, publisher
-        self.task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Run the dispatch loop in the background."""
-        self.task = asyncio.create_task(self.dispatcher.run(), name="jobs-dispatcher")
-
-    async def stop(self) -> None:
-        """Finish the current tick, then disconnect from the broker."""
-        self.dispatcher.stop()
-        if self.task is not None:
-            with contextlib.suppress(Exception):
-                await self.task
-        await self.publisher.close()
 
 
 def start_embedded(sessions: async_sessionmaker[AsyncSession],
