@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from tests.hub.harness import Account, Hub
-
-Request = tuple[dict[str, str], dict[str, Any] | None]
-Factory = Callable[[Hub, Account], Awaitable[Request]]
+from tests.hub.matrix_support import Factory, Request
+from tests.hub.matrix_support import by_id as _by_id
+from tests.hub.matrix_support import plain as _plain
 
 
 def _n() -> str:
@@ -56,20 +56,6 @@ async def credited_customer(hub: Hub, owner: Account) -> dict[str, Any]:
     made = await customer(hub, owner)
     await hub.post(owner, "/billing/payments", {"customer_id": made["id"], "amount_minor": 500})
     return made
-
-
-def _by_id(maker: Callable[[Hub, Account], Awaitable[dict[str, Any]]], param: str,
-           body: Callable[[], dict[str, Any]] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        made = await maker(hub, owner)
-        return {param: made["id"]}, body() if body else None
-    return build
-
-
-def _plain(body: Callable[[], dict[str, Any]] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        return {}, body() if body else None
-    return build
 
 
 def _with_customer(extra: dict[str, Any]) -> Factory:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from tests.hub.harness import Account, Hub
+from tests.hub.matrix_support import Factory
+from tests.hub.matrix_support import by_id as _by_id
+from tests.hub.matrix_support import plain as _plain
 
-Request = tuple[dict[str, str], dict[str, Any] | None]
-Factory = Callable[[Hub, Account], Awaitable[Request]]
 # Nobody listens there: the matrix hubs run no webhook worker, nothing is ever sent.
 URL = "https://hooks.example.net/dotmac"
 
@@ -26,24 +27,11 @@ async def delivery(hub: Hub, owner: Account) -> dict[str, Any]:
     return await hub.post(owner, f"/webhooks/endpoints/{made['id']}/ping", {})
 
 
-def _by_id(maker: Callable[[Hub, Account], Awaitable[dict[str, Any]]], param: str,
-           body: dict[str, Any] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        return {param: (await maker(hub, owner))["id"]}, body
-    return build
-
-
-def _plain(body: dict[str, Any] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        return {}, body
-    return build
-
-
 REQUESTS: dict[str, Factory] = {
-    "webhooks_endpoints_create": _plain({"url": URL, "event_types": ["invoice.finalized"]}),
+    "webhooks_endpoints_create": _plain(lambda: {"url": URL, "event_types": ["invoice.finalized"]}),
     "webhooks_endpoints_list": _plain(),
     "webhooks_endpoints_get": _by_id(endpoint, "endpoint_id"),
-    "webhooks_endpoints_update": _by_id(endpoint, "endpoint_id", {"active": False}),
+    "webhooks_endpoints_update": _by_id(endpoint, "endpoint_id", lambda: {"active": False}),
     "webhooks_endpoints_delete": _by_id(endpoint, "endpoint_id"),
     "webhooks_endpoints_rotate_secret": _by_id(endpoint, "endpoint_id"),
     "webhooks_endpoints_ping": _by_id(endpoint, "endpoint_id"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
@@ -12,10 +11,10 @@ from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.harness import Account, Hub
+from tests.hub.matrix_support import Factory, Request
+from tests.hub.matrix_support import by_id as _by_id
+from tests.hub.matrix_support import plain as _plain
 from tests.jobs.matrix import REQUESTS as JOBS_REQUESTS
-
-Request = tuple[dict[str, str], dict[str, Any] | None]
-Factory = Callable[[Hub, Account], Awaitable[Request]]
 
 
 def _n() -> str:
@@ -45,20 +44,6 @@ async def _user(hub: Hub, owner: Account) -> dict[str, Any]:
 
 async def _key(hub: Hub, owner: Account) -> dict[str, Any]:
     return await hub.post(owner, "/api-keys", {"name": f"k-{_n()}", "scopes": ["sites:read"]})
-
-
-def _by_id(maker: Callable[[Hub, Account], Awaitable[dict[str, Any]]], param: str,
-           body: Callable[[], dict[str, Any]] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        made = await maker(hub, owner)
-        return {param: made["id"]}, body() if body else None
-    return build
-
-
-def _plain(body: Callable[[], dict[str, Any]] | None = None) -> Factory:
-    async def build(hub: Hub, owner: Account) -> Request:
-        return {}, body() if body else None
-    return build
 
 
 async def _new_agent_body(hub: Hub, owner: Account) -> Request:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from tests.hub.harness import Account, Hub
-
-Request = tuple[dict[str, str], dict[str, Any] | None]
-Factory = Callable[[Hub, Account], Awaitable[Request]]
+from tests.hub.matrix_support import Factory, Request
 
 
 def _n() -> str:
