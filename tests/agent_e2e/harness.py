@@ -17,8 +17,9 @@ from tests.services._proc import ManagedProcess, free_port
 
 BIN = Path(sys.executable).parent
 INTERVAL_S = 2
-# snmpsim answers big recordings slowly (seconds per poll on a loaded 2-core box); a longer
-# interval keeps their polls inside the scheduler's deadline (2 x interval).
+# snmpsim answers big recordings slowly (about 1 s per poll when idle, several times that on
+# a loaded 2-core CI box); a longer interval keeps their polls inside the scheduler's
+# deadline (2 x interval).
 SIM_INTERVAL_S = 4
 
 

@@ -55,7 +55,11 @@ async def test_run_delivers_counters_inventory_and_errors(pop, snmpd, snmpsim) -
 async def test_broker_outage_loses_nothing(pop, mosquitto) -> None:  # type: ignore[no-untyped-def]
     agent, hub = pop
     agent.start()
-    await wait_until(lambda: len(cycle_times(hub, "pop-linux")) >= 2, 30, "first cycles")
+    # Every device has delivered before the outage, so the accounting below never rests on
+    # a slow recording managing a poll in the few seconds left after it.
+    await wait_until(lambda: len(cycle_times(hub, "pop-linux")) >= 2
+                     and all(cycle_times(hub, d) for d in ("pop-cisco", "pop-arista")), 60,
+                     "first cycles of every live device")
     mosquitto.stop()
     await asyncio.sleep(INTERVAL_S * 4)  # the agent keeps polling into its disk queue
     mosquitto.start()

@@ -7,8 +7,8 @@ slow, so the cache folder lives in `.cache/` at the repository root and survives
 
 from __future__ import annotations
 
+import bz2
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,16 +133,19 @@ def _link_recordings(data_dir: Path) -> dict[str, str]:
         ) from exc
     source = Path(snmpsim_data.__file__).parent / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
+    # Earlier caches held the compressed files; snmpsim would serve both under one community.
+    for stale in data_dir.glob("*.snmprec.bz2"):
+        stale.unlink()
     communities: dict[str, str] = {}
     for family, rel in RECORDINGS.items():
         community = Path(rel).name.removesuffix(".snmprec.bz2")
-        dest = data_dir / Path(rel).name
+        dest = data_dir / f"{community}.snmprec"
         if not dest.exists():
-            # snmpsim maps a file to one community; symlinks are not followed, hard links are.
-            try:
-                os.link(source / rel, dest)
-            except OSError:
-                shutil.copyfile(source / rel, dest)
+            # snmpsim seeks in a recording for every request; in a .bz2 each seek decompresses
+            # again, which doubled poll times and pushed slow polls past the agent's deadline.
+            partial = dest.with_suffix(".partial")
+            partial.write_bytes(bz2.decompress((source / rel).read_bytes()))
+            partial.replace(dest)
         communities[family] = community
     return communities
 
