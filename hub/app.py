@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub import __version__, migrations
 from hub.api.router import include_domains
 from hub.broker import broker_admin
-from hub.db import create_engine, session_factory
+from hub.db import create_engine, read_session_factory, session_factory
 from hub.errors import Problem, install_error_handlers
 from hub.events.runner import start_embedded as start_webhooks
 from hub.identity.passwords import Passwords
@@ -47,7 +47,7 @@ TAGS = [
 def create_app(settings: HubSettings | None = None) -> FastAPI:
     """Build the hub API; the database engine and signing keys live with its lifespan."""
     settings = settings or HubSettings()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     sessions = session_factory(engine)
     metrics = Metrics()
 
@@ -87,6 +87,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.read_sessions = read_session_factory(engine)
     app.state.metrics = metrics
     app.state.broker = broker_admin(settings)
     app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.exc import DisconnectionError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -122,6 +123,40 @@ def sqlite_transactions(engine: Engine) -> None:
     event.listen(engine, "begin", _sqlite_begin)
 
 
+# A pooled connection is checked with a ping before use only when it sat idle for longer
+# than this (HikariCP's "alive bypass window" idea). A connection handed back moments ago was
+# working moments ago; pinging it on every checkout (SQLAlchemy's pool_pre_ping) costs a
+# round trip per request, as much as the query of a short read.
+PING_AFTER_IDLE_S = 1.0
+
+
+def _stamp_idle(_dbapi_conn: Any, record: Any, *_args: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Ping a connection on checkout if it was idle past PING_AFTER_IDLE_S; a dead one is
+    replaced, and every connection older than it with it, before the request sees it."""
+    dialect = engine.dialect
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # A server restart kills every pooled connection: drop them all, as pre-ping does.
+            gone = isinstance(exc, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
+                exc, dbapi_conn, None)
+            kind = InvalidatePoolError if gone else DisconnectionError
+            raise kind(f"ping failed: {type(exc).__name__}") from exc
+
+    event.listen(engine, "connect", _stamp_idle)
+    event.listen(engine, "checkin", _stamp_idle)
+    event.listen(engine, "checkout", checkout)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores FKs unless asked, per connection
@@ -129,13 +164,21 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, pool_size: int | None = None, max_overflow: int = 10,
+                  ) -> AsyncEngine:
     """Async engine for the hub database (psycopg 3 for PostgreSQL, aiosqlite for SQLite).
 
+    `pool_size` (PostgreSQL only) should cover the connections in use at once: past it,
+    each extra request opens and closes a connection of its own (a PostgreSQL backend
+    process each time), which under steady load costs more than the queries.
     On SQLite every transaction is BEGIN IMMEDIATE: atomic with its savepoints, and
     serialised with the other writers (see the comment above)."""
     ensure_sqlite_folder(url)
-    engine = _create_async_engine(url, pool_pre_ping=True)
+    options: dict[str, Any] = {}
+    if pool_size is not None and make_url(url).get_backend_name() == "postgresql":
+        options.update(pool_size=pool_size, max_overflow=max_overflow)
+    engine = _create_async_engine(url, **options)
+    ping_when_idle(engine.sync_engine)
     if engine.dialect.name == "sqlite":
         sqlite_transactions(engine.sync_engine)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -145,6 +188,16 @@ def create_engine(url: str) -> AsyncEngine:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded attributes after commit (responses are built after it)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for handlers that only read: on PostgreSQL each statement runs on its own
+    (autocommit), which saves the BEGIN and ROLLBACK round trips a transaction costs; a
+    one-statement page reads one consistent snapshot either way. Never write through them.
+    SQLite keeps ordinary sessions (its BEGIN IMMEDIATE hook expects a transaction)."""
+    if engine.dialect.name != "postgresql":
+        return session_factory(engine)
+    return session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 
 def sync_url(url: str) -> str:

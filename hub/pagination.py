@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
@@ -61,3 +62,8 @@ class Page(BaseModel, Generic[T]):
 
     data: list[T]
     next_cursor: str | None = Field(None, examples=["c1.AZKx3f1Yd0CZq2m0d6lS3A"])
+
+    @classmethod
+    def of(cls, rows: Sequence[Any], cursor: str | None) -> Self:
+        """The page of these rows (ORM objects or result rows), validated in one call."""
+        return cls.model_validate({"data": rows, "next_cursor": cursor}, from_attributes=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, select
@@ -14,6 +15,8 @@ from hub.errors import ConflictError, InvalidReferenceError, NotFoundError
 from hub.pagination import PageParams, encode_cursor
 
 M = TypeVar("M", bound=TenantOwned)
+R = TypeVar("R")
+RowPage = tuple[list[dict[str, Any]], str | None]  # read-only rows of a page, next cursor
 
 
 class TenantRepository(Generic[M]):
@@ -57,13 +60,31 @@ class TenantRepository(Generic[M]):
                    ) -> tuple[list[M], str | None]:
         """One keyset page (ordered by id) and the cursor of the next one."""
         query = self.select() if query is None else query
+        rows = list((await self.session.execute(self._keyset(query, params))).scalars())
+        return _cut(rows, params.limit, lambda row: row.id)
+
+    def select_rows(self) -> Select[Any]:
+        """Base query of plain result rows (no ORM objects): this table, this tenant only."""
+        table = self.model.__table__
+        return select(table).where(table.c.tenant_id == self.tenant_id)
+
+    async def page_rows(self, params: PageParams, query: Select[Any] | None = None,
+                        ) -> RowPage:
+        """Like page(), for lists that are only read: rows of `select_rows()` as dicts, which
+        skip the ORM's identity map and object construction (the device list costs half)."""
+        query = self.select_rows() if query is None else query
+        result = await self.session.execute(self._keyset(query, params))
+        keys = list(result.keys())
+        # Plain dicts: pydantic reads them several times faster than Row attributes.
+        rows = [dict(zip(keys, row, strict=True)) for row in result]
+        return _cut(rows, params.limit, lambda row: row["id"])
+
+    def _keyset(self, query: Select[Any], params: PageParams) -> Select[Any]:
+        """`query` from the row after `params.after`, in id order, one row past the page (to
+        tell whether another page follows)."""
         if params.after is not None:
             query = query.where(self.model.id > params.after)
-        query = query.order_by(self.model.id).limit(params.limit + 1)
-        rows = list((await self.session.execute(query)).scalars())
-        more = len(rows) > params.limit
-        rows = rows[: params.limit]
-        return rows, encode_cursor(rows[-1].id) if more and rows else None
+        return query.order_by(self.model.id).limit(params.limit + 1)
 
     def add(self, row: M) -> M:
         """Stage a new row in the caller's tenant (whatever tenant_id it came with)."""
@@ -74,6 +95,12 @@ class TenantRepository(Generic[M]):
     async def delete(self, row: M) -> None:
         """Stage the deletion of a row already loaded through this repository."""
         await self.session.delete(row)
+
+
+def _cut(rows: list[R], limit: int, id_of: Callable[[R], uuid.UUID]) -> tuple[list[R], str | None]:
+    """The page (at most `limit` rows) and the cursor of the next one, if a row was left."""
+    page = rows[:limit]
+    return page, encode_cursor(id_of(page[-1])) if len(rows) > limit and page else None
 
 
 async def commit_or_conflict(session: AsyncSession, what: str, flush_only: bool = False,

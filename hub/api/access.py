@@ -28,7 +28,7 @@ class RouteAccess:
 def _requirement(dependant: Dependant) -> str:
     found = PUBLIC
     for dep in dependant.dependencies:
-        if isinstance(dep.call, PermissionCheck):
+        if isinstance(dep.call, PermissionCheck):  # authenticates the caller itself
             return dep.call.permission
         if dep.call is current_principal:
             found = AUTHENTICATED

@@ -25,15 +25,27 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for handlers that only read (see hub.db.read_session_factory)."""
+    async with request.app.state.read_sessions() as session:
+        yield session
+
+
 async def get_auth_kit(request: Request) -> AuthKit:
     """The app's authentication kit (keys, hasher, settings)."""
     kit: AuthKit = request.app.state.auth
     return kit
 
 
-async def client_ip(request: Request) -> str:
-    """The peer address (put a proxy-aware middleware in front to trust X-Forwarded-For)."""
+def peer_address(request: Request) -> str:
+    """The client's address: the peer, or behind a trusted proxy the X-Forwarded-For client
+    (`dotmac-hub serve` lets uvicorn rewrite it; see DOTMAC_HUB_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
+
+
+async def client_ip(request: Request) -> str:
+    """Dependency form of `peer_address`."""
+    return peer_address(request)
 
 
 async def get_broker(request: Request) -> BrokerAdmin | None:
@@ -43,15 +55,22 @@ async def get_broker(request: Request) -> BrokerAdmin | None:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 BrokerDep = Annotated[BrokerAdmin | None, Depends(get_broker)]
 AuthKitDep = Annotated[AuthKit, Depends(get_auth_kit)]
 ClientIp = Annotated[str, Depends(client_ip)]
 
 
-async def limit_per_ip(kit: AuthKitDep, ip: ClientIp) -> None:
+# The dependencies every authenticated request solves take `Request` itself rather than
+# the small kit/ip dependencies above: each dependency node costs FastAPI a solve step on
+# every request, and these run on all of them (bench/api.py).
+
+
+async def limit_per_ip(request: Request) -> None:
     """Per-IP request budget, shared by every hub process (see ratelimit.SharedCounters)."""
+    kit: AuthKit = request.app.state.auth
     s = kit.settings
-    await kit.counters.enforce(f"ip:{ip}", s.rate_limit_ip, s.rate_window)
+    await kit.counters.enforce(f"ip:{peer_address(request)}", s.rate_limit_ip, s.rate_window)
 
 
 async def auth_service(session: SessionDep, kit: AuthKitDep, ip: ClientIp) -> AuthService:
@@ -62,14 +81,30 @@ async def auth_service(session: SessionDep, kit: AuthKitDep, ip: ClientIp) -> Au
 AuthServiceDep = Annotated[AuthService, Depends(auth_service)]
 
 
-async def current_principal(
-    service: AuthServiceDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The authenticated caller; 401 (with no reason given) otherwise."""
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None,
+                       ) -> Principal:
+    """The caller of this request, resolved once (401 with no reason given otherwise).
+
+    Its own short session, not the route's: a remembered live session needs no query at all,
+    and the route's session is not kept open by the lookups of a cache miss."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError("missing")
-    return await service.principal(credentials.credentials)
+    async with request.app.state.sessions() as session:
+        service = AuthService(session, request.app.state.auth, peer_address(request))
+        principal = await service.principal(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+async def current_principal(request: Request, credentials: BearerDep) -> Principal:
+    """The authenticated caller; 401 (with no reason given) otherwise."""
+    return await authenticate(request, credentials)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -83,8 +118,9 @@ class PermissionCheck:
             raise ValueError(f"permission {permission!r}: not in hub.permissions.PERMISSIONS")
         self.permission = permission
 
-    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+    async def __call__(self, request: Request, credentials: BearerDep) -> Principal:
         """Return the caller, or 403 when the permission is missing."""
+        principal = await authenticate(request, credentials)
         if not principal.has(self.permission):
             raise ForbiddenError(f"permission {self.permission}: not granted to this "
                             f"{principal.kind.replace('_', ' ')}")

@@ -120,6 +120,13 @@ class KeyRing:
 
     async def verify(self, token: str) -> dict[str, Any]:
         """Claims of a valid token; anything else raises UnauthorizedError with a reason."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            # Same bytes as a token verified before: its header was checked then, so only
+            # the key (still published, not retired past its overlap) and time can differ.
+            await self._key(remembered[0])
+            if _in_time(remembered[1]):
+                return remembered[1]
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -128,9 +135,6 @@ class KeyRing:
             raise UnauthorizedError("algorithm")
         kid = str(header.get("kid", ""))
         key = await self._key(kid)
-        remembered = self._verified.get(token)
-        if remembered is not None and remembered[0] == kid and _in_time(remembered[1]):
-            return remembered[1]  # same bytes, same still-valid key: the signature holds
         try:
             claims: dict[str, Any] = jwt.decode(
                 token, key, algorithms=[ALGORITHM], leeway=0,

@@ -6,7 +6,7 @@ import uuid
 
 from hub.inventory.models import Agent, Device, Site
 from hub.pagination import PageParams
-from hub.repository import TenantRepository
+from hub.repository import RowPage, TenantRepository
 
 
 class SiteRepository(TenantRepository[Site]):
@@ -23,12 +23,12 @@ class AgentRepository(TenantRepository[Agent]):
     noun = "agent"
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   ) -> tuple[list[Agent], str | None]:
+                   ) -> RowPage:
         """A page of agents, optionally of one site."""
-        query = self.select()
+        query = self.select_rows()
         if site_id is not None:
             query = query.where(Agent.site_id == site_id)
-        return await self.page(params, query)
+        return await self.page_rows(params, query)
 
 
 class DeviceRepository(TenantRepository[Device]):
@@ -38,11 +38,11 @@ class DeviceRepository(TenantRepository[Device]):
     noun = "device"
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   agent_id: uuid.UUID | None) -> tuple[list[Device], str | None]:
+                   agent_id: uuid.UUID | None) -> RowPage:
         """A page of devices, optionally of one site and/or one agent."""
-        query = self.select()
+        query = self.select_rows()
         if site_id is not None:
             query = query.where(Device.site_id == site_id)
         if agent_id is not None:
             query = query.where(Device.agent_id == agent_id)
-        return await self.page(params, query)
+        return await self.page_rows(params, query)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hub.api.deps import BrokerDep, RequirePermission, SessionDep
+from hub.api.deps import BrokerDep, ReadSessionDep, RequirePermission, SessionDep
 from hub.errors import error_docs
 from hub.inventory.schemas import (
     AgentCreate,
@@ -45,10 +45,10 @@ DevicesWrite = Annotated[Principal, RequirePermission("devices:write")]
 
 
 @sites.get("", operation_id="sites_list", response_model=SitesPublic, responses=READ)
-async def list_sites(session: SessionDep, page: PageDep, principal: SitesRead) -> SitesPublic:
+async def list_sites(session: ReadSessionDep, page: PageDep, principal: SitesRead) -> SitesPublic:
     """Sites of the caller's tenant."""
     rows, cursor = await SiteService(session, principal).list(page)
-    return SitesPublic(data=[SitePublic.model_validate(r) for r in rows], next_cursor=cursor)
+    return SitesPublic.of(rows, cursor)
 
 
 @sites.post("", operation_id="sites_create", response_model=SitePublic, status_code=201,
@@ -80,11 +80,11 @@ async def delete_site(site_id: uuid.UUID, session: SessionDep, principal: SitesW
 
 
 @agents.get("", operation_id="agents_list", response_model=AgentsPublic, responses=READ)
-async def list_agents(session: SessionDep, page: PageDep, principal: AgentsRead,
+async def list_agents(session: ReadSessionDep, page: PageDep, principal: AgentsRead,
                       site_id: OptId = None) -> AgentsPublic:
     """Agents of the caller's tenant, optionally of one site."""
     rows, cursor = await AgentService(session, principal).list(page, site_id)
-    return AgentsPublic(data=[AgentPublic.model_validate(r) for r in rows], next_cursor=cursor)
+    return AgentsPublic.of(rows, cursor)
 
 
 @agents.post("", operation_id="agents_create", response_model=AgentPublic, status_code=201,
@@ -133,12 +133,11 @@ async def delete_agent(agent_id: uuid.UUID, session: SessionDep, principal: Agen
 
 
 @devices.get("", operation_id="devices_list", response_model=DevicesPublic, responses=READ)
-async def list_devices(session: SessionDep, page: PageDep, principal: DevicesRead,
+async def list_devices(session: ReadSessionDep, page: PageDep, principal: DevicesRead,
                        site_id: OptId = None, agent_id: OptId = None) -> DevicesPublic:
     """Devices of the caller's tenant, optionally of one site and/or agent."""
     rows, cursor = await DeviceService(session, principal).list(page, site_id, agent_id)
-    return DevicesPublic(data=[DevicePublic.model_validate(r) for r in rows],
-                         next_cursor=cursor)
+    return DevicesPublic.of(rows, cursor)
 
 
 @devices.post("", operation_id="devices_create", response_model=DevicePublic,

@@ -25,7 +25,7 @@ from hub.inventory.schemas import (
 )
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import commit_or_conflict
+from hub.repository import RowPage, commit_or_conflict
 
 
 class SiteService:
@@ -35,9 +35,9 @@ class SiteService:
         self.session = session
         self.repo = SiteRepository(session, principal.tenant_id)
 
-    async def list(self, params: PageParams) -> tuple[list[Site], str | None]:
+    async def list(self, params: PageParams) -> RowPage:
         """A page of sites."""
-        return await self.repo.page(params)
+        return await self.repo.page_rows(params)
 
     async def get(self, site_id: uuid.UUID) -> Site:
         """One site."""
@@ -77,7 +77,7 @@ class AgentService:
         self.broker = broker
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   ) -> tuple[list[Agent], str | None]:
+                   ) -> RowPage:
         """A page of agents."""
         return await self.repo.list(params, site_id)
 
@@ -139,7 +139,7 @@ class DeviceService:
         self.agents = AgentRepository(session, principal.tenant_id)
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   agent_id: uuid.UUID | None) -> tuple[list[Device], str | None]:
+                   agent_id: uuid.UUID | None) -> RowPage:
         """A page of devices."""
         return await self.repo.list(params, site_id, agent_id)
 
