@@ -82,8 +82,12 @@ def serve(
         os.environ["DOTMAC_HUB_AUTO_MIGRATE"] = "false"
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"hub API on http://{bind_host}:{bind_port}  (docs: /docs)")
+    # Behind a proxy the peer is the proxy: the client comes from X-Forwarded-For, believed
+    # only from DOTMAC_HUB_TRUSTED_PROXIES (per-IP limits and lockouts depend on it).
     uvicorn.run("hub.app:create_app", factory=True, host=bind_host, port=bind_port,
-                workers=workers or settings.workers, log_level=settings.log_level)
+                workers=workers or settings.workers, log_level=settings.log_level,
+                proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=settings.trusted_proxies or None)
 
 
 @db_app.command("upgrade")
@@ -235,6 +239,8 @@ def ingest(
       DOTMAC_HUB_MQTT_PASSWORD=... DOTMAC_HUB_TSDB_URL=http://vm:8428 dotmac-hub ingest
 
       dotmac-hub ingest --suffix 2
+
+      DOTMAC_HUB_INGEST_METRICS_PORT=9464 dotmac-hub ingest   # Prometheus: :9464/metrics
     """
     from hub.ingest import IngestSettings, run_standalone
     from hub.ingest.settings import env_suffix
@@ -285,13 +291,34 @@ def webhooks() -> None:
       DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS=20 DOTMAC_HUB_WEBHOOK_TIMEOUT_S=5 dotmac-hub webhooks
     """
     from hub.events.runner import run_standalone as run_webhooks
+    from hub.events.settings import WebhookSettings
 
     settings = _settings_or_exit()
+    webhook = WebhookSettings()  # validated before anything says it started
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     console.print("webhook worker: delivering outbox events")
-    asyncio.run(run_webhooks(settings))
+    asyncio.run(run_webhooks(settings, webhook))
+
+
+# Settings classes -> their environment prefix (for naming the variable that failed).
+_SETTINGS_PREFIXES = {"HubSettings": "DOTMAC_HUB_", "IngestSettings": "DOTMAC_HUB_",
+                      "WebhookSettings": "DOTMAC_HUB_WEBHOOK_"}
+
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point; a setting that fails validation is a usage error (exit
+    2) naming the variable, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as exc:
+        prefix = _SETTINGS_PREFIXES.get(exc.title)
+        if prefix is None:
+            raise
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            console.print(f"[red]refusing to start:[/red] {prefix}{field.upper()}: "
+                          f"{error['msg']}")
+        raise SystemExit(2) from None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STATE_DIR = Path(".dotmac")
@@ -29,9 +30,24 @@ class HubSettings(BaseSettings):
         None, description="DOTMAC_HUB_AUTO_MIGRATE: upgrade the schema at start "
         "(default: yes in development, no in production where `dotmac-hub db upgrade` is run)",
     )
+    db_pool_size: int = Field(
+        20, ge=1, le=1000, description="DOTMAC_HUB_DB_POOL_SIZE: PostgreSQL connections each "
+        "API process keeps open; size it to the requests in flight (workers x pool size + "
+        "overflow must stay under the server's max_connections)",
+    )
+    db_max_overflow: int = Field(
+        10, ge=0, le=1000, description="DOTMAC_HUB_DB_MAX_OVERFLOW: extra connections opened "
+        "for a burst beyond the pool and closed after it",
+    )
     host: str = Field("127.0.0.1", description="DOTMAC_HUB_HOST: address the API binds to")
     port: int = Field(8080, ge=1, le=65535, description="DOTMAC_HUB_PORT: API port")
     workers: int = Field(1, ge=1, le=64, description="DOTMAC_HUB_WORKERS: uvicorn processes")
+    trusted_proxies: str = Field(
+        "127.0.0.1,::1", description="DOTMAC_HUB_TRUSTED_PROXIES: comma-separated addresses or "
+        "networks of the reverse proxies in front of the API. Their X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, so per-IP rate limits, login lockouts and the audit "
+        "log see the real client. Empty: believe no one.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="DOTMAC_HUB_LOG_LEVEL"
     )
@@ -130,6 +146,11 @@ class HubSettings(BaseSettings):
         "(generated and printed once when unset)",
     )
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        return ",".join(proxy_networks(value))
+
     @property
     def migrate_on_start(self) -> bool:
         """Whether the app upgrades the schema itself when it starts."""
@@ -180,3 +201,23 @@ class HubSettings(BaseSettings):
             found.append(f"DOTMAC_HUB_BROKER_CA_FILE: {self.broker_ca_file} is not a file; "
                          "point it at the broker CA's PEM")
         return found
+
+
+def proxy_networks(value: str) -> list[str]:
+    """The networks of a comma-separated proxy list (an address is its /32 or /128).
+
+    `*` is refused: it would let any client pick the address it is rate-limited, locked out
+    and audited under. A typo is refused too; uvicorn would keep it as a literal that never
+    matches."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            raise ValueError("'*' would let any client choose its own address; list the "
+                             "proxies' addresses or networks")
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"{item!r}: not an IP address or network") from None
+    return networks

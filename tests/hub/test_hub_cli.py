@@ -89,3 +89,21 @@ def test_production_refuses_default_secrets_and_names_the_variable(env: dict[str
                       secret_key="s" * 40, broker_host="mqtt.example.net",
                       broker_dynsec_password="d" * 24, broker_ca_file=__file__)
     assert ok.problems() == [] and ok.migrate_on_start is False
+
+
+@pytest.mark.parametrize(("command", "variable", "value"), [
+    (["serve"], "DOTMAC_HUB_PORT", "http"),
+    (["ingest"], "DOTMAC_HUB_INGEST_CONCURRENCY", "0"),
+    (["webhooks"], "DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS", "0"),
+    (["db", "current"], "DOTMAC_HUB_TRUSTED_PROXIES", "*"),
+])
+def test_a_bad_setting_is_refused_by_name(command: list[str], variable: str, value: str,
+                                          env: dict[str, str]) -> None:
+    """Exit 2 with the variable named, no traceback, nothing started."""
+    out = _run(*command, env={**env, variable: value})
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert f"refusing to start: {variable}" in out.stderr
+    said = out.stdout + out.stderr
+    assert "Traceback" not in said
+    assert not any(banner in said for banner in ("hub API on", "ingest worker ->",
+                                                  "webhook worker: delivering")), said
