@@ -3,6 +3,10 @@
 :func:`decode` checks, in this order, so cheap checks protect expensive ones: size (before
 any parsing), JSON syntax, ``type``, ``v``, then the schema. Whatever goes wrong it raises
 only :class:`~protocol.errors.ProtocolError`.
+
+Telemetry batches, nearly all of the hub's traffic, first try a fast path that parses once
+(see :func:`_decode_telemetry`). It accepts only what the full checks accept, as the same
+message, and hands anything else to them, so every error still comes from the full checks.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError
 
 from protocol.errors import DecodeReason, ProtocolError
-from protocol.messages import MESSAGE_TYPES, SUPPORTED_VERSIONS, Envelope, Message, channel_for
+from protocol.messages import (
+    MESSAGE_TYPES,
+    SUPPORTED_VERSIONS,
+    Envelope,
+    Message,
+    TelemetryBatch,
+    channel_for,
+)
 from protocol.topics import parse
 
 __all__ = ["MAX_MESSAGE_BYTES", "decode", "decode_for_topic", "encode"]
@@ -92,6 +103,14 @@ def _decode(data: bytes, max_bytes: int, expected: Expected) -> Message:
     raw = bytes(data)
     if len(raw) > max_bytes:
         raise ProtocolError(DecodeReason.OVERSIZE, f"{len(raw)} bytes, limit {max_bytes}")
+    if expected is None or issubclass(TelemetryBatch, expected):
+        batch = _decode_telemetry(raw)
+        if batch is not None:
+            return batch
+    return _decode_checked(raw, expected)
+
+
+def _decode_checked(raw: bytes, expected: Expected) -> Message:
     document = _parse_json(raw)
     cls = _message_class(document, expected)
     _check_version(document)
@@ -100,6 +119,47 @@ def _decode(data: bytes, max_bytes: int, expected: Expected) -> Message:
     except ValidationError as exc:
         _raise_validation(exc)
     return cast(Message, message)
+
+
+# What the agent's encoder writes first; a batch written otherwise takes the full path.
+_TELEMETRY_PREFIX = b'{"type":"telemetry",'
+# String values a validated batch always has: type, v, agent_id, ts; per sample device,
+# metric, kind, ts. Strict validation refuses any other JSON type for them.
+_BATCH_STRINGS = 4
+_SAMPLE_STRINGS = 4
+
+
+def _decode_telemetry(raw: bytes) -> TelemetryBatch | None:
+    """Validate a telemetry batch with one parse, or return None to take the full path.
+
+    The full path parses twice because the stdlib parser is the one that refuses duplicate
+    keys, NaN/Infinity and overflowing numbers. For a batch that validates, those are settled
+    without it: its only numbers are ``seq`` (an int) and ``Sample.value``, whose validator
+    refuses non-finite ones; and with no backslash in the payload every ``"`` delimits a
+    string, so a repeated key (which pydantic silently collapses, last one wins) shows as
+    more quotes than the validated batch accounts for. What pydantic's parser accepts is a
+    subset of what ``json`` accepts; tests/protocol/test_fast_path.py holds both to that.
+    """
+    if not raw.startswith(_TELEMETRY_PREFIX) or b"\\" in raw:
+        return None
+    try:
+        raw.decode("utf-8")  # the full path's UTF-8 check, so both refuse the same bytes
+        batch = TelemetryBatch.model_validate_json(raw, strict=True)
+    except ValueError:  # ValidationError and UnicodeDecodeError both are
+        return None
+    # The model defaults v but the wire demands it (the prefix already pins type).
+    if "v" not in batch.model_fields_set or raw.count(b'"') != _quotes_without_repeats(batch):
+        return None
+    return batch
+
+
+def _quotes_without_repeats(batch: TelemetryBatch) -> int:
+    # Two quotes per JSON string: every key given (fields set, label keys) and string value.
+    strings = len(batch.model_fields_set) + _BATCH_STRINGS
+    for sample in batch.samples:
+        strings += len(sample.model_fields_set) + 2 * len(sample.labels) + _SAMPLE_STRINGS
+        strings += sample.unit is not None
+    return 2 * strings
 
 
 def _parse_json(raw: bytes) -> dict[str, Any]:
