@@ -4,6 +4,11 @@ Safe with several hub processes: a device row lock serialises "is anything activ
 device?" with the queued -> dispatched move, and every move is a conditional UPDATE. The
 JobRequest is published (QoS 1, PUBACK awaited) before the move commits: a crash in between
 re-sends the same job with the same idempotency key, which the agent runs only once.
+
+A job still `dispatched` after `resend_after_s` is published again (same idempotency key):
+the broker drops a command for an agent that has never connected (it has no session yet),
+and an agent that was reinstalled lost its session; the agent answers a job it already ran
+with the remembered result, without touching the device again.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.billing.network import job_finished
+from hub.db import utcnow
 from hub.inventory.models import Agent, Device
 from hub.jobs.models import ACTIVE_STATES, ProvisioningJob
 from hub.jobs.transitions import move
@@ -50,6 +56,7 @@ class TickReport:
 
     dispatched: int = 0
     expired: int = 0
+    resent: int = 0
 
 
 class JobDispatcher:
@@ -57,9 +64,11 @@ class JobDispatcher:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], publisher: CommandPublisher,
                  *, interval_s: float = 2.0, running_grace_s: float = 900.0,
+                 resend_after_s: float = 60.0,
                  topic_id: Callable[[Agent], str] = agent_topic_id) -> None:
         self.sessions, self.publisher = sessions, publisher
         self.interval_s, self.running_grace_s = interval_s, running_grace_s
+        self.resend_after_s = resend_after_s
         self.topic_id = topic_id
         self._stop = asyncio.Event()
 
@@ -78,8 +87,9 @@ class JobDispatcher:
         self._stop.set()
 
     async def tick(self) -> TickReport:
-        """One expiry sweep and one dispatch pass."""
+        """One expiry sweep, a re-send of unanswered jobs and one dispatch pass."""
         report = TickReport(expired=await self.expire())
+        report.resent = await self.resend()
         for job_id in await self._candidates():
             report.dispatched += await self._dispatch(job_id)
         return report
@@ -107,6 +117,34 @@ class JobDispatcher:
             log.info("jobs.expired count=%d", expired)
         return expired
 
+    async def resend(self) -> int:
+        """Publish again the jobs still `dispatched` after resend_after_s (see the module)."""
+        cutoff = utcnow() - timedelta(seconds=self.resend_after_s)
+        query = select(ProvisioningJob.id).where(ProvisioningJob.state == "dispatched",
+                                                 ProvisioningJob.updated_at < cutoff)
+        async with self.sessions() as session:
+            ids = list((await session.execute(query)).scalars())
+        resent = 0
+        for job_id in ids:
+            resent += await self._resend(job_id, cutoff)
+        return resent
+
+    async def _resend(self, job_id: uuid.UUID, cutoff: datetime) -> int:
+        async with self.sessions() as session, session.begin():
+            # Claim it (another hub process may be here too); a failed publish rolls back.
+            claimed = await session.execute(
+                update(ProvisioningJob).where(ProvisioningJob.id == job_id,
+                                              ProvisioningJob.state == "dispatched",
+                                              ProvisioningJob.updated_at < cutoff)
+                .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+            job = await session.get(ProvisioningJob, job_id)
+            agent = await session.get(Agent, job.agent_id) if job is not None else None
+            if getattr(claimed, "rowcount", 0) != 1 or job is None or agent is None:
+                return 0
+            await self._send(job, agent)
+        log.info("jobs.resent job_id=%s device=%s agent=%s", job.id, job.device_name, agent.name)
+        return 1
+
     async def _candidates(self) -> list[uuid.UUID]:
         """The oldest queued job of each device (others wait their turn)."""
         query = select(ProvisioningJob.id, ProvisioningJob.device_id).where(
@@ -133,12 +171,17 @@ class JobDispatcher:
             if agent is None or await move(session, job.id, "dispatched", DISPATCHER,
                                            f"sent to agent {agent.name}") is None:
                 return 0
-            topic_id = self.topic_id(agent)
-            await self.publisher.publish(build(topic_id, Channel.JOB),
-                                         encode(request_for(job, topic_id)))
+            await self._send(job, agent)
         log.info("jobs.dispatched job_id=%s device=%s action=%s", job.id, job.device_name,
                  job.action)
         return 1
+
+
+    async def _send(self, job: ProvisioningJob, agent: Agent) -> None:
+        """Publish the job on the agent's command topic (QoS 1, returns after PUBACK)."""
+        topic_id = self.topic_id(agent)
+        await self.publisher.publish(build(topic_id, Channel.JOB),
+                                     encode(request_for(job, topic_id)))
 
 
 async def _busy(session: AsyncSession, device_id: uuid.UUID) -> bool:

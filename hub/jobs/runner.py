@@ -36,8 +36,10 @@ class EmbeddedDispatcher(EmbeddedLoop):
 def start_embedded(sessions: async_sessionmaker[AsyncSession],
                    settings: IngestSettings | None = None) -> EmbeddedDispatcher:
     """Start a dispatcher in this event loop (the broker settings are the ingest ones)."""
-    publisher = publisher_for(settings or IngestSettings())
-    embedded = EmbeddedDispatcher(JobDispatcher(sessions, publisher), publisher)
+    settings = settings or IngestSettings()
+    publisher = publisher_for(settings)
+    dispatcher = JobDispatcher(sessions, publisher, resend_after_s=settings.jobs_resend_after_s)
+    embedded = EmbeddedDispatcher(dispatcher, publisher)
     embedded.start()
     return embedded
 
@@ -48,7 +50,8 @@ async def run_standalone(database_url: str, settings: IngestSettings) -> None:
 
     engine = create_engine(database_url)
     publisher = publisher_for(settings)
-    dispatcher = JobDispatcher(session_factory(engine), publisher)
+    dispatcher = JobDispatcher(session_factory(engine), publisher,
+                               resend_after_s=settings.jobs_resend_after_s)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, dispatcher.stop)

@@ -49,6 +49,31 @@ async def test_an_embedded_hub_dispatches_and_settles_jobs(
     assert dev.state.interface(PORT).admin_up is False
 
 
+async def test_a_job_sent_before_its_agent_first_connected_is_sent_again(
+        stack: Stack, sites: list, ssh_sim: Simulator, tmp_path: Path, mosquitto: Broker,
+) -> None:
+    dev = ssh_sim.add_device("cisco_ios")
+    site = await new_site(stack, dev, tmp_path)
+    sites.append(site)
+    publisher = MqttCommandPublisher(mosquitto.host, mosquitto.port, mosquitto.hub.username,
+                                     mosquitto.hub.password, f"resend-{secrets.token_hex(3)}")
+    dispatcher = JobDispatcher(stack.sessions, publisher, interval_s=0.2, resend_after_s=2.0)
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        job = await create_job(stack, site.device_id, "suspend_customer", interface=PORT)
+        # Published while the agent has no broker session yet: the broker drops it.
+        await wait_job(stack, job["id"], lambda j: j["state"] == "dispatched", within_s=10)
+        await site.start(stack)
+        done = await wait_job(stack, job["id"], final, within_s=40)  # deadline is 60 s
+    finally:
+        dispatcher.stop()
+        await task
+        await publisher.close()
+    assert done["state"] == "succeeded", done
+    assert [h["to_state"] for h in done["history"]].count("dispatched") == 1
+    assert dev.state.interface(PORT).admin_up is False
+
+
 async def test_racing_dispatchers_send_each_job_once(
         stack: Stack, ssh_sim: Simulator, tmp_path: Path, mosquitto: Broker) -> None:
     jobs = []
