@@ -163,6 +163,27 @@ class CounterState(Base):
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     sys_uptime_ticks: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     discontinuity_ticks: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Time of the series' first reading (its baseline); None for series stored before
+    # migration 0010, which then never take an earlier baseline.
+    first_ts: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CounterHistory(Base):
+    """Recent raw readings of rolled-up counters, so that a reading arriving after a later
+    one can be spliced into its chain (`hub.ingest.rollup`): one row per device, poll time
+    and storing transaction, its readings as JSON `[[ifIndex, metric, value, sysUpTime,
+    discontinuity], ...]` (a row per reading cost as much as the counter state itself).
+    Kept for DOTMAC_HUB_INGEST_REORDER_WINDOW_S after being stored, then pruned oldest
+    first per device."""
+
+    __tablename__ = "counter_history"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device: Mapped[str] = mapped_column(String(128), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    batch: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    readings: Mapped[str] = mapped_column(Text)
 
 
 class InterfaceRollup(Base):

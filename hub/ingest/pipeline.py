@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.ingest import dedupe, writes
@@ -51,6 +53,7 @@ class Outcome:
     result: str
     agent: str | None = None
     samples: int = 0
+    late_skipped: int = 0  # counter readings too late to place in the rollups
 
     @property
     def stored(self) -> bool:
@@ -77,9 +80,12 @@ class Pipeline:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], tsdb: TimeSeriesStore,
                  registry: AgentRegistry, window: int = 100_000,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 reorder_window_s: float = 900.0) -> None:
         self.sessions, self.tsdb, self.registry = sessions, tsdb, registry
         self.window, self.clock = window, clock
+        self.reorder_window = timedelta(seconds=reorder_window_s)
+        self._next_prune = 0.0
 
     async def handle(self, topic: str, payload: bytes) -> Outcome:
         """Process one MQTT message; raises only for "storage unavailable, retry"."""
@@ -133,22 +139,37 @@ class Pipeline:
         batches with readings of the same devices take turns), counter chains, rollups and
         latest values; last the rows all of an agent's transactions share (agent last
         seen, high-water mark), so they are held only until the commit that follows."""
+        now = self.clock()
         async with self.sessions() as session, session.begin():
-            claims = await dedupe.claim_many(session, [i.key for i in items], self.window,
-                                             self.clock())
+            claims = await dedupe.claim_many(session, [i.key for i in items], self.window, now)
             new = [i for i, got in zip(items, claims, strict=True) if got is Claim.NEW]
             points = [p for item in new for p in _points(item.who, item.message)]
             if points:
                 await self.tsdb.write(points)  # before the commit; failure = rollback, no ack
             groups = _by_agent(new)
-            for who, batches in groups:
-                await writes.apply_telemetry(session, who, batches)
+            skipped = {who.name: await writes.apply_telemetry(session, who, batches, now)
+                       for who, batches in groups}
             for who, batches in groups:  # rows every transaction of the agent updates: last
                 await writes.touch_agent(session, who, max(b.ts for b in batches))
                 await dedupe.advance(session, [(who.id, b.type, b.seq) for b in batches],
                                      self.window)
-        return [self._telemetry_outcome(item, got) for item, got in zip(items, claims,
-                                                                          strict=True)]
+        await self._prune_history(now)
+        outcomes = [self._telemetry_outcome(item, got) for item, got in zip(items, claims,
+                                                                              strict=True)]
+        return _with_late(outcomes, skipped)
+
+    async def _prune_history(self, now: datetime) -> None:
+        """At most once a minute per worker: forget readings held past the reorder window."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + 60.0
+        try:
+            async with self.sessions() as session, session.begin():
+                gone = await writes.prune_history(session, now - self.reorder_window)
+        except (SQLAlchemyError, OSError) as exc:  # the batch is committed: retry next minute
+            log.warning("ingest.history_prune_failed error=%s", type(exc).__name__)
+            return
+        log.debug("ingest.history_pruned rows=%d (device polls)", gone)
 
     def _telemetry_outcome(self, item: Accepted, got: Claim) -> Outcome:
         if got is Claim.NEW:
@@ -186,6 +207,20 @@ class Pipeline:
             detail=detail[:2000].replace("\x00", "\\x00"),  # PostgreSQL text takes no NUL
                 payload=payload[:QUARANTINE_BYTES], payload_size=len(payload),
                 received_at=self.clock()))
+
+
+def _with_late(outcomes: list[Outcome], skipped: dict[str, int]) -> list[Outcome]:
+    """Log the agents' late readings that could not be placed and put each count on one
+    stored outcome of that agent (the worker counts them)."""
+    for agent, count in skipped.items():
+        if not count:
+            continue
+        log.warning("ingest.late_readings_skipped agent=%s readings=%d (older than every "
+                    "reading held; their bytes stay in the next delta)", agent, count)
+        at = next((i for i, o in enumerate(outcomes) if o.stored and o.agent == agent), None)
+        if at is not None:
+            outcomes[at] = replace(outcomes[at], late_skipped=count)
+    return outcomes
 
 
 def _has_nul(document: Any) -> bool:

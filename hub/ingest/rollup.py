@@ -2,16 +2,24 @@
 
 Every delta goes through `protocol.counters.counter_delta` (wraps, resets, discontinuities,
 stale gaps), and is attributed whole to the aligned UTC bucket holding the *later*
-reading. A reading older than the stored previous one (it arrived late) is not used: the
-next delta already spans it, so no byte is lost or counted twice.
+reading. The result does not depend on the order readings arrive in: a late reading (two
+workers stored a backlog out of order) is spliced into the chain of recent readings: the
+delta between its neighbours is taken back from the later neighbour's bucket and the two
+deltas through it are added; one older than the series' first reading becomes the new
+first (its delta goes to the old first's bucket). Only a reading older than every reading
+still held, when that is not the first, is skipped (the delta that spans it stays where
+it is: no byte lost or counted twice).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from protocol import Sample
@@ -66,11 +74,17 @@ class BucketDelta:
     out_errors: int = 0
     samples: int = 0
 
-    def add(self, column: str, delta: int) -> None:
-        """Add a delta to `column`; octet deltas count as samples."""
-        setattr(self, column, getattr(self, column) + delta)
+    def changes(self) -> bool:
+        """False when a splice took back exactly what it added (nothing to write)."""
+        return any((self.in_octets, self.out_octets, self.in_errors, self.out_errors,
+                    self.samples))
+
+    def add(self, column: str, delta: int, sign: int = 1) -> None:
+        """Add (sign 1) or take back (sign -1) a delta of `column`; inbound octet deltas
+        count as samples."""
+        setattr(self, column, getattr(self, column) + sign * delta)
         if column == "in_octets":
-            self.samples += 1
+            self.samples += sign
 
 
 def bucket_start(ts: datetime) -> datetime:
@@ -134,25 +148,111 @@ def delta(prev: Reading, cur: Reading, speed_bps: int | None) -> int | None:
     return counter_delta(a, b, bits, max_rate=cap).delta
 
 
-def roll(previous: Mapping[SeriesKey, Reading], batch: list[Reading],
-         speeds: Mapping[tuple[str, int], int | None]) -> tuple[dict[SeriesKey, Reading],
-                                                                 dict[BucketKey, BucketDelta]]:
-    """Chain each series from its stored previous reading through this batch's readings.
+@dataclass
+class Rolled:
+    """What one batch does to the counter chains and the rollups."""
 
-    Returns the new previous readings (only for series that advanced) and the per-bucket
-    deltas to add.
-    """
-    latest: dict[SeriesKey, Reading] = {}
-    buckets: dict[BucketKey, BucketDelta] = defaultdict(BucketDelta)
-    for reading in batch:
-        prev = latest.get(reading.key) or previous.get(reading.key)
-        if prev is not None and reading.ts <= prev.ts:
-            continue  # late or repeated reading: the next delta spans it
-        latest[reading.key] = reading
-        if prev is None:
-            continue
-        device, index, metric = reading.key
-        got = delta(prev, reading, speeds.get((device, index)))
+    # Series whose newest reading or first reading time changed: both, to store.
+    latest: dict[SeriesKey, Reading] = field(default_factory=dict)
+    firsts: dict[SeriesKey, datetime] = field(default_factory=dict)
+    buckets: dict[BucketKey, BucketDelta] = field(
+        default_factory=lambda: defaultdict(BucketDelta))
+    kept: list[Reading] = field(default_factory=list)  # readings that joined a chain
+    skipped: int = 0  # late readings older than every reading still held
+
+    def attribute(self, prev: Reading, cur: Reading, speed: int | None, sign: int = 1) -> None:
+        """Add (or take back) the delta prev -> cur in the bucket of `cur`."""
+        got = delta(prev, cur, speed)
         if got is not None:
-            buckets[(device, index, bucket_start(reading.ts))].add(ROLLUP_METRICS[metric][0], got)
-    return latest, dict(buckets)
+            device, index, metric = cur.key
+            self.buckets[(device, index, bucket_start(cur.ts))].add(
+                ROLLUP_METRICS[metric][0], got, sign)
+
+
+def chain_of(held: Iterable[Reading]) -> list[Reading]:
+    """Readings of one series in time order, one per timestamp."""
+    by_ts = {r.ts: r for r in held}
+    return [by_ts[ts] for ts in sorted(by_ts)]
+
+
+def _place(chain: list[Reading], times: list[datetime], reading: Reading, speed: int | None,
+           first: datetime | None, out: Rolled) -> datetime | None:
+    """Put one reading in its series' chain; returns the series' (new) first reading time."""
+    at = bisect_left(times, reading.ts)
+    if at < len(times) and times[at] == reading.ts:
+        return first  # the same reading again
+    if not chain:
+        first = reading.ts  # the baseline
+    elif at == 0:
+        if chain[0].ts != first:
+            out.skipped += 1  # older than everything held: the delta that spans it stays
+            return first
+        out.attribute(reading, chain[0], speed)  # before the baseline: the new baseline
+        first = reading.ts
+    elif at == len(chain):
+        out.attribute(chain[-1], reading, speed)
+    else:  # spliced between two held readings
+        before, after = chain[at - 1], chain[at]
+        out.attribute(before, after, speed, sign=-1)
+        out.attribute(before, reading, speed)
+        out.attribute(reading, after, speed)
+    chain.insert(at, reading)
+    times.insert(at, reading.ts)
+    out.kept.append(reading)
+    return first
+
+
+def roll(previous: Mapping[SeriesKey, Reading], batch: Sequence[Reading],
+         speeds: Mapping[tuple[str, int], int | None],
+         history: Mapping[SeriesKey, Sequence[Reading]] | None = None,
+         firsts: Mapping[SeriesKey, datetime | None] | None = None) -> Rolled:
+    """Place each reading of the batch (sorted by series and time) in its series' chain:
+    the stored newest reading plus the recent `history` (needed only for late readings).
+    `firsts` are the series' first reading times (the baseline a still earlier reading may
+    replace, as long as it is held).
+
+    Returns the new state of the series that changed (newest reading, first time), the
+    per-bucket deltas to add (negative where a late reading split a delta), and the
+    readings to keep.
+    """
+    out = Rolled()
+    firsts = firsts or {}
+    late: list[Reading] = []
+    for reading in batch:  # in order, the usual case: one pass, no per-series lists
+        key = reading.key
+        prev = out.latest.get(key) or previous.get(key)
+        if prev is None:
+            out.firsts[key] = reading.ts  # the baseline
+        elif reading.ts > prev.ts:
+            out.attribute(prev, reading, speeds.get((key[0], key[1])))
+        else:
+            if reading.ts < prev.ts:  # older than the stored newest: placed below
+                late.append(reading)
+            continue
+        out.latest[key] = reading
+        out.kept.append(reading)
+    for key, readings in groupby(late, key=itemgetter(0)):
+        _place_late(key, list(readings), previous[key], (history or {}).get(key, ()),
+                    speeds.get((key[0], key[1])), firsts.get(key), out)
+    for key in out.latest:
+        first = out.firsts.get(key) or firsts.get(key)
+        if first is not None:
+            out.firsts[key] = first
+    out.buckets = dict(out.buckets)
+    return out
+
+
+def _place_late(key: SeriesKey, readings: list[Reading], stored: Reading,
+                held: Sequence[Reading], speed: int | None, first: datetime | None,
+                out: Rolled) -> None:
+    """Splice readings older than the stored newest one into the held chain (their
+    neighbours are all at or before the stored one, so this batch's newer readings are
+    not needed)."""
+    chain = chain_of([*held, stored])
+    times = [r.ts for r in chain]
+    start = first
+    for reading in readings:
+        first = _place(chain, times, reading, speed, first, out)
+    if first != start and first is not None:
+        out.firsts[key] = first
+        out.latest.setdefault(key, stored)  # the newest stays; the first time changed

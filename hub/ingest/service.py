@@ -9,6 +9,7 @@ import signal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
+from hub.ingest.metrics_server import serve_metrics
 from hub.ingest.pipeline import Pipeline
 from hub.ingest.registry import AgentRegistry
 from hub.ingest.settings import IngestSettings, client_id_for
@@ -45,7 +46,8 @@ def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSet
                  suffix: str | None = None) -> IngestWorker:
     """A worker on `sessions` with its own MQTT session."""
     registry = AgentRegistry(sessions, settings.ingest_registry_ttl_s)
-    pipeline = Pipeline(sessions, tsdb, registry, settings.ingest_dedupe_window)
+    pipeline = Pipeline(sessions, tsdb, registry, settings.ingest_dedupe_window,
+                        reorder_window_s=settings.ingest_reorder_window_s)
     return IngestWorker(pipeline, mqtt_options(settings, suffix), metrics,
                         settings.ingest_concurrency,
                         batch_max=settings.ingest_batch_max_messages,
@@ -67,12 +69,21 @@ async def run_standalone(database_url: str, settings: IngestSettings,
 
     engine = create_engine(database_url)
     tsdb = tsdb_for(settings)
-    worker = build_worker(session_factory(engine), settings, tsdb, suffix=suffix)
+    metrics = Metrics()
+    worker = build_worker(session_factory(engine), settings, tsdb, metrics, suffix=suffix)
+    server = None
+    if settings.ingest_metrics_port:
+        server = await serve_metrics(metrics, settings.ingest_metrics_host,
+                                     settings.ingest_metrics_port)
+        log.info("ingest.metrics_listening address=%s:%d", settings.ingest_metrics_host,
+                 settings.ingest_metrics_port)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
     try:
         await worker.run()
     finally:
+        if server is not None:
+            server.close()
         await tsdb.close()
         await engine.dispose()

@@ -36,8 +36,10 @@ class IngestSettings(BaseSettings):
     ingest_max_inflight: int = Field(
         100, ge=1, le=65535, description="DOTMAC_HUB_INGEST_MAX_INFLIGHT: unacknowledged "
         "messages per worker (MQTT Receive Maximum; the broker may cap it lower)")
-    ingest_concurrency: int = Field(4, ge=1, le=64, description="DOTMAC_HUB_INGEST_CONCURRENCY: "
-                                    "micro-batches processed at once per worker")
+    ingest_concurrency: int = Field(
+        2, ge=1, le=64, description="DOTMAC_HUB_INGEST_CONCURRENCY: micro-batches processed "
+        "at once per worker; batches with readings of the same devices take turns on the "
+        "device rows, so more handlers mostly wait (docs/ingest.md)")
     ingest_batch_max_messages: int = Field(
         25, ge=1, le=1000, description="DOTMAC_HUB_INGEST_BATCH_MAX_MESSAGES: messages stored "
         "together (one transaction, one time-series write); keep concurrency x this <= "
@@ -48,9 +50,25 @@ class IngestSettings(BaseSettings):
     ingest_dedupe_window: int = Field(
         100_000, ge=100, description="DOTMAC_HUB_INGEST_DEDUPE_WINDOW: seqs below an agent's "
         "high-water mark still accepted out of order; older ones are replays")
+    ingest_reorder_window_s: float = Field(
+        900.0, ge=60, le=86400, description="DOTMAC_HUB_INGEST_REORDER_WINDOW_S: how long raw "
+        "counter readings are held after being stored, so that a reading stored late (a "
+        "backlog taken by several workers at once) lands in its own 5-minute bucket; an "
+        "older late reading is skipped and its bytes stay in the next bucket")
     ingest_registry_ttl_s: float = Field(
         10.0, gt=0, description="DOTMAC_HUB_INGEST_REGISTRY_TTL_S: agent lookup cache; a "
         "revoked agent is refused within this time")
+    ingest_metrics_port: int = Field(
+        0, ge=0, le=65535, description="DOTMAC_HUB_INGEST_METRICS_PORT: serve a standalone "
+        "worker's Prometheus counters on http://HOST:PORT/metrics (0 = off; the embedded "
+        "worker's are on the API's /metrics)")
+    ingest_metrics_host: str = Field("127.0.0.1", description="DOTMAC_HUB_INGEST_METRICS_HOST: "
+                                     "address the metrics port listens on")
+    jobs_resend_after_s: float = Field(
+        60.0, ge=5, le=3600, description="DOTMAC_HUB_JOBS_RESEND_AFTER_S: a provisioning "
+        "job still `dispatched` (no answer from its agent) this long after it was sent is "
+        "published again with the same idempotency key (the broker drops commands for an "
+        "agent that never connected)")
     tsdb_url: str = Field("http://127.0.0.1:8428", description="DOTMAC_HUB_TSDB_URL: "
                           "VictoriaMetrics or InfluxDB 2/3 base URL; `none` keeps only SQL rollups")
     tsdb_token: str = Field("", description="DOTMAC_HUB_TSDB_TOKEN: InfluxDB token (secret)")

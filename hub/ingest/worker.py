@@ -36,6 +36,7 @@ T = TypeVar("T")
 MESSAGES = "dotmac_ingest_messages_total"
 REJECTED = "dotmac_ingest_rejected_total"
 SAMPLES = "dotmac_ingest_samples_stored_total"
+LATE = "dotmac_ingest_late_readings_skipped_total"
 RETRIES = "dotmac_ingest_storage_retries_total"
 
 
@@ -198,5 +199,9 @@ class IngestWorker:
         if outcome.stored:
             self.metrics.inc(SAMPLES, "Samples written to the time-series store",
                              outcome.samples)
+            if outcome.late_skipped:
+                self.metrics.inc(LATE, "Counter readings stored too late to place in the "
+                                 "5-minute rollups (their bytes went to the next bucket)",
+                                 outcome.late_skipped)
         else:
             self.metrics.inc(REJECTED, "Messages refused by reason", reason=outcome.result)

@@ -9,16 +9,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import migrations
 from hub.db import create_engine, session_factory
 from hub.ingest import AgentRegistry, IngestWorker, MqttOptions, Pipeline
+from hub.ingest.models import InterfaceRollup
+from hub.ingest.rollup import bucket_start
 from hub.inventory.models import Agent, Site
 from hub.metrics import Metrics
 from hub.tenants.models import Tenant
@@ -185,6 +188,34 @@ def series_plan(start: datetime, polls: int, step_s: int, interfaces: int,
                       for i, v in values.items()}
         plan.append((start + timedelta(seconds=poll * step_s), dict(values)))
     return plan
+
+
+def expected_buckets(plan: Plan) -> dict[tuple[int, datetime], list[int]]:
+    """(ifIndex, bucket start) -> [in octets, out octets, samples] as storing the polls one
+    by one in time order gives: each pair of consecutive polls' delta in the later one's
+    bucket (the first poll is the baseline)."""
+    expected: dict[tuple[int, datetime], list[int]] = {}
+    for (_t0, before), (ts, after) in pairwise(plan):
+        for i in sorted(after):
+            row = expected.setdefault((i, bucket_start(ts)), [0, 0, 0])
+            row[0] += after[i][0] - before[i][0]
+            row[1] += after[i][1] - before[i][1]
+            row[2] += 1
+    return expected
+
+
+async def stored_buckets(sessions: async_sessionmaker[AsyncSession], device: str
+                         ) -> dict[tuple[int, datetime], list[int]]:
+    """The same shape read from interface_rollup_5m (bits/s checked against the delta)."""
+    r = InterfaceRollup
+    async with sessions() as session:
+        rows = (await session.execute(select(
+            r.if_index, r.bucket_start, r.in_octets_delta, r.out_octets_delta, r.samples,
+            r.in_bps).where(r.device == device))).all()
+    for _i, start, delta, _out, _n, bits in rows:
+        assert start.minute % 5 == 0 and start.second == 0
+        assert abs(bits - 8 * float(delta) / 300) < 1e-6
+    return {(i, start): [int(d_in), int(d_out), n] for i, start, d_in, d_out, n, _b in rows}
 
 
 async def wait_for(check: Callable[[], Any], within_s: float, what: str) -> None:
