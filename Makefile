@@ -5,7 +5,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help demo demo-clean test lint bench schemas golden system-deps-test system-deps-demo clean
+.PHONY: help demo demo-clean test lint bench schemas golden system-deps-test system-deps-demo system-deps-bench clean
 
 help:
 	@echo "make demo     run the hub on embedded defaults (http://127.0.0.1:8080/docs)"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench    performance figures (ours vs a baseline, printed as ratios)"
 	@echo "make schemas  export protocol JSON Schemas and examples to protocol/schema/"
 	@echo "make golden   rewrite tests/agent_snmp/golden/ from the snmpsim recordings (review the diff)"
+	@echo "make demo-clean  forget the demo's state (.dotmac/); make clean also removes .venv and caches"
 
 $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
 	scripts/bootstrap-venv.sh
@@ -25,13 +26,13 @@ system-deps-test:
 system-deps-demo:
 	scripts/system-deps.sh demo
 
+system-deps-bench:
+	scripts/system-deps.sh bench
+
 demo: $(STAMP) system-deps-demo
 	$(BIN)/python scripts/demo.py
 
-demo-golden: $(STAMP)
-	$(BIN)/python scripts/golden.py --update
-
-clean:
+demo-clean:
 	rm -rf .dotmac
 
 test: $(STAMP) system-deps-test
@@ -44,7 +45,7 @@ lint: $(STAMP)
 	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-lint --profile production
 	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-playbook --syntax-check -i inventory/example site.yml
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps-bench
 	$(BIN)/python bench/run.py
 
 schemas: $(STAMP)
@@ -54,4 +55,4 @@ golden: $(STAMP)
 	$(BIN)/python scripts/golden.py --update
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .dotmac .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info

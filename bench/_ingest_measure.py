@@ -188,7 +188,9 @@ def report_worker_logs(tmp: Path) -> None:
         lines = [x for x in log.read_text(errors="replace").splitlines()
                  if " WARNING " in x or " ERROR " in x]
         kinds = sorted({x.split(" error=")[-1][:160] for x in lines if "ingest.retry" in x})
-        print(f"{log.name}: {len(lines)} warnings/errors; retry causes: {kinds[:3]}")
+        events = sorted({" ".join(x.split(" WARNING ")[-1].split()[:2]) for x in lines})
+        print(f"{log.name}: {len(lines)} warnings/errors; retry causes: {kinds[:3]}; "
+              f"events: {events[:5]}")
 
 
 def print_latency(name: str, lat: list[float]) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages a target needs are present.
 # As root: installs what is missing. Otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/system-deps.sh test|demo
+# Usage: scripts/system-deps.sh test|demo|bench
 set -euo pipefail
 
 target=${1:-test}
@@ -19,12 +19,16 @@ declare -A provides=(
   [ip]=iproute2
   [nsenter]=util-linux
   [systemd-analyze]=systemd
+  [wrk]=wrk
 )
 case "$target" in
   test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
                 sshd ssh ip nsenter systemd-analyze) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
-  *) echo "usage: $0 test|demo" >&2; exit 64 ;;
+  # the benchmarks start the test services, and drive HTTP with wrk
+  bench) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics
+                 pg_ctlcluster wrk) ;;
+  *) echo "usage: $0 test|demo|bench" >&2; exit 64 ;;
 esac
 
 missing=()
