@@ -116,7 +116,8 @@ def broker_endpoints(settings: HubSettings) -> list[tuple[str, int]]:
     revocation) when configured, and the ingest/dispatch login when they run in-process."""
     endpoints = []
     if settings.broker_host:
-        endpoints.append((settings.broker_host, settings.broker_port))
+        admin_port = settings.broker_tls_port if settings.broker_tls else settings.broker_port
+        endpoints.append((settings.broker_host, admin_port))
     if settings.ingest_in_process:
         ingest = IngestSettings()
         endpoints.append((ingest.mqtt_host, ingest.mqtt_port))

@@ -47,9 +47,15 @@ def root(
     """DotMac Edge hub."""
 
 
-def _settings_or_exit() -> HubSettings:
+def _settings_or_exit(mqtt: bool = False) -> HubSettings:
+    """Settings, or exit 2 naming each problem; `mqtt`: this command logs in to the broker
+    with the DOTMAC_HUB_MQTT_* settings (so does `serve` with embedded ingest)."""
+    from hub.ingest import IngestSettings
+
     settings = HubSettings()
     problems = settings.problems()
+    if mqtt or settings.ingest_in_process:
+        problems += IngestSettings().problems(settings.mode == "production")
     if problems:
         for problem in problems:
             console.print(f"[red]refusing to start:[/red] {problem}")
@@ -241,16 +247,21 @@ def ingest(
       dotmac-hub ingest --suffix 2
 
       DOTMAC_HUB_INGEST_METRICS_PORT=9464 dotmac-hub ingest   # Prometheus: :9464/metrics
+
+      export DOTMAC_HUB_MQTT_HOST=mqtt.example.net DOTMAC_HUB_MQTT_PORT=8883
+
+      DOTMAC_HUB_MQTT_TLS=true DOTMAC_HUB_MQTT_CA_FILE=/etc/dotmac/ca.pem dotmac-hub ingest
     """
     from hub.ingest import IngestSettings, run_standalone
     from hub.ingest.settings import env_suffix
 
-    settings = _settings_or_exit()
+    settings = _settings_or_exit(mqtt=True)
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     ingest_settings = IngestSettings()
-    console.print(f"ingest worker -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}, "
-                  f"store {ingest_settings.tsdb_url}")
+    tls = " (TLS)" if ingest_settings.mqtt_tls else ""
+    console.print(f"ingest worker -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}"
+                  f"{tls}, store {ingest_settings.tsdb_url}")
     asyncio.run(run_standalone(settings.database_url, ingest_settings, suffix or env_suffix()))
 
 
@@ -268,7 +279,7 @@ def dispatch() -> None:
     from hub.ingest import IngestSettings
     from hub.jobs.runner import run_standalone as run_dispatcher
 
-    settings = _settings_or_exit()
+    settings = _settings_or_exit(mqtt=True)
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     ingest_settings = IngestSettings()

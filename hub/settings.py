@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.tls import plaintext_problem
+
 DEFAULT_STATE_DIR = Path(".dotmac")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
@@ -108,11 +110,16 @@ class HubSettings(BaseSettings):
     )
     broker_port: int = Field(
         1883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_PORT: plain MQTT port the hub "
-        "uses for dynsec administration (keep it on a private network or loopback)",
+        "uses for dynsec administration when DOTMAC_HUB_BROKER_TLS is off (loopback only)",
     )
     broker_tls_port: int = Field(
         8883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_TLS_PORT: MQTT over TLS port "
         "handed to agents at enrollment",
+    )
+    broker_tls: bool = Field(
+        False, description="DOTMAC_HUB_BROKER_TLS: the hub's dynsec administration uses the "
+        "TLS port, verifying the broker with DOTMAC_HUB_BROKER_CA_FILE (required in "
+        "production unless the broker is on this machine)",
     )
     broker_ca_file: Path | None = Field(
         None, description="DOTMAC_HUB_BROKER_CA_FILE: PEM of the CA that signed the broker's "
@@ -200,7 +207,9 @@ class HubSettings(BaseSettings):
         if self.broker_ca_file and not Path(self.broker_ca_file).is_file():
             found.append(f"DOTMAC_HUB_BROKER_CA_FILE: {self.broker_ca_file} is not a file; "
                          "point it at the broker CA's PEM")
-        return found
+        clear = self.broker_host and plaintext_problem(
+            self.broker_host, self.broker_tls, "DOTMAC_HUB_BROKER_TLS", "the dynsec admin password")
+        return [*found, clear] if clear else found
 
 
 def proxy_networks(value: str) -> list[str]:

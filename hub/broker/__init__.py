@@ -12,6 +12,7 @@ from collections.abc import Callable
 from hub.broker.base import BrokerAdmin, BrokerError
 from hub.broker.dynsec import DynsecAdmin, agent_acls, role_name
 from hub.settings import HubSettings
+from hub.tls import client_context
 
 __all__ = ["BROKERS", "BrokerAdmin", "BrokerError", "DynsecAdmin", "agent_acls",
            "broker_admin", "role_name"]
@@ -19,11 +20,13 @@ __all__ = ["BROKERS", "BrokerAdmin", "BrokerError", "DynsecAdmin", "agent_acls",
 
 def _mosquitto(settings: HubSettings) -> BrokerAdmin:
     password = settings.broker_dynsec_password
+    tls = client_context(settings.broker_ca_file) if settings.broker_tls else None
     return DynsecAdmin(
-        host=str(settings.broker_host), port=settings.broker_port,
+        host=str(settings.broker_host),
+        port=settings.broker_tls_port if tls else settings.broker_port,
         username=settings.broker_dynsec_username,
         password=password.get_secret_value() if password else "",
-        timeout_s=settings.broker_timeout)
+        timeout_s=settings.broker_timeout, tls=tls)
 
 
 # Broker kind -> factory; `DOTMAC_HUB_BROKER_KIND` picks one.

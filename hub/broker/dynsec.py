@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import secrets
+import ssl
 from typing import Any
 
 import aiomqtt
@@ -73,10 +74,10 @@ class DynsecAdmin:
     """
 
     def __init__(self, host: str, port: int, username: str, password: str,
-                 timeout_s: float = 10.0) -> None:
+                 timeout_s: float = 10.0, tls: ssl.SSLContext | None = None) -> None:
         self.host, self.port = host, port
         self._username, self._password = username, password
-        self.timeout_s = timeout_s
+        self.timeout_s, self._tls = timeout_s, tls
 
     async def grant_agent(self, agent_id: str, password: str) -> None:
         """Create the agent's role and login; BrokerError if any command fails."""
@@ -103,13 +104,14 @@ class DynsecAdmin:
                 return await self._exchange(payload, tag)
         except (aiomqtt.MqttError, OSError, TimeoutError) as exc:
             raise BrokerError(f"broker {self.host}:{self.port}: {type(exc).__name__}: "
-                              f"{exc or 'no answer'}; check DOTMAC_HUB_BROKER_HOST/PORT and "
-                              "the DYNSEC credentials") from exc
+                              f"{exc or 'no answer'}; check DOTMAC_HUB_BROKER_HOST/PORT "
+                              "(TLS_PORT and CA_FILE with DOTMAC_HUB_BROKER_TLS) and the "
+                              "DYNSEC credentials") from exc
 
     async def _exchange(self, payload: dict[str, Any], tag: str) -> list[dict[str, Any]]:
         async with aiomqtt.Client(
                 self.host, self.port, username=self._username, password=self._password,
-                identifier=f"dotmac-hub-dynsec-{tag}",
+                identifier=f"dotmac-hub-dynsec-{tag}", tls_context=self._tls,
                 protocol=aiomqtt.ProtocolVersion.V5) as client:
             await client.subscribe(RESPONSE_TOPIC, qos=1)
             await client.publish(REQUEST_TOPIC, json.dumps(payload), qos=1)

@@ -27,7 +27,8 @@ def mqtt_options(settings: IngestSettings, suffix: str | None = None) -> MqttOpt
     """Broker options of one worker from settings."""
     return MqttOptions(
         host=settings.mqtt_host, port=settings.mqtt_port, username=settings.mqtt_username,
-        password=settings.mqtt_password, client_id=client_id_for(settings, suffix),
+        password=settings.mqtt_password.get_secret_value(), tls=settings.mqtt_tls_context(),
+        client_id=client_id_for(settings, suffix),
         subscription=hub_ingest_subscription(settings.ingest_group),
         session_expiry_s=settings.ingest_session_expiry_s,
         receive_maximum=settings.ingest_max_inflight)
@@ -37,7 +38,7 @@ def tsdb_for(settings: IngestSettings) -> TimeSeriesStore:
     """The configured time-series store; `none` (or empty) keeps only the SQL side."""
     if settings.tsdb_url.strip().lower() in ("", "none"):
         return NullStore()
-    return InfluxStore(settings.tsdb_url, settings.tsdb_token, settings.tsdb_org,
+    return InfluxStore(settings.tsdb_url, settings.tsdb_token.get_secret_value(), settings.tsdb_org,
                        settings.tsdb_bucket)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
+from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub.tls import client_context, plaintext_problem
 
 
 def default_client_id() -> str:
@@ -21,10 +25,19 @@ class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_", env_file=".env", extra="ignore")
 
     mqtt_host: str = Field("127.0.0.1", description="DOTMAC_HUB_MQTT_HOST: broker address")
-    mqtt_port: int = Field(1883, ge=1, le=65535, description="DOTMAC_HUB_MQTT_PORT")
+    mqtt_port: int = Field(1883, ge=1, le=65535, description="DOTMAC_HUB_MQTT_PORT (the TLS "
+                           "listener's, usually 8883, with DOTMAC_HUB_MQTT_TLS)")
     mqtt_username: str = Field("dotmac-hub", description="DOTMAC_HUB_MQTT_USERNAME: the hub's "
                                "broker user (reads dm/v1/+/up/#)")
-    mqtt_password: str = Field("", description="DOTMAC_HUB_MQTT_PASSWORD (secret)")
+    mqtt_password: SecretStr = Field(SecretStr(""),
+                                     description="DOTMAC_HUB_MQTT_PASSWORD (secret)")
+    mqtt_tls: bool = Field(
+        False, description="DOTMAC_HUB_MQTT_TLS: ingest workers and the job dispatcher connect "
+        "over TLS and verify the broker's certificate (required in production unless the "
+        "broker is on this machine)")
+    mqtt_ca_file: Path | None = Field(
+        None, description="DOTMAC_HUB_MQTT_CA_FILE: PEM of the CA that signed the broker's "
+        "certificate (usually DOTMAC_HUB_BROKER_CA_FILE's); unset: the system trust store")
     ingest_client_id: str = Field(
         default_factory=default_client_id, description="DOTMAC_HUB_INGEST_CLIENT_ID: MQTT "
         "client id = persistent session; unique per worker, stable across its restarts")
@@ -71,9 +84,29 @@ class IngestSettings(BaseSettings):
         "agent that never connected)")
     tsdb_url: str = Field("http://127.0.0.1:8428", description="DOTMAC_HUB_TSDB_URL: "
                           "VictoriaMetrics or InfluxDB 2/3 base URL; `none` keeps only SQL rollups")
-    tsdb_token: str = Field("", description="DOTMAC_HUB_TSDB_TOKEN: InfluxDB token (secret)")
+    tsdb_token: SecretStr = Field(SecretStr(""),
+                                  description="DOTMAC_HUB_TSDB_TOKEN: InfluxDB token (secret)")
     tsdb_org: str = Field("dotmac", description="DOTMAC_HUB_TSDB_ORG")
     tsdb_bucket: str = Field("dotmac", description="DOTMAC_HUB_TSDB_BUCKET")
+
+
+    @field_validator("mqtt_ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
+        return value
+
+    def mqtt_tls_context(self) -> ssl.SSLContext | None:
+        """The verifying TLS context of the hub's broker connections, None without TLS."""
+        return client_context(self.mqtt_ca_file) if self.mqtt_tls else None
+
+    def problems(self, production: bool) -> list[str]:
+        """Why these settings must not run in production (empty when fine)."""
+        clear = production and plaintext_problem(
+            self.mqtt_host, self.mqtt_tls, "DOTMAC_HUB_MQTT_TLS",
+            "its broker password and every agent's telemetry")
+        return [clear] if clear else []
 
 
 def client_id_for(settings: IngestSettings, suffix: str | None = None) -> str:

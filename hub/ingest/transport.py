@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 log = logging.getLogger("dotmac.hub.ingest.mqtt")
+
+FAIL_LOG_EVERY_S = 60.0  # a repeated connect failure is logged again after this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class MqttOptions:
     session_expiry_s: int = 3600
     receive_maximum: int = 100
     keepalive_s: int = 30
+    tls: ssl.SSLContext | None = None  # verifying context; None: plain MQTT
 
 
 class MqttSource:
@@ -61,14 +67,18 @@ class MqttSource:
         self._generation = 0
         self._lock = threading.Lock()
         self.connected = threading.Event()
+        self._last_failure = ("", 0.0)  # reason and time of the last connect failure logged
         self._client = self._build()
 
     def _build(self) -> mqtt.Client:
         client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.options.client_id,
                              protocol=mqtt.MQTTv5, manual_ack=True)
         client.username_pw_set(self.options.username, self.options.password)
+        if self.options.tls is not None:
+            client.tls_set_context(self.options.tls)
         client.reconnect_delay_set(min_delay=1, max_delay=5)
         client.on_connect = self._on_connect
+        client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
         return client
@@ -112,6 +122,18 @@ class MqttSource:
         # restart without its shared subscription (docs/ingest.md, known limits).
         client.subscribe(self.options.subscription, qos=1)
         self.connected.set()
+
+    def _on_connect_fail(self, _c: mqtt.Client, _u: Any) -> None:
+        # paho calls this inside its `except OSError` around the connect: the exception in
+        # flight is the reason (refused, unreachable, certificate not trusted...).
+        reason = repr(sys.exc_info()[1])
+        now = time.monotonic()
+        if reason == self._last_failure[0] and now - self._last_failure[1] < FAIL_LOG_EVERY_S:
+            return  # paho retries every few seconds; say it again once a minute
+        self._last_failure = (reason, now)
+        log.warning("ingest.mqtt.connect_failed client_id=%s broker=%s:%d tls=%s reason=%s",
+                    self.options.client_id, self.options.host, self.options.port,
+                    self.options.tls is not None, reason)
 
     def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         self.connected.clear()

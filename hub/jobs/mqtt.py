@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from contextlib import AsyncExitStack
 
 import aiomqtt
@@ -15,9 +16,10 @@ class MqttCommandPublisher:
     """Publishes commands with the hub's broker login (reads `DOTMAC_HUB_MQTT_*`)."""
 
     def __init__(self, host: str, port: int, username: str, password: str,
-                 client_id: str, timeout_s: float = 10.0) -> None:
+                 client_id: str, timeout_s: float = 10.0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.host, self.port, self.username, self.password = host, port, username, password
-        self.client_id, self.timeout_s = client_id, timeout_s
+        self.client_id, self.timeout_s, self.tls = client_id, timeout_s, tls
         self._stack: AsyncExitStack | None = None
         self._client: aiomqtt.Client | None = None
         self._lock = asyncio.Lock()
@@ -26,7 +28,8 @@ class MqttCommandPublisher:
     def from_settings(cls, settings: IngestSettings, suffix: str = "jobs") -> MqttCommandPublisher:
         """A publisher using the ingest worker's broker settings and credentials."""
         return cls(settings.mqtt_host, settings.mqtt_port, settings.mqtt_username,
-                   settings.mqtt_password, f"{settings.ingest_client_id}-{suffix}")
+                   settings.mqtt_password.get_secret_value(),
+                   f"{settings.ingest_client_id}-{suffix}", tls=settings.mqtt_tls_context())
 
     async def publish(self, topic: str, payload: bytes) -> None:
         """QoS 1 publish; a broken connection is dropped so the next call reconnects."""
@@ -44,7 +47,7 @@ class MqttCommandPublisher:
             client = aiomqtt.Client(self.host, self.port, username=self.username,
                                     password=self.password or None, identifier=self.client_id,
                                     protocol=aiomqtt.ProtocolVersion.V5,
-                                    timeout=self.timeout_s)
+                                    timeout=self.timeout_s, tls_context=self.tls)
             await stack.enter_async_context(client)
             self._stack, self._client = stack, client
         return self._client
