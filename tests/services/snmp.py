@@ -142,7 +142,7 @@ def _link_recordings(data_dir: Path) -> dict[str, str]:
         dest = data_dir / f"{community}.snmprec"
         if not dest.exists():
             # snmpsim seeks in a recording for every request; in a .bz2 each seek decompresses
-            # again, which doubled poll times and pushed slow polls past the agent's deadline.
+            # again: an agent's poll took 5-7 s instead of about 1 s, near its 8 s deadline.
             partial = dest.with_suffix(".partial")
             partial.write_bytes(bz2.decompress((source / rel).read_bytes()))
             partial.replace(dest)
