@@ -2,6 +2,10 @@
 
 Bucket and org are ignored by VictoriaMetrics, so the tenant travels as a tag. Queries
 are PromQL; `-search.latencyOffset=0s` makes just-written points visible at once.
+
+Unlike the field (docs/ingest.md), this instance runs without `-dedup.minScrapeInterval`
+on purpose: a point the hub writes twice in normal operation stays visible twice, so the
+exactly-once tests catch it. The crash tests start their own instance with deduplication.
 """
 
 from __future__ import annotations
