@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +24,15 @@ from hub.settings import HubSettings
 from hub.tenants.service import bootstrap
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+async def one_window(seconds: int = 60, need_s: float = 20.0) -> None:
+    """Rate limits count in fixed windows aligned to the epoch (`hub.ratelimit.Window`): a
+    test that counts hits must not straddle the moment a window turns, or its count starts
+    again half-way. Wait for the next window when less than `need_s` of this one is left."""
+    left = seconds - time.time() % seconds
+    if left < need_s:
+        await asyncio.sleep(left + 0.05)
 
 
 def hub_settings(database_url: str, **overrides: Any) -> HubSettings:

@@ -8,7 +8,7 @@ import jwt
 
 from hub.identity.signing import rotate
 from hub.permissions import Role
-from tests.hub.harness import PASSWORD, Hub, hub_settings, running_hub, scalar
+from tests.hub.harness import PASSWORD, Hub, hub_settings, one_window, running_hub, scalar
 
 
 async def test_login_issues_a_short_lived_eddsa_token_with_the_required_claims(hub: Hub) -> None:
@@ -111,6 +111,7 @@ async def test_key_rotation_keeps_old_tokens_valid_for_the_overlap(hub: Hub) -> 
 
 
 async def test_rate_limits_answer_429_with_retry_after(pg_url: str) -> None:
+    await one_window()
     settings = hub_settings(pg_url, rate_limit_principal=5, rate_limit_ip=1000)
     async with running_hub(settings, client_ip="192.0.2.50") as limited:
         owner = await limited.new_tenant("limited")  # /auth/me in login used one
@@ -120,6 +121,7 @@ async def test_rate_limits_answer_429_with_retry_after(pg_url: str) -> None:
         resp = await limited.client.get("/sites", headers=owner.headers)
         assert resp.status_code == 429 and 1 <= int(resp.headers["retry-after"]) <= 60
         assert resp.headers["content-type"] == "application/problem+json"
+    await one_window()
     settings = hub_settings(pg_url, rate_limit_ip=3)
     async with running_hub(settings, migrate=False, client_ip="192.0.2.51") as per_ip:
         codes = [(await per_ip.client.get("/sites")).status_code for _ in range(4)]
@@ -129,6 +131,7 @@ async def test_rate_limits_answer_429_with_retry_after(pg_url: str) -> None:
 async def test_two_processes_share_the_counters(pg_url: str) -> None:
     """Each process folds its hits into the shared counter at every sync (here: every
     request), so the pair together spends one budget."""
+    await one_window()
     settings = hub_settings(pg_url, rate_limit_ip=4, rate_sync_interval=0)
     async with running_hub(settings, client_ip="192.0.2.60") as one, \
             running_hub(settings, migrate=False, client_ip="192.0.2.60") as two:
@@ -139,6 +142,7 @@ async def test_two_processes_share_the_counters(pg_url: str) -> None:
 async def test_a_process_counts_exactly_between_syncs(pg_url: str) -> None:
     """Between syncs a process decides on its own count: concurrent requests are exact,
     and the next sync puts every hit into the shared counter."""
+    await one_window()
     settings = hub_settings(pg_url, rate_limit_ip=4, rate_sync_interval=60)
     async with running_hub(settings, client_ip="192.0.2.61") as hub:
         codes = await asyncio.gather(*[hub.client.get("/sites") for _ in range(6)])
@@ -150,6 +154,7 @@ async def test_a_process_counts_exactly_between_syncs(pg_url: str) -> None:
 
 
 async def test_login_brute_force_is_stopped_per_account_and_per_ip(pg_url: str) -> None:
+    await one_window(900)  # DOTMAC_HUB_LOGIN_WINDOW
     settings = hub_settings(pg_url, login_failures_account=3, login_failures_ip=5)
     async with running_hub(settings, client_ip="192.0.2.70") as guarded:
         victim = await guarded.new_tenant("brute")
@@ -171,6 +176,7 @@ async def test_login_brute_force_is_stopped_per_account_and_per_ip(pg_url: str) 
 async def test_counts_reach_the_shared_table_in_the_background(pg_url: str) -> None:
     """A quiet process still hands its hits to the others: the app's background task syncs
     every interval, without waiting for another request."""
+    await one_window()
     settings = hub_settings(pg_url, rate_limit_ip=100, rate_sync_interval=0.2)
     async with running_hub(settings, client_ip="192.0.2.62") as hub:
         for _ in range(3):

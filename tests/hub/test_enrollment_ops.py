@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from tests.hub.enrollment_support import audit, broker_hub_settings, issue
-from tests.hub.harness import Account, Hub, hub_settings, running_hub
+from tests.hub.harness import Account, Hub, hub_settings, one_window, running_hub
 from tests.services._proc import free_port
 from tests.services.mosquitto import Broker, Credentials
 
@@ -26,6 +26,7 @@ async def _site(hub: Hub, owner: Account) -> str:
 
 
 async def test_enroll_is_rate_limited_per_ip(pg_url: str, mosquitto: Broker) -> None:
+    await one_window(3600)
     settings = broker_hub_settings(pg_url, mosquitto, enroll_rate_limit=3, rate_window=3600)
     async with running_hub(settings, client_ip="198.51.100.23") as hub:
         codes = [(await hub.client.post("/enroll", json={"token": f"dme_guess{i}"})).status_code

@@ -30,7 +30,7 @@ from protocol import Channel
 from tests.billing.books import open_books
 from tests.events.receiver import running_receiver
 from tests.events.support import LOOPBACK, add_endpoint
-from tests.hub.harness import PASSWORD, Hub, hub_settings, running_hub, scalar
+from tests.hub.harness import PASSWORD, Hub, hub_settings, one_window, running_hub, scalar
 from tests.hub_ingest.harness import (
     Publisher,
     Tenancy,
@@ -196,6 +196,7 @@ async def test_an_invoice_run_that_fails_later_leaves_no_invoice_and_no_number(
 async def test_failed_logins_are_refused_and_counted(lite_hub: Hub) -> None:
     """A wrong password on SQLite: 401 at once (the failure counters use their own
     connection, which must not wait for the request's own transaction), then 429."""
+    await one_window(900)  # DOTMAC_HUB_LOGIN_WINDOW
     owner = await lite_hub.new_tenant("lite-login")
     codes = []
     for _ in range(3):
