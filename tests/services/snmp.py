@@ -8,6 +8,7 @@ slow, so the cache folder lives in `.cache/` at the repository root and survives
 from __future__ import annotations
 
 import bz2
+import fcntl
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -151,7 +152,17 @@ def _link_recordings(data_dir: Path) -> dict[str, str]:
 
 
 def start_snmpsim(workdir: Path, cache_dir: Path) -> Snmpsim:
-    """Start snmpsim-command-responder on the curated recordings with a persistent index."""
+    """Start snmpsim-command-responder on the curated recordings with a persistent index.
+
+    The cache is shared by every pytest process using this checkout (parallel workers,
+    two sessions): whoever comes first fills it under a lock, the others wait for it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start_snmpsim(workdir, cache_dir)
+
+
+def _start_snmpsim(workdir: Path, cache_dir: Path) -> Snmpsim:
     binary = require_venv_script("snmpsim-command-responder", "snmpsim")
     data_dir = cache_dir / "data"
     communities = _link_recordings(data_dir)
