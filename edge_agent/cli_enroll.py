@@ -16,7 +16,7 @@ from edge_agent.enroll import (
 )
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 
 
 def enroll(

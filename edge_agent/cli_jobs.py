@@ -21,7 +21,7 @@ from edge_agent.executor import Executor
 from protocol import JobProgress, JobRequest, JobResult
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 job_app = typer.Typer(name="job", help="Run provisioning actions on a device over SSH.",
                       no_args_is_help=True)
 

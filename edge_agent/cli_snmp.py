@@ -27,7 +27,7 @@ from edge_agent.record import record_device
 from edge_agent.snmp.target import SnmpTarget, SnmpV2c, SnmpV3
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 
 # Shared options; secrets default from env so they stay out of shell history and `ps`.
 COMMUNITY = typer.Option(None, "--community", "-c", envvar="DOTMAC_AGENT_COMMUNITY",

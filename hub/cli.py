@@ -29,7 +29,7 @@ keys_app = typer.Typer(help="JWT signing keys.\n\nExamples:\n\n  dotmac-hub keys
                        no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 
 
 def _version(value: bool) -> None:

@@ -88,6 +88,22 @@ def victoria(services_dir: Path) -> Iterator[Victoria]:
     yield from _serve("victoria", lambda: start_victoria(services_dir / "victoria"))
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker runs its own services: hand their names to the
+    controller, which prints the summary."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["dotmac_services"] = {"versions": _versions, "failures": _failures}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: collect a finished worker's services."""
+    found = getattr(node, "workeroutput", {}).get("dotmac_services", {})
+    _versions.update(found.get("versions", {}))
+    _failures.update(found.get("failures", {}))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Name each service that ran and its version, and each that failed to start."""
     if _versions:
