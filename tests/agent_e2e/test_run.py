@@ -44,9 +44,16 @@ async def test_run_delivers_counters_inventory_and_errors(pop, snmpd, snmpsim) -
     assert inventory["pop-cisco"].profile == "cisco_ios"
     assert inventory["pop-arista"].profile == "arista_eos"
     assert inventory["pop-linux"].interfaces, "interfaces published with the inventory"
-    # The dead device never delays the others and shows up as an error in status.
-    status = json.loads((agent.config.parent / "state" / "status.json").read_text())
-    assert status["devices"]["pop-dead"]["last_error"] == "timeout"
+    # The dead device never delays the others and shows up as an error in status (once its
+    # poll has timed out and the status file has been written since: wait for that).
+    status_file = agent.config.parent / "state" / "status.json"
+
+    def dead_reported() -> bool:
+        devices = json.loads(status_file.read_text())["devices"]
+        return bool(devices.get("pop-dead", {}).get("last_error") == "timeout")
+
+    await wait_until(dead_reported, 60, "the dead device's timeout in status.json")
+    status = json.loads(status_file.read_text())
     assert status["devices"]["pop-linux"]["failures"] == 0
     assert "pop-dead" not in {s.device for r in hub.messages(TelemetryBatch)
                               for s in r.message.samples}
