@@ -4,6 +4,9 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Two pytest processes, each with its own servers; a test module stays on one of them.
+# PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help demo demo-clean test lint bench schemas golden system-deps-test system-deps-demo system-deps-bench clean
 
@@ -37,7 +40,7 @@ demo-clean:
 
 test: $(STAMP) system-deps-test
 	$(BIN)/python -m protocol.schema_export --check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
