@@ -154,7 +154,8 @@ def acl_patterns() -> list[str]:
 
 
 def hub_acl_lines(username: str) -> list[str]:
-    """Return the ``acl_file`` lines for the hub user: read all up, write all cmd.
+    """Return the ``acl_file`` lines for the hub user: read and write all of ``dm/v1/#``
+    (it reads every agent's ``up`` channels and writes their ``cmd`` channels).
 
     The username follows the agent id rules so it cannot inject acl_file syntax; it must
     not be handed out as an agent id (the patterns above would grant it that prefix too).
