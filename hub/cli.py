@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 import typer
 from rich.console import Console
@@ -47,13 +48,14 @@ def root(
     """DotMac Edge hub."""
 
 
-def _settings_or_exit(mqtt: bool = False) -> HubSettings:
+def _settings_or_exit(mqtt: bool = False, broker_admin: bool = False) -> HubSettings:
     """Settings, or exit 2 naming each problem; `mqtt`: this command logs in to the broker
-    with the DOTMAC_HUB_MQTT_* settings (so does `serve` with embedded ingest)."""
+    with the DOTMAC_HUB_MQTT_* settings (so does `serve` with embedded ingest);
+    `broker_admin`: it administers broker logins (the API)."""
     from hub.ingest import IngestSettings
 
     settings = HubSettings()
-    problems = settings.problems()
+    problems = settings.problems(broker_admin=broker_admin)
     if mqtt or settings.ingest_in_process:
         problems += IngestSettings().problems(settings.mode == "production")
     if problems:
@@ -81,7 +83,7 @@ def serve(
 
     from hub import migrations
 
-    settings = _settings_or_exit()
+    settings = _settings_or_exit(broker_admin=True)
     if settings.migrate_on_start:
         migrations.upgrade(settings.database_url)
         # Migrated once here, so the workers must not race to do it again.
@@ -261,7 +263,7 @@ def ingest(
     ingest_settings = IngestSettings()
     tls = " (TLS)" if ingest_settings.mqtt_tls else ""
     console.print(f"ingest worker -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}"
-                  f"{tls}, store {ingest_settings.tsdb_url}")
+                  f"{tls}, store {without_userinfo(ingest_settings.tsdb_url)}")
     asyncio.run(run_standalone(settings.database_url, ingest_settings, suffix or env_suffix()))
 
 
@@ -283,7 +285,9 @@ def dispatch() -> None:
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     ingest_settings = IngestSettings()
-    console.print(f"job dispatcher -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}")
+    tls = " (TLS)" if ingest_settings.mqtt_tls else ""
+    console.print(f"job dispatcher -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}"
+                  f"{tls}")
     asyncio.run(run_dispatcher(settings.database_url, ingest_settings))
 
 
@@ -310,6 +314,14 @@ def webhooks() -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     console.print("webhook worker: delivering outbox events")
     asyncio.run(run_webhooks(settings, webhook))
+
+
+def without_userinfo(url: str) -> str:
+    """`url` without a user:password@ part (banners and logs must not show credentials)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 # Settings classes -> their environment prefix (for naming the variable that failed).

@@ -9,8 +9,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hub.tls import plaintext_problem
-
 DEFAULT_STATE_DIR = Path(".dotmac")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
@@ -110,7 +108,7 @@ class HubSettings(BaseSettings):
     )
     broker_port: int = Field(
         1883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_PORT: plain MQTT port the hub "
-        "uses for dynsec administration when DOTMAC_HUB_BROKER_TLS is off (loopback only)",
+        "uses for dynsec administration when DOTMAC_HUB_BROKER_TLS is off (development)",
     )
     broker_tls_port: int = Field(
         8883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_TLS_PORT: MQTT over TLS port "
@@ -119,7 +117,7 @@ class HubSettings(BaseSettings):
     broker_tls: bool = Field(
         False, description="DOTMAC_HUB_BROKER_TLS: the hub's dynsec administration uses the "
         "TLS port, verifying the broker with DOTMAC_HUB_BROKER_CA_FILE (required in "
-        "production unless the broker is on this machine)",
+        "production)",
     )
     broker_ca_file: Path | None = Field(
         None, description="DOTMAC_HUB_BROKER_CA_FILE: PEM of the CA that signed the broker's "
@@ -153,6 +151,13 @@ class HubSettings(BaseSettings):
         "(generated and printed once when unset)",
     )
 
+    @field_validator("broker_ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
+        return value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxy_networks(cls, value: str) -> str:
@@ -172,8 +177,10 @@ class HubSettings(BaseSettings):
             return self.ingest_embedded
         return self.mode == "development"
 
-    def problems(self) -> list[str]:
-        """Reasons this configuration must not run in production (empty when fine)."""
+    def problems(self, broker_admin: bool = True) -> list[str]:
+        """Reasons this configuration must not run in production (empty when fine);
+        `broker_admin`: this process administers broker logins (the API: enrollment,
+        revocation); workers that do not are spared the dynsec settings and their secret."""
         if self.mode != "production":
             return []
         found = []
@@ -188,7 +195,8 @@ class HubSettings(BaseSettings):
                 f"value of at least {MIN_SECRET_LENGTH} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
-        found.extend(self._broker_problems())
+        if broker_admin:
+            found.extend(self._broker_problems())
         if self.key_overlap <= self.access_token_ttl:
             found.append(
                 "DOTMAC_HUB_KEY_OVERLAP: must exceed DOTMAC_HUB_ACCESS_TOKEN_TTL, or tokens "
@@ -204,12 +212,13 @@ class HubSettings(BaseSettings):
                     "the PEM of the CA that signed the broker's TLS certificate")]
         found = [f"{name}: missing; set {what} (agents enroll through it)"
                  for value, name, what in missing if not value]
-        if self.broker_ca_file and not Path(self.broker_ca_file).is_file():
-            found.append(f"DOTMAC_HUB_BROKER_CA_FILE: {self.broker_ca_file} is not a file; "
-                         "point it at the broker CA's PEM")
-        clear = self.broker_host and plaintext_problem(
-            self.broker_host, self.broker_tls, "DOTMAC_HUB_BROKER_TLS", "the dynsec admin password")
-        return [*found, clear] if clear else found
+        # No loopback exception: DOTMAC_HUB_BROKER_HOST is also the address agents are given,
+        # so it names the broker as the network sees it.
+        if not self.broker_tls:
+            found.append("DOTMAC_HUB_BROKER_TLS: must be true in production; the dynsec admin "
+                         "password (it can create broker logins) must not travel in clear "
+                         "(the TLS port, verified with DOTMAC_HUB_BROKER_CA_FILE)")
+        return found
 
 
 def proxy_networks(value: str) -> list[str]:

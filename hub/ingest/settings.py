@@ -7,7 +7,7 @@ import socket
 import ssl
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub.tls import client_context, plaintext_problem
@@ -25,8 +25,8 @@ class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_", env_file=".env", extra="ignore")
 
     mqtt_host: str = Field("127.0.0.1", description="DOTMAC_HUB_MQTT_HOST: broker address")
-    mqtt_port: int = Field(1883, ge=1, le=65535, description="DOTMAC_HUB_MQTT_PORT (the TLS "
-                           "listener's, usually 8883, with DOTMAC_HUB_MQTT_TLS)")
+    mqtt_port: int = Field(1883, ge=1, le=65535, description="DOTMAC_HUB_MQTT_PORT (default "
+                           "1883, or 8883 with DOTMAC_HUB_MQTT_TLS)")
     mqtt_username: str = Field("dotmac-hub", description="DOTMAC_HUB_MQTT_USERNAME: the hub's "
                                "broker user (reads dm/v1/+/up/#)")
     mqtt_password: SecretStr = Field(SecretStr(""),
@@ -96,6 +96,12 @@ class IngestSettings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
         return value
+
+    @model_validator(mode="after")
+    def _tls_port_by_default(self) -> IngestSettings:
+        if self.mqtt_tls and "mqtt_port" not in self.model_fields_set:
+            self.mqtt_port = 8883  # TLS to the plain listener only gets a connection reset
+        return self
 
     def mqtt_tls_context(self) -> ssl.SSLContext | None:
         """The verifying TLS context of the hub's broker connections, None without TLS."""

@@ -18,7 +18,7 @@ import ssl
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -49,7 +49,7 @@ class MqttOptions:
     host: str
     port: int
     username: str
-    password: str
+    password: str = field(repr=False)
     client_id: str
     subscription: str
     session_expiry_s: int = 3600

@@ -103,6 +103,12 @@ def test_ca_file_that_does_not_exist_is_a_settings_error(tmp_path: Path) -> None
         IngestSettings(mqtt_tls=True, mqtt_ca_file=tmp_path / "missing.pem")
 
 
+def test_tls_defaults_to_the_tls_port() -> None:
+    assert IngestSettings(mqtt_tls=True).mqtt_port == 8883
+    assert IngestSettings(mqtt_tls=True, mqtt_port=18883).mqtt_port == 18883
+    assert IngestSettings().mqtt_port == 1883
+
+
 def test_production_refuses_clear_text_logins_to_a_remote_broker() -> None:
     remote = IngestSettings(mqtt_host="broker.pop.example", mqtt_tls=False)
     problems = remote.problems(production=True)
