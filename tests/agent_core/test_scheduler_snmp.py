@@ -148,7 +148,9 @@ async def test_dead_and_slow_devices_never_delay_healthy_ones(
         device = stats.devices[dev.name]
         assert device.cycles >= 5 and device.failures == 0 and device.skipped == 0
         gaps = [b - a for a, b in itertools.pairwise(seen.starts[dev.name])]
-        assert all(0.8 < gap < 1.2 for gap in gaps), gaps  # on schedule, every second
+        # on schedule, every second; waiting for the dead (4 s) or slow device would be
+        # a gap of 2 s or more, so a CPU stall on a busy machine is allowed for
+        assert all(0.6 < gap < 1.5 for gap in gaps), gaps
         uptimes = [o.uptime for o in seen.outcomes[dev.name]]
         assert all(u is not None and u > 0 for u in uptimes)
     assert stats.devices["dead"].last_error == "timeout"
@@ -158,5 +160,5 @@ async def test_dead_and_slow_devices_never_delay_healthy_ones(
     assert stats.devices["slow"].last_duration_s >= SLOW_REPLY_S
     assert stats.devices["slow"].skipped >= 2
     assert stats.device_errors == {"dead": "timeout"}
-    assert stats.lag_p99_s < 0.25  # nobody waited for the dead or slow device
+    assert stats.lag_p99_s < 0.5  # nobody waited for the dead (4 s) or slow device
     assert stats.duration_p50_s < 0.5  # the typical poll is fast; slow ones show per device

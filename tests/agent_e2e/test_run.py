@@ -125,6 +125,8 @@ async def test_sigterm_drains_and_says_goodbye(pop) -> None:  # type: ignore[no-
     agent.proc.signal(signal.SIGTERM)
     assert agent.proc.proc is not None
     assert agent.proc.proc.wait(timeout=30) == 0
+    # the goodbye reaches the hub's subscriber through the broker, after the exit maybe
+    await wait_until(lambda: any(s.state == "offline" for s in hub.states()), 10, "goodbye")
     states = hub.states()
     assert states[-1].state == "offline" and states[-1].reason == "shutdown"
     assert "agent.stopped" in agent.log

@@ -50,7 +50,7 @@ async def test_a_trickling_receiver_is_cut_off_inside_the_lease(hub: Hub) -> Non
         took = time.monotonic() - started
         await w.close()
     assert outcome == "failed"
-    assert took < timeout_s + 1.0 < timeout_s + LEASE_MARGIN_S  # per-phase timeouts: 5 s
+    assert took < timeout_s + 3.0 < timeout_s + LEASE_MARGIN_S  # per-phase timeouts: 5 s
     assert w.metrics.value(DELIVERIES, outcome="failed", reason="timeout") == 1
     [row] = await delivery_rows(hub, made["id"])
     assert row.last_error == "timeout: no complete answer in time" and row.attempts == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -128,7 +129,9 @@ async def test_job_commands_and_dynsec_administration_over_tls(mosquitto: Broker
     received: list[bytes] = []
     listener = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=agent, protocol=mqtt.MQTTv5)
     listener.username_pw_set(agent, password)  # the login dynsec just made, its own prefix
+    subscribed = threading.Event()
     listener.on_message = lambda _c, _u, msg: received.append(msg.payload)
+    listener.on_subscribe = lambda *_args: subscribed.set()
     listener.connect(mosquitto.host, mosquitto.port)
     listener.loop_start()
     topic = build(agent, Channel.JOB)
@@ -136,7 +139,7 @@ async def test_job_commands_and_dynsec_administration_over_tls(mosquitto: Broker
     settings = _tls_settings(mosquitto, mosquitto.ca_file, token("jobs"))
     publisher = MqttCommandPublisher.from_settings(settings)
     try:
-        await asyncio.sleep(0.5)  # the subscription is in place
+        await wait_for(subscribed.is_set, 10, "the agent's subscription")
         await publisher.publish(topic, b'{"job": 1}')
         await wait_for(lambda: received == [b'{"job": 1}'], 10, "the command delivered")
     finally:
