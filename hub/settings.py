@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.tls import ca_file_or_none
+
 DEFAULT_STATE_DIR = Path(".dotmac")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
@@ -154,9 +156,7 @@ class HubSettings(BaseSettings):
     @field_validator("broker_ca_file")
     @classmethod
     def _ca_file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not Path(value).is_file():
-            raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
-        return value
+        return ca_file_or_none(value)
 
     @field_validator("trusted_proxies")
     @classmethod

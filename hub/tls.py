@@ -13,6 +13,14 @@ import ssl
 from pathlib import Path
 
 
+def ca_file_or_none(value: Path | None) -> Path | None:
+    """Settings validator: a configured CA file must exist (refused at start, not at the
+    first connection)."""
+    if value is not None and not Path(value).is_file():
+        raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
+    return value
+
+
 def client_context(ca_file: Path | None) -> ssl.SSLContext:
     """A verifying client context: `ca_file` as the only trust anchor when given, else the
     system's trust store (a broker with a publicly trusted certificate); TLS 1.2 or later,

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hub.tls import client_context, plaintext_problem
+from hub.tls import ca_file_or_none, client_context, plaintext_problem
 
 
 def default_client_id() -> str:
@@ -93,9 +93,7 @@ class IngestSettings(BaseSettings):
     @field_validator("mqtt_ca_file")
     @classmethod
     def _ca_file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
-            raise ValueError(f"{value} is not a file; point it at the broker CA's PEM")
-        return value
+        return ca_file_or_none(value)
 
     @model_validator(mode="after")
     def _tls_port_by_default(self) -> IngestSettings:

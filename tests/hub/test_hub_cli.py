@@ -119,6 +119,8 @@ def test_production_ingest_refuses_a_clear_text_broker_login(env: dict[str, str]
     (["ingest"], "DOTMAC_HUB_INGEST_CONCURRENCY", "0"),
     (["webhooks"], "DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS", "0"),
     (["db", "current"], "DOTMAC_HUB_TRUSTED_PROXIES", "*"),
+    (["serve"], "DOTMAC_HUB_BROKER_CA_FILE", "/nonexistent/broker-ca.pem"),
+    (["ingest"], "DOTMAC_HUB_MQTT_CA_FILE", "/nonexistent/broker-ca.pem"),
 ])
 def test_a_bad_setting_is_refused_by_name(command: list[str], variable: str, value: str,
                                           env: dict[str, str]) -> None:
