@@ -73,7 +73,7 @@ class IdMixin:
 
 
 class TenantOwned(IdMixin):
-    """A row that belongs to one tenant; `hub.repository.TenantRepository` filters on it."""
+    """A row that belongs to one tenant; `hub.repository.TenantScopedRepository` filters on it."""
 
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - SQLAlchemy declared_attr idiom

@@ -19,7 +19,7 @@ R = TypeVar("R")
 RowPage = tuple[list[dict[str, Any]], str | None]  # read-only rows of a page, next cursor
 
 
-class TenantRepository(Generic[M]):
+class TenantScopedRepository(Generic[M]):
     """Queries of one tenant-owned model, always filtered by the caller's tenant.
 
     A row of another tenant is indistinguishable from a missing one: both raise NotFoundError.

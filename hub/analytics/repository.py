@@ -1,7 +1,7 @@
 """Queries over ingest's tables, every one filtered to the caller's tenant by `_mine`.
 
 These tables are keyed by (tenant, name) rather than by a UUID id, so they do not fit
-`hub.repository.TenantRepository`; the same rule holds: one filter, applied in one place,
+`hub.repository.TenantScopedRepository`; the same rule holds: one filter, applied in one place,
 and a row of another tenant looks exactly like a missing one.
 """
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hub.audit.models import AuditEvent
 from hub.pagination import PageParams
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 
 
-class AuditRepository(TenantRepository[AuditEvent]):
+class AuditRepository(TenantScopedRepository[AuditEvent]):
     """Audit events of one tenant."""
 
     model = AuditEvent

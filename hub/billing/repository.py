@@ -10,40 +10,40 @@ from hub.billing.models import (
     Subscription,
     TaxRate,
 )
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 
 
-class Customers(TenantRepository[Customer]):
+class Customers(TenantScopedRepository[Customer]):
     """Customers of the caller's tenant."""
 
     model, noun = Customer, "customer"
 
 
-class Plans(TenantRepository[Plan]):
+class Plans(TenantScopedRepository[Plan]):
     """Plans of the caller's tenant."""
 
     model, noun = Plan, "plan"
 
 
-class Subscriptions(TenantRepository[Subscription]):
+class Subscriptions(TenantScopedRepository[Subscription]):
     """Subscriptions of the caller's tenant."""
 
     model, noun = Subscription, "subscription"
 
 
-class Invoices(TenantRepository[Invoice]):
+class Invoices(TenantScopedRepository[Invoice]):
     """Invoices and credit notes of the caller's tenant."""
 
     model, noun = Invoice, "invoice"
 
 
-class Payments(TenantRepository[Payment]):
+class Payments(TenantScopedRepository[Payment]):
     """Payments of the caller's tenant."""
 
     model, noun = Payment, "payment"
 
 
-class TaxRates(TenantRepository[TaxRate]):
+class TaxRates(TenantScopedRepository[TaxRate]):
     """Tax rates of the caller's tenant."""
 
     model, noun = TaxRate, "tax rate"

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.enrollment.models import EnrollmentToken
 from hub.inventory.models import Site
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 
 
-class EnrollmentTokenRepository(TenantRepository[EnrollmentToken]):
+class EnrollmentTokenRepository(TenantScopedRepository[EnrollmentToken]):
     """Enrollment tokens of one tenant."""
 
     model = EnrollmentToken

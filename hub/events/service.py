@@ -18,19 +18,19 @@ from hub.events.settings import WebhookSettings
 from hub.events.signing import encrypt_secret, new_secret
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 from hub.settings import HubSettings
 
 log = logging.getLogger("dotmac.hub.webhooks")
 
 
-class Endpoints(TenantRepository[WebhookEndpoint]):
+class Endpoints(TenantScopedRepository[WebhookEndpoint]):
     """Webhook endpoints of the caller's tenant."""
 
     model, noun = WebhookEndpoint, "webhook endpoint"
 
 
-class Deliveries(TenantRepository[WebhookDelivery]):
+class Deliveries(TenantScopedRepository[WebhookDelivery]):
     """Webhook deliveries of the caller's tenant."""
 
     model, noun = WebhookDelivery, "webhook delivery"

@@ -15,24 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, User
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 
 
-class UserRepository(TenantRepository[User]):
+class UserRepository(TenantScopedRepository[User]):
     """Users of one tenant."""
 
     model = User
     noun = "user"
 
 
-class ApiKeyRepository(TenantRepository[ApiKey]):
+class ApiKeyRepository(TenantScopedRepository[ApiKey]):
     """API keys of one tenant."""
 
     model = ApiKey
     noun = "API key"
 
 
-class SessionRepository(TenantRepository[AuthSession]):
+class SessionRepository(TenantScopedRepository[AuthSession]):
     """Sign-in sessions of one tenant."""
 
     model = AuthSession

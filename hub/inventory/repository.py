@@ -6,17 +6,17 @@ import uuid
 
 from hub.inventory.models import Agent, Device, Site
 from hub.pagination import PageParams
-from hub.repository import RowPage, TenantRepository
+from hub.repository import RowPage, TenantScopedRepository
 
 
-class SiteRepository(TenantRepository[Site]):
+class SiteRepository(TenantScopedRepository[Site]):
     """Sites of one tenant."""
 
     model = Site
     noun = "site"
 
 
-class AgentRepository(TenantRepository[Agent]):
+class AgentRepository(TenantScopedRepository[Agent]):
     """Agents of one tenant."""
 
     model = Agent
@@ -31,7 +31,7 @@ class AgentRepository(TenantRepository[Agent]):
         return await self.page_rows(params, query)
 
 
-class DeviceRepository(TenantRepository[Device]):
+class DeviceRepository(TenantScopedRepository[Device]):
     """Devices of one tenant."""
 
     model = Device

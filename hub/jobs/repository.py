@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from hub.jobs.models import ConfigVersion, JobTransition, ProvisioningJob
 from hub.pagination import PageParams
-from hub.repository import TenantRepository
+from hub.repository import TenantScopedRepository
 
 
-class JobRepository(TenantRepository[ProvisioningJob]):
+class JobRepository(TenantScopedRepository[ProvisioningJob]):
     """Jobs of one tenant."""
 
     model = ProvisioningJob
@@ -41,7 +41,7 @@ class JobRepository(TenantRepository[ProvisioningJob]):
         return list((await self.session.execute(query)).scalars())
 
 
-class ConfigVersionRepository(TenantRepository[ConfigVersion]):
+class ConfigVersionRepository(TenantScopedRepository[ConfigVersion]):
     """Configuration versions of one tenant."""
 
     model = ConfigVersion

@@ -16,12 +16,12 @@ from hub.identity.models import User
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import TenantRepository, commit_or_conflict
+from hub.repository import TenantScopedRepository, commit_or_conflict
 from hub.support import schemas as s
 from hub.support.models import Ticket, TicketComment
 
 
-class Tickets(TenantRepository[Ticket]):
+class Tickets(TenantScopedRepository[Ticket]):
     """Tickets of the caller's tenant."""
 
     model, noun = Ticket, "ticket"
@@ -131,5 +131,5 @@ class TicketService:
         return result
 
 
-class _Users(TenantRepository[User]):
+class _Users(TenantScopedRepository[User]):
     model, noun = User, "user"
