@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from hub.analytics.routes import router as analytics_router
 from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
 from hub.billing.analytics_routes import router as billing_analytics_router
@@ -16,6 +15,7 @@ from hub.identity.routes import router as auth_router
 from hub.identity.user_routes import router as user_router
 from hub.inventory.routes import agents, devices, sites
 from hub.jobs.routes import config_versions, jobs
+from hub.network_analytics.routes import router as analytics_router
 from hub.support.routes import portal, tickets
 from hub.tenants.routes import router as tenant_router
 

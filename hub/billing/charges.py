@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from hub.analytics.percentile import percentile_95
 from hub.billing.models import Plan
 from hub.billing.money import from_minor, prorate
+from hub.network_analytics.percentile import percentile_95
 
 GB = Decimal(10) ** 9  # decimal gigabyte: billable GB = (in + out octets) / 1e9
 MBPS = Decimal(10) ** 6

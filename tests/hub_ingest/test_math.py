@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hub.analytics import p95, percentile_95, rate_bps
 from hub.ingest import rollup
+from hub.network_analytics import p95, percentile_95, rate_bps
 from protocol import Sample
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

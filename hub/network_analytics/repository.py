@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.analytics.periods import Span
 from hub.ingest.models import (
     AgentHealthRow,
     AvailabilityEvent,
@@ -21,9 +20,10 @@ from hub.ingest.models import (
     ObservedDevice,
     ObservedInterface,
 )
+from hub.network_analytics.periods import Span
 
 
-class AnalyticsRepository:
+class NetworkAnalyticsRepository:
     """Read-only analytics queries of one tenant."""
 
     def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:

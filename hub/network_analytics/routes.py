@@ -8,8 +8,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from hub.analytics.periods import Span, span
-from hub.analytics.schemas import (
+from hub.api.deps import RequirePermission, SessionDep
+from hub.db import utcnow
+from hub.errors import error_docs
+from hub.network_analytics.periods import Span, span
+from hub.network_analytics.schemas import (
     AgentsHealth,
     AvailabilityReport,
     ObservedDevicesPublic,
@@ -17,10 +20,7 @@ from hub.analytics.schemas import (
     TopInterfaces,
     TrafficSeries,
 )
-from hub.analytics.service import AnalyticsService
-from hub.api.deps import RequirePermission, SessionDep
-from hub.db import utcnow
-from hub.errors import error_docs
+from hub.network_analytics.service import NetworkAnalyticsService
 from hub.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from hub.principal import Principal
 
@@ -56,7 +56,7 @@ async def list_devices(
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> ObservedDevicesPublic:
     """Devices the agents report, with status and last seen."""
-    return await AnalyticsService(session, principal).devices(site_id, status, cursor, limit)
+    return await NetworkAnalyticsService(session, principal).devices(site_id, status, cursor, limit)
 
 
 @router.get("/devices/{device}/interfaces/{if_index}/traffic", operation_id="analytics_traffic",
@@ -64,7 +64,7 @@ async def list_devices(
 async def traffic(device: Device, if_index: IfIndex, window: PeriodDep, session: SessionDep,
                   principal: AnalyticsRead) -> TrafficSeries:
     """Bits/s in/out, errors and utilisation of one interface per 5-minute bucket."""
-    return await AnalyticsService(session, principal).traffic(device, if_index, window)
+    return await NetworkAnalyticsService(session, principal).traffic(device, if_index, window)
 
 
 @router.get("/devices/{device}/interfaces/{if_index}/p95", operation_id="analytics_p95",
@@ -72,7 +72,7 @@ async def traffic(device: Device, if_index: IfIndex, window: PeriodDep, session:
 async def percentile_95th(device: Device, if_index: IfIndex, window: PeriodDep,
                           session: SessionDep, principal: AnalyticsRead) -> Percentile95Public:
     """95th percentile in, out and billable (= max) of one interface (docs/analytics.md)."""
-    return await AnalyticsService(session, principal).percentile(device, if_index, window)
+    return await NetworkAnalyticsService(session, principal).percentile(device, if_index, window)
 
 
 @router.get("/interfaces/top", operation_id="analytics_top_interfaces",
@@ -80,7 +80,7 @@ async def percentile_95th(device: Device, if_index: IfIndex, window: PeriodDep,
 async def top_interfaces(window: PeriodDep, session: SessionDep, principal: AnalyticsRead,
                          limit: Annotated[int, Query(ge=1, le=100)] = 10) -> TopInterfaces:
     """The busiest interfaces by average utilisation over the period."""
-    return await AnalyticsService(session, principal).top(window, limit)
+    return await NetworkAnalyticsService(session, principal).top(window, limit)
 
 
 @router.get("/availability/devices", operation_id="analytics_availability_devices",
@@ -88,7 +88,7 @@ async def top_interfaces(window: PeriodDep, session: SessionDep, principal: Anal
 async def device_availability(window: PeriodDep, session: SessionDep,
                               principal: AnalyticsRead) -> AvailabilityReport:
     """Availability % per device from its up/down transitions."""
-    return await AnalyticsService(session, principal).device_availability(window)
+    return await NetworkAnalyticsService(session, principal).device_availability(window)
 
 
 @router.get("/availability/sites", operation_id="analytics_availability_sites",
@@ -96,7 +96,7 @@ async def device_availability(window: PeriodDep, session: SessionDep,
 async def site_availability(window: PeriodDep, session: SessionDep,
                             principal: AnalyticsRead) -> AvailabilityReport:
     """Availability % per site over its devices."""
-    return await AnalyticsService(session, principal).site_availability(window)
+    return await NetworkAnalyticsService(session, principal).site_availability(window)
 
 
 @router.get("/agents/health", operation_id="analytics_agents_health",
@@ -104,4 +104,4 @@ async def site_availability(window: PeriodDep, session: SessionDep,
 async def agents_health(session: SessionDep, principal: AnalyticsRead,
                         site_id: OptSite = None) -> AgentsHealth:
     """Queue depth, lag, dropped samples and last seen of each agent."""
-    return await AnalyticsService(session, principal).agents_health(site_id)
+    return await NetworkAnalyticsService(session, principal).agents_health(site_id)

@@ -9,10 +9,13 @@ from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.analytics.percentile import percentile_95
-from hub.analytics.periods import Span, Transition, UpTime, combine, up_time
-from hub.analytics.repository import AnalyticsRepository
-from hub.analytics.schemas import (
+from hub.db import utcnow
+from hub.errors import InvalidRequestError, NotFoundError
+from hub.ingest.models import InterfaceRollup, ObservedInterface
+from hub.network_analytics.percentile import percentile_95
+from hub.network_analytics.periods import Span, Transition, UpTime, combine, up_time
+from hub.network_analytics.repository import NetworkAnalyticsRepository
+from hub.network_analytics.schemas import (
     AgentHealthPublic,
     AgentsHealth,
     Availability,
@@ -26,9 +29,6 @@ from hub.analytics.schemas import (
     TrafficPoint,
     TrafficSeries,
 )
-from hub.db import utcnow
-from hub.errors import InvalidRequestError, NotFoundError
-from hub.ingest.models import InterfaceRollup, ObservedInterface
 from hub.principal import Principal
 
 _CURSOR = "d1."
@@ -62,11 +62,11 @@ def _point(row: InterfaceRollup, speed: int | None) -> TrafficPoint:
                         out_utilisation_pct=_pct(row.out_bps, speed))
 
 
-class AnalyticsService:
+class NetworkAnalyticsService:
     """Read-only analytics of the caller's tenant."""
 
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
-        self.repo = AnalyticsRepository(session, principal.tenant_id)
+        self.repo = NetworkAnalyticsRepository(session, principal.tenant_id)
 
     async def devices(self, site_id: uuid.UUID | None, status: str | None,
                       cursor: str | None, limit: int) -> ObservedDevicesPublic:

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from hub.analytics.percentile import BUCKET_S, aligned
 from hub.errors import InvalidRequestError
+from hub.network_analytics.percentile import BUCKET_S, aligned
 
 MAX_PERIOD = timedelta(days=31)
 DEFAULT_PERIOD = timedelta(hours=24)
