@@ -24,12 +24,12 @@ from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_confi
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import JobIntake
 from edge_agent.executor import Executor
-from edge_agent.executor.actions import ActionError
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
 from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
 from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import QueueLimits, SqliteQueue
 from edge_agent.scheduler import Scheduler
+from firmware_profiles.actions import ActionError
 from protocol import DeviceFacts
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Typed view of a profile's `actions.yaml` (what the executor reads, never YAML)."""
+"""Typed view of a profile's `actions.yaml` (what the hub and the executor read, never YAML)."""
 
 from __future__ import annotations
 

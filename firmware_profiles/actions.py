@@ -1,5 +1,10 @@
 """CLI actions as profile data: `firmware_profiles/<os>/actions.yaml`, loaded and rendered.
 
+The one action catalogue of the product: the hub checks a job against it before accepting
+it, the agent checks again and renders the commands, so both refuse exactly the same jobs.
+It imports neither `hub` nor `edge_agent` (both import it).
+
+    from firmware_profiles.actions import load_actions, render
     platform = load_actions("cisco_ios")
     lines = render(platform.action("suspend_customer"), {"interface": "Gi0/2"})
 
@@ -24,7 +29,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 import firmware_profiles
-from edge_agent.executor.model import (
+from firmware_profiles.action_model import (
     ACTIONS_FILE,
     Action,
     ActionError,

@@ -5,7 +5,13 @@
     result = await Executor(config).run(job_request)       # protocol.JobResult
 """
 
-from edge_agent.executor.actions import (
+from edge_agent.executor.backup import ConfigBackup, clean_config, config_hash, normalise, scrub
+from edge_agent.executor.classify import classify
+from edge_agent.executor.executor import Executor, ProgressSink
+from edge_agent.executor.session import CliSession, Connector, NetmikoSession, SshTarget
+from edge_agent.executor.store import JobStore
+from edge_agent.executor.telemetry import CliPoller, parse_metric, poll_cli
+from firmware_profiles.actions import (
     Action,
     ActionError,
     ParamError,
@@ -16,12 +22,6 @@ from edge_agent.executor.actions import (
     render,
     render_rollback,
 )
-from edge_agent.executor.backup import ConfigBackup, clean_config, config_hash, normalise, scrub
-from edge_agent.executor.classify import classify
-from edge_agent.executor.executor import Executor, ProgressSink
-from edge_agent.executor.session import CliSession, Connector, NetmikoSession, SshTarget
-from edge_agent.executor.store import JobStore
-from edge_agent.executor.telemetry import CliPoller, parse_metric, poll_cli
 
 __all__ = [
     "Action",

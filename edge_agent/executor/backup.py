@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from edge_agent.executor.actions import Backup
+from firmware_profiles.actions import Backup
 
 __all__ = ["ConfigBackup", "clean_config", "config_hash", "normalise", "scrub"]
 

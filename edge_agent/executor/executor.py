@@ -23,15 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from edge_agent.config import AgentConfig, DeviceConfig
-from edge_agent.executor.actions import (
-    Action,
-    ActionError,
-    ParamError,
-    PlatformActions,
-    load_actions,
-    render,
-    render_rollback,
-)
 from edge_agent.executor.backup import ConfigBackup
 from edge_agent.executor.runner import Outcome, run_action, run_getter
 from edge_agent.executor.session import (
@@ -42,6 +33,15 @@ from edge_agent.executor.session import (
     ssh_target,
 )
 from edge_agent.executor.store import JOBS_FILE, JobStore
+from firmware_profiles.actions import (
+    Action,
+    ActionError,
+    ParamError,
+    PlatformActions,
+    load_actions,
+    render,
+    render_rollback,
+)
 from protocol import JobErrorCode, JobProgress, JobRequest, JobResult
 from protocol.messages import MAX_OUTPUT_CHARS
 

@@ -14,16 +14,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from edge_agent.executor.actions import (
+from edge_agent.executor.backup import ConfigBackup, clean_config
+from edge_agent.executor.classify import FIXES, Refused, VerifyFailed, classify
+from edge_agent.executor.session import CliSession, Connector, NapalmSession, SshTarget
+from firmware_profiles.actions import (
     Action,
     PlatformActions,
     render,
     render_rollback,
     render_text,
 )
-from edge_agent.executor.backup import ConfigBackup, clean_config
-from edge_agent.executor.classify import FIXES, Refused, VerifyFailed, classify
-from edge_agent.executor.session import CliSession, Connector, NapalmSession, SshTarget
 from protocol import JobErrorCode
 
 __all__ = ["Outcome", "ProgressFn", "run_action", "run_getter"]

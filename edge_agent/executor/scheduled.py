@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from edge_agent.config import DeviceConfig
-from edge_agent.executor.actions import ActionError, PlatformActions, load_actions
 from edge_agent.executor.telemetry import CliPoller
 from edge_agent.poll import PollError, PollErrorCode, PollResult
+from firmware_profiles.actions import ActionError, PlatformActions, load_actions
 
 __all__ = ["SshTelemetry", "cli_platform"]
 

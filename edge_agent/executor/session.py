@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from edge_agent.config import DeviceConfig
-from edge_agent.executor.actions import PlatformActions
+from firmware_profiles.actions import PlatformActions
 
 __all__ = [
     "CliSession",

@@ -25,7 +25,6 @@ from typing import Any
 import textfsm
 
 from edge_agent.config import DeviceConfig
-from edge_agent.executor.actions import CliMetric, PlatformActions
 from edge_agent.executor.classify import classify
 from edge_agent.executor.session import (
     CliSession,
@@ -38,6 +37,7 @@ from edge_agent.executor.session import (
     ssh_target,
 )
 from edge_agent.poll import PollError, PollErrorCode, PollResult
+from firmware_profiles.actions import CliMetric, PlatformActions
 from protocol import JobErrorCode, Sample
 
 __all__ = ["CliPoller", "DeviceBusyError", "napalm_rows", "parse_metric", "poll_cli",

@@ -9,9 +9,15 @@ import jsonschema
 import pytest
 import yaml
 
+import edge_agent.executor
 import firmware_profiles
-from edge_agent.executor import ParamError, load_actions, load_all_actions, render
-from edge_agent.executor.actions import ActionError
+from firmware_profiles.actions import (
+    ActionError,
+    ParamError,
+    load_actions,
+    load_all_actions,
+    render,
+)
 
 ROOT = firmware_profiles.root()
 FILES = sorted(ROOT.glob("*/actions.yaml"))
@@ -92,3 +98,11 @@ def test_render_is_pure_and_strict() -> None:
         '/queue simple remove [find name="dm-ether2"]',
         '/queue simple add name="dm-ether2" target=ether2 max-limit=25000k/25000k',
     ]
+
+
+def test_the_agent_executor_re_exports_the_shared_catalogue() -> None:
+    """The catalogue moved to `firmware_profiles.actions` (the hub imports it there); agent
+    code written against `edge_agent.executor` keeps working with the very same objects."""
+    assert edge_agent.executor.load_actions is load_actions
+    assert edge_agent.executor.ActionError is ActionError
+    assert edge_agent.executor.ParamError is ParamError
