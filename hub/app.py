@@ -14,17 +14,18 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
-from hub.api.router import include_domains
 from hub.broker import broker_admin
 from hub.db import create_engine, read_session_factory, session_factory
 from hub.errors import Problem, install_error_handlers
 from hub.events.runner import start_embedded as start_webhooks
+from hub.handlers import wire
 from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
 from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
 from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.metrics import Metrics, MetricsMiddleware
+from hub.routes import include_domains
 from hub.settings import HubSettings
 
 TAGS = [
@@ -47,6 +48,7 @@ TAGS = [
 def create_app(settings: HubSettings | None = None) -> FastAPI:
     """Build the hub API; the database engine and signing keys live with its lifespan."""
     settings = settings or HubSettings()
+    wire()  # domain events: the same reactions as every other hub process
     engine = create_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     sessions = session_factory(engine)
     metrics = Metrics()

@@ -9,7 +9,6 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from hub.api.deps import PermissionCheck, current_principal
-from hub.api.router import DOMAIN_ROUTERS
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -44,7 +43,9 @@ def route_access(app: FastAPI) -> list[RouteAccess]:
     """Every API operation with what it requires, in path order."""
     rows = []
     # Included routers are wrapped lazily by FastAPI; our own routers hold the real routes.
-    routes = [*app.routes, *(r for router in DOMAIN_ROUTERS for r in router.routes)]
+    # hub.routes.include_domains keeps them on app.state (hub/api/ imports no router).
+    domain_routers = getattr(app.state, "domain_routers", ())
+    routes = [*app.routes, *(r for router in domain_routers for r in router.routes)]
     for route in routes:
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue

@@ -3,8 +3,9 @@
 `JobNetworkActions` (the default) turns each lifecycle transition into provisioning jobs on
 the subscription's device port, queued in the billing transaction itself. Every job has one
 `NetworkAction` row; the rows of one transition share `request_id` (the first row's id, which
-the SubscriptionEvent points to). `job_finished` copies a job's final state onto its row, so
-`network_state` / `out_of_sync` follow what the devices really did.
+the SubscriptionEvent points to). `on_job_finished` (subscribed to the jobs domain's
+`JobFinished` in hub.handlers) copies a job's final state onto its row, so `network_state` /
+`out_of_sync` follow what the devices really did.
 
 `RecordedNetworkActions` only records each request (for books without a network).
 """
@@ -22,8 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import NetworkAction, Plan, Subscription
-from hub.db import new_id, utcnow
+from hub.db import new_id
 from hub.errors import ProblemError
+from hub.jobs.events import JobFinished
 from hub.jobs.schemas import JobCreate
 from hub.jobs.service import JobService
 from hub.principal import Principal
@@ -224,19 +226,19 @@ class JobNetworkActions:
         return await self._request(subscription, "terminate")
 
 
-async def job_finished(session: AsyncSession, job_id: uuid.UUID, state: str,
-                       error_code: str | None = None, at: datetime | None = None) -> None:
+async def on_job_finished(session: AsyncSession, event: JobFinished) -> None:
     """A provisioning job reached a final state: record it on the billing row it serves.
 
-    Called by the job machinery (agent result, expiry sweep, cancel) in its transaction;
-    jobs nobody in billing asked for match no row.
+    Runs in the transaction of the move that finished the job (agent result, expiry sweep,
+    cancel); jobs nobody in billing asked for match no row.
     """
-    ok = state == "succeeded"
-    reason = None if ok else f"job {job_id} {state}" + (f" ({error_code})" if error_code else "")
+    ok = event.state == "succeeded"
+    code = f" ({event.error_code})" if event.error_code else ""
+    reason = None if ok else f"job {event.job_id} {event.state}{code}"
     await session.execute(
-        update(NetworkAction).where(NetworkAction.job_id == job_id,
+        update(NetworkAction).where(NetworkAction.job_id == event.job_id,
                                     NetworkAction.status == "requested")
-        .values(status="succeeded" if ok else "failed", completed_at=at or utcnow(),
+        .values(status="succeeded" if ok else "failed", completed_at=event.finished_at,
                 reason=reason).execution_options(synchronize_session=False))
 
 

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hub.db import UTCDateTime
+from hub.domain_events import publish
 from hub.ingest import bulk, rollup
+from hub.ingest.events import AgentStateChanged, DeviceStateChanged, JobReported
 from hub.ingest.models import (
     AgentHealthRow,
     AvailabilityEvent,
@@ -33,7 +35,6 @@ from hub.ingest.models import (
 from hub.ingest.registry import AgentIdentity
 from hub.ingest.sql import insert
 from hub.inventory.models import Agent
-from hub.jobs import results as job_results
 from protocol import (
     AgentHealth,
     AgentState,
@@ -388,9 +389,12 @@ async def apply_state(session: AsyncSession, who: AgentIdentity, message: AgentS
     at = received_at if message.state == "offline" else message.ts
     new = "online" if message.state == "online" else "offline"
     if row.state != new:
-        row.state, row.state_since = new, at
+        previous, row.state, row.state_since = row.state, new, at
         session.add(_event(who, "agent", who.name, "up" if new == "online" else "down", at,
                            message.reason))
+        await publish(session, AgentStateChanged(
+            tenant_id=who.tenant_id, site_id=who.site_id, agent_id=who.id, agent_name=who.name,
+            state=new, previous=previous, at=at, reason=message.reason))
     row.last_seen_at = received_at
     await touch_agent(session, who, received_at)
 
@@ -421,18 +425,21 @@ async def _device_states(session: AsyncSession, who: AgentIdentity, message: Age
     for device in (await session.execute(query)).scalars():
         state = "down" if device.device in errors else "up"
         if device.status != state:
-            device.status, device.status_since = state, message.ts
+            previous, device.status, device.status_since = device.status, state, message.ts
             device.status_reason = errors.get(device.device)
             session.add(_event(who, "device", device.device, state, message.ts,
                                errors.get(device.device)))
+            await publish(session, DeviceStateChanged(
+                tenant_id=who.tenant_id, site_id=who.site_id, agent_id=who.id,
+                device=device.device, state=state, previous=previous, at=message.ts,
+                reason=errors.get(device.device)))
 
 
 async def apply_job(session: AsyncSession, who: AgentIdentity, message: Message,
                     received_at: datetime) -> None:
-    """Job progress/results move the job (idempotently); anything else only marks the
-    agent as seen."""
+    """Job progress/results are announced as JobReported (the jobs domain applies them, in
+    this transaction); anything else only marks the agent as seen."""
     await touch_agent(session, who, received_at)
-    if isinstance(message, JobProgress):
-        await job_results.apply_progress(session, who.id, who.tenant_id, message)
-    elif isinstance(message, JobResult):
-        await job_results.apply_result(session, who.id, who.tenant_id, message)
+    if isinstance(message, JobProgress | JobResult):
+        await publish(session, JobReported(tenant_id=who.tenant_id, agent_id=who.id,
+                                           report=message, received_at=received_at))

@@ -2,5 +2,5 @@
 
     POST /jobs  (Idempotency-Key)  -> queued
     JobDispatcher.tick()           -> dispatched (JobRequest on dm/v1/<agent>/cmd/job), expiry
-    ingest writes.apply_job_*      -> running -> succeeded | failed | rolled_back
+    ingest JobReported -> results   -> running -> succeeded | failed | rolled_back (JobFinished)
 """

@@ -26,7 +26,6 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.billing.network import job_finished
 from hub.db import utcnow
 from hub.inventory.models import Agent, Device
 from hub.jobs.models import ACTIVE_STATES, ProvisioningJob
@@ -106,11 +105,10 @@ class JobDispatcher:
         async with self.sessions() as session:
             ids = list((await session.execute(query)).scalars())
             for job_id in ids:
+                # A final move announces JobFinished (billing's rows follow it).
                 left = await move(session, job_id, "expired", SWEEPER,
                                   "the agent did not finish the job before its deadline",
                                   error_code=JobErrorCode.EXPIRED.value)
-                if left is not None:
-                    await job_finished(session, job_id, "expired", JobErrorCode.EXPIRED.value)
                 expired += left is not None
             await session.commit()
         if expired:

@@ -1,6 +1,7 @@
-"""What an agent's JobProgress/JobResult does to a job (called by ingest, inside its
-transaction, after the seq dedupe). Idempotent: a repeated or late message changes nothing
-once the job has moved on, and only the agent the job was sent to can move it.
+"""What an agent's JobProgress/JobResult does to a job. Ingest announces each report as
+`JobReported` inside its transaction, after the seq dedupe; `on_job_reported` (registered in
+hub.handlers) applies it. Idempotent: a repeated or late message changes nothing once the job
+has moved on, and only the agent the job was sent to can move it.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.network import job_finished
+from hub.ingest.events import JobReported
 from hub.jobs.backups import BACKUP_ACTION, store_backup
 from hub.jobs.models import ProvisioningJob
 from hub.jobs.transitions import move
 from protocol import JobProgress, JobResult
 
 log = logging.getLogger("dotmac.hub.jobs")
+
+
+async def on_job_reported(session: AsyncSession, event: JobReported) -> None:
+    """Apply an agent's job report (progress or result) to the job it names."""
+    if isinstance(event.report, JobProgress):
+        await apply_progress(session, event.agent_id, event.tenant_id, event.report)
+    else:
+        await apply_result(session, event.agent_id, event.tenant_id, event.report)
 
 
 async def _own_job(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
@@ -41,7 +50,8 @@ async def apply_progress(session: AsyncSession, agent_id: uuid.UUID, tenant_id: 
 
 async def apply_result(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
                        message: JobResult) -> None:
-    """The final state, error code and output; a backup's config becomes a version."""
+    """The final state, error code and output (the move announces JobFinished); a backup's
+    config becomes a version."""
     job = await _own_job(session, agent_id, tenant_id, message.job_id)
     if job is None:
         return
@@ -53,6 +63,5 @@ async def apply_result(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uu
         log.info("jobs.late_result job_id=%s state=%s outcome=%s", job.id, job.state,
                  message.outcome)
         return
-    await job_finished(session, job.id, message.outcome, code, message.finished_at)
     if message.outcome == "succeeded" and job.action == BACKUP_ACTION:
         await store_backup(session, job, message.output)

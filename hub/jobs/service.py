@@ -118,9 +118,6 @@ class JobService:
             job = await self.repo.get(job_id)
             raise ConflictError(f"job {job_id}: it is {job.state}; only queued jobs can be "
                                 "cancelled")
-        from hub.billing.network import job_finished  # billing imports this module
-
-        await job_finished(self.session, job.id, "cancelled")
-        await self.session.commit()
+        await self.session.commit()  # with whatever JobFinished's handlers wrote
         await self.session.refresh(job)
         return job

@@ -1,4 +1,6 @@
-"""Every domain router, each mounted on the app under the per-IP rate limit."""
+"""The composition root of the HTTP API: every domain router, each mounted on the app under
+the per-IP rate limit. A new domain's router is added to DOMAIN_ROUTERS here (and nowhere
+else); `hub/api/` keeps only the request dependencies the routes share."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ def include_domains(app: FastAPI) -> None:
     """Mount every domain router on the app itself, each under the per-IP rate limit.
 
     Directly, not through one umbrella router: every level of included routers is walked
-    again when matching each request."""
+    again when matching each request. The routers are kept on `app.state.domain_routers`
+    for `hub.api.access` (it reads what each route requires)."""
     for router in DOMAIN_ROUTERS:
         app.include_router(router, dependencies=[Depends(limit_per_ip)])
+    app.state.domain_routers = DOMAIN_ROUTERS

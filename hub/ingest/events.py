@@ -1,0 +1,58 @@
+"""Facts ingest makes true from what agents report (see hub.domain_events).
+
+Availability transitions (`AgentStateChanged`, `DeviceStateChanged`) are published when the
+stored state changes, next to the AvailabilityEvent row that records them; alarms will
+subscribe. `JobReported` hands an agent's job progress or result to the jobs domain: ingest
+decodes, authorizes and dedupes it, jobs decides what it means for the job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from hub.domain_events import DomainEvent
+from protocol import JobProgress, JobResult
+
+
+@dataclass(frozen=True)
+class AgentStateChanged(DomainEvent):
+    """An agent went online (birth message) or offline (Last Will or goodbye)."""
+
+    tenant_id: uuid.UUID
+    site_id: uuid.UUID
+    agent_id: uuid.UUID
+    agent_name: str
+    state: str  # "online" | "offline"
+    previous: str  # "unknown" for an agent never seen before
+    at: datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class DeviceStateChanged(DomainEvent):
+    """A device became reachable ("up") or unreachable ("down") for the agent polling it."""
+
+    tenant_id: uuid.UUID
+    site_id: uuid.UUID
+    agent_id: uuid.UUID
+    device: str  # the device name the agent polls it by
+    state: str  # "up" | "down"
+    previous: str  # "unknown" before its first health report
+    at: datetime
+    reason: str | None  # the poll error when down
+
+
+@dataclass(frozen=True)
+class JobReported(DomainEvent):
+    """An agent reported progress or the result of a provisioning job (deduplicated)."""
+
+    # Ingest acknowledges the message after this transaction: unhandled, the report is lost.
+    requires_handler: ClassVar[bool] = True
+
+    tenant_id: uuid.UUID
+    agent_id: uuid.UUID
+    report: JobProgress | JobResult
+    received_at: datetime
