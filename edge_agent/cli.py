@@ -8,10 +8,11 @@ import logging
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from edge_agent import __version__, cli_enroll, cli_jobs, cli_snmp
+from edge_agent.cli_output import LiteralHelpGroup, console, errors, styled
 from protocol import Channel, TopicError, acl_patterns, build, validate_agent_id
 
 app = typer.Typer(
@@ -23,9 +24,8 @@ app = typer.Typer(
     "  dotmac-agent run --config /etc/dotmac-agent/agent.yaml",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=LiteralHelpGroup,  # `[env X]` in a help text is text, not markup
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 
 
 def _version(value: bool) -> None:
@@ -61,7 +61,7 @@ def topics(
     try:
         agent_id = validate_agent_id(agent_id)
     except TopicError as exc:
-        errors.print(f"[red]agent id refused:[/red] {exc}")
+        errors.print(styled("agent id refused:", exc))
         raise typer.Exit(2) from exc
     layout = {channel.name.lower(): build(agent_id, channel) for channel in Channel}
     if as_json:
@@ -74,12 +74,12 @@ def topics(
     console.print(table)
     console.print("broker ACL (mosquitto acl_file, %u = broker username = agent id):")
     for line in acl_patterns():
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
 
 
 CONFIG = typer.Option(Path("/etc/dotmac-agent/agent.yaml"), "--config",
                       envvar="DOTMAC_AGENT_CONFIG",
-                      help="Agent config file [env DOTMAC_AGENT_CONFIG].")
+                      help="Agent config file.")
 
 
 def _setup_logging(level: str) -> None:
@@ -96,13 +96,13 @@ def _load_runtime(config: Path) -> object:
         return AgentRuntime(config)
     except ConfigError as exc:
         for problem in exc.problems:
-            errors.print(f"[red]config:[/red] {problem}", markup=True, highlight=False)
+            errors.print(styled("config:", problem), highlight=False)
         raise typer.Exit(2) from exc
     except ProfileError as exc:
-        errors.print(f"[red]firmware profile:[/red] {exc}")
+        errors.print(styled("firmware profile:", exc))
         raise typer.Exit(2) from exc
     except OSError as exc:
-        errors.print(f"[red]config:[/red] {config}: {exc.strerror}; pass --config PATH")
+        errors.print(styled("config:", f"{config}: {exc.strerror}; pass --config PATH"))
         raise typer.Exit(2) from exc
 
 
@@ -144,7 +144,7 @@ def status(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json"))
         state_dir = load_config(config).agent.state_dir
     except ConfigError as exc:
         for problem in exc.problems:
-            errors.print(f"config: {problem}", markup=False)
+            errors.print(f"config: {problem}")
         raise typer.Exit(2) from exc
     path = state_dir / STATUS_FILE
     if not path.exists():
@@ -161,8 +161,8 @@ def _print_status(data: dict[str, object]) -> None:
     delivery = data.get("delivery", {})
     queue = data.get("queue", {})
     assert isinstance(delivery, dict) and isinstance(queue, dict)
-    console.print(f"agent [bold]{data.get('agent_id')}[/bold]  "
-                  f"status written {data.get('written_at')}")
+    console.print(Text.assemble("agent ", (str(data.get("agent_id")), "bold"),
+                                f"  status written {data.get('written_at')}"))
     console.print(f"broker: {'connected' if delivery.get('connected') else 'NOT connected'}, "
                   f"published {delivery.get('published', 0)}")
     console.print(f"queue: {queue.get('depth')} batch(es), oldest {queue.get('oldest_age_s')}s, "
@@ -199,9 +199,10 @@ def doctor(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json"))
         colour = {"ok": "green", "warn": "yellow", "fail": "red"}
         table = Table("check", "verdict", "detail", "fix", title="dotmac-agent doctor")
         for c in checks:
-            table.add_row(c.name, f"[{colour[c.verdict]}]{c.verdict.upper()}[/]", c.detail, c.fix)
+            verdict = Text(c.verdict.upper(), style=colour[c.verdict])
+            table.add_row(c.name, verdict, c.detail, c.fix)
         console.print(table)
-        console.print("[red]NOT healthy[/red]" if failed else "[green]healthy[/green]")
+        console.print(styled("NOT healthy") if failed else styled("healthy", style="green"))
     if failed:
         raise typer.Exit(1)
 

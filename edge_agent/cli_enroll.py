@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
+from edge_agent.cli_output import console, errors, styled
 from edge_agent.enroll import (
     EnrollError,
     current_agent_id,
@@ -15,19 +16,15 @@ from edge_agent.enroll import (
     write_enrollment,
 )
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
-
 
 def enroll(
     hub: str = typer.Option(..., "--hub", envvar="DOTMAC_AGENT_HUB_URL",
-                            help="Hub API base URL [env DOTMAC_AGENT_HUB_URL]."),
+                            help="Hub API base URL."),
     token: str = typer.Option(..., "--token", envvar="DOTMAC_AGENT_ENROLL_TOKEN",
-                              help="One-time enrollment token from the hub admin "
-                              "[env DOTMAC_AGENT_ENROLL_TOKEN]."),
+                              help="One-time enrollment token from the hub admin."),
     config: Path = typer.Option(Path("/etc/dotmac-agent/agent.yaml"), "--config",
                                 envvar="DOTMAC_AGENT_CONFIG",
-                                help="Agent config to write [env DOTMAC_AGENT_CONFIG]."),
+                                help="Agent config to write."),
     state_dir: Path | None = typer.Option(None, "--state-dir",
                                           help="Queue/state folder (default: keep the "
                                           "config's, else /var/lib/dotmac-agent)."),
@@ -63,7 +60,7 @@ def enroll(
                                    verify=str(hub_ca) if hub_ca else True)
         written = write_enrollment(config, found, state_dir=state_dir, force=force)
     except EnrollError as exc:
-        errors.print(f"[red]enroll failed:[/red] {exc}", highlight=False)
+        errors.print(styled("enroll failed:", exc), highlight=False)
         raise typer.Exit(1) from exc
     result = {"agent_id": found.agent_id, "agent_name": found.agent_name,
               "site_id": found.site_id, "broker": f"{found.host}:{found.port}",
@@ -73,8 +70,8 @@ def enroll(
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
-    console.print(f"enrolled as agent [bold]{found.agent_name}[/bold] (id {found.agent_id})",
-                  highlight=False)
+    console.print(Text.assemble("enrolled as agent ", (found.agent_name, "bold"),
+                                f" (id {found.agent_id})"), highlight=False)
     console.print(f"broker {found.host}:{found.port} TLS, CA {result['ca_file'] or 'system'}",
                   highlight=False)
     console.print(f"config written: {written.config} (mode 0600, password inside)",

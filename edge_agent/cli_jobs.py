@@ -14,20 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
+from edge_agent.cli_output import console, errors, styled
 from edge_agent.config import ConfigError, load_config
 from edge_agent.executor import Executor
 from protocol import JobProgress, JobRequest, JobResult
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 job_app = typer.Typer(name="job", help="Run provisioning actions on a device over SSH.",
                       no_args_is_help=True)
 
 CONFIG = typer.Option(Path("/etc/dotmac-agent/agent.yaml"), "--config",
                       envvar="DOTMAC_AGENT_CONFIG",
-                      help="Agent config file [env DOTMAC_AGENT_CONFIG].")
+                      help="Agent config file.")
 PARAMS = typer.Option([], "--param", "-p", help="Action parameter k=v (repeatable).")
 
 
@@ -47,12 +45,12 @@ def _load(config: Path) -> Executor:
         return Executor(load_config(config))
     except ConfigError as exc:
         for problem in exc.problems:
-            errors.print(problem, markup=False)
+            errors.print(problem)
         raise typer.Exit(2) from exc
 
 
 def _show_progress(event: JobProgress) -> None:
-    errors.print(f"[dim]{event.step}[/dim] {event.message}", markup=True, highlight=False)
+    errors.print(styled(event.step, event.message, style="dim"), highlight=False)
 
 
 async def _run_one(executor: Executor, request: JobRequest) -> JobResult:
@@ -91,8 +89,8 @@ def run_command(
     else:
         colour = "green" if result.outcome == "succeeded" else "red"
         code = f" ({result.error_code.value})" if result.error_code else ""
-        console.print(f"[{colour}]{result.outcome}{code}[/{colour}]")
-        console.print(result.output, markup=False, highlight=False)
+        console.print(styled(f"{result.outcome}{code}", style=colour))
+        console.print(result.output, highlight=False)
     raise typer.Exit(0 if result.outcome == "succeeded" else 1)
 
 
@@ -121,7 +119,7 @@ def backup_command(
     try:
         backup = asyncio.run(_backup(executor, device))
     except (KeyError, RuntimeError, ValueError) as exc:
-        errors.print(f"[red]backup of {device} failed:[/red] {exc}", markup=True)
+        errors.print(styled(f"backup of {device} failed:", exc))
         raise typer.Exit(1) from exc
     if out is not None:
         out.write_text(str(backup["config"]))
@@ -130,7 +128,7 @@ def backup_command(
         return
     state = backup["changed"]
     changed = "first backup" if state is None else "changed" if state else "unchanged"
-    console.print(f"{device}: sha256 {backup['sha256']} ({changed})", markup=False)
+    console.print(f"{device}: sha256 {backup['sha256']} ({changed})")
 
 
 def register(app: typer.Typer) -> None:

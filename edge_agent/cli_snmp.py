@@ -10,10 +10,11 @@ from typing import Any
 
 import typer
 from pydantic import SecretStr
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
+from edge_agent.cli_output import console, errors, styled
 from edge_agent.config import (
     ConfigError,
     DeviceConfig,
@@ -26,19 +27,16 @@ from edge_agent.profiles import ProfileError, load_profiles
 from edge_agent.record import record_device
 from edge_agent.snmp.target import SnmpTarget, SnmpV2c, SnmpV3
 
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
-
 # Shared options; secrets default from env so they stay out of shell history and `ps`.
 COMMUNITY = typer.Option(None, "--community", "-c", envvar="DOTMAC_AGENT_COMMUNITY",
-                         help="SNMPv2c community [env DOTMAC_AGENT_COMMUNITY].")
+                         help="SNMPv2c community.")
 V3_USER = typer.Option(None, "--v3-user", help="SNMPv3 user (selects v3).")
 AUTH_PROTO = typer.Option("SHA-256", "--auth-proto", help="MD5|SHA|SHA-224|SHA-256|SHA-384|SHA-512")
 AUTH_KEY = typer.Option(None, "--auth-key", envvar="DOTMAC_AGENT_SNMP_AUTH_KEY",
-                        help="v3 auth pass phrase [env DOTMAC_AGENT_SNMP_AUTH_KEY].")
+                        help="v3 auth pass phrase.")
 PRIV_PROTO = typer.Option("AES", "--priv-proto", help="DES|AES|AES-192|AES-256")
 PRIV_KEY = typer.Option(None, "--priv-key", envvar="DOTMAC_AGENT_SNMP_PRIV_KEY",
-                        help="v3 privacy pass phrase [env DOTMAC_AGENT_SNMP_PRIV_KEY].")
+                        help="v3 privacy pass phrase.")
 TIMEOUT = typer.Option(2.0, "--timeout", help="Seconds per request.")
 RETRIES = typer.Option(1, "--retries", help="Resends after the first try.")
 JSON_OUT = typer.Option(False, "--json", help="Machine-readable output (no secrets).")
@@ -80,7 +78,7 @@ def _profiles() -> Any:
     try:
         return load_profiles()
     except ProfileError as exc:
-        errors.print(f"[red]firmware profile error:[/red] {exc}")
+        errors.print(styled("firmware profile error:", exc))
         raise typer.Exit(2) from exc
 
 
@@ -88,7 +86,7 @@ def _fail(exc: PollFailure, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"error": exc.error.code.value, "detail": exc.error.detail}))
     else:
-        errors.print(f"[red]{exc.error.code.value}[/red]: {exc.error.detail}")
+        errors.print(styled(f"{exc.error.code.value}:", exc.error.detail))
     raise typer.Exit(1)
 
 
@@ -118,7 +116,8 @@ def detect_command(
         typer.echo(json.dumps({"profile": found.profile, "vendor": found.vendor,
                                "reason": found.reason}))
         return
-    console.print(f"[bold]{found.profile}[/bold] ({found.vendor})\n  because: {found.reason}")
+    console.print(Text.assemble((found.profile, "bold"),
+                                f" ({found.vendor})\n  because: {found.reason}"))
 
 
 def poll_command(
@@ -171,7 +170,7 @@ def _print_poll(result: Any, as_json: bool) -> None:
         table.add_row(s.metric, labels, str(s.value), s.kind)
     console.print(table)
     for e in result.errors:
-        errors.print(f"[yellow]{e.code.value}[/yellow]: {e.detail}")
+        errors.print(styled(f"{e.code.value}:", e.detail, style="yellow"))
 
 
 async def _sweep(hosts: list[str], port: int, creds: SnmpV2c | SnmpV3, per_host_s: float,
@@ -249,7 +248,7 @@ def _write_found(path: Path, found: list[tuple[str, DetectResult]], port: int) -
         ) for host, d in found if (host, port) not in known]
         save_devices(path, new)
     except (ConfigError, ValueError) as exc:
-        errors.print(f"[red]could not write {path}:[/red] {exc}")
+        errors.print(styled(f"could not write {path}:", exc))
         raise typer.Exit(2) from exc
     errors.print(f"wrote {len(new)} new device(s) to {path}")
 

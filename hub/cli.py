@@ -9,9 +9,9 @@ import secrets
 from urllib.parse import urlsplit, urlunsplit
 
 import typer
-from rich.console import Console
 
 from hub import __version__
+from hub.cli_output import LiteralHelpGroup, console, styled
 from hub.settings import HubSettings
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
     "  dotmac-hub enroll-token --site ams1-pop --ttl 2h",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    cls=LiteralHelpGroup,  # `[env X]` in a help text is text, not markup
 )
 db_app = typer.Typer(help="Database schema migrations.\n\nExamples:\n\n  dotmac-hub db upgrade"
                      "\n\n  dotmac-hub db downgrade base\n\n  dotmac-hub db current",
@@ -30,7 +31,6 @@ keys_app = typer.Typer(help="JWT signing keys.\n\nExamples:\n\n  dotmac-hub keys
                        no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
-console = Console(stderr=True, soft_wrap=True)  # no hard wraps: paths stay whole in logs
 
 
 def _version(value: bool) -> None:
@@ -60,7 +60,7 @@ def _settings_or_exit(mqtt: bool = False, broker_admin: bool = False) -> HubSett
         problems += IngestSettings().problems(settings.mode == "production")
     if problems:
         for problem in problems:
-            console.print(f"[red]refusing to start:[/red] {problem}")
+            console.print(styled("refusing to start:", problem))
         raise typer.Exit(2)
     return settings
 
@@ -154,7 +154,7 @@ def bootstrap(
     try:
         asyncio.run(_bootstrap(settings, tenant, admin_email, password))
     except ConflictError as exc:
-        console.print(f"[red]bootstrap refused:[/red] {exc.detail}")
+        console.print(styled("bootstrap refused:", exc.detail))
         raise typer.Exit(1) from exc
     typer.echo(f"tenant {tenant!r} created with owner {admin_email}")
     if settings.bootstrap_password is None:
@@ -225,7 +225,7 @@ def enroll_token(
         token, secret, where = asyncio.run(issue_token(
             HubSettings(), site, tenant, parse_ttl(ttl), agent_name))
     except OperatorError as exc:
-        console.print(f"[red]enroll-token refused:[/red] {exc}")
+        console.print(styled("enroll-token refused:", exc))
         raise typer.Exit(2) from exc
     console.print(f"token for site {where.name} valid until {token.expires_at:%Y-%m-%d %H:%M} "
                   "UTC, one use; on the POP box: dotmac-agent enroll --hub URL --token TOKEN")
@@ -342,6 +342,6 @@ def main() -> None:
             raise
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
-            console.print(f"[red]refusing to start:[/red] {prefix}{field.upper()}: "
-                          f"{error['msg']}")
+            console.print(styled("refusing to start:",
+                                 f"{prefix}{field.upper()}: {error['msg']}"))
         raise SystemExit(2) from None
