@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import charges
 from hub.billing.charges import Charge, Segment
 from hub.billing.models import BilledPeriod, Invoice, Plan, Subscription
 from hub.billing.money import from_minor, prorate
+from hub.billing.repository import billed_periods, plan_of
 
 Days = dict[date, uuid.UUID]  # day -> plan id billed (or now in force) that day
 
@@ -83,7 +83,8 @@ class Adjuster:
         assert invoice.period_start is not None
         plans = {p.id: p for _, p in changes}
         found: list[Charge] = []
-        for earlier, billed in await self._billed(sub.id, invoice.period_start):
+        for earlier, billed in await billed_periods(self.session, sub.id,
+                                                          invoice.period_start):
             assert earlier.period_start is not None and earlier.period_end is not None
             period = (earlier.period_start, earlier.period_end)
             segs = charges.segments(changes, sub.ended_on, *period)
@@ -91,27 +92,13 @@ class Adjuster:
             if not runs:
                 continue
             for start, end, old, new in runs:
-                old_plan = plans[old] if old in plans else await self.session.get_one(Plan, old)
+                old_plan = plans[old] if old in plans else await plan_of(self.session, old)
                 found += adjustment_lines((start, end, old_plan, plans[new]), period,
                                           earlier.number)
             self.session.add(BilledPeriod(
                 tenant_id=sub.tenant_id, subscription_id=sub.id, period_start=period[0],
                 invoice_id=invoice.id, plans=snapshot(segs)))
         return found
-
-    async def _billed(self, sub_id: uuid.UUID, before: date,
-                      ) -> list[tuple[Invoice, BilledPeriod]]:
-        """Each invoiced period before `before` with the latest record of what it billed."""
-        query = (select(Invoice, BilledPeriod)
-                 .join(BilledPeriod, (BilledPeriod.subscription_id == Invoice.subscription_id)
-                       & (BilledPeriod.period_start == Invoice.period_start))
-                 .where(Invoice.subscription_id == sub_id, Invoice.kind == "invoice",
-                        Invoice.period_start < before)
-                 .order_by(Invoice.period_start, BilledPeriod.created_at, BilledPeriod.id))
-        latest: dict[date | None, tuple[Invoice, BilledPeriod]] = {}
-        for invoice, billed in (await self.session.execute(query)).all():
-            latest[invoice.period_start] = (invoice, billed)  # ordered: the last one wins
-        return list(latest.values())
 
     def record(self, sub: Subscription, invoice: Invoice, segs: list[Segment]) -> None:
         """Record the plans `invoice` bills for its own period."""

@@ -10,14 +10,18 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.lifecycle import Lifecycle, lock_customer
+from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import DunningPolicy, DunningStep, Invoice, Subscription
 from hub.billing.payments import invoice_open
-from hub.db import new_id
+from hub.billing.repository import (
+    Invoices,
+    dunning_policy,
+    lock_customer,
+    steps_taken,
+    subscription_of,
+)
 from hub.events import subscription_changed
 
 
@@ -45,18 +49,7 @@ class Dunning:
 
     async def policy(self) -> DunningPolicy:
         """The tenant's policy (created with defaults on first use)."""
-        query = select(DunningPolicy).where(DunningPolicy.tenant_id == self.tenant_id)
-        found = (await self.session.execute(query)).scalar_one_or_none()
-        if found is None:
-            # Two first reads at once: the loser's insert does nothing and both read the row.
-            name = self.session.get_bind().dialect.name
-            dialect = postgresql if name == "postgresql" else sqlite
-            await self.session.execute(dialect.insert(DunningPolicy).values(
-                id=new_id(), tenant_id=self.tenant_id, reminder_days=3, throttle_days=10,
-                suspend_days=20, mode="throttle", quiet_weekdays=[], holidays=[],
-            ).on_conflict_do_nothing(index_elements=["tenant_id"]))
-            found = (await self.session.execute(query)).scalar_one()
-        return found
+        return await dunning_policy(self.session, self.tenant_id)
 
     async def run(self, today: date) -> list[DunningStep]:
         """Take every step due today; returns the steps taken (none on a quiet day)."""
@@ -66,7 +59,7 @@ class Dunning:
         taken: list[DunningStep] = []
         for invoice in await self._overdue(today):
             assert invoice.due_on is not None
-            done = await self._done(invoice.id)
+            done = await steps_taken(self.session, invoice.id)
             for step in due_steps(policy, (today - invoice.due_on).days):
                 row = None if step in done else await self._take(policy, invoice, step, today)
                 taken += [row] if row else []
@@ -74,16 +67,8 @@ class Dunning:
         return taken
 
     async def _overdue(self, today: date) -> list[Invoice]:
-        query = (select(Invoice).where(
-            Invoice.tenant_id == self.tenant_id, Invoice.kind == "invoice",
-            Invoice.status == "finalized", Invoice.due_on < today)
-            .order_by(Invoice.due_on, Invoice.number))
-        rows = (await self.session.execute(query)).scalars()
-        return [i for i in rows if invoice_open(i) > 0]
-
-    async def _done(self, invoice_id: uuid.UUID) -> set[str]:
-        query = select(DunningStep.step).where(DunningStep.invoice_id == invoice_id)
-        return set((await self.session.execute(query)).scalars())
+        due = await Invoices(self.session, self.tenant_id).finalized_due_before(today)
+        return [i for i in due if invoice_open(i) > 0]
 
     async def _take(self, policy: DunningPolicy, invoice: Invoice, step: str,
                     today: date) -> DunningStep | None:
@@ -97,7 +82,7 @@ class Dunning:
             return None
         sub = None
         if step != "reminder" and invoice.subscription_id is not None:
-            sub = await self.session.get_one(Subscription, invoice.subscription_id)
+            sub = await subscription_of(self.session, invoice.subscription_id)
             await self.lifecycle.lock(sub)
         row = DunningStep(tenant_id=self.tenant_id, invoice_id=invoice.id,
                           customer_id=invoice.customer_id, step=step, taken_on=today)

@@ -6,32 +6,37 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import charges
 from hub.billing.adjustments import Adjuster
 from hub.billing.charges import Charge
-from hub.billing.lifecycle import invoiced_until, lock_customer, lock_subscription
 from hub.billing.models import (
     Customer,
     Invoice,
-    InvoiceCounter,
     InvoiceLine,
     LedgerEntry,
     Payment,
     Plan,
     Subscription,
-    SubscriptionEvent,
-    TaxRate,
 )
 from hub.billing.money import tax_minor, to_minor
 from hub.billing.payments import apply_credit
+from hub.billing.repository import (
+    Invoices,
+    Subscriptions,
+    TaxRates,
+    customer_of,
+    interface_rollups,
+    invoiced_until,
+    lock_customer,
+    lock_subscription,
+    plan_changes,
+    plan_of,
+)
 from hub.errors import InvalidRequestError
 from hub.events import invoice_finalized
-from hub.ingest.models import InterfaceRollup
-from hub.inventory.models import Device
 
 DUE_DAYS = 14
 
@@ -61,14 +66,7 @@ class Invoicing:
         return made
 
     async def _billable(self, start: date, end: date) -> list[Subscription]:
-        query = select(Subscription).where(
-            Subscription.tenant_id == self.tenant_id, Subscription.started_on.is_not(None),
-            Subscription.started_on < end,
-            (Subscription.ended_on.is_(None)) | (Subscription.ended_on > start)
-            | Subscription.termination_fee_pending | Subscription.adjustment_pending,
-            ~select(Invoice.id).where(Invoice.subscription_id == Subscription.id,
-                                      Invoice.period_start == start).exists())
-        return list((await self.session.execute(query.order_by(Subscription.id))).scalars())
+        return await Subscriptions(self.session, self.tenant_id).billable(start, end)
 
     async def _create(self, sub: Subscription, start: date, end: date) -> Invoice | None:
         # Lock customer and subscription (plan changes, payments and other runs take turns
@@ -76,7 +74,7 @@ class Invoicing:
         # read what they committed: adjustments are then booked once.
         await self.session.flush()
         await lock_subscription(self.session, sub)
-        customer = await self.session.get_one(Customer, sub.customer_id)
+        customer = await customer_of(self.session, sub.customer_id)
         changes = await self._plan_changes(sub)
         found = await self.charges_for(sub, start, end, changes)
         rate = await self._tax_rate(customer.tax_jurisdiction)
@@ -113,9 +111,7 @@ class Invoicing:
     async def _tax_rate(self, jurisdiction: str | None) -> Decimal | None:
         if jurisdiction is None:
             return None
-        query = select(TaxRate.rate).where(TaxRate.tenant_id == self.tenant_id,
-                                           TaxRate.jurisdiction == jurisdiction)
-        rate: Decimal | None = (await self.session.execute(query)).scalar_one_or_none()
+        rate = await TaxRates(self.session, self.tenant_id).rate(jurisdiction)
         if rate is None:
             raise InvalidRequestError(f"tax jurisdiction {jurisdiction!r}: no tax rate defined; "
                                       "add one with POST /billing/tax-rates")
@@ -139,31 +135,21 @@ class Invoicing:
         term left after the end day or after the periods already invoiced, if later."""
         if not sub.termination_fee_pending or sub.ended_on is None:
             return []
-        plan = await self.session.get_one(Plan, sub.plan_id)
+        plan = await plan_of(self.session, sub.plan_id)
         fee = charges.early_termination(plan, sub.term_ends_on, sub.ended_on,
-                                        await invoiced_until(self.session, sub))
+                                        await invoiced_until(self.session, sub.id))
         return [fee] if fee else []
 
     async def _plan_changes(self, sub: Subscription) -> list[tuple[date, Plan]]:
-        query = (select(SubscriptionEvent.effective_on, Plan)
-                 .join(Plan, Plan.id == SubscriptionEvent.plan_id)
-                 .where(SubscriptionEvent.subscription_id == sub.id,
-                        SubscriptionEvent.kind.in_(("activate", "change_plan")))
-                 .order_by(SubscriptionEvent.effective_on, SubscriptionEvent.created_at))
-        return [(on, plan) for on, plan in (await self.session.execute(query)).all()]
+        return await plan_changes(self.session, sub.id)
 
     async def _usage(self, sub: Subscription, last: charges.Segment, first_day: date,
                      ) -> Charge | None:
         plan = last.plan
         if plan.usage_kind == "none" or sub.device_id is None or sub.if_index is None:
             return None
-        device = await self.session.get_one(Device, sub.device_id)
-        query = select(InterfaceRollup).where(
-            InterfaceRollup.tenant_id == self.tenant_id, InterfaceRollup.device == device.name,
-            InterfaceRollup.if_index == sub.if_index,
-            InterfaceRollup.bucket_start >= _at(first_day),
-            InterfaceRollup.bucket_start < _at(last.end))
-        rows = list((await self.session.execute(query)).scalars())
+        rows = await interface_rollups(self.session, self.tenant_id, sub.device_id,
+                                       sub.if_index, _at(first_day), _at(last.end))
         if plan.usage_kind == "gb":
             total = sum((r.in_octets_delta + r.out_octets_delta for r in rows), Decimal(0))
             return charges.gb_overage(plan, total)
@@ -176,7 +162,7 @@ class Invoicing:
         if invoice.status != "draft":
             raise InvalidRequestError(f"invoice {invoice.id}: already finalized; finalized "
                                       "invoices are immutable, issue a credit note instead")
-        invoice.number = await self._next_number()
+        invoice.number = await Invoices(self.session, self.tenant_id).next_number()
         invoice.status, invoice.issued_on = "finalized", today
         invoice.due_on = today + timedelta(days=DUE_DAYS)
         sign = -1 if invoice.kind == "credit_note" else 1
@@ -213,21 +199,6 @@ class Invoicing:
         await self.session.flush()
         return invoice
 
-    async def _next_number(self) -> int:
-        lock = select(InvoiceCounter).where(
-            InvoiceCounter.tenant_id == self.tenant_id).with_for_update()
-        counter = (await self.session.execute(lock)).scalar_one_or_none()
-        if counter is None:
-            try:
-                async with self.session.begin_nested():
-                    counter = InvoiceCounter(tenant_id=self.tenant_id, next_number=1)
-                    self.session.add(counter)
-            except IntegrityError:
-                counter = (await self.session.execute(lock)).scalar_one()
-        number = counter.next_number
-        counter.next_number = number + 1
-        return number
-
     async def credit_note(self, invoice: Invoice, amount: Decimal, reason: str,
                           today: date) -> Invoice:
         """Correct a finalized invoice: a finalized credit note of `amount` + its tax.
@@ -257,16 +228,3 @@ class Invoicing:
 
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-async def invoice_lines(session: AsyncSession, invoice_id: uuid.UUID) -> list[InvoiceLine]:
-    """Lines of one invoice, in insertion order."""
-    query = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
-    return list((await session.execute(query.order_by(InvoiceLine.position))).scalars())
-
-
-async def count_invoices(session: AsyncSession, tenant_id: uuid.UUID) -> int:
-    """How many invoices (not credit notes) the tenant has."""
-    query = select(func.count()).select_from(Invoice).where(Invoice.tenant_id == tenant_id,
-                                                            Invoice.kind == "invoice")
-    return int((await session.execute(query)).scalar_one())

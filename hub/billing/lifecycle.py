@@ -7,23 +7,20 @@ and requests the matching network action.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.charges import early_termination, term_ends_on
-from hub.billing.models import Customer, Invoice, Plan, Subscription, SubscriptionEvent
+from hub.billing.models import Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions
-from hub.errors import ConflictError, ForbiddenError, InvalidRequestError
+from hub.billing.repository import invoiced_until, lock_subscription, plan_of
+from hub.errors import ForbiddenError, InvalidRequestError
 from hub.permissions import Role
 from hub.principal import Principal
 
 ALLOWED = {"activate": {"pending"}, "suspend": {"active"}, "resume": {"suspended"},
            "terminate": {"active", "suspended"}, "change_plan": {"active", "suspended"}}
-DEADLOCK = "40P01"  # PostgreSQL deadlock_detected
 TARGET = {"activate": "active", "suspend": "suspended", "resume": "active",
           "terminate": "terminated"}
 
@@ -83,8 +80,8 @@ class Lifecycle:
         """End service; `on` is the first day no longer billed. Before the minimum term
         ends, the next invoice carries the early-termination charge unless `waived_by`."""
         await self._check(sub, "terminate")
-        plan = await self.session.get_one(Plan, sub.plan_id)
-        billed = await invoiced_until(self.session, sub)
+        plan = await plan_of(self.session, sub.plan_id)
+        billed = await invoiced_until(self.session, sub.id)
         if early_termination(plan, sub.term_ends_on, on, billed) is not None:
             sub.term_waived_by = waived_by
             sub.termination_fee_pending = waived_by is None
@@ -100,59 +97,20 @@ class Lifecycle:
         if sub.term_ends_on is None or on >= sub.term_ends_on:
             sub.term_ends_on = term_ends_on(on, plan) or sub.term_ends_on
         sub.plan_id = plan.id
-        billed = await invoiced_until(self.session, sub)
+        billed = await invoiced_until(self.session, sub.id)
         if billed is not None and on < billed:  # the next billing run adjusts those days
             sub.adjustment_pending = True
         action = await self.network.change_speed(sub, plan)
         self._event(sub, "change_plan", sub.status, on, action)
 
     async def _check_downgrade(self, sub: Subscription, plan: Plan, on: date) -> None:
-        current = await self.session.get_one(Plan, sub.plan_id)
+        current = await plan_of(self.session, sub.plan_id)
         ends = sub.term_ends_on
         if plan.price_minor >= current.price_minor or ends is None or on >= ends:
             return
         raise InvalidRequestError(
             f"plan {plan.name}: a downgrade from {current.name} is refused until {ends}, "
             f"the end of the subscription's minimum term; change on or after {ends}")
-
-
-async def lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
-    """Lock the customer's row (`FOR NO KEY UPDATE`) until the transaction ends.
-
-    The single serialization point for one customer's money and lifecycle: payments,
-    allocations, refunds, credit notes, invoicing, dunning and subscription steps take it
-    first, then the subscriptions they change (in id order). A deadlock PostgreSQL still
-    detects (a transaction locking several customers in another order) is a 409.
-    """
-    query = (select(Customer.id).where(Customer.id == customer_id)
-             .with_for_update(key_share=True))
-    await _without_deadlock(session.execute(query), f"customer {customer_id}")
-
-
-async def lock_subscription(session: AsyncSession, sub: Subscription) -> None:
-    """Lock the subscription's customer, then the subscription (reloaded as committed)."""
-    await lock_customer(session, sub.customer_id)
-    await _without_deadlock(session.refresh(sub, with_for_update={"key_share": True}),
-                            f"subscription {sub.id}")
-
-
-async def _without_deadlock(step: Awaitable[object], what: str) -> None:
-    try:
-        await step
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
-            raise
-        raise ConflictError(f"{what}: a concurrent billing operation was changing it at the "
-                            "same time; nothing was stored, send the request again") from exc
-
-
-async def invoiced_until(session: AsyncSession, sub: Subscription) -> date | None:
-    """End of the last period already invoiced for `sub` (billed in advance); None before
-    its first invoice."""
-    query = select(func.max(Invoice.period_end)).where(Invoice.subscription_id == sub.id,
-                                                       Invoice.kind == "invoice")
-    last: date | None = (await session.execute(query)).scalar_one()
-    return last
 
 
 WAIVER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.BILLING})

@@ -13,20 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.lifecycle import Lifecycle, lock_customer
-from hub.billing.models import (
-    Allocation,
-    Customer,
-    Invoice,
-    LedgerEntry,
-    Payment,
-    Refund,
-    Subscription,
-)
+from hub.billing.lifecycle import Lifecycle
+from hub.billing.models import Allocation, Customer, Invoice, LedgerEntry, Payment, Refund
 from hub.billing.money import exponent, to_minor
+from hub.billing.repository import (
+    Payments,
+    balance,
+    credit_balance,
+    lock_customer,
+    lock_customer_subscriptions,
+    open_invoices,
+    unallocated_payments,
+)
 from hub.errors import ConflictError, InvalidRequestError
 from hub.events import payment_received, payment_refunded, subscription_changed
 from hub.repository import commit_or_conflict
@@ -49,6 +49,7 @@ class PaymentService:
         self.session = session
         self.tenant_id = tenant_id
         self.lifecycle = lifecycle
+        self.payments = Payments(session, tenant_id)
 
     async def record(self, customer: Customer, amount_minor: int, on: date,
                      reference: str | None = None, method: str = "manual",
@@ -75,7 +76,8 @@ class PaymentService:
         """Stage a payment; a reference already recorded is a 409 naming it. One stored by a
         concurrent request since the check rolls the whole transaction back (nothing stored)."""
         taken = f"payment reference {payment.reference!r}: already recorded"
-        if payment.reference is not None and await self._known(payment.reference):
+        if payment.reference is not None and await self.payments.reference_known(
+                payment.reference):
             raise ConflictError(taken)
         self.session.add(payment)
         await commit_or_conflict(self.session, f"{taken} by a concurrent request; nothing was "
@@ -93,12 +95,6 @@ class PaymentService:
         """Apply unallocated payments (oldest first) to open invoices (oldest first)."""
         await apply_credit(self.session, customer_id)
 
-    async def _payments(self, customer_id: uuid.UUID) -> list[Payment]:
-        query = (select(Payment).where(Payment.customer_id == customer_id)
-                 .order_by(Payment.received_on, Payment.id)
-                 .execution_options(populate_existing=True))
-        return list((await self.session.execute(query)).scalars())
-
     async def refund(self, customer: Customer, amount_minor: int, on: date) -> Refund:
         """Pay back credit balance (newest unallocated payments first)."""
         await lock_customer(self.session, customer.id)
@@ -107,7 +103,7 @@ class PaymentService:
             raise InvalidRequestError(f"refund: {amount_minor} must be positive and at most the "
                                       f"customer's credit balance {available}")
         left, first = amount_minor, None
-        for payment in reversed(await self._payments(customer.id)):
+        for payment in reversed(await self.payments.of_customer(customer.id)):
             take = min(left, payment.unallocated_minor)
             payment.unallocated_minor -= take
             left -= take
@@ -128,10 +124,7 @@ class PaymentService:
         # The customer's row is locked (record/refund): dunning waits for it before touching
         # a subscription. Lock every subscription of the customer in id order, then filter on
         # what is committed once the locks are held (see Lifecycle.lock).
-        query = (select(Subscription).where(Subscription.customer_id == customer_id)
-                 .order_by(Subscription.id).with_for_update(key_share=True)
-                 .execution_options(populate_existing=True))
-        for sub in (await self.session.execute(query)).scalars():
+        for sub in await lock_customer_subscriptions(self.session, customer_id):
             if (sub.status, sub.suspend_reason) != ("suspended", "dunning"):
                 continue
             await self.lifecycle.resume(sub, on)
@@ -148,7 +141,7 @@ class PaymentService:
             except (KeyError, ValueError, InvalidOperation) as exc:
                 errors.append(f"line {n}: {exc}")
                 continue
-            if await self._known(ref):
+            if await self.payments.reference_known(ref):
                 duplicates += 1
                 continue
             try:
@@ -157,12 +150,6 @@ class PaymentService:
                 raise ConflictError(f"line {n}: {exc}; import the file again (references "
                                     "already recorded are skipped)") from exc
         return ImportResult(created, duplicates, errors)
-
-    async def _known(self, reference: str) -> bool:
-        query = select(Payment.id).where(Payment.tenant_id == self.tenant_id,
-                                         Payment.reference == reference)
-        return (await self.session.execute(query)).first() is not None
-
 
 def _parse_row(row: dict[str, str], customers: dict[uuid.UUID, Customer],
                ) -> tuple[Customer, int, date, str]:
@@ -202,11 +189,7 @@ async def apply_credit(session: AsyncSession, customer_id: uuid.UUID) -> None:
     """
     await session.flush()
     await lock_customer(session, customer_id)
-    query = (select(Payment).where(Payment.customer_id == customer_id,
-                                   Payment.unallocated_minor > 0)
-             .order_by(Payment.received_on, Payment.id)
-             .execution_options(populate_existing=True))
-    credits = list((await session.execute(query)).scalars())
+    credits = await unallocated_payments(session, customer_id)
     for invoice in await open_invoices(session, customer_id):
         for payment in credits:
             amount = min(invoice_open(invoice), payment.unallocated_minor)
@@ -218,27 +201,3 @@ async def apply_credit(session: AsyncSession, customer_id: uuid.UUID) -> None:
 def invoice_open(invoice: Invoice) -> int:
     """What is still owed on an invoice, in minor units."""
     return invoice.total_minor - invoice.paid_minor - invoice.credited_minor
-
-
-async def open_invoices(session: AsyncSession, customer_id: uuid.UUID) -> list[Invoice]:
-    """Finalized invoices with something owed, oldest first (due date, then number)."""
-    query = (select(Invoice).where(
-        Invoice.customer_id == customer_id, Invoice.kind == "invoice",
-        Invoice.status == "finalized",
-        Invoice.total_minor > Invoice.paid_minor + Invoice.credited_minor)
-        .order_by(Invoice.due_on, Invoice.number).execution_options(populate_existing=True))
-    return list((await session.execute(query)).scalars())
-
-
-async def balance(session: AsyncSession, customer_id: uuid.UUID) -> int:
-    """Ledger balance: positive means the customer owes money."""
-    query = select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0)).where(
-        LedgerEntry.customer_id == customer_id)
-    return int((await session.execute(query)).scalar_one())
-
-
-async def credit_balance(session: AsyncSession, customer_id: uuid.UUID) -> int:
-    """Money received and not yet applied to any invoice."""
-    query = select(func.coalesce(func.sum(Payment.unallocated_minor), 0)).where(
-        Payment.customer_id == customer_id)
-    return int((await session.execute(query)).scalar_one())

@@ -5,18 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import schemas as s
 from hub.billing.dunning import Dunning
-from hub.billing.invoicing import Invoicing, invoice_lines
+from hub.billing.invoicing import Invoicing
 from hub.billing.lifecycle import Lifecycle, waiver
 from hub.billing.models import (
     Customer,
     DunningPolicy,
     Invoice,
-    LedgerEntry,
     Payment,
     Plan,
     Subscription,
@@ -27,8 +25,18 @@ from hub.billing.network import (
     NetworkActions,
     network_view,
 )
-from hub.billing.payments import PaymentService, balance, credit_balance
-from hub.billing.repository import Customers, Invoices, Payments, Plans, Subscriptions, TaxRates
+from hub.billing.payments import PaymentService
+from hub.billing.repository import (
+    Customers,
+    Invoices,
+    Payments,
+    Plans,
+    Subscriptions,
+    TaxRates,
+    balance,
+    credit_balance,
+    invoice_lines,
+)
 from hub.errors import InvalidRequestError
 from hub.events import subscription_changed
 from hub.inventory.repository import DeviceRepository
@@ -158,7 +166,7 @@ class BillingService:
 
     async def import_csv(self, body: s.PaymentImport) -> s.ImportPublic:
         """Import payments from CSV (re-importing the same references adds nothing)."""
-        rows = (await self.session.execute(self.customers.select())).scalars()
+        rows = await self.customers.all()
         result = await self._payments().import_csv(body.csv, {c.id: c for c in rows})
         await self.session.commit()
         return s.ImportPublic(created=len(result.created), duplicates=result.duplicates,
@@ -174,10 +182,8 @@ class BillingService:
     async def ledger(self, customer_id: uuid.UUID) -> s.LedgerPublic:
         """Balance, credit and every entry of a customer."""
         customer = await self.customers.get(customer_id)
-        query = (select(LedgerEntry).where(LedgerEntry.customer_id == customer.id)
-                 .order_by(LedgerEntry.at, LedgerEntry.id))
         entries = [s.LedgerLine.model_validate(e)
-                   for e in (await self.session.execute(query)).scalars()]
+                   for e in await self.customers.ledger(customer.id)]
         return s.LedgerPublic(balance_minor=await balance(self.session, customer.id),
                               credit_minor=await credit_balance(self.session, customer.id),
                               currency=customer.currency, entries=entries)

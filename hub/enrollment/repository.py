@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.enrollment.models import EnrollmentToken
@@ -18,12 +18,6 @@ class EnrollmentTokenRepository(TenantScopedRepository[EnrollmentToken]):
 
     model = EnrollmentToken
     noun = "enrollment token"
-
-    async def enrolled(self, agent_id: uuid.UUID) -> bool:
-        """Whether this agent came from an enrollment (so the broker knows its login)."""
-        query = select(exists().where(EnrollmentToken.tenant_id == self.tenant_id,
-                                      EnrollmentToken.agent_id == agent_id))
-        return bool(await self.session.scalar(query))
 
 
 class TokenLookup:

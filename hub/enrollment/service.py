@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.service import AuditTrail
 from hub.broker import BrokerAdmin, BrokerError
+from hub.broker.agents import forget_login
 from hub.db import new_id, utcnow
 from hub.enrollment.models import EnrollmentToken
 from hub.enrollment.repository import EnrollmentTokenRepository, TokenLookup
@@ -168,7 +169,7 @@ class EnrollmentService:
             await broker.grant_agent(agent_id, password)
         except BrokerError as exc:
             await self.session.rollback()  # the token stays unused
-            await _forget(broker, agent_id)
+            await forget_login(broker, agent_id)
             log.warning("event=enroll_broker_failed agent=%s error=%s", agent_id, exc)
             raise UnavailableError("broker: could not create the agent's login; the token "
                                    "is still valid, retry shortly") from exc
@@ -178,7 +179,7 @@ class EnrollmentService:
         try:
             await self.session.commit()
         except Exception:
-            await _forget(broker, agent_id)  # no agent row: no broker login either
+            await forget_login(broker, agent_id)  # no agent row: no broker login either
             raise
 
     def _granted(self, agent: Agent, password: str, ca_pem: str | None) -> EnrollGranted:
@@ -190,25 +191,3 @@ class EnrollmentService:
         return EnrollGranted(agent_id=agent_id, agent_name=agent.name, site_id=agent.site_id,
                              topic_prefix=f"{TOPIC_ROOT}/{agent_id}/", broker=access)
 
-
-async def _forget(broker: BrokerAdmin, agent_id: str) -> None:
-    try:
-        await broker.revoke_agent(agent_id)
-    except BrokerError as exc:  # best effort: an orphan login without a hub agent is inert
-        log.warning("event=broker_cleanup_failed agent=%s error=%s", agent_id, exc)
-
-
-async def revoke_login(broker: BrokerAdmin | None, agent_id: uuid.UUID) -> None:
-    """Take an enrolled agent's broker login away now (the broker disconnects it at once).
-
-    Raises UnavailableError when the broker cannot be told: callers must not pretend the
-    agent lost its access (the request is safe to retry: revocation is idempotent).
-    """
-    if broker is None:
-        raise UnavailableError(f"broker: not configured on this hub, so agent {agent_id}'s "
-                               "login cannot be removed; set DOTMAC_HUB_BROKER_*")
-    try:
-        await broker.revoke_agent(str(agent_id))
-    except BrokerError as exc:
-        raise UnavailableError(f"broker: could not remove agent {agent_id}'s login; nothing "
-                               "was changed, retry") from exc

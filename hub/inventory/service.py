@@ -8,9 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.service import AuditTrail
 from hub.broker import BrokerAdmin
+from hub.broker.agents import has_own_login, revoke_login
 from hub.db import utcnow
-from hub.enrollment.repository import EnrollmentTokenRepository
-from hub.enrollment.service import revoke_login
 from hub.errors import InvalidRequestError
 from hub.inventory.models import Agent, Device, Site
 from hub.inventory.repository import AgentRepository, DeviceRepository, SiteRepository
@@ -72,7 +71,7 @@ class AgentService:
         self.session = session
         self.repo = AgentRepository(session, principal.tenant_id)
         self.sites = SiteRepository(session, principal.tenant_id)
-        self.tokens = EnrollmentTokenRepository(session, principal.tenant_id)
+        self.tenant_id = principal.tenant_id
         self.audit = AuditTrail(session, principal)
         self.broker = broker
 
@@ -105,7 +104,7 @@ class AgentService:
         """Revoke an agent; an enrolled one loses its broker login and is disconnected first
         (503 and nothing changed when the broker cannot be told). Idempotent, audited."""
         agent = await self.repo.get(agent_id)
-        enrolled = await self.tokens.enrolled(agent.id)
+        enrolled = await has_own_login(self.session, self.tenant_id, agent.id)
         if enrolled:
             await revoke_login(self.broker, agent.id)
         if agent.status != AgentStatus.REVOKED:
@@ -119,7 +118,8 @@ class AgentService:
         """Delete an agent no device is polled by (otherwise 409); an enrolled one loses
         its broker login too."""
         agent = await self.repo.get(agent_id)
-        enrolled = await self.tokens.enrolled(agent.id)  # before the delete nulls the link
+        # Asked before the delete nulls the enrollment token's link to the agent.
+        enrolled = await has_own_login(self.session, self.tenant_id, agent.id)
         await self.repo.delete(agent)
         await commit_or_conflict(self.session, f"agent {agent_id}: still polls devices; "
                                  "reassign them first", flush_only=True)

@@ -13,9 +13,9 @@ from datetime import date
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from hub.billing.invoicing import invoice_lines
 from hub.billing.models import BilledPeriod, Invoice, Payment
-from hub.billing.payments import balance, credit_balance, invoice_open, open_invoices
+from hub.billing.payments import invoice_open
+from hub.billing.repository import balance, credit_balance, invoice_lines, open_invoices
 from tests.billing.books import Books, open_books
 from tests.hub.harness import Hub
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest_asyncio
 
 from hub.billing.charges import Charge
-from hub.billing.invoicing import count_invoices, invoice_lines
 from hub.billing.models import Invoice
 from hub.billing.network import network_state, out_of_sync, record_outcome
+from hub.billing.repository import count_invoices, invoice_lines
 from hub.db import utcnow
 from tests.billing.books import Books, open_books, utc
 from tests.hub.harness import Hub

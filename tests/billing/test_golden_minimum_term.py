@@ -23,9 +23,9 @@ import pytest_asyncio
 import sqlalchemy as sa
 
 from hub import migrations
-from hub.billing.invoicing import invoice_lines
 from hub.billing.lifecycle import waiver
 from hub.billing.models import Plan, Subscription
+from hub.billing.repository import invoice_lines
 from hub.db import sync_url
 from hub.errors import ForbiddenError, InvalidRequestError
 from hub.permissions import Role

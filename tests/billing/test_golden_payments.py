@@ -10,7 +10,8 @@ import pytest_asyncio
 
 from hub.billing.charges import Charge
 from hub.billing.models import Customer, Invoice
-from hub.billing.payments import balance, credit_balance, invoice_open
+from hub.billing.payments import invoice_open
+from hub.billing.repository import balance, credit_balance
 from tests.billing.books import Books, open_books
 from tests.hub.harness import Hub
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hub.billing.charges import Charge
 from hub.billing.models import Customer, Payment, Refund
 from hub.billing.money import from_minor, prorate, to_minor
-from hub.billing.payments import balance, credit_balance, invoice_open, open_invoices
+from hub.billing.payments import invoice_open
+from hub.billing.repository import balance, credit_balance, open_invoices
 from tests.billing.books import Books, open_books
 from tests.hub.harness import Hub
 

@@ -1,49 +1,45 @@
-"""Tenant-filtered repositories of the billing tables."""
+"""Every query of billing, one module per subject; services and routes call these.
 
-from __future__ import annotations
+Tenant-scoped classes (`Customers`, `Invoices`...) filter on the caller's tenant; the
+functions taking a row id read rows already reached through one of them.
+"""
 
-from hub.billing.models import (
-    Customer,
-    Invoice,
-    Payment,
-    Plan,
-    Subscription,
-    TaxRate,
+from hub.billing.repository.customers import (
+    Customers,
+    Payments,
+    balance,
+    credit_balance,
+    customer_of,
+    unallocated_payments,
 )
-from hub.repository import TenantScopedRepository
+from hub.billing.repository.dunning import dunning_policy, steps_taken
+from hub.billing.repository.invoices import (
+    Invoices,
+    TaxRates,
+    billed_periods,
+    count_invoices,
+    invoice_lines,
+    invoiced_until,
+    open_invoices,
+)
+from hub.billing.repository.locks import (
+    lock_customer,
+    lock_customer_subscriptions,
+    lock_subscription,
+)
+from hub.billing.repository.subscriptions import (
+    Plans,
+    Subscriptions,
+    plan_changes,
+    plan_of,
+    subscription_of,
+)
+from hub.billing.repository.usage import interface_rollups
 
-
-class Customers(TenantScopedRepository[Customer]):
-    """Customers of the caller's tenant."""
-
-    model, noun = Customer, "customer"
-
-
-class Plans(TenantScopedRepository[Plan]):
-    """Plans of the caller's tenant."""
-
-    model, noun = Plan, "plan"
-
-
-class Subscriptions(TenantScopedRepository[Subscription]):
-    """Subscriptions of the caller's tenant."""
-
-    model, noun = Subscription, "subscription"
-
-
-class Invoices(TenantScopedRepository[Invoice]):
-    """Invoices and credit notes of the caller's tenant."""
-
-    model, noun = Invoice, "invoice"
-
-
-class Payments(TenantScopedRepository[Payment]):
-    """Payments of the caller's tenant."""
-
-    model, noun = Payment, "payment"
-
-
-class TaxRates(TenantScopedRepository[TaxRate]):
-    """Tax rates of the caller's tenant."""
-
-    model, noun = TaxRate, "tax rate"
+__all__ = [
+    "Customers", "Invoices", "Payments", "Plans", "Subscriptions", "TaxRates", "balance",
+    "billed_periods", "count_invoices", "credit_balance", "customer_of", "dunning_policy",
+    "interface_rollups", "invoice_lines", "invoiced_until", "lock_customer",
+    "lock_customer_subscriptions", "lock_subscription", "open_invoices", "plan_changes",
+    "plan_of", "steps_taken", "subscription_of", "unallocated_payments",
+]
