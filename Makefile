@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make demo     run the hub on embedded defaults (http://127.0.0.1:8080/docs)"
 	@echo "make test     install everything (system packages as root, .venv) and run the tests"
-	@echo "make lint     ruff + mypy (strict on protocol/)"
+	@echo "make lint     ruff + mypy (strict on protocol/) + import contracts + ansible-lint"
 	@echo "make bench    performance figures (ours vs a baseline, printed as ratios)"
 	@echo "make schemas  export protocol JSON Schemas and examples to protocol/schema/"
 	@echo "make golden   rewrite tests/agent_snmp/golden/ from the snmpsim recordings (review the diff)"
@@ -45,6 +45,7 @@ test: $(STAMP) system-deps-test
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-lint --profile production
 	cd ansible && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-playbook --syntax-check -i inventory/example site.yml
 
