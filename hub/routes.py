@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI
 
 from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
-from hub.billing.analytics_routes import router as billing_analytics_router
+from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
 from hub.events.routes import router as webhooks_router

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from hub.billing.analytics import aging_bucket, div_half_up, period_of
+from hub.billing.analytics.service import aging_bucket, div_half_up, period_of
 from hub.billing.charges import Charge
 from hub.billing.models import Customer, Invoice
 from hub.errors import InvalidRequestError

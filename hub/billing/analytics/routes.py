@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from hub.api.deps import RequirePermission, SessionDep
-from hub.billing import analytics_schemas as a
-from hub.billing.analytics import BillingAnalytics, period_of
+from hub.billing.analytics import schemas as a
+from hub.billing.analytics.service import BillingAnalytics, period_of
 from hub.billing.service import today_utc
 from hub.errors import error_docs
 from hub.pagination import PageDep

@@ -2,8 +2,8 @@
 
 Money stays in integer minor units. A plan price is normalised to a month in *twelfths*
 (month x 12, quarter x 4, year x 1) and a sum of twelfths is divided by 12 once, HALF_UP:
-MRR is exact and rounded once. Currencies are never added together. Every query starts
-from a tenant repository's `select()`. Definitions: docs/billing.md "Business analytics".
+MRR is exact and rounded once. Currencies are never added together. The queries are in
+`repository.py`. Definitions: docs/billing.md "Business analytics".
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from hub.billing import analytics_schemas as a
-from hub.billing.models import Customer, DunningStep, Invoice, Plan, Subscription, SubscriptionEvent
-from hub.billing.repository import Customers, Invoices, Plans, Subscriptions
+from hub.billing.analytics import schemas as a
+from hub.billing.analytics.repository import BillingAnalyticsRepository
 from hub.errors import ConflictError, InvalidRequestError
 from hub.pagination import PageParams
 
 PERIOD_TWELFTHS = {"month": 12, "quarter": 4, "year": 1}
-PLAN_EVENTS = ("activate", "change_plan")  # the events that set the plan (as billing reads)
 STEPS = ("reminder", "throttle", "suspend")  # escalation order
 BUCKET_LIMITS = (("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90))
 BUCKETS = (*(name for name, _ in BUCKET_LIMITS), "90+")
@@ -94,15 +90,6 @@ def _twelfths(plan_id: uuid.UUID, price_minor: int, period: str) -> int:
     return price_minor * PERIOD_TWELFTHS[period]
 
 
-def _plan_at(subscription_id: Any, effective: ColumnElement[bool]) -> ScalarSelect[Any]:
-    """Plan set by the subscription's latest plan event matching `effective` (correlated)."""
-    return (select(SubscriptionEvent.plan_id)
-            .where(SubscriptionEvent.subscription_id == subscription_id,
-                   SubscriptionEvent.kind.in_(PLAN_EVENTS), effective)
-            .order_by(SubscriptionEvent.effective_on.desc(), SubscriptionEvent.created_at.desc())
-            .limit(1).scalar_subquery())
-
-
 def _by_currency(rows: Iterable[InService]) -> dict[str, list[InService]]:
     groups: dict[str, list[InService]] = defaultdict(list)
     for row in rows:
@@ -144,24 +131,14 @@ class BillingAnalytics:
     """The analytics of one tenant (read-only)."""
 
     def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
-        self.session, self.tenant_id = session, tenant_id
-        self.subs, self.invoices = Subscriptions(session, tenant_id), Invoices(session, tenant_id)
-        self.customers, self.plans = Customers(session, tenant_id), Plans(session, tenant_id)
+        self.repo = BillingAnalyticsRepository(session, tenant_id)
 
     async def in_service(self, on: date) -> list[InService]:
         """Subscriptions in service on `on` (started_on <= on < ended_on; suspended ones
         included, they are still invoiced) with the plan in force that day."""
-        plan_id = func.coalesce(_plan_at(Subscription.id, SubscriptionEvent.effective_on <= on),
-                                Subscription.plan_id)
-        query = (self.subs.select()
-                 .join(Plan, (Plan.id == plan_id) & (Plan.tenant_id == self.tenant_id))
-                 .where(Subscription.started_on <= on,
-                        or_(Subscription.ended_on.is_(None), Subscription.ended_on > on))
-                 .with_only_columns(Subscription.id, Subscription.customer_id, Plan.id,
-                                    Plan.name, Plan.currency, Plan.period, Plan.price_minor))
         return [InService(sid, cid, pid, name, cur, period, _twelfths(pid, price, period))
                 for sid, cid, pid, name, cur, period, price
-                in (await self.session.execute(query)).all()]
+                in await self.repo.in_service(on)]
 
     async def mrr(self, on: date) -> a.MrrReport:
         """MRR per currency on `on`, split by plan."""
@@ -193,27 +170,8 @@ class BillingAnalytics:
 
     async def revenue_by_plan(self, start: date, end: date) -> a.RevenueReport:
         """Net invoiced revenue of documents issued in [start, end), per plan and currency."""
-        credited = aliased(Invoice)
-        sub_id = func.coalesce(Invoice.subscription_id, credited.subscription_id)
-        period_end = func.coalesce(Invoice.period_end, credited.period_end)
-        plan_id = func.coalesce(_plan_at(sub_id, SubscriptionEvent.effective_on < period_end),
-                                Subscription.plan_id)
-        is_note = Invoice.kind == "credit_note"
-        docs = (self.invoices.select()
-                .outerjoin(credited, credited.id == Invoice.credits_invoice_id)
-                .outerjoin(Subscription, Subscription.id == sub_id)
-                .where(Invoice.status == "finalized", Invoice.issued_on >= start,
-                       Invoice.issued_on < end)
-                .with_only_columns(plan_id.label("plan_id"), Invoice.currency,
-                                   case((is_note, 1), else_=0).label("note"),
-                                   case((is_note, -Invoice.subtotal_minor),
-                                        else_=Invoice.subtotal_minor).label("amount"))
-                .subquery())
-        query = (select(docs.c.plan_id, docs.c.currency, func.count(), func.sum(docs.c.note),
-                        func.sum(docs.c.amount))
-                 .group_by(docs.c.plan_id, docs.c.currency))
-        rows = (await self.session.execute(query)).all()
-        names = await self._plan_names({r[0] for r in rows if r[0] is not None})
+        rows = await self.repo.revenue(start, end)
+        names = await self.repo.plan_names({r[0] for r in rows if r[0] is not None})
         plans = [a.PlanRevenue(plan_id=pid, plan_name=names.get(pid) if pid else None,
                                currency=cur, invoices=int(n) - int(notes),
                                credit_notes=int(notes), revenue_minor=int(amount))
@@ -221,26 +179,11 @@ class BillingAnalytics:
         plans.sort(key=lambda p: (p.currency, -p.revenue_minor, p.plan_name or ""))
         return a.RevenueReport(start=start, end=end, plans=plans)
 
-    async def _plan_names(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-        if not ids:
-            return {}
-        query = self.plans.select().where(Plan.id.in_(ids))
-        return {p.id: p.name for p in (await self.session.execute(query)).scalars()}
-
-    def _open_invoices(self) -> Any:
-        """Finalized invoices (not credit notes) with something still owed."""
-        return self.invoices.select().where(
-            Invoice.kind == "invoice", Invoice.status == "finalized",
-            Invoice.total_minor > Invoice.paid_minor + Invoice.credited_minor)
-
     async def aging(self, on: date) -> a.AgingReport:
         """Open balances per currency, bucketed by days past due on `on`."""
-        open_minor = Invoice.total_minor - Invoice.paid_minor - Invoice.credited_minor
-        query = self._open_invoices().with_only_columns(Invoice.currency, Invoice.due_on,
-                                                        open_minor)
         sums: dict[str, dict[str, list[int]]] = defaultdict(
             lambda: {b: [0, 0] for b in BUCKETS})
-        for cur, due_on, amount in (await self.session.execute(query)).all():
+        for cur, due_on, amount in await self.repo.open_balances():
             cell = sums[cur][aging_bucket((on - due_on).days if due_on else 0)]
             cell[0], cell[1] = cell[0] + 1, cell[1] + int(amount)
         return a.AgingReport(on=on, currencies=[a.CurrencyAging(
@@ -252,26 +195,20 @@ class BillingAnalytics:
     async def dunning(self, on: date, page: PageParams,
                       ) -> tuple[list[a.DunningCustomer], str | None]:
         """Customers with an open invoice on which dunning took a step (one keyset page)."""
-        stepped = (self._open_invoices().join(DunningStep, DunningStep.invoice_id == Invoice.id)
-                   .with_only_columns(Invoice.customer_id))
-        rows, cursor = await self.customers.page(
-            page, self.customers.select().where(Customer.id.in_(stepped)))
+        rows, cursor = await self.repo.customers_in_dunning(page)
         details = await self._dunning_details([c.id for c in rows], on)
         return [a.DunningCustomer(customer_id=c.id, name=c.name, currency=c.currency,
                                   **details[c.id]) for c in rows], cursor
 
     async def _dunning_details(self, ids: list[uuid.UUID], on: date,
                                ) -> dict[uuid.UUID, dict[str, Any]]:
-        mine = self._open_invoices().where(Invoice.customer_id.in_(ids))
-        steps = mine.join(DunningStep, DunningStep.invoice_id == Invoice.id).with_only_columns(
-            Invoice.customer_id, DunningStep.step)
         reached: dict[uuid.UUID, int] = defaultdict(int)
-        for cid, step in (await self.session.execute(steps)).all():
+        for cid, step in await self.repo.dunning_steps(ids):
             reached[cid] = max(reached[cid], STEPS.index(step) if step in STEPS else 0)
         out: dict[uuid.UUID, dict[str, Any]] = {
             cid: {"step": STEPS[reached[cid]], "overdue_minor": 0, "days_overdue": 0,
                   "open_invoices": 0} for cid in ids}
-        for invoice in (await self.session.execute(mine)).scalars():
+        for invoice in await self.repo.open_invoices_of(ids):
             row = out[invoice.customer_id]
             row["open_invoices"] += 1
             if invoice.due_on is not None and invoice.due_on < on:
