@@ -83,6 +83,7 @@ def test_help_names_every_env_var_and_bracket_literally(script: str, path: tuple
     for text in _raw_help_texts(command):
         for bracketed in BRACKETED.findall(" ".join(text.split())):
             assert bracketed in shown, f"{script} {' '.join(path)} --help lost {bracketed}"
+    assert "\\[" not in shown, f"{script} {' '.join(path)} --help shows an escape"
 
 
 def test_refused_agent_id_prints_the_whole_pattern() -> None:
