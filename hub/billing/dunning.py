@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import DunningPolicy, DunningStep, Invoice, Subscription
 from hub.billing.payments import invoice_open
@@ -22,7 +23,6 @@ from hub.billing.repository import (
     steps_taken,
     subscription_of,
 )
-from hub.events import subscription_changed
 
 
 def is_quiet(policy: DunningPolicy, day: date) -> bool:
@@ -94,7 +94,7 @@ class Dunning:
     async def _restrict(self, sub: Subscription, mode: str, today: date) -> None:
         if sub.status == "active":
             await self.lifecycle.suspend(sub, today, mode, reason="dunning")
-            subscription_changed(self.session, sub, "suspend", today)
+            await subscription_changed(self.session, sub, "suspend", today)
         elif sub.status == "suspended" and mode == "disconnect":
             # Escalation from throttle: same billing state, harsher network state.
             await self.lifecycle.network.suspend(sub, mode)

@@ -35,8 +35,8 @@ from hub.billing.repository import (
     plan_changes,
     plan_of,
 )
+from hub.billing.webhooks import invoice_finalized
 from hub.errors import InvalidRequestError
-from hub.events import invoice_finalized
 
 DUE_DAYS = 14
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import Allocation, Customer, Invoice, LedgerEntry, Payment, Refund
 from hub.billing.money import exponent, to_minor
@@ -27,8 +28,8 @@ from hub.billing.repository import (
     open_invoices,
     unallocated_payments,
 )
+from hub.billing.webhooks import payment_received, payment_refunded
 from hub.errors import ConflictError, InvalidRequestError
-from hub.events import payment_received, payment_refunded, subscription_changed
 from hub.repository import commit_or_conflict
 
 
@@ -128,7 +129,7 @@ class PaymentService:
             if (sub.status, sub.suspend_reason) != ("suspended", "dunning"):
                 continue
             await self.lifecycle.resume(sub, on)
-            subscription_changed(self.session, sub, "resume", on)
+            await subscription_changed(self.session, sub, "resume", on)
         await self.session.flush()
 
     async def import_csv(self, text: str, customers: dict[uuid.UUID, Customer],

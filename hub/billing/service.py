@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import schemas as s
 from hub.billing.dunning import Dunning
+from hub.billing.events import subscription_changed
 from hub.billing.invoicing import Invoicing
 from hub.billing.lifecycle import Lifecycle, waiver
 from hub.billing.models import (
@@ -38,7 +39,6 @@ from hub.billing.repository import (
     invoice_lines,
 )
 from hub.errors import InvalidRequestError
-from hub.events import subscription_changed
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
@@ -124,7 +124,7 @@ class BillingService:
                                                            body.waive_minimum_term))
         else:
             await getattr(self.lifecycle, body.action)(sub, on)
-        subscription_changed(self.session, sub, body.action, on)
+        await subscription_changed(self.session, sub, body.action, on)
         await self.session.commit()
         return sub
 

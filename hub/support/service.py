@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.billing.repository import Customers, Subscriptions
 from hub.db import utcnow
 from hub.errors import InvalidRequestError, NotFoundError
-from hub.events import ticket_changed
 from hub.identity.models import User
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
@@ -19,6 +18,7 @@ from hub.principal import Principal
 from hub.repository import TenantScopedRepository, commit_or_conflict
 from hub.support import schemas as s
 from hub.support.models import Ticket, TicketComment
+from hub.support.webhooks import ticket_changed
 
 
 class Tickets(TenantScopedRepository[Ticket]):
