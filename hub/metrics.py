@@ -1,95 +1,115 @@
-"""A tiny Prometheus text exposition: request counts/latency by route, auth failures.
+"""Prometheus metrics of a hub process, kept by prometheus_client.
 
-Counters live per process; Prometheus scrapes every hub process and sums, so nothing
-here assumes a single process.
+Every `Metrics` (one per API app or standalone worker) has its own registry, so the many
+apps a test run builds in one process neither share nor clash over a series. Under
+`dotmac-hub serve --workers N` the serve command points PROMETHEUS_MULTIPROC_DIR at a private
+directory before the workers start: each worker then writes its values to files there and
+whichever worker answers a scrape sums every worker's files, so one scrape shows the totals.
+
+A gauge added here must say how workers combine (`multiprocess_mode=`), or a scrape under
+several workers shows one series per worker pid.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections import defaultdict
 from typing import Any
 
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    multiprocess,
+)
+from prometheus_client.exposition import generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-Labels = tuple[tuple[str, str], ...]
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# Dashboards and alert rules know the series this hub has always exposed; a `_created`
+# twin of every counter would be new series nobody asked for (multiprocess mode has none).
+disable_created_metrics()  # type: ignore[no-untyped-call]  # the library's own
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+def multiprocess_dir() -> str | None:
+    """The directory the workers of `serve --workers N` share, or None in one process."""
+    return os.environ.get(MULTIPROCESS_DIR_ENV) or None
 
 
-def _labels(labels: Labels, extra: tuple[str, str] | None = None) -> str:
-    pairs = [*labels, extra] if extra else list(labels)
-    if not pairs:
-        return ""
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in pairs) + "}"
+def _exposed(own: CollectorRegistry) -> CollectorRegistry:
+    """What a scrape reads: this process's registry, or every worker's files."""
+    path = multiprocess_dir()
+    if path is None:
+        return own
+    merged = CollectorRegistry()
+    multiprocess.MultiProcessCollector(merged, path)  # type: ignore[no-untyped-call]
+    return merged
+
+
+def mark_process_dead() -> None:
+    """Drop this worker's live-only values from the shared directory as it exits.
+
+    Counters stay (totals must not fall when a worker is replaced); only gauges declared
+    `livesum`/`liveall`/... disappear. Nothing to do in a single process.
+    """
+    path = multiprocess_dir()
+    if path is not None:
+        multiprocess.mark_process_dead(os.getpid(), path)  # type: ignore[no-untyped-call]
 
 
 class Metrics:
-    """Counters and one latency histogram, rendered in Prometheus text format 0.0.4."""
+    """Request counters and latency histogram, plus counters other subsystems add by name."""
 
     def __init__(self) -> None:
-        self.requests: dict[Labels, int] = defaultdict(int)
-        self.auth_failures: dict[Labels, int] = defaultdict(int)
-        self.latency_buckets: dict[Labels, list[int]] = {}
-        self.latency_sum: dict[Labels, float] = defaultdict(float)
-        self.latency_count: dict[Labels, int] = defaultdict(int)
-        # Other subsystems' counters (ingest...): name -> (help, values by labels).
-        self.families: dict[str, tuple[str, dict[Labels, float]]] = {}
+        self.registry = CollectorRegistry()
+        self.exposed = _exposed(self.registry)
+        self._requests = Counter("dotmac_hub_requests_total",
+                                 "HTTP requests by route template and status",
+                                 ("method", "route", "status"), registry=self.registry)
+        self._auth_failures = Counter("dotmac_hub_auth_failures_total",
+                                      "Refused credentials by reason", ("reason",),
+                                      registry=self.registry)
+        self._latency = Histogram("dotmac_hub_request_seconds",
+                                  "Request latency by route template", ("method", "route"),
+                                  buckets=LATENCY_BUCKETS, registry=self.registry)
+        # Series of each (method, route template, status) seen, kept so that a request
+        # costs two increments, not two label look-ups (`labels()` is the slow part).
+        self._by_request: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        # Other subsystems' counters (ingest, webhooks...), created on first use by name.
+        self.families: dict[str, Counter] = {}
 
     def inc(self, name: str, help_text: str, amount: float = 1, **labels: str) -> None:
         """Add to a counter family, e.g. `dotmac_ingest_rejected_total{reason=...}`."""
-        family = self.families.setdefault(name, (help_text, defaultdict(float)))[1]
-        family[tuple(sorted(labels.items()))] += amount
+        family = self.families.get(name)
+        if family is None:
+            family = Counter(name, help_text, sorted(labels), registry=self.registry)
+            self.families[name] = family
+        (family.labels(**labels) if labels else family).inc(amount)
 
     def value(self, name: str, **labels: str) -> float:
-        """Current value of one counter (0 when never incremented)."""
-        family = self.families.get(name)
-        return family[1].get(tuple(sorted(labels.items())), 0.0) if family else 0.0
+        """This process's value of one counter (0 when never incremented)."""
+        return self.registry.get_sample_value(name, labels) or 0.0
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one finished request."""
-        self.requests[(("method", method), ("route", route), ("status", str(status)))] += 1
-        key: Labels = (("method", method), ("route", route))
-        buckets = self.latency_buckets.setdefault(key, [0] * len(LATENCY_BUCKETS))
-        for i, bound in enumerate(LATENCY_BUCKETS):
-            if seconds <= bound:
-                buckets[i] += 1
-        self.latency_sum[key] += seconds
-        self.latency_count[key] += 1
+        children = self._by_request.get((method, route, status))
+        if children is None:
+            children = (self._requests.labels(method, route, str(status)),
+                        self._latency.labels(method, route))
+            self._by_request[(method, route, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def auth_failure(self, reason: str) -> None:
         """Record a refused credential by reason (the client never sees the reason)."""
-        self.auth_failures[(("reason", reason),)] += 1
+        self._auth_failures.labels(reason).inc()
 
     def render(self) -> str:
-        """The exposition text."""
-        lines = ["# HELP dotmac_hub_requests_total HTTP requests by route template and status",
-                 "# TYPE dotmac_hub_requests_total counter"]
-        lines += [f"dotmac_hub_requests_total{_labels(k)} {v}" for k, v in self.requests.items()]
-        lines += ["# HELP dotmac_hub_auth_failures_total Refused credentials by reason",
-                  "# TYPE dotmac_hub_auth_failures_total counter"]
-        lines += [f"dotmac_hub_auth_failures_total{_labels(k)} {v}"
-                  for k, v in self.auth_failures.items()]
-        lines += ["# HELP dotmac_hub_request_seconds Request latency by route template",
-                  "# TYPE dotmac_hub_request_seconds histogram"]
-        for key, buckets in self.latency_buckets.items():
-            lines += self._histogram(key, buckets)
-        for name, (help_text, values) in sorted(self.families.items()):
-            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
-            lines += [f"{name}{_labels(k)} {v:g}" for k, v in values.items()]
-        return "\n".join(lines) + "\n"
-
-    def _histogram(self, key: Labels, buckets: list[int]) -> list[str]:
-        name = "dotmac_hub_request_seconds"
-        out = [f"{name}_bucket{_labels(key, ('le', str(b)))} {n}"
-               for b, n in zip(LATENCY_BUCKETS, buckets, strict=True)]
-        out.append(f"{name}_bucket{_labels(key, ('le', '+Inf'))} {self.latency_count[key]}")
-        out.append(f"{name}_sum{_labels(key)} {self.latency_sum[key]:.6f}")
-        out.append(f"{name}_count{_labels(key)} {self.latency_count[key]}")
-        return out
+        """The exposition text (every worker's totals under `serve --workers N`)."""
+        return generate_latest(self.exposed).decode()
 
 
 class MetricsMiddleware:
