@@ -23,11 +23,11 @@ from fastapi import FastAPI, Query, Response
 PAGE: dict[str, Any] = {
     "data": [{"id": f"0195f3c2-8a1e-7c4d-9b1a-{i:012d}", "site_id": "0195f3c2-0000-7000-8000-"
               "000000000001", "agent_id": None, "name": f"bench-dev-{i}",
-              "management_address": f"10.0.{i // 250}.{i % 250 + 1}", "snmp_profile": "cisco-ios",
+              "management_address": f"10.0.{i // 250}.{i % 250 + 1}", "profile": "cisco_ios",
               "created_at": "2026-11-27T09:00:00Z"} for i in range(50)],
     "next_cursor": None,
 }
-PAGE_QUERY = ("SELECT id, site_id, agent_id, name, management_address, snmp_profile, created_at "
+PAGE_QUERY = ("SELECT id, site_id, agent_id, name, management_address, profile, created_at "
               "FROM devices WHERE tenant_id = %s ORDER BY id LIMIT 51")
 CONNECTIONS: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
 
@@ -57,7 +57,7 @@ async def bare() -> dict[str, Any]:
 def _device(row: tuple[Any, ...]) -> dict[str, Any]:
     return {"id": str(row[0]), "site_id": str(row[1]),
             "agent_id": None if row[2] is None else str(row[2]), "name": row[3],
-            "management_address": row[4], "snmp_profile": row[5],
+            "management_address": row[4], "profile": row[5],
             "created_at": row[6].isoformat()}
 
 

@@ -199,7 +199,7 @@ async def _seed(base: str) -> dict[str, str]:
         site = (await client.post("/sites", json={"name": "bench-pop"}, headers=headers)).json()
         for i in range(DEVICES):
             made = await client.post("/devices", headers=headers, json={
-                "site_id": site["id"], "name": f"bench-dev-{i}", "snmp_profile": "cisco-ios",
+                "site_id": site["id"], "name": f"bench-dev-{i}", "profile": "cisco_ios",
                 "management_address": f"10.0.{i // 250}.{i % 250 + 1}"})
             made.raise_for_status()
         return headers

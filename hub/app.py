@@ -24,6 +24,7 @@ from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
 from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
 from hub.jobs.runner import start_embedded as start_dispatcher
+from hub.jobs.settings import JobsSettings
 from hub.metrics import Metrics, MetricsMiddleware
 from hub.routes import include_domains
 from hub.settings import HubSettings
@@ -62,7 +63,8 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             await ensure_key(session, settings)
         ingest = _embedded_ingest(settings, sessions, metrics)
         # Jobs are dispatched wherever ingest runs embedded (a single-process hub).
-        dispatcher = start_dispatcher(sessions) if settings.ingest_in_process else None
+        dispatcher = (start_dispatcher(sessions, JobsSettings(broker=settings.broker))
+                      if settings.ingest_in_process else None)
         webhooks = start_webhooks(sessions, settings, metrics)  # None unless embedded
         counters = _app.state.auth.counters
         counters.start()
@@ -106,7 +108,7 @@ def _embedded_ingest(settings: HubSettings, sessions: async_sessionmaker[AsyncSe
     """Start an ingest worker in this process when DOTMAC_HUB_INGEST_EMBEDDED says so."""
     if not settings.ingest_in_process:
         return None
-    ingest_settings = IngestSettings()
+    ingest_settings = IngestSettings(broker=settings.broker)
     tsdb = tsdb_for(ingest_settings)
     ingest = EmbeddedIngest(build_worker(sessions, ingest_settings, tsdb, metrics), tsdb)
     ingest.start()
@@ -116,14 +118,10 @@ def _embedded_ingest(settings: HubSettings, sessions: async_sessionmaker[AsyncSe
 def broker_endpoints(settings: HubSettings) -> list[tuple[str, int]]:
     """Broker listeners this process depends on: the dynsec admin port (enrollment and
     revocation) when configured, and the ingest/dispatch login when they run in-process."""
-    endpoints = []
-    if settings.broker_host:
-        admin_port = settings.broker_tls_port if settings.broker_tls else settings.broker_port
-        endpoints.append((settings.broker_host, admin_port))
-    if settings.ingest_in_process:
-        ingest = IngestSettings()
-        endpoints.append((ingest.mqtt_host, ingest.mqtt_port))
-    return sorted(set(endpoints))
+    broker = settings.broker  # one broker for every login of the hub
+    if broker.host or settings.ingest_in_process:
+        return [(broker.address, broker.connect_port)]
+    return []
 
 
 async def _reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:

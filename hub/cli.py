@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import secrets
 from urllib.parse import urlsplit, urlunsplit
@@ -12,7 +11,10 @@ import typer
 
 from hub import __version__
 from hub.cli_output import LiteralHelpGroup, console, styled
-from hub.settings import HubSettings
+from hub.ingest.settings import IngestSettings
+from hub.jobs.settings import JobsSettings
+from hub.settings import BrokerSettings, DynsecSettings, HubSettings, TsdbSettings
+from hub.settings_env import EnvSettings
 
 app = typer.Typer(
     name="dotmac-hub",
@@ -48,16 +50,17 @@ def root(
     """DotMac Edge hub."""
 
 
-def _settings_or_exit(mqtt: bool = False, broker_admin: bool = False) -> HubSettings:
-    """Settings, or exit 2 naming each problem; `mqtt`: this command logs in to the broker
-    with the DOTMAC_HUB_MQTT_* settings (so does `serve` with embedded ingest);
-    `broker_admin`: it administers broker logins (the API)."""
-    from hub.ingest import IngestSettings
-
+def _settings_or_exit(login: type[IngestSettings | JobsSettings] | None = None,
+                      broker_admin: bool = False) -> HubSettings:
+    """Settings, or exit 2 naming each problem; `login`: the broker login this command
+    runs with (`serve` with embedded ingest runs the ingest one); `broker_admin`: it
+    administers broker logins (the API)."""
     settings = HubSettings()
     problems = settings.problems(broker_admin=broker_admin)
-    if mqtt or settings.ingest_in_process:
-        problems += IngestSettings().problems(settings.mode == "production")
+    if login is None and settings.ingest_in_process:
+        login = IngestSettings
+    if login is not None:
+        problems += login(broker=settings.broker).problems(settings.mode == "production")
     if problems:
         for problem in problems:
             console.print(styled("refusing to start:", problem))
@@ -67,9 +70,10 @@ def _settings_or_exit(mqtt: bool = False, broker_admin: bool = False) -> HubSett
 
 @app.command()
 def serve(
-    host: str | None = typer.Option(None, help="Bind address [env DOTMAC_HUB_HOST]."),
-    port: int | None = typer.Option(None, help="TCP port [env DOTMAC_HUB_PORT]."),
-    workers: int | None = typer.Option(None, help="Processes [env DOTMAC_HUB_WORKERS]."),
+    host: str | None = typer.Option(None, help=HubSettings.env_help("host", "Bind address")),
+    port: int | None = typer.Option(None, help=HubSettings.env_help("port", "TCP port")),
+    workers: int | None = typer.Option(None, help=HubSettings.env_help("workers",
+                                                                      "Processes")),
 ) -> None:
     """Run the hub API on embedded defaults (SQLite in ./.dotmac) or DOTMAC_HUB_* settings.
 
@@ -82,6 +86,7 @@ def serve(
     import uvicorn
 
     from hub import migrations
+    from hub.metrics import shared_between_workers
 
     settings = _settings_or_exit(broker_admin=True)
     if settings.migrate_on_start:
@@ -92,10 +97,13 @@ def serve(
     console.print(f"hub API on http://{bind_host}:{bind_port}  (docs: /docs)")
     # Behind a proxy the peer is the proxy: the client comes from X-Forwarded-For, believed
     # only from DOTMAC_HUB_TRUSTED_PROXIES (per-IP limits and lockouts depend on it).
-    uvicorn.run("hub.app:create_app", factory=True, host=bind_host, port=bind_port,
-                workers=workers or settings.workers, log_level=settings.log_level,
-                proxy_headers=bool(settings.trusted_proxies),
-                forwarded_allow_ips=settings.trusted_proxies or None)
+    processes = workers or settings.workers
+    # Several workers count into one shared directory, so any one scrape shows their totals.
+    with shared_between_workers(processes):
+        uvicorn.run("hub.app:create_app", factory=True, host=bind_host, port=bind_port,
+                    workers=processes, log_level=settings.log_level,
+                    proxy_headers=bool(settings.trusted_proxies),
+                    forwarded_allow_ips=settings.trusted_proxies or None)
 
 
 @db_app.command("upgrade")
@@ -235,8 +243,8 @@ def enroll_token(
 @app.command()
 def ingest(
     suffix: str | None = typer.Option(
-        None, help="Appended to the MQTT client id, for several workers on one host "
-        "[env DOTMAC_HUB_INGEST_WORKER_SUFFIX]."),
+        None, help=IngestSettings.env_help("worker_suffix", "Appended to the MQTT client id, "
+                                           "for several workers on one host")),
 ) -> None:
     """Run one ingest worker: MQTT (shared subscription) -> time-series store + database.
 
@@ -244,27 +252,25 @@ def ingest(
 
     Examples:
 
-      DOTMAC_HUB_MQTT_PASSWORD=... DOTMAC_HUB_TSDB_URL=http://vm:8428 dotmac-hub ingest
+      DOTMAC_HUB_INGEST_PASSWORD=... DOTMAC_HUB_TSDB_URL=http://vm:8428 dotmac-hub ingest
 
       dotmac-hub ingest --suffix 2
 
       DOTMAC_HUB_INGEST_METRICS_PORT=9464 dotmac-hub ingest   # Prometheus: :9464/metrics
 
-      export DOTMAC_HUB_MQTT_HOST=mqtt.example.net DOTMAC_HUB_MQTT_PORT=8883
+      export DOTMAC_HUB_BROKER_HOST=mqtt.example.net DOTMAC_HUB_BROKER_TLS=true
 
-      DOTMAC_HUB_MQTT_TLS=true DOTMAC_HUB_MQTT_CA_FILE=/etc/dotmac/ca.pem dotmac-hub ingest
+      DOTMAC_HUB_BROKER_CA_FILE=/etc/dotmac/ca.pem dotmac-hub ingest
     """
-    from hub.ingest import IngestSettings, run_standalone
-    from hub.ingest.settings import env_suffix
+    from hub.ingest import run_standalone
+    from hub.worker_runner import run_process
 
-    settings = _settings_or_exit(mqtt=True)
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    ingest_settings = IngestSettings()
-    tls = " (TLS)" if ingest_settings.mqtt_tls else ""
-    console.print(f"ingest worker -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}"
-                  f"{tls}, store {without_userinfo(ingest_settings.tsdb_url)}")
-    asyncio.run(run_standalone(settings.database_url, ingest_settings, suffix or env_suffix()))
+    settings = _settings_or_exit(IngestSettings)
+    ingest_settings = IngestSettings(broker=settings.broker)
+    console.print(f"ingest worker -> {_broker_text(settings.broker)}, "
+                  f"store {without_userinfo(ingest_settings.tsdb.url)}")
+    run_process(run_standalone(settings.database_url, ingest_settings, suffix),
+                settings.log_level)
 
 
 @app.command()
@@ -276,19 +282,15 @@ def dispatch() -> None:
 
     Examples:
 
-      DOTMAC_HUB_MQTT_PASSWORD=... dotmac-hub dispatch
+      DOTMAC_HUB_JOBS_PASSWORD=... dotmac-hub dispatch
     """
-    from hub.ingest import IngestSettings
     from hub.jobs.runner import run_standalone as run_dispatcher
+    from hub.worker_runner import run_process
 
-    settings = _settings_or_exit(mqtt=True)
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    ingest_settings = IngestSettings()
-    tls = " (TLS)" if ingest_settings.mqtt_tls else ""
-    console.print(f"job dispatcher -> {ingest_settings.mqtt_host}:{ingest_settings.mqtt_port}"
-                  f"{tls}")
-    asyncio.run(run_dispatcher(settings.database_url, ingest_settings))
+    settings = _settings_or_exit(JobsSettings)
+    jobs_settings = JobsSettings(broker=settings.broker)
+    console.print(f"job dispatcher -> {_broker_text(settings.broker)}")
+    run_process(run_dispatcher(settings.database_url, jobs_settings), settings.log_level)
 
 
 @app.command()
@@ -307,13 +309,32 @@ def webhooks() -> None:
     """
     from hub.events.runner import run_standalone as run_webhooks
     from hub.events.settings import WebhookSettings
+    from hub.worker_runner import run_process
 
     settings = _settings_or_exit()
     webhook = WebhookSettings()  # validated before anything says it started
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
     console.print("webhook worker: delivering outbox events")
-    asyncio.run(run_webhooks(settings, webhook))
+    run_process(run_webhooks(settings, webhook), settings.log_level)
+
+
+@app.command("settings")
+def settings_list() -> None:
+    """List every environment variable of the hub: name, default, meaning; then the old
+    names still honoured for this release and the variables that replace them.
+
+    Example: dotmac-hub settings
+    """
+    for cls in settings_classes():
+        typer.echo(f"# {cls.__name__}: {(cls.__doc__ or '').splitlines()[0]}")
+        for name, default, description in cls.env_rows():
+            typer.echo(f"{name}={default}\n    {description}")
+    typer.echo("# deprecated names (honoured for one release; the new name wins)")
+    for old, new in renamed_variables().items():
+        typer.echo(f"{old} -> {new}")
+
+
+def _broker_text(broker: BrokerSettings) -> str:
+    return f"{broker.address}:{broker.connect_port}{' (TLS)' if broker.tls else ''}"
 
 
 def without_userinfo(url: str) -> str:
@@ -324,9 +345,21 @@ def without_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
-# Settings classes -> their environment prefix (for naming the variable that failed).
-_SETTINGS_PREFIXES = {"HubSettings": "DOTMAC_HUB_", "IngestSettings": "DOTMAC_HUB_",
-                      "WebhookSettings": "DOTMAC_HUB_WEBHOOK_"}
+def settings_classes() -> tuple[type[EnvSettings], ...]:
+    """Every settings class of the hub (`dotmac-hub settings`, naming a failed variable)."""
+    from hub.events.settings import WebhookSettings  # imports the events domain: only here
+
+    return (HubSettings, BrokerSettings, DynsecSettings, IngestSettings, JobsSettings,
+            TsdbSettings, WebhookSettings)
+
+
+def renamed_variables() -> dict[str, str]:
+    """Old variable -> the variable(s) that replace it, over every settings class."""
+    found: dict[str, list[str]] = {}
+    for cls in settings_classes():
+        for old, new in cls.renamed_variables().items():
+            found.setdefault(old, []).append(new)
+    return {old: ", ".join(new) for old, new in sorted(found.items())}
 
 
 def main() -> None:
@@ -337,11 +370,12 @@ def main() -> None:
     try:
         app()
     except ValidationError as exc:
-        prefix = _SETTINGS_PREFIXES.get(exc.title)
-        if prefix is None:
+        classes = {cls.__name__: cls for cls in settings_classes()}
+        if exc.title not in classes:
             raise
+        prefix = classes[exc.title].model_config.get("env_prefix", "")
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
+            field = "_".join(str(part) for part in error["loc"])
             console.print(styled("refusing to start:",
                                  f"{prefix}{field.upper()}: {error['msg']}"))
         raise SystemExit(2) from None

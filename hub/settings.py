@@ -1,162 +1,217 @@
-"""Hub settings: every value has a default for the embedded demo and an env variable."""
+"""Hub settings, one class per concern, each read from its own `DOTMAC_HUB_*` variables
+(or a `.env` file); every value has a default for the embedded demo.
+
+Here: the broker every hub login connects to (`BrokerSettings`), the dynsec administrator's
+login (`DynsecSettings`), the time-series store (`TsdbSettings`) and the API (`HubSettings`).
+Ingest (`hub.ingest.settings`), job dispatch (`hub.jobs.settings`) and webhook delivery
+(`hub.events.settings`) keep theirs beside their code. Variable names come from the field
+names (`hub.settings_env`); `dotmac-hub settings` lists them all.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import ssl
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from hub.tls import ca_file_or_none
+from hub.settings_env import EnvSettings, Rename, Switched
+from hub.tls import ca_file_or_none, client_context
 
 DEFAULT_STATE_DIR = Path(".dotmac")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
+LOCAL_BROKER = "127.0.0.1"  # where the hub's own logins connect when no broker host is set
 
 
-class HubSettings(BaseSettings):
-    """Settings read from `DOTMAC_HUB_*` environment variables (or a `.env` file)."""
+def _config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
 
-    model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_", env_file=".env", extra="ignore")
+
+class BrokerSettings(EnvSettings):
+    """The MQTT broker: where every login of the hub connects (ingest, job commands, dynsec
+    administration) and what enrolled agents are told. Each login is in its own class."""
+
+    model_config = _config("DOTMAC_HUB_BROKER_")
+    renamed_env: ClassVar[dict[str, Rename]] = {
+        "DOTMAC_HUB_MQTT_HOST": "host",
+        "DOTMAC_HUB_MQTT_PORT": Switched(("DOTMAC_HUB_BROKER_TLS", "DOTMAC_HUB_MQTT_TLS"),
+                                         on="tls_port", off="port"),
+        "DOTMAC_HUB_MQTT_TLS": "tls",
+        "DOTMAC_HUB_MQTT_CA_FILE": "ca_file",
+    }
+
+    kind: Literal["mosquitto"] = Field(
+        "mosquitto", description="how agent logins are administered (Mosquitto "
+        "dynamic-security plugin)")
+    host: str | None = Field(
+        None, description="broker host name, for the hub's own logins and the agents it "
+        f"enrolls (unset: the hub's logins use {LOCAL_BROKER} and enrollment answers 503)")
+    port: int = Field(1883, ge=1, le=65535, description="plain MQTT port the hub's logins "
+                      "use without TLS (development, or a broker on this machine)")
+    tls_port: int = Field(8883, ge=1, le=65535, description="MQTT over TLS port: handed to "
+                          "agents at enrollment, and the hub's own with TLS on")
+    tls: bool = Field(
+        False, description="the hub's logins connect over TLS and verify the broker with the "
+        "CA file (required in production unless the broker is on this machine; always for "
+        "the dynsec administrator)")
+    ca_file: Path | None = Field(
+        None, description="PEM of the CA that signed the broker's TLS certificate; agents "
+        "receive it at enrollment, the hub verifies the broker with it (unset: the system "
+        "trust store)")
+    timeout: float = Field(10.0, gt=0, le=120, description="seconds to wait for the broker "
+                           "to accept a connection, a command or an administrative request")
+    keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive of the hub's "
+                             "long-lived connections (ingest)")
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        return ca_file_or_none(value)
+
+    @property
+    def address(self) -> str:
+        """The host the hub's own logins connect to."""
+        return self.host or LOCAL_BROKER
+
+    @property
+    def connect_port(self) -> int:
+        """The port the hub's own logins connect to: the TLS port with TLS on."""
+        return self.tls_port if self.tls else self.port
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """The verifying TLS context of the hub's logins, None without TLS."""
+        return client_context(self.ca_file) if self.tls else None
+
+
+class DynsecSettings(EnvSettings):
+    """The login allowed to create and delete agents' broker logins (Mosquitto dynsec)."""
+
+    model_config = _config("DOTMAC_HUB_BROKER_DYNSEC_")
+
+    username: str = Field("dynsec-admin", description="broker login allowed to publish to "
+                          "$CONTROL/dynamic-security/#")
+    password: SecretStr | None = Field(None, description="its password (secret)")
+
+
+class TsdbSettings(EnvSettings):
+    """The time-series store raw readings go to (InfluxDB v2 write API)."""
+
+    model_config = _config("DOTMAC_HUB_TSDB_")
+
+    url: str = Field("http://127.0.0.1:8428", description="VictoriaMetrics or InfluxDB 2/3 "
+                     "base URL; `none` keeps only SQL rollups")
+    token: SecretStr = Field(SecretStr(""), description="InfluxDB token (secret)")
+    org: str = Field("dotmac", description="InfluxDB organisation")
+    bucket: str = Field("dotmac", description="InfluxDB bucket")
+
+
+class HubSettings(EnvSettings):
+    """The API process: database, HTTP, tokens, limits; the broker and dynsec login it
+    administers agents' logins with."""
+
+    model_config = _config("DOTMAC_HUB_")
 
     mode: Literal["development", "production"] = Field(
-        "development", description="DOTMAC_HUB_MODE: production refuses embedded defaults"
+        "development", description="production refuses embedded defaults"
     )
     database_url: str = Field(
         f"sqlite+aiosqlite:///{DEFAULT_STATE_DIR / 'hub.sqlite3'}",
-        description="DOTMAC_HUB_DATABASE_URL: SQLAlchemy async URL (PostgreSQL in production)",
+        description="SQLAlchemy async URL (PostgreSQL in production)",
     )
     auto_migrate: bool | None = Field(
-        None, description="DOTMAC_HUB_AUTO_MIGRATE: upgrade the schema at start "
+        None, description="upgrade the schema at start "
         "(default: yes in development, no in production where `dotmac-hub db upgrade` is run)",
     )
     db_pool_size: int = Field(
-        20, ge=1, le=1000, description="DOTMAC_HUB_DB_POOL_SIZE: PostgreSQL connections each "
+        20, ge=1, le=1000, description="PostgreSQL connections each "
         "API process keeps open; size it to the requests in flight (workers x pool size + "
         "overflow must stay under the server's max_connections)",
     )
     db_max_overflow: int = Field(
-        10, ge=0, le=1000, description="DOTMAC_HUB_DB_MAX_OVERFLOW: extra connections opened "
+        10, ge=0, le=1000, description="extra connections opened "
         "for a burst beyond the pool and closed after it",
     )
-    host: str = Field("127.0.0.1", description="DOTMAC_HUB_HOST: address the API binds to")
-    port: int = Field(8080, ge=1, le=65535, description="DOTMAC_HUB_PORT: API port")
-    workers: int = Field(1, ge=1, le=64, description="DOTMAC_HUB_WORKERS: uvicorn processes")
+    host: str = Field("127.0.0.1", description="address the API binds to")
+    port: int = Field(8080, ge=1, le=65535, description="API port")
+    workers: int = Field(1, ge=1, le=64, description="uvicorn processes")
     trusted_proxies: str = Field(
-        "127.0.0.1,::1", description="DOTMAC_HUB_TRUSTED_PROXIES: comma-separated addresses or "
+        "127.0.0.1,::1", description="comma-separated addresses or "
         "networks of the reverse proxies in front of the API. Their X-Forwarded-For and "
         "X-Forwarded-Proto are believed, so per-IP rate limits, login lockouts and the audit "
         "log see the real client. Empty: believe no one.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
-        "info", description="DOTMAC_HUB_LOG_LEVEL"
+        "info", description="log level"
     )
     secret_key: str = Field(
-        DEFAULT_SECRET_KEY, description="DOTMAC_HUB_SECRET_KEY: encrypts the JWT signing keys "
+        DEFAULT_SECRET_KEY, description="encrypts the JWT signing keys "
         f"stored in the database (at least {MIN_SECRET_LENGTH} characters in production)",
     )
-    jwt_issuer: str = Field("dotmac-hub", description="DOTMAC_HUB_JWT_ISSUER: `iss` claim")
-    jwt_audience: str = Field("dotmac-api", description="DOTMAC_HUB_JWT_AUDIENCE: `aud` claim")
+    jwt_issuer: str = Field("dotmac-hub", description="`iss` claim")
+    jwt_audience: str = Field("dotmac-api", description="`aud` claim")
     access_token_ttl: int = Field(
-        600, ge=30, le=3600, description="DOTMAC_HUB_ACCESS_TOKEN_TTL: access JWT lifetime (s)"
+        600, ge=30, le=3600, description="access JWT lifetime (s)"
     )
     refresh_token_ttl: int = Field(
-        30 * 86400, ge=300, description="DOTMAC_HUB_REFRESH_TOKEN_TTL: refresh token lifetime (s)"
+        30 * 86400, ge=300, description="refresh token lifetime (s)"
     )
     key_overlap: int = Field(
-        86400, ge=60, description="DOTMAC_HUB_KEY_OVERLAP: how long a rotated-out signing key "
+        86400, ge=60, description="how long a rotated-out signing key "
         "still verifies tokens (s); keep it above the access token lifetime",
     )
-    argon2_time_cost: int = Field(3, ge=1, description="DOTMAC_HUB_ARGON2_TIME_COST")
-    argon2_memory_kib: int = Field(65536, ge=1024, description="DOTMAC_HUB_ARGON2_MEMORY_KIB")
-    rate_window: int = Field(60, ge=1, description="DOTMAC_HUB_RATE_WINDOW: rate window (s)")
+    argon2_time_cost: int = Field(3, ge=1, description="argon2 passes")
+    argon2_memory_kib: int = Field(65536, ge=1024, description="argon2 memory (KiB)")
+    rate_window: int = Field(60, ge=1, description="rate window (s)")
     rate_limit_ip: int = Field(
-        1200, ge=1, description="DOTMAC_HUB_RATE_LIMIT_IP: requests per window per client IP"
+        1200, ge=1, description="requests per window per client IP"
     )
     rate_limit_principal: int = Field(
-        600, ge=1, description="DOTMAC_HUB_RATE_LIMIT_PRINCIPAL: requests per window per "
+        600, ge=1, description="requests per window per "
         "user or API key",
     )
     rate_sync_interval: float = Field(
-        1.0, ge=0, le=60, description="DOTMAC_HUB_RATE_SYNC_INTERVAL: how often (s) a hub "
+        1.0, ge=0, le=60, description="how often (s) a hub "
         "process folds its per-request rate counts into the shared database counters; "
         "several processes can together overshoot a limit by what they take in this time",
     )
     session_cache_ttl: float = Field(
-        2.0, ge=0, le=30, description="DOTMAC_HUB_SESSION_CACHE_TTL: how long (s) a process "
+        2.0, ge=0, le=30, description="how long (s) a process "
         "trusts a session it found live; a revocation made through another process takes "
         "effect within this time (0 = check the database on every request)",
     )
     login_window: int = Field(
-        900, ge=1, description="DOTMAC_HUB_LOGIN_WINDOW: brute-force window for logins (s)"
+        900, ge=1, description="brute-force window for logins (s)"
     )
     login_failures_account: int = Field(
-        5, ge=1, description="DOTMAC_HUB_LOGIN_FAILURES_ACCOUNT: failed logins per account "
+        5, ge=1, description="failed logins per account "
         "and window before the account's logins answer 429",
     )
     login_failures_ip: int = Field(
-        50, ge=1, description="DOTMAC_HUB_LOGIN_FAILURES_IP: failed logins per client IP "
+        50, ge=1, description="failed logins per client IP "
         "and window before that IP's logins answer 429",
     )
-    broker_kind: Literal["mosquitto"] = Field(
-        "mosquitto", description="DOTMAC_HUB_BROKER_KIND: how agent logins are administered "
-        "(Mosquitto dynamic-security plugin)",
-    )
-    broker_host: str | None = Field(
-        None, description="DOTMAC_HUB_BROKER_HOST: MQTT broker host, for the hub and the "
-        "agents it enrolls (unset: enrollment answers 503)",
-    )
-    broker_port: int = Field(
-        1883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_PORT: plain MQTT port the hub "
-        "uses for dynsec administration when DOTMAC_HUB_BROKER_TLS is off (development)",
-    )
-    broker_tls_port: int = Field(
-        8883, ge=1, le=65535, description="DOTMAC_HUB_BROKER_TLS_PORT: MQTT over TLS port "
-        "handed to agents at enrollment",
-    )
-    broker_tls: bool = Field(
-        False, description="DOTMAC_HUB_BROKER_TLS: the hub's dynsec administration uses the "
-        "TLS port, verifying the broker with DOTMAC_HUB_BROKER_CA_FILE (required in "
-        "production)",
-    )
-    broker_ca_file: Path | None = Field(
-        None, description="DOTMAC_HUB_BROKER_CA_FILE: PEM of the CA that signed the broker's "
-        "TLS certificate; agents receive it at enrollment and verify the broker with it",
-    )
-    broker_dynsec_username: str = Field(
-        "dynsec-admin", description="DOTMAC_HUB_BROKER_DYNSEC_USERNAME: broker login allowed "
-        "to publish to $CONTROL/dynamic-security/#",
-    )
-    broker_dynsec_password: SecretStr | None = Field(
-        None, description="DOTMAC_HUB_BROKER_DYNSEC_PASSWORD: its password (secret)",
-    )
-    broker_timeout: float = Field(
-        10.0, gt=0, le=120, description="DOTMAC_HUB_BROKER_TIMEOUT: seconds to wait for the "
-        "broker to answer an administrative command",
-    )
     enroll_token_ttl: int = Field(
-        3600, ge=60, le=7 * 86400, description="DOTMAC_HUB_ENROLL_TOKEN_TTL: default lifetime "
+        3600, ge=60, le=7 * 86400, description="default lifetime "
         "of an enrollment token (s)",
     )
     enroll_rate_limit: int = Field(
-        20, ge=1, description="DOTMAC_HUB_ENROLL_RATE_LIMIT: POST /enroll attempts per window "
-        "(DOTMAC_HUB_RATE_WINDOW) per client IP",
+        20, ge=1, description="POST /enroll attempts per window "
+        "(the rate window) per client IP",
     )
     ingest_embedded: bool | None = Field(
-        None, description="DOTMAC_HUB_INGEST_EMBEDDED: run an ingest worker inside the API "
+        None, description="run an ingest worker inside the API "
         "process (default: yes in development; run `dotmac-hub ingest` workers in production)",
     )
     bootstrap_password: str | None = Field(
-        None, description="DOTMAC_HUB_BOOTSTRAP_PASSWORD: owner password for `bootstrap` "
+        None, description="owner password for `bootstrap` "
         "(generated and printed once when unset)",
     )
-
-    @field_validator("broker_ca_file")
-    @classmethod
-    def _ca_file_exists(cls, value: Path | None) -> Path | None:
-        return ca_file_or_none(value)
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    dynsec: DynsecSettings = Field(default_factory=DynsecSettings)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -183,41 +238,38 @@ class HubSettings(BaseSettings):
         revocation); workers that do not are spared the dynsec settings and their secret."""
         if self.mode != "production":
             return []
+        env = type(self).env_name
         found = []
         if self.database_url.startswith("sqlite"):
-            found.append(
-                "DOTMAC_HUB_DATABASE_URL: SQLite is the embedded demo default; "
-                "set a postgresql+psycopg:// URL for production"
-            )
+            found.append(f"{env('database_url')}: SQLite is the embedded demo default; "
+                         "set a postgresql+psycopg:// URL for production")
         if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_SECRET_LENGTH:
             found.append(
-                "DOTMAC_HUB_SECRET_KEY: missing or the development default; set a random "
+                f"{env('secret_key')}: missing or the development default; set a random "
                 f"value of at least {MIN_SECRET_LENGTH} characters "
-                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
-            )
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
         if broker_admin:
             found.extend(self._broker_problems())
         if self.key_overlap <= self.access_token_ttl:
-            found.append(
-                "DOTMAC_HUB_KEY_OVERLAP: must exceed DOTMAC_HUB_ACCESS_TOKEN_TTL, or tokens "
-                "signed just before a key rotation stop verifying early"
-            )
+            found.append(f"{env('key_overlap')}: must exceed {env('access_token_ttl')}, or "
+                         "tokens signed just before a key rotation stop verifying early")
         return found
 
     def _broker_problems(self) -> list[str]:
-        missing = [(self.broker_host, "DOTMAC_HUB_BROKER_HOST", "the MQTT broker's host name"),
-                   (self.broker_dynsec_password, "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD",
+        broker, env = self.broker, BrokerSettings.env_name
+        missing = [(broker.host, env("host"), "the MQTT broker's host name"),
+                   (self.dynsec.password, DynsecSettings.env_name("password"),
                     "the dynsec admin password (mosquitto_ctrl dynsec init)"),
-                   (self.broker_ca_file, "DOTMAC_HUB_BROKER_CA_FILE",
+                   (broker.ca_file, env("ca_file"),
                     "the PEM of the CA that signed the broker's TLS certificate")]
         found = [f"{name}: missing; set {what} (agents enroll through it)"
                  for value, name, what in missing if not value]
-        # No loopback exception: DOTMAC_HUB_BROKER_HOST is also the address agents are given,
+        # No loopback exception: the broker host is also the address agents are given,
         # so it names the broker as the network sees it.
-        if not self.broker_tls:
-            found.append("DOTMAC_HUB_BROKER_TLS: must be true in production; the dynsec admin "
+        if not broker.tls:
+            found.append(f"{env('tls')}: must be true in production; the dynsec admin "
                          "password (it can create broker logins) must not travel in clear "
-                         "(the TLS port, verified with DOTMAC_HUB_BROKER_CA_FILE)")
+                         f"(the TLS port, verified with {env('ca_file')})")
         return found
 
 

@@ -179,7 +179,7 @@ class Demo:
             for device, profile in profiles.items():
                 made = _ok(api.post("/devices", json={"site_id": self.site_id, "name": device,
                                                       "management_address": "127.0.0.1",
-                                                      "snmp_profile": profile,
+                                                      "profile": profile,
                                                       "agent_id": self.agent_id}))
                 self.device_ids[device] = made["id"]
         return f"dotmac-agent run polling {len(self.device_ids)} devices every 10 s"

@@ -12,29 +12,25 @@ from collections.abc import Callable
 from hub.broker.base import BrokerAdmin, BrokerError
 from hub.broker.dynsec import DynsecAdmin, agent_acls, role_name
 from hub.settings import HubSettings
-from hub.tls import client_context
 
 __all__ = ["BROKERS", "BrokerAdmin", "BrokerError", "DynsecAdmin", "agent_acls",
            "broker_admin", "role_name"]
 
 
 def _mosquitto(settings: HubSettings) -> BrokerAdmin:
-    password = settings.broker_dynsec_password
-    tls = client_context(settings.broker_ca_file) if settings.broker_tls else None
+    broker, password = settings.broker, settings.dynsec.password
     return DynsecAdmin(
-        host=str(settings.broker_host),
-        port=settings.broker_tls_port if tls else settings.broker_port,
-        username=settings.broker_dynsec_username,
+        host=broker.address, port=broker.connect_port, username=settings.dynsec.username,
         password=password.get_secret_value() if password else "",
-        timeout_s=settings.broker_timeout, tls=tls)
+        timeout_s=broker.timeout, tls=broker.tls_context())
 
 
-# Broker kind -> factory; `DOTMAC_HUB_BROKER_KIND` picks one.
+# Broker kind -> factory; `BrokerSettings.kind` picks one.
 BROKERS: dict[str, Callable[[HubSettings], BrokerAdmin]] = {"mosquitto": _mosquitto}
 
 
 def broker_admin(settings: HubSettings) -> BrokerAdmin | None:
     """The configured broker administrator, or None when no broker is configured."""
-    if not settings.broker_host:
+    if not settings.broker.host:
         return None
-    return BROKERS[settings.broker_kind](settings)
+    return BROKERS[settings.broker.kind](settings)

@@ -154,7 +154,7 @@ class EnrollmentService:
         return self.broker
 
     def _ca_pem(self) -> str | None:
-        path = self.settings.broker_ca_file
+        path = self.settings.broker.ca_file
         if path is None:
             return None
         try:
@@ -184,9 +184,9 @@ class EnrollmentService:
 
     def _granted(self, agent: Agent, password: str, ca_pem: str | None) -> EnrollGranted:
         s, agent_id = self.settings, str(agent.id)
-        host = str(s.broker_host)
-        access = BrokerAccess(host=host, port=s.broker_tls_port, tls=True,
-                              urls=[f"mqtts://{host}:{s.broker_tls_port}"], ca_pem=ca_pem,
+        host, port = str(s.broker.host), s.broker.tls_port
+        access = BrokerAccess(host=host, port=port, tls=True,
+                              urls=[f"mqtts://{host}:{port}"], ca_pem=ca_pem,
                               username=agent_id, password=password)
         return EnrollGranted(agent_id=agent_id, agent_name=agent.name, site_id=agent.site_id,
                              topic_prefix=f"{TOPIC_ROOT}/{agent_id}/", broker=access)

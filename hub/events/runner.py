@@ -3,9 +3,6 @@ Any number may run at once (see `hub.events.delivery` for how rows are claimed).
 
 from __future__ import annotations
 
-import asyncio
-import signal
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
@@ -13,6 +10,7 @@ from hub.events.delivery import WebhookWorker
 from hub.events.settings import WebhookSettings
 from hub.metrics import Metrics
 from hub.settings import HubSettings
+from hub.worker_runner import StandaloneWorker, serve
 
 
 class EmbeddedWebhooks(EmbeddedLoop):
@@ -26,7 +24,7 @@ class EmbeddedWebhooks(EmbeddedLoop):
 def start_embedded(sessions: async_sessionmaker[AsyncSession], settings: HubSettings,
                    metrics: Metrics | None = None,
                    webhook: WebhookSettings | None = None) -> EmbeddedWebhooks | None:
-    """Start a worker in this event loop when DOTMAC_HUB_WEBHOOK_EMBEDDED (default: where
+    """Start a worker in this event loop when `WebhookSettings.embedded` (default: where
     ingest runs embedded) says so; None otherwise."""
     webhook = webhook or WebhookSettings()
     wanted = settings.ingest_in_process if webhook.embedded is None else webhook.embedded
@@ -42,13 +40,15 @@ async def run_standalone(settings: HubSettings, webhook: WebhookSettings | None 
     from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
     from hub.db import create_engine, session_factory
 
+    webhook = webhook or WebhookSettings()
     engine = create_engine(settings.database_url)
-    worker = WebhookWorker(session_factory(engine), settings.secret_key, webhook)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, worker.stop)
-    try:
-        await worker.run()
-    finally:
+    metrics = Metrics()
+    worker = WebhookWorker(session_factory(engine), settings.secret_key, webhook, metrics)
+
+    async def close() -> None:
         await worker.close()
         await engine.dispose()
+
+    await serve(StandaloneWorker(
+        "webhooks", worker.run, worker.stop, close, metrics=metrics,
+        metrics_host=webhook.metrics_host, metrics_port=webhook.metrics_port))

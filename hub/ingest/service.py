@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
-from hub.ingest.metrics_server import serve_metrics
 from hub.ingest.pipeline import Pipeline
 from hub.ingest.registry import AgentRegistry
-from hub.ingest.settings import IngestSettings, client_id_for
+from hub.ingest.settings import IngestSettings
 from hub.ingest.transport import MqttOptions
 from hub.ingest.worker import IngestWorker
 from hub.metrics import Metrics
+from hub.settings import TsdbSettings
 from hub.tsdb import InfluxStore, TimeSeriesStore
 from hub.tsdb.null import NullStore
+from hub.worker_runner import StandaloneWorker, serve
 from protocol import hub_ingest_subscription
 
 log = logging.getLogger("dotmac.hub.ingest")
@@ -25,34 +24,34 @@ log = logging.getLogger("dotmac.hub.ingest")
 
 def mqtt_options(settings: IngestSettings, suffix: str | None = None) -> MqttOptions:
     """Broker options of one worker from settings."""
+    broker = settings.broker
     return MqttOptions(
-        host=settings.mqtt_host, port=settings.mqtt_port, username=settings.mqtt_username,
-        password=settings.mqtt_password.get_secret_value(), tls=settings.mqtt_tls_context(),
-        client_id=client_id_for(settings, suffix),
-        subscription=hub_ingest_subscription(settings.ingest_group),
-        session_expiry_s=settings.ingest_session_expiry_s,
-        receive_maximum=settings.ingest_max_inflight)
+        host=broker.address, port=broker.connect_port, username=settings.username,
+        password=settings.password.get_secret_value(), tls=broker.tls_context(),
+        client_id=settings.session_client_id(suffix),
+        subscription=hub_ingest_subscription(settings.group),
+        session_expiry_s=settings.session_expiry_s,
+        receive_maximum=settings.max_inflight, keepalive_s=broker.keepalive_s)
 
 
-def tsdb_for(settings: IngestSettings) -> TimeSeriesStore:
+def tsdb_for(settings: IngestSettings | TsdbSettings) -> TimeSeriesStore:
     """The configured time-series store; `none` (or empty) keeps only the SQL side."""
-    if settings.tsdb_url.strip().lower() in ("", "none"):
+    tsdb = settings.tsdb if isinstance(settings, IngestSettings) else settings
+    if tsdb.url.strip().lower() in ("", "none"):
         return NullStore()
-    return InfluxStore(settings.tsdb_url, settings.tsdb_token.get_secret_value(), settings.tsdb_org,
-                       settings.tsdb_bucket)
+    return InfluxStore(tsdb.url, tsdb.token.get_secret_value(), tsdb.org, tsdb.bucket)
 
 
 def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSettings,
                  tsdb: TimeSeriesStore, metrics: Metrics | None = None,
                  suffix: str | None = None) -> IngestWorker:
     """A worker on `sessions` with its own MQTT session."""
-    registry = AgentRegistry(sessions, settings.ingest_registry_ttl_s)
-    pipeline = Pipeline(sessions, tsdb, registry, settings.ingest_dedupe_window,
-                        reorder_window_s=settings.ingest_reorder_window_s)
+    registry = AgentRegistry(sessions, settings.registry_ttl_s)
+    pipeline = Pipeline(sessions, tsdb, registry, settings.dedupe_window,
+                        reorder_window_s=settings.reorder_window_s)
     return IngestWorker(pipeline, mqtt_options(settings, suffix), metrics,
-                        settings.ingest_concurrency,
-                        batch_max=settings.ingest_batch_max_messages,
-                        batch_wait_s=settings.ingest_batch_wait_ms / 1000)
+                        settings.concurrency, batch_max=settings.batch_max_messages,
+                        batch_wait_s=settings.batch_wait_ms / 1000)
 
 
 class EmbeddedIngest(EmbeddedLoop):
@@ -72,19 +71,21 @@ async def run_standalone(database_url: str, settings: IngestSettings,
     tsdb = tsdb_for(settings)
     metrics = Metrics()
     worker = build_worker(session_factory(engine), settings, tsdb, metrics, suffix=suffix)
-    server = None
-    if settings.ingest_metrics_port:
-        server = await serve_metrics(metrics, settings.ingest_metrics_host,
-                                     settings.ingest_metrics_port)
-        log.info("ingest.metrics_listening address=%s:%d", settings.ingest_metrics_host,
-                 settings.ingest_metrics_port)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, worker.stop)
-    try:
-        await worker.run()
-    finally:
-        if server is not None:
-            server.close()
+
+    async def close() -> None:
         await tsdb.close()
         await engine.dispose()
+
+    await serve(StandaloneWorker(
+        "ingest", worker.run, worker.stop, close, ready=lambda: connected(worker),
+        metrics=metrics, metrics_host=settings.metrics_host, metrics_port=settings.metrics_port))
+
+
+async def connected(worker: IngestWorker) -> None:
+    """Return once the worker's broker session is up (ready: messages flow)."""
+    while True:
+        try:
+            await worker.wait_connected(timeout_s=60)
+            return
+        except TimeoutError as exc:
+            log.warning("ingest.not_ready reason=%s", exc)

@@ -47,4 +47,4 @@ class Device(TenantOwned, Base):
         Uuid, ForeignKey("agents.id", ondelete="RESTRICT"), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(100))
     management_address: Mapped[str] = mapped_column(String(45))
-    snmp_profile: Mapped[str] = mapped_column(String(64))
+    profile: Mapped[str] = mapped_column(String(64))  # a firmware_profiles folder name

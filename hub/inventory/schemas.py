@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyAddress
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    IPvAnyAddress,
+)
 
+import firmware_profiles
 from hub.pagination import Page
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"  # usable in topics, hostnames and file names
 Name = Field(min_length=1, max_length=100, pattern=NAME, examples=["ams1-pop"])
 OptName = Field(None, min_length=1, max_length=100, pattern=NAME)
-Profile = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.\-]*$",
-                examples=["cisco-ios"], description="firmware profile / SNMP profile name")
+
+
+AUTO_PROFILE = "auto"  # as in the agent's devices.yaml: the agent detects it over SNMP
+
+
+@functools.cache
+def profile_names() -> tuple[str, ...]:
+    """What a device's profile may be: `auto` or a firmware profile (they ship with the
+    code, so the folder is read once)."""
+    return (AUTO_PROFILE, *firmware_profiles.names())
+
+
+def _agent_spelling(value: object) -> object:
+    # Deprecated for one release: the hub used to store `cisco-ios` where the agent says
+    # `cisco_ios`; dashed names are accepted and stored the agent's way.
+    return value.replace("-", "_") if isinstance(value, str) else value
+
+
+def _known_profile(name: str) -> str:
+    allowed = profile_names()
+    if name not in allowed:
+        # Echo the value only when it is a plain name: a 422 must not reflect markup back.
+        shown = repr(name) if re.fullmatch(NAME, name) else "(not a plain name)"
+        raise ValueError(f"profile {shown} is not a firmware profile; use one of "
+                         f"{', '.join(allowed)}")
+    return name
+
+
+PROFILE_DOC = ("Firmware profile of the device, as the agent names it: a folder of "
+               "firmware_profiles/ (cisco_ios, juniper_junos, ...) or `auto` (the agent detects "
+               "it over SNMP). Deprecated, accepted for one release: "
+               "the field name `snmp_profile` and dashed names (`cisco-ios`), which are stored "
+               "as `profile` with underscores.")
+ProfileName = Annotated[str, BeforeValidator(_agent_spelling),
+                        Field(min_length=1, max_length=64),
+                        AfterValidator(_known_profile)]
+# `snmp_profile` is the deprecated input name; responses carry `profile` (and, for one
+# release, `snmp_profile` too: see DevicePublic).
+PROFILE_INPUT = AliasChoices("profile", "snmp_profile")
+PROFILE_SCHEMA: dict[str, Any] = {"enum": list(profile_names())}
 
 
 class AgentStatus(StrEnum):
@@ -94,7 +144,8 @@ class DeviceCreate(BaseModel):
     site_id: uuid.UUID
     name: str = Field(min_length=1, max_length=100, pattern=NAME, examples=["ams1-core-sw1"])
     management_address: IPvAnyAddress = Field(examples=["192.0.2.10"])
-    snmp_profile: str = Profile
+    profile: ProfileName = Field(validation_alias=PROFILE_INPUT, description=PROFILE_DOC,
+                                 examples=["cisco_ios"], json_schema_extra=PROFILE_SCHEMA)
     agent_id: uuid.UUID | None = None
 
 
@@ -105,8 +156,8 @@ class DeviceUpdate(BaseModel):
     site_id: uuid.UUID | None = None
     name: str | None = OptName
     management_address: IPvAnyAddress | None = None
-    snmp_profile: str | None = Field(None, min_length=1, max_length=64,
-                                     pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
+    profile: ProfileName | None = Field(None, validation_alias=PROFILE_INPUT,
+                                        description=PROFILE_DOC)
     agent_id: uuid.UUID | None = None
 
 
@@ -119,7 +170,13 @@ class DevicePublic(BaseModel):
     agent_id: uuid.UUID | None
     name: str
     management_address: str = Field(examples=["192.0.2.10"])
-    snmp_profile: str
+    profile: str = Field(examples=["cisco_ios"], description="Firmware profile of the device "
+                         "(a folder of firmware_profiles/, or `auto`).")
+    # The old name, read from the same `profile` column, for integrations not yet moved.
+    snmp_profile: str = Field(validation_alias=AliasChoices("profile"),
+                              json_schema_extra={"deprecated": True},
+                              description="Deprecated, removed in the next release: the same "
+                              "value as `profile`; read `profile`.")
     created_at: datetime
 
 

@@ -163,7 +163,7 @@ class DeviceService:
         await self._check_placement(data.site_id, data.agent_id)
         device = self.repo.add(Device(
             site_id=data.site_id, agent_id=data.agent_id, name=data.name,
-            management_address=str(data.management_address), snmp_profile=data.snmp_profile))
+            management_address=str(data.management_address), profile=data.profile))
         await commit_or_conflict(self.session, f"device name {data.name!r}: already used")
         return device
 
@@ -176,7 +176,7 @@ class DeviceService:
         site_id = fields.get("site_id") or device.site_id
         agent_id = fields.get("agent_id", device.agent_id)
         await self._check_placement(site_id, agent_id)
-        for field in ("name", "snmp_profile"):
+        for field in ("name", "profile"):
             if fields.get(field) is not None:
                 setattr(device, field, fields[field])
         if fields.get("management_address") is not None:

@@ -9,11 +9,11 @@ from contextlib import AsyncExitStack
 
 import aiomqtt
 
-from hub.ingest.settings import IngestSettings
+from hub.jobs.settings import JobsSettings
 
 
 class MqttCommandPublisher:
-    """Publishes commands with the hub's broker login (reads `DOTMAC_HUB_MQTT_*`)."""
+    """Publishes commands with the dispatcher's broker login (`JobsSettings`)."""
 
     def __init__(self, host: str, port: int, username: str, password: str,
                  client_id: str, timeout_s: float = 10.0,
@@ -25,11 +25,12 @@ class MqttCommandPublisher:
         self._lock = asyncio.Lock()
 
     @classmethod
-    def from_settings(cls, settings: IngestSettings, suffix: str = "jobs") -> MqttCommandPublisher:
-        """A publisher using the ingest worker's broker settings and credentials."""
-        return cls(settings.mqtt_host, settings.mqtt_port, settings.mqtt_username,
-                   settings.mqtt_password.get_secret_value(),
-                   f"{settings.ingest_client_id}-{suffix}", tls=settings.mqtt_tls_context())
+    def from_settings(cls, settings: JobsSettings, suffix: str) -> MqttCommandPublisher:
+        """A publisher with the dispatcher's login; `suffix` makes its client id unique."""
+        broker = settings.broker
+        return cls(broker.address, broker.connect_port, settings.username,
+                   settings.password.get_secret_value(), f"{settings.client_id}-{suffix}",
+                   timeout_s=broker.timeout, tls=broker.tls_context())
 
     async def publish(self, topic: str, payload: bytes) -> None:
         """QoS 1 publish; a broken connection is dropped so the next call reconnects."""

@@ -5,23 +5,22 @@ under a device row lock (see `hub.jobs.dispatcher`), so two hubs never send a jo
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
-import signal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
-from hub.ingest.settings import IngestSettings
 from hub.jobs.dispatcher import JobDispatcher
 from hub.jobs.mqtt import MqttCommandPublisher
+from hub.jobs.settings import JobsSettings
+from hub.worker_runner import StandaloneWorker, serve
 
 
-def publisher_for(settings: IngestSettings) -> MqttCommandPublisher:
-    """The hub's broker login with a client id unique to this process: the publisher keeps
-    no session, and a shared id would make two hub processes disconnect each other."""
-    suffix = f"jobs-{os.getpid()}-{secrets.token_hex(3)}"
+def publisher_for(settings: JobsSettings) -> MqttCommandPublisher:
+    """The dispatcher's broker login with a client id unique to this process: the publisher
+    keeps no session, and a shared id would make two hub processes disconnect each other."""
+    suffix = f"{os.getpid()}-{secrets.token_hex(3)}"
     return MqttCommandPublisher.from_settings(settings, suffix)
 
 
@@ -34,29 +33,27 @@ class EmbeddedDispatcher(EmbeddedLoop):
 
 
 def start_embedded(sessions: async_sessionmaker[AsyncSession],
-                   settings: IngestSettings | None = None) -> EmbeddedDispatcher:
-    """Start a dispatcher in this event loop (the broker settings are the ingest ones)."""
-    settings = settings or IngestSettings()
+                   settings: JobsSettings | None = None) -> EmbeddedDispatcher:
+    """Start a dispatcher in this event loop."""
+    settings = settings or JobsSettings()
     publisher = publisher_for(settings)
-    dispatcher = JobDispatcher(sessions, publisher, resend_after_s=settings.jobs_resend_after_s)
+    dispatcher = JobDispatcher(sessions, publisher, resend_after_s=settings.resend_after_s)
     embedded = EmbeddedDispatcher(dispatcher, publisher)
     embedded.start()
     return embedded
 
 
-async def run_standalone(database_url: str, settings: IngestSettings) -> None:
+async def run_standalone(database_url: str, settings: JobsSettings) -> None:
     """`dotmac-hub dispatch`: dispatch and expire jobs until SIGTERM/SIGINT."""
     from hub.db import create_engine, session_factory
 
     engine = create_engine(database_url)
     publisher = publisher_for(settings)
     dispatcher = JobDispatcher(session_factory(engine), publisher,
-                               resend_after_s=settings.jobs_resend_after_s)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, dispatcher.stop)
-    try:
-        await dispatcher.run()
-    finally:
+                               resend_after_s=settings.resend_after_s)
+
+    async def close() -> None:
         await publisher.close()
         await engine.dispose()
+
+    await serve(StandaloneWorker("dispatch", dispatcher.run, dispatcher.stop, close))

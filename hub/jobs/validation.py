@@ -1,6 +1,6 @@
 """Checks a job must pass before it is accepted: known action, safe parameters.
 
-The action catalogue is the agent's own (`edge_agent.executor`, read from
+The action catalogue is shared with the agent (`firmware_profiles.actions`, read from
 `firmware_profiles/*/actions.yaml`), so the hub refuses exactly what an agent would.
 """
 
@@ -11,7 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from edge_agent.executor import ActionError, ParamError, PlatformActions, check_params, load_actions
+from firmware_profiles.actions import (
+    ActionError,
+    ParamError,
+    PlatformActions,
+    check_params,
+    load_actions,
+)
 from hub.errors import InvalidRequestError
 from hub.inventory.models import Device
 
@@ -19,16 +25,16 @@ from hub.inventory.models import Device
 @functools.lru_cache(maxsize=64)
 def platform_actions(profile: str) -> PlatformActions:
     """The actions of a firmware profile (cached; profiles ship with the code)."""
-    return load_actions(profile.replace("-", "_"))
+    return load_actions(profile)
 
 
 def check_job(device: Device, action: str, params: dict[str, Any]) -> None:
     """422 unless the device's profile has `action` and `params` pass its schema."""
     try:
-        platform = platform_actions(device.snmp_profile)
+        platform = platform_actions(device.profile)
     except ActionError as exc:
-        raise InvalidRequestError(f"device {device.name}: profile {device.snmp_profile!r} has "
-                                  f"no SSH actions ({exc}); set the device's snmp_profile to "
+        raise InvalidRequestError(f"device {device.name}: profile {device.profile!r} has "
+                                  f"no SSH actions ({exc}); set the device's profile to "
                                   "a profile with actions.yaml") from exc
     try:
         check_params(platform.action(action), params)

@@ -137,7 +137,7 @@ async def open_books(hub: Hub, label: str) -> tuple[Books, Account]:
     site = await hub.post(owner, "/sites", {"name": f"s-{secrets.token_hex(3)}"})
     device = await hub.post(owner, "/devices", {
         "site_id": site["id"], "name": f"d-{secrets.token_hex(3)}",
-        "management_address": "192.0.2.10", "snmp_profile": "juniper-junos"})
+        "management_address": "192.0.2.10", "profile": "juniper_junos"})
     session = hub.app.state.sessions()
     return Books(session, owner.tenant_id, uuid.UUID(device["id"]), device["name"]), owner
 

@@ -77,7 +77,7 @@ async def _subscription(hub: Hub, owner: Account) -> dict[str, Any]:
                                               "name": f"a-{secrets.token_hex(3)}"})
     device = await hub.post(owner, "/devices", {
         "site_id": site["id"], "name": f"sw-{secrets.token_hex(3)}", "agent_id": agent["id"],
-        "management_address": "192.0.2.30", "snmp_profile": "cisco_ios"})
+        "management_address": "192.0.2.30", "profile": "cisco_ios"})
     plan = await hub.post(owner, "/billing/plans", {
         "name": "Fibre 100", "currency": "EUR", "down_kbps": 100_000, "up_kbps": 20_000,
         "price_minor": 3000})

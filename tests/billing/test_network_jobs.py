@@ -31,7 +31,7 @@ PORT = "GigabitEthernet0/2"
 async def _device(hub: Hub, owner: Account, with_agent: bool = True) -> dict[str, Any]:
     site = await hub.post(owner, "/sites", {"name": f"s-{secrets.token_hex(3)}"})
     body = {"site_id": site["id"], "name": f"sw-{secrets.token_hex(3)}",
-            "management_address": "192.0.2.20", "snmp_profile": "cisco_ios"}
+            "management_address": "192.0.2.20", "profile": "cisco_ios"}
     if with_agent:
         agent = await hub.post(owner, "/agents", {"site_id": site["id"],
                                                   "name": f"a-{secrets.token_hex(3)}"})

@@ -160,7 +160,7 @@ async def test_ticket_on_a_device_removed_meanwhile_is_409(hub: Hub) -> None:
     cust = await customer(hub, owner)
     site = await hub.post(owner, "/sites", {"name": f"pop-{secrets.token_hex(3)}"})
     device = await hub.post(owner, "/devices", {
-        "site_id": site["id"], "name": "olt1", "snmp_profile": "cisco-ios",
+        "site_id": site["id"], "name": "olt1", "profile": "cisco_ios",
         "management_address": "192.0.2.10"})
     opening = hub.client.post("/tickets", json={
         "customer_id": cust["id"], "device_id": device["id"], "subject": "LOS",

@@ -12,21 +12,23 @@ from typing import Any
 import aiomqtt
 
 from edge_agent.delivery import AckingClient
-from hub.settings import HubSettings
+from hub.settings import BrokerSettings, DynsecSettings, HubSettings
 from tests.hub.harness import Account, Hub, hub_settings
 from tests.services.mosquitto import Broker
 
 
 def broker_hub_settings(database_url: str, broker: Broker, **overrides: Any) -> HubSettings:
-    """Test hub settings wired to the session's Mosquitto (dynsec admin, TLS port, CA)."""
+    """Test hub settings wired to the session's Mosquitto (dynsec admin, TLS port, CA);
+    `broker_<field>` overrides a field of its `BrokerSettings`."""
     values: dict[str, Any] = {
-        "broker_host": broker.host, "broker_port": broker.port,
-        "broker_tls_port": broker.tls_port, "broker_ca_file": broker.ca_file,
-        "broker_dynsec_username": broker.dynsec_admin.username,
-        "broker_dynsec_password": broker.dynsec_admin.password, "broker_timeout": 5.0,
+        "host": broker.host, "port": broker.port, "tls_port": broker.tls_port,
+        "ca_file": broker.ca_file, "timeout": 5.0,
+        **{k.removeprefix("broker_"): v for k, v in overrides.items() if k.startswith("broker_")},
     }
-    values.update(overrides)
-    return hub_settings(database_url, **values)
+    rest = {k: v for k, v in overrides.items() if not k.startswith("broker_")}
+    dynsec = DynsecSettings(username=broker.dynsec_admin.username,
+                            password=broker.dynsec_admin.password)
+    return hub_settings(database_url, broker=BrokerSettings(**values), dynsec=dynsec, **rest)
 
 
 async def issue(hub: Hub, owner: Account, site_id: str, **body: Any) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hub import migrations
-from hub.settings import DEFAULT_SECRET_KEY
+from hub.settings import DEFAULT_SECRET_KEY, BrokerSettings, DynsecSettings
 from tests.hub.harness import hub_settings, running_hub
 
 HUB = str(Path(sys.executable).parent / "dotmac-hub")
@@ -85,13 +85,15 @@ def test_production_refuses_default_secrets_and_names_the_variable(env: dict[str
     assert out.returncode == 2
     assert "DOTMAC_HUB_SECRET_KEY" in out.stderr and "DOTMAC_HUB_DATABASE_URL" not in out.stderr
     assert "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD" in out.stderr
-    production = {"mode": "production", "secret_key": "s" * 40, "broker_dynsec_password":
-                  "d" * 24, "broker_ca_file": __file__, "broker_host": "mqtt.example.net"}
-    ok = hub_settings("postgresql+psycopg://hub@db/hub", **production, broker_tls=True)
+    production = {"mode": "production", "secret_key": "s" * 40,
+                  "dynsec": DynsecSettings(password="d" * 24)}
+    broker = BrokerSettings(ca_file=__file__, host="mqtt.example.net")
+    ok = hub_settings("postgresql+psycopg://hub@db/hub", **production,
+                      broker=broker.model_copy(update={"tls": True}))
     assert ok.problems() == [] and ok.migrate_on_start is False
     # the dynsec admin password must not cross the network in clear, even to a broker on
     # this machine: its host name is also what agents are given
-    clear = hub_settings("postgresql+psycopg://hub@db/hub", **production)
+    clear = hub_settings("postgresql+psycopg://hub@db/hub", **production, broker=broker)
     assert [p.split(":")[0] for p in clear.problems()] == ["DOTMAC_HUB_BROKER_TLS"]
     # workers that do not administer broker logins need neither TLS nor the dynsec secret
     worker = hub_settings("postgresql+psycopg://hub@db/hub", mode="production",
@@ -100,18 +102,27 @@ def test_production_refuses_default_secrets_and_names_the_variable(env: dict[str
     assert "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD" in " ".join(worker.problems())
 
 
-def test_production_ingest_refuses_a_clear_text_broker_login(env: dict[str, str]) -> None:
-    # no DOTMAC_HUB_BROKER_* at all: workers do not administer broker logins
+@pytest.mark.parametrize("login", [
+    {"DOTMAC_HUB_BROKER_HOST": "mqtt.example.net",
+     "DOTMAC_HUB_INGEST_PASSWORD": "hub-broker-password",
+     "DOTMAC_HUB_JOBS_PASSWORD": "hub-broker-password"},
+    # the names of the last release still work, with a warning naming the new ones
+    {"DOTMAC_HUB_MQTT_HOST": "mqtt.example.net",
+     "DOTMAC_HUB_MQTT_PASSWORD": "hub-broker-password"},
+], ids=["new-names", "old-names"])
+def test_production_ingest_refuses_a_clear_text_broker_login(
+        env: dict[str, str], login: dict[str, str]) -> None:
+    # no dynsec settings at all: workers do not administer broker logins
     production = {**env, "DOTMAC_HUB_MODE": "production", "DOTMAC_HUB_SECRET_KEY": "s" * 40,
-                  "DOTMAC_HUB_DATABASE_URL": "postgresql+psycopg://hub@db/hub",
-                  "DOTMAC_HUB_MQTT_HOST": "mqtt.example.net",
-                  "DOTMAC_HUB_MQTT_PASSWORD": "hub-broker-password"}
+                  "DOTMAC_HUB_DATABASE_URL": "postgresql+psycopg://hub@db/hub", **login}
     for command in ("ingest", "dispatch"):
         out = _run(command, env=production)
         assert out.returncode == 2, out.stderr
-        assert "refusing to start: DOTMAC_HUB_MQTT_TLS" in out.stderr
-        assert "DOTMAC_HUB_BROKER" not in out.stderr
+        assert "refusing to start: DOTMAC_HUB_BROKER_TLS" in out.stderr
+        assert "DYNSEC" not in out.stderr
         assert "hub-broker-password" not in out.stdout + out.stderr
+        if "DOTMAC_HUB_MQTT_HOST" in login:
+            assert "rename it DOTMAC_HUB_BROKER_HOST" in out.stderr
 
 
 @pytest.mark.parametrize(("command", "variable", "value"), [
@@ -120,7 +131,8 @@ def test_production_ingest_refuses_a_clear_text_broker_login(env: dict[str, str]
     (["webhooks"], "DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS", "0"),
     (["db", "current"], "DOTMAC_HUB_TRUSTED_PROXIES", "*"),
     (["serve"], "DOTMAC_HUB_BROKER_CA_FILE", "/nonexistent/broker-ca.pem"),
-    (["ingest"], "DOTMAC_HUB_MQTT_CA_FILE", "/nonexistent/broker-ca.pem"),
+    (["ingest"], "DOTMAC_HUB_BROKER_CA_FILE", "/nonexistent/broker-ca.pem"),
+    (["dispatch"], "DOTMAC_HUB_JOBS_RESEND_AFTER_S", "1"),
 ])
 def test_a_bad_setting_is_refused_by_name(command: list[str], variable: str, value: str,
                                           env: dict[str, str]) -> None:

@@ -22,7 +22,7 @@ async def _site(hub: Hub, owner: Account, name: str | None = None) -> str:
 
 async def test_device_address_must_be_an_ip_and_profile_a_name(hub: Hub, owner: Account) -> None:
     site = await _site(hub, owner)
-    base = {"site_id": site, "name": "core1", "snmp_profile": "cisco-ios"}
+    base = {"site_id": site, "name": "core1", "profile": "cisco_ios"}
     for bad in ("10.0.0.256", "router.example", "", "10.0.0.1/24"):
         resp = await hub.client.post("/devices", json={**base, "management_address": bad},
                                      headers=owner.headers)
@@ -30,10 +30,16 @@ async def test_device_address_must_be_an_ip_and_profile_a_name(hub: Hub, owner: 
         body = resp.json()
         assert body["type"].endswith("/validation")
         assert body["errors"][0]["loc"] == ["body", "management_address"]
-    bad_profile = await hub.client.post("/devices", json={
-        **base, "management_address": "10.0.0.1", "snmp_profile": "../etc"},
-        headers=owner.headers)
-    assert bad_profile.status_code == 422
+    for unknown, named in (("cisco_iosxr", "'cisco_iosxr'"), ("Cisco-IOS", "'Cisco_IOS'"),
+                           ("../etc", "(not a plain name)")):
+        bad_profile = await hub.client.post("/devices", json={
+            **base, "management_address": "10.0.0.1", "profile": unknown},
+            headers=owner.headers)
+        assert bad_profile.status_code == 422, unknown
+        error = bad_profile.json()["errors"][0]
+        assert error["loc"] == ["body", "profile"]  # the field, the value, the allowed list:
+        assert f"profile {named} is not a firmware profile" in error["msg"], error
+        assert "use one of auto, arista_eos" in error["msg"] and "juniper_junos" in error["msg"]
     ok = await hub.client.post("/devices", json={**base, "management_address": "2001:db8::9"},
                                headers=owner.headers)
     assert ok.status_code == 201 and ok.json()["management_address"] == "2001:db8::9"
@@ -43,7 +49,7 @@ async def test_polling_agent_must_be_in_the_devices_site(hub: Hub, owner: Accoun
     site_a, site_b = await _site(hub, owner), await _site(hub, owner)
     agent = await hub.post(owner, "/agents", {"site_id": site_a, "name": "agent-a"})
     body = {"site_id": site_b, "agent_id": agent["id"], "name": "sw1",
-            "management_address": "10.0.0.2", "snmp_profile": "aruba"}
+            "management_address": "10.0.0.2", "profile": "aruba"}
     wrong = await hub.client.post("/devices", json=body, headers=owner.headers)
     assert wrong.status_code == 422 and "another site" in wrong.json()["detail"]
     device = await hub.post(owner, "/devices", {**body, "site_id": site_a})
@@ -132,3 +138,42 @@ async def test_errors_are_problem_documents(hub: Hub, owner: Account) -> None:
     assert "Problem" in schema["components"]["schemas"]
     get_site = schema["paths"]["/sites/{site_id}"]["get"]
     assert "application/problem+json" in get_site["responses"]["404"]["content"]
+
+
+async def test_deprecated_snmp_profile_and_dashed_names_are_accepted_for_one_release(
+        hub: Hub, owner: Account) -> None:
+    """Integrators written against the old field keep working: `snmp_profile` and `cisco-ios`
+    are read as `profile` = `cisco_ios`; answers carry both names with the agent's value."""
+    site = await _site(hub, owner)
+    old_style = await hub.post(owner, "/devices", {
+        "site_id": site, "name": "legacy1", "management_address": "192.0.2.7",
+        "snmp_profile": "cisco-ios"})
+    assert old_style["profile"] == old_style["snmp_profile"] == "cisco_ios"
+    changed = await hub.client.patch(f"/devices/{old_style['id']}",
+                                     json={"snmp_profile": "juniper-junos"},
+                                     headers=owner.headers)
+    assert changed.status_code == 200
+    assert changed.json()["profile"] == changed.json()["snmp_profile"] == "juniper_junos"
+    changed = await hub.client.patch(f"/devices/{old_style['id']}",
+                                     json={"profile": "mikrotik-routeros"},
+                                     headers=owner.headers)
+    assert changed.json()["profile"] == "mikrotik_routeros"
+    listed = (await hub.client.get("/devices", params={"site_id": site},
+                                   headers=owner.headers)).json()
+    assert [(d["profile"], d["snmp_profile"]) for d in listed["data"]] == [
+        ("mikrotik_routeros", "mikrotik_routeros")]
+    both = await hub.client.post("/devices", json={
+        "site_id": site, "name": "legacy2", "management_address": "192.0.2.8",
+        "profile": "cisco_ios", "snmp_profile": "cisco_ios"}, headers=owner.headers)
+    assert both.status_code == 422  # one name or the other, never both
+
+
+async def test_openapi_marks_the_old_profile_name_deprecated(hub: Hub) -> None:
+    schemas = hub.app.openapi()["components"]["schemas"]
+    create = schemas["DeviceCreate"]["properties"]
+    assert "profile" in create and "snmp_profile" not in create
+    assert "snmp_profile" in create["profile"]["description"]
+    assert "deprecated" in create["profile"]["description"].lower()
+    assert "cisco_ios" in create["profile"]["enum"] and "auto" in create["profile"]["enum"]
+    public = schemas["DevicePublic"]["properties"]
+    assert public["snmp_profile"]["deprecated"] is True

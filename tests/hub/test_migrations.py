@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import create_engine, inspect
 
 from hub import migrations
@@ -86,3 +91,65 @@ def test_a_migration_failing_halfway_rolls_back_whole_on_sqlite(tmp_path: Path) 
     engine.dispose()
     migrations.upgrade(url)
     assert _tables(url) == set(metadata.tables)
+
+
+@contextmanager
+def _database(backend: str, postgres: Postgres, tmp_path: Path, label: str) -> Iterator[str]:
+    """The URL of an empty database of `backend`, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / f'{label}.sqlite3'}"
+        return
+    name = create_database(postgres.admin_dsn, label)
+    try:
+        yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
+    finally:
+        drop_database(postgres.admin_dsn, name)
+
+
+def _devices(profile_column: str) -> sa.TableClause:
+    return sa.table("devices", *(sa.column(c, sa.Uuid) for c in ("id", "tenant_id", "site_id")),
+                    sa.column("name"), sa.column("management_address"),
+                    sa.column(profile_column), sa.column("created_at", sa.DateTime(timezone=True)))
+
+
+def _add_devices(engine: sa.Engine, profiles: list[str]) -> None:
+    """Devices as the hub before 0011 stored them (one tenant, one site)."""
+    now, tenant, site = datetime.now(UTC), uuid.uuid4(), uuid.uuid4()
+    tenants = sa.table("tenants", sa.column("id", sa.Uuid), sa.column("name"),
+                       sa.column("created_at", sa.DateTime(timezone=True)))
+    sites = sa.table("sites", *(sa.column(c, sa.Uuid) for c in ("id", "tenant_id")),
+                     sa.column("name"), sa.column("description"),
+                     sa.column("created_at", sa.DateTime(timezone=True)))
+    with engine.begin() as conn:
+        conn.execute(sa.insert(tenants).values(id=tenant, name="isp", created_at=now))
+        conn.execute(sa.insert(sites).values(id=site, tenant_id=tenant, name="pop",
+                                             description="", created_at=now))
+        conn.execute(sa.insert(_devices("snmp_profile")), [
+            {"id": uuid.uuid4(), "tenant_id": tenant, "site_id": site, "name": f"dev{n}",
+             "management_address": f"192.0.2.{n + 1}", "snmp_profile": profile,
+             "created_at": now} for n, profile in enumerate(profiles)])
+
+
+def _profiles(engine: sa.Engine, column: str) -> list[str]:
+    table = _devices(column)
+    with engine.connect() as conn:
+        return sorted(conn.scalars(sa.select(table.c[column])))
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_0011_renames_snmp_profile_to_profile_with_agent_names(
+        backend: str, postgres: Postgres, tmp_path: Path) -> None:
+    """Dashed names become the agent's (`cisco-ios` -> `cisco_ios`); down keeps the data."""
+    with _database(backend, postgres, tmp_path, "hub_profile") as url:
+        migrations.upgrade(url, "0010")
+        engine = create_engine(sync_url(url))
+        try:
+            _add_devices(engine, ["cisco-ios", "juniper_junos", "aruba"])
+            migrations.upgrade(url, "0011")
+            assert _profiles(engine, "profile") == ["aruba", "cisco_ios", "juniper_junos"]
+            migrations.downgrade(url, "0010")
+            assert _profiles(engine, "snmp_profile") == ["aruba", "cisco_ios", "juniper_junos"]
+            migrations.upgrade(url, "0011")
+            assert _profiles(engine, "profile") == ["aruba", "cisco_ios", "juniper_junos"]
+        finally:
+            engine.dispose()

@@ -61,7 +61,7 @@ async def _seed(hub: Hub) -> tuple[Account, list[str]]:
     agent = await hub.post(owner, "/agents", {"site_id": site["id"], "name": "prop-agent"})
     device = await hub.post(owner, "/devices", {
         "site_id": site["id"], "agent_id": agent["id"], "name": "prop-dev",
-        "management_address": "192.0.2.1", "snmp_profile": "cisco-ios"})
+        "management_address": "192.0.2.1", "profile": "cisco_ios"})
     key = await hub.post(owner, "/api-keys", {"name": "prop", "scopes": ["sites:read"]})
     return owner, [site["id"], agent["id"], device["id"], key["id"], str(owner.user_id)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from hub.app import create_app
+from hub.settings import BrokerSettings
 from tests.hub.harness import hub_settings
 from tests.services._proc import free_port
 
@@ -19,15 +20,15 @@ async def _ready(settings) -> tuple[int, dict[str, str]]:  # type: ignore[no-unt
 
 
 async def test_ready_with_database_and_broker(postgres, mosquitto) -> None:  # type: ignore[no-untyped-def]
-    code, body = await _ready(hub_settings(postgres.sqlalchemy_url, broker_host="127.0.0.1",
-                                           broker_port=mosquitto.port))
+    code, body = await _ready(hub_settings(postgres.sqlalchemy_url, broker=BrokerSettings(
+        host="127.0.0.1", port=mosquitto.port)))
     assert code == 200 and body == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 async def test_unreachable_broker_makes_the_hub_not_ready(postgres) -> None:  # type: ignore[no-untyped-def]
     dead = free_port()
-    code, body = await _ready(hub_settings(postgres.sqlalchemy_url, broker_host="127.0.0.1",
-                                           broker_port=dead))
+    code, body = await _ready(hub_settings(postgres.sqlalchemy_url, broker=BrokerSettings(
+        host="127.0.0.1", port=dead)))
     assert code == 503 and body["database"] == "ok"
     assert body["broker"] == f"unreachable 127.0.0.1:{dead}"
 

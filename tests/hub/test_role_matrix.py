@@ -34,7 +34,7 @@ async def _device(hub: Hub, owner: Account) -> dict[str, Any]:
     site = await _site(hub, owner)
     return await hub.post(owner, "/devices", {"site_id": site["id"], "name": f"d-{_n()}",
                                               "management_address": "2001:db8::1",
-                                              "snmp_profile": "arista-eos"})
+                                              "profile": "arista_eos"})
 
 
 async def _user(hub: Hub, owner: Account) -> dict[str, Any]:
@@ -53,7 +53,7 @@ async def _new_agent_body(hub: Hub, owner: Account) -> Request:
 async def _new_device_body(hub: Hub, owner: Account) -> Request:
     agent = await _agent(hub, owner)
     return {}, {"site_id": agent["site_id"], "agent_id": agent["id"], "name": f"d-{_n()}",
-                "management_address": "10.1.2.3", "snmp_profile": "cisco-ios"}
+                "management_address": "10.1.2.3", "profile": "cisco_ios"}
 
 
 async def _observed_interface(hub: Hub, owner: Account) -> Request:
@@ -99,7 +99,7 @@ REQUESTS: dict[str, Factory] = {
     "devices_list": _plain(),
     "devices_create": _new_device_body,
     "devices_get": _by_id(_device, "device_id"),
-    "devices_update": _by_id(_device, "device_id", lambda: {"snmp_profile": "huawei-vrp"}),
+    "devices_update": _by_id(_device, "device_id", lambda: {"profile": "huawei_vrp"}),
     "devices_delete": _by_id(_device, "device_id"),
     "audit_events_list": _plain(),
     "auth_me": _plain(),

@@ -27,7 +27,7 @@ async def test_embedded_database_serves_the_core_flows(sqlite_hub: Hub) -> None:
     agent = await hub.post(owner, "/agents", {"site_id": site["id"], "name": "lite-agent"})
     device = await hub.post(owner, "/devices", {
         "site_id": site["id"], "agent_id": agent["id"], "name": "lite-sw",
-        "management_address": "203.0.113.4", "snmp_profile": "ubiquiti-airos"})
+        "management_address": "203.0.113.4", "profile": "ubiquiti_airos"})
     assert device["created_at"].endswith("Z")  # timezone survives SQLite
     stranger = await hub.new_tenant("lite-other")
     assert (await hub.client.get(f"/devices/{device['id']}",

@@ -249,7 +249,7 @@ async def test_concurrent_writes_with_the_embedded_workers_running(
             assert site.status_code == 201, site.text
             device = await hub.client.post("/devices", headers=owner.headers, json={
                 "site_id": site.json()["id"], "name": f"sw-{tag}-{n}",
-                "management_address": f"198.51.100.{n + 1}", "snmp_profile": "juniper-junos"})
+                "management_address": f"198.51.100.{n + 1}", "profile": "juniper_junos"})
             return device.status_code
 
         async def ticket(n: int) -> int:

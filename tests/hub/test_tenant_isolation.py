@@ -68,7 +68,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "devices_list": Case("own", {}, query={"agent_id": a["agent"]}),
         "devices_create": Case("foreign", {}, {
             "site_id": b["site"], "agent_id": a["agent"], "name": f"x{tag}",
-            "management_address": "192.0.2.1", "snmp_profile": "cisco-ios"}),
+            "management_address": "192.0.2.1", "profile": "cisco_ios"}),
         "devices_get": Case("foreign", {"device_id": a["device"]}),
         "devices_update": Case("foreign", {"device_id": a["device"]}, {"site_id": b["site"]}),
         "devices_delete": Case("foreign", {"device_id": a["device"]}),
@@ -98,7 +98,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
                                               "name": f"{label}-agent-{secrets.token_hex(4)}"})
     device = await hub.post(owner, "/devices", {
         "site_id": site["id"], "agent_id": agent["id"], "management_address": "198.51.100.7",
-        "name": f"{label}-dev-{secrets.token_hex(4)}", "snmp_profile": "juniper-junos"})
+        "name": f"{label}-dev-{secrets.token_hex(4)}", "profile": "juniper_junos"})
     key = await hub.post(owner, "/api-keys", {"name": f"{label}-key-{secrets.token_hex(4)}",
                                               "scopes": ["devices:read"]})
     ids = {"tenant": str(owner.tenant_id), "owner": str(owner.user_id), "user": str(noc.user_id),

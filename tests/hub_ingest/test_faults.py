@@ -45,10 +45,10 @@ def _worker(index: int, env: dict[str, str], folder: Path,
 
 
 def _env(broker: Broker, db_url: str, vm: PrivateVictoria, group: str) -> dict[str, str]:
-    return {"DOTMAC_HUB_DATABASE_URL": db_url, "DOTMAC_HUB_MQTT_HOST": broker.host,
-            "DOTMAC_HUB_MQTT_PORT": str(broker.port),
-            "DOTMAC_HUB_MQTT_USERNAME": broker.hub.username,
-            "DOTMAC_HUB_MQTT_PASSWORD": broker.hub.password, "DOTMAC_HUB_TSDB_URL": vm.url,
+    return {"DOTMAC_HUB_DATABASE_URL": db_url, "DOTMAC_HUB_BROKER_HOST": broker.host,
+            "DOTMAC_HUB_BROKER_PORT": str(broker.port),
+            "DOTMAC_HUB_INGEST_USERNAME": broker.hub.username,
+            "DOTMAC_HUB_INGEST_PASSWORD": broker.hub.password, "DOTMAC_HUB_TSDB_URL": vm.url,
             "DOTMAC_HUB_INGEST_GROUP": group, "DOTMAC_HUB_INGEST_SESSION_EXPIRY_S": "600",
             "DOTMAC_HUB_INGEST_CONCURRENCY": "4", "GROUP": group,
             "DOTMAC_HUB_AUTO_MIGRATE": "false", "PYTHONUNBUFFERED": "1"}

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.ingest.service import build_worker
 from hub.ingest.settings import IngestSettings
+from hub.jobs.settings import JobsSettings
 from hub.tsdb.null import NullStore
 
 
@@ -19,20 +20,21 @@ def test_reorder_window_and_job_resend_come_from_the_environment(
     monkeypatch.setenv("DOTMAC_HUB_INGEST_REORDER_WINDOW_S", "1800")
     monkeypatch.setenv("DOTMAC_HUB_JOBS_RESEND_AFTER_S", "120")
     settings = IngestSettings()
-    assert settings.jobs_resend_after_s == 120
+    assert JobsSettings().resend_after_s == 120
     worker = build_worker(async_sessionmaker(), settings, NullStore())
     assert worker.pipeline.reorder_window == timedelta(minutes=30)
 
 
-@pytest.mark.parametrize(("variable", "value"), [
-    ("DOTMAC_HUB_INGEST_REORDER_WINDOW_S", "10"),  # shorter than a prune round
-    ("DOTMAC_HUB_INGEST_REORDER_WINDOW_S", "soon"),
-    ("DOTMAC_HUB_JOBS_RESEND_AFTER_S", "0"),
+@pytest.mark.parametrize(("settings", "variable", "value"), [
+    (IngestSettings, "DOTMAC_HUB_INGEST_REORDER_WINDOW_S", "10"),  # shorter than a prune round
+    (IngestSettings, "DOTMAC_HUB_INGEST_REORDER_WINDOW_S", "soon"),
+    (JobsSettings, "DOTMAC_HUB_JOBS_RESEND_AFTER_S", "0"),
 ])
 def test_bad_tuning_is_refused_naming_the_variable(
-        monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+        monkeypatch: pytest.MonkeyPatch, settings: type[IngestSettings | JobsSettings],
+        variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError) as refused:
-        IngestSettings()
-    field = variable.removeprefix("DOTMAC_HUB_").lower()
-    assert field in str(refused.value)
+        settings()
+    prefix = settings.model_config.get("env_prefix", "")
+    assert variable.removeprefix(prefix).lower() in str(refused.value)

@@ -1,4 +1,4 @@
-"""The hub's own broker logins over TLS (DOTMAC_HUB_MQTT_TLS, DOTMAC_HUB_BROKER_TLS).
+"""The hub's own broker logins over TLS (DOTMAC_HUB_BROKER_TLS, one switch for all of them).
 
 Against the real Mosquitto's TLS listener: an ingest worker built from settings stores what
 an agent sends, the job publisher's commands arrive, and dynsec administration grants a
@@ -12,6 +12,7 @@ import asyncio
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -22,7 +23,9 @@ from hub.broker import DynsecAdmin
 from hub.ingest import IngestSettings
 from hub.ingest.service import build_worker
 from hub.jobs.mqtt import MqttCommandPublisher
+from hub.jobs.settings import JobsSettings
 from hub.metrics import Metrics
+from hub.settings import BrokerSettings
 from hub.tls import client_context
 from hub.tsdb import InfluxStore
 from protocol import Channel, build
@@ -42,10 +45,10 @@ from tests.services.victoria import Victoria
 
 def _tls_settings(broker: Broker, ca_file: Path | None, group: str) -> IngestSettings:
     assert broker.ca_file is not None
-    return IngestSettings(mqtt_host="127.0.0.1", mqtt_port=broker.tls_port, mqtt_tls=True,
-                          mqtt_ca_file=ca_file, mqtt_username=broker.hub.username,
-                          mqtt_password=broker.hub.password, ingest_client_id=token(group),
-                          ingest_group=group, ingest_registry_ttl_s=0.5)
+    tls = BrokerSettings(host="127.0.0.1", tls_port=broker.tls_port, tls=True, ca_file=ca_file)
+    return IngestSettings(broker=tls, username=broker.hub.username,
+                          password=broker.hub.password, client_id=token(group), group=group,
+                          registry_ttl_s=0.5)
 
 
 async def test_ingest_worker_over_tls_stores_an_agents_batch(
@@ -101,22 +104,28 @@ async def test_untrusted_broker_certificate_is_refused_and_logged(
 
 def test_ca_file_that_does_not_exist_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="is not a file"):
-        IngestSettings(mqtt_tls=True, mqtt_ca_file=tmp_path / "missing.pem")
+        BrokerSettings(tls=True, ca_file=tmp_path / "missing.pem")
 
 
-def test_tls_defaults_to_the_tls_port() -> None:
-    assert IngestSettings(mqtt_tls=True).mqtt_port == 8883
-    assert IngestSettings(mqtt_tls=True, mqtt_port=18883).mqtt_port == 18883
-    assert IngestSettings().mqtt_port == 1883
+def test_tls_uses_the_tls_port() -> None:
+    assert BrokerSettings(tls=True).connect_port == 8883
+    assert BrokerSettings(tls=True, tls_port=18883, port=1884).connect_port == 18883
+    assert BrokerSettings().connect_port == 1883
+
+
+def _ingest(**broker: Any) -> IngestSettings:
+    return IngestSettings(broker=BrokerSettings(**broker))
 
 
 def test_production_refuses_clear_text_logins_to_a_remote_broker() -> None:
-    remote = IngestSettings(mqtt_host="broker.pop.example", mqtt_tls=False)
+    remote = _ingest(host="broker.pop.example", tls=False)
     problems = remote.problems(production=True)
-    assert len(problems) == 1 and problems[0].startswith("DOTMAC_HUB_MQTT_TLS:")
+    assert len(problems) == 1 and problems[0].startswith("DOTMAC_HUB_BROKER_TLS:")
     assert remote.problems(production=False) == []
-    assert IngestSettings(mqtt_host="broker.pop.example", mqtt_tls=True).problems(True) == []
-    assert IngestSettings(mqtt_host="::1").problems(True) == []  # same machine
+    assert _ingest(host="broker.pop.example", tls=True).problems(True) == []
+    assert _ingest(host="::1").problems(True) == []  # same machine
+    assert JobsSettings(broker=remote.broker).problems(True)[0].startswith(
+        "DOTMAC_HUB_BROKER_TLS:")
 
 
 async def test_job_commands_and_dynsec_administration_over_tls(mosquitto: Broker) -> None:
@@ -136,8 +145,10 @@ async def test_job_commands_and_dynsec_administration_over_tls(mosquitto: Broker
     listener.loop_start()
     topic = build(agent, Channel.JOB)
     listener.subscribe(topic, qos=1)
-    settings = _tls_settings(mosquitto, mosquitto.ca_file, token("jobs"))
-    publisher = MqttCommandPublisher.from_settings(settings)
+    ingest = _tls_settings(mosquitto, mosquitto.ca_file, token("jobs"))
+    settings = JobsSettings(broker=ingest.broker, username=ingest.username,
+                            password=ingest.password, client_id=token("jobs"))
+    publisher = MqttCommandPublisher.from_settings(settings, "tls")
     try:
         await wait_for(subscribed.is_set, 10, "the agent's subscription")
         await publisher.publish(topic, b'{"job": 1}')

@@ -120,7 +120,7 @@ async def new_site(stack: Stack, device: SimDevice, tmp_path: Path) -> Site:
                                               "name": f"agent-{secrets.token_hex(3)}"})
     made = await hub.post(owner, "/devices", {
         "site_id": site["id"], "agent_id": agent["id"], "name": device.name,
-        "management_address": "127.0.0.1", "snmp_profile": device.platform})
+        "management_address": "127.0.0.1", "profile": device.platform})
     creds = stack.broker.add_user(agent["id"])
     host, port = stack.snmpd.target.rsplit(":", 1)
     config = tmp_path / f"agent-{agent['id']}.yaml"

@@ -24,7 +24,7 @@ async def job_device(hub: Hub, owner: Account) -> dict[str, Any]:
     agent = await hub.post(owner, "/agents", {"site_id": site["id"], "name": f"a-{_n()}"})
     return await hub.post(owner, "/devices", {
         "site_id": site["id"], "agent_id": agent["id"], "name": f"d-{_n()}",
-        "management_address": "192.0.2.20", "snmp_profile": "cisco-ios"})
+        "management_address": "192.0.2.20", "profile": "cisco_ios"})
 
 
 def job_body(device_id: str) -> dict[str, Any]:

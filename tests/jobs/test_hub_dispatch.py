@@ -30,9 +30,11 @@ async def test_an_embedded_hub_dispatches_and_settles_jobs(
         victoria: Victoria, monkeypatch: pytest.MonkeyPatch) -> None:
     stack.dispatcher.stop()  # from here on only the embedded hub's dispatcher works
     tag = secrets.token_hex(3)
-    for name, value in {"MQTT_HOST": mosquitto.host, "MQTT_PORT": str(mosquitto.port),
-                        "MQTT_USERNAME": mosquitto.hub.username,
-                        "MQTT_PASSWORD": mosquitto.hub.password, "TSDB_URL": victoria.url,
+    for name, value in {"BROKER_HOST": mosquitto.host, "BROKER_PORT": str(mosquitto.port),
+                        "INGEST_USERNAME": mosquitto.hub.username,
+                        "INGEST_PASSWORD": mosquitto.hub.password,
+                        "JOBS_USERNAME": mosquitto.hub.username,
+                        "JOBS_PASSWORD": mosquitto.hub.password, "TSDB_URL": victoria.url,
                         "INGEST_CLIENT_ID": f"emb-{tag}", "INGEST_GROUP": f"emb-{tag}"}.items():
         monkeypatch.setenv(f"DOTMAC_HUB_{name}", value)
     settings = hub_settings(stack.hub.settings.database_url, ingest_embedded=True)
