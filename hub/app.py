@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
 from hub.broker import broker_admin
-from hub.db import create_engine, read_session_factory, session_factory
+from hub.db import create_engine, read_engine, session_factory
 from hub.errors import Problem, install_error_handlers
 from hub.events.runner import start_embedded as start_webhooks
 from hub.handlers import wire
@@ -91,7 +91,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.read_sessions = read_session_factory(engine)
+    app.state.read_engine = read_engine(engine)
     app.state.metrics = metrics
     app.state.broker = broker_admin(settings)
     app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)

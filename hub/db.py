@@ -190,14 +190,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for handlers that only read: on PostgreSQL each statement runs on its own
-    (autocommit), which saves the BEGIN and ROLLBACK round trips a transaction costs; a
-    one-statement page reads one consistent snapshot either way. Never write through them.
-    SQLite keeps ordinary sessions (its BEGIN IMMEDIATE hook expects a transaction)."""
+def read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for statements that only read: on PostgreSQL each statement runs on its
+    own (autocommit), which saves the BEGIN and ROLLBACK round trips a transaction costs; a
+    one-statement page reads one consistent snapshot either way. Never write through it.
+    SQLite keeps ordinary transactions (its BEGIN IMMEDIATE hook expects one)."""
     if engine.dialect.name != "postgresql":
-        return session_factory(engine)
-    return session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def sync_url(url: str) -> str:

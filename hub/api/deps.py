@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hub.broker import BrokerAdmin
 from hub.errors import ForbiddenError, UnauthorizedError
@@ -25,10 +25,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session for handlers that only read (see hub.db.read_session_factory)."""
-    async with request.app.state.read_sessions() as session:
-        yield session
+async def get_read_engine(request: Request) -> AsyncEngine:
+    """The engine lists read through (see hub.db.read_engine): a plain dependency, no
+    session to open and close around the request."""
+    engine: AsyncEngine = request.app.state.read_engine
+    return engine
 
 
 async def get_auth_kit(request: Request) -> AuthKit:
@@ -55,7 +56,7 @@ async def get_broker(request: Request) -> BrokerAdmin | None:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
+ReadEngineDep = Annotated[AsyncEngine, Depends(get_read_engine)]
 BrokerDep = Annotated[BrokerAdmin | None, Depends(get_broker)]
 AuthKitDep = Annotated[AuthKit, Depends(get_auth_kit)]
 ClientIp = Annotated[str, Depends(client_ip)]

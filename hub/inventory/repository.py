@@ -6,7 +6,7 @@ import uuid
 
 from hub.inventory.models import Agent, Device, Site
 from hub.pagination import PageParams
-from hub.repository import RowPage, TenantScopedRepository
+from hub.repository import RowPage, TenantScopedRepository, TenantScopedRows
 
 
 class SiteRepository(TenantScopedRepository[Site]):
@@ -36,6 +36,45 @@ class DeviceRepository(TenantScopedRepository[Device]):
 
     model = Device
     noun = "device"
+
+    async def list(self, params: PageParams, site_id: uuid.UUID | None,
+                   agent_id: uuid.UUID | None) -> RowPage:
+        """A page of devices, optionally of one site and/or one agent."""
+        query = self.select_rows()
+        if site_id is not None:
+            query = query.where(Device.site_id == site_id)
+        if agent_id is not None:
+            query = query.where(Device.agent_id == agent_id)
+        return await self.page_rows(params, query)
+
+
+class SiteRows(TenantScopedRows[Site]):
+    """Site lists of one tenant (read-only)."""
+
+    model = Site
+
+    async def list(self, params: PageParams) -> RowPage:
+        """A page of sites."""
+        return await self.page_rows(params)
+
+
+class AgentRows(TenantScopedRows[Agent]):
+    """Agent lists of one tenant (read-only)."""
+
+    model = Agent
+
+    async def list(self, params: PageParams, site_id: uuid.UUID | None) -> RowPage:
+        """A page of agents, optionally of one site."""
+        query = self.select_rows()
+        if site_id is not None:
+            query = query.where(Agent.site_id == site_id)
+        return await self.page_rows(params, query)
+
+
+class DeviceRows(TenantScopedRows[Device]):
+    """Device lists of one tenant (read-only)."""
+
+    model = Device
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
                    agent_id: uuid.UUID | None) -> RowPage:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hub.api.deps import BrokerDep, ReadSessionDep, RequirePermission, SessionDep
+from hub.api.deps import BrokerDep, ReadEngineDep, RequirePermission, SessionDep
 from hub.errors import error_docs
+from hub.inventory.repository import AgentRows, DeviceRows, SiteRows
 from hub.inventory.schemas import (
     AgentCreate,
     AgentPublic,
@@ -45,9 +46,9 @@ DevicesWrite = Annotated[Principal, RequirePermission("devices:write")]
 
 
 @sites.get("", operation_id="sites_list", response_model=SitesPublic, responses=READ)
-async def list_sites(session: ReadSessionDep, page: PageDep, principal: SitesRead) -> SitesPublic:
+async def list_sites(db: ReadEngineDep, page: PageDep, principal: SitesRead) -> SitesPublic:
     """Sites of the caller's tenant."""
-    rows, cursor = await SiteService(session, principal).list(page)
+    rows, cursor = await SiteRows(db, principal.tenant_id).list(page)
     return SitesPublic.of(rows, cursor)
 
 
@@ -80,10 +81,10 @@ async def delete_site(site_id: uuid.UUID, session: SessionDep, principal: SitesW
 
 
 @agents.get("", operation_id="agents_list", response_model=AgentsPublic, responses=READ)
-async def list_agents(session: ReadSessionDep, page: PageDep, principal: AgentsRead,
+async def list_agents(db: ReadEngineDep, page: PageDep, principal: AgentsRead,
                       site_id: OptId = None) -> AgentsPublic:
     """Agents of the caller's tenant, optionally of one site."""
-    rows, cursor = await AgentService(session, principal).list(page, site_id)
+    rows, cursor = await AgentRows(db, principal.tenant_id).list(page, site_id)
     return AgentsPublic.of(rows, cursor)
 
 
@@ -133,10 +134,10 @@ async def delete_agent(agent_id: uuid.UUID, session: SessionDep, principal: Agen
 
 
 @devices.get("", operation_id="devices_list", response_model=DevicesPublic, responses=READ)
-async def list_devices(session: ReadSessionDep, page: PageDep, principal: DevicesRead,
+async def list_devices(db: ReadEngineDep, page: PageDep, principal: DevicesRead,
                        site_id: OptId = None, agent_id: OptId = None) -> DevicesPublic:
     """Devices of the caller's tenant, optionally of one site and/or agent."""
-    rows, cursor = await DeviceService(session, principal).list(page, site_id, agent_id)
+    rows, cursor = await DeviceRows(db, principal.tenant_id).list(page, site_id, agent_id)
     return DevicesPublic.of(rows, cursor)
 
 
