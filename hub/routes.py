@@ -12,9 +12,9 @@ from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
 from hub.events.routes import router as webhooks_router
-from hub.identity.api_key_routes import router as api_key_router
+from hub.identity.api_keys.routes import router as api_key_router
 from hub.identity.routes import router as auth_router
-from hub.identity.user_routes import router as user_router
+from hub.identity.users.routes import router as user_router
 from hub.inventory.routes import agents, devices, sites
 from hub.jobs.routes import config_versions, jobs
 from hub.network_analytics.routes import router as analytics_router

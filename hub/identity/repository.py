@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
-from hub.identity.models import ApiKey, AuthSession, RefreshToken, User
+from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
 from hub.repository import TenantScopedRepository
 
 
@@ -87,3 +87,22 @@ class CredentialLookup:
         """The API key with this public prefix."""
         return (await self.session.execute(
             select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()
+
+
+class SigningKeys:
+    """The JWT signing keys (hub-wide: they sign every tenant's tokens)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def active(self) -> list[SigningKey]:
+        """Keys not yet retired (normally one)."""
+        query = select(SigningKey).where(SigningKey.retired_at.is_(None))
+        return list((await self.session.execute(query)).scalars())
+
+    async def verifying(self, now: datetime) -> list[SigningKey]:
+        """Keys still allowed to verify at `now`, oldest first."""
+        query = (select(SigningKey)
+                 .where(or_(SigningKey.verify_until.is_(None), SigningKey.verify_until > now))
+                 .order_by(SigningKey.created_at))
+        return list((await self.session.execute(query)).scalars())

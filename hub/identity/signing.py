@@ -13,12 +13,12 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.db import utcnow
 from hub.errors import UnauthorizedError
 from hub.identity.models import SigningKey
+from hub.identity.repository import SigningKeys
 from hub.settings import HubSettings
 
 ALGORITHM = "EdDSA"
@@ -51,8 +51,7 @@ def new_signing_key(secret: str) -> SigningKey:
 async def rotate(session: AsyncSession, settings: HubSettings) -> SigningKey:
     """Add a new active key; older active keys keep verifying for the overlap window."""
     now = utcnow()
-    for old in (await session.execute(
-            select(SigningKey).where(SigningKey.retired_at.is_(None)))).scalars():
+    for old in await SigningKeys(session).active():
         old.retired_at = now
         old.verify_until = now + timedelta(seconds=settings.key_overlap)
     key = new_signing_key(settings.secret_key)
@@ -63,8 +62,7 @@ async def rotate(session: AsyncSession, settings: HubSettings) -> SigningKey:
 
 async def ensure_key(session: AsyncSession, settings: HubSettings) -> None:
     """Create the first signing key when none is active (first start, fresh database)."""
-    active = await session.scalar(select(SigningKey.id).where(SigningKey.retired_at.is_(None)))
-    if active is None:
+    if not await SigningKeys(session).active():
         session.add(new_signing_key(settings.secret_key))
         await session.commit()
 
@@ -90,9 +88,7 @@ class KeyRing:
         """Read every key still allowed to verify; decrypt the newest active one."""
         now = utcnow()
         async with self.sessions() as session:
-            rows = list((await session.execute(select(SigningKey).where(
-                or_(SigningKey.verify_until.is_(None), SigningKey.verify_until > now))
-                .order_by(SigningKey.created_at))).scalars())
+            rows = await SigningKeys(session).verifying(now)
         self.public = {r.kid: _load_public(r.public_pem) for r in rows}
         active = [r for r in rows if r.retired_at is None]
         if active:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from hub.api.deps import RequirePermission, SessionDep
 from hub.errors import error_docs
-from hub.identity.api_key_service import ApiKeyService
+from hub.identity.api_keys.service import ApiKeyService
 from hub.identity.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, ApiKeysPublic
 from hub.pagination import PageDep
 from hub.principal import Principal

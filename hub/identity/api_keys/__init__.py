@@ -1,0 +1,1 @@
+"""API keys of a tenant: scoped, expiring, hashed, shown once, revocable."""
