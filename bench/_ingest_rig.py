@@ -99,9 +99,10 @@ def _worker_argv(index: int, tmp: Path) -> list[str]:
 def start_workers(rig: Rig, count: int = 2) -> None:
     """`dotmac-hub ingest` subprocesses in one group; wait until each is subscribed."""
     base = {**os.environ, "DOTMAC_HUB_DATABASE_URL": rig.pg.sqlalchemy_url,
-            "DOTMAC_HUB_MQTT_HOST": rig.broker.host, "DOTMAC_HUB_MQTT_PORT": str(rig.broker.port),
-            "DOTMAC_HUB_MQTT_USERNAME": rig.broker.hub.username,
-            "DOTMAC_HUB_MQTT_PASSWORD": rig.broker.hub.password,
+            "DOTMAC_HUB_BROKER_HOST": rig.broker.host,
+            "DOTMAC_HUB_BROKER_PORT": str(rig.broker.port),
+            "DOTMAC_HUB_INGEST_USERNAME": rig.broker.hub.username,
+            "DOTMAC_HUB_INGEST_PASSWORD": rig.broker.hub.password,
             "DOTMAC_HUB_TSDB_URL": rig.vm.url, "DOTMAC_HUB_INGEST_GROUP": "bench",
             "DOTMAC_HUB_LOG_LEVEL": "info"}
     logs = []

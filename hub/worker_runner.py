@@ -29,6 +29,8 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 class _Listening(Protocol):
     def close(self) -> None: ...
 
+    async def wait_closed(self) -> None: ...
+
 
 async def _at_once() -> None:
     """Readiness of a worker that works as soon as it runs."""
@@ -42,7 +44,7 @@ class StandaloneWorker:
     run: Callable[[], Awaitable[None]]  # returns after `stop`
     stop: Callable[[], None]
     close: Callable[[], Awaitable[None]]  # release connections (after `run` returned)
-    ready: Callable[[], Awaitable[None]] = _at_once  # returns once the worker does its job
+    ready: Callable[[], Awaitable[object]] = _at_once  # returns once the worker does its job
     metrics: Metrics | None = None
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 0  # 0: no metrics port
@@ -74,6 +76,7 @@ async def serve(worker: StandaloneWorker) -> None:
             loop.remove_signal_handler(sig)
         if server is not None:
             server.close()
+            await server.wait_closed()
         await worker.close()
         log.info("worker.stopped name=%s", worker.name)
 

@@ -114,8 +114,10 @@ class Demo:
             "DOTMAC_HUB_BROKER_CA_FILE": str(b.ca_file),
             "DOTMAC_HUB_BROKER_DYNSEC_USERNAME": b.dynsec_admin.username,
             "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD": b.dynsec_admin.password,
-            "DOTMAC_HUB_MQTT_HOST": b.host, "DOTMAC_HUB_MQTT_PORT": str(b.port),
-            "DOTMAC_HUB_MQTT_USERNAME": b.hub.username, "DOTMAC_HUB_MQTT_PASSWORD": b.hub.password,
+            # one broker (above), one login each for ingest and the job dispatcher
+            "DOTMAC_HUB_INGEST_USERNAME": b.hub.username,
+            "DOTMAC_HUB_INGEST_PASSWORD": b.hub.password,
+            "DOTMAC_HUB_JOBS_USERNAME": b.hub.username, "DOTMAC_HUB_JOBS_PASSWORD": b.hub.password,
             "DOTMAC_HUB_INGEST_EMBEDDED": "true", "DOTMAC_HUB_INGEST_CLIENT_ID": "demo-ingest",
             "DOTMAC_HUB_TSDB_URL": self.victoria.url if self.victoria else "none",
         }
