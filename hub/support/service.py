@@ -5,35 +5,27 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.repository import Customers, Subscriptions
 from hub.db import utcnow
 from hub.errors import InvalidRequestError, NotFoundError
-from hub.identity.models import User
+from hub.identity.repository import UserRepository
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import TenantScopedRepository, commit_or_conflict
+from hub.repository import commit_or_conflict
 from hub.support import schemas as s
 from hub.support.models import Ticket, TicketComment
+from hub.support.repository import Tickets, customer_of_user
 from hub.support.webhooks import ticket_changed
-
-
-class Tickets(TenantScopedRepository[Ticket]):
-    """Tickets of the caller's tenant."""
-
-    model, noun = Ticket, "ticket"
 
 
 async def bound_customer(session: AsyncSession, principal: Principal) -> uuid.UUID | None:
     """The customer account a portal user is bound to (None for staff and API keys)."""
     if principal.kind != "user":
         return None
-    query = select(User.customer_id).where(User.id == principal.id,
-                                           User.tenant_id == principal.tenant_id)
-    return (await session.execute(query)).scalar_one_or_none()
+    return await customer_of_user(session, principal.tenant_id, principal.id)
 
 
 class TicketService:
@@ -108,7 +100,7 @@ class TicketService:
         """Change status/priority/assignee; resolving stamps resolved_at (reopen clears it)."""
         ticket = await self.get(ticket_id)
         if body.assignee_id is not None:
-            await _Users(self.session, self.principal.tenant_id).get_reference(
+            await UserRepository(self.session, self.principal.tenant_id).get_reference(
                 body.assignee_id, "assignee_id")
             ticket.assignee_id = body.assignee_id
         if body.priority is not None:
@@ -123,13 +115,7 @@ class TicketService:
 
     async def out(self, ticket: Ticket) -> s.TicketPublic:
         """A ticket with its comments, oldest first."""
-        query = (select(TicketComment).where(TicketComment.ticket_id == ticket.id)
-                 .order_by(TicketComment.created_at, TicketComment.id))
         result = s.TicketPublic.model_validate(ticket)
         result.comments = [s.CommentPublic.model_validate(c)
-                           for c in (await self.session.execute(query)).scalars()]
+                           for c in await self.tickets.comments(ticket.id)]
         return result
-
-
-class _Users(TenantScopedRepository[User]):
-    model, noun = User, "user"
