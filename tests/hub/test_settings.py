@@ -149,3 +149,15 @@ def test_the_worker_suffix_comes_from_its_variable(monkeypatch: pytest.MonkeyPat
     settings = IngestSettings()
     assert settings.session_client_id() == "ingest-a-2"
     assert settings.session_client_id("3") == "ingest-a-3"  # --suffix wins
+
+
+def test_the_operations_guide_lists_every_renamed_variable() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "hub-operations.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[2]
+            for line in guide.splitlines() if line.startswith("| `DOTMAC_HUB_")}
+    for cls in settings_classes():
+        for old, rename in cls.renamed_env.items():
+            fields = [rename] if isinstance(rename, str) else [rename.on, rename.off]
+            assert old in rows, f"docs/hub-operations.md: {old} missing from the renamed table"
+            for field in fields:
+                assert f"`{cls.env_name(field)}`" in rows[old], (old, cls.env_name(field))
