@@ -6,7 +6,9 @@ a command, an option or a renamed variable added later is checked without editin
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -18,8 +20,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.testing import CliRunner
 
+import hub
 from edge_agent.cli import app as agent_app
 from hub.cli import app as hub_app
+from hub.settings_env import EnvSettings
 from protocol.topics import AGENT_ID_PATTERN
 
 WIDE = {"COLUMNS": "200"}  # wide enough that no variable name or bracket pair is wrapped
@@ -84,6 +88,29 @@ def test_help_names_every_env_var_and_bracket_literally(script: str, path: tuple
         for bracketed in BRACKETED.findall(" ".join(text.split())):
             assert bracketed in shown, f"{script} {' '.join(path)} --help lost {bracketed}"
     assert "\\[" not in shown, f"{script} {' '.join(path)} --help shows an escape"
+
+
+def _hub_settings_classes() -> list[type[EnvSettings]]:
+    """Every settings class of the hub (each hub/**/settings.py module is loaded first)."""
+    for module in pkgutil.walk_packages(hub.__path__, "hub."):
+        if module.name.rpartition(".")[2] == "settings":
+            importlib.import_module(module.name)
+    found: list[type[EnvSettings]] = []
+    pending = [EnvSettings]
+    while pending:
+        found.append(pending.pop())
+        pending += found[-1].__subclasses__()
+    return found
+
+
+def test_hub_help_names_no_deprecated_variable() -> None:
+    classes = _hub_settings_classes()
+    assert len(classes) > 2, classes  # the base, HubSettings and one class per concern
+    old = {name for settings_class in classes for name in settings_class.renamed_env}
+    for script, path in _commands():
+        if script == "dotmac-hub":
+            shown = set(re.findall(r"DOTMAC_HUB_[A-Z0-9_]+", _help(script, path)))
+            assert not shown & old, f"dotmac-hub {' '.join(path)} --help names {shown & old}"
 
 
 def test_refused_agent_id_prints_the_whole_pattern() -> None:
