@@ -1,5 +1,8 @@
 """Provisioning jobs over SSH: profile actions, the executor, backups and CLI telemetry.
 
+The action catalogue (`load_actions`, `check_params`, `render`, ...) lives in
+`firmware_profiles.actions`, shared with the hub; it is re-exported here for agent code.
+
     from edge_agent.executor import Executor, load_actions, render
     lines = render(load_actions("cisco_ios").action("suspend_customer"), {"interface": "Gi0/2"})
     result = await Executor(config).run(job_request)       # protocol.JobResult
