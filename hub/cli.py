@@ -307,6 +307,7 @@ def webhooks() -> None:
 
       DOTMAC_HUB_WEBHOOK_MAX_ATTEMPTS=20 DOTMAC_HUB_WEBHOOK_TIMEOUT_S=5 dotmac-hub webhooks
     """
+    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
     from hub.events.runner import run_standalone as run_webhooks
     from hub.events.settings import WebhookSettings
     from hub.worker_runner import run_process

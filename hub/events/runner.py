@@ -36,8 +36,8 @@ def start_embedded(sessions: async_sessionmaker[AsyncSession], settings: HubSett
 
 
 async def run_standalone(settings: HubSettings, webhook: WebhookSettings | None = None) -> None:
-    """`dotmac-hub webhooks`: deliver until SIGTERM/SIGINT."""
-    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
+    """`dotmac-hub webhooks`: deliver until SIGTERM/SIGINT. The caller (the composition
+    root) has loaded every table (`hub.models`), so foreign keys like tenants.id resolve."""
     from hub.db import create_engine, session_factory
 
     webhook = webhook or WebhookSettings()
