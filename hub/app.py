@@ -25,7 +25,7 @@ from hub.identity.signing import KeyRing, ensure_key
 from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
 from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.jobs.settings import JobsSettings
-from hub.metrics import Metrics, MetricsMiddleware
+from hub.metrics import Metrics, MetricsMiddleware, mark_process_dead
 from hub.routes import include_domains
 from hub.settings import HubSettings
 
@@ -84,6 +84,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         if ingest is not None:
             await ingest.stop()
         await engine.dispose()
+        mark_process_dead()  # a worker of `serve --workers N` leaving the shared metrics
 
     app = FastAPI(title="DotMac Edge hub", version=__version__, lifespan=lifespan,
                   openapi_tags=TAGS, description="Hub API: see docs/api.md for auth flows, "

@@ -13,7 +13,11 @@ several workers shows one series per worker pid.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prometheus_client import (
@@ -58,6 +62,31 @@ def mark_process_dead() -> None:
     path = multiprocess_dir()
     if path is not None:
         multiprocess.mark_process_dead(os.getpid(), path)  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def shared_between_workers(workers: int) -> Iterator[None]:
+    """Around `uvicorn.run`: with several workers, a private directory they all count into.
+
+    It must exist, and be in the environment, before the workers start: prometheus_client
+    chooses per-process or shared values when it is first imported (uvicorn spawns fresh
+    interpreters that inherit the environment). Removed when the server stops, so counts
+    of a previous run never leak into the next. One process needs none of this.
+    """
+    if workers <= 1:
+        yield
+        return
+    previous = os.environ.get(MULTIPROCESS_DIR_ENV)
+    path = tempfile.mkdtemp(prefix="dotmac-hub-metrics-")
+    os.environ[MULTIPROCESS_DIR_ENV] = path
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROCESS_DIR_ENV, None)
+        else:
+            os.environ[MULTIPROCESS_DIR_ENV] = previous
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class Metrics:
