@@ -1,4 +1,10 @@
-"""Roles and permissions as data: the one matrix every check and the docs table read."""
+"""Roles and permissions as data: the one matrix every check and the docs table read.
+
+A route names the dependency that requires a permission after it, in one way everywhere:
+`SitesRead = Annotated[Principal, RequirePermission("sites:read")]`,
+`BillingAnalyticsRead` for `billing_analytics:read` (tests/hub/test_permissions_doc.py).
+The permission strings themselves are stored in API keys' scopes: they never change.
+"""
 
 from __future__ import annotations
 

@@ -14,13 +14,14 @@ from hub.pagination import PageDep
 from hub.principal import Principal
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
+AuditRead = Annotated[Principal, RequirePermission("audit:read")]
 
 
 @router.get("", operation_id="audit_events_list", response_model=AuditEventsPublic,
             responses=error_docs(401, 403, 422, 429))
 async def list_audit_events(
     session: SessionDep, page: PageDep,
-    principal: Annotated[Principal, RequirePermission("audit:read")],
+    principal: AuditRead,
     action: Annotated[str | None, Query(max_length=64, examples=["auth.login_failed"])] = None,
 ) -> AuditEventsPublic:
     """Security events of the caller's tenant, oldest first."""

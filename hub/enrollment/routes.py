@@ -20,7 +20,7 @@ from hub.errors import error_docs
 from hub.principal import Principal
 
 router = APIRouter(tags=["enrollment"])
-CanEnroll = Annotated[Principal, RequirePermission("agents:enroll")]
+AgentsEnroll = Annotated[Principal, RequirePermission("agents:enroll")]
 
 
 async def limit_enroll_per_ip(kit: AuthKitDep, ip: ClientIp) -> None:
@@ -34,7 +34,7 @@ async def limit_enroll_per_ip(kit: AuthKitDep, ip: ClientIp) -> None:
              responses=error_docs(401, 403, 404, 422, 429))
 async def create_enrollment_token(site_id: uuid.UUID, body: EnrollmentTokenCreate,
                                   session: SessionDep, kit: AuthKitDep,
-                                  principal: CanEnroll) -> EnrollmentTokenCreated:
+                                  principal: AgentsEnroll) -> EnrollmentTokenCreated:
     """Issue a one-time, expiring token that enrolls one agent into this site.
 
     The `token` field is shown only in this response; the hub stores its hash.

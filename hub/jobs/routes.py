@@ -33,7 +33,7 @@ STATE_PATTERN = "^(" + "|".join(OPEN_STATES + FINAL_STATES) + ")$"
 
 JobsRead = Annotated[Principal, RequirePermission("jobs:read")]
 JobsWrite = Annotated[Principal, RequirePermission("jobs:write")]
-ConfigRead = Annotated[Principal, RequirePermission("config_versions:read")]
+ConfigVersionsRead = Annotated[Principal, RequirePermission("config_versions:read")]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=128,
     description="Same key + same body returns the original job; a different body is a 409")]
@@ -78,7 +78,7 @@ async def cancel_job(job_id: uuid.UUID, session: SessionDep, principal: JobsWrit
 @config_versions.get("/{device_id}/config-versions", operation_id="config_versions_list",
                      response_model=ConfigVersionsPublic, responses=ONE)
 async def list_config_versions(device_id: uuid.UUID, session: SessionDep, page: PageDep,
-                               principal: ConfigRead) -> ConfigVersionsPublic:
+                               principal: ConfigVersionsRead) -> ConfigVersionsPublic:
     """Stored configurations of a device (a new one only when the config changed)."""
     rows, cursor = await ConfigVersionService(session, principal).list(device_id, page)
     return ConfigVersionsPublic(data=[ConfigVersionPublic.model_validate(r) for r in rows],
@@ -89,6 +89,6 @@ async def list_config_versions(device_id: uuid.UUID, session: SessionDep, page: 
                      operation_id="config_versions_diff", response_model=ConfigDiff,
                      responses=ONE)
 async def config_version_diff(device_id: uuid.UUID, version: int, session: SessionDep,
-                              principal: ConfigRead) -> ConfigDiff:
+                              principal: ConfigVersionsRead) -> ConfigDiff:
     """Unified diff of a version against the previous one."""
     return await ConfigVersionService(session, principal).diff(device_id, version)

@@ -20,10 +20,10 @@ from hub.support.service import TicketService, bound_customer
 tickets = APIRouter(prefix="/tickets", tags=["tickets"])
 portal = APIRouter(prefix="/portal", tags=["portal"])
 READ, WRITE = error_docs(401, 403, 422, 429), error_docs(401, 403, 404, 409, 422, 429)
-Reader = Annotated[Principal, RequirePermission("tickets:read")]
-Writer = Annotated[Principal, RequirePermission("tickets:write")]
-PortalReader = Annotated[Principal, RequirePermission("portal:read")]
-PortalWriter = Annotated[Principal, RequirePermission("portal:write")]
+TicketsRead = Annotated[Principal, RequirePermission("tickets:read")]
+TicketsWrite = Annotated[Principal, RequirePermission("tickets:write")]
+PortalRead = Annotated[Principal, RequirePermission("portal:read")]
+PortalWrite = Annotated[Principal, RequirePermission("portal:write")]
 
 
 async def _page(service: TicketService, page: PageDep, own: bool) -> s.TicketsPublic:
@@ -33,14 +33,14 @@ async def _page(service: TicketService, page: PageDep, own: bool) -> s.TicketsPu
 
 
 @tickets.get("", operation_id="tickets_list", response_model=s.TicketsPublic, responses=READ)
-async def list_tickets(session: SessionDep, page: PageDep, p: Reader) -> s.TicketsPublic:
+async def list_tickets(session: SessionDep, page: PageDep, p: TicketsRead) -> s.TicketsPublic:
     """Every ticket of the tenant."""
     return await _page(TicketService(session, p), page, own=False)
 
 
 @tickets.post("", operation_id="tickets_create", status_code=201,
               response_model=s.TicketPublic, responses=WRITE)
-async def open_ticket(body: s.TicketCreate, session: SessionDep, p: Writer) -> s.TicketPublic:
+async def open_ticket(body: s.TicketCreate, session: SessionDep, p: TicketsWrite) -> s.TicketPublic:
     """Open a ticket for a customer (staff)."""
     service = TicketService(session, p)
     return await service.out(await service.open(body, by_customer=False))
@@ -48,7 +48,7 @@ async def open_ticket(body: s.TicketCreate, session: SessionDep, p: Writer) -> s
 
 @tickets.get("/{ticket_id}", operation_id="tickets_get", response_model=s.TicketPublic,
              responses=WRITE)
-async def get_ticket(ticket_id: uuid.UUID, session: SessionDep, p: Reader) -> s.TicketPublic:
+async def get_ticket(ticket_id: uuid.UUID, session: SessionDep, p: TicketsRead) -> s.TicketPublic:
     """One ticket with its comments."""
     service = TicketService(session, p)
     return await service.out(await service.get(ticket_id))
@@ -57,7 +57,7 @@ async def get_ticket(ticket_id: uuid.UUID, session: SessionDep, p: Reader) -> s.
 @tickets.patch("/{ticket_id}", operation_id="tickets_update", response_model=s.TicketPublic,
                responses=WRITE)
 async def update_ticket(ticket_id: uuid.UUID, body: s.TicketUpdate, session: SessionDep,
-                        p: Writer) -> s.TicketPublic:
+                        p: TicketsWrite) -> s.TicketPublic:
     """Change status, priority or assignee."""
     service = TicketService(session, p)
     return await service.out(await service.update(ticket_id, body))
@@ -66,7 +66,7 @@ async def update_ticket(ticket_id: uuid.UUID, body: s.TicketUpdate, session: Ses
 @tickets.post("/{ticket_id}/comments", operation_id="tickets_comment", status_code=201,
               response_model=s.TicketPublic, responses=WRITE)
 async def comment(ticket_id: uuid.UUID, body: s.CommentCreate, session: SessionDep,
-                  p: Writer) -> s.TicketPublic:
+                  p: TicketsWrite) -> s.TicketPublic:
     """Reply as staff (the first reply to a customer ticket stamps first_response_at)."""
     service = TicketService(session, p)
     return await service.out(await service.comment(ticket_id, body, by_staff=True))
@@ -74,7 +74,7 @@ async def comment(ticket_id: uuid.UUID, body: s.CommentCreate, session: SessionD
 
 @portal.get("/tickets", operation_id="portal_tickets_list", response_model=s.TicketsPublic,
             responses=READ)
-async def my_tickets(session: SessionDep, page: PageDep, p: PortalReader) -> s.TicketsPublic:
+async def my_tickets(session: SessionDep, page: PageDep, p: PortalRead) -> s.TicketsPublic:
     """The caller's own customer tickets (empty for staff, who are bound to no customer)."""
     service = TicketService(session, p, await bound_customer(session, p))
     return await _page(service, page, own=True)
@@ -82,7 +82,7 @@ async def my_tickets(session: SessionDep, page: PageDep, p: PortalReader) -> s.T
 
 @portal.post("/tickets", operation_id="portal_tickets_create", status_code=201,
              response_model=s.TicketPublic, responses=WRITE)
-async def open_my_ticket(body: s.TicketCreate, session: SessionDep, p: PortalWriter,
+async def open_my_ticket(body: s.TicketCreate, session: SessionDep, p: PortalWrite,
                          ) -> s.TicketPublic:
     """Open a ticket as a customer (staff holding the permission open it for `customer_id`)."""
     customer_id = await bound_customer(session, p)
@@ -92,7 +92,7 @@ async def open_my_ticket(body: s.TicketCreate, session: SessionDep, p: PortalWri
 
 @portal.get("/invoices", operation_id="portal_invoices_list", response_model=InvoicesPublic,
             responses=READ)
-async def my_invoices(session: SessionDep, page: PageDep, p: PortalReader) -> InvoicesPublic:
+async def my_invoices(session: SessionDep, page: PageDep, p: PortalRead) -> InvoicesPublic:
     """The caller's own customer invoices (empty for staff)."""
     repo = Invoices(session, p.tenant_id)
     query = repo.select().where(Invoice.customer_id == await bound_customer(session, p),

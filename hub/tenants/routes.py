@@ -13,14 +13,14 @@ from hub.tenants.schemas import TenantPublic, TenantUpdate
 from hub.tenants.service import TenantService
 
 router = APIRouter(prefix="/tenants", tags=["tenants"])
-CanRead = Annotated[Principal, RequirePermission("tenant:read")]
-CanWrite = Annotated[Principal, RequirePermission("tenant:write")]
+TenantRead = Annotated[Principal, RequirePermission("tenant:read")]
+TenantWrite = Annotated[Principal, RequirePermission("tenant:write")]
 
 
 @router.get("/current", operation_id="tenants_current", response_model=TenantPublic,
             responses=error_docs(401, 403, 429))
 async def current_tenant(session: SessionDep,
-                         principal: CanRead) -> TenantPublic:
+                         principal: TenantRead) -> TenantPublic:
     """The caller's tenant."""
     return TenantPublic.model_validate(await TenantService(session, principal).current())
 
@@ -28,6 +28,6 @@ async def current_tenant(session: SessionDep,
 @router.patch("/current", operation_id="tenants_update_current", response_model=TenantPublic,
               responses=error_docs(401, 403, 409, 422, 429))
 async def update_tenant(change: TenantUpdate, session: SessionDep,
-                        principal: CanWrite) -> TenantPublic:
+                        principal: TenantWrite) -> TenantPublic:
     """Rename the caller's tenant (owner only)."""
     return TenantPublic.model_validate(await TenantService(session, principal).update(change))

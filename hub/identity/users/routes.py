@@ -15,14 +15,14 @@ from hub.pagination import PageDep
 from hub.principal import Principal
 
 router = APIRouter(prefix="/users", tags=["users"])
-CanRead = Annotated[Principal, RequirePermission("users:read")]
-CanWrite = Annotated[Principal, RequirePermission("users:write")]
+UsersRead = Annotated[Principal, RequirePermission("users:read")]
+UsersWrite = Annotated[Principal, RequirePermission("users:write")]
 
 
 @router.get("", operation_id="users_list", response_model=UsersPublic,
             responses=error_docs(401, 403, 422, 429))
 async def list_users(session: SessionDep, kit: AuthKitDep, page: PageDep,
-                     principal: CanRead) -> UsersPublic:
+                     principal: UsersRead) -> UsersPublic:
     """Users of the caller's tenant."""
     rows, cursor = await UserService(session, principal, kit.passwords).list(page)
     return UsersPublic(data=[UserPublic.model_validate(r) for r in rows], next_cursor=cursor)
@@ -31,7 +31,7 @@ async def list_users(session: SessionDep, kit: AuthKitDep, page: PageDep,
 @router.post("", operation_id="users_create", response_model=UserPublic, status_code=201,
              responses=error_docs(401, 403, 409, 422, 429))
 async def create_user(body: UserCreate, session: SessionDep, kit: AuthKitDep,
-                      principal: CanWrite) -> UserPublic:
+                      principal: UsersWrite) -> UserPublic:
     """Add a user; you may only grant roles whose permissions you hold yourself."""
     return UserPublic.model_validate(
         await UserService(session, principal, kit.passwords).create(body))
@@ -40,7 +40,7 @@ async def create_user(body: UserCreate, session: SessionDep, kit: AuthKitDep,
 @router.get("/{user_id}", operation_id="users_get", response_model=UserPublic,
             responses=error_docs(401, 403, 404, 422, 429))
 async def get_user(user_id: uuid.UUID, session: SessionDep, kit: AuthKitDep,
-                   principal: CanRead) -> UserPublic:
+                   principal: UsersRead) -> UserPublic:
     """One user."""
     return UserPublic.model_validate(
         await UserService(session, principal, kit.passwords).get(user_id))
@@ -49,7 +49,7 @@ async def get_user(user_id: uuid.UUID, session: SessionDep, kit: AuthKitDep,
 @router.patch("/{user_id}", operation_id="users_update", response_model=UserPublic,
               responses=error_docs(401, 403, 404, 422, 429))
 async def update_user(user_id: uuid.UUID, body: UserUpdate, session: SessionDep,
-                      kit: AuthKitDep, principal: CanWrite) -> UserPublic:
+                      kit: AuthKitDep, principal: UsersWrite) -> UserPublic:
     """Change a user's name, role, customer binding or password (role changes are audited)."""
     return UserPublic.model_validate(
         await UserService(session, principal, kit.passwords).update(user_id, body))
@@ -58,7 +58,7 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, session: SessionDep,
 @router.delete("/{user_id}", operation_id="users_deactivate", status_code=204,
                responses=error_docs(401, 403, 404, 409, 422, 429))
 async def deactivate_user(user_id: uuid.UUID, session: SessionDep, kit: AuthKitDep,
-                          principal: CanWrite) -> Response:
+                          principal: UsersWrite) -> Response:
     """Deactivate a user and end their sessions (kept for the audit trail)."""
     await UserService(session, principal, kit.passwords).deactivate(user_id)
     return Response(status_code=204)
