@@ -215,7 +215,4 @@ class BillingService:
     async def list_invoices(self, page: PageParams, customer_id: uuid.UUID | None,
                             ) -> tuple[list[Invoice], str | None]:
         """Invoices, optionally of one customer."""
-        query = self.invoices.select()
-        if customer_id is not None:
-            query = query.where(Invoice.customer_id == customer_id)
-        return await self.invoices.page(page, query)
+        return await self.invoices.page_of(page, customer_id)

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from hub.api.deps import RequirePermission, SessionDep
-from hub.billing.models import Invoice
 from hub.billing.repository import Invoices
 from hub.billing.schemas import InvoicePublic, InvoicesPublic
 from hub.errors import error_docs
@@ -94,9 +93,7 @@ async def open_my_ticket(body: s.TicketCreate, session: SessionDep, p: PortalWri
             responses=READ)
 async def my_invoices(session: SessionDep, page: PageDep, p: PortalRead) -> InvoicesPublic:
     """The caller's own customer invoices (empty for staff)."""
-    repo = Invoices(session, p.tenant_id)
-    query = repo.select().where(Invoice.customer_id == await bound_customer(session, p),
-                                Invoice.status == "finalized")
-    rows, cursor = await repo.page(page, query)
+    rows, cursor = await Invoices(session, p.tenant_id).finalized_page_of(
+        page, await bound_customer(session, p))
     return InvoicesPublic(data=[InvoicePublic.model_validate(r) for r in rows],
                           next_cursor=cursor)

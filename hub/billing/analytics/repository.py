@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from hub.billing.models import Customer, DunningStep, Invoice, Plan, Subscriptio
 from hub.billing.repository import Customers, Invoices, Plans, Subscriptions
 from hub.pagination import PageParams
 
+Rows = Sequence[Row[*tuple[Any, ...]]]  # result rows, read by position
 PLAN_EVENTS = ("activate", "change_plan")  # the events that set the plan (as billing reads)
 
 
@@ -35,7 +37,7 @@ class BillingAnalyticsRepository:
         self.subs, self.invoices = Subscriptions(session, tenant_id), Invoices(session, tenant_id)
         self.customers, self.plans = Customers(session, tenant_id), Plans(session, tenant_id)
 
-    async def in_service(self, on: date) -> list[Row[Any]]:
+    async def in_service(self, on: date) -> Rows:
         """(subscription, customer, plan id, plan name, currency, period, price) of each
         subscription in service on `on` (started_on <= on < ended_on; suspended ones
         included, they are still invoiced), with the plan in force that day."""
@@ -47,9 +49,9 @@ class BillingAnalyticsRepository:
                         or_(Subscription.ended_on.is_(None), Subscription.ended_on > on))
                  .with_only_columns(Subscription.id, Subscription.customer_id, Plan.id,
                                     Plan.name, Plan.currency, Plan.period, Plan.price_minor))
-        return list((await self.session.execute(query)).all())
+        return (await self.session.execute(query)).all()
 
-    async def revenue(self, start: date, end: date) -> list[Row[Any]]:
+    async def revenue(self, start: date, end: date) -> Rows:
         """(plan id, currency, documents, credit notes, net amount) of the documents issued
         in [start, end): a credit note counts against the plan of the invoice it credits."""
         credited = aliased(Invoice)
@@ -71,7 +73,7 @@ class BillingAnalyticsRepository:
         query = (select(docs.c.plan_id, docs.c.currency, func.count(), func.sum(docs.c.note),
                         func.sum(docs.c.amount))
                  .group_by(docs.c.plan_id, docs.c.currency))
-        return list((await self.session.execute(query)).all())
+        return (await self.session.execute(query)).all()
 
     async def plan_names(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
         """Name of each of these plans of the tenant."""
@@ -86,12 +88,12 @@ class BillingAnalyticsRepository:
             Invoice.kind == "invoice", Invoice.status == "finalized",
             Invoice.total_minor > Invoice.paid_minor + Invoice.credited_minor)
 
-    async def open_balances(self) -> list[Row[Any]]:
+    async def open_balances(self) -> Rows:
         """(currency, due date, amount still owed) of every open invoice."""
         open_minor = Invoice.total_minor - Invoice.paid_minor - Invoice.credited_minor
         query = self._open_invoices().with_only_columns(Invoice.currency, Invoice.due_on,
                                                         open_minor)
-        return list((await self.session.execute(query)).all())
+        return (await self.session.execute(query)).all()
 
     async def customers_in_dunning(self, page: PageParams,
                                    ) -> tuple[list[Customer], str | None]:
@@ -101,12 +103,12 @@ class BillingAnalyticsRepository:
         return await self.customers.page(
             page, self.customers.select().where(Customer.id.in_(stepped)))
 
-    async def dunning_steps(self, customer_ids: list[uuid.UUID]) -> list[Row[Any]]:
+    async def dunning_steps(self, customer_ids: list[uuid.UUID]) -> Rows:
         """(customer, step) of every dunning step taken on these customers' open invoices."""
         mine = self._open_invoices().where(Invoice.customer_id.in_(customer_ids))
         steps = mine.join(DunningStep, DunningStep.invoice_id == Invoice.id).with_only_columns(
             Invoice.customer_id, DunningStep.step)
-        return list((await self.session.execute(steps)).all())
+        return (await self.session.execute(steps)).all()
 
     async def open_invoices_of(self, customer_ids: list[uuid.UUID]) -> list[Invoice]:
         """The open invoices of these customers."""

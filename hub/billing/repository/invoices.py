@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import BilledPeriod, Invoice, InvoiceCounter, InvoiceLine, TaxRate
+from hub.pagination import PageParams
 from hub.repository import TenantScopedRepository
 
 
@@ -18,6 +19,22 @@ class Invoices(TenantScopedRepository[Invoice]):
     """Invoices and credit notes of the caller's tenant."""
 
     model, noun = Invoice, "invoice"
+
+    async def page_of(self, params: PageParams, customer_id: uuid.UUID | None = None,
+                      ) -> tuple[list[Invoice], str | None]:
+        """One page of invoices and credit notes, of one customer when `customer_id` is set."""
+        query = self.select()
+        if customer_id is not None:
+            query = query.where(Invoice.customer_id == customer_id)
+        return await self.page(params, query)
+
+    async def finalized_page_of(self, params: PageParams, customer_id: uuid.UUID | None,
+                                ) -> tuple[list[Invoice], str | None]:
+        """One page of the finalized documents of one customer (none for None: a portal
+        caller bound to no customer sees nothing)."""
+        query = self.select().where(Invoice.customer_id == customer_id,
+                                    Invoice.status == "finalized")
+        return await self.page(params, query)
 
     async def finalized_due_before(self, today: date) -> list[Invoice]:
         """Finalized invoices (not credit notes) due before `today`, oldest due first."""
