@@ -262,6 +262,7 @@ def ingest(
 
       DOTMAC_HUB_BROKER_CA_FILE=/etc/dotmac/ca.pem dotmac-hub ingest
     """
+    from hub.handlers import wire
     from hub.ingest import run_standalone
     from hub.worker_runner import run_process
 
@@ -269,6 +270,7 @@ def ingest(
     ingest_settings = IngestSettings(broker=settings.broker)
     console.print(f"ingest worker -> {_broker_text(settings.broker)}, "
                   f"store {without_userinfo(ingest_settings.tsdb.url)}")
+    wire()  # domain events: job reports reach jobs, as in the API process
     run_process(run_standalone(settings.database_url, ingest_settings, suffix),
                 settings.log_level)
 
@@ -284,12 +286,14 @@ def dispatch() -> None:
 
       DOTMAC_HUB_JOBS_PASSWORD=... dotmac-hub dispatch
     """
+    from hub.handlers import wire
     from hub.jobs.runner import run_standalone as run_dispatcher
     from hub.worker_runner import run_process
 
     settings = _settings_or_exit(JobsSettings)
     jobs_settings = JobsSettings(broker=settings.broker)
     console.print(f"job dispatcher -> {_broker_text(settings.broker)}")
+    wire()  # domain events: an expired job settles billing's step, as in the API process
     run_process(run_dispatcher(settings.database_url, jobs_settings), settings.log_level)
 
 
@@ -310,11 +314,13 @@ def webhooks() -> None:
     from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
     from hub.events.runner import run_standalone as run_webhooks
     from hub.events.settings import WebhookSettings
+    from hub.handlers import wire
     from hub.worker_runner import run_process
 
     settings = _settings_or_exit()
     webhook = WebhookSettings()  # validated before anything says it started
     console.print("webhook worker: delivering outbox events")
+    wire()  # domain events: the same wiring as every hub process
     run_process(run_webhooks(settings, webhook), settings.log_level)
 
 

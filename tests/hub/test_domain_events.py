@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typer.testing import CliRunner
 
 from hub import domain_events
 from hub.domain_events import DomainEvent, DomainEvents, UnwiredEventError
@@ -204,3 +205,26 @@ async def test_ingest_announces_device_reachability_changes(
     changes = [(e.device, e.state, e.previous, e.reason) for e in recorded
                if isinstance(e, DeviceStateChanged)]
     assert changes == [("olt-1", "down", "unknown", "timeout"), ("olt-1", "up", "down", None)]
+
+
+@pytest.mark.parametrize("command", ["ingest", "dispatch", "webhooks"])
+def test_every_standalone_worker_is_wired_before_it_runs(
+        command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hub.worker_runner
+    from hub.cli import app
+
+    seen: list[int] = []
+
+    def run_process(main: Coroutine[Any, Any, None], _log_level: str) -> None:
+        main.close()  # not run: only the wiring at this point matters
+        seen.append(len(domain_events.bus.handlers(JobReported))
+                    + len(domain_events.bus.handlers(JobFinished)))
+
+    monkeypatch.setattr(hub.worker_runner, "run_process", run_process)
+    domain_events.bus.clear()
+    try:
+        result = CliRunner().invoke(app, [command])
+    finally:
+        wire()
+    assert result.exit_code == 0, result.output
+    assert seen == [2]
