@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.request
@@ -27,9 +28,19 @@ HEALTHZ_COUNT = re.compile(
 
 def _get(port: int, path: str) -> bytes:
     # urllib opens a new connection per request, so the kernel hands each to either worker.
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as reply:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as reply:
         assert reply.status == 200
         return bytes(reply.read())
+
+
+def _bootstrapped(env: dict[str, str], folder: Path) -> None:
+    """A migrated database with its signing key, so the two workers starting at the same
+    moment only read it (on an empty one both would create the first key)."""
+    boot = subprocess.run([str(BIN / "dotmac-hub"), "bootstrap", "--tenant", "Scrape ISP",
+                           "--admin-email", "owner@scrape.example"],
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=300, check=False, cwd=folder)
+    assert boot.returncode == 0, boot.stderr
 
 
 def _workers_that_counted(tmp_path: Path) -> set[str]:
@@ -64,8 +75,10 @@ def test_one_scrape_sums_both_workers(tmp_path: Path) -> None:
     port = free_port()
     env = {"DOTMAC_HUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}",
            "DOTMAC_HUB_PORT": str(port), "DOTMAC_HUB_INGEST_EMBEDDED": "false",
+           "DOTMAC_HUB_BOOTSTRAP_PASSWORD": "scrape-test-password-1",
            "TMPDIR": str(tmp_path)}  # the serve command's shared directory lands here
     assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    _bootstrapped(env, tmp_path)
     hub = ManagedProcess([str(BIN / "dotmac-hub"), "serve", "--workers", "2"],
                          tmp_path / "hub.log", env=env, cwd=tmp_path).start()
     try:
