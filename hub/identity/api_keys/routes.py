@@ -9,8 +9,13 @@ from fastapi import APIRouter, Response
 
 from hub.api.deps import RequirePermission, SessionDep
 from hub.errors import error_docs
+from hub.identity.api_keys.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyPublic,
+    ApiKeysPublic,
+)
 from hub.identity.api_keys.service import ApiKeyService
-from hub.identity.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, ApiKeysPublic
 from hub.pagination import PageDep
 from hub.principal import Principal
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.audit.service import AuditTrail
 from hub.db import new_id, utcnow
 from hub.errors import ForbiddenError, InvalidRequestError
+from hub.identity.api_keys.schemas import ApiKeyCreate
 from hub.identity.models import ApiKey
 from hub.identity.repository import ApiKeyRepository
-from hub.identity.schemas import ApiKeyCreate
 from hub.identity.service import API_KEY_PREFIX, sha256
 from hub.pagination import PageParams
 from hub.principal import Principal

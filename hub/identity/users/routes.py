@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from hub.api.deps import AuthKitDep, RequirePermission, SessionDep
 from hub.errors import error_docs
-from hub.identity.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
+from hub.identity.users.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
 from hub.identity.users.service import UserService
 from hub.pagination import PageDep
 from hub.principal import Principal

@@ -12,8 +12,8 @@ from hub.errors import ConflictError, ForbiddenError, InvalidRequestError
 from hub.identity.models import User
 from hub.identity.passwords import Passwords
 from hub.identity.repository import SessionRepository, UserRepository
-from hub.identity.schemas import UserCreate, UserUpdate
 from hub.identity.session_cache import sessions_changed
+from hub.identity.users.schemas import UserCreate, UserUpdate
 from hub.pagination import PageParams
 from hub.permissions import Role, can_grant
 from hub.principal import Principal
