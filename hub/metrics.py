@@ -25,9 +25,9 @@ from prometheus_client import (
     Counter,
     Histogram,
     disable_created_metrics,
+    generate_latest,
     multiprocess,
 )
-from prometheus_client.exposition import generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)

@@ -1,10 +1,11 @@
-"""Prometheus endpoint of a standalone worker (`dotmac-hub ingest`): `GET /metrics`.
+"""Prometheus endpoint of a standalone worker (`dotmac-hub ingest`, `dispatch`, `webhooks`).
 
-The embedded worker's counters are on the API's `/metrics`; a worker on its own has no
-HTTP server, so it runs prometheus_client's WSGI app on the standard library's threaded
-WSGI server, in a daemon thread beside the worker's event loop. Two limits on top of
-the library's defaults: only `/metrics` is answered, and a request head must arrive within
-`read_timeout_s`, so a scraper that stalls holds one thread for that long, not forever.
+An embedded worker's counters are on the API's `/metrics`; a worker on its own has no
+HTTP server, so `hub.worker_runner` starts this one: prometheus_client's WSGI app on the
+standard library's threaded WSGI server, in a daemon thread beside the worker's event loop.
+Two limits on top of the library's defaults: only `/metrics` is answered, and a request
+head must arrive within `read_timeout_s`, so a scraper that stalls holds one thread for that
+long, not forever.
 """
 
 from __future__ import annotations
