@@ -1,6 +1,7 @@
 """The one runner of standalone workers: it serves the metrics port while the worker runs,
 announces readiness only once the worker says it is ready (log line, systemd READY=1),
-stops it on SIGTERM/SIGINT and closes what it holds."""
+stops it on SIGTERM/SIGINT and closes what it holds. (`dotmac-hub ingest` and `webhooks`
+run through it in tests/hub_ingest/test_faults.py and tests/events/test_cli.py.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import logging
 import os
 import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +22,7 @@ import pytest
 from hub.metrics import Metrics
 from hub.worker_runner import StandaloneWorker, serve
 from tests.services._proc import free_port
+from tests.services.mosquitto import Broker
 
 
 class LoopWorker:
@@ -129,3 +134,34 @@ async def test_a_failing_worker_is_still_closed() -> None:
     with pytest.raises(RuntimeError, match="storage exploded"):
         await serve(StandaloneWorker("broken", broken, lambda: None, close))
     assert closed == [True]
+
+
+def test_dotmac_hub_dispatch_runs_through_the_runner(tmp_path: Path, mosquitto: Broker
+                                                      ) -> None:
+    """The standalone dispatcher as systemd runs it: ready, then a clean stop on SIGTERM."""
+    hub = str(Path(sys.executable).parent / "dotmac-hub")
+    env = {**os.environ, "DOTMAC_HUB_DATABASE_URL":
+           f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}", "DOTMAC_HUB_LOG_LEVEL": "info",
+           "DOTMAC_HUB_BROKER_HOST": mosquitto.host, "DOTMAC_HUB_BROKER_PORT": str(mosquitto.port),
+           "DOTMAC_HUB_JOBS_USERNAME": mosquitto.hub.username,
+           "DOTMAC_HUB_JOBS_PASSWORD": mosquitto.hub.password}
+    upgraded = subprocess.run([hub, "db", "upgrade"], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+    assert upgraded.returncode == 0, upgraded.stderr
+    log = tmp_path / "dispatch.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen([hub, "dispatch"], env=env, stdout=sink,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "worker.ready name=dispatch" not in log.read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(30)
+    said = log.read_text()
+    assert code == 0, said
+    assert "worker.stopping name=dispatch signal=SIGTERM" in said
+    assert "worker.stopped name=dispatch" in said
+    assert mosquitto.hub.password not in said
