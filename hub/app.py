@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
+from hub.api.middleware import limit_per_ip
 from hub.broker import broker_admin
 from hub.db import create_engine, read_engine, session_factory
 from hub.errors import Problem, install_error_handlers
@@ -26,7 +27,7 @@ from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
 from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.jobs.settings import JobsSettings
 from hub.metrics import Metrics, MetricsMiddleware, mark_process_dead
-from hub.routes import include_domains
+from hub.routes import DOMAIN_ROUTERS, include_domains
 from hub.settings import HubSettings
 
 TAGS = [
@@ -97,6 +98,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.broker = broker_admin(settings)
     app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)
     install_error_handlers(app)
+    limit_per_ip(app, DOMAIN_ROUTERS)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     _health_routes(app)
     include_domains(app)

@@ -4,9 +4,8 @@ else); `hub/api/` keeps only the request dependencies the routes share."""
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
-from hub.api.deps import limit_per_ip
 from hub.audit.routes import router as audit_router
 from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.routes import router as billing_router
@@ -27,11 +26,12 @@ DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites
 
 
 def include_domains(app: FastAPI) -> None:
-    """Mount every domain router on the app itself, each under the per-IP rate limit.
+    """Mount every domain router on the app itself (the per-IP rate limit in front of
+    them is the middleware of hub.api.middleware, mounted in hub.app).
 
     Directly, not through one umbrella router: every level of included routers is walked
     again when matching each request. The routers are kept on `app.state.domain_routers`
     for `hub.api.access` (it reads what each route requires)."""
     for router in DOMAIN_ROUTERS:
-        app.include_router(router, dependencies=[Depends(limit_per_ip)])
+        app.include_router(router)  # under the per-IP limit of hub.api.middleware
     app.state.domain_routers = DOMAIN_ROUTERS

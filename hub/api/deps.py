@@ -67,13 +67,6 @@ ClientIp = Annotated[str, Depends(client_ip)]
 # every request, and these run on all of them (bench/api.py).
 
 
-async def limit_per_ip(request: Request) -> None:
-    """Per-IP request budget, shared by every hub process (see ratelimit.SharedCounters)."""
-    kit: AuthKit = request.app.state.auth
-    s = kit.settings
-    await kit.counters.enforce(f"ip:{peer_address(request)}", s.rate_limit_ip, s.rate_window)
-
-
 async def auth_service(session: SessionDep, kit: AuthKitDep, ip: ClientIp) -> AuthService:
     """The auth service bound to this request."""
     return AuthService(session, kit, ip)
