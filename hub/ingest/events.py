@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from hub.domain_events import DomainEvent
 from protocol import JobProgress, JobResult
@@ -25,7 +25,7 @@ class AgentStateChanged(DomainEvent):
     site_id: uuid.UUID
     agent_id: uuid.UUID
     agent_name: str
-    state: str  # "online" | "offline"
+    state: Literal["online", "offline"]
     previous: str  # "unknown" for an agent never seen before
     at: datetime
     reason: str | None
@@ -39,7 +39,7 @@ class DeviceStateChanged(DomainEvent):
     site_id: uuid.UUID
     agent_id: uuid.UUID
     device: str  # the device name the agent polls it by
-    state: str  # "up" | "down"
+    state: Literal["up", "down"]
     previous: str  # "unknown" before its first health report
     at: datetime
     reason: str | None  # the poll error when down

@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -387,7 +387,7 @@ async def apply_state(session: AsyncSession, who: AgentIdentity, message: AgentS
     row = await _health_row(session, who)
     # The Last Will was built at connect time: its ts is stale, the receive time is not.
     at = received_at if message.state == "offline" else message.ts
-    new = "online" if message.state == "online" else "offline"
+    new: Literal["online", "offline"] = "online" if message.state == "online" else "offline"
     if row.state != new:
         previous, row.state, row.state_since = row.state, new, at
         session.add(_event(who, "agent", who.name, "up" if new == "online" else "down", at,
@@ -423,7 +423,7 @@ async def _device_states(session: AsyncSession, who: AgentIdentity, message: Age
                                          ObservedDevice.agent_id == who.id
                                          ).order_by(ObservedDevice.device)
     for device in (await session.execute(query)).scalars():
-        state = "down" if device.device in errors else "up"
+        state: Literal["up", "down"] = "down" if device.device in errors else "up"
         if device.status != state:
             previous, device.status, device.status_since = device.status, state, message.ts
             device.status_reason = errors.get(device.device)
