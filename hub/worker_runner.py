@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hub.metrics import Metrics
+from hub.metrics.server import serve_metrics
 
 log = logging.getLogger("dotmac.hub.worker")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -90,9 +91,6 @@ def _stop(worker: StandaloneWorker, sig: signal.Signals) -> None:
 async def _metrics_server(worker: StandaloneWorker) -> _Listening | None:
     if not worker.metrics_port:
         return None
-    # Imported here: hub.ingest's own runner imports this module.
-    from hub.ingest.metrics_server import serve_metrics
-
     server = await serve_metrics(worker.metrics or Metrics(), worker.metrics_host,
                                  worker.metrics_port)
     log.info("worker.metrics_listening name=%s address=%s:%d", worker.name,

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from hub.ingest.metrics_server import serve_metrics
 from hub.ingest.worker import LATE, REJECTED
 from hub.metrics import Metrics
+from hub.metrics.server import serve_metrics
 
 
 @pytest_asyncio.fixture

@@ -23,7 +23,7 @@ from prometheus_client import make_wsgi_app
 
 from hub.metrics import Metrics
 
-log = logging.getLogger("dotmac.hub.ingest.metrics")
+log = logging.getLogger("dotmac.hub.metrics")
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 

@@ -7,7 +7,8 @@ directory before the workers start: each worker then writes its values to files 
 whichever worker answers a scrape sums every worker's files, so one scrape shows the totals.
 
 A gauge added here must say how workers combine (`multiprocess_mode=`), or a scrape under
-several workers shows one series per worker pid.
+several workers shows one series per worker pid. A standalone worker (no API) serves its
+registry on a port of its own: `hub.metrics.server`.
 """
 
 from __future__ import annotations
