@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -102,7 +103,9 @@ class TenantScopedRows(Generic[M]):
 
     For lists that are only read: one Core statement on a connection of its own (no ORM
     session, identity map or unit of work, which were the largest cost of the device list in
-    bench/api.py). `engine` is the read engine (hub.db.read_engine).
+    bench/api.py). `engine` is the read engine (hub.db.read_engine). Each shape of page query
+    is built once with bound parameters and reused: building a SELECT and its cache key on
+    every request cost more than executing it.
     """
 
     model: ClassVar[type[Any]]
@@ -111,27 +114,32 @@ class TenantScopedRows(Generic[M]):
         self.engine = engine
         self.tenant_id = tenant_id
 
-    def select_rows(self) -> Select[Any]:
-        """Base query of plain result rows: this table, this tenant only."""
-        table = self.model.__table__
-        return select(table).where(table.c.tenant_id == self.tenant_id)
-
-    async def page_rows(self, params: PageParams, query: Select[Any] | None = None,
-                        ) -> RowPage:
-        """One keyset page (ordered by id) of `select_rows()` rows as dicts, and the cursor of
-        the next one. The connection goes back to the pool before the page is shaped."""
-        query = self.select_rows() if query is None else query
-        table = self.model.__table__
-        if params.after is not None:
-            query = query.where(table.c.id > params.after)
-        query = query.order_by(table.c.id).limit(params.limit + 1)
+    async def page_rows(self, params: PageParams, **equal: uuid.UUID | None) -> RowPage:
+        """One keyset page (ordered by id) of this tenant's rows whose columns equal the given
+        values (None: not filtered), as dicts, and the cursor of the next one. The connection
+        goes back to the pool before the page is shaped."""
+        values: dict[str, Any] = {k: v for k, v in equal.items() if v is not None}
+        query = _page_query(self.model.__table__, tuple(sorted(values)), params.after is not None)
+        values.update(tenant_id=self.tenant_id, after=params.after, limit=params.limit + 1)
         async with self.engine.connect() as conn:
-            result = await conn.execute(query)
+            result = await conn.execute(query, values)
             keys = list(result.keys())
             # Plain dicts: pydantic reads them several times faster than Row attributes.
             rows = [dict(zip(keys, row, strict=True)) for row in result]
         return _cut(rows, params.limit, lambda row: row["id"])
 
+
+@functools.cache
+def _page_query(table: Table, equal: tuple[str, ...], after: bool) -> Select[Any]:
+    """Every row of `table` in the bound tenant, with the named columns equal to their bound
+    values, from the row after the bound id, in id order, one row past the page (to tell
+    whether another page follows)."""
+    query = select(table).where(table.c.tenant_id == bindparam("tenant_id"))
+    for column in equal:
+        query = query.where(table.c[column] == bindparam(column))
+    if after:
+        query = query.where(table.c.id > bindparam("after"))
+    return query.order_by(table.c.id).limit(bindparam("limit"))
 
 def _cut(rows: list[R], limit: int, id_of: Callable[[R], uuid.UUID]) -> tuple[list[R], str | None]:
     """The page (at most `limit` rows) and the cursor of the next one, if a row was left."""

@@ -65,10 +65,7 @@ class AgentRows(TenantScopedRows[Agent]):
 
     async def list(self, params: PageParams, site_id: uuid.UUID | None) -> RowPage:
         """A page of agents, optionally of one site."""
-        query = self.select_rows()
-        if site_id is not None:
-            query = query.where(Agent.site_id == site_id)
-        return await self.page_rows(params, query)
+        return await self.page_rows(params, site_id=site_id)
 
 
 class DeviceRows(TenantScopedRows[Device]):
@@ -79,9 +76,4 @@ class DeviceRows(TenantScopedRows[Device]):
     async def list(self, params: PageParams, site_id: uuid.UUID | None,
                    agent_id: uuid.UUID | None) -> RowPage:
         """A page of devices, optionally of one site and/or one agent."""
-        query = self.select_rows()
-        if site_id is not None:
-            query = query.where(Device.site_id == site_id)
-        if agent_id is not None:
-            query = query.where(Device.agent_id == agent_id)
-        return await self.page_rows(params, query)
+        return await self.page_rows(params, site_id=site_id, agent_id=agent_id)
