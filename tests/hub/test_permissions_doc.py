@@ -18,6 +18,7 @@ def test_permission_table_is_current() -> None:
     assert "| `devices:write` |" in text and "| GET | `/audit-events` |" in text
 
 
+DOCUMENT_THE_RULE = ("deps.py", "permissions.py")  # their docstrings show an alias
 ALIAS = re.compile(r'^(\w+) = Annotated\[Principal, RequirePermission\("(\w+):(\w+)"\)\]$')
 
 
@@ -30,7 +31,7 @@ def test_every_permission_alias_is_named_after_its_permission() -> None:
     wrong = []
     for path in sorted((ROOT / "hub").rglob("*.py")):
         for n, line in enumerate(path.read_text().splitlines(), start=1):
-            if "RequirePermission(\"" not in line or path.name == "deps.py":
+            if "RequirePermission(\"" not in line or path.name in DOCUMENT_THE_RULE:
                 continue
             found = ALIAS.match(line)
             expected = alias_name(f"{found[2]}:{found[3]}") if found else None
