@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.identity.models import User
+from hub.pagination import PageParams
 from hub.repository import TenantScopedRepository
 from hub.support.models import Ticket, TicketComment
 
@@ -16,6 +17,15 @@ class Tickets(TenantScopedRepository[Ticket]):
     """Tickets of the caller's tenant."""
 
     model, noun = Ticket, "ticket"
+
+    async def list(self, params: PageParams, of_customer: bool, customer_id: uuid.UUID | None,
+                   ) -> tuple[list[Ticket], str | None]:
+        """A page of tickets; only `customer_id`'s when `of_customer` (none when that is
+        None: a portal caller bound to no customer sees nothing)."""
+        query = self.select()
+        if of_customer:
+            query = query.where(Ticket.customer_id == customer_id)
+        return await self.page(params, query)
 
     async def comments(self, ticket_id: uuid.UUID) -> list[TicketComment]:
         """The comments of one ticket (already reached through this repository), oldest
