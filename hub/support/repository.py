@@ -18,8 +18,9 @@ class Tickets(TenantScopedRepository[Ticket]):
 
     model, noun = Ticket, "ticket"
 
-    async def list(self, params: PageParams, of_customer: bool, customer_id: uuid.UUID | None,
-                   ) -> tuple[list[Ticket], str | None]:
+    async def page_of(self, params: PageParams, of_customer: bool,
+                      customer_id: uuid.UUID | None,
+                      ) -> tuple[list[Ticket], str | None]:
         """A page of tickets; only `customer_id`'s when `of_customer` (none when that is
         None: a portal caller bound to no customer sees nothing)."""
         query = self.select()

@@ -39,7 +39,7 @@ class TicketService:
     async def list(self, page: PageParams, only_customer: bool = False,
                    ) -> tuple[list[Ticket], str | None]:
         """Tickets (a customer's own only in the portal)."""
-        return await self.tickets.list(page, only_customer, self.customer_id)
+        return await self.tickets.page_of(page, only_customer, self.customer_id)
 
     async def get(self, ticket_id: uuid.UUID) -> Ticket:
         """One ticket (404 when it is another customer's in the portal)."""
