@@ -119,7 +119,7 @@ class PermissionCheck(CallerCheck):
         super().__init__()
         self.permission = permission
 
-    async def __call__(self, request: Request) -> Principal:
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
         """Return the caller, or 403 when the permission is missing."""
         principal = await authenticate(request)
         if not principal.has(self.permission):
