@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.db import utcnow
-from hub.events.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hub.events import repository as rows
+from hub.events.models import OutboxEvent, WebhookDelivery
 from hub.events.policy import REFUSED_TEXT, DestinationNotAllowedError
 from hub.events.retention import purge
 from hub.events.settings import WebhookSettings
@@ -147,13 +147,10 @@ class WebhookWorker:
 
     async def fan_out(self) -> int:
         """Create a pending delivery per (new event, active endpoint wanting its type)."""
-        query = (select(OutboxEvent).where(OutboxEvent.fanned_out_at.is_(None))
-                 .order_by(OutboxEvent.id).limit(self.settings.batch_size)
-                 .with_for_update(skip_locked=True))
         made, now = 0, utcnow()
         async with self.sessions() as session, session.begin():
-            events = list((await session.execute(query)).scalars())
-            endpoints = await _active_endpoints(session, {e.tenant_id for e in events})
+            events = await rows.take_new_events(session, self.settings.batch_size)
+            endpoints = await rows.active_endpoints(session, {e.tenant_id for e in events})
             for event in events:
                 for endpoint in endpoints[event.tenant_id]:
                     if "*" in endpoint.event_types or event.type in endpoint.event_types:
@@ -171,18 +168,10 @@ class WebhookWorker:
         """Take due deliveries of active endpoints: count the attempt, set the lease."""
         now = now or utcnow()
         lease = now + timedelta(seconds=self.settings.timeout_s + LEASE_MARGIN_S)
-        query = (select(WebhookDelivery, WebhookEndpoint, OutboxEvent)
-                 .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-                 .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
-                 .where(WebhookDelivery.status.in_(("pending", "failed")),
-                        WebhookDelivery.next_attempt_at <= now,
-                        WebhookEndpoint.active.is_(True))
-                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                 .limit(self.settings.batch_size)
-                 .with_for_update(of=WebhookDelivery, skip_locked=True))
         claimed = []
         async with self.sessions() as session, session.begin():
-            for delivery, endpoint, event in (await session.execute(query)).all():
+            for delivery, endpoint, event in await rows.take_due_deliveries(
+                    session, now, self.settings.batch_size):
                 delivery.attempts += 1
                 delivery.next_attempt_at = lease
                 claimed.append(Attempt(delivery.id, delivery.attempts, lease, endpoint.id,
@@ -243,23 +232,5 @@ class WebhookWorker:
         return outcome
 
     async def _record(self, attempt: Attempt, values: dict[str, object]) -> None:
-        # Conditional on this claim's lease: a redelivery or a later claim since then (both
-        # set another next_attempt_at) wins over this result.
-        query = (update(WebhookDelivery)
-                 .where(WebhookDelivery.id == attempt.delivery_id,
-                        WebhookDelivery.next_attempt_at == attempt.lease)
-                 .values(**values))
         async with self.sessions() as session, session.begin():
-            await session.execute(query)
-
-
-async def _active_endpoints(session: AsyncSession, tenants: set[uuid.UUID],
-                            ) -> dict[uuid.UUID, list[WebhookEndpoint]]:
-    found: dict[uuid.UUID, list[WebhookEndpoint]] = defaultdict(list)
-    if not tenants:
-        return found
-    query = select(WebhookEndpoint).where(WebhookEndpoint.tenant_id.in_(tenants),
-                                          WebhookEndpoint.active.is_(True))
-    for endpoint in (await session.execute(query)).scalars():
-        found[endpoint.tenant_id].append(endpoint)
-    return found
+            await rows.record_attempt(session, attempt.delivery_id, attempt.lease, values)

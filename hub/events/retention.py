@@ -10,50 +10,38 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.sql import Select
 
-from hub.events.models import OutboxEvent, WebhookDelivery
+from hub.events import repository as rows
+from hub.events.repository import RETENTION_BATCH
 
 log = logging.getLogger("dotmac.hub.webhooks")
-BATCH = 1000
+
+Find = Callable[[AsyncSession, datetime], Awaitable[list[uuid.UUID]]]
+Delete = Callable[[AsyncSession, list[uuid.UUID]], Awaitable[None]]
 
 
-def _old_deliveries(cutoff: datetime) -> Select[uuid.UUID]:
-    finished = or_(
-        and_(WebhookDelivery.status == "delivered", WebhookDelivery.delivered_at < cutoff),
-        # a dead delivery's next_attempt_at is when it died
-        and_(WebhookDelivery.status == "dead", WebhookDelivery.next_attempt_at < cutoff))
-    return select(WebhookDelivery.id).where(finished).limit(BATCH)
-
-
-def _old_events(cutoff: datetime) -> Select[uuid.UUID]:
-    has_delivery = exists().where(WebhookDelivery.event_id == OutboxEvent.id)
-    return (select(OutboxEvent.id)
-            .where(OutboxEvent.fanned_out_at < cutoff, ~has_delivery).limit(BATCH))
-
-
-async def _delete_batches(sessions: async_sessionmaker[AsyncSession],
-                          model: type[WebhookDelivery] | type[OutboxEvent],
-                          ids: Select[uuid.UUID]) -> int:
+async def _delete_batches(sessions: async_sessionmaker[AsyncSession], find: Find,
+                          remove: Delete, cutoff: datetime) -> int:
     total = 0
     while True:
         async with sessions() as session, session.begin():
-            batch = list((await session.execute(ids)).scalars())
+            batch = await find(session, cutoff)
             if batch:
-                await session.execute(delete(model).where(model.id.in_(batch)))
+                await remove(session, batch)
         total += len(batch)
-        if len(batch) < BATCH:
+        if len(batch) < RETENTION_BATCH:
             return total
 
 
 async def purge(sessions: async_sessionmaker[AsyncSession], cutoff: datetime) -> int:
     """Delete finished deliveries and spent events older than `cutoff`; rows deleted."""
-    deliveries = await _delete_batches(sessions, WebhookDelivery, _old_deliveries(cutoff))
-    events = await _delete_batches(sessions, OutboxEvent, _old_events(cutoff))
+    deliveries = await _delete_batches(sessions, rows.finished_delivery_ids,
+                                       rows.delete_deliveries, cutoff)
+    events = await _delete_batches(sessions, rows.spent_event_ids, rows.delete_events, cutoff)
     if deliveries or events:
         log.info("webhooks.purged deliveries=%d events=%d before=%s", deliveries, events,
                  cutoff.isoformat())

@@ -1,39 +1,26 @@
-"""Webhook endpoint use cases behind the API: tenant-scoped repositories, one commit each."""
+"""Webhook endpoint use cases behind the API: one commit each; queries in hub.events.repository."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
 from hub.errors import InvalidRequestError
 from hub.events import schemas as s
 from hub.events.catalog import EVENT_TYPES, record_event
-from hub.events.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hub.events.models import WebhookDelivery, WebhookEndpoint
 from hub.events.policy import check_url
+from hub.events.repository import Deliveries, Endpoints, event_type
 from hub.events.settings import WebhookSettings
 from hub.events.signing import encrypt_secret, new_secret
 from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import TenantScopedRepository
 from hub.settings import HubSettings
 
 log = logging.getLogger("dotmac.hub.webhooks")
-
-
-class Endpoints(TenantScopedRepository[WebhookEndpoint]):
-    """Webhook endpoints of the caller's tenant."""
-
-    model, noun = WebhookEndpoint, "webhook endpoint"
-
-
-class Deliveries(TenantScopedRepository[WebhookDelivery]):
-    """Webhook deliveries of the caller's tenant."""
-
-    model, noun = WebhookDelivery, "webhook delivery"
 
 
 def allow_http(settings: HubSettings, webhook: WebhookSettings | None = None) -> bool:
@@ -112,14 +99,12 @@ class WebhookService:
                               ) -> tuple[list[s.DeliveryPublic], str | None]:
         """Deliveries of one endpoint, oldest first."""
         await self.endpoints.get(endpoint_id)
-        query = self.deliveries.select().where(WebhookDelivery.endpoint_id == endpoint_id)
-        rows, cursor = await self.deliveries.page(page, query)
+        rows, cursor = await self.deliveries.of_endpoint(endpoint_id, page)
         return [await self.delivery_out(r) for r in rows], cursor
 
     async def delivery_out(self, row: WebhookDelivery) -> s.DeliveryPublic:
         """A delivery with its event type."""
-        type_ = (await self.session.execute(select(OutboxEvent.type).where(
-            OutboxEvent.id == row.event_id))).scalar_one()
+        type_ = await event_type(self.session, row.event_id)
         return s.DeliveryPublic.model_validate({**_columns(row), "event_type": type_})
 
     async def redeliver(self, delivery_id: uuid.UUID) -> s.DeliveryPublic:
