@@ -14,9 +14,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiomqtt
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from edge_agent.config import AgentConfig, ConfigError, load_config
+from edge_agent.delivery import BrokerSettings
 from edge_agent.poll import PollFailure, detect
 from edge_agent.profiles import ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import SqliteQueue
@@ -25,6 +30,7 @@ from edge_agent.runtime import QUEUE_FILE, STATUS_FILE, broker_settings
 OK, WARN, FAIL = "ok", "warn", "fail"
 OLDEST_QUEUED_WARN_S = 600.0
 STATUS_STALE_S = 30.0
+BROKER_ANSWER_S = 5.0  # how long the broker check waits for the CONNACK
 EARLIEST_SANE_YEAR = 2025  # boxes without an RTC battery boot in 1970 or at build date
 
 
@@ -64,22 +70,55 @@ def _ntp_synchronised() -> bool | None:
 
 
 async def check_broker(config: AgentConfig) -> Check:
-    """Connect and authenticate like the agent does (another client id, clean session)."""
+    """Log in exactly as the agent does: its username, password and client id.
+
+    The broker binds an enrolled login to its client id, so no other id can prove the login
+    works; and a second connection with that id would take the running agent's session
+    over. So a running, connected agent is the proof, and the doctor connects only when the
+    agent is not connected (keeping the session and every command queued in it)."""
     b = broker_settings(config)
-    tls = aiomqtt.TLSParameters(ca_certs=str(b.tls_ca_file) if b.tls_ca_file else None) \
-        if b.tls else None
-    where = f"{b.host}:{b.port}{' (TLS)' if tls else ''}"
+    where = f"{b.host}:{b.port}{' (TLS)' if _uses_tls(b) else ''}"
+    if _agent_connected(config):
+        return Check("broker", OK, f"{where} accepted {b.username}: the running agent is "
+                     "connected")
     try:
-        async with aiomqtt.Client(b.host, b.port, username=b.username, password=b.password,
-                                  identifier=f"{config.agent.id}.doctor", tls_params=tls,
-                                  protocol=aiomqtt.ProtocolVersion.V5, timeout=5):
-            return Check("broker", OK, f"{where} accepted {b.username}")
-    except aiomqtt.MqttCodeError as exc:
-        return Check("broker", FAIL, f"{where} refused {b.username}: {exc}",
-                     "check broker.password (DOTMAC_AGENT_BROKER_PASSWORD) or re-enroll")
-    except (aiomqtt.MqttError, OSError) as exc:
-        return Check("broker", FAIL, f"{where} unreachable: {exc}",
+        reason = await asyncio.to_thread(_try_login, b, config.agent.id)
+    except OSError as exc:
+        return Check("broker", FAIL, f"{where} unreachable: {exc!r}",
                      "check the WAN link, DNS, firewall and broker.host/port")
+    if reason is None:
+        return Check("broker", FAIL, f"{where} did not answer the login",
+                     "check broker.host/port point at the MQTT broker")
+    if reason.is_failure:
+        return Check("broker", FAIL, f"{where} refused {b.username}: {reason}",
+                     "check broker.password (DOTMAC_AGENT_BROKER_PASSWORD) and agent.id "
+                     "(the login only works with its own id), or re-enroll")
+    return Check("broker", OK, f"{where} accepted {b.username}")
+
+
+def _uses_tls(b: BrokerSettings) -> bool:
+    return bool(b.tls or b.tls_ca_file)  # as the agent's delivery decides
+
+
+def _try_login(b: BrokerSettings, client_id: str) -> ReasonCode | None:
+    """CONNECT and DISCONNECT with the agent's own session (clean start off, its expiry),
+    acknowledging nothing: commands waiting in the session stay there for the agent."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5, manual_ack=True)
+    client.username_pw_set(b.username, b.password)
+    if _uses_tls(b):
+        client.tls_set(ca_certs=str(b.tls_ca_file) if b.tls_ca_file else None)
+    answers: list[ReasonCode] = []
+    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    props.SessionExpiryInterval = b.session_expiry_s
+    client.connect(b.host, b.port, keepalive=b.keepalive_s, clean_start=False,
+                   properties=props)
+    deadline = time.monotonic() + BROKER_ANSWER_S
+    while not answers and time.monotonic() < deadline:
+        client.loop(timeout=0.1)
+    client.disconnect()
+    return answers[0] if answers else None
 
 
 async def check_device(config: AgentConfig, profiles: ProfileSet, name: str) -> list[Check]:
@@ -148,6 +187,17 @@ async def check_queue(config: AgentConfig) -> Check:
     if age > OLDEST_QUEUED_WARN_S:
         return Check("queue", WARN, detail, "delivery is behind: see the broker line")
     return Check("queue", OK, detail)
+
+
+def _agent_connected(config: AgentConfig) -> bool:
+    """Whether a running agent reports itself connected to the broker right now."""
+    path = config.agent.state_dir / STATUS_FILE
+    try:
+        if time.time() - path.stat().st_mtime > STATUS_STALE_S:
+            return False
+        return bool(json.loads(path.read_text()).get("delivery", {}).get("connected"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def check_running(config: AgentConfig, now: float | None = None) -> Check:

@@ -240,6 +240,44 @@ def enroll_token(
     typer.echo(secret)
 
 
+@app.command("bind-agent-logins")
+def bind_agent_logins() -> None:
+    """Bind every enrolled agent's broker login to its own client id (run once after
+    upgrading: logins granted by older hubs could connect with any client id, and so take
+    the hub's or another agent's MQTT session over). Idempotent.
+
+    Examples:
+
+      dotmac-hub bind-agent-logins
+    """
+    from hub.broker import BrokerError
+
+    settings = _settings_or_exit(broker_admin=True)
+    try:
+        bound, absent = asyncio.run(_bind_agent_logins(settings))
+    except BrokerError as exc:
+        console.print(styled("bind-agent-logins failed:", f"{exc}; nothing is lost, rerun"))
+        raise typer.Exit(1) from exc
+    console.print(f"{bound} agent login(s) bound to their client id; {absent} enrolled "
+                  "agent(s) have no login any more (revoked or deleted)")
+
+
+async def _bind_agent_logins(settings: HubSettings) -> tuple[int, int]:
+    from hub.broker import broker_admin
+    from hub.broker.agents import bind_enrolled_logins
+    from hub.db import create_engine, session_factory
+
+    broker = broker_admin(settings)
+    if broker is None:
+        raise typer.BadParameter("DOTMAC_HUB_BROKER_HOST: not set; no broker to talk to")
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return await bind_enrolled_logins(session, broker)
+    finally:
+        await engine.dispose()
+
+
 @app.command()
 def ingest(
     suffix: str | None = typer.Option(

@@ -34,6 +34,23 @@ async def has_own_login(session: AsyncSession, tenant_id: uuid.UUID,
     return bool(await session.scalar(query))
 
 
+async def bind_enrolled_logins(session: AsyncSession, broker: BrokerAdmin) -> tuple[int, int]:
+    """Bind the login of every agent enrollment ever created to its own client id: logins
+    granted before logins were bound could connect as anyone (docs/security.md).
+
+    Returns (bound, absent): absent logins were revoked or deleted, nothing to bind.
+    Idempotent, so safe to run again after a failure (BrokerError) part-way."""
+    query = select(_ENROLLED.c.agent_id).where(_ENROLLED.c.agent_id.is_not(None)).distinct()
+    bound = absent = 0
+    for agent_id in (await session.scalars(query)).all():
+        if await broker.bind_agent(str(agent_id)):
+            bound += 1
+        else:
+            absent += 1
+    log.info("event=broker_bind_enrolled bound=%d absent=%d", bound, absent)
+    return bound, absent
+
+
 async def revoke_login(broker: BrokerAdmin | None, agent_id: uuid.UUID) -> None:
     """Take an enrolled agent's broker login away now (the broker disconnects it at once).
 

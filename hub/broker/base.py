@@ -16,6 +16,11 @@ class BrokerAdmin(Protocol):
         """Create login `agent_id`/`password` allowed only under the agent's own topics."""
         ...
 
+    async def bind_agent(self, agent_id: str) -> bool:
+        """Bind an existing login to its own client id (logins granted before they were
+        bound); False when the broker has no such login. Idempotent."""
+        ...
+
     async def revoke_agent(self, agent_id: str) -> None:
         """Remove the agent's login and disconnect it now (idempotent)."""
         ...

@@ -1,7 +1,10 @@
 """Mosquitto dynamic-security administration over MQTT (`$CONTROL/dynamic-security/v1`).
 
-Each agent gets a client (username = agent id) and a role of its own holding LITERAL
-topics: Mosquitto 2.0.11's dynsec ACLs do not substitute `%c`/`%u`. The explicit
+Each agent gets a client (username = agent id) bound to its client id (the agent id too)
+and a role of its own holding LITERAL topics: Mosquitto 2.0.11's dynsec ACLs do not
+substitute `%c`/`%u`. The binding matters as much as the ACLs: without it the login may
+connect with any client id, and connecting with another client's id takes that client's
+session over (the hub's ingest backlog, another agent's queued commands). The explicit
 low-priority denies matter: without them dynsec defers unmatched subscriptions and
 deliveries to the rest of the chain (the broker's `acl_file`, default allow for reads),
 and an agent could subscribe to `#` and read other agents' commands, or join the hub's
@@ -27,6 +30,9 @@ RESPONSE_TOPIC = "$CONTROL/dynamic-security/v1/response"
 ALLOW_PRIORITY, DENY_PRIORITY = 10, 0  # higher priority is checked first
 # Errors that mean "already gone": revocation is idempotent.
 ABSENT = ("Client not found", "Role not found")
+# The hub's own client ids start with this (dotmac-ingest-HOST, dotmac-jobs-HOST-..., the
+# dynsec administrator's); no agent login is ever granted an id that does.
+HUB_CLIENT_ID_PREFIX = "dotmac-"
 log = logging.getLogger("dotmac.hub.broker")
 
 
@@ -49,14 +55,34 @@ def agent_acls(agent_id: str) -> list[dict[str, Any]]:
                for t, topic in deny])
 
 
+def agent_client_id(agent_id: str) -> str:
+    """The only client id an agent's login may connect with: its agent id.
+
+    Refuses ids in the hub's reserved form, so no agent login can ever be bound to (or
+    connect as) one of the hub's own sessions."""
+    validate_agent_id(agent_id)
+    if agent_id.startswith(HUB_CLIENT_ID_PREFIX):
+        raise BrokerError(f"agent id {agent_id!r}: starts with {HUB_CLIENT_ID_PREFIX!r}, "
+                          "which is reserved for the hub's own client ids; enroll the agent "
+                          "(its id is then the hub's UUID for it)")
+    return agent_id
+
+
 def grant_commands(agent_id: str, password: str) -> list[dict[str, Any]]:
-    """createRole, addRoleACL x n, createClient, addClientRole for one agent."""
-    role = role_name(agent_id)
+    """createRole, addRoleACL x n, createClient (bound to its client id), addClientRole."""
+    role, client_id = role_name(agent_id), agent_client_id(agent_id)
     return [{"command": "createRole", "rolename": role,
              "textdescription": f"dotmac edge agent {agent_id}"},
             *({"command": "addRoleACL", "rolename": role, **acl} for acl in agent_acls(agent_id)),
-            {"command": "createClient", "username": agent_id, "password": password},
+            {"command": "createClient", "username": agent_id, "password": password,
+             "clientid": client_id},
             {"command": "addClientRole", "username": agent_id, "rolename": role}]
+
+
+def bind_commands(agent_id: str) -> list[dict[str, Any]]:
+    """setClientId for a login granted before logins were bound to their client id."""
+    return [{"command": "setClientId", "username": agent_id,
+             "clientid": agent_client_id(agent_id)}]
 
 
 def revoke_commands(agent_id: str) -> list[dict[str, Any]]:
@@ -85,6 +111,17 @@ class DynsecAdmin:
         if failed:
             raise BrokerError(f"dynsec refused granting agent {agent_id}: {failed}")
         log.info("event=broker_grant agent=%s", agent_id)
+
+    async def bind_agent(self, agent_id: str) -> bool:
+        """Bind an existing login to its client id (idempotent); False when the broker has
+        no such login (revoked, or never granted)."""
+        failed = _failures(await self.run(bind_commands(agent_id)))
+        if any(f.split(": ", 1)[-1] in ABSENT for f in failed):
+            return False
+        if failed:
+            raise BrokerError(f"dynsec refused binding agent {agent_id}: {failed}")
+        log.info("event=broker_bind agent=%s", agent_id)
+        return True
 
     async def revoke_agent(self, agent_id: str) -> None:
         """Disable (which disconnects) and delete the agent's login and role."""

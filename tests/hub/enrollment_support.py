@@ -60,7 +60,7 @@ async def agent_client(broker: Broker, username: str, password: str, *,
     """The enrolled agent's MQTT v5 connection: TLS port with `ca_file`, else plain."""
     port = broker.tls_port if ca_file else broker.port
     async with AckingClient(broker.host, port, username=username, password=password,
-                            identifier=f"{username}.test", timeout=5,
+                            identifier=username, timeout=5,
                             protocol=aiomqtt.ProtocolVersion.V5,
                             tls_params=tls_params(ca_file) if ca_file else None) as client:
         yield client

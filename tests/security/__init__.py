@@ -1,0 +1,1 @@
+"""Attacks on the running system, one file per threat (docs/security.md names each one)."""
