@@ -20,11 +20,14 @@ from pydantic_settings import SettingsConfigDict
 
 from hub.settings_env import EnvSettings, Rename, Switched
 from hub.tls import ca_file_or_none, client_context
+from protocol import MAX_MESSAGE_BYTES
 
 DEFAULT_STATE_DIR = Path(".dotmac")
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
 LOCAL_BROKER = "127.0.0.1"  # where the hub's own logins connect when no broker host is set
+# 1 MiB: four times the largest legal message (protocol.MAX_MESSAGE_BYTES) plus its topic.
+MAX_PACKET_SIZE = 1024 * 1024
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -66,6 +69,11 @@ class BrokerSettings(EnvSettings):
                            "to accept a connection, a command or an administrative request")
     keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive of the hub's "
                              "long-lived connections (ingest)")
+    max_packet_size: int = Field(
+        MAX_PACKET_SIZE, ge=2 * MAX_MESSAGE_BYTES, le=256 * 1024 * 1024,
+        description="largest MQTT packet (bytes) the hub's logins accept (MQTT v5 Maximum "
+        "Packet Size): the broker drops a bigger message instead of sending it; at least "
+        "twice the largest legal message")
 
     @field_validator("ca_file")
     @classmethod

@@ -31,7 +31,8 @@ def mqtt_options(settings: IngestSettings, suffix: str | None = None) -> MqttOpt
         client_id=settings.session_client_id(suffix),
         subscription=hub_ingest_subscription(settings.group),
         session_expiry_s=settings.session_expiry_s,
-        receive_maximum=settings.max_inflight, keepalive_s=broker.keepalive_s)
+        receive_maximum=settings.max_inflight, keepalive_s=broker.keepalive_s,
+        max_packet_size=broker.max_packet_size)
 
 
 def tsdb_for(settings: IngestSettings | TsdbSettings) -> TimeSeriesStore:

@@ -8,6 +8,8 @@ The session is persistent (clean_start False + session expiry) and the subscript
 shared, so workers split the load and what arrives while a worker is away waits for it.
 Receive Maximum bounds the unacknowledged messages the broker sends us: when storage is
 down and nothing is acknowledged, the broker stops sending and holds the rest.
+Maximum Packet Size bounds what one message may cost us: the broker drops a bigger one
+(an agent's oversized publish) instead of sending it, and the session carries on.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+
+from hub.settings import MAX_PACKET_SIZE
 
 log = logging.getLogger("dotmac.hub.ingest.mqtt")
 
@@ -56,6 +60,7 @@ class MqttOptions:
     receive_maximum: int = 100
     keepalive_s: int = 30
     tls: ssl.SSLContext | None = None  # verifying context; None: plain MQTT
+    max_packet_size: int = MAX_PACKET_SIZE  # bytes; bigger messages the broker never sends
 
 
 class MqttSource:
@@ -88,6 +93,7 @@ class MqttSource:
         props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         props.SessionExpiryInterval = self.options.session_expiry_s
         props.ReceiveMaximum = self.options.receive_maximum
+        props.MaximumPacketSize = self.options.max_packet_size
         # Never clean: paho would also clean its automatic reconnects and lose the
         # messages the broker kept for this worker.
         self._client.connect_async(self.options.host, self.options.port,

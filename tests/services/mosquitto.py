@@ -40,6 +40,7 @@ from ._proc import (
 
 DYNSEC_PLUGIN_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")
 DYNSEC_PLUGIN = "mosquitto_dynamic_security.so"
+MAX_PACKET_SIZE = 1024 * 1024  # as docs/hub-operations.md tells production brokers
 
 
 @dataclass
@@ -93,8 +94,10 @@ class Broker:
             self.process.signal(signal.SIGHUP)
 
     def login_ok(self, creds: Credentials) -> bool:
-        """True when the broker accepts these credentials (MQTT v5 CONNACK success)."""
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        """True when the broker accepts these credentials (MQTT v5 CONNACK success), with
+        the client id an agent's login is bound to: its username."""
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=creds.username,
+                             protocol=mqtt.MQTTv5)
         client.username_pw_set(creds.username, creds.password)
         try:
             client.connect(self.host, self.port, keepalive=5)
@@ -196,7 +199,8 @@ def _write_tls_files(workdir: Path) -> Path:
     return workdir / "ca.pem"
 
 
-def _write_config(workdir: Path, port: int, plugin: str, tls_port: int) -> None:
+def _write_config(workdir: Path, port: int, plugin: str, tls_port: int,
+                  max_packet_size: int | None) -> None:
     lines = [
         "per_listener_settings false",
         f"listener {port} 127.0.0.1",
@@ -217,7 +221,6 @@ def _write_config(workdir: Path, port: int, plugin: str, tls_port: int) -> None:
         "max_queued_messages 1000000",
         "max_queued_bytes 0",
         "max_inflight_messages 100",
-        "max_packet_size 1048576",
         f"log_dest file {workdir / 'mosquitto.log'}",
         "log_type error",
         "log_type warning",
@@ -225,6 +228,8 @@ def _write_config(workdir: Path, port: int, plugin: str, tls_port: int) -> None:
         "log_type information",
         "connection_messages true",
     ]
+    if max_packet_size is not None:  # None: Mosquitto's default, no limit of its own
+        lines.append(f"max_packet_size {max_packet_size}")
     if is_root():
         lines.append("user root")
     (workdir / "mosquitto.conf").write_text("\n".join(lines) + "\n")
@@ -235,8 +240,9 @@ def _write_acl(workdir: Path, hub_user: str) -> None:
     (workdir / "acl").write_text("\n".join(acl) + "\n")
 
 
-def start_broker(workdir: Path) -> Broker:
-    """Generate config, passwords, ACL and dynamic-security state, then start Mosquitto."""
+def start_broker(workdir: Path, max_packet_size: int | None = MAX_PACKET_SIZE) -> Broker:
+    """Generate config, passwords, ACL and dynamic-security state, then start Mosquitto
+    (`max_packet_size` None: a broker without a packet limit, as security tests need)."""
     require_binary("mosquitto_passwd", "mosquitto", ("/usr/bin",))
     require_binary("mosquitto_ctrl", "mosquitto-clients", ("/usr/bin",))
     candidates = [Path(d) / DYNSEC_PLUGIN for d in DYNSEC_PLUGIN_DIRS]
@@ -258,7 +264,7 @@ def start_broker(workdir: Path) -> Broker:
     _write_acl(workdir, hub.username)
     port, tls_port = free_port(), free_port()
     ca_file = _write_tls_files(workdir)
-    _write_config(workdir, port, plugin, tls_port)
+    _write_config(workdir, port, plugin, tls_port, max_packet_size)
     version = run_version([require_binary("mosquitto", "mosquitto", ("/usr/sbin",)), "-h"])
     broker = Broker(port=port, workdir=workdir, hub=hub, dynsec_admin=admin, version=version,
                     tls_port=tls_port, ca_file=ca_file)
