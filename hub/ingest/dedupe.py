@@ -19,18 +19,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
-from hub.ingest import bulk
-from hub.ingest.models import IngestHighWater, IngestSeen
-from hub.ingest.sql import insert
+from hub.ingest.repository import seen as rows
 
 PRUNE_EVERY = 256  # seqs; pruning on every message would double the write load
 SeqKey = tuple[uuid.UUID, str, int]  # agent, channel, seq
-SEEN = bulk.Upsert(IngestSeen.__table__, ("agent_id", "channel", "seq", "received_at"),  # type: ignore[arg-type]
-                   ("agent_id", "channel", "seq"))
 
 
 class Claim(StrEnum):
@@ -41,18 +36,11 @@ class Claim(StrEnum):
     STALE = "stale_seq"
 
 
-async def _hwms(session: AsyncSession,
-                agents: set[uuid.UUID]) -> dict[tuple[uuid.UUID, str], int]:
-    query = select(IngestHighWater.agent_id, IngestHighWater.channel, IngestHighWater.hwm
-                   ).where(IngestHighWater.agent_id.in_(sorted(agents)))
-    return {(a, c): h for a, c, h in (await session.execute(query)).all()}
-
-
 async def claim_many(session: AsyncSession, keys: Sequence[SeqKey], window: int,
                      at: datetime | None = None) -> list[Claim]:
     """Record the seqs inside the caller's transaction, one Claim per key (in order);
     NEW means "write the data now". A key repeated within `keys` is NEW once."""
-    hwms = await _hwms(session, {k[0] for k in keys})
+    hwms = await rows.high_waters(session, {k[0] for k in keys})
     claims: list[Claim] = []
     first: dict[SeqKey, int] = {}
     for index, key in enumerate(keys):
@@ -66,9 +54,9 @@ async def claim_many(session: AsyncSession, keys: Sequence[SeqKey], window: int,
             claims.append(Claim.NEW)  # until the insert says otherwise
     ordered = sorted(first)  # one lock order for every transaction: no deadlocks
     received = at or utcnow()
-    rows = [{"agent_id": a, "channel": c, "seq": s, "received_at": received}
-            for a, c, s in ordered]
-    fresh = set(await bulk.insert_new(session, SEEN, rows))
+    fresh = set(await rows.insert_seen(session, [
+        {"agent_id": a, "channel": c, "seq": s, "received_at": received}
+        for a, c, s in ordered]))
     for position, key in enumerate(ordered):
         if position not in fresh:
             claims[first[key]] = Claim.DUPLICATE
@@ -83,14 +71,13 @@ async def advance(session: AsyncSession, stored: Sequence[SeqKey], window: int) 
         top[(agent, channel)] = max(top[(agent, channel)], seq)
     if not top:
         return
-    hwms = await _hwms(session, {a for a, _c in top})
+    hwms = await rows.high_waters(session, {a for a, _c in top})
     for (agent, channel), seq in sorted(top.items()):
         hwm = hwms.get((agent, channel))
-        await _raise_hwm(session, agent, channel, seq, hwm)
+        if hwm is None or hwm < seq:
+            await rows.raise_high_water(session, agent, channel, seq)
         if hwm is not None and seq // PRUNE_EVERY != hwm // PRUNE_EVERY:
-            await session.execute(delete(IngestSeen).where(
-                IngestSeen.agent_id == agent, IngestSeen.channel == channel,
-                IngestSeen.seq < max(seq, hwm) - window))
+            await rows.forget_seen_below(session, agent, channel, max(seq, hwm) - window)
 
 
 async def claim(session: AsyncSession, agent_id: uuid.UUID, channel: str, seq: int,
@@ -101,15 +88,3 @@ async def claim(session: AsyncSession, agent_id: uuid.UUID, channel: str, seq: i
         await advance(session, [(agent_id, channel, seq)], window)
     return got
 
-
-async def _raise_hwm(session: AsyncSession, agent_id: uuid.UUID, channel: str, seq: int,
-                     hwm: int | None) -> None:
-    if hwm is not None and hwm >= seq:
-        return
-    stmt = insert(session, IngestHighWater).values(agent_id=agent_id, channel=channel, hwm=seq)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["agent_id", "channel"],
-        set_={"hwm": func.max(stmt.excluded.hwm, IngestHighWater.hwm)}
-        if session.get_bind().dialect.name == "sqlite"
-        else {"hwm": func.greatest(stmt.excluded.hwm, IngestHighWater.hwm)})
-    await session.execute(stmt)

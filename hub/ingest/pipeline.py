@@ -26,7 +26,7 @@ from hub.ingest import dedupe, writes
 from hub.ingest.dedupe import Claim, SeqKey
 from hub.ingest.models import QuarantinedMessage
 from hub.ingest.registry import AgentIdentity, AgentRegistry, Lookup
-from hub.ingest.sql import lock_agent
+from hub.ingest.repository.sql import lock_agent
 from hub.tsdb import Point, SeriesTags, TimeSeriesStore
 from protocol import (
     MAX_MESSAGE_BYTES,

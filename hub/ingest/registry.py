@@ -14,10 +14,9 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.inventory.models import Agent
+from hub.ingest.repository.agents import agents_called
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +61,8 @@ class AgentRegistry:
         self._cache.pop(name, None)
 
     async def _load(self, name: str) -> AgentIdentity | str:
-        try:
-            where = Agent.id == uuid.UUID(name)
-        except ValueError:
-            where = Agent.name == name
         async with self._sessions() as session:
-            rows = list((await session.execute(select(Agent).where(where))).scalars())
+            rows = await agents_called(session, name)
         if not rows:
             return Lookup.UNKNOWN
         if len(rows) > 1:

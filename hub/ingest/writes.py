@@ -1,9 +1,10 @@
-"""SQL side of ingest: what each message type changes in the hub database.
+"""What each message type changes in the hub database (the statements themselves are in
+hub.ingest.repository).
 
 Every function runs inside the caller's transaction (after `lock_agent`), so a message's
 rows, its dedupe record and its rollup contribution commit together or not at all. The
-telemetry path (the volume) writes through `bulk`: one set-based statement per table for
-a whole micro-batch of an agent's messages.
+telemetry path (the volume) writes through `repository.bulk`: one set-based statement per
+table for a whole micro-batch of an agent's messages.
 """
 
 from __future__ import annotations
@@ -14,27 +15,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from hub.db import UTCDateTime
 from hub.domain_events import publish
-from hub.ingest import bulk, rollup
+from hub.ingest import rollup
 from hub.ingest.events import AgentStateChanged, DeviceStateChanged, JobReported
-from hub.ingest.models import (
-    AgentHealthRow,
-    AvailabilityEvent,
-    CounterHistory,
-    CounterState,
-    InterfaceRollup,
-    LatestValue,
-    ObservedDevice,
-    ObservedInterface,
-)
+from hub.ingest.models import AgentHealthRow, AvailabilityEvent
 from hub.ingest.registry import AgentIdentity
-from hub.ingest.sql import insert
-from hub.inventory.models import Agent
+from hub.ingest.repository import observed, telemetry
 from protocol import (
     AgentHealth,
     AgentState,
@@ -52,41 +40,6 @@ def series_key(labels: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))[:512]
 
 
-_DEVICE_COLUMNS = ("tenant_id", "device", "site_id", "agent_id", "last_seen_at")
-_DEVICE_LITERALS = (("facts", "'{}'"), ("status", "'unknown'"))
-DEVICE_EXISTS = bulk.Upsert(ObservedDevice.__table__, _DEVICE_COLUMNS,  # type: ignore[arg-type]
-                            ("tenant_id", "device"), constants=_DEVICE_LITERALS)
-DEVICE_SEEN = bulk.Upsert(
-    ObservedDevice.__table__, _DEVICE_COLUMNS, ("tenant_id", "device"),  # type: ignore[arg-type]
-    (("last_seen_at", "EXCLUDED.last_seen_at"), ("agent_id", "EXCLUDED.agent_id"),
-     ("site_id", "EXCLUDED.site_id")),
-    "observed_devices.last_seen_at IS NULL "
-    "OR observed_devices.last_seen_at < EXCLUDED.last_seen_at", _DEVICE_LITERALS)
-LATEST = bulk.Upsert(
-    LatestValue.__table__, ("tenant_id", "device", "metric", "series", "value", "ts"),  # type: ignore[arg-type]
-    ("tenant_id", "device", "metric", "series"),
-    (("value", "EXCLUDED.value"), ("ts", "EXCLUDED.ts")), "latest_values.ts <= EXCLUDED.ts")
-_STATE_COLUMNS = ("value", "ts", "sys_uptime_ticks", "discontinuity_ticks", "first_ts")
-COUNTERS = bulk.Upsert(  # under the device lock; `<=`: a new first alone keeps the newest
-    CounterState.__table__, ("tenant_id", "device", "if_index", "metric", *_STATE_COLUMNS),  # type: ignore[arg-type]
-    ("tenant_id", "device", "if_index", "metric"),
-    tuple((c, f"EXCLUDED.{c}") for c in _STATE_COLUMNS), "counter_state.ts <= EXCLUDED.ts")
-HISTORY = bulk.Upsert(
-    CounterHistory.__table__,  # type: ignore[arg-type]
-    ("tenant_id", "device", "ts", "batch", "stored_at", "readings"),
-    ("tenant_id", "device", "ts", "batch"))
-_R = "interface_rollup_5m"
-_DELTAS = ("in_octets_delta", "out_octets_delta", "in_errors_delta", "out_errors_delta")
-BUCKETS = bulk.Upsert(
-    InterfaceRollup.__table__,  # type: ignore[arg-type]
-    ("tenant_id", "device", "if_index", "bucket_start", *_DELTAS, "in_bps", "out_bps", "samples"),
-    ("tenant_id", "device", "if_index", "bucket_start"),
-    (*((c, f"{_R}.{c} + EXCLUDED.{c}") for c in _DELTAS),
-     ("in_bps", f"({_R}.in_octets_delta + EXCLUDED.in_octets_delta) * 8.0 / {rollup.BUCKET_S}"),
-     ("out_bps", f"({_R}.out_octets_delta + EXCLUDED.out_octets_delta) * 8.0 / {rollup.BUCKET_S}"),
-     ("samples", f"{_R}.samples + EXCLUDED.samples")))
-
-
 async def touch_devices(session: AsyncSession, who: AgentIdentity,
                         seen: dict[str, datetime | None]) -> None:
     """Create missing device rows and move last_seen forward (sorted: one lock order);
@@ -96,8 +49,8 @@ async def touch_devices(session: AsyncSession, who: AgentIdentity,
     rows: list[dict[str, Any]] = [
         {"tenant_id": who.tenant_id, "device": d, "site_id": who.site_id, "agent_id": who.id,
          "last_seen_at": ts} for d, ts in sorted(seen.items())]
-    spec = DEVICE_EXISTS if all(ts is None for ts in seen.values()) else DEVICE_SEEN
-    await bulk.upsert(session, spec, rows)
+    await telemetry.upsert_devices(session, rows,
+                                   only_create=all(ts is None for ts in seen.values()))
 
 
 async def apply_telemetry(session: AsyncSession, who: AgentIdentity,
@@ -134,7 +87,7 @@ async def _latest(session: AsyncSession, who: AgentIdentity, gauges: Sequence[Sa
         return
     rows = [{"tenant_id": who.tenant_id, "device": k[0], "metric": k[1], "series": k[2],
              "value": float(s.value), "ts": s.ts} for k, s in sorted(newest.items())]
-    await bulk.upsert(session, LATEST, rows)
+    await telemetry.upsert_latest(session, rows)
 
 
 async def _previous(session: AsyncSession, who: AgentIdentity,
@@ -145,15 +98,10 @@ async def _previous(session: AsyncSession, who: AgentIdentity,
     wanted = set(keys)
     if not wanted:
         return {}, {}
-    # By device (a few per batch, on the primary-key prefix), keys matched here: an IN over
-    # ~1.5 k (device, ifIndex, metric) tuples cost PostgreSQL ~0.5 s of planning a message.
-    c = CounterState
-    query = select(c.device, c.if_index, c.metric, c.value, c.ts, c.sys_uptime_ticks,
-                   c.discontinuity_ticks, c.first_ts).where(
-        c.tenant_id == who.tenant_id, c.device.in_(sorted({k[0] for k in wanted})))
     found, firsts = {}, {}
     for device, index, metric, value, ts, uptime, disc, first in (
-            await session.execute(query)).all():
+            await telemetry.counter_states(session, who.tenant_id,
+                                           sorted({k[0] for k in wanted}))):
         key = (device, index, metric)
         if key in wanted:
             found[key] = rollup.Reading(key, int(value), ts, uptime, disc)
@@ -166,11 +114,8 @@ async def _speeds(session: AsyncSession, who: AgentIdentity,
     wanted = set(keys)
     if not wanted:
         return {}
-    query = select(ObservedInterface.device, ObservedInterface.if_index,
-                   ObservedInterface.speed_bps).where(
-        ObservedInterface.tenant_id == who.tenant_id,
-        ObservedInterface.device.in_(sorted({k[0] for k in wanted})))
-    rows = (await session.execute(query)).all()
+    rows = await telemetry.interface_speeds(session, who.tenant_id,
+                                            sorted({k[0] for k in wanted}))
     return {(d, i): s for d, i, s in rows if (d, i) in wanted}
 
 
@@ -209,16 +154,9 @@ async def _held(session: AsyncSession, who: AgentIdentity, devices: list[str],
                 ) -> dict[rollup.SeriesKey, list[rollup.Reading]]:
     """Held readings of `keys`, from the newest poll of each device held before `oldest`
     on (everything when None)."""
-    h, older = CounterHistory, aliased(CounterHistory)
-    query = select(h.device, h.ts, h.readings).where(h.tenant_id == who.tenant_id,
-                                                     h.device.in_(devices))
-    if oldest is not None:
-        bound = literal(oldest, UTCDateTime)
-        floor = select(func.max(older.ts)).where(older.tenant_id == h.tenant_id,
-                                                 older.device == h.device, older.ts < bound)
-        query = query.where(h.ts >= func.coalesce(floor.scalar_subquery(), bound))
     held: dict[rollup.SeriesKey, list[rollup.Reading]] = {}
-    for device, ts, packed in (await session.execute(query)).all():
+    for device, ts, packed in await telemetry.held_polls(session, who.tenant_id, devices,
+                                                         oldest):
         for index, metric, value, uptime, disc in json.loads(packed):
             key = (device, index, metric)
             if key in keys:
@@ -237,7 +175,7 @@ async def _rollups(session: AsyncSession, who: AgentIdentity, readings: list[rol
     await _save_counters(session, who, rolled)
     if len(rolled.kept) != len(readings):  # some were repeats or too old: keep the others
         held = _held_rows(who, rolled.kept, stored_at)
-    await bulk.upsert(session, HISTORY, held)
+    await telemetry.add_held_polls(session, held)
     await _add_buckets(session, who, rolled.buckets)
     return rolled.skipped
 
@@ -256,45 +194,11 @@ def _held_rows(who: AgentIdentity, kept: Sequence[rollup.Reading], stored_at: da
             for (device, ts), packed in polls.items()]
 
 
-# PostgreSQL, in one transaction: lock the device rows first (the lock every telemetry
-# transaction holds while it reads and extends a chain; busy devices are skipped until the
-# next round), then delete in a new statement, whose snapshot includes whatever committed
-# before the locks were taken. Without the lock a late reading committed during the delete
-# could survive below the cut, a gap in the chain a later splice would straddle.
-_LOCK_PG = text(
-    "SELECT d.tenant_id, d.device FROM observed_devices d WHERE (d.tenant_id, d.device) IN "
-    "(SELECT tenant_id, device FROM counter_history WHERE stored_at < :cutoff) "
-    "ORDER BY d.tenant_id, d.device FOR UPDATE OF d SKIP LOCKED")
-_PRUNE_PG = text(
-    "DELETE FROM counter_history h USING (SELECT tenant_id, device, max(ts) AS upto "
-    "FROM counter_history WHERE stored_at < :cutoff AND (tenant_id, device) IN "
-    "(SELECT * FROM unnest(CAST(:tenants AS uuid[]), CAST(:devices AS text[]))) "
-    "GROUP BY tenant_id, device) old "
-    "WHERE h.tenant_id = old.tenant_id AND h.device = old.device AND h.ts <= old.upto")
-_PRUNE_SQLITE = text(  # one writer at a time: nothing can commit during the delete
-    "DELETE FROM counter_history WHERE EXISTS (SELECT 1 FROM counter_history AS old "
-    "WHERE old.tenant_id = counter_history.tenant_id AND old.device = counter_history.device "
-    "AND old.stored_at < :cutoff AND old.ts >= counter_history.ts)")
-_PRUNE_ORPHANS = text(  # devices whose row is gone: nothing extends their chains
-    "DELETE FROM counter_history WHERE stored_at < :cutoff AND NOT EXISTS (SELECT 1 FROM "
-    "observed_devices d WHERE d.tenant_id = counter_history.tenant_id "
-    "AND d.device = counter_history.device)")
-
-
 async def prune_history(session: AsyncSession, cutoff: datetime) -> int:
     """Forget held readings stored before `cutoff`, oldest first per device: every poll up
     to the newest one stored before it goes, so what is held of each series is always an
     unbroken chain. Returns the rows deleted."""
-    params: dict[str, Any] = {"cutoff": cutoff}
-    if session.get_bind().dialect.name == "postgresql":
-        locked = (await session.execute(_LOCK_PG, params)).all()
-        params |= {"tenants": [t for t, _d in locked], "devices": [d for _t, d in locked]}
-        stmt = _PRUNE_PG
-    else:
-        stmt = _PRUNE_SQLITE
-    gone = (await session.execute(stmt, params)).rowcount  # type: ignore[attr-defined]
-    orphans = (await session.execute(_PRUNE_ORPHANS, {"cutoff": cutoff})).rowcount  # type: ignore[attr-defined]
-    return int(gone or 0) + int(orphans or 0)
+    return await telemetry.prune_history(session, cutoff)
 
 
 async def _save_counters(session: AsyncSession, who: AgentIdentity,
@@ -303,7 +207,7 @@ async def _save_counters(session: AsyncSession, who: AgentIdentity,
              "value": r.value, "ts": r.ts, "sys_uptime_ticks": r.sys_uptime_ticks,
              "discontinuity_ticks": r.discontinuity_ticks, "first_ts": rolled.firsts.get(k)}
             for k, r in sorted(rolled.latest.items())]
-    await bulk.upsert(session, COUNTERS, rows)
+    await telemetry.upsert_counters(session, rows)
 
 
 async def _add_buckets(session: AsyncSession, who: AgentIdentity,
@@ -315,7 +219,7 @@ async def _add_buckets(session: AsyncSession, who: AgentIdentity,
              "in_errors_delta": b.in_errors, "out_errors_delta": b.out_errors,
              "in_bps": rollup.bps(b.in_octets), "out_bps": rollup.bps(b.out_octets),
              "samples": b.samples} for k, b in sorted(buckets.items()) if b.changes()]
-    await bulk.upsert(session, BUCKETS, rows)
+    await telemetry.add_to_buckets(session, rows)
 
 
 def _facts(device: Any) -> dict[str, Any]:
@@ -327,43 +231,29 @@ def _facts(device: Any) -> dict[str, Any]:
 async def apply_inventory(session: AsyncSession, who: AgentIdentity, message: Inventory) -> None:
     """Per-device upsert of facts; the interface list replaces the stored one."""
     for facts in sorted(message.devices, key=lambda d: d.device):
-        stmt = insert(session, ObservedDevice).values(
-            tenant_id=who.tenant_id, device=facts.device, site_id=who.site_id, agent_id=who.id,
-            address=facts.address, profile=facts.profile, facts=_facts(facts), status="unknown",
-            last_seen_at=message.ts)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["tenant_id", "device"],
-            set_={"address": stmt.excluded.address, "profile": stmt.excluded.profile,
-                  "facts": stmt.excluded.facts, "agent_id": stmt.excluded.agent_id,
-                  "site_id": stmt.excluded.site_id})
-        await session.execute(stmt)
+        await observed.upsert_device_facts(session, {
+            "tenant_id": who.tenant_id, "device": facts.device, "site_id": who.site_id,
+            "agent_id": who.id, "address": facts.address, "profile": facts.profile,
+            "facts": _facts(facts), "status": "unknown", "last_seen_at": message.ts})
         await _replace_interfaces(session, who, facts.device, facts.interfaces, message.ts)
 
 
 async def _replace_interfaces(session: AsyncSession, who: AgentIdentity, device: str,
                               interfaces: Sequence[Any], at: datetime) -> None:
-    keep = [i.if_index for i in interfaces]
-    await session.execute(delete(ObservedInterface).where(
-        ObservedInterface.tenant_id == who.tenant_id, ObservedInterface.device == device,
-        ObservedInterface.if_index.not_in(keep)))
+    await observed.forget_interfaces_except(session, who.tenant_id, device,
+                                            [i.if_index for i in interfaces])
     if not interfaces:
         return
     rows = [{"tenant_id": who.tenant_id, "device": device, "if_index": i.if_index,
              "name": i.name, "alias": i.alias, "descr": i.descr, "speed_bps": i.speed_bps,
              "admin_status": i.admin_status, "oper_status": i.oper_status, "updated_at": at}
             for i in sorted(interfaces, key=lambda i: i.if_index)]
-    stmt = insert(session, ObservedInterface).values(rows)
-    cols = ("name", "alias", "descr", "speed_bps", "admin_status", "oper_status", "updated_at")
-    stmt = stmt.on_conflict_do_update(index_elements=["tenant_id", "device", "if_index"],
-                                      set_={c: getattr(stmt.excluded, c) for c in cols})
-    await session.execute(stmt)
+    await observed.upsert_interfaces(session, rows)
 
 
 async def touch_agent(session: AsyncSession, who: AgentIdentity, at: datetime) -> None:
     """Move the registry's last_seen_at forward."""
-    await session.execute(update(Agent).where(
-        Agent.id == who.id, (Agent.last_seen_at.is_(None)) | (Agent.last_seen_at < at)
-    ).values(last_seen_at=at))
+    await observed.touch_agent(session, who.id, at)
 
 
 def _event(who: AgentIdentity, kind: str, subject: str, state: str, at: datetime,
@@ -373,7 +263,7 @@ def _event(who: AgentIdentity, kind: str, subject: str, state: str, at: datetime
 
 
 async def _health_row(session: AsyncSession, who: AgentIdentity) -> AgentHealthRow:
-    row = await session.get(AgentHealthRow, who.id)
+    row = await observed.health_row(session, who.id)
     if row is None:
         row = AgentHealthRow(agent_id=who.id, tenant_id=who.tenant_id, site_id=who.site_id,
                              agent_name=who.name, state="unknown")
@@ -419,10 +309,7 @@ async def apply_health(session: AsyncSession, who: AgentIdentity, message: Agent
 async def _device_states(session: AsyncSession, who: AgentIdentity, message: AgentHealth) -> None:
     errors = dict(message.device_errors)
     await touch_devices(session, who, dict.fromkeys(errors))
-    query = select(ObservedDevice).where(ObservedDevice.tenant_id == who.tenant_id,
-                                         ObservedDevice.agent_id == who.id
-                                         ).order_by(ObservedDevice.device)
-    for device in (await session.execute(query)).scalars():
+    for device in await observed.devices_of_agent(session, who.tenant_id, who.id):
         state: Literal["up", "down"] = "down" if device.device in errors else "up"
         if device.status != state:
             previous, device.status, device.status_since = device.status, state, message.ts

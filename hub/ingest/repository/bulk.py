@@ -21,7 +21,7 @@ from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.ingest.sql import dialect
+from hub.ingest.repository.sql import dialect
 
 _PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
