@@ -77,16 +77,22 @@ async def authenticate(request: Request) -> Principal:
     """The caller of this request, resolved once (401 with no reason given otherwise).
 
     Its own short session, not the route's: a remembered live session needs no query at all,
-    and the route's session is not kept open by the lookups of a cache miss."""
+    and the route's session is not kept open by the lookups of a cache miss. A session that
+    ran no query has nothing to give back, so it is closed only when one began (closing an
+    unused session cost more than the rest of a remembered caller's check)."""
     known: Principal | None = getattr(request.state, "principal", None)
     if known is not None:
         return known
     scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
     if not token or scheme.lower() != "bearer":
         raise UnauthorizedError("missing")
-    async with request.app.state.sessions() as session:
+    session: AsyncSession = request.app.state.sessions()
+    try:
         service = AuthService(session, request.app.state.auth, peer_address(request))
         principal = await service.principal(token)
+    finally:
+        if session.in_transaction():
+            await session.close()
     request.state.principal = principal
     return principal
 
