@@ -7,13 +7,12 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.errors import NotFoundError
 from hub.inventory.repository import DeviceRepository
 from hub.jobs.models import ConfigVersion, ProvisioningJob
-from hub.jobs.repository import ConfigVersionRepository
+from hub.jobs.repository import ConfigVersionRepository, newest_version_locked
 from hub.jobs.schemas import ConfigDiff
 from hub.pagination import PageParams
 from hub.principal import Principal
@@ -39,9 +38,7 @@ async def store_backup(session: AsyncSession, job: ProvisioningJob, output: str)
     data = backup_payload(output)
     if data is None:
         return False
-    latest = (await session.execute(
-        select(ConfigVersion).where(ConfigVersion.device_id == job.device_id)
-        .order_by(ConfigVersion.version.desc()).limit(1).with_for_update())).scalar_one_or_none()
+    latest = await newest_version_locked(session, job.device_id)
     if latest is not None and latest.sha256 == data["sha256"]:
         return False
     number = (latest.version if latest is not None else 0) + 1
@@ -56,7 +53,6 @@ class ConfigVersionService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.devices = DeviceRepository(session, principal.tenant_id)
         self.repo = ConfigVersionRepository(session, principal.tenant_id)
-        self.session = session
 
     async def list(self, device_id: uuid.UUID, params: PageParams,
                    ) -> tuple[list[ConfigVersion], str | None]:
@@ -66,9 +62,7 @@ class ConfigVersionService:
 
     async def count(self, device_id: uuid.UUID) -> int:
         """How many versions a device has."""
-        query = select(func.count()).select_from(ConfigVersion).where(
-            ConfigVersion.tenant_id == self.repo.tenant_id, ConfigVersion.device_id == device_id)
-        return int((await self.session.execute(query)).scalar_one())
+        return await self.repo.count_of_device(device_id)
 
     async def diff(self, device_id: uuid.UUID, version: int) -> ConfigDiff:
         """Unified diff of `version` against the previous one."""

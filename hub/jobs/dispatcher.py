@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.db import utcnow
-from hub.inventory.models import Agent, Device
-from hub.jobs.models import ACTIVE_STATES, ProvisioningJob
+from hub.inventory.models import Agent
+from hub.jobs import repository as repo
+from hub.jobs.models import ProvisioningJob
 from hub.jobs.transitions import move
 from protocol import Channel, JobErrorCode, JobRequest, build, encode
 
@@ -97,13 +97,9 @@ class JobDispatcher:
         """Queued/dispatched jobs past their deadline (running ones after a grace) expire."""
         now = datetime.now(UTC)
         late_running = now - timedelta(seconds=self.running_grace_s)
-        query = select(ProvisioningJob.id).where(
-            ((ProvisioningJob.state.in_(("queued", "dispatched")))
-             & (ProvisioningJob.deadline < now))
-            | ((ProvisioningJob.state == "running") & (ProvisioningJob.deadline < late_running)))
         expired = 0
         async with self.sessions() as session:
-            ids = list((await session.execute(query)).scalars())
+            ids = await repo.overdue_job_ids(session, now, late_running)
             for job_id in ids:
                 # A final move announces JobFinished (billing's rows follow it).
                 left = await move(session, job_id, "expired", SWEEPER,
@@ -118,10 +114,8 @@ class JobDispatcher:
     async def resend(self) -> int:
         """Publish again the jobs still `dispatched` after resend_after_s (see the module)."""
         cutoff = utcnow() - timedelta(seconds=self.resend_after_s)
-        query = select(ProvisioningJob.id).where(ProvisioningJob.state == "dispatched",
-                                                 ProvisioningJob.updated_at < cutoff)
         async with self.sessions() as session:
-            ids = list((await session.execute(query)).scalars())
+            ids = await repo.unanswered_job_ids(session, cutoff)
         resent = 0
         for job_id in ids:
             resent += await self._resend(job_id, cutoff)
@@ -130,14 +124,10 @@ class JobDispatcher:
     async def _resend(self, job_id: uuid.UUID, cutoff: datetime) -> int:
         async with self.sessions() as session, session.begin():
             # Claim it (another hub process may be here too); a failed publish rolls back.
-            claimed = await session.execute(
-                update(ProvisioningJob).where(ProvisioningJob.id == job_id,
-                                              ProvisioningJob.state == "dispatched",
-                                              ProvisioningJob.updated_at < cutoff)
-                .values(updated_at=utcnow()).execution_options(synchronize_session=False))
-            job = await session.get(ProvisioningJob, job_id)
-            agent = await session.get(Agent, job.agent_id) if job is not None else None
-            if getattr(claimed, "rowcount", 0) != 1 or job is None or agent is None:
+            claimed = await repo.claim_resend(session, job_id, cutoff, utcnow())
+            job = await repo.job_by_id(session, job_id)
+            agent = await repo.agent_by_id(session, job.agent_id) if job is not None else None
+            if not claimed or job is None or agent is None:
                 return 0
             await self._send(job, agent)
         log.info("jobs.resent job_id=%s device=%s agent=%s", job.id, job.device_name, agent.name)
@@ -145,11 +135,8 @@ class JobDispatcher:
 
     async def _candidates(self) -> list[uuid.UUID]:
         """The oldest queued job of each device (others wait their turn)."""
-        query = select(ProvisioningJob.id, ProvisioningJob.device_id).where(
-            ProvisioningJob.state == "queued").order_by(ProvisioningJob.created_at,
-                                                         ProvisioningJob.id)
         async with self.sessions() as session:
-            rows = (await session.execute(query)).all()
+            rows = await repo.queued_jobs(session)
         first: dict[uuid.UUID, uuid.UUID] = {}
         for job_id, device_id in rows:
             first.setdefault(device_id, job_id)
@@ -157,15 +144,14 @@ class JobDispatcher:
 
     async def _dispatch(self, job_id: uuid.UUID) -> int:
         async with self.sessions() as session, session.begin():
-            job = await session.get(ProvisioningJob, job_id)
+            job = await repo.job_by_id(session, job_id)
             if job is None or job.state != "queued":
                 return 0
             # Row lock: a second hub process waits here, then sees the active job.
-            await session.execute(select(Device.id).where(Device.id == job.device_id)
-                                  .with_for_update())
-            if await _busy(session, job.device_id):
+            await repo.lock_device(session, job.device_id)
+            if await repo.device_busy(session, job.device_id):
                 return 0
-            agent = await session.get(Agent, job.agent_id)
+            agent = await repo.agent_by_id(session, job.agent_id)
             if agent is None or await move(session, job.id, "dispatched", DISPATCHER,
                                            f"sent to agent {agent.name}") is None:
                 return 0
@@ -180,12 +166,6 @@ class JobDispatcher:
         topic_id = self.topic_id(agent)
         await self.publisher.publish(build(topic_id, Channel.JOB),
                                      encode(request_for(job, topic_id)))
-
-
-async def _busy(session: AsyncSession, device_id: uuid.UUID) -> bool:
-    query = select(ProvisioningJob.id).where(ProvisioningJob.device_id == device_id,
-                                             ProvisioningJob.state.in_(ACTIVE_STATES)).limit(1)
-    return (await session.execute(query)).first() is not None
 
 
 def request_for(job: ProvisioningJob, topic_id: str) -> JobRequest:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.ingest.events import JobReported
 from hub.jobs.backups import BACKUP_ACTION, store_backup
 from hub.jobs.models import ProvisioningJob
+from hub.jobs.repository import job_by_id
 from hub.jobs.transitions import move
 from protocol import JobProgress, JobResult
 
@@ -30,7 +31,7 @@ async def on_job_reported(session: AsyncSession, event: JobReported) -> None:
 
 async def _own_job(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,
                    job_id: uuid.UUID) -> ProvisioningJob | None:
-    job = await session.get(ProvisioningJob, job_id)
+    job = await job_by_id(session, job_id)
     if job is None or job.agent_id != agent_id or job.tenant_id != tenant_id:
         log.warning("jobs.foreign_message job_id=%s agent=%s", job_id, agent_id)
         return None

@@ -12,13 +12,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
 from hub.domain_events import publish
 from hub.jobs.events import JobFinished
-from hub.jobs.models import FINAL_STATES, JobTransition, ProvisioningJob
+from hub.jobs.models import FINAL_STATES, JobTransition
+from hub.jobs.repository import job_for_move, move_if_state
 
 # Which states each state may move to (the documented machine; anything else is refused).
 ALLOWED: dict[str, frozenset[str]] = {
@@ -32,9 +32,7 @@ async def move(session: AsyncSession, job_id: uuid.UUID, to: str, actor: str,
                detail: str = "", only_from: Iterable[str] | None = None,
                **values: Any) -> str | None:
     """Move the job to `to` when the machine allows it; returns the state left, or None."""
-    j = ProvisioningJob
-    seen = (await session.execute(select(j.state, j.tenant_id, j.device_id, j.agent_id, j.action)
-                                  .where(j.id == job_id))).one_or_none()
+    seen = await job_for_move(session, job_id)
     if seen is None:
         return None
     state, tenant_id = seen.state, seen.tenant_id
@@ -45,11 +43,7 @@ async def move(session: AsyncSession, job_id: uuid.UUID, to: str, actor: str,
     changes: dict[str, Any] = {"state": to, "updated_at": now, **values}
     if to in FINAL_STATES:
         changes.setdefault("finished_at", now)
-    result = await session.execute(
-        update(ProvisioningJob).where(ProvisioningJob.id == job_id,
-                                      ProvisioningJob.state == state).values(**changes)
-        .execution_options(synchronize_session=False))
-    if getattr(result, "rowcount", 0) != 1:
+    if not await move_if_state(session, job_id, state, changes):
         return None  # another process moved it first
     session.add(JobTransition(tenant_id=tenant_id, job_id=job_id, at=now, from_state=state,
                               to_state=to, actor=actor[:64], detail=detail[:500]))
