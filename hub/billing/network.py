@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import NetworkAction, Plan, Subscription
+from hub.billing.repository import plan_of
+from hub.billing.repository.network import (
+    finish_actions_of_job,
+    network_action,
+    network_actions_of,
+)
 from hub.db import new_id
 from hub.errors import ProblemError
 from hub.jobs.events import JobFinished
@@ -170,7 +175,7 @@ class JobNetworkActions:
     async def _request(self, sub: Subscription, action: str, mode: str | None = None,
                        plan: Plan | None = None) -> uuid.UUID:
         if plan is None:
-            plan = await self.session.get_one(Plan, sub.plan_id)
+            plan = await plan_of(self.session, sub.plan_id)
         request_id = new_id()
         rows = [NetworkAction(id=request_id if n == 0 else new_id(), request_id=request_id,
                               tenant_id=sub.tenant_id, subscription_id=sub.id, action=action,
@@ -235,27 +240,22 @@ async def on_job_finished(session: AsyncSession, event: JobFinished) -> None:
     ok = event.state == "succeeded"
     code = f" ({event.error_code})" if event.error_code else ""
     reason = None if ok else f"job {event.job_id} {event.state}{code}"
-    await session.execute(
-        update(NetworkAction).where(NetworkAction.job_id == event.job_id,
-                                    NetworkAction.status == "requested")
-        .values(status="succeeded" if ok else "failed", completed_at=event.finished_at,
-                reason=reason).execution_options(synchronize_session=False))
+    await finish_actions_of_job(session, event.job_id, "succeeded" if ok else "failed",
+                                event.finished_at, reason)
 
 
 async def record_outcome(session: AsyncSession, action_id: uuid.UUID, ok: bool,
                          at: datetime) -> None:
     """Store the outcome of a requested action by its row id."""
-    row = await session.get(NetworkAction, action_id)
+    row = await network_action(session, action_id)
     if row is not None:
         row.status, row.completed_at = ("succeeded" if ok else "failed"), at
 
 
 async def _requests(session: AsyncSession, sub: Subscription) -> list[list[NetworkAction]]:
     """The subscription's rows grouped by transition, oldest transition first."""
-    query = (select(NetworkAction).where(NetworkAction.subscription_id == sub.id)
-             .order_by(NetworkAction.created_at, NetworkAction.id))
     groups: dict[uuid.UUID, list[NetworkAction]] = {}
-    for row in (await session.execute(query)).scalars():
+    for row in await network_actions_of(session, sub.id):
         groups.setdefault(row.request_id or row.id, []).append(row)
     return list(groups.values())
 

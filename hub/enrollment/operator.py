@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import create_engine, session_factory
 from hub.enrollment.models import EnrollmentToken
+from hub.enrollment.repository import site_of_tenant, tenants_named
 from hub.enrollment.schemas import EnrollmentTokenCreate
 from hub.enrollment.service import EnrollmentTokenService
 from hub.inventory.models import Site
@@ -36,8 +35,7 @@ def parse_ttl(text: str) -> int:
 
 
 async def _tenant(session: AsyncSession, name: str | None) -> Tenant:
-    query = select(Tenant) if name is None else select(Tenant).where(Tenant.name == name)
-    found = list((await session.execute(query.limit(2))).scalars())
+    found = await tenants_named(session, name)
     if name is not None and not found:
         raise OperatorError(f"--tenant {name!r}: no such tenant; check the spelling")
     if not found:
@@ -48,12 +46,7 @@ async def _tenant(session: AsyncSession, name: str | None) -> Tenant:
 
 
 async def _site(session: AsyncSession, tenant: Tenant, site: str) -> Site:
-    query = select(Site).where(Site.tenant_id == tenant.id)
-    try:
-        query = query.where(Site.id == uuid.UUID(site))
-    except ValueError:
-        query = query.where(Site.name == site)
-    found = (await session.execute(query)).scalar_one_or_none()
+    found = await site_of_tenant(session, tenant.id, site)
     if found is None:
         raise OperatorError(f"--site {site!r}: no such site in tenant {tenant.name!r}; "
                             "create it first (POST /sites)")

@@ -1,4 +1,5 @@
-"""Enrollment token queries: tenant-filtered for admins, by hash for the token holder."""
+"""Enrollment queries: tokens tenant-filtered for admins, by hash for the token holder;
+tenant and site by name for the operator's command."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.enrollment.models import EnrollmentToken
 from hub.inventory.models import Site
 from hub.repository import TenantScopedRepository
+from hub.tenants.models import Tenant
 
 
 class EnrollmentTokenRepository(TenantScopedRepository[EnrollmentToken]):
@@ -40,3 +42,23 @@ class TokenLookup:
             .where(EnrollmentToken.id == token_id, EnrollmentToken.used_at.is_(None))
             .values(used_at=now, used_ip=ip))
         return bool(getattr(result, "rowcount", 0) == 1)
+
+
+# The operator's command (`dotmac-hub enroll-token`) names its tenant and site as text.
+
+async def tenants_named(session: AsyncSession, name: str | None) -> list[Tenant]:
+    """Up to two tenants called `name` (any two tenants when None): enough to tell none,
+    one and several apart."""
+    query = select(Tenant) if name is None else select(Tenant).where(Tenant.name == name)
+    return list((await session.execute(query.limit(2))).scalars())
+
+
+async def site_of_tenant(session: AsyncSession, tenant_id: uuid.UUID, site: str) -> Site | None:
+    """The tenant's site with this id (when `site` reads as one) or else this name."""
+    query = select(Site).where(Site.tenant_id == tenant_id)
+    try:
+        query = query.where(Site.id == uuid.UUID(site))
+    except ValueError:
+        query = query.where(Site.name == site)
+    found: Site | None = (await session.execute(query)).scalar_one_or_none()
+    return found
