@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import secrets
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -27,9 +29,16 @@ import pytest_asyncio
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from edge_agent.config import AgentConfig, load_config
+from edge_agent.doctor import check_broker
+from edge_agent.runtime import STATUS_FILE
 from hub.broker import BrokerError, DynsecAdmin
+from hub.broker.agents import bind_enrolled_logins
 from hub.broker.dynsec import HUB_CLIENT_ID_PREFIX, revoke_commands
+from hub.db import new_id, utcnow
+from hub.enrollment.models import EnrollmentToken
 from hub.ingest.service import mqtt_options
 from hub.ingest.settings import IngestSettings
 from hub.ingest.transport import Delivery, MqttSource
@@ -37,6 +46,7 @@ from hub.jobs.runner import publisher_for
 from hub.jobs.settings import JobsSettings
 from hub.settings import BrokerSettings
 from protocol import Channel, build
+from tests.hub_ingest.harness import new_tenancy, register_agent
 from tests.security.mqtt_attacker import connack
 from tests.services.mosquitto import Broker, Credentials
 
@@ -84,6 +94,8 @@ class AgentConnection:
         self.subscribed = threading.Event()
         self.client.on_message = lambda _c, _u, msg: self.received.append(msg.payload)
         self.client.on_subscribe = lambda *_a: self.subscribed.set()
+        self.dropped = threading.Event()
+        self.client.on_disconnect = lambda *_a: self.dropped.set()
         connected: list[object] = []
         self.client.on_connect = lambda _c, _u, _f, reason, _p: connected.append(reason)
         props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
@@ -287,3 +299,98 @@ async def test_binding_a_login_granted_before_the_fix_closes_the_hole(
     assert mosquitto.login_ok(legacy_login)  # its own id still works
     assert not await dynsec.bind_agent(str(uuid.uuid4()))  # no such login: nothing to bind
 
+
+
+async def test_bind_agent_logins_binds_every_enrolled_agents_login(
+        mosquitto: Broker, dynsec: DynsecAdmin,
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    where = await new_tenancy(sessions)
+    with_login = await register_agent(sessions, where, f"old-{secrets.token_hex(4)}")
+    revoked = await register_agent(sessions, where, f"gone-{secrets.token_hex(4)}")
+    legacy = Credentials(str(with_login), secrets.token_urlsafe(32))
+    made = await dynsec.run([{"command": "createClient", "username": legacy.username,
+                              "password": legacy.password}])  # as hubs before the fix did
+    assert not made[0].get("error"), made
+    async with sessions() as session, session.begin():
+        for agent_id in (with_login, revoked):
+            session.add(EnrollmentToken(
+                id=new_id(), tenant_id=where.tenant_id, site_id=where.site_id,
+                token_hash=secrets.token_hex(32), expires_at=utcnow(), used_at=utcnow(),
+                agent_id=agent_id))
+    try:
+        async with sessions() as session:
+            assert await bind_enrolled_logins(session, dynsec) == (1, 1)
+        await asyncio.to_thread(_attack, mosquitto, legacy, f"{HUB_CLIENT_ID_PREFIX}x")
+        assert mosquitto.login_ok(legacy)
+    finally:
+        await dynsec.run(revoke_commands(legacy.username))
+
+
+def _agent_config(path: Path, broker: Broker, creds: Credentials) -> AgentConfig:
+    (path.parent / "state").mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""
+agent:
+  id: {creds.username}
+  state_dir: {path.parent / "state"}
+broker:
+  host: {broker.host}
+  port: {broker.port}
+  tls: false
+  username: {creds.username}
+  password: {creds.password}
+""")
+    return load_config(path)
+
+
+async def test_doctor_checks_a_stopped_agents_login_and_leaves_its_commands_queued(
+        mosquitto: Broker, enrolled: list[Credentials], tmp_path: Path) -> None:
+    agent = enrolled[0]
+    config = _agent_config(tmp_path / "agent.yaml", mosquitto, agent)
+    commands = build(agent.username, Channel.JOB)
+    first = AgentConnection(mosquitto, agent, clean_start=True)
+    first.client.subscribe(commands, qos=1)
+    await _until(first.subscribed.is_set, "the agent's subscription")
+    first.close()
+    publisher = publisher_for(JobsSettings(
+        username=mosquitto.hub.username, password=mosquitto.hub.password,
+        broker=BrokerSettings(host=mosquitto.host, port=mosquitto.port)))
+    queued = [f"job-{i}".encode() for i in range(3)]
+    try:
+        for payload in queued:
+            await publisher.publish(commands, payload)
+    finally:
+        await publisher.close()
+    check = await check_broker(config)
+    assert check.verdict == "ok", check
+    back = AgentConnection(mosquitto, agent)
+    try:
+        await _until(lambda: len(back.received) >= len(queued), "the queued commands")
+        assert back.received == queued
+    finally:
+        back.close()
+
+
+async def test_doctor_does_not_take_over_a_running_agents_session(
+        mosquitto: Broker, enrolled: list[Credentials], tmp_path: Path) -> None:
+    agent = enrolled[0]
+    config = _agent_config(tmp_path / "agent.yaml", mosquitto, agent)
+    live = AgentConnection(mosquitto, agent, clean_start=True)
+    try:
+        live.client.subscribe(build(agent.username, Channel.JOB), qos=1)
+        await _until(live.subscribed.is_set, "the agent's subscription")
+        # what `dotmac-agent run` writes while it is connected
+        (config.agent.state_dir / STATUS_FILE).write_text(
+            json.dumps({"delivery": {"connected": True}}))
+        check = await check_broker(config)
+        assert check.verdict == "ok" and "running agent" in check.detail, check
+        publisher = publisher_for(JobsSettings(
+            username=mosquitto.hub.username, password=mosquitto.hub.password,
+            broker=BrokerSettings(host=mosquitto.host, port=mosquitto.port)))
+        try:
+            await publisher.publish(build(agent.username, Channel.JOB), b"still-mine")
+        finally:
+            await publisher.close()
+        await _until(lambda: live.received == [b"still-mine"], "the command on the live link")
+        assert not live.dropped.is_set()
+    finally:
+        live.close()
