@@ -64,9 +64,29 @@ class UserService:
         await commit_or_conflict(self.session, f"email {user.email}: already registered")
         return user
 
+    async def _guard_credentials(self, user: User, action: str, fields: list[str]) -> None:
+        """Refuse (and audit) a credential change on a user whose role the caller cannot grant.
+
+        Whoever can set a user's password can sign in as them: an admin resetting the owner's
+        password would own the tenant. Changing your own credentials is always allowed.
+        """
+        role = Role(user.role)
+        if user.id == self.principal.id or can_grant(self.principal.permissions, role):
+            return
+        self.audit.record("user.change_refused", "user", user.id, change=action,
+                          fields=fields, target_role=role.value, reason="higher_role")
+        await self.session.commit()  # the refusal is evidence: keep it although nothing changes
+        raise ForbiddenError(f"user {user.id}: is {role.value}, a role carrying permissions you "
+                             f"do not hold, so you cannot change their {', '.join(fields)}; "
+                             f"ask a user holding every permission of {role.value}")
+
     async def update(self, user_id: uuid.UUID, change: UserUpdate) -> User:
-        """Change a user; role changes need grant rights over both the old and new role."""
+        """Change a user; role and password changes need grant rights over the user's role."""
         user = await self.repo.get(user_id)
+        credentials = (["role"] if change.role not in (None, Role(user.role)) else []) + (
+            ["password"] if change.password is not None else [])
+        if credentials:
+            await self._guard_credentials(user, "update", credentials)
         role = Role(user.role)
         if change.role is not None and change.role is not role:
             self._may_grant(role)
@@ -93,7 +113,7 @@ class UserService:
         user = await self.repo.get(user_id)
         if user.id == self.principal.id:
             raise ConflictError("user: you cannot deactivate yourself; ask another admin")
-        self._may_grant(Role(user.role))
+        await self._guard_credentials(user, "deactivate", ["active"])
         user.is_active = False
         await SessionRepository(self.session, user.tenant_id).revoke_for_user(
             user.id, "deactivated")
