@@ -118,7 +118,8 @@ class Demo:
             "DOTMAC_HUB_INGEST_USERNAME": b.hub.username,
             "DOTMAC_HUB_INGEST_PASSWORD": b.hub.password,
             "DOTMAC_HUB_JOBS_USERNAME": b.hub.username, "DOTMAC_HUB_JOBS_PASSWORD": b.hub.password,
-            "DOTMAC_HUB_INGEST_EMBEDDED": "true", "DOTMAC_HUB_INGEST_CLIENT_ID": "demo-ingest",
+            "DOTMAC_HUB_INGEST_EMBEDDED": "true",
+            "DOTMAC_HUB_INGEST_CLIENT_ID": "dotmac-ingest-demo",  # the hub's reserved form
             "DOTMAC_HUB_TSDB_URL": self.victoria.url if self.victoria else "none",
         }
         hub = ManagedProcess([str(BIN / "dotmac-hub"), "serve"], STATE / "hub.log",
