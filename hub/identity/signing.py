@@ -6,6 +6,7 @@ import base64
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,6 +24,9 @@ from hub.settings import HubSettings
 
 ALGORITHM = "EdDSA"
 RELOAD_SECONDS = 30.0
+# An unknown kid may mean another process just rotated, so it may force a reload, but at most
+# once per this many seconds: otherwise every forged token costs a database round trip.
+UNKNOWN_KID_RELOAD_SECONDS = 5.0
 _VERIFIED_MAX = 20_000
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "nbf", "jti", "sub", "tenant", "sid"]
 _JWT_ERRORS: tuple[tuple[type[Exception], str], ...] = (
@@ -72,7 +76,9 @@ class KeyRing:
     """Verifiable public keys and the current private key, reloaded from the DB every 30 s.
 
     The cache is only an optimisation: another process's rotation is seen within the reload
-    interval, and an unknown `kid` forces a reload, so no process-local truth exists.
+    interval, and an unknown `kid` forces a reload (at most once per
+    `unknown_kid_reload_s`, so a flood of forged kids costs one query per window), so no
+    process-local truth exists.
     """
 
     sessions: async_sessionmaker[AsyncSession]
@@ -80,6 +86,10 @@ class KeyRing:
     public: dict[str, Ed25519PublicKey] = field(default_factory=dict)
     current: tuple[str, Ed25519PrivateKey] | None = None
     loaded_at: float = 0.0
+    unknown_kid_reload_s: float = UNKNOWN_KID_RELOAD_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    loads: int = 0  # reads of the key table, for tests and operators
+    _forced_at: float | None = None
     # Tokens whose signature already verified, with their kid: re-checked for time and for
     # the kid still verifying, so a retired key still ends them on schedule.
     _verified: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
@@ -94,11 +104,20 @@ class KeyRing:
         if active:
             newest = active[-1]
             self.current = (newest.kid, _load_private(newest.private_pem, self.settings))
-        self.loaded_at = time.monotonic()
+        self.loaded_at = self.clock()
+        self.loads += 1
 
     async def _fresh(self, force: bool = False) -> None:
-        if force or time.monotonic() - self.loaded_at > RELOAD_SECONDS:
+        if force or self.clock() - self.loaded_at > RELOAD_SECONDS:
             await self.load()
+
+    def _may_force_reload(self) -> bool:
+        """Whether an unknown kid may reload now (not within the window of the last one)."""
+        now = self.clock()
+        if self._forced_at is not None and now - self._forced_at < self.unknown_kid_reload_s:
+            return False
+        self._forced_at = now
+        return True
 
     async def issue(self, subject: uuid.UUID, tenant: uuid.UUID, roles: list[str],
                     session_id: uuid.UUID) -> str:
@@ -145,7 +164,7 @@ class KeyRing:
 
     async def _key(self, kid: str) -> Ed25519PublicKey:
         await self._fresh()
-        if kid not in self.public:
+        if kid not in self.public and self._may_force_reload():
             await self._fresh(force=True)
         if kid not in self.public:
             raise UnauthorizedError("unknown_kid")
