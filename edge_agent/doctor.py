@@ -118,6 +118,7 @@ def _try_login(b: BrokerSettings, client_id: str) -> ReasonCode | None:
     while not answers and time.monotonic() < deadline:
         client.loop(timeout=0.1)
     client.disconnect()
+    client.loop(timeout=0.1)  # let paho see the broker close the socket
     return answers[0] if answers else None
 
 

@@ -183,6 +183,8 @@ class EnrollmentService:
             raise
 
     def _granted(self, agent: Agent, password: str, ca_pem: str | None) -> EnrollGranted:
+        # The login is bound to client id = username = agent_id (hub.broker.dynsec); the
+        # agent connects with its agent_id as client id, and no other id is accepted.
         s, agent_id = self.settings, str(agent.id)
         host, port = str(s.broker.host), s.broker.tls_port
         access = BrokerAccess(host=host, port=port, tls=True,
