@@ -1,8 +1,11 @@
-"""Broker administration: give an enrolled agent its own MQTT login, take it away again.
+"""Broker administration: give an enrolled agent its own MQTT login, bound to its own
+client id, and take it away again.
 
 `BrokerAdmin` is the seam: Mosquitto's dynamic-security plugin is the one implementation
 today (`hub.broker.dynsec`); another broker (EMQX's HTTP API, HiveMQ...) is one more class
-with the same two methods, registered in `BROKERS`.
+with the same methods, registered in `BROKERS`. Whatever the broker, a login must only
+connect with its own client id, or it can take another client's session over
+(docs/security.md).
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hub.broker.base import BrokerAdmin, BrokerError
-from hub.broker.dynsec import DynsecAdmin, agent_acls, role_name
+from hub.broker.dynsec import HUB_CLIENT_ID_PREFIX, DynsecAdmin, agent_acls, role_name
 from hub.settings import HubSettings
 
-__all__ = ["BROKERS", "BrokerAdmin", "BrokerError", "DynsecAdmin", "agent_acls",
-           "broker_admin", "role_name"]
+__all__ = ["BROKERS", "HUB_CLIENT_ID_PREFIX", "BrokerAdmin", "BrokerError", "DynsecAdmin",
+           "agent_acls", "broker_admin", "role_name"]
 
 
 def _mosquitto(settings: HubSettings) -> BrokerAdmin:
