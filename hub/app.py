@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -127,6 +130,44 @@ def broker_endpoints(settings: HubSettings) -> list[tuple[str, int]]:
     return []
 
 
+log = logging.getLogger(__name__)
+# /readyz is public: one probe (a database query, a TCP connect per broker) per this many
+# seconds per process, shared by every caller, so a flood of probes costs the hub nothing.
+READY_PROBE_INTERVAL_S = 2.0
+
+
+@dataclass
+class Readiness:
+    """The last readiness answer, reused by every caller until it is `interval_s` old.
+
+    The lock makes concurrent callers wait for the one probe in flight instead of each
+    starting their own; `clock` and `interval_s` are injectable, `probes` counts real probes.
+    """
+
+    interval_s: float = READY_PROBE_INTERVAL_S
+    clock: Callable[[], float] = time.monotonic
+    probes: int = 0
+    body: dict[str, str] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _at: float | None = None
+
+    def stale(self) -> bool:
+        """Whether the stored answer is missing or too old to give out again."""
+        return self._at is None or self.clock() - self._at >= self.interval_s
+
+    def store(self, body: dict[str, str]) -> None:
+        """Keep a fresh probe's answer for the next `interval_s`."""
+        self.body, self._at, self.probes = body, self.clock(), self.probes + 1
+
+
+async def _brokers_up(brokers: list[tuple[str, int]]) -> bool:
+    """Whether every broker listener accepts a connection; which one did not goes to the log."""
+    down = [f"{h}:{p}" for h, p in brokers if not await _reachable(h, p)]
+    if down:
+        log.warning("event=not_ready dependency=broker unreachable=%s", ",".join(down))
+    return not down
+
+
 async def _reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:
     try:
         _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
@@ -141,6 +182,7 @@ async def _reachable(host: str, port: int, timeout_s: float = 2.0) -> bool:
 def _health_routes(app: FastAPI) -> None:
     engine, metrics = app.state.engine, app.state.metrics
     brokers = broker_endpoints(app.state.settings)
+    readiness = app.state.readiness = Readiness()
 
     @app.get("/healthz", tags=["health"], operation_id="health_live")
     async def healthz() -> dict[str, str]:
@@ -149,17 +191,26 @@ def _health_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", tags=["health"], operation_id="health_ready")
     async def readyz() -> JSONResponse:
-        """Readiness: the database answers a query and the broker(s) accept connections."""
-        body = {"status": "ok", "database": "ok",
-                "broker": "ok" if brokers else "not configured"}
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception as exc:  # any driver error means "not ready", reported by class
-            body.update(status="unavailable", database=type(exc).__name__)
-        down = [f"{h}:{p}" for h, p in brokers if not await _reachable(h, p)]
-        if down:
-            body.update(status="unavailable", broker="unreachable " + ", ".join(down))
+        """Readiness: the database answers a query and the broker(s) accept connections.
+
+        Each dependency is only `ok` or `failed` (addresses and errors go to the log), and
+        the answer is reused for `READY_PROBE_INTERVAL_S` across callers.
+        """
+        async with readiness.lock:
+            if readiness.stale():
+                body = {"status": "ok", "database": "ok",
+                        "broker": "ok" if brokers else "not configured"}
+                try:
+                    async with engine.connect() as conn:
+                        await conn.execute(text("SELECT 1"))
+                except Exception as exc:  # any driver error means "not ready"
+                    log.warning("event=not_ready dependency=database error=%s: %s",
+                                type(exc).__name__, exc)
+                    body.update(status="unavailable", database="failed")
+                if not await _brokers_up(brokers):
+                    body.update(status="unavailable", broker="failed")
+                readiness.store(body)
+            body = readiness.body
         return JSONResponse(body, 200 if body["status"] == "ok" else 503)
 
     @app.get("/metrics", tags=["health"], operation_id="health_metrics",
