@@ -113,6 +113,7 @@ async def _setup(broker: Broker, sessions: async_sessionmaker[AsyncSession]
     settings = IngestSettings(
         username=broker.hub.username, password=broker.hub.password,
         group=f"oversize-{secrets.token_hex(4)}", session_expiry_s=300,
+        concurrency=1,  # messages handled in arrival order: a big one would count first
         client_id=f"dotmac-ingest-oversize-{secrets.token_hex(4)}",
         broker=BrokerSettings(host=broker.host, port=broker.port))
     setup = Setup(broker, creds, build_worker(sessions, settings, NullStore(), Metrics()))
