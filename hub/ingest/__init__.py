@@ -6,9 +6,10 @@ hub database, exactly once per (agent, seq). See docs/ingest.md.
 
 Layout: `models` (its tables), `repository/` (every statement it runs); `pipeline`,
 `registry`, `dedupe` and `writes` (the rules: size, decode, authorize, dedupe, then what
-each message changes); `service` (building and running workers). Ingest has no HTTP routes and no request
-schemas of its own: its input is MQTT, its message schemas are `protocol`'s, and what it
-stores is read through the domains that serve it (network_analytics, billing usage).
+each message changes); `service` (building and running workers). Ingest has no HTTP
+routes and no request schemas of its own: its input is MQTT, its message schemas are
+`protocol`'s, and what it stores is read through the domains that serve it
+(network_analytics, billing usage).
 
 The names below load on first use: reading `hub.ingest.settings` (the CLI, the settings
 listing) must not import the pipeline, the database layer and the MQTT client.

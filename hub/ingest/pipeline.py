@@ -4,9 +4,12 @@
 telemetry in one transaction and one time-series write; `store` stores any other message
 on its own (they are few). `handle` does both for one message.
 Each returns Outcomes; they raise only when storage is unavailable
-(TsdbError, database errors), which tells the worker "do not acknowledge, retry later".
+(TsdbError, database errors), which tells the worker "do not acknowledge, retry later",
+or when the time-series store refuses the data itself (TsdbRejectedError: the worker narrows
+it down to the one message and quarantines that with the store's reason).
 Everything a sender got wrong becomes a rejection that is counted, logged and (for
-undecodable or misaddressed messages) quarantined, then acknowledged.
+undecodable or misaddressed messages, and telemetry stamped by a clock far off)
+quarantined, then acknowledged.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.ingest import dedupe, writes
 from hub.ingest.dedupe import Claim, SeqKey
-from hub.ingest.models import QuarantinedMessage
 from hub.ingest.registry import AgentIdentity, AgentRegistry, Lookup
+from hub.ingest.repository import quarantine as quarantined
 from hub.ingest.repository.sql import lock_agent
-from hub.tsdb import Point, SeriesTags, TimeSeriesStore
+from hub.tsdb import Point, SeriesTags, TimeSeriesStore, TsdbRejectedError
+from hub.tsdb.lines import clashing_labels
 from protocol import (
     MAX_MESSAGE_BYTES,
     AgentHealth,
@@ -44,6 +48,22 @@ log = logging.getLogger("dotmac.hub.ingest")
 QUARANTINE_BYTES = 4096
 STORED = "stored"
 NUL_IN_TEXT = "nul_in_text"
+TSDB_REJECTED = "tsdb_rejected"
+FUTURE_TIMESTAMP = "future_timestamp"
+PAST_TIMESTAMP = "past_timestamp"
+# Telemetry refused only for its agent's clock is real data: kept whole (a message is at
+# most MAX_MESSAGE_BYTES), so it can be re-stamped and replayed by hand.
+KEPT_WHOLE = frozenset({FUTURE_TIMESTAMP, PAST_TIMESTAMP, TSDB_REJECTED})
+
+
+@dataclass(frozen=True, slots=True)
+class ClockBounds:
+    """How far a sample's time may be from the hub's receive time (settings
+    `max_future_s`, `max_past_s`): beyond them the agent's clock is wrong, and storing the
+    sample would let it win the latest-value upserts or land outside the store's retention."""
+
+    future: timedelta = timedelta(minutes=10)
+    past: timedelta = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +74,7 @@ class Outcome:
     agent: str | None = None
     samples: int = 0
     late_skipped: int = 0  # counter readings too late to place in the rollups
+    labels_dropped: int = 0  # agent labels that clashed with a renamed reserved tag
 
     @property
     def stored(self) -> bool:
@@ -81,9 +102,10 @@ class Pipeline:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], tsdb: TimeSeriesStore,
                  registry: AgentRegistry, window: int = 100_000,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 reorder_window_s: float = 900.0) -> None:
+                 reorder_window_s: float = 900.0, bounds: ClockBounds | None = None) -> None:
         self.sessions, self.tsdb, self.registry = sessions, tsdb, registry
         self.window, self.clock = window, clock
+        self.bounds = bounds or ClockBounds()
         self.reorder_window = timedelta(seconds=reorder_window_s)
         self._next_prune = 0.0
 
@@ -111,7 +133,29 @@ class Pipeline:
             return self._reject(found, message.agent_id, "not in the agent registry")
         if found.revoked:
             return self._reject(Lookup.REVOKED, found.name, "agent is revoked")
+        off = self._clock_fault(message, received)
+        if off is not None:
+            await self._quarantine(topic, found.name, payload, *off)
+            return self._reject(off[0], found.name, off[1])
         return Accepted(found, message, received)
+
+    def _clock_fault(self, message: Message, received: datetime) -> tuple[str, str] | None:
+        """(reason, detail) when telemetry carries a time its agent's clock got wrong."""
+        if not isinstance(message, TelemetryBatch):
+            return None
+        stamps = [message.ts, *(s.ts for s in message.samples)]
+        newest, oldest = max(stamps), min(stamps)
+        if newest > received + self.bounds.future:
+            return FUTURE_TIMESTAMP, (
+                f"sample time {newest.isoformat()} is {newest - received} ahead of the hub's "
+                f"receive time {received.isoformat()} (bound DOTMAC_HUB_INGEST_MAX_FUTURE_S): "
+                "fix the agent's clock (NTP), then replay the message")
+        if oldest < received - self.bounds.past:
+            return PAST_TIMESTAMP, (
+                f"sample time {oldest.isoformat()} is {received - oldest} behind the hub's "
+                f"receive time {received.isoformat()} (bound DOTMAC_HUB_INGEST_MAX_PAST_S): "
+                "fix the agent's clock (NTP), then replay the message")
+        return None
 
     async def store(self, item: Accepted) -> Outcome:
         """Store one accepted message in its own transaction."""
@@ -173,9 +217,12 @@ class Pipeline:
 
     def _telemetry_outcome(self, item: Accepted, got: Claim) -> Outcome:
         if got is Claim.NEW:
-            samples = len(item.message.samples) if isinstance(item.message,
-                                                              TelemetryBatch) else 0
-            return Outcome(STORED, item.who.name, samples)
+            if not isinstance(item.message, TelemetryBatch):
+                return Outcome(STORED, item.who.name)
+            dropped = sum(len(clashing_labels(s.labels)) for s in item.message.samples
+                          if len(s.labels) > 1)
+            return Outcome(STORED, item.who.name, len(item.message.samples),
+                           labels_dropped=dropped)
         return self._reject(got.value, item.who.name,
                             f"seq {item.message.seq} on {item.message.type}")
 
@@ -199,14 +246,28 @@ class Pipeline:
         """Keep an unstorable message (truncated) for inspection."""
         await self._quarantine(topic, _topic_agent(topic), payload, reason, detail)
 
+    async def refused_by_store(self, item: Accepted, payload: bytes, topic: str,
+                               exc: TsdbRejectedError) -> Outcome:
+        """One message whose points the time-series store refuses: quarantined with the
+        store's reason (nothing of it was stored: the transaction rolled back)."""
+        await self._quarantine(topic, item.who.name, payload, TSDB_REJECTED, str(exc))
+        return self._reject(TSDB_REJECTED, item.who.name, str(exc))
+
     async def _quarantine(self, topic: str, agent: str | None, payload: bytes, reason: str,
                           detail: str) -> None:
         async with self.sessions() as session, session.begin():
-            session.add(QuarantinedMessage(
-                topic=topic[:512], agent_name=agent, reason=reason,
-            detail=detail[:2000].replace("\x00", "\\x00"),  # PostgreSQL text takes no NUL
-                payload=payload[:QUARANTINE_BYTES], payload_size=len(payload),
-                received_at=self.clock()))
+            await quarantined.add(
+                session, topic=topic[:512], agent_name=agent, reason=reason,
+                detail=detail[:2000].replace("\x00", "\\x00"),  # PostgreSQL text: no NUL
+                payload=payload if reason in KEPT_WHOLE else payload[:QUARANTINE_BYTES],
+                payload_size=len(payload), received_at=self.clock())
+
+    async def trim_quarantine(self, max_age: timedelta, per_agent: int) -> tuple[int, int]:
+        """Apply the quarantine's retention: (deleted for age, deleted for count)."""
+        async with self.sessions() as session, session.begin():
+            old = await quarantined.forget_older_than(session, self.clock() - max_age)
+            surplus = await quarantined.keep_newest_per_agent(session, per_agent)
+        return old, surplus
 
 
 def _with_late(outcomes: list[Outcome], skipped: dict[str, int]) -> list[Outcome]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
-from hub.ingest.pipeline import Pipeline
+from hub.ingest.pipeline import ClockBounds, Pipeline
 from hub.ingest.registry import AgentRegistry
 from hub.ingest.settings import IngestSettings
 from hub.ingest.transport import MqttOptions
-from hub.ingest.worker import IngestWorker
+from hub.ingest.worker import IngestWorker, QuarantineRetention
 from hub.metrics import Metrics
 from hub.settings import TsdbSettings
 from hub.tsdb import InfluxStore, TimeSeriesStore
@@ -48,11 +49,15 @@ def build_worker(sessions: async_sessionmaker[AsyncSession], settings: IngestSet
                  suffix: str | None = None) -> IngestWorker:
     """A worker on `sessions` with its own MQTT session."""
     registry = AgentRegistry(sessions, settings.registry_ttl_s)
+    bounds = ClockBounds(timedelta(seconds=settings.max_future_s),
+                         timedelta(seconds=settings.max_past_s))
     pipeline = Pipeline(sessions, tsdb, registry, settings.dedupe_window,
-                        reorder_window_s=settings.reorder_window_s)
+                        reorder_window_s=settings.reorder_window_s, bounds=bounds)
+    retention = QuarantineRetention(timedelta(seconds=settings.quarantine_max_age_s),
+                                    settings.quarantine_max_per_agent)
     return IngestWorker(pipeline, mqtt_options(settings, suffix), metrics,
                         settings.concurrency, batch_max=settings.batch_max_messages,
-                        batch_wait_s=settings.batch_wait_ms / 1000)
+                        batch_wait_s=settings.batch_wait_ms / 1000, retention=retention)
 
 
 class EmbeddedIngest(EmbeddedLoop):

@@ -62,6 +62,20 @@ class IngestSettings(EnvSettings):
         "being stored, so that a reading stored late (a backlog taken by several workers at "
         "once) lands in its own 5-minute bucket; an older late reading is skipped and its "
         "bytes stay in the next bucket")
+    max_future_s: float = Field(
+        600.0, ge=1, description="telemetry stamped further ahead of the hub's receive time "
+        "is quarantined as future_timestamp (the agent's clock is ahead; it would win the "
+        "latest-value upserts)")
+    max_past_s: float = Field(
+        7 * 86400.0, ge=3600, description="telemetry stamped further behind the hub's "
+        "receive time is quarantined as past_timestamp (the agent's clock is behind, e.g. at "
+        "1970); keep it above the agents' queue.max_age_s")
+    quarantine_max_age_s: float = Field(
+        30 * 86400.0, ge=3600, description="quarantined messages older than this are deleted "
+        "(counted in dotmac_ingest_quarantine_dropped_total)")
+    quarantine_max_per_agent: int = Field(
+        1000, ge=1, description="quarantined messages kept per agent (and for messages of no "
+        "known agent together); the oldest beyond it are deleted and counted")
     registry_ttl_s: float = Field(
         10.0, gt=0, description="agent lookup cache; a revoked agent is refused within this "
         "time")

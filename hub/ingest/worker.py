@@ -5,10 +5,13 @@ Each handler takes up to `batch_max` waiting messages (waiting at most `batch_wa
 more), decodes them one by one, stores all their telemetry in one transaction and one
 time-series write, stores the few other messages one by one, then acknowledges the whole
 batch in order. Storage outages are retried with backoff for as long as they last, holding
-the batch unacknowledged (the broker keeps the rest, bounded by Receive Maximum). An
-unexpected error is retried a few times, then the batch is split and only the message that
-still fails is quarantined, so a poison message can neither loop forever nor stop the
-worker.
+the batch unacknowledged (the broker keeps the rest, bounded by Receive Maximum). A
+time-series store that refuses the data itself (HTTP 4xx: a duplicate tag, a point outside
+retention) is no outage: the batch is split at once and only the refused message is
+quarantined with the store's reason, never retried. An unexpected error is retried a few
+times, then the batch is split and only the message that still fails is quarantined, so a
+poison message can neither loop forever nor stop the worker. Quarantine is bounded by age
+and per agent (`QuarantineRetention`), trimmed by each worker about once a minute.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -26,7 +32,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from hub.ingest.pipeline import Accepted, Outcome, Pipeline
 from hub.ingest.transport import Delivery, MqttOptions, MqttSource
 from hub.metrics import Metrics
-from hub.tsdb import TsdbError
+from hub.tsdb import TsdbError, TsdbRejectedError
 from protocol import TelemetryBatch
 
 log = logging.getLogger("dotmac.hub.ingest")
@@ -37,7 +43,19 @@ MESSAGES = "dotmac_ingest_messages_total"
 REJECTED = "dotmac_ingest_rejected_total"
 SAMPLES = "dotmac_ingest_samples_stored_total"
 LATE = "dotmac_ingest_late_readings_skipped_total"
+LABELS_DROPPED = "dotmac_ingest_labels_dropped_total"
 RETRIES = "dotmac_ingest_storage_retries_total"
+QUARANTINE_DROPPED = "dotmac_ingest_quarantine_dropped_total"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRetention:
+    """How long and how many quarantined messages are kept (per agent), and how often a
+    worker applies that (settings `quarantine_max_age_s`, `quarantine_max_per_agent`)."""
+
+    max_age: timedelta = timedelta(days=30)
+    per_agent: int = 1000
+    every_s: float = 60.0
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -54,8 +72,11 @@ class IngestWorker:
 
     def __init__(self, pipeline: Pipeline, options: MqttOptions, metrics: Metrics | None = None,
                  concurrency: int = 4, max_backoff_s: float = 5.0, batch_max: int = 25,
-                 batch_wait_s: float = 0.05) -> None:
+                 batch_wait_s: float = 0.05,
+                 retention: QuarantineRetention | None = None) -> None:
         self.pipeline, self.options = pipeline, options
+        self.retention = retention or QuarantineRetention()
+        self._next_trim = 0.0
         self.metrics = metrics or Metrics()
         self.concurrency, self.max_backoff_s = concurrency, max_backoff_s
         self.batch_max, self.batch_wait_s = batch_max, batch_wait_s
@@ -99,6 +120,25 @@ class IngestWorker:
             for delivery, outcome in zip(batch, outcomes, strict=True):
                 self._count(outcome)
                 self.source.ack(delivery)  # only now: everything above is committed
+            await self._trim_quarantine()
+
+    async def _trim_quarantine(self) -> None:
+        """At most every `retention.every_s`: drop quarantined messages past their age or
+        beyond the per-agent count, so a flood of refused messages cannot fill the disk."""
+        if time.monotonic() < self._next_trim:
+            return
+        self._next_trim = time.monotonic() + self.retention.every_s
+        try:
+            old, surplus = await self.pipeline.trim_quarantine(self.retention.max_age,
+                                                               self.retention.per_agent)
+        except Exception as exc:  # storage trouble of any kind: the next round retries
+            log.warning("ingest.quarantine_trim_failed error=%s", type(exc).__name__)
+            return
+        for why, count in (("age", old), ("count", surplus)):
+            if count:
+                self.metrics.inc(QUARANTINE_DROPPED, "Quarantined messages deleted by the "
+                                 "retention (age or per-agent count)", count, why=why)
+                log.warning("ingest.quarantine_dropped why=%s messages=%d", why, count)
 
     async def _collect(self, queue: asyncio.Queue[Delivery]) -> list[Delivery]:
         """Up to `batch_max` deliveries: what is waiting, then more for up to `batch_wait_s`."""
@@ -147,15 +187,27 @@ class IngestWorker:
         if len(items) > 1:
             together = await self._retry(
                 [batch[i] for i, _a in items],
-                lambda: self.pipeline.store_telemetry([a for _i, a in items]), attempts=2)
-            if together is not None:
+                partial(self._write_or_refused, [a for _i, a in items]), attempts=2)
+            if isinstance(together, list):  # else refused or failing: one by one
                 return list(zip([i for i, _a in items], together, strict=True))
         out = []
         for index, item in items:
-            one = await self._retry([batch[index]],
-                                    partial(self.pipeline.store_telemetry, [item]))
+            one = await self._retry([batch[index]], partial(self._write_or_refused, [item]))
+            if isinstance(one, TsdbRejectedError):
+                delivery = batch[index]
+                one = await self._retry([delivery], partial(
+                    self.pipeline.refused_by_store, item, delivery.payload, delivery.topic,
+                    one))
             out.append((index, one[0] if isinstance(one, list) else one))
         return out
+
+    async def _write_or_refused(self, items: list[Accepted]) -> list[Outcome] | TsdbRejectedError:
+        """Store telemetry; the store refusing the data is returned, not raised, so that it
+        is never retried like an outage."""
+        try:
+            return await self.pipeline.store_telemetry(items)
+        except TsdbRejectedError as exc:
+            return exc
 
     async def _retry(self, deliveries: list[Delivery], work: Callable[[], Awaitable[T]],
                      attempts: int = POISON_ATTEMPTS) -> Any:
@@ -199,6 +251,10 @@ class IngestWorker:
         if outcome.stored:
             self.metrics.inc(SAMPLES, "Samples written to the time-series store",
                              outcome.samples)
+            if outcome.labels_dropped:
+                self.metrics.inc(LABELS_DROPPED, "Agent labels dropped because a renamed "
+                                 "reserved label (label_tenant...) took their tag key",
+                                 outcome.labels_dropped)
             if outcome.late_skipped:
                 self.metrics.inc(LATE, "Counter readings stored too late to place in the "
                                  "5-minute rollups (their bytes went to the next bucket)",

@@ -6,6 +6,7 @@ line protocol through influxdb-client's write API, so one implementation serves 
 
 from hub.tsdb.influx import InfluxStore
 from hub.tsdb.lines import Point, SeriesTags, format_lines
-from hub.tsdb.store import TimeSeriesStore, TsdbError
+from hub.tsdb.store import TimeSeriesStore, TsdbError, TsdbRejectedError
 
-__all__ = ["InfluxStore", "Point", "SeriesTags", "TimeSeriesStore", "TsdbError", "format_lines"]
+__all__ = ["InfluxStore", "Point", "SeriesTags", "TimeSeriesStore", "TsdbError",
+           "TsdbRejectedError", "format_lines"]

@@ -8,11 +8,15 @@ from collections.abc import Sequence
 from influxdb_client.client.influxdb_client import InfluxDBClient
 from influxdb_client.client.write_api import SYNCHRONOUS
 from influxdb_client.domain.write_precision import WritePrecision
+from influxdb_client.rest import ApiException
 
 from hub.tsdb.lines import Point, format_lines
-from hub.tsdb.store import TsdbError
+from hub.tsdb.store import TsdbError, TsdbRejectedError
 
 MAX_LINES_PER_REQUEST = 20_000
+# 4xx answers that mean "not now" rather than "not this data": Request Timeout, Too Many
+# Requests. Every other 4xx refuses the points themselves.
+RETRYABLE_4XX = frozenset({408, 429})
 
 
 class InfluxStore:
@@ -39,6 +43,12 @@ class InfluxStore:
         try:
             self._api.write(bucket=self.bucket, org=self.org, record=body,
                             write_precision=WritePrecision.MS)  # type: ignore[arg-type]
+        except ApiException as exc:
+            status = int(exc.status or 0)
+            if 400 <= status < 500 and status not in RETRYABLE_4XX:
+                raise TsdbRejectedError(self.url, status, _store_reason(exc)) from exc
+            raise TsdbError(f"time-series store {self.url}: write failed (HTTP {status}: "
+                            f"{_store_reason(exc)}); is it overloaded? it is retried") from exc
         except Exception as exc:  # urllib3/HTTP errors of every kind mean "retry later"
             raise TsdbError(f"time-series store {self.url}: write failed "
                             f"({type(exc).__name__}: {str(exc)[:200]}); is it up? "
@@ -47,3 +57,10 @@ class InfluxStore:
     async def close(self) -> None:
         """Close the HTTP pool."""
         await asyncio.to_thread(self._client.close)
+
+
+def _store_reason(exc: ApiException) -> str:
+    """The store's explanation: InfluxDB's JSON `message`, VictoriaMetrics' plain text."""
+    body = exc.body.decode(errors="replace") if isinstance(exc.body, bytes) else exc.body
+    text = str(getattr(exc, "message", None) or body or exc.reason or "no reason given")
+    return " ".join(text.split())[:500]

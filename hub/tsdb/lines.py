@@ -3,7 +3,10 @@
 One measurement per metric name with one field `value` (VictoriaMetrics names the series
 `<metric>_value`); tenant, site, agent and device are tags, sample labels become tags too.
 A sample label named like one of our own tags is renamed `label_<key>` so an agent can
-never move its data into another tenant's series.
+never move its data into another tenant's series; an agent label already named
+`label_<key>` would then give a point the same tag twice (InfluxDB refuses the whole
+write), so the renamed reserved one wins and the agent's own is dropped (`clashing_labels`
+says which, so ingest can count them).
 """
 
 from __future__ import annotations
@@ -43,11 +46,20 @@ def _escape_tag(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def clashing_labels(labels: Mapping[str, str]) -> list[str]:
+    """Agent labels dropped because a renamed reserved label takes their tag key: a label
+    `label_tenant` beside a label `tenant` (which becomes `label_tenant`)."""
+    return [key for key in labels if key.startswith("label_")
+            and key.removeprefix("label_") in RESERVED_TAGS
+            and key.removeprefix("label_") in labels]
+
+
 def _tag_pairs(point: Point) -> list[tuple[str, str]]:
     pairs = [("tenant", point.tags.tenant), ("site", point.tags.site),
              ("agent", point.tags.agent), ("device", point.device)]
+    dropped = clashing_labels(point.labels) if len(point.labels) > 1 else ()
     for key, value in point.labels.items():
-        if value == "":
+        if value == "" or key in dropped:
             continue  # an empty tag value is invalid line protocol
         pairs.append((f"label_{key}" if key in RESERVED_TAGS else key, value))
     return sorted(pairs)

@@ -9,4 +9,5 @@ or the same few the write path always ran.
 - `telemetry`: device rows, counter chains, held readings, rollups, latest values.
 - `observed`: inventory facts, interfaces, agent health and availability.
 - `agents`: the agent registry lookup.
+- `quarantine`: messages kept for inspection, and their retention.
 """
