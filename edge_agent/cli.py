@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from edge_agent import __version__, cli_enroll, cli_jobs, cli_snmp
+from edge_agent import __version__, cli_enroll, cli_jobs, cli_snmp, cli_ssh
 from edge_agent.cli_output import LiteralHelpGroup, console, errors, styled
 from protocol import Channel, TopicError, acl_patterns, build, validate_agent_id
 
@@ -210,6 +210,7 @@ def doctor(config: Path = CONFIG, as_json: bool = typer.Option(False, "--json"))
 cli_snmp.register(app)
 cli_enroll.register(app)
 cli_jobs.register(app)
+cli_ssh.register(app)
 
 
 def main() -> None:

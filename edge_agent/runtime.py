@@ -24,6 +24,7 @@ from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_confi
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import JobIntake
 from edge_agent.executor import Executor
+from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
 from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
 from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
@@ -94,7 +95,9 @@ class AgentRuntime:
         self.batcher: Batcher | None = None
         self.jobs: JobIntake | None = None
         self.executor: Executor | None = None
-        self.ssh = SshTelemetry(self.config.polling.ssh_workers, profiles_root)
+        self.host_keys = KnownHosts.in_state_dir(self.config.agent.state_dir)
+        self.ssh = SshTelemetry(self.config.polling.ssh_workers, profiles_root,
+                                known_hosts=self.host_keys.path)
         self.started = time.time()
 
     def _check_profiles(self, config: AgentConfig) -> None:
@@ -164,9 +167,15 @@ class AgentRuntime:
         if self.scheduler is None:
             return PollHealth()
         stats = self.scheduler.stats()
+        errors = dict(stats.device_errors)
+        # A changed SSH host key stays an error until a tech runs `ssh-trust`, even when
+        # only jobs (not polls) touch the device and the device's polls still succeed.
+        names = {device.name for device in self.config.devices}
+        errors.update({name: PollErrorCode.HOST_KEY_CHANGED.value
+                       for name in self.host_keys.changed_devices() & names})
         return PollHealth(
             poll_duration_p50_s=stats.duration_p50_s, poll_duration_p95_s=stats.duration_p95_s,
-            devices_total=len(self.config.devices), device_errors=dict(stats.device_errors),
+            devices_total=len(self.config.devices), device_errors=errors,
         )
 
     async def run(self) -> None:

@@ -138,6 +138,8 @@ class JobErrorCode(StrEnum):
     ROLLED_BACK = "rolled_back"
     EXPIRED = "expired"
     INTERNAL = "internal"
+    # Added in 1.1 (hubs first): the device showed another SSH host key than the trusted one.
+    HOST_KEY_CHANGED = "host_key_changed"
 
 
 class _Model(BaseModel):

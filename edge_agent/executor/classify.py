@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+from edge_agent.executor.host_keys import HostKeyChanged
 from protocol import JobErrorCode
 
 __all__ = ["Refused", "classify"]
@@ -47,12 +48,17 @@ def _value_error_code(exc: ValueError) -> JobErrorCode:
     return JobErrorCode.PROMPT_MISMATCH
 
 
+# Outcomes decided by the job logic or the host-key check, not by the transport.
+_OUTCOMES: tuple[tuple[type[Exception], JobErrorCode], ...] = (
+    (Refused, JobErrorCode.COMMAND_REJECTED), (VerifyFailed, JobErrorCode.VERIFY_FAILED),
+    (HostKeyChanged, JobErrorCode.HOST_KEY_CHANGED))
+
+
 def classify(exc: BaseException, *, connected: bool) -> JobErrorCode:
     """The stable code for `exc`; `connected` says whether login had succeeded."""
-    if isinstance(exc, Refused):
-        return JobErrorCode.COMMAND_REJECTED
-    if isinstance(exc, VerifyFailed):
-        return JobErrorCode.VERIFY_FAILED
+    for kind, direct in _OUTCOMES:
+        if isinstance(exc, kind):
+            return direct
     code = _netmiko_code(exc, connected)
     if code is not None:
         return code
@@ -84,4 +90,7 @@ FIXES: dict[JobErrorCode, str] = {
     JobErrorCode.VERIFY_FAILED: "the change did not show up in the verify output; check the "
                                 "device by hand",
     JobErrorCode.INTERNAL: "report a bug with the agent log",
+    JobErrorCode.HOST_KEY_CHANGED: "the device showed a new SSH host key (no password was "
+                                   "sent); check it on the console, then run "
+                                   "dotmac-agent ssh-trust DEVICE",
 }

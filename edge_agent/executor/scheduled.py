@@ -38,9 +38,10 @@ def cli_platform(profile: str, root: Path | None = None) -> PlatformActions:
 class SshTelemetry:
     """Polls devices' `cli_metrics` over reused SSH sessions."""
 
-    def __init__(self, workers: int, profiles_root: Path | None = None) -> None:
+    def __init__(self, workers: int, profiles_root: Path | None = None,
+                 known_hosts: Path | None = None) -> None:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssh-poll")
-        self.poller = CliPoller(self.pool)
+        self.poller = CliPoller(self.pool, known_hosts=known_hosts)
         self.profiles_root = profiles_root
         self._platforms: dict[str, PlatformActions] = {}
 

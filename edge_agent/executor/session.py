@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from edge_agent.config import DeviceConfig
+from edge_agent.executor.host_keys import HostKey, HostKeyChanged, KnownHosts
 from firmware_profiles.actions import PlatformActions
 
 __all__ = [
@@ -22,7 +24,9 @@ __all__ = [
     "NapalmSession",
     "NetmikoSession",
     "SshTarget",
+    "host_key_check",
     "napalm_available",
+    "offered_host_key",
     "ssh_target",
 ]
 
@@ -39,14 +43,21 @@ class SshTarget:
     device_type: str
     enable_secret: str | None = field(default=None, repr=False)
     timeout_s: float = 10.0
+    # The agent's trusted host keys; None (only tests and one-off tools) skips the check.
+    known_hosts: Path | None = None
 
 
 class MissingCredentialsError(ValueError):
     """The device has no `ssh:` block in the agent config."""
 
 
-def ssh_target(device: DeviceConfig, platform: PlatformActions) -> SshTarget:
-    """The SSH target of a configured device (MissingCredentialsError without an ssh block)."""
+def ssh_target(device: DeviceConfig, platform: PlatformActions,
+               known_hosts: Path | None = None) -> SshTarget:
+    """The SSH target of a configured device (MissingCredentialsError without an ssh block).
+
+    `known_hosts` is the agent's host-key store (`KnownHosts.path`): logins to the device
+    then trust its key on first use and refuse a changed one before sending the password.
+    """
     ssh = device.ssh
     if ssh is None or ssh.password is None:
         raise MissingCredentialsError(
@@ -55,7 +66,77 @@ def ssh_target(device: DeviceConfig, platform: PlatformActions) -> SshTarget:
     enable = ssh.enable_secret.get_secret_value() if ssh.enable_secret else None
     return SshTarget(device.name, device.host, ssh.port, ssh.username,
                      ssh.password.get_secret_value(), ssh.device_type or platform.device_type,
-                     enable, ssh.timeout_s)
+                     enable, ssh.timeout_s, known_hosts)
+
+
+def _bad_host_key(exc: BaseException) -> Any:
+    # netmiko re-raises paramiko's BadHostKeyException as a timeout (and napalm wraps that
+    # again), so look for it along the chain of causes.
+    from paramiko import BadHostKeyException
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, BadHostKeyException):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+@contextlib.contextmanager
+def host_key_check(target: SshTarget) -> Iterator[dict[str, Any]]:
+    """netmiko arguments that make paramiko check the device's host key.
+
+    paramiko compares the key during the key exchange, before authentication, so a device
+    showing another key than the trusted one never sees the password: the login raises
+    HostKeyChanged. Before the first login there is nothing to compare (trust on first use:
+    `remember_first_key` records the key once logged in).
+    """
+    if target.known_hosts is None:
+        yield {}
+        return
+    store = KnownHosts(target.known_hosts)
+    pinned = store.trusted(target.device, target.host, target.port)
+    if pinned is None:
+        yield {"ssh_strict": False, "system_host_keys": False, "alt_host_keys": False}
+        return
+    with store.pin_file(pinned) as path:
+        try:
+            yield {"ssh_strict": True, "system_host_keys": False, "alt_host_keys": True,
+                   "alt_key_file": str(path)}
+        except Exception as exc:
+            bad = _bad_host_key(exc)
+            if bad is None:
+                raise
+            offered = HostKey.from_paramiko(target.device, target.host, target.port, bad.key)
+            store.refused(pinned, offered)
+            raise HostKeyChanged(pinned, offered) from exc
+
+
+def remember_first_key(target: SshTarget, conn: Any) -> None:
+    """Record the host key of a device's first login (no-op once one is trusted)."""
+    if target.known_hosts is None:
+        return
+    store = KnownHosts(target.known_hosts)
+    if store.trusted(target.device, target.host, target.port) is not None:
+        return
+    key = conn.remote_conn_pre.get_transport().get_remote_server_key()
+    store.first_use(HostKey.from_paramiko(target.device, target.host, target.port, key))
+
+
+def offered_host_key(device: str, host: str, port: int, timeout_s: float = 10.0) -> HostKey:
+    """The host key `host`:`port` shows now: key exchange only, no login is attempted."""
+    import socket
+
+    import paramiko
+
+    with socket.create_connection((host, port), timeout=timeout_s) as sock:
+        transport = paramiko.Transport(sock)
+        try:
+            transport.start_client(timeout=timeout_s)
+            key = transport.get_remote_server_key()
+        finally:
+            transport.close()
+    return HostKey.from_paramiko(device, host, port, key)
 
 
 class CliSession(Protocol):
@@ -91,14 +172,23 @@ class NetmikoSession:
 
         t = target.timeout_s
         self.timeout = t
-        self.conn: Any = ConnectHandler(
-            device_type=target.device_type, host=target.host, port=target.port,
-            username=target.username, password=target.password,
-            secret=target.enable_secret or "", timeout=t, conn_timeout=t, auth_timeout=t,
-            banner_timeout=t, session_timeout=t, fast_cli=True,
-        )
+        with host_key_check(target) as pin:
+            self.conn: Any = ConnectHandler(
+                device_type=target.device_type, host=target.host, port=target.port,
+                username=target.username, password=target.password,
+                secret=target.enable_secret or "", timeout=t, conn_timeout=t, auth_timeout=t,
+                banner_timeout=t, session_timeout=t, fast_cli=True, **pin,
+            )
+        self._remember_first_key(target)
         if platform.enable and target.enable_secret:
             self.conn.enable()
+
+    def _remember_first_key(self, target: SshTarget) -> None:
+        try:
+            remember_first_key(target, self.conn)
+        except BaseException:
+            self.close()  # another login trusted a different key meanwhile
+            raise
 
     def _lost(self) -> bool:
         channel = getattr(self.conn, "remote_conn", None)
@@ -161,12 +251,15 @@ class NapalmSession(NetmikoSession):
             raise ValueError(f"profile {platform.os} has no napalm_driver")
         t = target.timeout_s
         self.timeout = t
-        self.driver: Any = get_network_driver(platform.napalm_driver)(
-            target.host, target.username, target.password, timeout=max(1, round(t)),
-            optional_args={"port": target.port, "secret": target.enable_secret or "",
-                           "conn_timeout": t, "auth_timeout": t, "banner_timeout": t})
-        self.driver.open()
+        with host_key_check(target) as pin:
+            self.driver: Any = get_network_driver(platform.napalm_driver)(
+                target.host, target.username, target.password, timeout=max(1, round(t)),
+                optional_args={"port": target.port, "secret": target.enable_secret or "",
+                               "conn_timeout": t, "auth_timeout": t, "banner_timeout": t,
+                               **pin})
+            self.driver.open()
         self.conn = self.driver.device
+        self._remember_first_key(target)
 
     def getter(self, name: str) -> Any:
         """Run napalm getter `name` (e.g. get_interfaces_counters); its result."""

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import textfsm
@@ -52,6 +53,7 @@ _CODES = {
     JobErrorCode.AUTH_FAILED: PollErrorCode.AUTH_FAILED,
     JobErrorCode.PROMPT_MISMATCH: PollErrorCode.BAD_RESPONSE,
     JobErrorCode.COMMAND_REJECTED: PollErrorCode.BAD_RESPONSE,
+    JobErrorCode.HOST_KEY_CHANGED: PollErrorCode.HOST_KEY_CHANGED,
 }
 
 
@@ -117,9 +119,11 @@ def telemetry_session(target: SshTarget, platform: PlatformActions) -> CliSessio
 class CliPoller:
     """Keeps one SSH session per device between polls; drops it on any error."""
 
-    def __init__(self, pool: ThreadPoolExecutor, connect: Connector = telemetry_session) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, connect: Connector = telemetry_session,
+                 known_hosts: Path | None = None) -> None:
         self.pool = pool
         self.connect = connect
+        self.known_hosts = known_hosts  # the agent's trusted host keys (executor.host_keys)
         self._sessions: dict[str, CliSession] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._last_run: dict[tuple[str, str], float] = {}  # (device, source) -> monotonic
@@ -193,7 +197,7 @@ class CliPoller:
                        if metrics is None or any(f.metric in metrics for f in m.metrics))
         ts = (now or datetime.now(UTC)).astimezone(UTC)
         try:
-            target = ssh_target(device, platform)
+            target = ssh_target(device, platform, self.known_hosts)
             result.samples = await asyncio.get_running_loop().run_in_executor(
                 self.pool, self._poll_blocking, target, platform, chosen, ts)
         except MissingCredentialsError as exc:

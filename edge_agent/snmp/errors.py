@@ -15,6 +15,7 @@ class PollErrorCode(StrEnum):
     BAD_RESPONSE = "bad_response"
     OID_NOT_INCREASING = "oid_not_increasing"
     TABLE_TOO_LONG = "table_too_long"
+    HOST_KEY_CHANGED = "host_key_changed"  # SSH telemetry: see edge_agent.executor.host_keys
     INTERNAL = "internal"
 
 

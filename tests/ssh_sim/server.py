@@ -36,6 +36,21 @@ class SimDevice:
     host: str = "127.0.0.1"
     port: int = 0
     server: asyncssh.SSHAcceptor | None = field(default=None, repr=False)
+    host_key: asyncssh.SSHKey | None = field(default=None, repr=False)
+    loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+
+    def replace_host_key(self, algorithm: str = "ssh-ed25519") -> asyncssh.SSHKey:
+        """Give the device a new SSH host key (a replaced box, or an impostor at its
+        address); connections accepted from now on show it. The new key is returned."""
+        assert self.server is not None and self.loop is not None
+        key = asyncssh.generate_private_key(algorithm)
+        server = self.server
+
+        async def update() -> None:
+            server.update(server_host_keys=[key])
+        asyncio.run_coroutine_threadsafe(update(), self.loop).result(10)
+        self.host_key = key
+        return key
 
     def credentials(self) -> dict[str, object]:
         """netmiko ConnectHandler keyword arguments for this device."""
@@ -58,6 +73,8 @@ class _Auth(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
+        with self.device.state.lock:
+            self.device.state.password_attempts += 1
         # RouterOS clients append terminal options to the login name ("admin+ct511w4098h").
         name = username.split("+", 1)[0]
         ok = (name == self.device.username and password == self.device.password
@@ -108,12 +125,12 @@ class Simulator:
             raise ValueError(f"unknown platform {platform!r}; use one of {sorted(PERSONALITIES)}")
         name = name or f"sim-{platform.split('_')[0]}-{next(_names)}"
         device = SimDevice(platform, name, username, password, enable_secret,
-                           initial_state(platform, name))
+                           initial_state(platform, name), host_key=self.key, loop=self.loop)
         factory = PERSONALITIES[platform]
 
         async def listen() -> asyncssh.SSHAcceptor:
             return await asyncssh.create_server(
-                lambda: _Auth(device), "127.0.0.1", 0, server_host_keys=[self.key],
+                lambda: _Auth(device), "127.0.0.1", 0, server_host_keys=[device.host_key],
                 process_factory=lambda p: _session(p, factory(device)),
                 line_editor=False, encoding="utf-8",
             )
