@@ -33,6 +33,9 @@ def enroll(
     hub_ca: Path | None = typer.Option(None, "--hub-ca", help="PEM to verify the hub's HTTPS "
                                        "certificate (default: system CA store)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing enrollment."),
+    insecure: bool = typer.Option(False, "--insecure", help="Allow a plain http:// hub URL. "
+                                  "The token and the broker password then travel in clear: "
+                                  "only on loopback or a lab link you trust."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable result (no secrets)."),
 ) -> None:
     """Exchange a one-time token for this agent's identity and broker login.
@@ -50,13 +53,15 @@ def enroll(
       dotmac-agent enroll --hub https://hub.example.net --token dme_... --force
 
       dotmac-agent enroll --hub URL --token T --config ./agent.yaml --state-dir ./state
+
+      dotmac-agent enroll --hub http://127.0.0.1:8000 --token T --insecure   (lab only)
     """
     try:
         existing = current_agent_id(config)
         if existing and not force:  # checked first so a valid token is not burned for nothing
             raise EnrollError(f"{config}: already enrolled as agent {existing}; pass --force "
                               "to replace it (revoke the old agent on the hub)")
-        found = request_enrollment(hub, token, name,
+        found = request_enrollment(hub, token, name, insecure=insecure,
                                    verify=str(hub_ca) if hub_ca else True)
         written = write_enrollment(config, found, state_dir=state_dir, force=force)
     except EnrollError as exc:

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -25,8 +26,16 @@ from pydantic import ValidationError
 
 from edge_agent.config import AgentSection, BrokerSection
 
-__all__ = ["CA_FILE_NAME", "EnrollError", "Enrollment", "Written", "current_agent_id",
-           "request_enrollment", "write_enrollment"]
+__all__ = [
+    "CA_FILE_NAME",
+    "EnrollError",
+    "Enrollment",
+    "Written",
+    "check_hub_url",
+    "current_agent_id",
+    "request_enrollment",
+    "write_enrollment",
+]
 
 CA_FILE_NAME = "broker-ca.pem"
 DEFAULT_STATE_DIR = Path("/var/lib/dotmac-agent")
@@ -80,9 +89,32 @@ class Written:
     backup: Path | None
 
 
+def check_hub_url(hub_url: str, *, insecure: bool = False) -> None:
+    """Refuse a hub URL that would send the token and receive the broker password in clear.
+
+    Plain ``http://`` is accepted only with ``insecure`` (a loopback demo, a lab): anyone on
+    the path could read the one-time token and the broker login the hub answers with.
+    """
+    scheme = urlsplit(hub_url).scheme.lower()
+    if scheme == "https" or (scheme == "http" and insecure):
+        return
+    if scheme == "http":
+        raise EnrollError(f"hub {hub_url}: plain http would carry the enrollment token and "
+                          "this agent's broker password in clear; use the hub's https:// "
+                          "URL, or pass --insecure on a link you trust (loopback, lab)")
+    raise EnrollError(f"hub {hub_url}: not an https:// URL; give the hub API's base URL, "
+                      "e.g. https://hub.example.net")
+
+
 def request_enrollment(hub_url: str, token: str, agent_name: str | None = None, *,
-                       verify: bool | str = True, timeout_s: float = 30.0) -> Enrollment:
-    """POST the token to ``<hub_url>/enroll``; EnrollError explains any refusal."""
+                       verify: bool | str = True, timeout_s: float = 30.0,
+                       insecure: bool = False) -> Enrollment:
+    """POST the token to ``<hub_url>/enroll``; EnrollError explains any refusal.
+
+    The URL must be https unless ``insecure`` (see check_hub_url), checked before any
+    byte leaves the box.
+    """
+    check_hub_url(hub_url, insecure=insecure)
     url = hub_url.rstrip("/") + "/enroll"
     body: dict[str, Any] = {"token": token.strip()}
     if agent_name:

@@ -149,7 +149,8 @@ class Demo:
         config = agent_dir / "agent.yaml"
         out = subprocess.run([str(BIN / "dotmac-agent"), "enroll", "--hub", self.url,
                               "--token", token, "--config", str(config),
-                              "--state-dir", str(agent_dir / "state"), "--json"],
+                              "--state-dir", str(agent_dir / "state"), "--json",
+                              "--insecure"],  # the demo hub serves plain http on loopback
                              capture_output=True, text=True, timeout=60, check=False)
         if out.returncode != 0:
             raise RuntimeError(f"enroll failed: {out.stderr.strip() or out.stdout.strip()}")

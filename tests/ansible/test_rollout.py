@@ -42,6 +42,7 @@ def agent_vars(served_hub: ServedHub, wheels: dict[str, Path], wheelhouse: Path)
         return {"dotmac_edge_agent_version": version,
                 "dotmac_edge_agent_wheel": str(wheels[version]),
                 "dotmac_edge_agent_hub_url": served_hub.url,
+                "dotmac_edge_agent_hub_insecure": True,  # the served hub is http on loopback
                 "dotmac_edge_agent_service_manager": "none",
                 "dotmac_edge_agent_extra_packages": list(EXTRA_PACKAGES),
                 "dotmac_edge_agent_pip_extra_args": f"--no-index --find-links {wheelhouse}",

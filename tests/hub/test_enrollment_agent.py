@@ -109,7 +109,8 @@ def _agent(*args: str) -> subprocess.CompletedProcess[str]:
 def _enroll(hub: LiveHub, token: str, config: Path, *extra: str,
             ) -> subprocess.CompletedProcess[str]:
     return _agent("enroll", "--hub", hub.url, "--token", token, "--config", str(config),
-                  "--state-dir", str(config.parent / "state"), "--json", *extra)
+                  "--state-dir", str(config.parent / "state"), "--json",
+                  "--insecure", *extra)  # the live hub serves plain http on loopback
 
 
 def test_enroll_command_writes_a_private_config_that_doctor_accepts(
