@@ -64,22 +64,6 @@ class TenantScopedRepository(Generic[M]):
         rows = list((await self.session.execute(self._keyset(query, params))).scalars())
         return _cut(rows, params.limit, lambda row: row.id)
 
-    def select_rows(self) -> Select[Any]:
-        """Base query of plain result rows (no ORM objects): this table, this tenant only."""
-        table = self.model.__table__
-        return select(table).where(table.c.tenant_id == self.tenant_id)
-
-    async def page_rows(self, params: PageParams, query: Select[Any] | None = None,
-                        ) -> RowPage:
-        """Like page(), for lists that are only read: rows of `select_rows()` as dicts, which
-        skip the ORM's identity map and object construction (the device list costs half)."""
-        query = self.select_rows() if query is None else query
-        result = await self.session.execute(self._keyset(query, params))
-        keys = list(result.keys())
-        # Plain dicts: pydantic reads them several times faster than Row attributes.
-        rows = [dict(zip(keys, row, strict=True)) for row in result]
-        return _cut(rows, params.limit, lambda row: row["id"])
-
     def _keyset(self, query: Select[Any], params: PageParams) -> Select[Any]:
         """`query` from the row after `params.after`, in id order, one row past the page (to
         tell whether another page follows)."""

@@ -1,4 +1,5 @@
-"""Site, agent and device queries (tenant filter inherited from the base repository)."""
+"""Site, agent and device queries (tenant filter inherited from the base classes):
+sessions for reads and writes that go with rules, read-only `...Rows` for the lists."""
 
 from __future__ import annotations
 
@@ -22,30 +23,12 @@ class AgentRepository(TenantScopedRepository[Agent]):
     model = Agent
     noun = "agent"
 
-    async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   ) -> RowPage:
-        """A page of agents, optionally of one site."""
-        query = self.select_rows()
-        if site_id is not None:
-            query = query.where(Agent.site_id == site_id)
-        return await self.page_rows(params, query)
-
 
 class DeviceRepository(TenantScopedRepository[Device]):
     """Devices of one tenant."""
 
     model = Device
     noun = "device"
-
-    async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   agent_id: uuid.UUID | None) -> RowPage:
-        """A page of devices, optionally of one site and/or one agent."""
-        query = self.select_rows()
-        if site_id is not None:
-            query = query.where(Device.site_id == site_id)
-        if agent_id is not None:
-            query = query.where(Device.agent_id == agent_id)
-        return await self.page_rows(params, query)
 
 
 class SiteRows(TenantScopedRows[Site]):

@@ -22,9 +22,8 @@ from hub.inventory.schemas import (
     SiteCreate,
     SiteUpdate,
 )
-from hub.pagination import PageParams
 from hub.principal import Principal
-from hub.repository import RowPage, commit_or_conflict
+from hub.repository import commit_or_conflict
 
 
 class SiteService:
@@ -33,10 +32,6 @@ class SiteService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
         self.repo = SiteRepository(session, principal.tenant_id)
-
-    async def list(self, params: PageParams) -> RowPage:
-        """A page of sites."""
-        return await self.repo.page_rows(params)
 
     async def get(self, site_id: uuid.UUID) -> Site:
         """One site."""
@@ -74,11 +69,6 @@ class AgentService:
         self.tenant_id = principal.tenant_id
         self.audit = AuditTrail(session, principal)
         self.broker = broker
-
-    async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   ) -> RowPage:
-        """A page of agents."""
-        return await self.repo.list(params, site_id)
 
     async def get(self, agent_id: uuid.UUID) -> Agent:
         """One agent."""
@@ -137,11 +127,6 @@ class DeviceService:
         self.repo = DeviceRepository(session, principal.tenant_id)
         self.sites = SiteRepository(session, principal.tenant_id)
         self.agents = AgentRepository(session, principal.tenant_id)
-
-    async def list(self, params: PageParams, site_id: uuid.UUID | None,
-                   agent_id: uuid.UUID | None) -> RowPage:
-        """A page of devices."""
-        return await self.repo.list(params, site_id, agent_id)
 
     async def get(self, device_id: uuid.UUID) -> Device:
         """One device."""
