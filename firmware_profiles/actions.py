@@ -54,6 +54,7 @@ __all__ = [
     "ParamError",
     "PlatformActions",
     "Verify",
+    "check_captured",
     "check_params",
     "load_actions",
     "load_all_actions",
@@ -64,9 +65,12 @@ __all__ = [
 
 SCHEMA_FILE = "actions.schema.json"
 PARAM_TYPES_FILE = "param_types.yaml"
-# Whatever a profile's schema says, these never reach a device: they split one command into
-# several (newline, ';', '|', backtick) or smuggle template syntax.
-FORBIDDEN = re.compile(r"[\r\n;|`]|\{\{|\}\}|\{%|%\}|\{#")
+# Whatever a profile's schema says, these never reach a device from a job or from what was
+# read off the device: they split one command into several (newline, ';', '|', backtick,
+# and every other control or line-separator character str.splitlines or a terminal honours)
+# or smuggle template syntax. A value the profile itself enumerates is exempt: a Junos
+# `show ... | display set` is the profile author's pipe, not the caller's.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029;|`]|\{\{|\}\}|\{%|%\}|\{#")
 MAX_PARAM_CHARS = 256
 
 _env = ImmutableSandboxedEnvironment(
@@ -278,14 +282,29 @@ def load_all_actions(root: Path | None = None) -> dict[str, PlatformActions]:
             for folder in sorted(root.iterdir()) if (folder / ACTIONS_FILE).exists()}
 
 
+def _unsafe(name: str, value: object) -> list[str]:
+    """The blanket ban on one value that reaches a template (job parameter or captured)."""
+    if not isinstance(value, str):
+        return []
+    problems = []
+    if FORBIDDEN.search(value):
+        problems.append(f"{name}: contains a control character, ';', '|', '`' or template "
+                        "syntax")
+    if len(value) > MAX_PARAM_CHARS:
+        problems.append(f"{name}: longer than {MAX_PARAM_CHARS} characters")
+    return problems
+
+
+def _enumerated(action: Action, name: str, value: object) -> bool:
+    """The profile's own schema lists `value` for `name` (an author's value, not a caller's)."""
+    spec = action.schema.get("properties", {}).get(name, {})
+    return isinstance(spec, Mapping) and value in spec.get("enum", ())
+
+
 def check_params(action: Action, params: Mapping[str, Any]) -> dict[str, Any]:
     """`params` when the action's schema and the blanket ban accept them, else ParamError."""
-    problems = [f"{name}: contains a newline, ';', '|', '`' or template syntax"
-                for name, value in params.items()
-                if isinstance(value, str) and FORBIDDEN.search(value)]
-    problems += [f"{name}: longer than {MAX_PARAM_CHARS} characters"
-                 for name, value in params.items()
-                 if isinstance(value, str) and len(value) > MAX_PARAM_CHARS]
+    problems = [problem for name, value in params.items()
+                if not _enumerated(action, name, value) for problem in _unsafe(name, value)]
     if not problems:
         validator = Draft202012Validator(action.schema)
         for error in sorted(validator.iter_errors(dict(params)), key=lambda e: list(e.path)):
@@ -295,6 +314,17 @@ def check_params(action: Action, params: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise ParamError(action.name, problems)
     return dict(params)
+
+
+def check_captured(action: Action, before: Mapping[str, str | None]) -> dict[str, str | None]:
+    """What `capture` read off the device, when every value may reach the rollback template
+    (the same ban as job parameters: a hostile interface description must not become two
+    commands), else ParamError naming the field."""
+    problems = [problem for name, value in before.items()
+                for problem in _unsafe(f"before.{name}", value)]
+    if problems:
+        raise ParamError(action.name, problems)
+    return dict(before)
 
 
 def _describe(validator: object, expected: object, message: str) -> str:
@@ -318,7 +348,9 @@ def render_text(template: str, values: Mapping[str, Any]) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    # Only \n (and \r\n) end a command: str.splitlines would also split on \x0b, \x0c,
+    # \x85 and \u2028, so one value could become two commands.
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def render(action: Action, params: Mapping[str, Any]) -> list[str]:
@@ -336,5 +368,5 @@ def render_rollback(action: Action, params: Mapping[str, Any],
     if action.rollback is None:
         return []
     fields = dict.fromkeys(action.capture.fields if action.capture else (), None)
-    fields.update(before or {})
+    fields.update(check_captured(action, before or {}))
     return _lines(render_text(action.rollback, {**checked, "before": fields}))

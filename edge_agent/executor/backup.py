@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from firmware_profiles.actions import Backup
+from firmware_profiles.scrub import Scrubber, scrubber
 
 __all__ = ["ConfigBackup", "clean_config", "config_hash", "normalise", "scrub"]
 
@@ -67,9 +68,11 @@ def config_hash(text: str) -> str:
 
 
 def clean_config(device: str, raw: str, spec: Backup, previous_hash: str | None = None,
-                 now: datetime | None = None) -> ConfigBackup:
-    """Scrub, normalise and hash `raw` as `spec` says."""
-    text = normalise(scrub(raw, spec.scrub), spec.normalise, spec.start_at)
+                 now: datetime | None = None, secrets: Scrubber | None = None) -> ConfigBackup:
+    """Scrub (the profile's backup rules, then the platform's secret rules: `secrets`, by
+    default every platform's), normalise and hash `raw` as `spec` says."""
+    secrets = secrets or scrubber(None)
+    text = normalise(secrets.scrub(scrub(raw, spec.scrub)), spec.normalise, spec.start_at)
     digest = config_hash(text)
     changed = None if previous_hash is None else digest != previous_hash
     return ConfigBackup(device, text, digest, now or datetime.now(UTC), changed)

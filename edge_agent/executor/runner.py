@@ -19,11 +19,14 @@ from edge_agent.executor.classify import FIXES, Refused, VerifyFailed, classify
 from edge_agent.executor.session import CliSession, Connector, NapalmSession, SshTarget
 from firmware_profiles.actions import (
     Action,
+    ParamError,
     PlatformActions,
+    check_captured,
     render,
     render_rollback,
     render_text,
 )
+from firmware_profiles.scrub import scrubber
 from protocol import JobErrorCode
 
 __all__ = ["Outcome", "ProgressFn", "run_action", "run_getter"]
@@ -127,7 +130,8 @@ def _backup(run: _Run) -> Outcome:
         raw = run.show(spec.command)
     except Exception as exc:
         return run.fail(classify(exc, connected=True), str(exc))
-    backup = clean_config(run.target.device, raw, spec, run.previous_hash)
+    backup = clean_config(run.target.device, raw, spec, run.previous_hash,
+                          secrets=scrubber(run.platform.os))
     return Outcome("succeeded", None, json.dumps(backup.as_json()), backup)
 
 
@@ -136,8 +140,10 @@ def _capture(run: _Run) -> dict[str, str | None]:
     if capture is None:
         return {}
     text = run.show(render_text(capture.command, run.params))
-    return {name: _first(render_text(regex, run.params), text)
-            for name, regex in capture.fields.items()}
+    # Checked now, before the change: a value the rollback could not safely send must stop
+    # the job while there is nothing to undo.
+    return check_captured(run.action, {name: _first(render_text(regex, run.params), text)
+                                       for name, regex in capture.fields.items()})
 
 
 @dataclass
@@ -186,6 +192,8 @@ def _change(run: _Run) -> Outcome:
     lines = render(run.action, run.params)
     try:
         before = _capture(run)
+    except ParamError as exc:  # the device holds a value the rollback could not send back
+        return run.fail(JobErrorCode.COMMAND_REJECTED, f"before the change: {exc}")
     except Exception as exc:
         return run.fail(classify(exc, connected=True), f"before the change: {exc}")
     counter = _Counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -33,17 +34,30 @@ def backup_payload(output: str) -> dict[str, Any] | None:
     return data
 
 
+def backup_summary(data: dict[str, Any]) -> str:
+    """What a backup job keeps as its output: the backup document without the configuration,
+    which is stored only as a config version (read with `config_versions:read`, never with
+    `jobs:read`)."""
+    summary = {key: value for key, value in data.items() if key != "config"}
+    summary["config"] = "stored as a config version; see /devices/{id}/config-versions"
+    return json.dumps(summary)
+
+
 async def store_backup(session: AsyncSession, job: ProvisioningJob, output: str) -> bool:
-    """Add a version from a succeeded backup job unless the newest has the same hash."""
+    """Add a version from a succeeded backup job unless the newest has the same hash.
+    `output` is the agent's output already scrubbed by the hub, so the hash is taken here,
+    of the text stored (the agent's, when the hub's scrub changed nothing)."""
     data = backup_payload(output)
     if data is None:
         return False
+    text = data["config"]
+    digest = hashlib.sha256(text.encode()).hexdigest()
     latest = await newest_version_locked(session, job.device_id)
-    if latest is not None and latest.sha256 == data["sha256"]:
+    if latest is not None and latest.sha256 == digest:
         return False
     number = (latest.version if latest is not None else 0) + 1
     session.add(ConfigVersion(tenant_id=job.tenant_id, device_id=job.device_id, version=number,
-                              sha256=data["sha256"][:64], text=data["config"], job_id=job.id))
+                              sha256=digest, text=text, job_id=job.id))
     return True
 
 
