@@ -15,6 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 _EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3}
 
 
+# The largest payment in minor units: far above any real one (10 trillion EUR), far below
+# the BigInteger column's 9.2e18, so even sums of many stay in range.
+MAX_PAYMENT_MINOR = 10**15
+
+
 def exponent(currency: str) -> int:
     """Digits after the decimal point for `currency` (2 unless listed)."""
     return _EXPONENTS.get(currency.upper(), 2)

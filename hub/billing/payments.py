@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import Allocation, Customer, Invoice, LedgerEntry, Payment, Refund
-from hub.billing.money import exponent, to_minor
+from hub.billing.money import MAX_PAYMENT_MINOR, exponent, from_minor, to_minor
 from hub.billing.repository import (
     Payments,
     balance,
@@ -136,7 +137,7 @@ class PaymentService:
                          ) -> ImportResult:
         """Rows `customer_id,amount,date,reference`; a known reference is a duplicate."""
         created, duplicates, errors = [], 0, []
-        for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        for n, row in _rows(text):
             try:
                 customer, minor, on, ref = _parse_row(row, customers)
             except (KeyError, ValueError, InvalidOperation) as exc:
@@ -152,18 +153,55 @@ class PaymentService:
                                     "already recorded are skipped)") from exc
         return ImportResult(created, duplicates, errors)
 
-def _parse_row(row: dict[str, str], customers: dict[uuid.UUID, Customer],
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(line number, row) of a CSV; a file the csv module cannot read at all is one 422.
+
+    Raised before the service commits, so rows already recorded are rolled back with it.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        yield from enumerate(reader, start=2)
+    except csv.Error as exc:
+        raise InvalidRequestError(f"csv: line {reader.line_num}: {exc}; nothing was imported, "
+                                  "fix the file and import it again") from exc
+
+
+def _field(row: dict[str, str | None], name: str) -> str:
+    """One cell, stripped; a short row (a missing cell) is that row's error."""
+    value = row[name]
+    if value is None:
+        raise ValueError(f"{name}: missing (the row has fewer cells than the header)")
+    return value.strip()
+
+
+def _amount(text: str, currency: str) -> int:
+    """A CSV amount in minor units: a finite decimal, no finer than the currency, in range."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"amount {text[:40]!r}: not a number") from None
+    if not amount.is_finite():  # NaN, sNaN, Infinity: Decimal parses them
+        raise ValueError(f"amount {text[:40]!r}: not a finite number")
+    if amount.as_tuple().exponent < -exponent(currency):  # type: ignore[operator]
+        raise ValueError(f"amount {text[:40]}: more decimals than {currency} has")
+    # Compared as a Decimal before any rounding, so 1e999999 is never expanded.
+    if amount.copy_abs() > from_minor(MAX_PAYMENT_MINOR, currency):
+        raise ValueError(f"amount {text[:40]}: over the largest payment the hub stores "
+                         f"({MAX_PAYMENT_MINOR} minor units)")
+    return to_minor(amount, currency)
+
+
+def _parse_row(row: dict[str, str | None], customers: dict[uuid.UUID, Customer],
                ) -> tuple[Customer, int, date, str]:
-    customer = customers.get(uuid.UUID(row["customer_id"]))
+    customer_id = _field(row, "customer_id")
+    customer = customers.get(uuid.UUID(customer_id))
     if customer is None:
-        raise ValueError(f"customer {row['customer_id']}: no such customer in this tenant")
-    amount = Decimal(row["amount"].strip())
-    if amount.as_tuple().exponent < -exponent(customer.currency):  # type: ignore[operator]
-        raise ValueError(f"amount {amount}: more decimals than {customer.currency} has")
-    reference = row["reference"].strip()
+        raise ValueError(f"customer {customer_id}: no such customer in this tenant")
+    minor = _amount(_field(row, "amount"), customer.currency)
+    reference = _field(row, "reference")
     if not reference:
         raise ValueError("reference: required (it makes re-imports idempotent)")
-    return customer, to_minor(amount, customer.currency), date.fromisoformat(row["date"]), reference
+    return customer, minor, date.fromisoformat(_field(row, "date")), reference
 
 
 def allocate(session: AsyncSession, payment: Payment, invoice: Invoice, amount: int) -> None:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.billing.money import MAX_PAYMENT_MINOR
 from hub.pagination import Page
 
 Currency = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
@@ -183,14 +184,14 @@ class AllocationIn(BaseModel):
     """Apply part of a payment to a named invoice."""
 
     invoice_id: uuid.UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_PAYMENT_MINOR)
 
 
 class PaymentCreate(BaseModel):
     """A manually entered payment."""
 
     customer_id: uuid.UUID
-    amount_minor: int = Field(gt=0)
+    amount_minor: int = Field(gt=0, le=MAX_PAYMENT_MINOR)
     received_on: date | None = None
     reference: str | None = Field(None, max_length=128)
     allocations: list[AllocationIn] = Field(default_factory=list, max_length=100)
