@@ -30,7 +30,7 @@ def test_a_captured_value_cannot_add_a_rollback_command(separator: str) -> None:
     action = load_actions("cisco_ios").action("change_plan")
     params = {"interface": PORT, "rate_kbps": 10_000, "plan": "gold"}
     hostile = {"bps": None, "description": f"cust-a{separator}reload"}
-    with pytest.raises(ParamError, match="before.description"):
+    with pytest.raises(ParamError, match=r"before\.description"):
         render_rollback(action, params, hostile)
 
 
