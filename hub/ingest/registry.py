@@ -1,8 +1,10 @@
 """Who sent a message: the agent registry (`hub.inventory.Agent`), cached briefly.
 
-The topic's agent id is the broker username. Enrolled agents use their registry id (a UUID,
-unique across tenants); a hand-provisioned agent may use its name, accepted only while no
-other tenant has an agent of that name. The tenant
+The topic's agent id is the broker username: the agent's registry id (a UUID, unique across
+tenants), which enrollment makes the login and which hand-provisioned agents must use too.
+Names are not identities: any tenant may name an agent like another tenant's, so an agent
+publishing under its name could have its data land in (or be refused because of) another
+tenant's agent. Only tests that publish under names opt in (`names=True`). The tenant
 and site always come from this row, never from the message. The cache is per process and
 short-lived (a revoked agent stops being accepted within `ttl_s`), so several workers on
 several machines need no coordination.
@@ -41,9 +43,11 @@ class Lookup:
 class AgentRegistry:
     """Agent lookups with a TTL cache (negative answers are cached too)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl_s: float = 10.0) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl_s: float = 10.0, *,
+                 names: bool = False) -> None:
         self._sessions = sessions
         self._ttl = ttl_s
+        self._names = names  # also accept unique agent names (test harnesses only)
         self._cache: dict[str, tuple[float, AgentIdentity | str]] = {}
 
     async def resolve(self, name: str) -> AgentIdentity | str:
@@ -62,7 +66,7 @@ class AgentRegistry:
 
     async def _load(self, name: str) -> AgentIdentity | str:
         async with self._sessions() as session:
-            rows = await agents_called(session, name)
+            rows = await agents_called(session, name, by_name=self._names)
         if not rows:
             return Lookup.UNKNOWN
         if len(rows) > 1:

@@ -232,8 +232,8 @@ async def test_concurrent_writes_with_the_embedded_workers_running(
         home = await hub.post(owner, "/sites", {"name": f"home-{tag}"})
         customer = await hub.post(owner, "/billing/customers", {"name": "c", "currency": "EUR"})
         agent = token("lite-agent")
-        await register_agent(hub.app.state.sessions,
-                             Tenancy(owner.tenant_id, uuid.UUID(home["id"])), agent)
+        agent = str(await register_agent(hub.app.state.sessions,  # its id logs in
+                                         Tenancy(owner.tenant_id, uuid.UUID(home["id"])), agent))
         publisher = Publisher(mosquitto, mosquitto.add_user(agent))
         start = aligned_start()
 

@@ -118,7 +118,7 @@ def make_workers(broker: Broker, sessions: async_sessionmaker[AsyncSession], tsd
     """`count` workers with distinct client ids in `group`."""
     workers = []
     for index in range(count):
-        registry = AgentRegistry(sessions, ttl_s=1.0)
+        registry = AgentRegistry(sessions, ttl_s=1.0, names=True)  # tests publish as names
         pipeline = Pipeline(sessions, InfluxStore(tsdb_url), registry, window)
         options = MqttOptions(broker.host, broker.port, broker.hub.username,
                               broker.hub.password, f"{group}-w{index}",

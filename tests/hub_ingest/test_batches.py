@@ -61,7 +61,8 @@ async def _setup(sessions: async_sessionmaker[AsyncSession], victoria: Victoria,
     where = await new_tenancy(sessions)
     agent, device = token("agent"), token("sw")
     await register_agent(sessions, where, agent)
-    pipeline = Pipeline(sessions, InfluxStore(victoria.url), AgentRegistry(sessions))
+    pipeline = Pipeline(sessions, InfluxStore(victoria.url),
+                        AgentRegistry(sessions, names=True))  # published under its name
     plan = series_plan(aligned_start(150), polls, 60, IFACES, lambda p, i: 5_000_000 * i + p)
     batches = [counter_batch(agent, seq, device, ts, c) for seq, (ts, c) in enumerate(plan, 1)]
     return pipeline, str(where.tenant_id), device, plan, batches

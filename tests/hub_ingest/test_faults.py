@@ -62,7 +62,7 @@ async def test_outages_lose_and_duplicate_nothing(mosquitto: Broker, tmp_path: P
     engine, sessions = engine_and_sessions(url)
     where = await new_tenancy(sessions)
     agent, device, group = token("agent"), token("pop-rtr"), token("grp")
-    await register_agent(sessions, where, agent)
+    agent = str(await register_agent(sessions, where, agent))  # its registry id logs in
     creds = mosquitto.add_user(agent)
     env = _env(mosquitto, url, vm, group)
     metrics_port = free_port()

@@ -56,7 +56,7 @@ async def test_ingest_worker_over_tls_stores_an_agents_batch(
         sessions: async_sessionmaker[AsyncSession]) -> None:
     where = await new_tenancy(sessions)
     agent, device = token("agent"), token("tls-sw")
-    await register_agent(sessions, where, agent)
+    agent = str(await register_agent(sessions, where, agent))  # its registry id logs in
     settings = _tls_settings(mosquitto, mosquitto.ca_file, token("tls"))
     worker = build_worker(sessions, settings, InfluxStore(victoria.url), Metrics())
     task = asyncio.create_task(worker.run())
