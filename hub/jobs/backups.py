@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import uuid
@@ -10,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.errors import NotFoundError
+from hub.errors import InvalidRequestError, NotFoundError
 from hub.inventory.repository import DeviceRepository
+from hub.jobs.config_diff import too_large, unified_off_loop
 from hub.jobs.models import ConfigVersion, ProvisioningJob
 from hub.jobs.repository import ConfigVersionRepository, newest_version_locked
 from hub.jobs.schemas import ConfigDiff
@@ -87,9 +87,12 @@ class ConfigVersionService:
                                 "list /devices/{id}/config-versions for the known ones")
         previous = await self.repo.before(device_id, version)
         old = previous.text if previous is not None else ""
-        lines = difflib.unified_diff(
-            old.splitlines(keepends=True), current.text.splitlines(keepends=True),
-            fromfile=f"v{previous.version}" if previous else "empty", tofile=f"v{version}")
+        refused = too_large(old, current.text)
+        if refused is not None:
+            raise InvalidRequestError(f"config version {version} of device {device_id}: too "
+                                      f"large to diff: {refused}")
+        diff = await unified_off_loop(old, current.text, f"v{previous.version}" if previous
+                                      else "empty", f"v{version}")
         return ConfigDiff(device_id=device_id, version=version,
                           previous_version=previous.version if previous else None,
-                          diff="".join(lines))
+                          diff=diff)

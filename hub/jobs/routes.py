@@ -90,5 +90,6 @@ async def list_config_versions(device_id: uuid.UUID, session: SessionDep, page: 
                      responses=ONE)
 async def config_version_diff(device_id: uuid.UUID, version: int, session: SessionDep,
                               principal: ConfigVersionsRead) -> ConfigDiff:
-    """Unified diff of a version against the previous one."""
+    """Unified diff of a version against the previous one (422 "too large to diff" when
+    either side has over 10,000 lines or 512 Ki characters: see hub/jobs/config_diff.py)."""
     return await ConfigVersionService(session, principal).diff(device_id, version)
