@@ -22,6 +22,8 @@ from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.telemetry import CliPoller
 from edge_agent.poll import PollErrorCode
+from edge_agent.runtime import AgentRuntime
+from edge_agent.scheduler import Scheduler
 from firmware_profiles.actions import load_actions
 from protocol import JobErrorCode
 from tests.agent_ssh.conftest import config_for, job
@@ -138,3 +140,32 @@ def test_ssh_trust_shows_both_fingerprints_and_asks(
     unknown = runner.invoke(_app(), ["ssh-trust", "nope", "--config", str(config)])
     assert unknown.exit_code == 2
     assert dev.name in unknown.output
+
+
+async def test_the_running_agents_ssh_polls_refuse_and_health_names_the_device(
+        ssh_sim: Simulator, tmp_path: Path) -> None:
+    dev = ssh_sim.add_device("cisco_ios")
+    path = tmp_path / "agent.yaml"
+    path.write_text(yaml.safe_dump({
+        "agent": {"id": "pop-ssh-test", "state_dir": str(tmp_path / "state")},
+        "broker": {"host": "127.0.0.1", "password": "x"},
+        "devices": [{"name": dev.name, "host": dev.host, "profile": dev.platform,
+                     "telemetry": "ssh",
+                     "ssh": {"username": dev.username, "password": dev.password,
+                             "port": dev.port, "timeout_s": 3}}],
+    }))
+    runtime = AgentRuntime(path)
+    device = runtime.config.devices[0]
+    try:
+        first = await runtime.poll(device)
+        assert first.samples and not first.errors, first.errors
+        dev.replace_host_key()
+        runtime.ssh.poller.forget(dev.name)  # the next poll logs in afresh
+        offered_before = dev.state.password_attempts
+        spoofed = await runtime.poll(device)
+    finally:
+        runtime.ssh.close()
+    assert [e.code for e in spoofed.errors] == [PollErrorCode.HOST_KEY_CHANGED], spoofed.errors
+    assert dev.state.password_attempts == offered_before
+    runtime.scheduler = Scheduler(runtime.config.devices, runtime.poll, runtime.sink, 1)
+    assert runtime.poll_health().device_errors == {dev.name: "host_key_changed"}
