@@ -9,6 +9,8 @@ Before the fix a backup job's output held the whole configuration (readable with
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,13 @@ import pytest
 
 import edge_agent.executor.executor
 import edge_agent.executor.runner
+from edge_agent.executor import Executor
 from firmware_profiles.scrub import Scrubber
+from tests.agent_ssh.conftest import executor_for, job
 from tests.jobs.conftest import Stack, create_job, final, new_site, sites, stack, wait_job
 from tests.ssh_sim import Simulator
 
-__all__ = ["sites", "stack"]
+__all__ = ["executor_for", "sites", "stack"]
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 # Lines a real POP router holds, each with a secret the old backup rules did not know.
@@ -98,3 +102,16 @@ async def test_a_configuration_dump_cannot_be_asked_for_as_a_show(
         json={"device_id": site.device_id, "action": "run_show",
               "params": {"command": "show running-config"}})
     assert resp.status_code == 422, resp.text
+
+
+async def test_the_agent_publishes_no_secret(ssh_sim: Simulator,
+                                             executor_for: Callable[..., Executor]) -> None:
+    # First line of defence: what leaves the POP (and what the agent's job store keeps).
+    dev = ssh_sim.add_device("cisco_ios")
+    for lines in SECRET_LINES.values():
+        dev.state.global_lines.extend(lines.split("\n"))
+    result = await executor_for(dev).run(job(dev, "backup_config"))
+    assert result.outcome == "succeeded", result.output
+    config = json.loads(result.output)["config"]
+    assert "hostname " in config
+    _assert_no_secret(result.output, "the published job result")
