@@ -134,6 +134,7 @@ async def check_device(config: AgentConfig, profiles: ProfileSet, name: str) -> 
 async def check_ssh(config: AgentConfig, name: str) -> Check:
     """Log in over SSH the way SSH telemetry will, then log out."""
     from edge_agent.executor import ActionError, NetmikoSession, classify
+    from edge_agent.executor.host_keys import KnownHosts
     from edge_agent.executor.scheduled import cli_platform
     from edge_agent.executor.session import ssh_target
 
@@ -141,15 +142,18 @@ async def check_ssh(config: AgentConfig, name: str) -> Check:
     label = f"device {name} ssh"
     try:
         platform = cli_platform(device.profile)
-        target = ssh_target(device, platform)
+        # The agent's trusted host keys: the doctor never hands the password to an impostor.
+        target = ssh_target(device, platform, KnownHosts.in_state_dir(config.agent.state_dir).path)
     except (ActionError, ValueError) as exc:
         return Check(label, FAIL, str(exc), "fix the device's ssh block or profile")
     try:
         session = await asyncio.to_thread(NetmikoSession, target, platform)
     except Exception as exc:  # every login failure becomes a check result
         code = classify(exc, connected=False).value
-        return Check(label, FAIL, f"{target.host}:{target.port} {code}",
-                     "check address, SSH ACL and the ssh username/password")
+        fix = (f"check the key on the device's console, then: dotmac-agent ssh-trust {name}"
+               if code == "host_key_changed" else
+               "check address, SSH ACL and the ssh username/password")
+        return Check(label, FAIL, f"{target.host}:{target.port} {code}", fix)
     await asyncio.to_thread(session.close)
     return Check(label, OK, f"{target.host}:{target.port} logged in as {target.username}")
 

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from edge_agent.config import AgentConfig, DeviceConfig
 from edge_agent.executor.backup import ConfigBackup
 from edge_agent.executor.runner import Outcome, run_action, run_getter
+from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.session import (
     Connector,
     MissingCredentialsError,
@@ -71,6 +72,7 @@ class Executor:
         self.pool = ThreadPoolExecutor(max_workers=workers or config.polling.ssh_workers,
                                        thread_name_prefix="ssh")
         self.store = JobStore((state_dir or config.agent.state_dir) / JOBS_FILE)
+        self.known_hosts = KnownHosts.in_state_dir(state_dir or config.agent.state_dir).path
         self._seq = next_seq or itertools.count(1).__next__
         self._locks: dict[str, asyncio.Lock] = {}
         self._inflight: dict[str, asyncio.Future[JobResult]] = {}
@@ -208,7 +210,7 @@ class Executor:
     async def _execute(self, job: JobRequest, device: DeviceConfig, platform: PlatformActions,
                        action: Action, progress: ProgressSink | None) -> Outcome:
         try:
-            target = ssh_target(device, platform)
+            target = ssh_target(device, platform, self.known_hosts)
         except MissingCredentialsError as exc:
             return Outcome("failed", JobErrorCode.AUTH_FAILED, str(exc))
         loop = asyncio.get_running_loop()
@@ -232,7 +234,7 @@ class Executor:
         """Back up one device now (the `dotmac-agent backup` command); raises on failure."""
         device = self.config.device(device_name)
         platform = self.platform(device)
-        target = ssh_target(device, platform)
+        target = ssh_target(device, platform, self.known_hosts)
         previous = await asyncio.to_thread(self.store.backup_hash, device.name)
         outcome = await asyncio.get_running_loop().run_in_executor(
             self.pool, run_action, target, platform, platform.action("backup_config"), {},

@@ -129,7 +129,8 @@ async def test_a_refused_write_is_quarantined_and_the_rest_pass(
     agent, device, group = token("agent"), token("pop-rtr"), token("grp")
     await register_agent(sessions, where, agent)
     creds = mosquitto.add_user(agent)
-    pipeline = Pipeline(sessions, InfluxStore(proxy.url), AgentRegistry(sessions, ttl_s=1.0))
+    pipeline = Pipeline(sessions, InfluxStore(proxy.url),
+                        AgentRegistry(sessions, ttl_s=1.0, names=True))  # publishes as its name
     options = MqttOptions(mosquitto.host, mosquitto.port, mosquitto.hub.username,
                           mosquitto.hub.password, f"{group}-w0",
                           hub_ingest_subscription(group), session_expiry_s=300)
