@@ -64,11 +64,13 @@ def ssh_trust_command(
 ) -> None:
     """Trust the SSH host key a device shows now (a replaced or re-keyed device).
 
-    The agent refuses to log in to a device whose host key changed (error host_key_changed):
-    it may be an impostor collecting the SSH passwords. Compare the fingerprint printed here
-    with the one on the device's console (IOS: show ip ssh / show crypto key mypubkey;
-    Junos: show system ssh-host-keys; RouterOS: /ip ssh print) before you accept it.
-    No password is sent to read the key.
+    A device whose key changed fails with host_key_changed: it may be an impostor.
+
+    Compare the fingerprint with the device's console before you accept it.
+
+    IOS: show crypto key mypubkey; Junos: show system ssh-host-keys; RouterOS: /ip ssh print.
+
+    Reading the key never logs in: no password is sent.
 
     Examples:
 
