@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import httpx
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
@@ -32,6 +35,7 @@ OLDEST_QUEUED_WARN_S = 600.0
 STATUS_STALE_S = 30.0
 BROKER_ANSWER_S = 5.0  # how long the broker check waits for the CONNACK
 EARLIEST_SANE_YEAR = 2025  # boxes without an RTC battery boot in 1970 or at build date
+CLOCK_FAIL_S = 300.0  # half the hub's default future bound (DOTMAC_HUB_INGEST_MAX_FUTURE_S)
 
 
 @dataclass(frozen=True)
@@ -44,18 +48,43 @@ class Check:
     fix: str = ""
 
 
-def check_clock(now: datetime | None = None) -> Check:
-    """The clock must be plausible and, where we can tell, NTP-synchronised."""
+def check_clock(now: datetime | None = None, hub_now: datetime | None = None) -> Check:
+    """The clock must be plausible, close to the hub's (when the hub's time is known) and,
+    where we can tell, NTP-synchronised. The hub quarantines telemetry stamped more than
+    its bounds (10 minutes ahead, 7 days behind by default) from its own time."""
     now = now or datetime.now(UTC)
     if now.year < EARLIEST_SANE_YEAR:
         return Check("clock", FAIL, f"system time is {now:%Y-%m-%d}",
                      "enable NTP (timedatectl set-ntp true); samples carry this timestamp")
+    if hub_now is not None:
+        off = (now - hub_now).total_seconds()
+        if abs(off) > CLOCK_FAIL_S:
+            return Check("clock", FAIL, f"{now:%Y-%m-%d %H:%M:%S} UTC is {abs(off):.0f}s "
+                         f"{'ahead of' if off > 0 else 'behind'} the hub's "
+                         f"{hub_now:%Y-%m-%d %H:%M:%S} UTC",
+                         "enable NTP (timedatectl set-ntp true); the hub quarantines "
+                         "telemetry stamped this far off (future_timestamp/past_timestamp)")
     synced = _ntp_synchronised()
     if synced is False:
         return Check("clock", WARN, f"{now:%Y-%m-%d %H:%M:%S} UTC, NTP not synchronised",
                      "check chrony/systemd-timesyncd can reach an NTP server")
     note = "NTP synchronised" if synced else "NTP state unknown (no timedatectl)"
     return Check("clock", OK, f"{now:%Y-%m-%d %H:%M:%S} UTC, {note}")
+
+
+def hub_time(hub_url: str | None, timeout_s: float = 5.0) -> datetime | None:
+    """The hub API's clock, from the `Date` header of any answer (RFC 9110 makes an origin
+    server with a clock send it; uvicorn always does). None when no hub URL is set
+    (`DOTMAC_AGENT_HUB_URL`, the one `enroll --hub` reads) or the hub does not answer:
+    the agent's own protocols (MQTT, SNMP) carry no trusted time."""
+    if not hub_url:
+        return None
+    try:
+        answer = httpx.head(hub_url.rstrip("/") + "/healthz", timeout=timeout_s)
+        date = answer.headers.get("date")
+        return parsedate_to_datetime(date).astimezone(UTC) if date else None
+    except (httpx.HTTPError, ValueError, TypeError):
+        return None
 
 
 def _ntp_synchronised() -> bool | None:
@@ -231,7 +260,9 @@ async def run_checks(config_path: Path) -> list[Check]:
     except ProfileError as exc:
         return [Check("profiles", FAIL, str(exc), "fix the profile file")]
     checks = [Check("config", OK, f"{config_path}: {len(config.devices)} device(s)"),
-              check_clock(), await check_broker(config)]
+              check_clock(hub_now=await asyncio.to_thread(
+                  hub_time, os.environ.get("DOTMAC_AGENT_HUB_URL"))),
+              await check_broker(config)]
     for found in await asyncio.gather(*(check_device(config, profiles, d.name)
                                         for d in config.devices)):
         checks += found

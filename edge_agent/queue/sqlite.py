@@ -67,9 +67,11 @@ class _Store:
         for pragma in PRAGMAS:
             self.db.execute(pragma)
         self.db.executescript(SCHEMA)
-        # A fresh file starts seq at the clock in ms: a replaced SD card or a deleted state
-        # file then still never re-issues a seq the hub has already deduplicated.
-        self._init_meta("next_seq", int(time.time() * 1000))
+        # A fresh file starts seq at the clock in ms (the queue's clock, so tests can fake
+        # it): with a sane clock a replaced SD card or a deleted state file then continues
+        # above what the hub has seen. A clock far behind (a box booted at 1970) gives a low
+        # start; the hub takes that as a restarted sequence, not a replay (docs/ingest.md).
+        self._init_meta("next_seq", max(1, int(clock() * 1000)))
         self._init_meta("dropped_samples", 0)
 
     def _init_meta(self, key: str, value: int) -> None:

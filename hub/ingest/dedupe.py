@@ -1,8 +1,13 @@
 """Exactly-once bookkeeping: (agent, channel, seq) rows under a durable high-water mark.
 
 A seq within `window` below the channel's high-water mark is checked against the seen
-rows (out-of-order redelivery from another worker or after a crash); anything older is a
-replay and refused. The seen rows are inserted in the same transaction as the data, so a
+rows (out-of-order redelivery from another worker or after a crash). A seq further below
+is a restarted sequence, not a replay: the agent's queue was replaced (a wiped state
+folder, a new SD card) or seeded by a clock far behind (a box booted at 1970). It is
+stored, and the high-water mark follows the new sequence, so none of its messages is
+refused as `stale_seq` and deleted on the agent by the PUBACK. What an old replay could
+bring back is bounded by the telemetry time bounds (`max_past_s`, checked before this).
+The seen rows are inserted in the same transaction as the data, so a
 crash before commit leaves neither, and the primary key settles a race between workers:
 a second worker inserting the same key waits for the first transaction and then finds it.
 
@@ -13,6 +18,7 @@ after it, under the agent lock).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.db import utcnow
 from hub.ingest.repository import seen as rows
 
+log = logging.getLogger("dotmac.hub.ingest")
 PRUNE_EVERY = 256  # seqs; pruning on every message would double the write load
 SeqKey = tuple[uuid.UUID, str, int]  # agent, channel, seq
 
@@ -33,21 +40,18 @@ class Claim(StrEnum):
 
     NEW = "new"
     DUPLICATE = "duplicate"
-    STALE = "stale_seq"
+    STALE = "stale_seq"  # no longer given: a seq below the window restarts the sequence
 
 
 async def claim_many(session: AsyncSession, keys: Sequence[SeqKey], window: int,
                      at: datetime | None = None) -> list[Claim]:
     """Record the seqs inside the caller's transaction, one Claim per key (in order);
-    NEW means "write the data now". A key repeated within `keys` is NEW once."""
-    hwms = await rows.high_waters(session, {k[0] for k in keys})
+    NEW means "write the data now". A key repeated within `keys` is NEW once. (`window`
+    is kept for the callers; it matters in `advance`.)"""
     claims: list[Claim] = []
     first: dict[SeqKey, int] = {}
     for index, key in enumerate(keys):
-        hwm = hwms.get((key[0], key[1]))
-        if hwm is not None and key[2] <= hwm - window:
-            claims.append(Claim.STALE)
-        elif key in first:
+        if key in first:
             claims.append(Claim.DUPLICATE)
         else:
             first[key] = index
@@ -74,6 +78,11 @@ async def advance(session: AsyncSession, stored: Sequence[SeqKey], window: int) 
     hwms = await rows.high_waters(session, {a for a, _c in top})
     for (agent, channel), seq in sorted(top.items()):
         hwm = hwms.get((agent, channel))
+        if hwm is not None and seq <= hwm - window:  # a restarted sequence: follow it
+            log.warning("ingest.seq_restarted agent_id=%s channel=%s seq=%d previous_hwm=%d "
+                        "(a replaced queue or a clock far behind)", agent, channel, seq, hwm)
+            await rows.set_high_water(session, agent, channel, seq)
+            continue
         if hwm is None or hwm < seq:
             await rows.raise_high_water(session, agent, channel, seq)
         if hwm is not None and seq // PRUNE_EVERY != hwm // PRUNE_EVERY:

@@ -126,8 +126,8 @@ async def test_a_refused_write_is_quarantined_and_the_rest_pass(
         mosquitto: Broker, victoria: Victoria, proxy: RefusingProxy,
         sessions: async_sessionmaker[AsyncSession]) -> None:
     where = await new_tenancy(sessions)
-    agent, device, group = token("agent"), token("pop-rtr"), token("grp")
-    await register_agent(sessions, where, agent)
+    name, device, group = token("agent"), token("pop-rtr"), token("grp")
+    agent = str(await register_agent(sessions, where, name))  # its login: the registry id
     creds = mosquitto.add_user(agent)
     pipeline = Pipeline(sessions, InfluxStore(proxy.url),
                         AgentRegistry(sessions, ttl_s=1.0, names=True))  # publishes as its name
@@ -153,22 +153,22 @@ async def test_a_refused_write_is_quarantined_and_the_rest_pass(
 
         async def stored() -> list[int]:
             rows = await sql(sessions, "SELECT s.seq FROM ingest_seen s JOIN agents a "
-                             "ON a.id = s.agent_id WHERE a.name = :n ORDER BY s.seq", n=agent)
+                             "ON a.id = s.agent_id WHERE a.name = :n ORDER BY s.seq", n=name)
             return [int(r[0]) for r in rows]
 
         await wait_for(lambda: _eq(stored, [1, 2, 4, 5, 6, 7, 8, 9]), DEADLINE_S,
                        "every message but the refused one stored")
         rows = await sql(sessions, "SELECT reason, detail, payload_size FROM "
-                         "ingest_quarantine WHERE agent_name = :n", n=agent)
+                         "ingest_quarantine WHERE agent_name = :n", n=name)
         assert [r[0] for r in rows] == ["tsdb_rejected"], rows
         assert "field type conflict" in rows[0][1] and "HTTP 400" in rows[0][1], rows
         assert worker.metrics.value("dotmac_ingest_rejected_total",
                                     reason="tsdb_rejected") == 1
         assert worker.metrics.value("dotmac_ingest_labels_dropped_total") == 1
         victoria.flush()
-        cpu = victoria.query(f'count_over_time(cpu_load_percent_value{{agent="{agent}"}}[2h])')
+        cpu = victoria.query(f'count_over_time(cpu_load_percent_value{{agent="{name}"}}[2h])')
         assert [int(float(s["value"][1])) for s in cpu] == [7], cpu
-        status = victoria.query(f'if_oper_status_value{{agent="{agent}"}}[2h]')
+        status = victoria.query(f'if_oper_status_value{{agent="{name}"}}[2h]')
         assert [s["metric"].get("label_tenant") for s in status] == ["evil"], status
         assert all(s["metric"]["tenant"] == str(where.tenant_id) for s in status), status
         assert proxy.refused >= 1

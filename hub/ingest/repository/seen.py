@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.ingest.models import IngestHighWater, IngestSeen
@@ -49,3 +49,11 @@ async def raise_high_water(session: AsyncSession, agent_id: uuid.UUID, channel: 
         if dialect(session) == "sqlite"
         else {"hwm": func.greatest(stmt.excluded.hwm, IngestHighWater.hwm)})
     await session.execute(stmt)
+
+
+async def set_high_water(session: AsyncSession, agent_id: uuid.UUID, channel: str,
+                         seq: int) -> None:
+    """Move the channel's high-water mark to `seq`, also down (a restarted sequence)."""
+    await session.execute(update(IngestHighWater).where(
+        IngestHighWater.agent_id == agent_id, IngestHighWater.channel == channel
+    ).values(hwm=seq))
