@@ -208,7 +208,9 @@ class Payment(TenantOwned, Base):
     """Money received from a customer (manual entry or CSV import)."""
 
     __tablename__ = "billing_payments"
-    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "reference"),
+                      UniqueConstraint("tenant_id", "idempotency_key",
+                                       name="uq_billing_payments_idempotency_key"))
 
     customer_id: Mapped[uuid.UUID] = _fk("billing_customers")
     amount_minor: Mapped[int] = mapped_column(BigInteger)
@@ -217,6 +219,10 @@ class Payment(TenantOwned, Base):
     reference: Mapped[str | None] = mapped_column(String(128), nullable=True)
     received_on: Mapped[date] = mapped_column(Date)
     unallocated_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A manual payment's Idempotency-Key and the hash of its request body: a retried POST
+    # returns the payment it made instead of recording the money twice.
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Allocation(TenantOwned, Base):

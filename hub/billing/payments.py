@@ -7,13 +7,16 @@ note). balance = invoiced - paid - credited + refunded = open invoices - unalloc
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.events import subscription_changed
@@ -53,16 +56,29 @@ class PaymentService:
         self.lifecycle = lifecycle
         self.payments = Payments(session, tenant_id)
 
+    async def replayed(self, key: str, digest: str) -> Payment | None:
+        """The payment an earlier request with this Idempotency-Key made (same body), if any;
+        the same key with a different body is a 409, as for jobs."""
+        found = await self.payments.by_idempotency_key(key)
+        if found is not None and found.request_hash != digest:
+            raise ConflictError(f"Idempotency-Key {key!r}: already used for a different "
+                                "payment; send a new key for a new payment")
+        return found
+
     async def record(self, customer: Customer, amount_minor: int, on: date,
                      reference: str | None = None, method: str = "manual",
-                     allocations: list[tuple[Invoice, int]] | None = None) -> Payment:
+                     allocations: list[tuple[Invoice, int]] | None = None,
+                     idempotency: tuple[str, str] | None = None) -> Payment:
         """Store a payment, allocate it (given invoices first, then oldest first), and
-        resume dunning suspensions once nothing is owed."""
+        resume dunning suspensions once nothing is owed. `idempotency` is the request's
+        (Idempotency-Key, body hash), kept so a retry finds this payment."""
         if amount_minor <= 0:
             raise InvalidRequestError("amount: must be positive; use a refund to pay money back")
+        key, digest = idempotency or (None, None)
         payment = Payment(tenant_id=self.tenant_id, customer_id=customer.id,
                           amount_minor=amount_minor, currency=customer.currency, method=method,
-                          reference=reference, received_on=on, unallocated_minor=amount_minor)
+                          reference=reference, received_on=on, unallocated_minor=amount_minor,
+                          idempotency_key=key, request_hash=digest)
         await lock_customer(self.session, customer.id)  # the customer's money takes turns
         await self._insert(payment)
         self._ledger(customer.id, "payment", payment.id, -amount_minor, on)
@@ -77,7 +93,9 @@ class PaymentService:
     async def _insert(self, payment: Payment) -> None:
         """Stage a payment; a reference already recorded is a 409 naming it. One stored by a
         concurrent request since the check rolls the whole transaction back (nothing stored)."""
-        taken = f"payment reference {payment.reference!r}: already recorded"
+        taken = (f"payment reference {payment.reference!r}: already recorded"
+                 if payment.reference is not None else
+                 f"Idempotency-Key {payment.idempotency_key!r}: already used")
         if payment.reference is not None and await self.payments.reference_known(
                 payment.reference):
             raise ConflictError(taken)
@@ -202,6 +220,12 @@ def _parse_row(row: dict[str, str | None], customers: dict[uuid.UUID, Customer],
     if not reference:
         raise ValueError("reference: required (it makes re-imports idempotent)")
     return customer, minor, date.fromisoformat(_field(row, "date")), reference
+
+
+def request_hash(body: BaseModel) -> str:
+    """Fingerprint of a request body: a replayed Idempotency-Key must come with the same."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def allocate(session: AsyncSession, payment: Payment, invoice: Invoice, amount: int) -> None:

@@ -26,7 +26,7 @@ from hub.billing.network import (
     NetworkActions,
     network_view,
 )
-from hub.billing.payments import PaymentService
+from hub.billing.payments import PaymentService, request_hash
 from hub.billing.repository import (
     Customers,
     Invoices,
@@ -153,16 +153,23 @@ class BillingService:
     def _payments(self) -> PaymentService:
         return PaymentService(self.session, self.tenant_id, self.lifecycle)
 
-    async def pay(self, body: s.PaymentCreate) -> Payment:
-        """Record a manual payment with optional explicit allocations."""
+    async def pay(self, body: s.PaymentCreate, key: str | None = None,
+                  ) -> tuple[Payment, bool]:
+        """Record a manual payment with optional explicit allocations; with an
+        Idempotency-Key, a retry answers the payment already made (created False)."""
+        payments = self._payments()
+        digest = request_hash(body)
+        if key is not None and (found := await payments.replayed(key, digest)) is not None:
+            return found, False
         customer = await self.customers.get_reference(body.customer_id, "customer_id")
         named = [(await self.invoices.get_reference(a.invoice_id, "invoice_id"), a.amount_minor)
                  for a in body.allocations]
-        payment = await self._payments().record(customer, body.amount_minor,
-                                                body.received_on or today_utc(),
-                                                body.reference, "manual", named)
+        payment = await payments.record(customer, body.amount_minor,
+                                        body.received_on or today_utc(), body.reference,
+                                        "manual", named,
+                                        (key, digest) if key is not None else None)
         await commit_or_conflict(self.session, f"payment reference {body.reference}: exists")
-        return payment
+        return payment, True
 
     async def import_csv(self, body: s.PaymentImport) -> s.ImportPublic:
         """Import payments from CSV (re-importing the same references adds nothing)."""

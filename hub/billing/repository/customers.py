@@ -38,6 +38,11 @@ class Payments(TenantScopedRepository[Payment]):
                                          Payment.reference == reference)
         return (await self.session.execute(query)).first() is not None
 
+    async def by_idempotency_key(self, key: str) -> Payment | None:
+        """The payment recorded with this Idempotency-Key in the tenant, if any."""
+        query = self.select().where(Payment.idempotency_key == key)
+        return (await self.session.execute(query)).scalars().first()
+
     async def of_customer(self, customer_id: uuid.UUID) -> list[Payment]:
         """Every payment of one customer, oldest first, as committed now."""
         query = (select(Payment).where(Payment.customer_id == customer_id)
