@@ -41,7 +41,8 @@ class Payments(TenantScopedRepository[Payment]):
     async def by_idempotency_key(self, key: str) -> Payment | None:
         """The payment recorded with this Idempotency-Key in the tenant, if any."""
         query = self.select().where(Payment.idempotency_key == key)
-        return (await self.session.execute(query)).scalars().first()
+        found: Payment | None = (await self.session.execute(query)).scalars().first()
+        return found
 
     async def of_customer(self, customer_id: uuid.UUID) -> list[Payment]:
         """Every payment of one customer, oldest first, as committed now."""

@@ -64,7 +64,8 @@ class UserService:
         await commit_or_conflict(self.session, f"email {user.email}: already registered")
         return user
 
-    async def _guard_credentials(self, user: User, action: str, fields: list[str]) -> None:
+    async def _guard_credentials(self, user: User, action: str,
+                                 fields: tuple[str, ...]) -> None:
         """Refuse (and audit) a credential change on a user whose role the caller cannot grant.
 
         Whoever can set a user's password can sign in as them: an admin resetting the owner's
@@ -74,7 +75,7 @@ class UserService:
         if user.id == self.principal.id or can_grant(self.principal.permissions, role):
             return
         self.audit.record("user.change_refused", "user", user.id, change=action,
-                          fields=fields, target_role=role.value, reason="higher_role")
+                          fields=list(fields), target_role=role.value, reason="higher_role")
         await self.session.commit()  # the refusal is evidence: keep it although nothing changes
         raise ForbiddenError(f"user {user.id}: is {role.value}, a role carrying permissions you "
                              f"do not hold, so you cannot change their {', '.join(fields)}; "
@@ -83,8 +84,8 @@ class UserService:
     async def update(self, user_id: uuid.UUID, change: UserUpdate) -> User:
         """Change a user; role and password changes need grant rights over the user's role."""
         user = await self.repo.get(user_id)
-        credentials = (["role"] if change.role not in (None, Role(user.role)) else []) + (
-            ["password"] if change.password is not None else [])
+        credentials = (("role",) if change.role not in (None, Role(user.role)) else ()) + (
+            ("password",) if change.password is not None else ())
         if credentials:
             await self._guard_credentials(user, "update", credentials)
         role = Role(user.role)
@@ -113,7 +114,7 @@ class UserService:
         user = await self.repo.get(user_id)
         if user.id == self.principal.id:
             raise ConflictError("user: you cannot deactivate yourself; ask another admin")
-        await self._guard_credentials(user, "deactivate", ["active"])
+        await self._guard_credentials(user, "deactivate", ("active",))
         user.is_active = False
         await SessionRepository(self.session, user.tenant_id).revoke_for_user(
             user.id, "deactivated")
