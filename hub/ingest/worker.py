@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -76,7 +75,6 @@ class IngestWorker:
                  retention: QuarantineRetention | None = None) -> None:
         self.pipeline, self.options = pipeline, options
         self.retention = retention or QuarantineRetention()
-        self._next_trim = 0.0
         self.metrics = metrics or Metrics()
         self.concurrency, self.max_backoff_s = concurrency, max_backoff_s
         self.batch_max, self.batch_wait_s = batch_max, batch_wait_s
@@ -91,6 +89,7 @@ class IngestWorker:
         log.info("ingest.started client_id=%s subscription=%s", self.options.client_id,
                  self.options.subscription)
         tasks = [asyncio.create_task(self._consume(queue)) for _ in range(self.concurrency)]
+        tasks.append(asyncio.create_task(self._keep_quarantine_bounded()))
         try:
             await self._stopping.wait()
         finally:
@@ -120,14 +119,16 @@ class IngestWorker:
             for delivery, outcome in zip(batch, outcomes, strict=True):
                 self._count(outcome)
                 self.source.ack(delivery)  # only now: everything above is committed
+
+    async def _keep_quarantine_bounded(self) -> None:
+        while True:
             await self._trim_quarantine()
+            await asyncio.sleep(self.retention.every_s)
 
     async def _trim_quarantine(self) -> None:
-        """At most every `retention.every_s`: drop quarantined messages past their age or
-        beyond the per-agent count, so a flood of refused messages cannot fill the disk."""
-        if time.monotonic() < self._next_trim:
-            return
-        self._next_trim = time.monotonic() + self.retention.every_s
+        """Drop quarantined messages past their age or beyond the per-agent count, so a
+        flood of refused messages cannot fill the disk (every worker does it: the deletes
+        are idempotent)."""
         try:
             old, surplus = await self.pipeline.trim_quarantine(self.retention.max_age,
                                                                self.retention.per_agent)
