@@ -50,7 +50,11 @@ async def get_user(user_id: uuid.UUID, session: SessionDep, kit: AuthKitDep,
               responses=error_docs(401, 403, 404, 422, 429))
 async def update_user(user_id: uuid.UUID, body: UserUpdate, session: SessionDep,
                       kit: AuthKitDep, principal: UsersWrite) -> UserPublic:
-    """Change a user's name, role, customer binding or password (role changes are audited)."""
+    """Change a user's name, role, customer binding or password (role changes are audited).
+
+    A role or password change of a user whose role carries permissions you do not hold (an
+    admin and the owner) is refused with 403 and audited as `user.change_refused`.
+    """
     return UserPublic.model_validate(
         await UserService(session, principal, kit.passwords).update(user_id, body))
 
@@ -59,6 +63,7 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, session: SessionDep,
                responses=error_docs(401, 403, 404, 409, 422, 429))
 async def deactivate_user(user_id: uuid.UUID, session: SessionDep, kit: AuthKitDep,
                           principal: UsersWrite) -> Response:
-    """Deactivate a user and end their sessions (kept for the audit trail)."""
+    """Deactivate a user and end their sessions (kept for the audit trail); refused (403,
+    audited) for a user whose role carries permissions you do not hold."""
     await UserService(session, principal, kit.passwords).deactivate(user_id)
     return Response(status_code=204)
