@@ -37,8 +37,11 @@ class PerIpRateLimit:
     """Count each request to the domain API against its client address; 429 past the limit.
 
     `roots` are the first path segments of the domain routes (`api_roots`): health, metrics
-    and the API docs are not counted, as before. The client address is the peer, or behind a
-    trusted proxy the X-Forwarded-For client (uvicorn rewrites it before this runs).
+    and the API docs are not counted, as before; a request under a root that matches no
+    route (404, 405) now counts too, being a request from that address all the same. The
+    client address is the peer, or behind a trusted proxy the X-Forwarded-For client
+    (uvicorn rewrites it before this runs). A refusal is labelled `<unmatched>` in the
+    request metrics: it never reached a route.
     """
 
     def __init__(self, app: ASGIApp, counters: SharedCounters, limit: int, window_s: int,
