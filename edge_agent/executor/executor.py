@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 from edge_agent.config import AgentConfig, DeviceConfig
 from edge_agent.executor.backup import ConfigBackup
-from edge_agent.executor.runner import Outcome, run_action, run_getter
 from edge_agent.executor.host_keys import KnownHosts
+from edge_agent.executor.runner import Outcome, run_action, run_getter
 from edge_agent.executor.session import (
     Connector,
     MissingCredentialsError,
@@ -43,6 +43,7 @@ from firmware_profiles.actions import (
     render,
     render_rollback,
 )
+from firmware_profiles.scrub import Scrubber, scrubber
 from protocol import JobErrorCode, JobProgress, JobRequest, JobResult
 from protocol.messages import MAX_OUTPUT_CHARS
 
@@ -118,20 +119,33 @@ class Executor:
     def _result(self, job: JobRequest, started: datetime,
                 outcome: Literal["succeeded", "failed", "rolled_back"],
                 code: JobErrorCode | None, output: str) -> JobResult:
+        # Every output leaves scrubbed (show output, change transcripts, error texts): the
+        # hub shows job outputs to roles that must never read a device secret.
+        output = self._secrets(job.device).scrub_output(output)
         if len(output) > MAX_OUTPUT_CHARS:
             output = output[: MAX_OUTPUT_CHARS - 40] + "\n... (output truncated)"
         return JobResult(agent_id=self.agent_id, seq=self._seq(), ts=datetime.now(UTC),
                          job_id=job.job_id, outcome=outcome, error_code=code, output=output,
                          started_at=started, finished_at=datetime.now(UTC))
 
+    def _secrets(self, device_name: str) -> Scrubber:
+        """The secret rules of the device's platform (every platform's when unknown)."""
+        try:
+            profile: str | None = self.config.device(device_name).profile
+        except KeyError:
+            profile = None
+        return scrubber(profile)
+
     def _progress(self, job: JobRequest, sink: ProgressSink | None,
                   loop: asyncio.AbstractEventLoop) -> Callable[[str, str, float | None], None]:
+        secrets = self._secrets(job.device)
+
         def emit(step: str, message: str = "", percent: float | None = None) -> None:
             if sink is None:
                 return
             event = JobProgress(agent_id=self.agent_id, seq=self._seq(), ts=datetime.now(UTC),
                                 job_id=job.job_id, state="running", step=step[:256],
-                                message=message[:4096], percent=percent)
+                                message=secrets.scrub(message)[:4096], percent=percent)
             loop.call_soon_threadsafe(self._deliver, sink, event)
         return emit
 
