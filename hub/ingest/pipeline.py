@@ -75,6 +75,7 @@ class Outcome:
     samples: int = 0
     late_skipped: int = 0  # counter readings too late to place in the rollups
     labels_dropped: int = 0  # agent labels that clashed with a renamed reserved tag
+    clock_off: bool = False  # an agent health message sent by a clock beyond the bounds
 
     @property
     def stored(self) -> bool:
@@ -173,7 +174,20 @@ class Pipeline:
             if got is not Claim.NEW:
                 return self._reject(got.value, who.name, f"seq {message.seq} on {message.type}")
             await self._apply(session, who, message, item.received)
-        return Outcome(STORED, who.name)
+        return Outcome(STORED, who.name, clock_off=self._health_clock_off(item))
+
+    def _health_clock_off(self, item: Accepted) -> bool:
+        """Health is stored whatever its time (the hub stamps what matters with its own),
+        but a send time beyond the clock bounds says the agent's clock is off: logged and
+        counted (`dotmac_ingest_agent_clock_off_total`), an alert before data is lost."""
+        if not isinstance(item.message, AgentHealth):
+            return False
+        off = (item.message.ts - item.received).total_seconds()
+        if -self.bounds.past.total_seconds() <= off <= self.bounds.future.total_seconds():
+            return False
+        log.warning("ingest.agent_clock_off agent=%s offset_s=%.0f (its telemetry is "
+                    "quarantined; fix its clock: NTP)", item.who.name, off)
+        return True
 
     async def store_telemetry(self, items: Sequence[Accepted]) -> list[Outcome]:
         """Store telemetry batches of any agents in ONE transaction and ONE store write.

@@ -43,6 +43,7 @@ REJECTED = "dotmac_ingest_rejected_total"
 SAMPLES = "dotmac_ingest_samples_stored_total"
 LATE = "dotmac_ingest_late_readings_skipped_total"
 LABELS_DROPPED = "dotmac_ingest_labels_dropped_total"
+CLOCK_OFF = "dotmac_ingest_agent_clock_off_total"
 RETRIES = "dotmac_ingest_storage_retries_total"
 QUARANTINE_DROPPED = "dotmac_ingest_quarantine_dropped_total"
 
@@ -252,6 +253,9 @@ class IngestWorker:
         if outcome.stored:
             self.metrics.inc(SAMPLES, "Samples written to the time-series store",
                              outcome.samples)
+            if outcome.clock_off:
+                self.metrics.inc(CLOCK_OFF, "Agent health messages sent by a clock beyond "
+                                 "the hub's clock bounds (the agent's telemetry is quarantined)")
             if outcome.labels_dropped:
                 self.metrics.inc(LABELS_DROPPED, "Agent labels dropped because a renamed "
                                  "reserved label (label_tenant...) took their tag key",

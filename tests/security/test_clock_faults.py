@@ -35,7 +35,14 @@ from edge_agent.queue import SqliteQueue
 from hub.ingest import AgentRegistry, IngestWorker, MqttOptions, Pipeline
 from hub.metrics import Metrics
 from hub.tsdb import InfluxStore
-from protocol import DeviceFacts, Sample, build, hub_ingest_subscription
+from protocol import (
+    AgentHealth,
+    Channel,
+    DeviceFacts,
+    Sample,
+    build,
+    hub_ingest_subscription,
+)
 from tests.hub_ingest.harness import (
     Publisher,
     Tenancy,
@@ -216,6 +223,14 @@ async def test_a_box_in_2040_cannot_override_the_latest_values(
         box = await _box(tmp_path / "future", name, FakeClock(AT_2040), publisher)
         await box.poll(device, 99.0)
         await box.deliver()
+        health = AgentHealth(agent_id=name, seq=await box.queue.seq_counter().take(),
+                             ts=box.clock.now(), queue_depth=0, queue_bytes=0,
+                             oldest_queued_age_s=0, dropped_samples=0, poll_duration_p50_s=1,
+                             poll_duration_p95_s=1, devices_total=1, uptime_s=60)
+        await asyncio.to_thread(publisher.send, health, Channel.HEALTH)
+        await wait_for(lambda: hub.worker.metrics.value(
+            "dotmac_ingest_agent_clock_off_total") == 1, DEADLINE_S,
+            "the hub flags the agent's clock from its health message")
         await _until(lambda: _reasons(hub, name), ["future_timestamp"],
                      "the 2040 sample quarantined")
         assert await hub.latest(where, device) == real
