@@ -86,7 +86,9 @@ class Scrubber:
             try:
                 data = json.loads(output)
             except ValueError:
-                return self.scrub(output)
+                # Broken JSON (cut at the size limit): its strings' lines are joined by `\n`
+                # escapes, where line-anchored rules would miss them; unescape, then scrub.
+                return self.scrub(output.replace("\\n", "\n"))
             return json.dumps(self._scrub_value(data))
         return self.scrub(output)
 

@@ -53,8 +53,15 @@ async def _secrets(session: AsyncSession, job: ProvisioningJob) -> Scrubber:
 
 def _job_output(job: ProvisioningJob, output: str) -> str:
     """What the job row keeps: a backup's output without its configuration."""
-    data = backup_payload(output) if job.action == BACKUP_ACTION else None
-    return backup_summary(data) if data is not None else output
+    if job.action != BACKUP_ACTION:
+        return output
+    data = backup_payload(output)
+    if data is not None:
+        return backup_summary(data)
+    if '"config_backup"' in output[:64]:  # a backup document cut at the agent's size limit
+        return ("config backup unreadable (cut at the agent's output limit?); no config "
+                "version was stored and the configuration is not kept here")
+    return output
 
 
 async def apply_progress(session: AsyncSession, agent_id: uuid.UUID, tenant_id: uuid.UUID,

@@ -93,6 +93,12 @@ def test_a_json_output_has_every_string_inside_scrubbed() -> None:
     assert clean["facts"] == {"hostname": "r1"}
 
 
+def test_a_json_output_cut_at_the_size_limit_is_still_scrubbed() -> None:
+    raw = json.dumps({"kind": "config_backup",
+                      "config": "hostname r1\nsnmp-server community Cut-Comm RO\nend\n"})
+    assert "Cut-Comm" not in scrubber("cisco_ios").scrub_output(raw[:-10])
+
+
 # -- config dumps are backups, not shows --------------------------------------------------
 
 def _show_values(platform: Any) -> list[str]:
