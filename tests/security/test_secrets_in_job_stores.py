@@ -9,17 +9,22 @@ Before the fix a backup job's output held the whole configuration (readable with
 
 from __future__ import annotations
 
+import asyncio
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import edge_agent.executor.executor
 import edge_agent.executor.runner
 from edge_agent.executor import Executor
 from firmware_profiles.scrub import Scrubber
+from hub import migrations
+from hub.jobs.models import ConfigVersion, ProvisioningJob
 from tests.agent_ssh.conftest import executor_for, job
 from tests.jobs.conftest import Stack, create_job, final, new_site, sites, stack, wait_job
 from tests.ssh_sim import Simulator
@@ -115,3 +120,31 @@ async def test_the_agent_publishes_no_secret(ssh_sim: Simulator,
     config = json.loads(result.output)["config"]
     assert "hostname " in config
     _assert_no_secret(result.output, "the published job result")
+
+
+async def test_outputs_stored_before_the_upgrade_are_scrubbed_by_the_migration(
+        stack: Stack, sites: list, ssh_sim: Simulator, tmp_path: Path) -> None:
+    device_id, job = await _backup_of_a_router_with_secrets(stack, sites, ssh_sim, tmp_path)
+    # What a hub before the fix stored: the raw configuration, in the job and the version.
+    raw = "hostname r1\n" + "\n".join(SECRET_LINES.values()) + "\nend\n"
+    async with stack.sessions() as session, session.begin():
+        await session.execute(sa.update(ProvisioningJob)
+                              .where(ProvisioningJob.id == uuid.UUID(job["id"]))
+                              .values(output=json.dumps({"kind": "config_backup",
+                                                         "sha256": "0" * 64, "config": raw})))
+        await session.execute(sa.update(ConfigVersion)
+                              .where(ConfigVersion.device_id == uuid.UUID(device_id))
+                              .values(text=raw))
+    bind = stack.sessions.kw["bind"]
+    url = bind.url.render_as_string(hide_password=False)
+    await asyncio.to_thread(migrations.downgrade, url, "0012")
+    await asyncio.to_thread(migrations.upgrade, url)
+
+    resp = await stack.hub.client.get(f"/jobs/{job['id']}", headers=stack.owner.headers)
+    assert resp.status_code == 200, resp.text
+    assert "hostname" not in resp.json()["output"]
+    _assert_no_secret(resp.json()["output"], "an old job output")
+    resp = await stack.hub.client.get(f"/devices/{device_id}/config-versions/1/diff",
+                                      headers=stack.owner.headers)
+    assert "+hostname r1" in resp.json()["diff"]
+    _assert_no_secret(resp.json()["diff"], "an old config version")
