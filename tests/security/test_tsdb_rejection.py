@@ -129,8 +129,7 @@ async def test_a_refused_write_is_quarantined_and_the_rest_pass(
     name, device, group = token("agent"), token("pop-rtr"), token("grp")
     agent = str(await register_agent(sessions, where, name))  # its login: the registry id
     creds = mosquitto.add_user(agent)
-    pipeline = Pipeline(sessions, InfluxStore(proxy.url),
-                        AgentRegistry(sessions, ttl_s=1.0, names=True))  # publishes as its name
+    pipeline = Pipeline(sessions, InfluxStore(proxy.url), AgentRegistry(sessions, ttl_s=1.0))
     options = MqttOptions(mosquitto.host, mosquitto.port, mosquitto.hub.username,
                           mosquitto.hub.password, f"{group}-w0",
                           hub_ingest_subscription(group), session_expiry_s=300)
