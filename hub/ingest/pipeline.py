@@ -233,8 +233,7 @@ class Pipeline:
         if got is Claim.NEW:
             if not isinstance(item.message, TelemetryBatch):
                 return Outcome(STORED, item.who.name)
-            dropped = sum(len(clashing_labels(s.labels)) for s in item.message.samples
-                          if len(s.labels) > 1)
+            dropped = sum(len(clashing_labels(s.labels)) for s in item.message.samples)
             return Outcome(STORED, item.who.name, len(item.message.samples),
                            labels_dropped=dropped)
         return self._reject(got.value, item.who.name,

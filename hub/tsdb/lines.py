@@ -49,9 +49,8 @@ def _escape_tag(text: str) -> str:
 def clashing_labels(labels: Mapping[str, str]) -> list[str]:
     """Agent labels dropped because a renamed reserved label takes their tag key: a label
     `label_tenant` beside a label `tenant` (which becomes `label_tenant`)."""
-    return [key for key in labels if key.startswith("label_")
-            and key.removeprefix("label_") in RESERVED_TAGS
-            and key.removeprefix("label_") in labels]
+    reserved = [key for key in RESERVED_TAGS if key in labels]  # 4 look-ups per sample
+    return [f"label_{key}" for key in reserved if f"label_{key}" in labels] if reserved else []
 
 
 def _tag_pairs(point: Point) -> list[tuple[str, str]]:
