@@ -6,7 +6,7 @@ Both reach it here, below them, so neither domain imports the other for it.
 Which agents have a login of their own is recorded by enrollment: the token an agent
 enrolled with names it (`enrollment_tokens.agent_id`). `has_own_login` reads that column
 through a lightweight table description rather than enrollment's model, which this shared
-module must not import; tests/hub/test_enrollment_api.py revokes an enrolled agent and
+module must not import; tests/hub/enrollment/test_enrollment_api.py revokes an enrolled agent and
 would catch a rename.
 """
 

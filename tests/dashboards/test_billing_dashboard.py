@@ -23,8 +23,8 @@ from dashboards import root
 from hub.billing.charges import Charge
 from hub.billing.money import _EXPONENTS, from_minor
 from hub.permissions import Role
-from tests.billing.books import Books, open_books
 from tests.dashboards.test_dashboards import VARIABLE, Filled, _substitute
+from tests.hub.billing.books import Books, open_books
 from tests.hub.conftest import hub, pg_url
 from tests.hub.harness import Account, Hub
 

@@ -33,7 +33,7 @@ from protocol import (
     TelemetryBatch,
 )
 from tests.hub.harness import drop_database
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     Publisher,
     aligned_start,
     engine_and_sessions,

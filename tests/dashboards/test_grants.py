@@ -25,7 +25,7 @@ from psycopg import sql
 from dashboards import root
 from tests.dashboards.test_dashboards import Filled, _substitute
 from tests.hub.harness import drop_database
-from tests.hub_ingest.harness import migrated_database
+from tests.hub.ingest.harness import migrated_database
 from tests.services.postgres import Postgres
 
 NOC_DOC = Path(__file__).resolve().parents[2] / "docs" / "noc.md"

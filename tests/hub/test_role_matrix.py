@@ -8,13 +8,13 @@ from typing import Any
 
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
-from tests.billing.matrix import REQUESTS as BILLING_REQUESTS
-from tests.events.matrix import REQUESTS as EVENTS_REQUESTS
+from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
+from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.harness import Account, Hub
+from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
 from tests.hub.matrix_support import Factory, Request
 from tests.hub.matrix_support import by_id as _by_id
 from tests.hub.matrix_support import plain as _plain
-from tests.jobs.matrix import REQUESTS as JOBS_REQUESTS
 
 
 def _n() -> str:

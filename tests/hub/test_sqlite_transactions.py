@@ -27,11 +27,11 @@ from hub.db import create_engine, session_factory, sqlite_transactions
 from hub.ingest.worker import MESSAGES, REJECTED, RETRIES
 from hub.tenants.models import Tenant
 from protocol import Channel
-from tests.billing.books import open_books
-from tests.events.receiver import running_receiver
-from tests.events.support import LOOPBACK, add_endpoint
+from tests.hub.billing.books import open_books
+from tests.hub.events.receiver import running_receiver
+from tests.hub.events.support import LOOPBACK, add_endpoint
 from tests.hub.harness import PASSWORD, Hub, hub_settings, one_window, running_hub, scalar
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     Publisher,
     Tenancy,
     aligned_start,

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hub.permissions import Role
-from tests.billing import matrix as billing_matrix
-from tests.events import matrix as events_matrix
+from tests.hub.billing import matrix as billing_matrix
+from tests.hub.events import matrix as events_matrix
 from tests.hub.harness import Account, Hub
-from tests.jobs import matrix as jobs_matrix
+from tests.hub.jobs import matrix as jobs_matrix
 
 Kind = Literal["foreign", "own", "public"]
 

@@ -1,7 +1,7 @@
 """The one runner of standalone workers: it serves the metrics port while the worker runs,
 announces readiness only once the worker says it is ready (log line, systemd READY=1),
 stops it on SIGTERM/SIGINT and closes what it holds. (`dotmac-hub ingest` and `webhooks`
-run through it in tests/hub_ingest/test_faults.py and tests/events/test_cli.py.)"""
+run through it in tests/hub/ingest/test_faults.py and tests/hub/events/test_cli.py.)"""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.hub.harness import drop_database
-from tests.hub_ingest.harness import engine_and_sessions, migrated_database
+from tests.hub.ingest.harness import engine_and_sessions, migrated_database
 from tests.services.postgres import Postgres
 
 

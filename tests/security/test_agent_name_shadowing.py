@@ -18,7 +18,7 @@ from hub.ingest.registry import AgentIdentity, AgentRegistry, Lookup
 from hub.inventory.models import Agent
 from hub.jobs.dispatcher import agent_topic_id
 from protocol import Channel, agent_command_filter, build
-from tests.hub_ingest.harness import new_tenancy, register_agent
+from tests.hub.ingest.harness import new_tenancy, register_agent
 
 
 async def test_a_name_never_resolves_to_another_tenants_agent(

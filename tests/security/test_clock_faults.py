@@ -43,7 +43,7 @@ from protocol import (
     build,
     hub_ingest_subscription,
 )
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     Publisher,
     Tenancy,
     new_tenancy,

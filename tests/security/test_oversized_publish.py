@@ -30,7 +30,7 @@ from hub.metrics import Metrics
 from hub.settings import MAX_PACKET_SIZE, BrokerSettings
 from hub.tsdb.null import NullStore
 from protocol import MAX_MESSAGE_BYTES, Channel, build, encode
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     aligned_start,
     counter_batch,
     new_tenancy,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from tests.billing.matrix import customer
+from tests.hub.billing.matrix import customer
 from tests.hub.harness import (
     Account,
     Hub,

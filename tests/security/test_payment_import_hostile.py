@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from hub.billing.money import MAX_PAYMENT_MINOR
-from tests.billing.matrix import customer
+from tests.hub.billing.matrix import customer
 from tests.hub.harness import (
     Account,
     Hub,

@@ -20,7 +20,7 @@ from hub.ingest.worker import QuarantineRetention
 from hub.metrics import Metrics
 from hub.tsdb.null import NullStore
 from protocol import Channel, build, hub_ingest_subscription
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     Publisher,
     new_tenancy,
     register_agent,

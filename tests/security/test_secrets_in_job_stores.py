@@ -26,7 +26,7 @@ from firmware_profiles.scrub import Scrubber
 from hub import migrations
 from hub.jobs.models import ConfigVersion, ProvisioningJob
 from tests.agent_ssh.conftest import executor_for, job
-from tests.jobs.conftest import Stack, create_job, final, new_site, sites, stack, wait_job
+from tests.hub.jobs.conftest import Stack, create_job, final, new_site, sites, stack, wait_job
 from tests.ssh_sim import Simulator
 
 __all__ = ["executor_for", "sites", "stack"]

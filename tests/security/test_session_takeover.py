@@ -46,7 +46,7 @@ from hub.jobs.runner import publisher_for
 from hub.jobs.settings import JobsSettings
 from hub.settings import BrokerSettings
 from protocol import Channel, build
-from tests.hub_ingest.harness import new_tenancy, register_agent
+from tests.hub.ingest.harness import new_tenancy, register_agent
 from tests.security.mqtt_attacker import connack
 from tests.services.mosquitto import Broker, Credentials
 

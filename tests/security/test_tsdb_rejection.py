@@ -32,7 +32,7 @@ from hub.ingest import AgentRegistry, IngestWorker, MqttOptions, Pipeline
 from hub.metrics import Metrics
 from hub.tsdb import InfluxStore
 from protocol import Channel, Sample, TelemetryBatch, hub_ingest_subscription
-from tests.hub_ingest.harness import (
+from tests.hub.ingest.harness import (
     Publisher,
     aligned_start,
     new_tenancy,
