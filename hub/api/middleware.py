@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.errors import RateLimitedError, problem_response
-from hub.ratelimit import SharedCounters
+from hub.ratelimit import SharedCounters, counter_key
 
 
 def api_roots(routers: Iterable[APIRouter]) -> frozenset[str]:
@@ -57,8 +57,8 @@ class PerIpRateLimit:
         if scope["type"] == "http" and scope["path"].split("/", 2)[1] in self.roots:
             client = scope.get("client")
             try:
-                await self.counters.enforce(f"ip:{client[0] if client else 'unknown'}",
-                                            self.limit, self.window_s)
+                address = client[0] if client else "unknown"
+                await self.counters.enforce(counter_key("ip", address), self.limit, self.window_s)
             except RateLimitedError as refused:
                 response = problem_response(Request(scope), refused.status, refused.slug,
                                             refused.title, refused.detail, refused.headers)

@@ -26,7 +26,8 @@ AgentsEnroll = Annotated[Principal, RequirePermission("agents:enroll")]
 async def limit_enroll_per_ip(kit: AuthKitDep, ip: ClientIp) -> None:
     """A tighter per-IP budget for the one unauthenticated write: token guessing is slow."""
     s = kit.settings
-    await ratelimit.enforce(kit.engine, f"enroll:ip:{ip}", s.enroll_rate_limit, s.rate_window)
+    await ratelimit.enforce(kit.engine, ratelimit.counter_key("enroll:ip", ip),
+                           s.enroll_rate_limit, s.rate_window)
 
 
 @router.post("/sites/{site_id}/enrollment-tokens", operation_id="enrollment_tokens_create",

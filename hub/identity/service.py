@@ -28,6 +28,7 @@ from hub.settings import HubSettings
 REFRESH_PREFIX = "dmr_"
 API_KEY_PREFIX = "dmk_"
 LAST_USED_RESOLUTION = timedelta(seconds=60)  # spares a write on every API-key request
+API_KEY_PREFIX_LENGTH = 16  # the width of api_keys.prefix (12 characters are issued)
 
 
 def sha256(secret: str) -> str:
@@ -49,6 +50,12 @@ class AuthKit:
     def __post_init__(self) -> None:
         self.counters = ratelimit.SharedCounters(self.engine, self.settings.rate_sync_interval)
         self.live_sessions = SessionCache(self.settings.session_cache_ttl)
+
+
+def _failures(per: str, subject: str) -> str:
+    """The counter of failed logins per `ip` or per account (`acct`, by e-mail): hashed, so
+    an e-mail of any length fits and none is stored in the counters."""
+    return ratelimit.counter_key(f"login-fail:{per}", subject)
 
 
 def _as_user(user: User, ip: str | None, session_id: uuid.UUID | None = None) -> Principal:
@@ -86,8 +93,8 @@ class AuthService:
     async def _refuse_when_hammered(self, email: str) -> None:
         s = self.kit.settings
         window = ratelimit.Window.now(s.login_window)
-        for key, limit in ((f"login-fail:ip:{self.ip}", s.login_failures_ip),
-                           (f"login-fail:acct:{email}", s.login_failures_account)):
+        for key, limit in ((_failures("ip", self.ip), s.login_failures_ip),
+                           (_failures("acct", email), s.login_failures_account)):
             if await ratelimit.count(self.kit.engine, key, window) >= limit:
                 raise RateLimitedError(window.retry_after, "too many failed logins; retry after "
                                   "the Retry-After seconds")
@@ -101,8 +108,8 @@ class AuthService:
         # own connection needs (hub.db), so counting first would wait on ourselves.
         await self.session.commit()
         window = ratelimit.Window.now(self.kit.settings.login_window)
-        await ratelimit.hit(self.kit.engine, f"login-fail:ip:{self.ip}", window)
-        await ratelimit.hit(self.kit.engine, f"login-fail:acct:{email}", window)
+        await ratelimit.hit(self.kit.engine, _failures("ip", self.ip), window)
+        await ratelimit.hit(self.kit.engine, _failures("acct", email), window)
         raise UnauthorizedError("bad_credentials")
 
     async def _issue(self, user: User, auth_session: AuthSession) -> TokenPair:
@@ -157,7 +164,7 @@ class AuthService:
             sid = uuid.UUID(claims["sid"])
         except (ValueError, TypeError, AttributeError) as exc:
             raise UnauthorizedError("claims") from exc
-        await self._rate_limit(f"user:{sub}")
+        await self._rate_limit(ratelimit.counter_key("user", str(sub)))
         role = await self._live_role(sub, tenant, sid)
         return Principal("user", sub, tenant, permissions_for([role]), (role,), sid, self.ip)
 
@@ -176,9 +183,9 @@ class AuthService:
 
     async def _api_key_principal(self, bearer: str) -> Principal:
         prefix, _, secret = bearer[len(API_KEY_PREFIX):].partition("_")
-        if not prefix or not secret:
-            raise UnauthorizedError("malformed")
-        await self._rate_limit(f"key:{prefix}")
+        if not prefix or not secret or len(prefix) > API_KEY_PREFIX_LENGTH:
+            raise UnauthorizedError("malformed")  # no such key can exist: nothing to count
+        await self._rate_limit(ratelimit.counter_key("key", prefix))
         key = await self.lookup.api_key(prefix)
         if key is None or not hmac.compare_digest(key.secret_hash, sha256(secret)):
             raise UnauthorizedError("api_key_unknown")

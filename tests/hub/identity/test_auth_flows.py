@@ -8,6 +8,7 @@ import jwt
 
 from hub.identity.signing import rotate
 from hub.permissions import Role
+from hub.ratelimit import counter_key
 from tests.hub.harness import PASSWORD, Hub, hub_settings, one_window, running_hub, scalar
 
 
@@ -149,7 +150,7 @@ async def test_a_process_counts_exactly_between_syncs(pg_url: str) -> None:
         assert sorted(r.status_code for r in codes) == [401] * 4 + [429] * 2
         await hub.app.state.auth.counters.sync()
         stored = await scalar(hub.settings, "SELECT hits FROM rate_counters WHERE key = :k",
-                              k="ip:192.0.2.61")
+                              k=counter_key("ip", "192.0.2.61"))
         assert stored == 6
 
 
@@ -185,7 +186,7 @@ async def test_counts_reach_the_shared_table_in_the_background(pg_url: str) -> N
         for _ in range(50):  # a sync every 0.2 s; on a busy machine it may take longer
             await asyncio.sleep(0.2)
             stored = await scalar(hub.settings, "SELECT hits FROM rate_counters "
-                                  "WHERE key = :k", k="ip:192.0.2.62")
+                                  "WHERE key = :k", k=counter_key("ip", "192.0.2.62"))
             if stored == 3:
                 break
         assert stored == 3
