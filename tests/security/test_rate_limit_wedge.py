@@ -146,6 +146,7 @@ async def test_the_longest_valid_email_is_locked_out_per_account(pg_url: str) ->
 async def test_a_refused_slot_is_dropped_and_the_rest_are_stored(pg_url: str) -> None:
     """Whatever row the database refuses (here a window start outside BIGINT), the other
     slots of the same sync are stored and nothing is left to retry forever."""
+    await one_window()
     engine = create_async_engine(pg_url)
     try:
         counters = SharedCounters(engine, sync_interval=3600)
@@ -171,5 +172,26 @@ async def test_unsynced_slots_stay_bounded_while_the_database_is_away() -> None:
             await counters.enforce(counter_key("ip", f"203.0.113.{n}"), 100, 60)
         assert counters.pending_slots <= 10
         assert counters.dropped_slots == 30
+    finally:
+        await engine.dispose()
+
+
+async def test_a_raw_10kb_key_from_any_caller_is_stored_bounded(pg_url: str) -> None:
+    """A caller that forgets `counter_key` still cannot wedge the sync: the key is hashed
+    whole before it is stored."""
+    await one_window()
+    engine = create_async_engine(pg_url)
+    try:
+        counters = SharedCounters(engine, sync_interval=3600)
+        raw = f"key:{secrets.token_hex(8)}" + "B" * TEN_KB
+        for _ in range(3):
+            await counters.enforce(raw, 10, 60)
+        await counters.sync()
+        assert counters.pending_slots == 0 and counters.dropped_slots == 0
+        stored = await scalar(hub_settings(pg_url), "SELECT hits FROM rate_counters "
+                              "WHERE strpos(key, 'BBBBBBBB') = 0 AND window_start = :w "
+                              "AND key = :k", w=Window.now(60).start,
+                              k=counter_key("oversized", raw))
+        assert stored == 3
     finally:
         await engine.dispose()
