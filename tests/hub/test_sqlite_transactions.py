@@ -218,9 +218,10 @@ async def test_concurrent_writes_with_the_embedded_workers_running(
     while the embedded ingest stores telemetry, the dispatcher sweeps and the webhook worker
     delivers: every request succeeds (no "database is locked"), every row is stored."""
     tag = uuid.uuid4().hex[:6]
-    for name, value in {"MQTT_HOST": mosquitto.host, "MQTT_PORT": str(mosquitto.port),
-                        "MQTT_USERNAME": mosquitto.hub.username,
-                        "MQTT_PASSWORD": mosquitto.hub.password, "TSDB_URL": victoria.url,
+    login = {"USERNAME": mosquitto.hub.username, "PASSWORD": mosquitto.hub.password}
+    for name, value in {"BROKER_HOST": mosquitto.host, "BROKER_PORT": str(mosquitto.port),
+                        **{f"{who}_{k}": v for who in ("INGEST", "JOBS") for k, v in login.items()},
+                        "TSDB_URL": victoria.url,
                         "INGEST_CLIENT_ID": f"lite-{tag}", "INGEST_GROUP": f"lite-{tag}",
                         "WEBHOOK_INTERVAL_S": "0.05", "WEBHOOK_ALLOW_PRIVATE_NETS": LOOPBACK,
                         }.items():
