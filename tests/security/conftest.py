@@ -1,4 +1,5 @@
-"""Security test fixtures: a migrated PostgreSQL database for this directory's modules."""
+"""Security test fixtures: a migrated PostgreSQL database for this directory's modules, and
+the hub's own `pg_url`/`hub` fixtures (a running app on a database private to each module)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.hub.conftest import hub, pg_url
 from tests.hub.harness import drop_database
 from tests.hub.ingest.harness import engine_and_sessions, migrated_database
 from tests.services.postgres import Postgres
+
+__all__ = ["hub", "pg_url", "sessions"]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

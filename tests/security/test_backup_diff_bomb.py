@@ -13,36 +13,16 @@ import difflib
 import hashlib
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from hub.jobs.config_diff import MAX_DIFF_CHARS, MAX_DIFF_LINES
 from hub.jobs.models import ConfigVersion
 from tests.hub.harness import (
     Account,
     Hub,
-    create_database,
-    drop_database,
-    hub_settings,
-    running_hub,
 )
-from tests.services.postgres import Postgres
-
-
-@pytest.fixture(scope="module")
-def pg_url(postgres: Postgres) -> Iterator[str]:
-    name = create_database(postgres.admin_dsn, "sec_backup_diff")
-    yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
-    drop_database(postgres.admin_dsn, name)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def hub(pg_url: str) -> AsyncIterator[Hub]:
-    async with running_hub(hub_settings(pg_url)) as running:
-        yield running
 
 
 async def _device_with(hub: Hub, label: str, *texts: str) -> tuple[Account, str]:

@@ -7,38 +7,16 @@ reason, an audit event, and nothing changed. Runs on PostgreSQL through the real
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
-
-import pytest
-import pytest_asyncio
 
 from hub.permissions import Role
 from tests.hub.harness import (
     PASSWORD,
     Account,
     Hub,
-    create_database,
-    drop_database,
-    hub_settings,
-    running_hub,
 )
-from tests.services.postgres import Postgres
 
 NEW_PASSWORD = "attacker-chosen-password-1"
-
-
-@pytest.fixture(scope="module")
-def pg_url(postgres: Postgres) -> Iterator[str]:
-    name = create_database(postgres.admin_dsn, "sec_owner_takeover")
-    yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
-    drop_database(postgres.admin_dsn, name)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def hub(pg_url: str) -> AsyncIterator[Hub]:
-    async with running_hub(hub_settings(pg_url)) as running:
-        yield running
 
 
 async def _refusals(hub: Hub, owner: Account) -> list[dict[str, Any]]:

@@ -9,37 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
-import pytest
-import pytest_asyncio
 
 from tests.hub.billing.matrix import customer
 from tests.hub.harness import (
     Account,
     Hub,
-    create_database,
-    drop_database,
-    hub_settings,
-    running_hub,
     scalar,
 )
-from tests.services.postgres import Postgres
-
-
-@pytest.fixture(scope="module")
-def pg_url(postgres: Postgres) -> Iterator[str]:
-    name = create_database(postgres.admin_dsn, "sec_payment_double")
-    yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
-    drop_database(postgres.admin_dsn, name)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def hub(pg_url: str) -> AsyncIterator[Hub]:
-    async with running_hub(hub_settings(pg_url)) as running:
-        yield running
 
 
 async def _pay(hub: Hub, owner: Account, body: dict[str, Any], key: str) -> httpx.Response:

@@ -10,39 +10,17 @@ stores nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
-
-import pytest
-import pytest_asyncio
 
 from hub.billing.money import MAX_PAYMENT_MINOR
 from tests.hub.billing.matrix import customer
 from tests.hub.harness import (
     Account,
     Hub,
-    create_database,
-    drop_database,
-    hub_settings,
-    running_hub,
     scalar,
 )
-from tests.services.postgres import Postgres
 
 HOSTILE_AMOUNTS = ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "inf", "1e999999",
                    "-1e999999", "1e20", "99999999999999999999.99", "10000000000000.01"]
-
-
-@pytest.fixture(scope="module")
-def pg_url(postgres: Postgres) -> Iterator[str]:
-    name = create_database(postgres.admin_dsn, "sec_payment_import")
-    yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
-    drop_database(postgres.admin_dsn, name)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def hub(pg_url: str) -> AsyncIterator[Hub]:
-    async with running_hub(hub_settings(pg_url)) as running:
-        yield running
 
 
 async def _stored(hub: Hub, customer_id: str) -> int:

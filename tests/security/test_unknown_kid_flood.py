@@ -9,37 +9,16 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import jwt
-import pytest
-import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.identity.signing import KeyRing, rotate
 from tests.hub.harness import (
     Account,
     Hub,
-    create_database,
-    drop_database,
-    hub_settings,
-    running_hub,
 )
-from tests.services.postgres import Postgres
-
-
-@pytest.fixture(scope="module")
-def pg_url(postgres: Postgres) -> Iterator[str]:
-    name = create_database(postgres.admin_dsn, "sec_unknown_kid")
-    yield f"postgresql+psycopg://{postgres.user}@{postgres.host}:{postgres.port}/{name}"
-    drop_database(postgres.admin_dsn, name)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def hub(pg_url: str) -> AsyncIterator[Hub]:
-    async with running_hub(hub_settings(pg_url)) as running:
-        yield running
 
 
 class FakeClock:
