@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
 
-from hub.settings_env import EnvSettings, Rename, Switched
+from hub.settings_env import EnvSettings, Rename, Switched, env_config
 from hub.tls import ca_file_or_none, client_context
 from protocol import MAX_MESSAGE_BYTES
 
@@ -30,15 +29,12 @@ LOCAL_BROKER = "127.0.0.1"  # where the hub's own logins connect when no broker 
 MAX_PACKET_SIZE = 1024 * 1024
 
 
-def _config(prefix: str) -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
-
 
 class BrokerSettings(EnvSettings):
     """The MQTT broker: where every login of the hub connects (ingest, job commands, dynsec
     administration) and what enrolled agents are told. Each login is in its own class."""
 
-    model_config = _config("DOTMAC_HUB_BROKER_")
+    model_config = env_config("DOTMAC_HUB_BROKER_")
     renamed_env: ClassVar[dict[str, Rename]] = {
         "DOTMAC_HUB_MQTT_HOST": "host",
         "DOTMAC_HUB_MQTT_PORT": Switched(("DOTMAC_HUB_BROKER_TLS", "DOTMAC_HUB_MQTT_TLS"),
@@ -98,7 +94,7 @@ class BrokerSettings(EnvSettings):
 class DynsecSettings(EnvSettings):
     """The login allowed to create and delete agents' broker logins (Mosquitto dynsec)."""
 
-    model_config = _config("DOTMAC_HUB_BROKER_DYNSEC_")
+    model_config = env_config("DOTMAC_HUB_BROKER_DYNSEC_")
 
     username: str = Field("dynsec-admin", description="broker login allowed to publish to "
                           "$CONTROL/dynamic-security/#")
@@ -108,7 +104,7 @@ class DynsecSettings(EnvSettings):
 class TsdbSettings(EnvSettings):
     """The time-series store raw readings go to (InfluxDB v2 write API)."""
 
-    model_config = _config("DOTMAC_HUB_TSDB_")
+    model_config = env_config("DOTMAC_HUB_TSDB_")
 
     url: str = Field("http://127.0.0.1:8428", description="VictoriaMetrics or InfluxDB 2/3 "
                      "base URL; `none` keeps only SQL rollups")
@@ -121,7 +117,7 @@ class HubSettings(EnvSettings):
     """The API process: database, HTTP, tokens, limits; the broker and dynsec login it
     administers agents' logins with."""
 
-    model_config = _config("DOTMAC_HUB_")
+    model_config = env_config("DOTMAC_HUB_")
 
     mode: Literal["development", "production"] = Field(
         "development", description="production refuses embedded defaults"

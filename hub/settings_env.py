@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from dotenv import dotenv_values
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 log = logging.getLogger("dotmac.hub.settings")
 
@@ -46,6 +46,12 @@ class Switched:
 # Old variable -> the field it now sets.
 Rename = str | Switched
 _logged: set[str] = set()  # old names already logged by this process (warned every read)
+
+
+def env_config(prefix: str) -> SettingsConfigDict:
+    """The settings config every hub settings class uses: variables `prefix` + field name,
+    read from the environment and a `.env` file, unknown variables ignored."""
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
 
 
 class EnvSettings(BaseSettings):

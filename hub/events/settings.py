@@ -4,17 +4,15 @@ a default."""
 from __future__ import annotations
 
 from pydantic import Field, field_validator
-from pydantic_settings import SettingsConfigDict
 
 from hub.events.policy import Destinations, parse_networks
-from hub.settings_env import EnvSettings
+from hub.settings_env import EnvSettings, env_config
 
 
 class WebhookSettings(EnvSettings):
     """How the delivery worker retries, times out and where it runs."""
 
-    model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_WEBHOOK_", env_file=".env",
-                                      extra="ignore")
+    model_config = env_config("DOTMAC_HUB_WEBHOOK_")
 
     embedded: bool | None = Field(
         None, description="deliver webhooks inside the API "

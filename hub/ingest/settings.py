@@ -7,10 +7,9 @@ import socket
 from typing import ClassVar
 
 from pydantic import Field, SecretStr
-from pydantic_settings import SettingsConfigDict
 
 from hub.settings import BrokerSettings, TsdbSettings
-from hub.settings_env import EnvSettings, Rename
+from hub.settings_env import EnvSettings, Rename, env_config
 from hub.tls import plaintext_problem
 
 
@@ -23,8 +22,7 @@ def default_client_id() -> str:
 class IngestSettings(EnvSettings):
     """The ingest workers' login, session and micro-batch tuning."""
 
-    model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_INGEST_", env_file=".env",
-                                      extra="ignore")
+    model_config = env_config("DOTMAC_HUB_INGEST_")
     renamed_env: ClassVar[dict[str, Rename]] = {"DOTMAC_HUB_MQTT_USERNAME": "username",
                                                 "DOTMAC_HUB_MQTT_PASSWORD": "password"}
 

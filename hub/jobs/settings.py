@@ -6,10 +6,9 @@ import socket
 from typing import ClassVar
 
 from pydantic import Field, SecretStr
-from pydantic_settings import SettingsConfigDict
 
 from hub.settings import BrokerSettings
-from hub.settings_env import EnvSettings, Rename
+from hub.settings_env import EnvSettings, Rename, env_config
 from hub.tls import plaintext_problem
 
 
@@ -22,8 +21,7 @@ def default_client_id() -> str:
 class JobsSettings(EnvSettings):
     """The dispatcher's broker login (it writes agents' cmd/ topics) and resend timing."""
 
-    model_config = SettingsConfigDict(env_prefix="DOTMAC_HUB_JOBS_", env_file=".env",
-                                      extra="ignore")
+    model_config = env_config("DOTMAC_HUB_JOBS_")
     renamed_env: ClassVar[dict[str, Rename]] = {"DOTMAC_HUB_MQTT_USERNAME": "username",
                                                 "DOTMAC_HUB_MQTT_PASSWORD": "password"}
 
