@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -19,11 +20,14 @@ from pydantic import (
     ConfigDict,
     Field,
     IPvAnyAddress,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 
 import firmware_profiles
 from hub.pagination import Page
+
+log = logging.getLogger("dotmac.hub.api")
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"  # usable in topics, hostnames and file names
 Name = Field(min_length=1, max_length=100, pattern=NAME, examples=["ams1-pop"])
@@ -43,7 +47,27 @@ def profile_names() -> tuple[str, ...]:
 def _agent_spelling(value: object) -> object:
     # Deprecated for one release: the hub used to store `cisco-ios` where the agent says
     # `cisco_ios`; dashed names are accepted and stored the agent's way.
-    return value.replace("-", "_") if isinstance(value, str) else value
+    if isinstance(value, str) and "-" in value:
+        _deprecated("dashed_profile_name")
+        return value.replace("-", "_")
+    return value
+
+
+def _deprecated(what: str) -> None:
+    # Logged (and counted by anyone grepping the log) so operators see which integrations
+    # still send old spellings before the aliases are removed.
+    log.warning("api.deprecated_input what=%s", what)
+
+
+class _ProfileInput(BaseModel):
+    """Base of the device inputs: notes the deprecated `snmp_profile` field name in the log."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_old_name(cls, data: object) -> object:
+        if isinstance(data, Mapping) and "snmp_profile" in data:
+            _deprecated("snmp_profile_field")
+        return data
 
 
 def _known_profile(name: str) -> str:
@@ -140,7 +164,7 @@ class AgentsPublic(Page[AgentPublic]):
     """A page of agents."""
 
 
-class DeviceCreate(BaseModel):
+class DeviceCreate(_ProfileInput):
     """A new device; its polling agent, if given, must be in the same site."""
 
     model_config = ConfigDict(extra="forbid")
@@ -152,7 +176,7 @@ class DeviceCreate(BaseModel):
     agent_id: uuid.UUID | None = None
 
 
-class DeviceUpdate(BaseModel):
+class DeviceUpdate(_ProfileInput):
     """Changes to a device (agent_id null detaches it from its agent)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import pytest
@@ -166,6 +167,24 @@ async def test_deprecated_snmp_profile_and_dashed_names_are_accepted_for_one_rel
         "site_id": site, "name": "legacy2", "management_address": "192.0.2.8",
         "profile": "cisco_ios", "snmp_profile": "cisco_ios"}, headers=owner.headers)
     assert both.status_code == 422  # one name or the other, never both
+
+
+async def test_old_spellings_are_logged_so_operators_see_who_must_move(
+        hub: Hub, owner: Account, caplog: pytest.LogCaptureFixture) -> None:
+    site = await _site(hub, owner)
+    with caplog.at_level(logging.WARNING, logger="dotmac.hub.api"):
+        await hub.post(owner, "/devices", {
+            "site_id": site, "name": "legacy3", "management_address": "192.0.2.9",
+            "snmp_profile": "cisco-ios"})
+    noted = [r.getMessage() for r in caplog.records if r.name == "dotmac.hub.api"]
+    assert "api.deprecated_input what=snmp_profile_field" in noted
+    assert "api.deprecated_input what=dashed_profile_name" in noted
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="dotmac.hub.api"):
+        await hub.post(owner, "/devices", {
+            "site_id": site, "name": "current1", "management_address": "192.0.2.10",
+            "profile": "cisco_ios"})
+    assert not [r for r in caplog.records if r.name == "dotmac.hub.api"]
 
 
 async def test_openapi_marks_the_old_profile_name_deprecated(hub: Hub) -> None:
