@@ -29,6 +29,7 @@ from hub.errors import RateLimitedError
 log = logging.getLogger("dotmac.hub.ratelimit")
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 KEY_LENGTH = 200  # the column's width; counter_key's keys are far shorter
+PRUNE_EVERY_S = 300.0  # how often a process deletes rows of long-finished windows
 
 
 def counter_key(limit: str, subject: str) -> str:
@@ -90,6 +91,16 @@ async def hit(engine: AsyncEngine, key: str, window: Window) -> int:
     return int(hits)
 
 
+async def prune(engine: AsyncEngine, before: int) -> int:
+    """Delete the rows of windows that started before `before` (epoch seconds)."""
+    async with engine.begin() as conn:
+        done = await conn.execute(delete(RateCounter).where(RateCounter.window_start < before))
+    pruned = int(done.rowcount or 0)
+    if pruned:
+        log.info("ratelimit.pruned rows=%d", pruned)
+    return pruned
+
+
 async def count(engine: AsyncEngine, key: str, window: Window) -> int:
     """Hits of `key` in `window` so far, without adding one."""
     key = _bounded(key)
@@ -129,10 +140,17 @@ class SharedCounters:
     """
 
     def __init__(self, engine: AsyncEngine, sync_interval: float = 1.0,
-                 max_pending_slots: int = MAX_PENDING_SLOTS) -> None:
+                 max_pending_slots: int = MAX_PENDING_SLOTS, retain_s: int | None = None,
+                 prune_every_s: float = PRUNE_EVERY_S) -> None:
         self.engine = engine
         self.sync_interval = sync_interval
         self.max_pending_slots = max_pending_slots
+        # Rows of windows that started more than `retain_s` ago are deleted by the background
+        # task (None: never): a key that stops counting (an address gone, a login e-mail
+        # tried once) would otherwise keep its last row for ever.
+        self.retain_s = retain_s
+        self.prune_every_s = prune_every_s
+        self._last_prune = time.monotonic()
         self.dropped_slots = 0  # slots given up: refused by the database, or over the bound
         self._known: dict[CounterKey, int] = {}
         self._pending: dict[CounterKey, int] = {}
@@ -164,6 +182,20 @@ class SharedCounters:
         while True:
             await asyncio.sleep(self.sync_interval)
             await self.sync()
+            if time.monotonic() - self._last_prune >= self.prune_every_s:
+                await self.prune_expired()
+
+    async def prune_expired(self) -> int:
+        """Delete every key's rows of windows older than `retain_s`; the number deleted
+        (0 when retention is off or the database is unreachable: it is tried again later)."""
+        self._last_prune = time.monotonic()
+        if self.retain_s is None:
+            return 0
+        try:
+            return await prune(self.engine, int(time.time()) - self.retain_s)
+        except Exception as exc:  # housekeeping must never stop the sync task
+            log.warning("ratelimit.prune_failed error=%s", type(exc).__name__)
+            return 0
 
     async def enforce(self, key: str, limit: int, seconds: int) -> None:
         """Count one request against `key`; 429 with Retry-After once `limit` is passed."""

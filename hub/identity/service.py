@@ -48,7 +48,10 @@ class AuthKit:
     live_sessions: SessionCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.counters = ratelimit.SharedCounters(self.engine, self.settings.rate_sync_interval)
+        # Keep two of the longest windows in use: no limit reads a row older than that.
+        retain = 2 * max(self.settings.rate_window, self.settings.login_window)
+        self.counters = ratelimit.SharedCounters(self.engine, self.settings.rate_sync_interval,
+                                                 retain_s=retain)
         self.live_sessions = SessionCache(self.settings.session_cache_ttl)
 
 

@@ -19,7 +19,7 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hub.identity.passwords import Passwords
-from hub.ratelimit import SharedCounters, Window, counter_key
+from hub.ratelimit import SharedCounters, Window, count, counter_key, hit
 from hub.tenants.service import bootstrap
 from tests.hub.harness import (
     PASSWORD,
@@ -193,5 +193,30 @@ async def test_a_raw_10kb_key_from_any_caller_is_stored_bounded(pg_url: str) -> 
                               "AND key = :k", w=Window.now(60).start,
                               k=counter_key("oversized", raw))
         assert stored == 3
+    finally:
+        await engine.dispose()
+
+
+async def test_one_off_keys_do_not_grow_the_counters_for_ever(pg_url: str) -> None:
+    """A flood of one-off keys (every address or e-mail tried once) leaves one row per key;
+    the background task deletes the rows of windows older than the retention, and keeps
+    the current ones that limits still read."""
+    engine = create_async_engine(pg_url)
+    tag = secrets.token_hex(4)
+    now = Window.now(60).start
+    try:
+        for n in range(50):  # finished long ago: two days back
+            await hit(engine, counter_key("ip", f"old-{tag}-{n}"), Window(now - 2 * 86400, 60))
+        current = counter_key("ip", f"current-{tag}")
+        await hit(engine, current, Window(now, 60))
+        counters = SharedCounters(engine, sync_interval=3600, retain_s=3600)
+        assert await counters.prune_expired() >= 50
+        left = await scalar(hub_settings(pg_url), "SELECT count(*) FROM rate_counters "
+                            "WHERE window_start < :w", w=now - 3600)
+        assert left == 0
+        assert await count(engine, current, Window(now, 60)) == 1
+        off = SharedCounters(engine, sync_interval=3600)  # retention off: nothing deleted
+        await hit(engine, counter_key("ip", f"old-{tag}-again"), Window(now - 2 * 86400, 60))
+        assert await off.prune_expired() == 0
     finally:
         await engine.dispose()
