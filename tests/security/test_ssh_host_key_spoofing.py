@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
-from edge_agent import cli_ssh
+from edge_agent.cli import app as agent_cli
 from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.telemetry import CliPoller
@@ -39,17 +38,6 @@ def executor(ssh_sim: Simulator, tmp_path: Path) -> Iterator[tuple[Executor, Sim
     yield made, dev
     made.pool.shutdown(wait=True)
     made.store.close()
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Test root."""
-
-    cli_ssh.register(app)
-    return app
 
 
 def _config_file(tmp_path: Path, dev: SimDevice) -> Path:
@@ -83,7 +71,7 @@ async def test_changed_key_fails_the_job_before_the_password_until_ssh_trust(
     store = KnownHosts.in_state_dir(tmp_path / "state")
     assert store.changed_devices() == {dev.name}  # what the health report names
 
-    trust = CliRunner().invoke(_app(), ["ssh-trust", dev.name, "--yes", "--config",
+    trust = CliRunner().invoke(agent_cli, ["ssh-trust", dev.name, "--yes", "--config",
                                         str(_config_file(tmp_path, dev))])
     assert trust.exit_code == 0, trust.output
     assert trusted.fingerprint in trust.stdout  # the old fingerprint beside the new one
@@ -122,7 +110,7 @@ def test_ssh_trust_shows_both_fingerprints_and_asks(
     dev = ssh_sim.add_device("cisco_ios")
     config = _config_file(tmp_path, dev)
     runner = CliRunner()
-    first = runner.invoke(_app(), ["ssh-trust", dev.name, "--config", str(config)], input="y\n")
+    first = runner.invoke(agent_cli, ["ssh-trust", dev.name, "--config", str(config)], input="y\n")
     assert first.exit_code == 0, first.output
     assert "none (no login yet)" in first.stdout
     store = KnownHosts.in_state_dir(tmp_path / "state")
@@ -130,14 +118,14 @@ def test_ssh_trust_shows_both_fingerprints_and_asks(
     assert old is not None
 
     dev.replace_host_key()
-    declined = runner.invoke(_app(), ["ssh-trust", dev.name, "--config", str(config)],
+    declined = runner.invoke(agent_cli, ["ssh-trust", dev.name, "--config", str(config)],
                              input="n\n")
     assert declined.exit_code == 1
     assert old.fingerprint in declined.stdout
     assert store.trusted(dev.name, dev.host, dev.port) == old  # nothing changed
     assert dev.state.password_attempts == 0  # reading a key never logs in
 
-    unknown = runner.invoke(_app(), ["ssh-trust", "nope", "--config", str(config)])
+    unknown = runner.invoke(agent_cli, ["ssh-trust", "nope", "--config", str(config)])
     assert unknown.exit_code == 2
     assert dev.name in unknown.output
 
