@@ -195,3 +195,16 @@ async def test_the_hubs_packet_limit_keeps_a_4_mib_message_away_from_ingest(
     finally:
         link.close()
     await _nothing_of_it_reached_the_hub(unlimited, sessions)
+
+
+def test_the_documented_production_broker_config_sets_the_same_limit() -> None:
+    """docs/hub-operations.md's production mosquitto.conf (the template operators copy) and
+    the test broker that proves the limit above use one value, at least twice the protocol's
+    largest message."""
+    guide = (Path(__file__).parents[2] / "docs" / "hub-operations.md").read_text()
+    section = guide.split("### The broker", 1)[1].split("```", 2)[1]
+    settings = dict(line.split("#", 1)[0].split(None, 1) for line in section.strip().splitlines()
+                    if line.strip() and not line.startswith("#"))
+    assert int(settings["max_packet_size"]) == MAX_PACKET_SIZE
+    assert MAX_PACKET_SIZE >= 2 * MAX_MESSAGE_BYTES
+    assert settings["allow_anonymous"].strip() == "false"
