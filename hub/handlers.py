@@ -13,7 +13,11 @@ from __future__ import annotations
 from hub import domain_events
 from hub.billing.network import on_job_finished
 from hub.domain_events import DomainEvents
-from hub.ingest.events import JobReported
+from hub.fleet.acks import on_config_reported
+from hub.fleet.discovery.service import on_discovery_reported
+from hub.fleet.versioning import on_edge_config_changed
+from hub.ingest.events import ConfigReported, DiscoveryReported, JobReported
+from hub.inventory.events import EdgeConfigChanged
 from hub.jobs.events import JobFinished
 from hub.jobs.results import on_job_reported
 
@@ -26,4 +30,9 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     bus.subscribe(JobReported, on_job_reported)
     # A finished job settles the billing network step that asked for it.
     bus.subscribe(JobFinished, on_job_finished)
+    # An inventory change (device, credential set, agent) re-versions the agents' configs.
+    bus.subscribe(EdgeConfigChanged, on_edge_config_changed)
+    # What agents say about their configuration and their discoveries.
+    bus.subscribe(ConfigReported, on_config_reported)
+    bus.subscribe(DiscoveryReported, on_discovery_reported)
     return bus

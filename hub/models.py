@@ -5,8 +5,10 @@ from hub.billing import models as _billing_models  # noqa: F401 - registers the 
 from hub.db import Base
 from hub.enrollment.models import EnrollmentToken  # noqa: F401 - registers the table
 from hub.events import models as _events_models  # noqa: F401 - registers the tables
+from hub.fleet import models as _fleet_models  # noqa: F401 - registers the tables
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
 from hub.ingest import models as _ingest_models  # noqa: F401 - registers the tables
+from hub.inventory.credentials.models import CredentialSet
 from hub.inventory.models import Agent, Device, Site
 from hub.jobs import models as _jobs_models  # noqa: F401 - registers the tables
 from hub.ratelimit import RateCounter
@@ -15,5 +17,6 @@ from hub.tenants.models import Tenant
 
 metadata = Base.metadata
 
-__all__ = ["Agent", "ApiKey", "AuditEvent", "AuthSession", "Base", "Device", "RateCounter",
+__all__ = ["Agent", "ApiKey", "AuditEvent", "AuthSession", "Base", "CredentialSet", "Device",
+           "RateCounter",
            "RefreshToken", "SigningKey", "Site", "Tenant", "User", "metadata"]

@@ -11,9 +11,13 @@ from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
 from hub.events.routes import router as webhooks_router
+from hub.fleet.bulk.routes import router as device_bulk_router
+from hub.fleet.discovery.routes import router as discovery_router
+from hub.fleet.routes import router as fleet_router
 from hub.identity.api_keys.routes import router as api_key_router
 from hub.identity.routes import router as auth_router
 from hub.identity.users.routes import router as user_router
+from hub.inventory.credentials.routes import router as credentials_router
 from hub.inventory.routes import agents, devices, sites
 from hub.jobs.routes import config_versions, jobs
 from hub.network_analytics.routes import router as analytics_router
@@ -21,7 +25,8 @@ from hub.support.routes import portal, tickets
 from hub.tenants.routes import router as tenant_router
 
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
-                  devices, enrollment_router, audit_router, analytics_router, jobs, config_versions,
+                  device_bulk_router, devices, credentials_router, fleet_router, discovery_router,
+                  enrollment_router, audit_router, analytics_router, jobs, config_versions,
                   billing_router, billing_analytics_router, tickets, portal, webhooks_router)
 
 

@@ -7,7 +7,7 @@ The single contract shared by ``edge_agent`` and ``hub``. Typical use::
     client.publish(build(agent_id, Channel.TELEMETRY), encode(batch))
     message = decode_for_topic(topic, payload)  # raises only ProtocolError
 
-Compatibility: the hub accepts the current and previous minor of its major
+Compatibility: the hub accepts every minor of its major up to its own
 (:data:`SUPPORTED_VERSIONS`); minors only add optional fields; a new major gets a new
 topic root. See ``protocol/README.md``.
 """
@@ -21,8 +21,11 @@ from protocol.messages import (
     SUPPORTED_VERSIONS,
     AgentHealth,
     AgentState,
+    ConfigAck,
     ConfigPush,
     DeviceFacts,
+    DiscoveryCandidate,
+    DiscoveryReport,
     Envelope,
     InterfaceFacts,
     Inventory,
@@ -59,10 +62,13 @@ __all__ = [
     "AgentHealth",
     "AgentState",
     "Channel",
+    "ConfigAck",
     "ConfigPush",
     "DecodeReason",
     "DeviceFacts",
     "Direction",
+    "DiscoveryCandidate",
+    "DiscoveryReport",
     "Envelope",
     "InterfaceFacts",
     "Inventory",

@@ -11,11 +11,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from uuid import UUID
 
+from protocol.edge_config import EdgeConfig, PushedDevice, SnmpV2cCredential, pack
 from protocol.messages import (
     AgentHealth,
     AgentState,
+    ConfigAck,
     ConfigPush,
     DeviceFacts,
+    DiscoveryCandidate,
+    DiscoveryReport,
     Envelope,
     InterfaceFacts,
     Inventory,
@@ -35,6 +39,15 @@ _STARTED = datetime(2025, 3, 1, 6, 0, 0, tzinfo=UTC)
 _NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 _POLLED = datetime(2025, 3, 1, 11, 59, 58, 250000, tzinfo=UTC)
 _JOB_ID = UUID("6f1c2a0e-3b7d-4c1e-9a52-0d8e4f7b9c31")
+
+_DEVICE_ID = UUID("0b7e6a52-91c4-4d0e-8f3a-6c2d1e9b4a70")
+_SNMP_SET = UUID("5d2f8c1a-7e34-4b9d-a6c0-3f1e2d9b8a45")
+_DISCOVERY_ID = UUID("c41e9a7d-2b5f-4e83-9d16-a0f3b7c2e584")
+_CONFIG_BLOB, _CONFIG_HASH = pack(EdgeConfig(
+    devices=[PushedDevice(id=_DEVICE_ID, name=_DEVICE, host="10.20.0.1", profile="cisco_iosxe",
+                          snmp_credential=_SNMP_SET)],
+    credentials=[SnmpV2cCredential(id=_SNMP_SET, community="example-community")],
+))
 
 _IF_LABELS = {"ifIndex": "1", "ifName": "Gi0/0/0", "ifAlias": "UPLINK-TO-IXP"}
 
@@ -175,9 +188,38 @@ EXAMPLES: Mapping[str, Envelope] = {
         seq=513,
         ts=_NOW,
         config_version=42,
-        config={
-            "poll_interval_s": 60,
-            "devices": [{"device": _DEVICE, "address": "10.20.0.1", "profile": "cisco_iosxe"}],
-        },
+        content_hash=_CONFIG_HASH,
+        document=_CONFIG_BLOB,
+    ),
+    "config_ack": ConfigAck(
+        agent_id=_AGENT,
+        seq=43171,
+        ts=_NOW,
+        status="applied",
+        config_version=42,
+        content_hash=_CONFIG_HASH,
+        applied_version=42,
+        devices=1,
+    ),
+    "discovery_report": DiscoveryReport(
+        agent_id=_AGENT,
+        seq=43172,
+        ts=_NOW,
+        discovery_id=_DISCOVERY_ID,
+        scanned=254,
+        total=254,
+        done=True,
+        candidates=[
+            DiscoveryCandidate(
+                address="10.20.0.7",
+                credential=_SNMP_SET,
+                sys_name="lag-acc-07",
+                sys_object_id="1.3.6.1.4.1.9.1.2504",
+                profile="cisco_ios",
+                reason="sysObjectID under 1.3.6.1.4.1.9.1",
+                vendor="Cisco",
+                model="C9300-48P",
+            ),
+        ],
     ),
 }

@@ -3,11 +3,15 @@
 Every message shares an envelope: ``type`` (discriminator), ``v`` (schema version
 ``MAJOR.MINOR``), ``agent_id``, ``seq`` and ``ts``.
 
-Compatibility rule: the hub accepts the current and the previous minor version of its
-major (:data:`SUPPORTED_VERSIONS`). A minor version only adds optional fields, so a
+Compatibility rule: the hub accepts every minor version of its major up to its own
+(:data:`SUPPORTED_VERSIONS`). A minor version only adds optional fields, so a
 previous-minor message simply lacks them. Anything incompatible is a new major with a new
 topic root (``dm/v2``). Version 1.1 added ``Sample.unit``, ``AgentHealth.devices_failing``
-and ``AgentState.reason``.
+and ``AgentState.reason``. Version 1.2 added the hub-managed configuration: ``ConfigPush``
+carries a packed :class:`protocol.edge_config.EdgeConfig`, the agent answers on the new
+``up/config`` channel (``ConfigAck``), reports discoveries on ``up/discovery``
+(``DiscoveryReport``), and ``JobRequest.device_name`` names a device the agent only knows
+locally.
 """
 
 from __future__ import annotations
@@ -42,8 +46,11 @@ __all__ = [
     "SUPPORTED_VERSIONS",
     "AgentHealth",
     "AgentState",
+    "ConfigAck",
     "ConfigPush",
     "DeviceFacts",
+    "DiscoveryCandidate",
+    "DiscoveryReport",
     "Envelope",
     "InterfaceFacts",
     "Inventory",
@@ -57,9 +64,9 @@ __all__ = [
     "channel_for",
 ]
 
-CURRENT_VERSION: Final = "1.1"
-PREVIOUS_VERSION: Final = "1.0"
-SUPPORTED_VERSIONS: tuple[str, ...] = (CURRENT_VERSION, PREVIOUS_VERSION)
+CURRENT_VERSION: Final = "1.2"
+PREVIOUS_VERSION: Final = "1.1"
+SUPPORTED_VERSIONS: tuple[str, ...] = (CURRENT_VERSION, PREVIOUS_VERSION, "1.0")
 
 MAX_SAMPLES = 10_000
 MAX_LABELS = 32
@@ -160,7 +167,7 @@ class Envelope(_Model):
     model_config = ConfigDict(json_schema_extra=_wire_required)
 
     type: str = Field(description="Message type discriminator.")
-    v: Literal["1.0", "1.1"] = CURRENT_VERSION
+    v: Literal["1.0", "1.1", "1.2"] = CURRENT_VERSION
     agent_id: AgentId
     seq: Count = Field(description="Per-sender monotonically increasing sequence number.")
     ts: UtcDatetime = Field(description="Send time, timezone-aware, normalised to UTC.")
@@ -289,6 +296,9 @@ class JobRequest(Envelope):
     idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     deadline: UtcDatetime
     dry_run: bool = False
+    device_name: ShortText | None = Field(
+        default=None, description="Since 1.2: the hub's label of `device` (a device id); "
+        "an agent that does not know the id looks for a local device of this name.")
 
     @field_validator("params")
     @classmethod
@@ -333,11 +343,69 @@ class JobResult(Envelope):
 
 
 class ConfigPush(Envelope):
-    """A new agent configuration document from the hub."""
+    """The agent's whole polling configuration from the hub (since 1.2).
+
+    ``document`` is :func:`protocol.edge_config.pack` of an ``EdgeConfig``; ``content_hash``
+    its SHA-256. Versions increase per agent; an agent applies only a newer one.
+    """
 
     type: Literal["config_push"] = "config_push"
     config_version: Annotated[int, Field(ge=1, le=SEQ_MAX)]
-    config: dict[str, JsonValue]
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    document: Annotated[str, StringConstraints(min_length=1, max_length=MAX_OUTPUT_CHARS)]
+
+
+class ConfigAck(Envelope):
+    """The agent's answer to a push, and its report at connect time (since 1.2).
+
+    ``status``: ``applied`` (``config_version`` now runs), ``rejected`` (``config_version``
+    was refused: ``error_code`` and ``detail`` say why; ``applied_version`` still runs) or
+    ``current`` (sent after connecting: what runs now, so the hub re-sends a newer one).
+    """
+
+    type: Literal["config_ack"] = "config_ack"
+    status: Literal["applied", "rejected", "current"]
+    config_version: Annotated[int, Field(ge=0, le=SEQ_MAX)]
+    content_hash: Annotated[str, StringConstraints(max_length=64)] = ""
+    applied_version: Annotated[int, Field(ge=0, le=SEQ_MAX)] = 0
+    error_code: SnakeName | None = None
+    detail: Text = ""
+    devices: Count = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.status == "rejected") != (self.error_code is not None):
+            raise ValueError("error_code is required exactly when status is rejected")
+        return self
+
+
+class DiscoveryCandidate(_Model):
+    """A host that answered SNMP during a discovery."""
+
+    address: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 161
+    credential: UUID = Field(description="The credential set that got an answer.")
+    sys_name: ShortText | None = None
+    sys_descr: Text | None = None
+    sys_object_id: Oid | None = None
+    profile: SnakeName | None = None
+    reason: ShortText = Field("", description="Why the profile matched (detect's reason).")
+    vendor: ShortText | None = None
+    model: ShortText | None = None
+    serial: ShortText | None = None
+
+
+class DiscoveryReport(Envelope):
+    """Progress and findings of one discovery (since 1.2); several per discovery."""
+
+    type: Literal["discovery_report"] = "discovery_report"
+    discovery_id: UUID
+    scanned: Count
+    total: Count
+    done: bool = False
+    candidates: Annotated[list[DiscoveryCandidate], Field(max_length=200)] = Field(
+        default_factory=list)
+    error: Text | None = None
 
 
 Message = Annotated[
@@ -348,7 +416,9 @@ Message = Annotated[
     | JobRequest
     | JobProgress
     | JobResult
-    | ConfigPush,
+    | ConfigPush
+    | ConfigAck
+    | DiscoveryReport,
     Field(discriminator="type"),
 ]
 
@@ -361,6 +431,8 @@ _CHANNELS: dict[type[Envelope], Channel] = {
     JobProgress: Channel.JOB_PROGRESS,
     JobResult: Channel.JOB_RESULT,
     ConfigPush: Channel.CONFIG,
+    ConfigAck: Channel.CONFIG_ACK,
+    DiscoveryReport: Channel.DISCOVERY,
 }
 
 MESSAGE_TYPES: Mapping[str, type[Envelope]] = {

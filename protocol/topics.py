@@ -3,7 +3,8 @@
 Layout::
 
     dm/v1/<agent_id>/up/<channel>    agent -> hub  (state, health, telemetry, inventory,
-                                                    job/progress, job/result)
+                                                    job/progress, job/result, config,
+                                                    discovery)
     dm/v1/<agent_id>/cmd/<channel>   hub -> agent  (job, config)
 
 The agent id is exactly one topic level and equals the agent's broker username, so the
@@ -58,6 +59,8 @@ class Channel(StrEnum):
     INVENTORY = "up/inventory"
     JOB_PROGRESS = "up/job/progress"
     JOB_RESULT = "up/job/result"
+    CONFIG_ACK = "up/config"  # since 1.2
+    DISCOVERY = "up/discovery"  # since 1.2
     JOB = "cmd/job"
     CONFIG = "cmd/config"
 

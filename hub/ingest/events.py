@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import ClassVar, Literal
 
 from hub.domain_events import DomainEvent
-from protocol import JobProgress, JobResult
+from protocol import ConfigAck, DiscoveryReport, JobProgress, JobResult
 
 
 @dataclass(frozen=True)
@@ -55,4 +55,28 @@ class JobReported(DomainEvent):
     tenant_id: uuid.UUID
     agent_id: uuid.UUID
     report: JobProgress | JobResult
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class ConfigReported(DomainEvent):
+    """An agent applied, refused or (after connecting) reported its polling configuration."""
+
+    requires_handler: ClassVar[bool] = True
+
+    tenant_id: uuid.UUID
+    agent_id: uuid.UUID
+    report: ConfigAck
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class DiscoveryReported(DomainEvent):
+    """An agent reported progress and candidates of a discovery it runs."""
+
+    requires_handler: ClassVar[bool] = True
+
+    tenant_id: uuid.UUID
+    agent_id: uuid.UUID
+    report: DiscoveryReport
     received_at: datetime

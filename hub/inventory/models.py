@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, TenantOwned, UTCDateTime
@@ -47,4 +47,17 @@ class Device(TenantOwned, Base):
         Uuid, ForeignKey("agents.id", ondelete="RESTRICT"), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(100))
     management_address: Mapped[str] = mapped_column(String(45))
-    profile: Mapped[str] = mapped_column(String(64))  # a firmware_profiles folder name
+    profile: Mapped[str] = mapped_column(String(64))  # a firmware_profiles folder name or auto
+    # What the polling agent needs (pushed to it on cmd/config; issue #17).
+    snmp_port: Mapped[int] = mapped_column(Integer, default=161, server_default="161")
+    ssh_port: Mapped[int] = mapped_column(Integer, default=22, server_default="22")
+    telemetry: Mapped[str] = mapped_column(String(8), default="snmp", server_default="snmp")
+    interval_s: Mapped[float] = mapped_column(Float, default=60.0, server_default="60")
+    timeout_s: Mapped[float] = mapped_column(Float, default=2.0, server_default="2")
+    retries: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    maintenance: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    snmp_credential_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("credential_sets.id", ondelete="RESTRICT"), nullable=True, index=True)
+    ssh_credential_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("credential_sets.id", ondelete="RESTRICT"), nullable=True, index=True)

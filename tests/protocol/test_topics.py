@@ -57,6 +57,8 @@ EXPECTED_TOPICS = {
     Channel.INVENTORY: "dm/v1/pop-1/up/inventory",
     Channel.JOB_PROGRESS: "dm/v1/pop-1/up/job/progress",
     Channel.JOB_RESULT: "dm/v1/pop-1/up/job/result",
+    Channel.CONFIG_ACK: "dm/v1/pop-1/up/config",
+    Channel.DISCOVERY: "dm/v1/pop-1/up/discovery",
     Channel.JOB: "dm/v1/pop-1/cmd/job",
     Channel.CONFIG: "dm/v1/pop-1/cmd/config",
 }
@@ -113,7 +115,7 @@ def test_hostile_agent_ids_refused(agent_id: str) -> None:
         "dm/v1/pop-1/up/#",
         "dm/v1/+/up/state",
         "dm/v1/pop-1/cmd/state",
-        "dm/v1/pop-1/up/config",
+        "dm/v1/pop-1/up/configs",
         "dm/v1/pop-1/down/state",
         "dm/v1/pop-1/UP/state",
         "dm/v2/pop-1/up/state",

@@ -1,0 +1,1 @@
+"""Bulk import and export of devices as CSV."""

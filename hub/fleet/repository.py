@@ -1,0 +1,1 @@
+"""Fleet repository (placeholder: filled by the fleet core)."""

@@ -1,0 +1,1 @@
+"""Fleet schemas (placeholder: filled by the fleet core)."""

@@ -1,0 +1,1 @@
+"""Fleet service (placeholder: filled by the fleet core)."""
