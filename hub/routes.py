@@ -13,6 +13,7 @@ from hub.enrollment.routes import router as enrollment_router
 from hub.events.routes import router as webhooks_router
 from hub.fleet.bulk.routes import router as device_bulk_router
 from hub.fleet.discovery.routes import router as discovery_router
+from hub.fleet.observed.routes import router as observed_router
 from hub.fleet.routes import router as fleet_router
 from hub.identity.api_keys.routes import router as api_key_router
 from hub.identity.routes import router as auth_router
@@ -26,7 +27,8 @@ from hub.tenants.routes import router as tenant_router
 
 DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites, agents,
                   device_bulk_router, devices, credentials_router, fleet_router, discovery_router,
-                  enrollment_router, audit_router, analytics_router, jobs, config_versions,
+                  observed_router, enrollment_router, audit_router, analytics_router, jobs,
+                  config_versions,
                   billing_router, billing_analytics_router, tickets, portal, webhooks_router)
 
 

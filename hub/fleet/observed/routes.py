@@ -1,0 +1,7 @@
+"""Routes (placeholder: filled by its owner)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
