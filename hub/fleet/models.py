@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, IdMixin, TenantOwned, UTCDateTime
@@ -51,6 +61,10 @@ class Discovery(TenantOwned, Base):
         Uuid, ForeignKey("agents.id", ondelete="CASCADE"), index=True)
     cidrs: Mapped[list[str]] = mapped_column(JSON, default=list)
     credential_set_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # How the agent sweeps (protocol.DiscoveryRequest's port, concurrency, timeout_s).
+    port: Mapped[int] = mapped_column(Integer, default=161, server_default="161")
+    concurrency: Mapped[int] = mapped_column(Integer, default=32, server_default="32")
+    timeout_s: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
     scanned: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
