@@ -17,8 +17,10 @@ from edge_agent.queue import BatchQueue, QueuedItem, QueueItem, SeqCounter
 from protocol import (
     MAX_MESSAGE_BYTES,
     Channel,
+    ConfigAck,
     DecodeReason,
     DeviceFacts,
+    DiscoveryReport,
     Envelope,
     Inventory,
     ProtocolError,
@@ -172,6 +174,14 @@ class Batcher:
             )
             messages.append((message, _devices([d.device for d in chunk]), 0))
         return await self._enqueue(messages)
+
+    async def add_report(self, message: ConfigAck | DiscoveryReport) -> QueuedItem:
+        """Enqueue one report (config ack, discovery) with a fresh seq; durable on return."""
+        stamped = message.model_copy(update={"agent_id": self.agent_id,
+                                             "seq": await self._seq.take(),
+                                             "ts": self._clock()})
+        (queued,) = await self._enqueue([(stamped, (), 0)])
+        return queued
 
     async def _enqueue(
         self, messages: list[tuple[Envelope, tuple[str, ...], int]]

@@ -167,6 +167,7 @@ def _print_status(data: dict[str, object]) -> None:
                   f"published {delivery.get('published', 0)}")
     console.print(f"queue: {queue.get('depth')} batch(es), oldest {queue.get('oldest_age_s')}s, "
                   f"dropped samples {queue.get('dropped_samples')}")
+    _print_hub_config(data.get("hub_config"))
     table = Table("device", "cycles", "failures", "last error", "last poll s")
     devices = data.get("devices", {})
     assert isinstance(devices, dict)
@@ -174,6 +175,24 @@ def _print_status(data: dict[str, object]) -> None:
         table.add_row(name, str(dev["cycles"]), str(dev["failures"]), dev["last_error"] or "-",
                       f"{dev['last_duration_s'] or 0:.2f}")
     console.print(table)
+
+
+def _print_hub_config(hub: object) -> None:
+    if not isinstance(hub, dict):
+        return  # status written by an agent older than hub-managed config
+    version = hub.get("applied_version") or 0
+    line = (f"hub config: version {version}, {hub.get('devices', 0)} device(s)" if version
+            else "hub config: none applied (agent.yaml devices only)")
+    rejected = hub.get("rejected") or {}
+    if isinstance(rejected, dict) and rejected:
+        line += ", rejected " + ", ".join(f"{code} x{n}" for code, n in sorted(rejected.items()))
+    console.print(line)
+    last = hub.get("last_error")
+    if isinstance(last, dict):
+        console.print(f"  last rejection: version {last.get('version')} {last.get('code')}: "
+                      f"{last.get('detail')} ({last.get('at')})")
+    if hub.get("load_error"):
+        console.print(f"  stored hub config unusable: {hub['load_error']}")
 
 
 @app.command()

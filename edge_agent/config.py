@@ -301,6 +301,9 @@ class DeviceConfig(_Section):
     """One polled device; unset timing and SNMP keys are inherited (see module doc)."""
 
     name: str = Field(min_length=1, max_length=128, pattern=r"^[^\s]+$")
+    label: str | None = Field(None, max_length=128,
+                              description="The hub's name of a pushed device (its name is "
+                              "the hub's device id); unset on agent.yaml devices")
     host: str = Field(min_length=1)
     port: Port = 161
     profile: str = Field("auto", pattern=r"^(auto|[a-z][a-z0-9_]*)$")

@@ -22,16 +22,28 @@ from pathlib import Path
 from edge_agent.batching import Batcher
 from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_config
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
-from edge_agent.delivery.commands import JobIntake
+from edge_agent.delivery.commands import ConfigIntake, JobIntake, route_commands
 from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
+from edge_agent.hub_config import (
+    AppliedConfig,
+    HubConfigError,
+    HubConfigStatus,
+    HubConfigStore,
+    check_document,
+    log_shadowed,
+    merge_devices,
+    to_devices,
+    validate_push,
+)
 from edge_agent.poll import PollError, PollErrorCode, PollFailure, PollResult, detect, poll_device
 from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import QueueLimits, SqliteQueue
 from edge_agent.scheduler import Scheduler
 from firmware_profiles.actions import ActionError
-from protocol import DeviceFacts
+from protocol import Channel, ConfigAck, ConfigPush, DeviceFacts
+from protocol.edge_config import ConfigErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +111,92 @@ class AgentRuntime:
         self.ssh = SshTelemetry(self.config.polling.ssh_workers, profiles_root,
                                 known_hosts=self.host_keys.path)
         self.started = time.time()
+        # Hub-pushed devices are authoritative; agent.yaml devices they do not shadow are
+        # polled too (docs/agent-config.md "Devices from the hub").
+        self.local_devices = list(self.config.devices)
+        self.hub_store = HubConfigStore(self.config.agent.state_dir)
+        self.hub = HubConfigStatus()
+        self.hub_devices: list[DeviceConfig] = []
+        self.config_intake: ConfigIntake | None = None
+        self._reports: set[asyncio.Task[object]] = set()
+        self._set_devices(self._load_hub_config())
+
+    def _load_hub_config(self) -> list[DeviceConfig]:
+        """The stored push's devices; a corrupt or unusable store means local devices only."""
+        try:
+            applied = self.hub_store.load()
+            if applied is None:
+                return []
+            check_document(applied.config, self.resolver.profiles.names())
+            devices = to_devices(applied.config, self.config.polling)
+        except (ValueError, HubConfigError) as exc:
+            log.error("config.hub_store_unusable path=%s error=%s; polling agent.yaml devices "
+                      "only until the hub pushes again", self.hub_store.path, exc)
+            self.hub.load_error = str(exc)
+            return []
+        self.hub.use(applied, len(devices))
+        log.info("config.hub_loaded version=%d devices=%d", applied.version, len(devices))
+        return devices
+
+    def _set_devices(self, hub_devices: list[DeviceConfig]) -> None:
+        """Poll ``hub_devices`` plus the local devices they do not shadow, live."""
+        merged, shadowed = merge_devices(self.local_devices, hub_devices)
+        log_shadowed(shadowed)
+        kept = set(merged)
+        for device in self.config.devices:
+            if device not in kept:  # removed or changed: its SSH session is stale
+                self.ssh.poller.forget(device.name)
+        self.hub_devices = hub_devices
+        self.config = self.config.model_copy(update={"devices": merged})
+        if self.executor is not None:
+            self.executor.config = self.config
+        if self.scheduler is not None:
+            self.scheduler.update(merged)
+
+    async def apply_push(self, push: ConfigPush) -> ConfigAck:
+        """Validate, store, then apply one push; the ack says which (never raises)."""
+        agent_id = self.config.agent.id
+        try:
+            config = validate_push(push, agent_id, self.hub.version,
+                                   self.resolver.profiles.names())
+            devices = to_devices(config, self.config.polling)
+            self._check_pushed_cli(devices)
+            applied = AppliedConfig(push.config_version, push.content_hash, config)
+            await asyncio.to_thread(self.hub_store.save, applied)
+        except HubConfigError as exc:
+            return self.hub.reject(agent_id, push, exc.code, exc.detail)
+        except OSError as exc:
+            return self.hub.reject(agent_id, push, ConfigErrorCode.STORE_FAILED,
+                                   f"could not write {self.hub_store.path}: {exc.strerror}; "
+                                   "free disk space or fix the state directory's permissions")
+        self._set_devices(devices)
+        self.hub.use(applied, len(devices))
+        log.info("config.applied version=%d devices=%d polled=%d", applied.version,
+                 len(devices), len(self.config.devices))
+        return self.hub.ack(agent_id, "applied")
+
+    def _check_pushed_cli(self, devices: list[DeviceConfig]) -> None:
+        for device in devices:
+            if device.polls_ssh and device.profile != "auto":
+                problems = self._check_cli_metrics(device)
+                if problems:
+                    raise HubConfigError(ConfigErrorCode.INVALID,
+                                         f"device {device.name}: {problems[0]}")
+
+    def report_current(self) -> None:
+        """After each (re)subscribe: tell the hub which version runs, so it re-sends newer."""
+        if self.batcher is not None:
+            self._queue_report(self.hub.ack(self.config.agent.id, "current"))
+
+    def _queue_report(self, ack: ConfigAck) -> None:
+        assert self.batcher is not None
+        task: asyncio.Task[object] = asyncio.ensure_future(self.batcher.add_report(ack))
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
+
+    async def _enqueue_report(self, ack: ConfigAck) -> None:
+        assert self.batcher is not None
+        await self.batcher.add_report(ack)
 
     def _check_profiles(self, config: AgentConfig) -> None:
         problems = []
@@ -189,9 +287,13 @@ class AgentRuntime:
         self.executor = Executor(cfg, profiles_root=self.profiles_root)
         self.jobs = JobIntake(cfg.agent.id, self.executor, queue, seq)
         await self.jobs.recover()
+        self.config_intake = ConfigIntake(self.apply_push, self._enqueue_report)
+        commands = route_commands({Channel.JOB: self.jobs.handle,
+                                   Channel.CONFIG: self.config_intake.handle})
         self.delivery = Delivery(cfg.agent.id, broker_settings(cfg), queue, seq,
                                  settings=DeliverySettings(health_interval_s=cfg.health_interval_s),
-                                 health=self, on_command=self.jobs.handle)
+                                 health=self, on_command=commands,
+                                 on_subscribed=self.report_current)
         self.jobs.wake = self.delivery.wake
         self.batcher = Batcher(cfg.agent.id, queue, seq, on_enqueue=self.delivery.wake)
         self.scheduler = Scheduler(cfg.devices, self.poll, self.sink, cfg.polling.concurrency,
@@ -200,7 +302,8 @@ class AgentRuntime:
         delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
         status_task = asyncio.create_task(self._status_loop(queue), name="status")
         self.scheduler.start()
-        log.info("agent.started agent_id=%s devices=%d", cfg.agent.id, len(cfg.devices))
+        log.info("agent.started agent_id=%s devices=%d hub_config_version=%d", cfg.agent.id,
+                 len(cfg.devices), self.hub.version)
         try:
             await self._stop.wait()
         finally:
@@ -209,6 +312,10 @@ class AgentRuntime:
     async def _shutdown(self, queue: SqliteQueue, *tasks: asyncio.Task[None]) -> None:
         assert self.scheduler is not None and self.delivery is not None
         await self.scheduler.stop()
+        if self.config_intake is not None:
+            await self.config_intake.close()
+        if self._reports:
+            await asyncio.wait(set(self._reports), timeout=5)
         if self.jobs is not None:
             await self.jobs.close()
         await self.delivery.stop()
@@ -245,15 +352,11 @@ class AgentRuntime:
             return
         if fresh.broker != self.config.broker or fresh.agent != self.config.agent:
             log.warning("config.reload broker/agent changes need a restart; devices reloaded")
-        kept = set(fresh.devices)
-        for device in self.config.devices:
-            if device not in kept:  # removed or changed: its SSH session is stale
-                self.ssh.poller.forget(device.name)
-        self.config = self.config.model_copy(update={"devices": fresh.devices,
-                                                     "polling": fresh.polling})
-        if self.scheduler is not None:
-            self.scheduler.update(fresh.devices)
-        log.info("config.reloaded devices=%d", len(fresh.devices))
+        self.local_devices = list(fresh.devices)
+        self.config = self.config.model_copy(update={"polling": fresh.polling})
+        self._set_devices(self.hub_devices)
+        log.info("config.reloaded devices=%d local=%d", len(self.config.devices),
+                 len(fresh.devices))
 
     def _install_signals(self) -> None:
         loop = asyncio.get_running_loop()
@@ -295,6 +398,7 @@ async def status_snapshot(runtime: AgentRuntime, queue: SqliteQueue) -> dict[str
         "schedule": {"lag_p99_s": stats.lag_p99_s if stats else None,
                      "skipped_cycles": stats.skipped_cycles if stats else 0},
         "devices": devices,
+        "hub_config": runtime.hub.snapshot(),
     }
 
 

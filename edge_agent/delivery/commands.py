@@ -1,34 +1,46 @@
-"""Commands from the hub (`dm/v1/<id>/cmd/job`) into the executor, answers into the queue.
+"""Commands from the hub (`dm/v1/<id>/cmd/#`): jobs into the executor, config pushes into
+the runtime, answers into the queue.
 
 A JobRequest is decoded, run by `edge_agent.executor.Executor` (its own bounded thread
 pool, so SNMP polling never waits for SSH) and its JobProgress/JobResult are queued in the
 same durable queue as telemetry: they survive broker outages and agent restarts. A bad
 command is logged with its reason and dropped; nothing here raises into the connection.
+
+Config pushes (`cmd/config`) are applied one at a time in arrival order (:class:`ConfigIntake`):
+pushes the broker kept for an offline agent arrive back to back, and the newest must win while
+an older one arriving later is refused as stale.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 
 from edge_agent.executor import Executor
 from edge_agent.queue import BatchQueue, QueueItem, SeqCounter
 from protocol import (
+    Channel,
+    ConfigAck,
+    ConfigPush,
     JobErrorCode,
     JobProgress,
     JobRequest,
     JobResult,
     ProtocolError,
+    TopicError,
     channel_for,
+    decode,
     decode_for_topic,
     encode,
+    parse,
 )
 
-__all__ = ["JobIntake"]
+__all__ = ["ConfigIntake", "JobIntake", "route_commands"]
 
 log = logging.getLogger("edge_agent.jobs")
 RESTARTED = ("the agent restarted while this job was running; the device may be partly "
@@ -116,3 +128,74 @@ def _unfinished(path: object) -> list[tuple[str, str]]:
         return [(str(k), str(j)) for k, j in rows.fetchall()]
     finally:
         db.close()
+
+
+CommandHandler = Callable[[str, bytes], None]
+
+
+def route_commands(handlers: Mapping[Channel, CommandHandler]) -> CommandHandler:
+    """One command callback for the delivery: each `cmd/<channel>` to its handler."""
+
+    def route(topic: str, payload: bytes) -> None:
+        try:
+            channel = parse(topic).channel
+        except TopicError as exc:
+            log.warning("command.refused topic=%s reason=bad_topic detail=%r", topic, str(exc))
+            return
+        handler = handlers.get(channel)
+        if handler is None:
+            log.info("command.ignored topic=%s (no handler for %s)", topic, channel.value)
+            return
+        handler(topic, payload)
+
+    return route
+
+
+class ConfigIntake:
+    """Config pushes, applied strictly one after the other; every one answered by an ack.
+
+    ``apply`` validates and applies one push and returns its ack (applied or rejected);
+    ``enqueue`` queues the ack durably (channel `up/config`).
+    """
+
+    def __init__(self, apply: Callable[[ConfigPush], Awaitable[ConfigAck]],
+                 enqueue: Callable[[ConfigAck], Awaitable[object]]) -> None:
+        self._apply, self._enqueue = apply, enqueue
+        self._pending: asyncio.Queue[ConfigPush] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+
+    def handle(self, topic: str, payload: bytes) -> None:
+        """Delivery's callback for `cmd/config`: decode and queue for the worker.
+
+        The agent id is not checked here: a push for another agent is answered with a
+        `wrong_agent` rejection by ``apply`` rather than dropped unseen.
+        """
+        try:
+            push = decode(payload, expected=ConfigPush)
+        except ProtocolError as exc:
+            log.warning("config.refused topic=%s reason=%s detail=%r", topic, exc.reason.value,
+                        str(exc)[:300])
+            return
+        assert isinstance(push, ConfigPush)
+        log.info("config.received version=%d hash=%s", push.config_version,
+                 push.content_hash[:12])
+        self._pending.put_nowait(push)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.ensure_future(self._work())
+
+    async def _work(self) -> None:
+        while not self._pending.empty():
+            push = self._pending.get_nowait()
+            try:
+                ack = await self._apply(push)
+                await self._enqueue(ack)
+            except Exception:  # never lose the worker: the next push must still be handled
+                log.exception("config.apply_crashed version=%d", push.config_version)
+
+    async def close(self) -> None:
+        """Stop applying (shutdown); the hub re-sends what was not acked after the next
+        connect's `current` ack."""
+        if self._worker is not None and not self._worker.done():
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker

@@ -70,6 +70,7 @@ class Delivery:
         started_at: datetime | None = None,
         rng: random.Random | None = None,
         on_command: CommandHandler | None = None,
+        on_subscribed: Callable[[], None] | None = None,
     ) -> None:
         self.agent_id = validate_agent_id(agent_id)
         self.broker = broker
@@ -80,6 +81,7 @@ class Delivery:
         self._seq = seq
         self._health = health
         self._on_command = on_command
+        self._on_subscribed = on_subscribed  # after every (re)subscribe to cmd/#
         self._t0 = time.monotonic()
         s = self.settings
         self._backoff = Backoff(s.backoff_initial_s, s.backoff_cap_s, rng)
@@ -297,6 +299,8 @@ class Delivery:
         bounded by the session, and the durable job store makes redeliveries harmless.
         """
         await client.subscribe(agent_command_filter(self.agent_id), qos=1)
+        if self._on_subscribed is not None:
+            self._on_subscribed()
         async for message in client.messages:
             payload = message.payload
             data = payload if isinstance(payload, bytes) else str(payload).encode()

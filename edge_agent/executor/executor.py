@@ -101,12 +101,25 @@ class Executor:
                 raise _Refusal(JobErrorCode.INTERNAL, str(exc)) from exc
         return self._platforms[name]
 
+    def device_of(self, job: JobRequest) -> DeviceConfig:
+        """The job's device: by hub id (a pushed device's name), else a local (agent.yaml)
+        device named ``device_name``; KeyError when neither exists."""
+        try:
+            return self.config.device(job.device)
+        except KeyError:
+            pass
+        for device in self.config.devices:
+            if job.device_name and device.label is None and device.name == job.device_name:
+                return device
+        raise KeyError(job.device)
+
     def _resolve(self, job: JobRequest) -> tuple[DeviceConfig, PlatformActions, Action]:
         try:
-            device = self.config.device(job.device)
+            device = self.device_of(job)
         except KeyError:
             raise _Refusal(JobErrorCode.INTERNAL,
-                           f"no device named {job.device!r} in this agent's config; add it or "
+                           f"no device {job.device!r} (name {job.device_name!r}) in this "
+                           "agent's config; push it from the hub or add it to agent.yaml, or "
                            "send the job to the agent that polls it") from None
         platform = self.platform(device)
         try:
@@ -121,24 +134,24 @@ class Executor:
                 code: JobErrorCode | None, output: str) -> JobResult:
         # Every output leaves scrubbed (show output, change transcripts, error texts): the
         # hub shows job outputs to roles that must never read a device secret.
-        output = self._secrets(job.device).scrub_output(output)
+        output = self._secrets(job).scrub_output(output)
         if len(output) > MAX_OUTPUT_CHARS:
             output = output[: MAX_OUTPUT_CHARS - 40] + "\n... (output truncated)"
         return JobResult(agent_id=self.agent_id, seq=self._seq(), ts=datetime.now(UTC),
                          job_id=job.job_id, outcome=outcome, error_code=code, output=output,
                          started_at=started, finished_at=datetime.now(UTC))
 
-    def _secrets(self, device_name: str) -> Scrubber:
+    def _secrets(self, job: JobRequest) -> Scrubber:
         """The secret rules of the device's platform (every platform's when unknown)."""
         try:
-            profile: str | None = self.config.device(device_name).profile
+            profile: str | None = self.device_of(job).profile
         except KeyError:
             profile = None
         return scrubber(profile)
 
     def _progress(self, job: JobRequest, sink: ProgressSink | None,
                   loop: asyncio.AbstractEventLoop) -> Callable[[str, str, float | None], None]:
-        secrets = self._secrets(job.device)
+        secrets = self._secrets(job)
 
         def emit(step: str, message: str = "", percent: float | None = None) -> None:
             if sink is None:

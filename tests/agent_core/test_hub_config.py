@@ -1,0 +1,227 @@
+"""The pushed config on the agent side: every refusal, the conversion, precedence, the store."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import stat
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+
+from edge_agent.config import DeviceConfig, PollingSection, SnmpV2cConfig, SnmpV3Config
+from edge_agent.hub_config import (
+    AppliedConfig,
+    HubConfigError,
+    HubConfigStore,
+    log_shadowed,
+    merge_devices,
+    to_devices,
+    validate_push,
+)
+from protocol import ConfigPush
+from protocol.edge_config import (
+    ConfigErrorCode,
+    DiscoveryRequest,
+    EdgeConfig,
+    PushedDevice,
+    SnmpV2cCredential,
+    SnmpV3Credential,
+    SshCredential,
+    content_hash,
+    pack,
+)
+
+AGENT = "pop-1"
+PROFILES = {"cisco_ios", "linux", "arista_eos"}
+V2C = SnmpV2cCredential(id=UUID(int=1), community="s3cret-community")
+V3 = SnmpV3Credential(id=UUID(int=2), user="poller", auth_proto="SHA", auth_key="authpass1",
+                      priv_proto="AES", priv_key="privpass1")
+SSH = SshCredential(id=UUID(int=3), username="ops", password="ssh-pass", enable_secret="en")
+DEVICE_ID = UUID(int=100)
+
+
+def device(**overrides: object) -> PushedDevice:
+    data: dict[str, object] = {"id": DEVICE_ID, "name": "core-1", "host": "10.0.0.1",
+                               "snmp_credential": V2C.id}
+    return PushedDevice.model_validate({**data, **overrides})
+
+
+def push(config: EdgeConfig, version: int = 2, agent_id: str = AGENT,
+         digest: str | None = None) -> ConfigPush:
+    blob, real = pack(config)
+    return ConfigPush(agent_id=agent_id, seq=1, ts=datetime.now(UTC), config_version=version,
+                      content_hash=digest or real, document=blob)
+
+
+def config(*devices: PushedDevice, credentials: tuple[object, ...] = (V2C, V3, SSH),
+           discoveries: tuple[DiscoveryRequest, ...] = ()) -> EdgeConfig:
+    return EdgeConfig.model_validate({"devices": list(devices), "credentials": list(credentials),
+                                      "discoveries": list(discoveries)})
+
+
+def refusal(message: ConfigPush, applied: int = 1) -> HubConfigError:
+    with pytest.raises(HubConfigError) as caught:
+        validate_push(message, AGENT, applied, PROFILES)
+    return caught.value
+
+
+def test_a_valid_push_gives_its_document() -> None:
+    document = config(device())
+    assert validate_push(push(document), AGENT, 1, PROFILES) == document
+
+
+def test_push_for_another_agent_is_wrong_agent() -> None:
+    assert refusal(push(config(device()), agent_id="pop-2")).code == ConfigErrorCode.WRONG_AGENT
+
+
+@pytest.mark.parametrize(("version", "applied"), [(1, 1), (3, 5)])
+def test_version_not_newer_is_stale(version: int, applied: int) -> None:
+    error = refusal(push(config(device()), version=version), applied=applied)
+    assert error.code == ConfigErrorCode.STALE_VERSION
+
+
+def test_hash_mismatch_and_garbage_are_bad_document() -> None:
+    assert refusal(push(config(device()), digest="0" * 64)).code == ConfigErrorCode.BAD_DOCUMENT
+    forged = push(config(device())).model_copy(update={"document": "!!not base64!!"})
+    assert refusal(forged).code == ConfigErrorCode.BAD_DOCUMENT
+
+
+def test_zlib_bomb_is_oversize() -> None:
+    """17 MB of zeros deflates to ~17 KB; the agent stops inflating at its limit."""
+    raw = b"0" * (17 * 1024 * 1024)
+    blob = base64.b64encode(zlib.compress(raw, 9)).decode()
+    bomb = ConfigPush(agent_id=AGENT, seq=1, ts=datetime.now(UTC), config_version=2,
+                      content_hash="a" * 64, document=blob)
+    assert refusal(bomb).code == ConfigErrorCode.OVERSIZE
+
+
+def test_schema_violation_is_invalid() -> None:
+    raw = json.dumps({"devices": [{"id": str(DEVICE_ID), "name": "x", "host": "h",
+                                   "telemetry": "telnet"}]}).encode()
+    blob = base64.b64encode(zlib.compress(raw)).decode()
+    message = ConfigPush(agent_id=AGENT, seq=1, ts=datetime.now(UTC), config_version=2,
+                         content_hash=hashlib.sha256(raw).hexdigest(), document=blob)
+    error = refusal(message)
+    assert error.code == ConfigErrorCode.INVALID and "telemetry" in error.detail
+
+
+def test_unknown_profile() -> None:
+    error = refusal(push(config(device(profile="vendor_x"))))
+    assert error.code == ConfigErrorCode.UNKNOWN_PROFILE and "vendor_x" in error.detail
+
+
+@pytest.mark.parametrize("overrides", [
+    {"snmp_credential": UUID(int=99)},  # not in the push
+    {"snmp_credential": SSH.id},  # wrong kind
+    {"ssh_credential": V2C.id, "telemetry": "both", "profile": "cisco_ios"},
+])
+def test_credential_not_in_push_or_wrong_kind(overrides: dict[str, object]) -> None:
+    assert refusal(push(config(device(**overrides)))).code == ConfigErrorCode.UNKNOWN_CREDENTIAL
+
+
+def test_discovery_with_unknown_credential() -> None:
+    sweep = DiscoveryRequest(id=uuid4(), cidrs=["10.0.0.0/30"], credentials=[UUID(int=77)])
+    error = refusal(push(config(device(), discoveries=(sweep,))))
+    assert error.code == ConfigErrorCode.UNKNOWN_CREDENTIAL
+
+
+@pytest.mark.parametrize(("overrides", "credentials"), [
+    ({"telemetry": "ssh", "profile": "cisco_ios", "snmp_credential": None}, (V2C,)),
+    ({"snmp_credential": None}, (V2C,)),
+    ({"telemetry": "both", "profile": "cisco_ios", "ssh_credential": UUID(int=4)},
+     (V2C, SshCredential(id=UUID(int=4), username="ops", private_key="KEY"))),
+])
+def test_missing_credentials_and_key_only_ssh_are_invalid(
+        overrides: dict[str, object], credentials: tuple[object, ...]) -> None:
+    error = refusal(push(config(device(**overrides), credentials=credentials)))
+    assert error.code == ConfigErrorCode.INVALID
+
+
+def test_duplicate_device_ids_are_invalid() -> None:
+    assert refusal(push(config(device(), device(name="again")))).code == ConfigErrorCode.INVALID
+
+
+def test_conversion_names_by_id_and_keeps_credentials() -> None:
+    pushed = [device(snmp_port=1161, interval_s=30, retries=3),
+              device(id=UUID(int=101), name="edge-2", host="10.0.0.2", snmp_credential=V3.id,
+                     ssh_credential=SSH.id, ssh_port=2222, telemetry="both",
+                     profile="cisco_ios")]
+    first, second = to_devices(config(*pushed), PollingSection(max_repetitions=10))
+    assert (first.name, first.label, first.host, first.port) == (str(DEVICE_ID), "core-1",
+                                                                 "10.0.0.1", 1161)
+    assert (first.interval_s, first.retries, first.max_repetitions) == (30, 3, 10)
+    assert isinstance(first.snmp, SnmpV2cConfig)
+    assert first.snmp.community.get_secret_value() == "s3cret-community"
+    assert isinstance(second.snmp, SnmpV3Config) and second.snmp.priv_proto == "AES"
+    assert second.ssh is not None and second.ssh.port == 2222
+    assert second.ssh.password is not None and second.ssh.password.get_secret_value() == "ssh-pass"
+    # Built deterministically: an unchanged device compares equal (keeps its schedule).
+    assert to_devices(config(*pushed), PollingSection(max_repetitions=10)) == [first, second]
+    assert "s3cret" not in repr(first)
+
+
+def test_pushed_env_reference_is_not_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_SECRET", "leaked")
+    cred = SnmpV2cCredential(id=V2C.id, community="${AGENT_SECRET}")
+    (converted,) = to_devices(config(device(), credentials=(cred,)), PollingSection())
+    assert isinstance(converted.snmp, SnmpV2cConfig)
+    assert converted.snmp.community.get_secret_value() == "${AGENT_SECRET}"
+
+
+def test_short_v3_key_is_invalid_without_the_secret_in_detail() -> None:
+    weak = SnmpV3Credential(id=V3.id, user="u", auth_proto="SHA", auth_key="short")
+    with pytest.raises(HubConfigError) as caught:
+        to_devices(config(device(snmp_credential=V3.id), credentials=(weak,)), PollingSection())
+    assert caught.value.code == ConfigErrorCode.INVALID and "short" not in caught.value.detail
+
+
+def local(name: str, host: str = "192.0.2.1", port: int = 161) -> DeviceConfig:
+    return DeviceConfig.model_validate({"name": name, "host": host, "port": port,
+                                        "snmp": {"community": "c"}})
+
+
+def test_hub_devices_shadow_local_ones(caplog: pytest.LogCaptureFixture) -> None:
+    hub = to_devices(config(device()), PollingSection())
+    kept_local = local("lab-switch")
+    same_address, same_label, same_id = (local("old-core", "10.0.0.1"), local("core-1"),
+                                         local(str(DEVICE_ID)))
+    merged, shadowed = merge_devices([same_address, kept_local, same_label, same_id], hub)
+    assert merged == [*hub, kept_local]
+    assert {s.device for s in shadowed} == {"old-core", "core-1", str(DEVICE_ID)}
+    assert {s.by for s in shadowed} == {str(DEVICE_ID)}
+    with caplog.at_level(logging.WARNING):
+        log_shadowed(shadowed)
+    assert f"config.local_shadowed device=old-core by={DEVICE_ID}" in caplog.text
+    # Another port on the same host is another device.
+    assert merge_devices([local("snmp2", "10.0.0.1", 1161)], hub)[1] == []
+
+
+def test_without_hub_config_local_devices_are_polled() -> None:
+    devices = [local("a"), local("b", "192.0.2.2")]
+    assert merge_devices(devices, []) == (devices, [])
+
+
+def test_store_round_trip_is_private(tmp_path: Path) -> None:
+    store = HubConfigStore(tmp_path / "state")
+    assert store.load() is None
+    document = config(device())
+    applied = AppliedConfig(7, content_hash(document), document)
+    store.save(applied)
+    assert store.load() == applied
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert not store.path.with_suffix(".tmp").exists()
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"version": 1}',
+                                  b'{"version": 1, "content_hash": "00", "config": {}}'])
+def test_corrupt_store_is_a_value_error(tmp_path: Path, body: bytes) -> None:
+    store = HubConfigStore(tmp_path)
+    store.path.write_bytes(body)
+    with pytest.raises(ValueError, match=r"hub-config\.json"):
+        store.load()
