@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from hub.fleet.discovery.reports import IGNORED
 from hub.inventory.events import EdgeConfigChanged
 from hub.permissions import Role
+from tests.hub.fleet_discovery import matrix
 from tests.hub.fleet_discovery.support import (
     candidate,
     credential_set,
@@ -22,6 +24,16 @@ from tests.hub.fleet_discovery.support import (
     site_with_agent,
 )
 from tests.hub.harness import Account, Hub
+
+
+@dataclass(frozen=True)
+class _Case:
+    """The shape of test_tenant_isolation.Case."""
+
+    kind: str
+    params: dict[str, str]
+    body: dict[str, Any] | None = None
+    query: dict[str, str] | None = None
 
 
 @pytest.fixture
@@ -276,3 +288,25 @@ async def test_reading_needs_devices_read_and_starting_devices_write(
     made = await _start(hub, owner, site, body)
     assert (await hub.client.get(f"/discoveries/{made['id']}",
                                  headers=billing.headers)).status_code == 200
+
+
+async def test_matrix_cases_work_for_the_owner_and_hide_from_other_tenants(hub: Hub) -> None:
+    """The cases tests/hub/fleet_discovery/matrix.py lends the hub-wide matrices."""
+    owner_a, owner_b = await hub.new_tenant("disc-ma"), await hub.new_tenant("disc-mb")
+    paths = {op["operationId"]: (method.upper(), path)
+             for path, ops in hub.app.openapi()["paths"].items() for method, op in ops.items()
+             if op["operationId"].startswith("discoveries_")}
+    assert set(paths) == set(matrix.REQUESTS)
+    for op_id, factory in matrix.REQUESTS.items():
+        params, body = await factory(hub, owner_a)
+        method, template = paths[op_id]
+        resp = await hub.client.request(method, template.format(**params), json=body,
+                                        headers=owner_a.headers)
+        assert 200 <= resp.status_code < 300, (op_id, resp.text)
+    a = await matrix.tenant_ids(hub, owner_a)
+    for op_id, case in matrix.isolation_cases(a, _Case).items():
+        method, template = paths[op_id]
+        resp = await hub.client.request(method, template.format(**case.params), json=case.body,
+                                        headers=owner_b.headers)
+        assert resp.status_code in (404, 422), (op_id, resp.text)
+        assert a["d_candidate"] not in resp.text and "192.0.2.5" not in resp.text
