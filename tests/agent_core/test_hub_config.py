@@ -24,6 +24,7 @@ from edge_agent.hub_config import (
     to_devices,
     validate_push,
 )
+from edge_agent.runtime import AgentRuntime
 from protocol import ConfigPush
 from protocol.edge_config import (
     ConfigErrorCode,
@@ -225,3 +226,85 @@ def test_corrupt_store_is_a_value_error(tmp_path: Path, body: bytes) -> None:
     store.path.write_bytes(body)
     with pytest.raises(ValueError, match=r"hub-config\.json"):
         store.load()
+
+
+# ---- the runtime: start with a stored config, apply, refuse, store failures --------------
+
+def agent_yaml(tmp_path: Path) -> Path:
+    path = tmp_path / "agent.yaml"
+    path.write_text(f"agent:\n  id: {AGENT}\n  state_dir: {tmp_path / 'state'}\n"
+                    "broker:\n  host: 127.0.0.1\n  password: x\n"
+                    "devices:\n  - name: old-core\n    host: 10.0.0.1\n"
+                    "    snmp: {community: public}\n"
+                    "  - name: lab\n    host: 192.0.2.9\n    snmp: {community: public}\n")
+    return path
+
+
+def test_runtime_starts_with_the_stored_config_merged(tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    document = config(device())
+    HubConfigStore(tmp_path / "state").save(AppliedConfig(4, content_hash(document), document))
+    with caplog.at_level(logging.INFO):
+        runtime = AgentRuntime(agent_yaml(tmp_path))
+    assert [d.name for d in runtime.config.devices] == [str(DEVICE_ID), "lab"]
+    assert runtime.hub.version == 4 and runtime.hub.devices == 1
+    assert f"config.local_shadowed device=old-core by={DEVICE_ID}" in caplog.text
+
+
+def test_runtime_with_a_corrupt_store_polls_local_devices(tmp_path: Path) -> None:
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "hub-config.json").write_text("{truncated")
+    runtime = AgentRuntime(agent_yaml(tmp_path))
+    assert [d.name for d in runtime.config.devices] == ["old-core", "lab"]
+    assert runtime.hub.version == 0
+    assert "hub-config.json" in str(runtime.hub.snapshot()["load_error"])
+
+
+async def test_apply_push_keeps_unchanged_devices_equal(tmp_path: Path) -> None:
+    runtime = AgentRuntime(agent_yaml(tmp_path))
+    first = await runtime.apply_push(push(config(device()), version=1))
+    assert (first.status, first.applied_version, first.devices) == ("applied", 1, 1)
+    before = runtime.config.devices[0]
+    second = config(device(), device(id=UUID(int=101), name="edge-2", host="10.0.0.2"))
+    assert (await runtime.apply_push(push(second, version=2))).status == "applied"
+    assert runtime.config.devices[0] == before  # same schedule and counters in the scheduler
+    assert [d.name for d in runtime.config.devices] == [str(DEVICE_ID), str(UUID(int=101)),
+                                                          "lab"]
+    assert HubConfigStore(tmp_path / "state").load() == runtime.hub.applied
+
+
+async def test_refused_or_unstorable_push_changes_nothing(tmp_path: Path) -> None:
+    runtime = AgentRuntime(agent_yaml(tmp_path))
+    await runtime.apply_push(push(config(device()), version=1))
+    running = runtime.config.devices
+    stale = await runtime.apply_push(push(config(), version=1))
+    assert (stale.status, stale.error_code, stale.applied_version) == (
+        "rejected", "stale_version", 1)
+    runtime.hub_store.path.with_suffix(".tmp").mkdir()  # the write fails, even as root
+    failed = await runtime.apply_push(push(config(), version=2))
+    assert (failed.status, failed.error_code) == ("rejected", "store_failed")
+    assert runtime.config.devices == running and runtime.hub.version == 1
+    assert runtime.hub.snapshot()["rejected"] == {"stale_version": 1, "store_failed": 1}
+
+
+def test_jobs_find_pushed_devices_by_id_and_local_ones_by_name(tmp_path: Path) -> None:
+    from edge_agent.executor import Executor
+    from protocol import JobRequest
+
+    runtime = AgentRuntime(agent_yaml(tmp_path))
+    runtime._set_devices(to_devices(config(device()), PollingSection()))
+    executor = Executor(runtime.config, state_dir=tmp_path)
+
+    def job(device_id: str, name: str | None) -> JobRequest:
+        return JobRequest(agent_id=AGENT, seq=1, ts=datetime.now(UTC), job_id=uuid4(),
+                          device=device_id, device_name=name, action="get_facts",
+                          idempotency_key="k", deadline=datetime.now(UTC))
+
+    try:
+        assert executor.device_of(job(str(DEVICE_ID), "core-1")).label == "core-1"
+        assert executor.device_of(job(str(uuid4()), "lab")).name == "lab"
+        with pytest.raises(KeyError):  # a pushed device is never found by its label
+            executor.device_of(job(str(uuid4()), "core-1"))
+    finally:
+        executor.pool.shutdown()
+        executor.store.close()
