@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from hub.fleet.discovery.reports import IGNORED
+from hub.ingest import writes
+from hub.ingest.registry import AgentIdentity
 from hub.inventory.events import EdgeConfigChanged
 from hub.permissions import Role
 from tests.hub.fleet_discovery import matrix
@@ -310,3 +313,20 @@ async def test_matrix_cases_work_for_the_owner_and_hide_from_other_tenants(hub: 
                                         headers=owner_b.headers)
         assert resp.status_code in (404, 422), (op_id, resp.text)
         assert a["d_candidate"] not in resp.text and "192.0.2.5" not in resp.text
+
+
+async def test_a_report_through_ingests_write_path_reaches_the_discovery(
+        hub: Hub, owner: Account) -> None:
+    site, (agent,) = await site_with_agent(hub, owner)
+    cs = await credential_set(hub, owner)
+    made = await _start(hub, owner, site, {"cidrs": ["2001:db8::/126"],
+                                           "credential_set_ids": [cs]})
+    who = AgentIdentity(uuid.UUID(agent["id"]), agent["name"], owner.tenant_id,
+                        uuid.UUID(site["id"]), False)
+    message = report(made["id"], 3, 3, [candidate("2001:DB8:0::2", cs, sys_name="olt")],
+                     done=True)
+    async with hub.app.state.sessions() as session, session.begin():
+        await writes.apply_report(session, who, message, datetime.now(UTC))
+    seen = await get(hub, owner, f"/discoveries/{made['id']}")
+    assert seen["state"] == "done" and made["total"] == 3  # no subnet-router anycast
+    assert [c["address"] for c in seen["candidates"]] == ["2001:db8::2"]  # one spelling
