@@ -3,6 +3,10 @@
 Data comes from a real ingest run (agent messages -> Mosquitto -> two ingest workers ->
 VictoriaMetrics + PostgreSQL); each panel's query is run with its variables substituted
 the way Grafana would, against those real servers.
+
+Issue 17: one of the devices is a hub device, reported under its id: the device variable
+shows its name and keeps the id as value (a rename selects the same data), panels print its
+name, and the agent-health dashboard shows each agent's config drift.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +26,7 @@ import pytest
 import pytest_asyncio
 
 from dashboards import root
+from hub.inventory.models import Device
 from protocol import (
     AgentHealth,
     AgentState,
@@ -53,6 +58,8 @@ DASHBOARDS = sorted(p for p in root().glob("*.json") if p.stem != "billing")
 INPUTS = {"${DS_VICTORIA}": "prometheus", "${DS_HUBDB}": "grafana-postgresql-datasource"}
 VARIABLE = re.compile(r"\$(\w+)")
 POLLS = 12
+LEGACY = ("sw-a", "sw-b")  # agent.yaml devices, reported under their names
+HUB_DEVICE = "core-a"  # a hub device, reported under its id
 
 
 @dataclass
@@ -64,6 +71,8 @@ class Filled:
     tenant: str
     start: datetime
     end: datetime
+    hub_device: str = ""
+    agents: dict[str, str] = field(default_factory=dict)  # DRIFT role -> agent name
 
 
 def _load(path: Any) -> dict[str, Any]:
@@ -71,9 +80,10 @@ def _load(path: Any) -> dict[str, Any]:
     return doc
 
 
-def _batch(agent: str, seq: int, ts: datetime, poll: int) -> TelemetryBatch:
+def _batch(agent: str, seq: int, ts: datetime, poll: int,
+           devices: tuple[str, ...]) -> TelemetryBatch:
     samples = []
-    for device in ("sw-a", "sw-b"):
+    for device in devices:
         for index in (1, 2):
             labels = {"ifIndex": str(index), "ifName": f"ge-{index}"}
             for metric, value in (("if_hc_in_octets", 10**6 * poll * index),
@@ -90,38 +100,90 @@ def _batch(agent: str, seq: int, ts: datetime, poll: int) -> TelemetryBatch:
     return TelemetryBatch(agent_id=agent, seq=seq, ts=ts, samples=samples)
 
 
-def _inventory(agent: str) -> Inventory:
+def _inventory(agent: str, devices: tuple[str, ...]) -> Inventory:
     interfaces = [InterfaceFacts(if_index=i, name=f"ge-{i}", speed_bps=10**9,
                                  admin_status="up", oper_status="up") for i in (1, 2)]
     return Inventory(agent_id=agent, seq=1, ts=datetime.now(UTC), devices=[
         DeviceFacts(device=d, address="192.0.2.1", profile="cisco_ios", sys_name=d,
-                    vendor="Cisco", interfaces=interfaces) for d in ("sw-a", "sw-b")])
+                    vendor="Cisco", interfaces=interfaces) for d in devices])
 
 
-def _health(agent: str, seq: int) -> AgentHealth:
+def _health(agent: str, seq: int, hub_device: str) -> AgentHealth:
     return AgentHealth(agent_id=agent, seq=seq, ts=datetime.now(UTC), queue_depth=3,
                        queue_bytes=900, oldest_queued_age_s=2.0, dropped_samples=5,
-                       poll_duration_p50_s=0.3, poll_duration_p95_s=0.8, devices_total=2,
-                       devices_failing=1, device_errors={"sw-b": "timeout"}, uptime_s=900)
+                       poll_duration_p50_s=0.3, poll_duration_p95_s=0.8, devices_total=3,
+                       devices_failing=2, uptime_s=900,
+                       device_errors={"sw-b": "timeout", hub_device: "timeout"})
 
 
-async def _ingest(mosquitto: Broker, victoria: Victoria, url: str) -> tuple[str, datetime]:
+async def _hub_device(sessions: Any, tenant: uuid.UUID, site: uuid.UUID) -> str:
+    """A device managed at the hub; its agent reports it under ``str(id)``."""
+    async with sessions() as session, session.begin():
+        device = Device(tenant_id=tenant, site_id=site, name=HUB_DEVICE,
+                        management_address="192.0.2.9", profile="cisco_ios")
+        session.add(device)
+        await session.flush()
+        return str(device.id)
+
+
+# (agent, desired, applied, last status, error code, error detail, seconds since the ack);
+# the revoked agent is out of sync too but must not count.
+DRIFT = (("drift", 3, 2, "rejected", "unknown_profile", "devices[0].profile: nope", 90),
+         ("insync", 2, 2, "applied", None, None, 5),
+         ("revoked", 4, 1, "applied", None, None, 7200))
+
+
+def _config_states(dsn: str, tenant: str, agents: dict[str, uuid.UUID]) -> None:
+    """Config versions as the fleet records them, one agent out of sync."""
+    with psycopg.connect(dsn) as conn:
+        for name, desired, applied, status, code, detail, ago in DRIFT:
+            acked = datetime.now(UTC) - timedelta(seconds=ago)
+            conn.execute(
+                "INSERT INTO agent_config_state (agent_id, tenant_id, desired_version, "
+                "desired_hash, desired_devices, pushed_version, applied_version, applied_hash, "
+                "acked_at, last_status, last_error_code, last_error_detail, last_error_at) "
+                "VALUES (%s, %s, %s, '', 3, %s, %s, '', %s, %s, %s, %s, %s) "
+                "ON CONFLICT (agent_id) DO UPDATE SET desired_version = EXCLUDED.desired_version,"
+                " applied_version = EXCLUDED.applied_version, acked_at = EXCLUDED.acked_at, "
+                "last_status = EXCLUDED.last_status, last_error_code = EXCLUDED.last_error_code,"
+                " last_error_detail = EXCLUDED.last_error_detail, "
+                "last_error_at = EXCLUDED.last_error_at",
+                (agents[name], tenant, desired, desired, applied, acked, status, code, detail,
+                 acked if code else None))
+
+
+@dataclass
+class Ingested:
+    """What _ingest made: the tenant, when its data starts, the hub device, the agents."""
+
+    tenant: str
+    start: datetime
+    hub_device: str
+    agent_ids: dict[str, uuid.UUID]
+    agent_names: dict[str, str]
+
+
+async def _ingest(mosquitto: Broker, victoria: Victoria, url: str) -> Ingested:
     engine, sessions = engine_and_sessions(url)
     where = await new_tenancy(sessions)
     agent = token("dash")
-    await register_agent(sessions, where, agent)
+    names = {"drift": agent, "insync": token("insync"), "revoked": token("gone")}
+    agents = {role: await register_agent(sessions, where, name, revoked=role == "revoked")
+              for role, name in names.items()}
+    hub_device = await _hub_device(sessions, where.tenant_id, where.site_id)
+    devices = (*LEGACY, hub_device)
     publisher = Publisher(mosquitto, mosquitto.add_user(agent))
     workers = make_workers(mosquitto, sessions, victoria.url, token("grp"))
     await workers.start()
     start = aligned_start(30)
     try:
-        publisher.send(_inventory(agent), Channel.INVENTORY)
+        publisher.send(_inventory(agent, devices), Channel.INVENTORY)
         publisher.send(AgentState(agent_id=agent, seq=2, ts=datetime.now(UTC), state="online",
                                   agent_version="1.0.0", started_at=start), Channel.STATE)
         for poll in range(POLLS):
-            publisher.send(_batch(agent, 10 + poll, start + timedelta(minutes=poll), poll),
-                           Channel.TELEMETRY)
-        publisher.send(_health(agent, 100), Channel.HEALTH)
+            publisher.send(_batch(agent, 10 + poll, start + timedelta(minutes=poll), poll,
+                                  devices), Channel.TELEMETRY)
+        publisher.send(_health(agent, 100, hub_device), Channel.HEALTH)
         await wait_for(lambda: workers.counter("dotmac_ingest_messages_total", result="stored")
                        >= POLLS + 3, 60, "every message stored")
     finally:
@@ -129,7 +191,7 @@ async def _ingest(mosquitto: Broker, victoria: Victoria, url: str) -> tuple[str,
         publisher.close()
         await engine.dispose()
     victoria.flush()
-    return str(where.tenant_id), start
+    return Ingested(str(where.tenant_id), start, hub_device, agents, names)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -138,9 +200,11 @@ async def filled(postgres: Postgres, mosquitto: Broker,
     """A migrated hub database and VictoriaMetrics filled by the real ingest pipeline."""
     url = migrated_database(postgres, "dash")
     name = url.rsplit("/", 1)[1]
-    tenant, start = await _ingest(mosquitto, victoria, url)
-    yield Filled(f"host={postgres.host} port={postgres.port} user={postgres.user} dbname={name}",
-                 victoria.url, tenant, start, datetime.now(UTC))
+    made = await _ingest(mosquitto, victoria, url)
+    dsn = f"host={postgres.host} port={postgres.port} user={postgres.user} dbname={name}"
+    _config_states(dsn, made.tenant, made.agent_ids)
+    yield Filled(dsn, victoria.url, made.tenant, made.start, datetime.now(UTC), made.hub_device,
+                 made.agent_names)
     drop_database(postgres.admin_dsn, name)
 
 
@@ -159,18 +223,30 @@ def _substitute(text: str, values: dict[str, str], f: Filled) -> str:
     return VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _resolve(doc: dict[str, Any], f: Filled) -> dict[str, str]:
-    """Run each template variable's label_values query in order, as Grafana does."""
+def _options(variable: dict[str, Any], values: dict[str, str], f: Filled) -> dict[str, str]:
+    """A template variable's choices as Grafana lists them: {value: text}."""
+    if variable["datasource"]["uid"] == "${DS_HUBDB}":
+        with psycopg.connect(f.dsn) as conn:
+            cur = conn.execute(_substitute(variable["query"], values, f))
+            names = [c.name for c in cur.description or ()]
+            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return {r["__value"]: r["__text"] for r in rows}
+    query = _substitute(variable["query"]["query"], values, f)
+    found = re.fullmatch(r"label_values\((.+), (\w+)\)", query)
+    assert found, query
+    labels = _vm(f.vm_url, f"/api/v1/label/{found.group(2)}/values",
+                 {"match[]": found.group(1), "start": int(f.start.timestamp())})
+    return {label: label for label in labels}
+
+
+def _resolve(doc: dict[str, Any], f: Filled, **prefer: str) -> dict[str, str]:
+    """Run each template variable's query in order, as Grafana does; pick ``prefer``."""
     values: dict[str, str] = {}
-    prefer = {"tenant": f.tenant, "device": "sw-a", "interface": "ge-1"}
+    prefer = {"tenant": f.tenant, "device": "sw-a", "interface": "ge-1", **prefer}
     for variable in doc["templating"]["list"]:
-        query = _substitute(variable["query"]["query"], values, f)
-        found = re.fullmatch(r"label_values\((.+), (\w+)\)", query)
-        assert found, query
-        options = _vm(f.vm_url, f"/api/v1/label/{found.group(2)}/values",
-                      {"match[]": found.group(1), "start": int(f.start.timestamp())})
+        options = _options(variable, values, f)
         assert options, f"{doc['uid']}: variable {variable['name']} resolves to nothing"
-        want = prefer.get(variable["name"], options[0])
+        want = prefer.get(variable["name"], next(iter(options)))
         assert want in options, (variable["name"], options)
         values[variable["name"]] = want
     return values
@@ -218,3 +294,81 @@ def test_every_panel_returns_data(path: Any, filled: Filled) -> None:
             rows = _run(target, values, filled)
             assert rows > 0, f"{doc['uid']} / {panel['title']} / {target['refId']}: no data"
     assert uuid.UUID(values["tenant"])
+
+
+def _panel(name: str, title: str) -> dict[str, Any]:
+    doc = _load(root() / f"{name}.json")
+    return next(p for p in doc["panels"] if p["title"] == title)
+
+
+def _rows(sql: str, values: dict[str, str], f: Filled) -> list[dict[str, Any]]:
+    with psycopg.connect(f.dsn) as conn:
+        cur = conn.execute(_substitute(sql, values, f))
+        names = [c.name for c in cur.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _panel_rows(name: str, title: str, values: dict[str, str], f: Filled) -> list[dict[str, Any]]:
+    return _rows(_panel(name, title)["targets"][0]["rawSql"], values, f)
+
+
+def test_the_device_variable_shows_hub_names_and_keeps_ids(filled: Filled) -> None:
+    doc = _load(root() / "device-detail.json")
+    values = _resolve(doc, filled)
+    device = next(v for v in doc["templating"]["list"] if v["name"] == "device")
+    options = _options(device, {k: values[k] for k in ("tenant", "site")}, filled)
+    assert options == {filled.hub_device: HUB_DEVICE, "sw-a": "sw-a", "sw-b": "sw-b"}
+
+
+def _counts(doc: dict[str, Any], values: dict[str, str], f: Filled) -> list[int]:
+    return [_run(t, values, f) for p in doc["panels"] for t in p["targets"]]
+
+
+def test_a_renamed_hub_device_selects_the_same_data(filled: Filled) -> None:
+    doc = _load(root() / "device-detail.json")
+    before = _resolve(doc, filled, device=filled.hub_device)
+    counts = _counts(doc, before, filled)
+    assert all(n > 0 for n in counts), counts
+    with psycopg.connect(filled.dsn) as conn:
+        conn.execute("UPDATE devices SET name = 'core-a-renamed' WHERE id::text = %s",
+                     (filled.hub_device,))
+    try:
+        after = _resolve(doc, filled, device=filled.hub_device)
+        device = next(v for v in doc["templating"]["list"] if v["name"] == "device")
+        options = _options(device, after, filled)
+        assert options[filled.hub_device] == "core-a-renamed"
+        assert after == before and _counts(doc, after, filled) == counts
+    finally:
+        with psycopg.connect(filled.dsn) as conn:
+            conn.execute("UPDATE devices SET name = %s WHERE id::text = %s",
+                         (HUB_DEVICE, filled.hub_device))
+
+
+def test_panels_print_the_hub_device_name_not_its_id(filled: Filled) -> None:
+    values = {"tenant": filled.tenant}
+    down = {r["device"] for r in _panel_rows("noc-overview", "Devices down (detail)", values,
+                                             filled)}
+    assert {"sw-b", HUB_DEVICE} <= down and filled.hub_device not in down
+    busiest = {r["device"] for r in _panel_rows(
+        "tenant-traffic", "Busiest interfaces (period average)", values, filled)}
+    assert busiest == {*LEGACY, HUB_DEVICE}
+    events = {r["subject"] for r in _panel_rows(
+        "agent-health", "Agent up/down transitions", values, filled)
+        if r["subject_kind"] == "device"}
+    assert HUB_DEVICE in events and filled.hub_device not in events
+
+
+def test_config_drift_shows_desired_applied_and_the_last_error(filled: Filled) -> None:
+    values = {"tenant": filled.tenant}
+    rows = {r["agent"]: r for r in _panel_rows("agent-health", "Config drift", values, filled)}
+    drift, insync = rows[filled.agents["drift"]], rows[filled.agents["insync"]]
+    assert filled.agents["revoked"] not in rows
+    assert next(iter(rows)) == filled.agents["drift"]  # out of sync first
+    assert (drift["desired"], drift["applied"], drift["in_sync"]) == (3, 2, False)
+    assert drift["last_error"] == "unknown_profile: devices[0].profile: nope"
+    assert drift["last_status"] == "rejected" and drift["last_error_at"] is not None
+    assert 85 <= drift["last_ack_age_s"] < 600
+    assert (insync["desired"], insync["applied"], insync["in_sync"]) == (2, 2, True)
+    assert insync["last_error"] is None and insync["site"] == drift["site"]
+    stat = _panel_rows("agent-health", "Agents out of sync", values, filled)
+    assert stat == [{"out_of_sync": 1}]
