@@ -246,7 +246,7 @@ class Pipeline:
         elif isinstance(message, AgentHealth):
             await writes.apply_health(session, who, message, received)
         else:
-            await writes.apply_job(session, who, message, received)
+            await writes.apply_report(session, who, message, received)
 
     def _reject(self, reason: str, agent: str | None, detail: str) -> Outcome:
         # Duplicates are the normal price of at-least-once delivery: not worth a warning.

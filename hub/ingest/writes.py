@@ -19,13 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.domain_events import publish
 from hub.ingest import rollup
-from hub.ingest.events import AgentStateChanged, DeviceStateChanged, JobReported
+from hub.ingest.events import (
+    AgentStateChanged,
+    ConfigReported,
+    DeviceStateChanged,
+    DiscoveryReported,
+    JobReported,
+)
 from hub.ingest.models import AgentHealthRow, AvailabilityEvent
 from hub.ingest.registry import AgentIdentity
 from hub.ingest.repository import observed, telemetry
 from protocol import (
     AgentHealth,
     AgentState,
+    ConfigAck,
+    DiscoveryReport,
     Inventory,
     JobProgress,
     JobResult,
@@ -322,11 +330,27 @@ async def _device_states(session: AsyncSession, who: AgentIdentity, message: Age
                 reason=errors.get(device.device)))
 
 
-async def apply_job(session: AsyncSession, who: AgentIdentity, message: Message,
-                    received_at: datetime) -> None:
-    """Job progress/results are announced as JobReported (the jobs domain applies them, in
-    this transaction); anything else only marks the agent as seen."""
+async def apply_report(session: AsyncSession, who: AgentIdentity, message: Message,
+                       received_at: datetime) -> None:
+    """Reports other domains own are announced as facts they apply in this transaction: job
+    progress/results (JobReported), config acks (ConfigReported), discovery reports
+    (DiscoveryReported); anything else only marks the agent as seen."""
     await touch_agent(session, who, received_at)
+    event = _report_event(who, message, received_at)
+    if event is not None:
+        await publish(session, event)
+
+
+def _report_event(who: AgentIdentity, message: Message, received_at: datetime,
+                  ) -> JobReported | ConfigReported | DiscoveryReported | None:
     if isinstance(message, JobProgress | JobResult):
-        await publish(session, JobReported(tenant_id=who.tenant_id, agent_id=who.id,
-                                           report=message, received_at=received_at))
+        return JobReported(tenant_id=who.tenant_id, agent_id=who.id, report=message,
+                           received_at=received_at)
+    if isinstance(message, ConfigAck):
+        return ConfigReported(tenant_id=who.tenant_id, agent_id=who.id, report=message,
+                              received_at=received_at)
+    if isinstance(message, DiscoveryReport):
+        return DiscoveryReported(tenant_id=who.tenant_id, agent_id=who.id, report=message,
+                                 received_at=received_at)
+    return None
+

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +29,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -90,6 +92,36 @@ def shared_between_workers(workers: int) -> Iterator[None]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+# Counters of work done where no Metrics is at hand (domain-event handlers inside ingest's
+# transaction, background loops): one family per name for the whole process, shown by every
+# Metrics of the process (and, under `serve --workers N`, summed from the shared directory
+# like every other counter).
+_PROCESS_REGISTRY = CollectorRegistry()
+_PROCESS_FAMILIES: dict[str, Counter] = {}
+
+
+def count(name: str, help_text: str, amount: float = 1, **labels: str) -> None:
+    """Add to a process-wide counter family, e.g. `dotmac_fleet_config_acks_total{status=}`."""
+    family = _PROCESS_FAMILIES.get(name)
+    if family is None:
+        family = Counter(name, help_text, sorted(labels), registry=_PROCESS_REGISTRY)
+        _PROCESS_FAMILIES[name] = family
+    (family.labels(**labels) if labels else family).inc(amount)
+
+
+def process_families() -> frozenset[str]:
+    """Names of the process-wide counters created so far."""
+    return frozenset(_PROCESS_FAMILIES)
+
+
+class _ProcessCounters(Collector):
+    """Shows the process-wide counters in a Metrics registry (those counted at least once)."""
+
+    def collect(self) -> Iterable[Metric]:
+        """The families with at least one sample."""
+        return [family for family in _PROCESS_REGISTRY.collect() if family.samples]
+
+
 class Metrics:
     """Request counters and latency histogram, plus counters other subsystems add by name."""
 
@@ -110,6 +142,7 @@ class Metrics:
         self._by_request: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         # Other subsystems' counters (ingest, webhooks...), created on first use by name.
         self.families: dict[str, Counter] = {}
+        self.registry.register(_ProcessCounters())
 
     def inc(self, name: str, help_text: str, amount: float = 1, **labels: str) -> None:
         """Add to a counter family, e.g. `dotmac_ingest_rejected_total{reason=...}`."""

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from hub.metrics import MULTIPROCESS_DIR_ENV, Metrics, shared_between_workers
+from hub.metrics import (
+    MULTIPROCESS_DIR_ENV,
+    Metrics,
+    count,
+    process_families,
+    shared_between_workers,
+)
 
 
 def test_two_apps_in_one_process_count_apart() -> None:
@@ -31,10 +37,22 @@ def test_exposed_names_are_the_ones_dashboards_and_alerts_use() -> None:
     metrics.inc("dotmac_ingest_late_readings_skipped_total", "Late readings", 3)
     families = {line.split()[2] for line in metrics.render().splitlines()
                 if line.startswith("# TYPE")}
-    assert families == {"dotmac_hub_requests_total", "dotmac_hub_auth_failures_total",
-                        "dotmac_hub_request_seconds",
-                        "dotmac_ingest_late_readings_skipped_total"}
+    # Process-wide counters (hub.metrics.count) appear once another test in this process
+    # counted one; they are checked where they are counted.
+    assert families - process_families() == {
+        "dotmac_hub_requests_total", "dotmac_hub_auth_failures_total",
+        "dotmac_hub_request_seconds", "dotmac_ingest_late_readings_skipped_total"}
     assert "_created" not in metrics.render()
+
+
+def test_process_counters_show_in_every_metrics_of_the_process() -> None:
+    first, second = Metrics(), Metrics()
+    before = first.value("dotmac_test_process_total", kind="x")
+    count("dotmac_test_process_total", "A process-wide counter", kind="x")
+    assert first.value("dotmac_test_process_total", kind="x") == before + 1
+    assert second.value("dotmac_test_process_total", kind="x") == before + 1
+    assert "dotmac_test_process_total" in process_families()
+    assert "dotmac_test_process_total" in second.render()
 
 
 def test_one_worker_needs_no_shared_directory() -> None:
