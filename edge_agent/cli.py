@@ -172,7 +172,8 @@ def _print_status(data: dict[str, object]) -> None:
     devices = data.get("devices", {})
     assert isinstance(devices, dict)
     for name, dev in sorted(devices.items()):
-        table.add_row(name, str(dev["cycles"]), str(dev["failures"]), dev["last_error"] or "-",
+        shown = f"{name} ({dev['label']})" if dev.get("label") else name
+        table.add_row(shown, str(dev["cycles"]), str(dev["failures"]), dev["last_error"] or "-",
                       f"{dev['last_duration_s'] or 0:.2f}")
     console.print(table)
 

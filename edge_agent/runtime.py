@@ -383,10 +383,12 @@ async def status_snapshot(runtime: AgentRuntime, queue: SqliteQueue) -> dict[str
     """What `status` shows: delivery, queue and per-device poll state."""
     stats = runtime.scheduler.stats() if runtime.scheduler else None
     devices = {}
+    labels = {device.name: device.label for device in runtime.config.devices}
     if stats is not None:
         for name, dev in stats.devices.items():
             devices[name] = {"last_error": dev.last_error, "cycles": dev.cycles,
-                             "failures": dev.failures, "last_duration_s": dev.last_duration_s}
+                             "failures": dev.failures, "last_duration_s": dev.last_duration_s,
+                             "label": labels.get(name)}
     return {
         "agent_id": runtime.config.agent.id,
         "written_at": datetime.now(UTC).isoformat(),
