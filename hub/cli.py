@@ -407,6 +407,13 @@ def renamed_variables() -> dict[str, str]:
     return {old: ", ".join(new) for old, new in sorted(found.items())}
 
 
+# The operators' commands (sites, devices, credentials, agents, discoveries, jobs, login):
+# clients of the HTTP API, registered here and nowhere else (hub/console/).
+from hub.console import add_commands  # noqa: E402
+
+add_commands(app)
+
+
 def main() -> None:
     """Console-script entry point; a setting that fails validation is a usage error (exit
     2) naming the variable, not a traceback."""

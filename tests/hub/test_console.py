@@ -1,0 +1,333 @@
+"""The operators' commands (`dotmac-hub sites|devices|agents|credentials|discoveries|jobs`)
+against a real `dotmac-hub serve` on this module's PostgreSQL database.
+
+Each command is invoked through the real typer app with only the environment an operator
+has (DOTMAC_HUB_URL and a token or API key); failures must be one line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from hub.cli import app
+from tests.services._proc import ManagedProcess, free_port, tcp_open, wait_until
+
+BIN = Path(sys.executable).parent
+PASSWORD = "console-test-password-1"
+EMAIL = "noc@console.example"
+
+
+@dataclass
+class LiveHub:
+    """A served hub and an operator's credentials for it."""
+
+    url: str
+    token: str
+    api_key: str
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """An operator's environment: the hub's URL and an API key, wide tables."""
+        return {"DOTMAC_HUB_URL": self.url, "DOTMAC_HUB_API_KEY": self.api_key,
+                "DOTMAC_HUB_TOKEN": "", "COLUMNS": "250", **extra}
+
+
+def _server_env(pg_url: str, port: int) -> dict[str, str]:
+    return {"DOTMAC_HUB_DATABASE_URL": pg_url, "DOTMAC_HUB_PORT": str(port),
+            "DOTMAC_HUB_HOST": "127.0.0.1", "DOTMAC_HUB_AUTO_MIGRATE": "true",
+            "DOTMAC_HUB_INGEST_EMBEDDED": "false", "DOTMAC_HUB_LOG_LEVEL": "warning",
+            "DOTMAC_HUB_ARGON2_TIME_COST": "1", "DOTMAC_HUB_ARGON2_MEMORY_KIB": "1024",
+            "DOTMAC_HUB_SECRET_KEY": "console-test-" + "k" * 32,
+            "DOTMAC_HUB_BOOTSTRAP_PASSWORD": PASSWORD}
+
+
+def _api_key(url: str, token: str, scopes: list[str]) -> str:
+    made = httpx.post(f"{url}/api-keys", json={"name": f"cli-{secrets.token_hex(3)}",
+                                               "scopes": scopes},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert made.status_code == 201, made.text
+    key: str = made.json()["key"]
+    return key
+
+
+@pytest.fixture(scope="module")
+def live(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
+    """`dotmac-hub serve` on a free port, bootstrapped, with an owner's token and API key."""
+    port, logs = free_port(), tmp_path_factory.mktemp("console-hub")
+    env = _server_env(pg_url, port)
+    server = ManagedProcess([str(BIN / "dotmac-hub"), "serve"], logs / "hub.log", env=env,
+                            cwd=logs).start()
+    try:
+        wait_until(lambda: tcp_open(port), 60, "dotmac-hub serve", logs / "hub.log")
+        made = CliRunner().invoke(app, ["bootstrap", "--tenant", "Console-ISP",
+                                        "--admin-email", EMAIL], env=env)
+        assert made.exit_code == 0, made.output
+        url = f"http://127.0.0.1:{port}"
+        signed = CliRunner().invoke(app, ["login", "--email", EMAIL],
+                                    env={"DOTMAC_HUB_URL": url, "DOTMAC_HUB_PASSWORD": PASSWORD})
+        assert signed.exit_code == 0, signed.output
+        token = signed.stdout.strip()
+        yield LiveHub(url, token, _api_key(url, token, ["sites:read", "sites:write",
+                                                         "agents:read", "agents:write",
+                                                         "devices:read", "devices:write",
+                                                         "credentials:read",
+                                                         "credentials:manage", "jobs:read",
+                                                         "jobs:write"]))
+    finally:
+        server.stop()
+
+
+def run(live: LiveHub, *args: str, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> Result:
+    """`dotmac-hub ARGS` as the operator runs it."""
+    return CliRunner().invoke(app, list(args), env=env or live.env(), input=stdin)
+
+
+def ok_json(result: Result) -> Any:
+    """The JSON a successful `--json` command printed."""
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def one_line_failure(result: Result) -> str:
+    """A failed command: non-zero exit, exactly one line on stderr, no traceback."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def unique(label: str) -> str:
+    """A name no other test of this module uses."""
+    return f"{label}-{secrets.token_hex(3)}"
+
+
+def test_sites_create_list_show_update_delete(live: LiveHub) -> None:
+    name = unique("ams1")
+    made = ok_json(run(live, "sites", "create", name, "--description", "Equinix AM3 [r12]",
+                       "--json"))
+    assert made["name"] == name and made["description"] == "Equinix AM3 [r12]"
+    listed = ok_json(run(live, "sites", "list", "--json"))
+    assert made["id"] in {row["id"] for row in listed}
+    table = run(live, "sites", "list")
+    assert table.exit_code == 0, table.output
+    row = next(line for line in table.stdout.splitlines() if name in line)
+    assert made["id"] in row and "Equinix AM3 [r12]" in row  # brackets printed literally
+    assert ok_json(run(live, "sites", "show", name, "--json"))["id"] == made["id"]
+    renamed = unique("ams2")
+    changed = run(live, "sites", "update", name, "--name", renamed)
+    assert changed.exit_code == 0 and f"site {renamed} updated" in changed.stderr
+    assert ok_json(run(live, "sites", "show", made["id"], "--json"))["name"] == renamed
+    gone = run(live, "sites", "delete", renamed, "--yes")
+    assert gone.exit_code == 0, gone.output
+    missing = one_line_failure(run(live, "sites", "show", made["id"]))
+    assert "404" in missing and made["id"] in missing
+    assert "no site named" in one_line_failure(run(live, "sites", "show", renamed))
+
+
+def test_delete_without_yes_and_without_an_answer_changes_nothing(live: LiveHub) -> None:
+    name = unique("keep")
+    ok_json(run(live, "sites", "create", name, "--json"))
+    refused = one_line_failure(run(live, "sites", "delete", name, stdin=""))
+    assert "--yes" in refused
+    assert ok_json(run(live, "sites", "show", name, "--json"))["name"] == name
+
+
+def test_devices_take_site_and_agent_names(live: LiveHub) -> None:
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    agent = ok_json(run(live, "agents", "create", unique("agent"), "--site", site["name"],
+                        "--json"))
+    assert agent["site_id"] == site["id"] and agent["status"] == "pending"
+    name = unique("core-sw1")
+    device = ok_json(run(live, "devices", "create", name, "192.0.2.10", "--site",
+                         site["name"], "--agent", agent["name"], "--profile", "cisco_ios",
+                         "--json"))
+    assert (device["site_id"], device["agent_id"]) == (site["id"], agent["id"])
+    assert device["management_address"] == "192.0.2.10" and device["profile"] == "cisco_ios"
+    listed = ok_json(run(live, "devices", "list", "--site", site["name"], "--json"))
+    assert [row["id"] for row in listed] == [device["id"]]
+    assert listed[0]["site"] == site["name"] and listed[0]["agent"] == agent["name"]
+    table = run(live, "devices", "list", "--agent", agent["name"])
+    row = next(line for line in table.stdout.splitlines() if name in line)
+    assert site["name"] in row and agent["name"] in row and "192.0.2.10" in row
+    moved = ok_json(run(live, "devices", "update", name, "--address", "192.0.2.11",
+                        "--agent", "none", "--json"))
+    assert moved["management_address"] == "192.0.2.11" and moved["agent_id"] is None
+    assert run(live, "devices", "delete", device["id"], "--yes").exit_code == 0
+    assert ok_json(run(live, "devices", "list", "--site", site["id"], "--json")) == []
+
+
+def test_agents_list_and_show(live: LiveHub) -> None:
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    agent = ok_json(run(live, "agents", "create", unique("agent"), "--site", site["id"],
+                        "--json"))
+    listed = ok_json(run(live, "agents", "list", "--site", site["name"], "--json"))
+    assert [(row["id"], row["site"]) for row in listed] == [(agent["id"], site["name"])]
+    shown = ok_json(run(live, "agents", "show", agent["name"], "--json"))
+    assert shown["id"] == agent["id"]
+    table = run(live, "agents", "list")
+    assert any(agent["name"] in line and "pending" in line
+               for line in table.stdout.splitlines()), table.stdout
+    renamed = ok_json(run(live, "agents", "update", agent["name"], "--name",
+                          unique("agent"), "--json"))
+    assert run(live, "agents", "delete", renamed["name"], "--yes").exit_code == 0
+
+
+def test_jobs_create_show_list_cancel(live: LiveHub) -> None:
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    agent = ok_json(run(live, "agents", "create", unique("agent"), "--site", site["id"],
+                        "--json"))
+    device = ok_json(run(live, "devices", "create", unique("sw"), "192.0.2.20", "--site",
+                         site["name"], "--agent", agent["name"], "--profile", "cisco_ios",
+                         "--json"))
+    job = ok_json(run(live, "jobs", "create", "--device", device["name"], "--action",
+                      "get_facts", "--json"))
+    assert job["device_id"] == device["id"] and job["state"] == "queued"
+    shown = ok_json(run(live, "jobs", "show", job["id"], "--json"))
+    assert shown["history"] and shown["history"][0]["to_state"] == "queued"
+    listed = ok_json(run(live, "jobs", "list", "--device", device["name"], "--json"))
+    assert [row["id"] for row in listed] == [job["id"]]
+    cancelled = run(live, "jobs", "cancel", job["id"])
+    assert cancelled.exit_code == 0 and "cancelled" in cancelled.stderr, cancelled.output
+    bad = one_line_failure(run(live, "jobs", "create", "--device", device["name"],
+                               "--action", "no_such_action"))
+    assert "422" in bad and "action" in bad
+
+
+def test_a_bearer_token_works_as_well_as_an_api_key(live: LiveHub) -> None:
+    env = live.env(DOTMAC_HUB_API_KEY="", DOTMAC_HUB_TOKEN=live.token)
+    assert isinstance(ok_json(run(live, "sites", "list", "--json", env=env)), list)
+
+
+def test_no_credentials_says_how_to_get_them(live: LiveHub) -> None:
+    env = live.env(DOTMAC_HUB_API_KEY="", DOTMAC_HUB_TOKEN="")
+    result = run(live, "devices", "list", env=env)
+    line = one_line_failure(result)
+    assert result.exit_code == 2
+    assert "DOTMAC_HUB_API_KEY" in line and "DOTMAC_HUB_TOKEN" in line and "bootstrap" in line
+
+
+def test_a_refused_token_is_one_line(live: LiveHub) -> None:
+    env = live.env(DOTMAC_HUB_API_KEY="dmk_not_a_real_key_0000000000")
+    line = one_line_failure(run(live, "sites", "list", env=env))
+    assert "401" in line and "DOTMAC_HUB_TOKEN" in line
+
+
+def test_a_key_without_the_scope_is_one_line(live: LiveHub) -> None:
+    reader = _api_key(live.url, live.token, ["sites:read"])
+    line = one_line_failure(run(live, "sites", "create", unique("x"),
+                                env=live.env(DOTMAC_HUB_API_KEY=reader)))
+    assert "403" in line
+
+
+def test_a_hub_that_is_down_is_one_line(live: LiveHub) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    line = one_line_failure(run(live, "sites", "list", env=live.env(DOTMAC_HUB_URL=down)))
+    assert "unreachable" in line and down in line and "DOTMAC_HUB_URL" in line
+
+
+def test_a_validation_problem_is_one_line_with_its_field(live: LiveHub) -> None:
+    line = one_line_failure(run(live, "sites", "create", "bad name!"))
+    assert "422" in line and "name" in line
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    line = one_line_failure(run(live, "devices", "create", unique("sw"), "not-an-ip",
+                                "--site", site["name"]))
+    assert "422" in line and "management_address" in line
+    line = one_line_failure(run(live, "devices", "create", unique("sw"), "192.0.2.1",
+                                "--site", "no-such-site"))
+    assert "no site named 'no-such-site'" in line and "sites list" in line
+
+
+def test_login_with_a_wrong_password_is_one_line(live: LiveHub) -> None:
+    result = CliRunner().invoke(app, ["login", "--email", EMAIL], env={
+        "DOTMAC_HUB_URL": live.url, "DOTMAC_HUB_PASSWORD": "wrong-password-123"})
+    assert "401" in one_line_failure(result)
+
+
+def _has(live: LiveHub, path: str) -> bool:
+    answer = httpx.get(f"{live.url}{path}", headers={"Authorization": f"Bearer {live.token}"},
+                       timeout=30)
+    return answer.status_code != 404
+
+
+def test_credential_sets_take_secrets_from_files_never_print_them(live: LiveHub,
+                                                                  tmp_path: Path) -> None:
+    if not _has(live, "/credential-sets"):
+        pytest.skip("this hub has no /credential-sets API yet")
+    community = "s3cret-" + secrets.token_hex(4)
+    (tmp_path / "community").write_text(community + "\n")
+    name = unique("v2c")
+    made = run(live, "credentials", "create", name, "--kind", "snmp_v2c",
+               "--community-file", str(tmp_path / "community"), "--json")
+    body = ok_json(made)
+    assert body["name"] == name and community not in made.output
+    prompted = run(live, "credentials", "create", unique("v2c"), "--kind", "snmp_v2c",
+                   stdin=community + "\n")
+    assert prompted.exit_code == 0 and community not in prompted.output, prompted.output
+    listed = run(live, "credentials", "list", "--json")
+    assert name in listed.stdout and community not in listed.stdout
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    device = ok_json(run(live, "devices", "create", unique("sw"), "192.0.2.30", "--site",
+                         site["name"], "--snmp-credentials", name, "--json"))
+    assert device["snmp_credential_id"] == body["id"]
+    rotated = run(live, "credentials", "update", name, "--rotate", stdin="new-" + community)
+    assert rotated.exit_code == 0 and "1 secret(s) replaced" in rotated.stderr, rotated.output
+
+
+def test_agents_list_shows_config_state_when_the_hub_has_it(live: LiveHub) -> None:
+    if not _has(live, "/agent-configs"):
+        pytest.skip("this hub has no /agent-configs API yet")
+    site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
+    agent = ok_json(run(live, "agents", "create", unique("agent"), "--site", site["id"],
+                        "--json"))
+    listed = ok_json(run(live, "agents", "list", "--site", site["id"], "--json"))
+    assert listed[0]["id"] == agent["id"] and "desired_version" in listed[0]
+
+
+def test_every_operator_command_has_examples_in_its_help() -> None:
+    groups = ("sites", "devices", "credentials", "agents", "discoveries", "jobs")
+    runner = CliRunner()
+    for group in groups:
+        top = runner.invoke(app, [group, "--help"], env={"COLUMNS": "200"})
+        assert top.exit_code == 0 and "Examples" in top.output, (group, top.output)
+        commands = typer_commands(group)
+        assert commands, group
+        for command in commands:
+            shown = runner.invoke(app, [group, command, "--help"], env={"COLUMNS": "200"})
+            assert shown.exit_code == 0 and f"dotmac-hub {group} {command}" in shown.output, (
+                group, command, shown.output)
+
+
+def typer_commands(group: str) -> list[str]:
+    """The sub-commands of `dotmac-hub GROUP`, read from the app."""
+    import typer
+
+    root = typer.main.get_command(app)
+    sub = root.commands[group]  # type: ignore[attr-defined]
+    return list(sub.commands)
+
+
+def test_secrets_are_never_a_plain_option() -> None:
+    """No option of `credentials` takes a secret's value: only its file."""
+    for command in ("create", "update"):
+        shown = CliRunner().invoke(app, ["credentials", command, "--help"],
+                                   env={"COLUMNS": "200"}).output
+        for secret in ("community", "auth-key", "priv-key", "password", "private-key",
+                       "enable-secret"):
+            assert f"--{secret}-file" in shown
+            assert f"--{secret} " not in shown, (command, secret)
+
+
