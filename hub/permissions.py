@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, str] = {
     "agents:enroll": "Issue one-time enrollment tokens that create agents with broker logins",
     "devices:read": "List and view devices",
     "devices:write": "Create, change and delete devices",
+    "credentials:read": "List and view SNMP/SSH credential sets (never their secrets)",
+    "credentials:manage": "Create, change, rotate and delete SNMP/SSH credential sets",
     "audit:read": "Query the security audit log",
     "analytics:read": "Read traffic, availability, agent health and 95th percentile analytics",
     "billing:read": "List and view customers, plans, subscriptions, invoices, payments, ledger",
@@ -58,13 +60,17 @@ PERMISSIONS: dict[str, str] = {
 _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
 # Provisioning changes customer ports: the people operating the network, not billing.
 _PROVISIONING = {"jobs:read", "jobs:write", "config_versions:read"}
+# Whoever adds devices must see which credential sets exist to refer to one; only the NOC
+# (and admins) create and rotate them: field techs pick sets, they do not hold the secrets.
+_CREDENTIALS_PICK = {"credentials:read"}
+_CREDENTIALS_MANAGE = {"credentials:read", "credentials:manage"}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
     # Enrollment mints broker credentials: owners and admins only, like API keys.
     Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write", "analytics:read"}
-                        | _PROVISIONING),
+                        | _PROVISIONING | _CREDENTIALS_MANAGE),
     Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read", "analytics:read",
                              "billing:read", "billing:write", "billing_analytics:read",
                              "tickets:read", "webhooks:read"}),
@@ -72,7 +78,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
                                                "tickets:read", "tickets:write",
                                                "jobs:read"}),
     Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write",
-                                                  "analytics:read"} | _PROVISIONING),
+                                                  "analytics:read"} | _PROVISIONING
+                               | _CREDENTIALS_PICK),
     # A portal user sees only what belongs to its customer account (user.customer_id).
     Role.CUSTOMER: frozenset({"portal:read", "portal:write"}),
 }

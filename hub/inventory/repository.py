@@ -4,6 +4,9 @@ sessions for reads and writes that go with rules, read-only `...Rows` for the li
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
+
+from sqlalchemy import or_, select
 
 from hub.inventory.models import Agent, Device, Site
 from hub.pagination import PageParams
@@ -24,11 +27,28 @@ class AgentRepository(TenantScopedRepository[Agent]):
     noun = "agent"
 
 
+class DeviceUse(NamedTuple):
+    """A device that refers to a credential set: what the set's rules and events need."""
+
+    name: str
+    site_id: uuid.UUID
+    agent_id: uuid.UUID | None
+
+
 class DeviceRepository(TenantScopedRepository[Device]):
     """Devices of one tenant."""
 
     model = Device
     noun = "device"
+
+    async def using_credential_set(self, set_id: uuid.UUID) -> list[DeviceUse]:
+        """The devices whose SNMP or SSH credential set is `set_id`, by name."""
+        query = (select(Device.name, Device.site_id, Device.agent_id)
+                 .where(Device.tenant_id == self.tenant_id)
+                 .where(or_(Device.snmp_credential_id == set_id,
+                            Device.ssh_credential_id == set_id))
+                 .order_by(Device.name))
+        return [DeviceUse(*row) for row in (await self.session.execute(query)).all()]
 
 
 class SiteRows(TenantScopedRows[Site]):

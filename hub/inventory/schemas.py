@@ -94,6 +94,42 @@ PROFILE_INPUT = AliasChoices("profile", "snmp_profile")
 PROFILE_SCHEMA: dict[str, Any] = {"enum": list(profile_names())}
 
 
+class Telemetry(StrEnum):
+    """How an agent reads a device."""
+
+    SNMP = "snmp"
+    SSH = "ssh"
+    BOTH = "both"
+
+
+# Bounds as in protocol.edge_config.PushedDevice (what an agent accepts in a push).
+Port = Annotated[int, Field(ge=1, le=65535)]
+IntervalS = Annotated[float, Field(ge=1, le=86400, description="seconds between polls")]
+TimeoutS = Annotated[float, Field(gt=0, le=60, description="seconds per SNMP/SSH request")]
+Retries = Annotated[int, Field(ge=0, le=10)]
+TELEMETRY_DOC = ("`snmp`, `ssh` (CLI only; needs an ssh credential set and a known profile) "
+                 "or `both`")
+
+
+class _PollingFields(BaseModel):
+    """What the polling agent needs besides the address and profile (pushed on cmd/config)."""
+
+    snmp_port: Port = 161
+    ssh_port: Port = 22
+    telemetry: Telemetry = Field(Telemetry.SNMP, description=TELEMETRY_DOC)
+    interval_s: IntervalS = 60.0
+    timeout_s: TimeoutS = 2.0
+    retries: Retries = 1
+    enabled: bool = Field(True, description="false: the agent stops polling it")
+    maintenance: bool = Field(False, description="polled, but alarms are expected")
+    snmp_credential_id: uuid.UUID | None = Field(
+        None, description="an snmp_v2c or snmp_v3 credential set of the tenant (unbound or "
+        "bound to the device's site)")
+    ssh_credential_id: uuid.UUID | None = Field(
+        None, description="an ssh credential set of the tenant (unbound or bound to the "
+        "device's site)")
+
+
 class AgentStatus(StrEnum):
     """Lifecycle of an agent."""
 
@@ -164,7 +200,7 @@ class AgentsPublic(Page[AgentPublic]):
     """A page of agents."""
 
 
-class DeviceCreate(_ProfileInput):
+class DeviceCreate(_PollingFields, _ProfileInput):
     """A new device; its polling agent, if given, must be in the same site."""
 
     model_config = ConfigDict(extra="forbid")
@@ -177,7 +213,8 @@ class DeviceCreate(_ProfileInput):
 
 
 class DeviceUpdate(_ProfileInput):
-    """Changes to a device (agent_id null detaches it from its agent)."""
+    """Changes to a device (agent_id, snmp_credential_id or ssh_credential_id null detaches
+    it from its agent or credential set)."""
 
     model_config = ConfigDict(extra="forbid")
     site_id: uuid.UUID | None = None
@@ -186,6 +223,16 @@ class DeviceUpdate(_ProfileInput):
     profile: ProfileName | None = Field(None, validation_alias=PROFILE_INPUT,
                                         description=PROFILE_DOC)
     agent_id: uuid.UUID | None = None
+    snmp_port: Port | None = None
+    ssh_port: Port | None = None
+    telemetry: Telemetry | None = Field(None, description=TELEMETRY_DOC)
+    interval_s: IntervalS | None = None
+    timeout_s: TimeoutS | None = None
+    retries: Retries | None = None
+    enabled: bool | None = None
+    maintenance: bool | None = None
+    snmp_credential_id: uuid.UUID | None = None
+    ssh_credential_id: uuid.UUID | None = None
 
 
 class DevicePublic(BaseModel):
@@ -204,6 +251,16 @@ class DevicePublic(BaseModel):
                               json_schema_extra={"deprecated": True},
                               description="Deprecated, removed in the next release: the same "
                               "value as `profile`; read `profile`.")
+    snmp_port: int
+    ssh_port: int
+    telemetry: Telemetry
+    interval_s: float
+    timeout_s: float
+    retries: int
+    enabled: bool
+    maintenance: bool
+    snmp_credential_id: uuid.UUID | None
+    ssh_credential_id: uuid.UUID | None
     created_at: datetime
 
 

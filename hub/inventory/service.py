@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,10 +13,15 @@ from hub.audit.service import AuditTrail
 from hub.broker import BrokerAdmin
 from hub.broker.agents import has_own_login, revoke_login
 from hub.db import utcnow
+from hub.domain_events import publish
 from hub.errors import InvalidRequestError
+from hub.inventory.credentials.repository import CredentialSetRepository
+from hub.inventory.credentials.schemas import SNMP_KINDS, CredentialKind
+from hub.inventory.events import EdgeConfigChanged
 from hub.inventory.models import Agent, Device, Site
 from hub.inventory.repository import AgentRepository, DeviceRepository, SiteRepository
 from hub.inventory.schemas import (
+    AUTO_PROFILE,
     AgentCreate,
     AgentStatus,
     AgentUpdate,
@@ -21,6 +29,7 @@ from hub.inventory.schemas import (
     DeviceUpdate,
     SiteCreate,
     SiteUpdate,
+    Telemetry,
 )
 from hub.principal import Principal
 from hub.repository import commit_or_conflict
@@ -120,13 +129,16 @@ class AgentService:
 
 
 class DeviceService:
-    """Devices of the caller's tenant."""
+    """Devices of the caller's tenant. Every change that touches what an agent polls is
+    announced (EdgeConfigChanged) in the transaction that makes it."""
 
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
+        self.tenant_id = principal.tenant_id
         self.repo = DeviceRepository(session, principal.tenant_id)
         self.sites = SiteRepository(session, principal.tenant_id)
         self.agents = AgentRepository(session, principal.tenant_id)
+        self.credentials = CredentialSetRepository(session, principal.tenant_id)
 
     async def get(self, device_id: uuid.UUID) -> Device:
         """One device."""
@@ -143,34 +155,101 @@ class DeviceService:
         if agent.status == AgentStatus.REVOKED:
             raise InvalidRequestError(f"agent_id {agent_id}: agent {agent.name} is revoked")
 
+    async def _check_set(self, state: Mapping[str, Any], field: str,
+                         kinds: Collection[str]) -> None:
+        """The set named in `field` exists in the tenant, has a fitting kind and is unbound or
+        bound to the device's site (a foreign set reads as a missing one)."""
+        set_id = state[field]
+        if set_id is None:
+            return
+        found = await self.credentials.get_reference(set_id, field)
+        if found.kind not in kinds:
+            raise InvalidRequestError(f"{field} {set_id}: credential set {found.name} is "
+                                      f"{found.kind}; {field} takes a {' or '.join(sorted(kinds))}"
+                                      " set")
+        if found.site_id is not None and found.site_id != state["site_id"]:
+            raise InvalidRequestError(f"{field} {set_id}: credential set {found.name} is bound "
+                                      "to another site; pick a set of the device's site or an "
+                                      "unbound one")
+
+    async def _check_polling(self, state: Mapping[str, Any]) -> None:
+        """Credential sets and telemetry fit together (the agent could not poll otherwise)."""
+        await self._check_set(state, "snmp_credential_id", SNMP_KINDS)
+        await self._check_set(state, "ssh_credential_id", (CredentialKind.SSH,))
+        telemetry = state["telemetry"]
+        if telemetry != Telemetry.SNMP and state["ssh_credential_id"] is None:
+            raise InvalidRequestError(f"ssh_credential_id: telemetry {telemetry} reads the "
+                                      "device over SSH; give an ssh credential set")
+        if telemetry == Telemetry.SSH and state["profile"] == AUTO_PROFILE:
+            raise InvalidRequestError("profile: auto is detected over SNMP, which telemetry "
+                                      "ssh does not use; name the firmware profile or use "
+                                      "telemetry both")
+
+    async def _announce(self, agents: Collection[uuid.UUID | None], reason: str) -> None:
+        """Tell the fleet which agents' configs this change touches (none: nothing said)."""
+        named = frozenset(agent for agent in agents if agent is not None)
+        if named:
+            await publish(self.session, EdgeConfigChanged(self.tenant_id, named, reason))
+
     async def create(self, data: DeviceCreate) -> Device:
         """Add a device to a site, optionally polled by one of that site's agents."""
+        state = {**data.model_dump(include=set(_COLUMNS)),
+                 "management_address": str(data.management_address)}
         await self._check_placement(data.site_id, data.agent_id)
-        device = self.repo.add(Device(
-            site_id=data.site_id, agent_id=data.agent_id, name=data.name,
-            management_address=str(data.management_address), profile=data.profile))
-        await commit_or_conflict(self.session, f"device name {data.name!r}: already used")
+        await self._check_polling(state)
+        device = self.repo.add(Device(**_stored(state)))
+        await commit_or_conflict(self.session, f"device name {data.name!r}: already used",
+                                 flush_only=True)
+        await self._announce([device.agent_id], "device.create")
+        await self.session.commit()
         return device
 
     async def update(self, device_id: uuid.UUID, change: DeviceUpdate) -> Device:
-        """Change a device; the (site, agent) pair is re-checked."""
+        """Change a device; placement and polling settings are re-checked as a whole."""
         device = await self.repo.get(device_id)
         fields = change.model_dump(exclude_unset=True)
         if fields.get("site_id", device.site_id) is None:
             raise InvalidRequestError("site_id: a device always belongs to a site")
-        site_id = fields.get("site_id") or device.site_id
-        agent_id = fields.get("agent_id", device.agent_id)
-        await self._check_placement(site_id, agent_id)
-        for field in ("name", "profile"):
-            if fields.get(field) is not None:
-                setattr(device, field, fields[field])
-        if fields.get("management_address") is not None:
-            device.management_address = str(fields["management_address"])
-        device.site_id, device.agent_id = site_id, agent_id
-        await commit_or_conflict(self.session, f"device name {change.name!r}: already used")
+        state = _merged(device, fields)
+        await self._check_placement(state["site_id"], state["agent_id"])
+        await self._check_polling(state)
+        old_agent = device.agent_id
+        for column, value in _stored(state).items():
+            setattr(device, column, value)
+        await commit_or_conflict(self.session, f"device name {change.name!r}: already used",
+                                 flush_only=True)
+        await self._announce([old_agent, device.agent_id], "device.update")
+        await self.session.commit()
         return device
 
     async def delete(self, device_id: uuid.UUID) -> None:
-        """Delete a device."""
-        await self.repo.delete(await self.repo.get(device_id))
+        """Delete a device (its agent stops polling it with the next config)."""
+        device = await self.repo.get(device_id)
+        agent_id = device.agent_id
+        await self.repo.delete(device)
+        await self.session.flush()
+        await self._announce([agent_id], "device.delete")
         await self.session.commit()
+
+
+# Device columns a request sets; the nullable ones may be cleared with an explicit null.
+_COLUMNS = ("site_id", "agent_id", "name", "management_address", "profile", "snmp_port",
+            "ssh_port", "telemetry", "interval_s", "timeout_s", "retries", "enabled",
+            "maintenance", "snmp_credential_id", "ssh_credential_id")
+_NULLABLE = frozenset({"agent_id", "snmp_credential_id", "ssh_credential_id"})
+
+
+def _merged(device: Device, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The device as it would be after the change (a null only clears a nullable column)."""
+    state = {column: getattr(device, column) for column in _COLUMNS}
+    for column, value in fields.items():
+        if column in state and (value is not None or column in _NULLABLE):
+            state[column] = value
+    state["management_address"] = str(state["management_address"])
+    return state
+
+
+def _stored(state: Mapping[str, Any]) -> dict[str, Any]:
+    """Column values as stored (enums as their plain value)."""
+    return {column: str(value) if isinstance(value, StrEnum) else value
+            for column, value in state.items()}

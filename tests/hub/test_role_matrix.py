@@ -11,6 +11,7 @@ from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.harness import Account, Hub
+from tests.hub.inventory.matrix import REQUESTS as CREDENTIAL_SET_REQUESTS
 from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
 from tests.hub.matrix_support import Factory, Request
 from tests.hub.matrix_support import by_id as _by_id
@@ -111,6 +112,7 @@ REQUESTS: dict[str, Factory] = {
     "analytics_availability_devices": _plain(),
     "analytics_availability_sites": _plain(),
     "analytics_agents_health": _plain(),
+    **CREDENTIAL_SET_REQUESTS,
     **BILLING_REQUESTS,
     **JOBS_REQUESTS,
     **EVENTS_REQUESTS,

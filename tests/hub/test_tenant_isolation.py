@@ -14,6 +14,7 @@ from hub.permissions import Role
 from tests.hub.billing import matrix as billing_matrix
 from tests.hub.events import matrix as events_matrix
 from tests.hub.harness import Account, Hub
+from tests.hub.inventory import matrix as inventory_matrix
 from tests.hub.jobs import matrix as jobs_matrix
 
 Kind = Literal["foreign", "own", "public"]
@@ -83,6 +84,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "analytics_availability_devices": Case("own", {}),
         "analytics_availability_sites": Case("own", {}),
         "analytics_agents_health": Case("own", {}, query={"site_id": a["site"]}),
+        **inventory_matrix.isolation_cases(a, Case),
         **billing_matrix.isolation_cases(a, Case),
         **jobs_matrix.isolation_cases(a, Case),
         **events_matrix.isolation_cases(a, Case),
@@ -105,6 +107,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
            "email": noc.email, "site": site["id"], "site_name": site_name,
            "agent": agent["id"], "agent_name": agent["name"], "device": device["id"],
            "device_name": device["name"], "key": key["id"], "key_prefix": key["prefix"]}
+    ids.update(await inventory_matrix.tenant_ids(hub, owner))
     ids.update(await billing_matrix.tenant_ids(hub, owner))
     ids.update(await jobs_matrix.tenant_ids(hub, owner))
     ids.update(await events_matrix.tenant_ids(hub, owner))
