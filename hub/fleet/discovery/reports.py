@@ -3,14 +3,14 @@
 Nothing in a report is trusted beyond what the hub already knows: the discovery must be one
 of the reporting agent's own (in its tenant), candidates must lie in the discovery's networks
 and name one of its credential sets. Anything else is ignored, logged and counted by reason
-(`IGNORED`), never raised: a bad report must not fail the ingest worker's transaction.
+(`dotmac_fleet_discovery_reports_ignored_total{reason}`), never raised: a bad report must
+not fail the ingest worker's transaction.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-from collections import Counter
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,22 +21,22 @@ from hub.fleet.discovery.schemas import parse_network
 from hub.fleet.models import Discovery, DiscoveryCandidate
 from hub.ingest.events import DiscoveryReported
 from hub.inventory.events import EdgeConfigChanged
+from hub.metrics import count
 from protocol import DiscoveryCandidate as ReportedCandidate
 from protocol import DiscoveryReport
 
 log = logging.getLogger("dotmac.hub.discovery")
 
 FINISHED = frozenset({"done", "failed"})
-# Reports or candidates left out, by reason (this process's totals since start).
-IGNORED: Counter[str] = Counter()
+IGNORED = "dotmac_fleet_discovery_reports_ignored_total"
 _COPIED = ("sys_name", "sys_descr", "sys_object_id", "profile", "reason", "vendor", "model",
            "serial")
 
 
-def _ignore(reason: str, event: DiscoveryReported, count: int = 1) -> None:
-    IGNORED[reason] += count
+def _ignore(reason: str, event: DiscoveryReported, amount: int = 1) -> None:
+    count(IGNORED, "Discovery reports or candidates left out, by reason", amount, reason=reason)
     log.warning("discovery.report_ignored reason=%s tenant=%s agent=%s discovery=%s count=%d",
-                reason, event.tenant_id, event.agent_id, event.report.discovery_id, count)
+                reason, event.tenant_id, event.agent_id, event.report.discovery_id, amount)
 
 
 async def on_discovery_reported(session: AsyncSession, event: DiscoveryReported) -> None:

@@ -183,7 +183,9 @@ async def test_reports_of_other_agents_tenants_or_ranges_are_ignored(
     made = await _start(hub, owner, site, {"cidrs": ["192.0.2.0/29"], "credential_set_ids": [cs],
                                            "agent_id": agent["id"]})
     stranger = await hub.new_tenant("disc-x")
-    before = dict(IGNORED)
+    metrics = hub.app.state.metrics
+    reasons = ("unknown_discovery", "outside_cidrs", "foreign_credential")
+    before = {reason: metrics.value(IGNORED, reason=reason) for reason in reasons}
     found = [candidate("192.0.2.3", cs)]
     await deliver(hub, owner.tenant_id, other_agent["id"], report(made["id"], 6, 6, found,
                                                                   done=True))
@@ -193,9 +195,9 @@ async def test_reports_of_other_agents_tenants_or_ranges_are_ignored(
         candidate("203.0.113.9", cs), candidate("192.0.2.4", str(uuid.uuid4()))]))
     seen = await get(hub, owner, f"/discoveries/{made['id']}")
     assert seen["state"] == "running" and seen["scanned"] == 3 and seen["candidates"] == []
-    assert IGNORED["unknown_discovery"] - before.get("unknown_discovery", 0) == 2
-    assert IGNORED["outside_cidrs"] - before.get("outside_cidrs", 0) == 1
-    assert IGNORED["foreign_credential"] - before.get("foreign_credential", 0) == 1
+    after = {reason: metrics.value(IGNORED, reason=reason) - before[reason]
+             for reason in reasons}
+    assert after == {"unknown_discovery": 2, "outside_cidrs": 1, "foreign_credential": 1}
     await deliver(hub, owner.tenant_id, agent["id"], report(made["id"], 3, 6, [],
                                                             done=True, error="no route"))
     failed = await get(hub, owner, f"/discoveries/{made['id']}")
