@@ -45,13 +45,14 @@ async def world(hub: Hub, owner: Account) -> dict[str, str]:
     revoked = await hub.client.post(f"/agents/{ids['agent-old']}/revoke", headers=owner.headers)
     assert revoked.status_code == 200, revoked.text
     key = hub.settings.secret_key
+    sets: list[tuple[str, str, str | None, dict[str, str]]] = [
+        ("snmp-any", "snmp_v2c", None, {"community": COMMUNITY}),
+        ("snmp-b", "snmp_v2c", "pop-b", {"community": COMMUNITY}),
+        ("ssh-any", "ssh", None, {"password": SSH_PASSWORD})]
     async with hub.app.state.sessions() as session, session.begin():
-        for name, kind, site, secret in (
-                ("snmp-any", "snmp_v2c", None, {"community": COMMUNITY}),
-                ("snmp-b", "snmp_v2c", "pop-b", {"community": COMMUNITY}),
-                ("ssh-any", "ssh", None, {"password": SSH_PASSWORD})):
+        for name, kind, bound, secret in sets:
             row = CredentialSet(tenant_id=owner.tenant_id, name=name, kind=kind,
-                                site_id=uuid.UUID(ids[site]) if site else None,
+                                site_id=uuid.UUID(ids[bound]) if bound else None,
                                 public={"username": "noc"} if kind == "ssh" else {},
                                 sealed=seal(secret, key))
             session.add(row)
