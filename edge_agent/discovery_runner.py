@@ -35,8 +35,9 @@ Rules:
   identified by :func:`edge_agent.poll.detect` (profile and reason), and a second GET reads
   sysName/sysDescr/sysObjectID and the model and serial where the profile's inventory
   names a cheap source (sysDescr regex or one instance OID; ENTITY-MIB walks are skipped).
-- Progress is emitted every ``progress_every`` scanned hosts, whenever 200 new candidates
-  are waiting, and at the end (``done=True``); memory stays bounded.
+- Progress is emitted once at the start (``scanned=0`` with the ``total``), every
+  ``progress_every`` scanned hosts, whenever 200 new candidates are waiting, and at the
+  end (``done=True``); memory stays bounded.
 - Nothing a request or a host does crashes the agent: a bad CIDR, too many addresses, no
   usable credential set or an internal error ends the discovery with a final progress
   carrying ``error`` (recorded as finished like a success).
@@ -291,6 +292,8 @@ class _Sweep:
             self.total = len(hosts)
             log.info("discovery_started discovery=%s total=%d credentials=%d concurrency=%d",
                      self.request.id, self.total, len(self.creds), self.request.concurrency)
+            await _emit_safely(self.emit, DiscoveryProgress(self.request.id, 0, self.total,
+                                                            False, []))
             await self._sweep(hosts)
         except DiscoveryError as exc:
             error = str(exc)

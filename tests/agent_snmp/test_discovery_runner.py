@@ -132,7 +132,7 @@ async def test_range_finds_recording_and_snmpd_through_the_set_that_works(
 
     assert final.error is None and final.scanned == final.total == 2
     steps = reports.of(wanted.id)
-    assert [p.scanned for p in steps] == [1, 2, 2] and [p.done for p in steps][-1]
+    assert [p.scanned for p in steps] == [0, 1, 2, 2] and [p.done for p in steps][-1]
     found = {c.address: c for c in reports.candidates(wanted.id)}
     assert sorted(found) == ["127.0.0.1", SECOND_HOST]
     router, server = found["127.0.0.1"], found[SECOND_HOST]
@@ -198,7 +198,7 @@ async def test_restart_and_repush_rereport_without_sweeping(
     # A re-push of the same request: reported again as done, nothing swept.
     runner.sync([wanted], {junos.id: junos})
     await first.until(lambda: len([p for p in first.of(wanted.id) if p.done]) == 2)
-    assert [p.scanned for p in first.of(wanted.id) if not p.done] == []
+    assert [p.scanned for p in first.of(wanted.id) if not p.done] == [0]
     await runner.close()
 
     # A new runner on the same state: no credentials at all, so a sweep would end in an
