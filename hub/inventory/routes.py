@@ -76,7 +76,8 @@ async def update_site(site_id: uuid.UUID, body: SiteUpdate, session: SessionDep,
 
 @sites.delete("/{site_id}", operation_id="sites_delete", status_code=204, responses=ONE)
 async def delete_site(site_id: uuid.UUID, session: SessionDep, principal: SitesWrite) -> Response:
-    """Delete an empty site (409 while agents or devices remain)."""
+    """Delete an empty site (409 while agents, devices or credential sets bound to it
+    remain)."""
     await SiteService(session, principal).delete(site_id)
     return Response(status_code=204)
 

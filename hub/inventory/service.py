@@ -61,10 +61,11 @@ class SiteService:
         return site
 
     async def delete(self, site_id: uuid.UUID) -> None:
-        """Delete an empty site; one still holding agents or devices is a 409."""
+        """Delete an empty site; one still holding agents, devices or credential sets bound
+        to it is a 409."""
         await self.repo.delete(await self.repo.get(site_id))
-        await commit_or_conflict(self.session, f"site {site_id}: still has agents or devices; "
-                                 "move or delete them first")
+        await commit_or_conflict(self.session, f"site {site_id}: still has agents, devices or "
+                                 "credential sets; move or delete them first")
 
 
 class AgentService:

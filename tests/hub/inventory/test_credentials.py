@@ -265,11 +265,17 @@ async def test_a_set_in_use_cannot_go_and_its_site_binding_follows_its_devices(
                            headers=owner.headers)
     gone = await hub.client.delete(f"/credential-sets/{made['id']}", headers=owner.headers)
     assert gone.status_code == 204
+    bound = await hub.post(owner, "/credential-sets", {"name": "bound", "kind": "snmp_v2c",
+                                                       "community": "c", "site_id": site_b})
+    kept = await hub.client.delete(f"/sites/{site_b}", headers=owner.headers)
+    assert kept.status_code == 409 and "credential sets" in kept.json()["detail"]
+    await hub.client.delete(f"/credential-sets/{bound['id']}", headers=owner.headers)
+    assert (await hub.client.delete(f"/sites/{site_b}", headers=owner.headers)).status_code == 204
     assert (await hub.client.get(f"/credential-sets/{made['id']}",
                                  headers=owner.headers)).status_code == 404
     audit = (await hub.client.get("/audit-events", params={"action": "credential_set.delete"},
                                   headers=owner.headers)).json()["data"]
-    assert [e["target_id"] for e in audit] == [made["id"]]
+    assert sorted(e["target_id"] for e in audit) == sorted([made["id"], bound["id"]])
 
 
 async def test_updating_a_set_re_versions_every_agent_using_it(
