@@ -36,6 +36,7 @@ from edge_agent.profiles import ProfileSet
 from protocol import DiscoveryCandidate, DiscoveryReport
 from protocol.edge_config import DiscoveryRequest, SnmpV2cCredential, SnmpV3Credential
 from tests.agent_snmp.conftest import sim_target
+from tests.agent_snmp.hostile import start_hostile
 from tests.services._proc import ManagedProcess, require_binary, wait_until
 from tests.services.snmp import SNMP_ENV, Snmpd, Snmpsim, snmpget_ok
 
@@ -237,6 +238,26 @@ async def test_sync_without_the_request_cancels_the_sweep(tmp_path: Path,
     runner.sync([wanted], {silent.id: silent})
     assert runner.active() == [wanted.id]
     await runner.close()
+
+
+async def test_unknown_family_is_generic_and_says_why(tmp_path: Path,
+                                                      profiles: ProfileSet) -> None:
+    _, transport, port = await start_hostile("garbage")  # GETs fine, walks garbage
+    cred = v2c("h")
+    wanted = request(["127.0.0.1/32"], port, cred.id)
+    reports = Reports()
+    runner = DiscoveryRunner(tmp_path, profiles, reports)
+    try:
+        runner.sync([wanted], {cred.id: cred})
+        final = await reports.done(wanted.id)
+    finally:
+        await runner.close()
+        transport.close()
+    assert final.error is None
+    [found] = reports.candidates(wanted.id)
+    assert (found.profile, found.sys_name, found.sys_object_id) == (
+        "generic", "hostile", "1.3.6.1.4.1.99999.1")
+    assert "no profile matched sysObjectID 1.3.6.1.4.1.99999.1" in found.reason
 
 
 @pytest.mark.parametrize(("cidrs", "creds_known", "fragment"), [
