@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from hub.fleet.builder import build_config
 from hub.fleet.discovery.reports import IGNORED
 from hub.ingest import writes
 from hub.ingest.registry import AgentIdentity
 from hub.inventory.events import EdgeConfigChanged
 from hub.permissions import Role
+from protocol.edge_config import EdgeConfig
 from tests.hub.fleet_discovery import matrix
 from tests.hub.fleet_discovery.support import (
     candidate,
@@ -223,7 +225,7 @@ async def _found(hub: Hub, owner: Account, addresses: list[str],
 
 async def test_adopting_makes_devices_in_one_go(hub: Hub, owner: Account,
                                                changes: list[EdgeConfigChanged]) -> None:
-    made, agent, _cs, ids = await _found(hub, owner, ["192.0.2.11", "192.0.2.12"])
+    made, agent, cs, ids = await _found(hub, owner, ["192.0.2.11", "192.0.2.12"])
     resp = await hub.client.post(f"/discoveries/{made['id']}/adopt", json={"candidates": [
         {"candidate_id": ids["192.0.2.11"]},
         {"candidate_id": ids["192.0.2.12"], "name": f"dist-{n()}", "profile": "juniper_junos",
@@ -235,6 +237,8 @@ async def test_adopting_makes_devices_in_one_go(hub: Hub, owner: Account,
     assert second["profile"] == "juniper_junos"
     device = await get(hub, owner, f"/devices/{second['id']}")
     assert device["management_address"] == "192.0.2.12" and device["agent_id"] == agent["id"]
+    assert (device["snmp_credential_id"], device["interval_s"], device["snmp_port"],
+            device["telemetry"], device["enabled"]) == (cs, 30, 161, "snmp", True)
     listed = (await hub.client.get("/devices", params={"agent_id": agent["id"]},
                                    headers=owner.headers)).json()["data"]
     assert {d["id"] for d in listed} == {first["id"], second["id"]}
@@ -332,3 +336,29 @@ async def test_a_report_through_ingests_write_path_reaches_the_discovery(
     seen = await get(hub, owner, f"/discoveries/{made['id']}")
     assert seen["state"] == "done" and made["total"] == 3  # no subnet-router anycast
     assert [c["address"] for c in seen["candidates"]] == ["2001:db8::2"]  # one spelling
+
+
+async def test_the_agents_config_carries_the_sweep_until_done_then_the_adopted_devices(
+        hub: Hub, owner: Account) -> None:
+    site, (agent,) = await site_with_agent(hub, owner)
+    cs = await credential_set(hub, owner)
+    made = await _start(hub, owner, site, {"cidrs": ["192.0.2.0/29"], "credential_set_ids": [cs]})
+
+    async def config() -> EdgeConfig:
+        async with hub.app.state.sessions() as session:
+            return await build_config(session, owner.tenant_id, uuid.UUID(agent["id"]),
+                                      hub.settings.secret_key)
+
+    sweeping = await config()
+    assert [(str(d.id), d.cidrs) for d in sweeping.discoveries] == [(made["id"],
+                                                                     ["192.0.2.0/29"])]
+    assert [str(c.id) for c in sweeping.credentials] == [cs]
+    await deliver(hub, owner.tenant_id, agent["id"], report(
+        made["id"], 6, 6, [candidate("192.0.2.6", cs, sys_name="radio-6")], done=True))
+    assert (await config()).discoveries == []
+    seen = await get(hub, owner, f"/discoveries/{made['id']}")
+    adopted = await hub.post(owner, f"/discoveries/{made['id']}/adopt", {
+        "candidates": [{"candidate_id": seen["candidates"][0]["id"]}]})
+    (device,) = (await config()).devices
+    assert (str(device.id), device.name, device.host, str(device.snmp_credential)) == (
+        adopted["devices"][0]["id"], "radio-6", "192.0.2.6", cs)
