@@ -6,7 +6,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyAddress
 
-from hub.inventory.schemas import NAME, ProfileName
+from hub.inventory.schemas import NAME, IntervalS, Port, ProfileName, Retries, TimeoutS
 
 # The file's columns, in the order the export writes them. Sites, agents and credential
 # sets are named, not numbered, so a file moves between tenants and hubs; the device name
@@ -22,8 +22,7 @@ MAX_BODY_BYTES: Final = 5 * 1024 * 1024
 MAX_ROWS: Final = 10_000
 MAX_ERRORS: Final = 1_000  # shown in one answer; the rest are counted
 
-# Ranges are the agent's (protocol.edge_config.PushedDevice): what the hub accepts, it can push.
-Port = Annotated[int, Field(ge=1, le=65535)]
+# Ranges are the device API's (the agent's, protocol.edge_config.PushedDevice).
 Telemetry = Literal["snmp", "ssh", "both"]
 SetName = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -42,9 +41,9 @@ class DeviceRow(BaseModel):
     telemetry: Telemetry | None = None
     snmp_port: Port | None = None
     ssh_port: Port | None = None
-    interval_s: Annotated[float, Field(ge=1, le=86400)] | None = None
-    timeout_s: Annotated[float, Field(gt=0, le=60)] | None = None
-    retries: Annotated[int, Field(ge=0, le=10)] | None = None
+    interval_s: IntervalS | None = None
+    timeout_s: TimeoutS | None = None
+    retries: Retries | None = None
     enabled: bool | None = None
     maintenance: bool | None = None
     snmp_credential: SetName | None = None

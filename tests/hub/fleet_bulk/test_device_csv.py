@@ -270,6 +270,13 @@ async def announced() -> AsyncIterator[list[EdgeConfigChanged]]:
     domain_events.bus._handlers[EdgeConfigChanged].remove(record)
 
 
+async def _desired(hub: Hub, owner: Account, agent_id: str) -> int:
+    resp = await hub.client.get(f"/agents/{agent_id}/config", headers=owner.headers)
+    assert resp.status_code == 200, resp.text
+    version: int = resp.json()["desired_version"]
+    return version
+
+
 async def test_one_edge_config_change_names_every_agent_touched(
         hub: Hub, owner: Account, world: dict[str, str],
         announced: list[EdgeConfigChanged]) -> None:
@@ -278,13 +285,19 @@ async def test_one_edge_config_change_names_every_agent_touched(
     assert (await _import(hub, owner, FULL)).status_code == 200
     agents = {uuid.UUID(world["agent-a"]), uuid.UUID(world["agent-b"])}
     assert announced == [EdgeConfigChanged(owner.tenant_id, frozenset(agents), "device.import")]
+    versions = {agent: await _desired(hub, owner, world[agent]) for agent in ("agent-a",
+                                                                               "agent-b")}
+    assert all(version >= 1 for version in versions.values())  # the fleet re-versioned both
     announced.clear()
     assert (await _import(hub, owner, FULL)).json()["unchanged"] == 3
     assert announced == []  # nothing changed, nothing to push
-    # spare1 (no agent) gets agent-a: only agent-a's config changes.
-    moved = "name,site,management_address,agent\nspare1,pop-a,198.51.100.7,agent-a\n"
+    # spare1 (disabled, no agent) is enabled on agent-a: only agent-a's config changes.
+    moved = ("name,site,management_address,agent,enabled\n"
+             "spare1,pop-a,198.51.100.7,agent-a,true\n")
     assert (await _import(hub, owner, moved)).json()["updated"] == 1
     assert [e.agent_ids for e in announced] == [frozenset({uuid.UUID(world["agent-a"])})]
+    assert await _desired(hub, owner, world["agent-a"]) > versions["agent-a"]
+    assert await _desired(hub, owner, world["agent-b"]) == versions["agent-b"]
     events = (await hub.client.get("/audit-events", params={"action": "device.import"},
                                    headers=owner.headers)).json()["data"]
     details = [e["detail"] for e in events]  # counts only: no names, no secrets
