@@ -10,6 +10,7 @@ from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
+from tests.hub.fleet.matrix import REQUESTS as FLEET_REQUESTS
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory.matrix import REQUESTS as CREDENTIAL_SET_REQUESTS
 from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
@@ -116,6 +117,7 @@ REQUESTS: dict[str, Factory] = {
     **BILLING_REQUESTS,
     **JOBS_REQUESTS,
     **EVENTS_REQUESTS,
+    **FLEET_REQUESTS,
 }
 
 

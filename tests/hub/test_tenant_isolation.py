@@ -13,6 +13,7 @@ from typing import Any, Literal
 from hub.permissions import Role
 from tests.hub.billing import matrix as billing_matrix
 from tests.hub.events import matrix as events_matrix
+from tests.hub.fleet import matrix as fleet_matrix
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory import matrix as inventory_matrix
 from tests.hub.jobs import matrix as jobs_matrix
@@ -88,6 +89,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         **billing_matrix.isolation_cases(a, Case),
         **jobs_matrix.isolation_cases(a, Case),
         **events_matrix.isolation_cases(a, Case),
+        **fleet_matrix.isolation_cases(a, Case),
     }
 
 
