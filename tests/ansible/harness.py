@@ -182,8 +182,9 @@ class Rollout:
         assert token not in vault.read_text()
         return cls(host, workdir, password, token)
 
-    def play(self, **extra_vars: object) -> PlayResult:
-        """Run site.yml with these extra vars; returns the recap of the test host."""
+    def play(self, *flags: str, **extra_vars: object) -> PlayResult:
+        """Run site.yml with these extra vars and ansible-playbook ``flags`` (``--check``,
+        ``--diff``); returns the recap of the test host."""
         varfile = self.workdir / "extra-vars.json"
         varfile.write_text(json.dumps(extra_vars))
         env = {**os.environ, "ANSIBLE_ROLES_PATH": str(ANSIBLE / "roles"),
@@ -195,7 +196,7 @@ class Rollout:
         out = subprocess.run(
             [str(BIN / "ansible-playbook"), "-i", str(self.workdir / "inventory" / "hosts.yml"),
              str(ANSIBLE / "site.yml"), "--vault-password-file", str(self.vault_password),
-             "-e", f"@{varfile}"], capture_output=True, text=True, timeout=240, env=env,
+             "-e", f"@{varfile}", *flags], capture_output=True, text=True, timeout=240, env=env,
             check=False)
         output = out.stdout + out.stderr
         recap = {m.group(1): m.groups()[1:] for m in _RECAP.finditer(output)}

@@ -3,6 +3,10 @@ enrolling against a served hub and delivering to the TLS broker; reruns change n
 an upgrade moves on; an upgrade that fails the health gate leaves the old version running;
 state=absent uninstalls without revoking.
 
+Issue 17: the first runs give the box a local device (a standalone box); from the upgrade
+on the inventory lists none (the hub pushes them) and agent.yaml holds no `devices`.
+Check mode (--check --diff) reports an upgrade and an uninstall without making them.
+
 The tests run in order on one box: each starts from the state the previous one left.
 """
 
@@ -46,7 +50,6 @@ def agent_vars(served_hub: ServedHub, wheels: dict[str, Path], wheelhouse: Path)
                 "dotmac_edge_agent_service_manager": "none",
                 "dotmac_edge_agent_extra_packages": list(EXTRA_PACKAGES),
                 "dotmac_edge_agent_pip_extra_args": f"--no-index --find-links {wheelhouse}",
-                "dotmac_edge_agent_devices": [DOWN_DEVICE],
                 "dotmac_edge_agent_health_retries": 30, "dotmac_edge_agent_health_delay": 1,
                 "dotmac_edge_agent_restart_sec": 1,
                 **more}
@@ -85,10 +88,15 @@ def _ok(result: PlayResult) -> None:
     assert result.rc == 0 and result.failed == 0, result.output[-6000:]
 
 
+def _standalone(agent_vars: Vars) -> dict[str, object]:
+    """Version 1.0.0 with a local device, as a box without hub-managed devices has."""
+    return agent_vars("1.0.0", dotmac_edge_agent_devices=[DOWN_DEVICE])
+
+
 def test_first_rollout_enrolls_the_agent_and_its_birth_reaches_the_broker(
         rollout: Rollout, agent_vars: Vars, mosquitto: Broker,
         pop_box: PopBox) -> None:
-    result = rollout.play(**agent_vars("1.0.0"))
+    result = rollout.play(**_standalone(agent_vars))
     _ok(result)
     assert rollout.token not in result.output  # vaulted, passed with no_log
     agent_id = _agent_id(pop_box)
@@ -122,9 +130,24 @@ def test_first_rollout_enrolls_the_agent_and_its_birth_reaches_the_broker(
 
 
 def test_second_run_changes_nothing(rollout: Rollout, agent_vars: Vars) -> None:
-    result = rollout.play(**agent_vars("1.0.0"))
+    result = rollout.play(**_standalone(agent_vars))
     _ok(result)
     assert result.changed == 0, result.output[-6000:]
+
+
+def test_check_mode_reports_the_upgrade_without_making_it(
+        rollout: Rollout, agent_vars: Vars, pop_box: PopBox) -> None:
+    config, running = pop_box.read(CONFIG), _agent_processes(pop_box)
+    result = rollout.play("--check", "--diff", **agent_vars("1.1.0"))
+    _ok(result)
+    assert result.changed > 0, result.output[-6000:]  # new venv, config without devices
+    assert "Wait until doctor" not in result.output  # no gate: nothing new runs
+    broker = _config(pop_box)["broker"]
+    assert isinstance(broker, dict) and broker["password"] not in result.output
+    assert _current(pop_box) == f"{INSTALL}/1.0.0"
+    assert pop_box.run("test", "-e", f"{INSTALL}/1.1.0").returncode == 1
+    assert pop_box.read(CONFIG) == config
+    assert _agent_processes(pop_box) == running
 
 
 def test_upgrade_switches_version_and_keeps_the_enrollment(
@@ -138,7 +161,11 @@ def test_upgrade_switches_version_and_keeps_the_enrollment(
     version = pop_box.run(f"{INSTALL}/current/bin/dotmac-agent", "--version").stdout
     assert version.split() == ["dotmac-agent", "1.1.0"]
     assert _agent_id(pop_box) == agent_id  # not enrolled a second time
-    assert _doctor(pop_box)["agent"] == "ok"
+    config = _config(pop_box)
+    assert "devices" not in config and "broker" in config  # the hub pushes the devices
+    doctor = _doctor(pop_box)
+    assert doctor["agent"] == "ok"
+    assert not any(name.startswith("device ") for name in doctor), doctor
 
 
 def test_upgrade_failing_the_gate_keeps_the_previous_version_running(
@@ -157,6 +184,17 @@ def test_upgrade_failing_the_gate_keeps_the_previous_version_running(
         time.sleep(1)
     assert doctor["broker"] == "ok"
     assert [cmd for _, cmd in _agent_processes(pop_box)] != []
+
+
+def test_absent_in_check_mode_removes_nothing(
+        rollout: Rollout, agent_vars: Vars, pop_box: PopBox) -> None:
+    running = _agent_processes(pop_box)
+    result = rollout.play("--check", **agent_vars("1.1.0", dotmac_edge_agent_state="absent"))
+    _ok(result)
+    assert result.changed > 0, result.output[-6000:]
+    assert pop_box.run("test", "-e", f"{INSTALL}/1.1.0/bin/dotmac-agent").returncode == 0
+    assert pop_box.run("test", "-e", UNIT).returncode == 0
+    assert _agent_processes(pop_box) == running
 
 
 def test_absent_uninstalls_but_revokes_nothing(
