@@ -67,11 +67,13 @@ class DeviceBulkRepository:
         return [CredentialRef(*row) for row in await self.session.execute(query)]
 
     async def devices_named(self, names: Sequence[str]) -> list[Device]:
-        """The tenant's devices with these names (loaded for update)."""
+        """The tenant's devices with these names, locked until the transaction ends (an
+        edit or delete of one of them waits for the import instead of racing it)."""
         found: list[Device] = []
         for start in range(0, len(names), _CHUNK):
             query = select(Device).where(Device.tenant_id == self.tenant_id,
-                                         Device.name.in_(names[start:start + _CHUNK]))
+                                         Device.name.in_(names[start:start + _CHUNK]),
+                                         ).order_by(Device.name).with_for_update()
             found += (await self.session.execute(query)).scalars()
         return found
 
