@@ -271,6 +271,12 @@ def test_dashboards_are_well_formed() -> None:
         assert {i["name"] for i in doc["__inputs"]} == {"DS_VICTORIA", "DS_HUBDB"}
         defined = {v["name"] for v in doc["templating"]["list"]}
         assert "tenant" in defined
+        earlier: set[str] = set()
+        for variable in doc["templating"]["list"]:  # Grafana resolves them in this order
+            query = variable["query"]
+            text = query if isinstance(query, str) else query["query"]
+            assert set(VARIABLE.findall(text)) <= earlier, (doc["uid"], variable["name"])
+            earlier.add(variable["name"])
         ids = [p["id"] for p in doc["panels"]]
         assert len(set(ids)) == len(ids)
         for panel in doc["panels"]:
@@ -318,6 +324,9 @@ def test_the_device_variable_shows_hub_names_and_keeps_ids(filled: Filled) -> No
     device = next(v for v in doc["templating"]["list"] if v["name"] == "device")
     options = _options(device, {k: values[k] for k in ("tenant", "site")}, filled)
     assert options == {filled.hub_device: HUB_DEVICE, "sw-a": "sw-a", "sw-b": "sw-b"}
+    site = next(v for v in doc["templating"]["list"] if v["name"] == "site")
+    sites = _options(site, {"tenant": values["tenant"]}, filled)
+    assert list(sites) == [values["site"]] and sites[values["site"]].startswith("pop-")
 
 
 def _counts(doc: dict[str, Any], values: dict[str, str], f: Filled) -> list[int]:
