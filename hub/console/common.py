@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from hub.cli_output import styled
 from hub.console.client import TOKEN_ENV, URL_ENV, ConsoleError, HubClient, connect
 
 PIPED_WIDTH = 1000
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -78,6 +80,8 @@ def _cell(row: Mapping[str, Any], key: str | Callable[[Mapping[str, Any]], objec
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and TIMESTAMP.fullmatch(value):
+        return f"{value[:10]} {value[11:19]}Z"  # to the second: a table is read by people
     return str(value)
 
 

@@ -158,6 +158,7 @@ def show_device(device: DeviceArg, as_json: JsonOpt = False, url: UrlOpt = None,
     with hub(url, token) as client:
         row = client.get(f"/devices/{device_id(client, device)}")
         seen = observed(client, row["id"])
+        row.update(_reference_names(client, row))
     if as_json:
         print_one({**row, "observed": seen}, as_json)
         return
@@ -166,6 +167,15 @@ def show_device(device: DeviceArg, as_json: JsonOpt = False, url: UrlOpt = None,
         print_one({f"observed {key}": value for key, value in seen.items()
                    if key != "interfaces"}, False)
         print_rows(seen.get("interfaces") or [], INTERFACES, False, "interfaces observed")
+
+
+def _reference_names(client: HubClient, row: dict[str, Any]) -> dict[str, Any]:
+    """The names of the site, agent and credential sets a device refers to."""
+    paths = {"site": ("site_id", "/sites"), "agent": ("agent_id", "/agents"),
+             "snmp_credentials": ("snmp_credential_id", "/credential-sets"),
+             "ssh_credentials": ("ssh_credential_id", "/credential-sets")}
+    return {label: client.get(f"{path}/{row[key]}")["name"]
+            for label, (key, path) in paths.items() if row.get(key)}
 
 
 def observed(client: HubClient, device: str) -> dict[str, Any] | None:
