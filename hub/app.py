@@ -22,11 +22,14 @@ from hub.broker import broker_admin
 from hub.db import create_engine, read_engine, session_factory
 from hub.errors import Problem, install_error_handlers
 from hub.events.runner import start_embedded as start_webhooks
+from hub.fleet.runner import EmbeddedPusher
+from hub.fleet.runner import start_embedded as start_pusher
 from hub.handlers import wire
 from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
 from hub.ingest import EmbeddedIngest, IngestSettings, build_worker, tsdb_for
+from hub.jobs.runner import publisher_for
 from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.jobs.settings import JobsSettings
 from hub.metrics import Metrics, MetricsMiddleware, mark_process_dead
@@ -69,6 +72,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         # Jobs are dispatched wherever ingest runs embedded (a single-process hub).
         dispatcher = (start_dispatcher(sessions, JobsSettings(broker=settings.broker))
                       if settings.ingest_in_process else None)
+        pusher = _embedded_pusher(settings, sessions)  # config pushes go with the jobs
         webhooks = start_webhooks(sessions, settings, metrics)  # None unless embedded
         counters = _app.state.auth.counters
         counters.start()
@@ -83,6 +87,8 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         await counters.stop()
         if webhooks is not None:
             await webhooks.stop()
+        if pusher is not None:
+            await pusher.stop()
         if dispatcher is not None:
             await dispatcher.stop()
         if ingest is not None:
@@ -107,6 +113,16 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     include_domains(app)
     _declare_problem_schema(app)
     return app
+
+
+def _embedded_pusher(settings: HubSettings, sessions: async_sessionmaker[AsyncSession],
+                     ) -> EmbeddedPusher | None:
+    """Push agents' configs from this process wherever the dispatcher runs embedded."""
+    if not settings.ingest_in_process:
+        return None
+    jobs = JobsSettings(broker=settings.broker)
+    return start_pusher(sessions, publisher_for(jobs), settings.secret_key,
+                        resend_after_s=jobs.resend_after_s)
 
 
 def _embedded_ingest(settings: HubSettings, sessions: async_sessionmaker[AsyncSession],

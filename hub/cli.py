@@ -315,7 +315,7 @@ def ingest(
 
 @app.command()
 def dispatch() -> None:
-    """Send queued provisioning jobs to their agents and expire overdue ones.
+    """Send queued provisioning jobs and agents' configurations to agents; expire overdue jobs.
 
     Needed when the API runs without embedded ingest (DOTMAC_HUB_INGEST_EMBEDDED=false);
     several may run at once (row locks and conditional updates keep a job sent once).
@@ -324,15 +324,21 @@ def dispatch() -> None:
 
       DOTMAC_HUB_JOBS_PASSWORD=... dotmac-hub dispatch
     """
+    from hub.fleet.runner import pushing_while
     from hub.handlers import wire
+    from hub.jobs.runner import publisher_for
     from hub.jobs.runner import run_standalone as run_dispatcher
     from hub.worker_runner import run_process
 
     settings = _settings_or_exit(JobsSettings)
     jobs_settings = JobsSettings(broker=settings.broker)
-    console.print(f"job dispatcher -> {_broker_text(settings.broker)}")
+    console.print(f"job dispatcher and config pusher -> {_broker_text(settings.broker)}")
     wire()  # domain events: an expired job settles billing's step, as in the API process
-    run_process(run_dispatcher(settings.database_url, jobs_settings), settings.log_level)
+    # Agents' configs are pushed by the same worker, with the same broker login.
+    main = pushing_while(run_dispatcher(settings.database_url, jobs_settings),
+                         settings.database_url, publisher_for(jobs_settings),
+                         settings.secret_key, jobs_settings.resend_after_s)
+    run_process(main, settings.log_level)
 
 
 @app.command()
