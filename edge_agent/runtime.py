@@ -23,6 +23,7 @@ from edge_agent.batching import Batcher
 from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_config
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import ConfigIntake, JobIntake, route_commands
+from edge_agent.discovery_runner import DiscoveryProgress, DiscoveryRunner
 from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
@@ -42,7 +43,7 @@ from edge_agent.profiles import Profile, ProfileError, ProfileSet, load_profiles
 from edge_agent.queue import QueueLimits, SqliteQueue
 from edge_agent.scheduler import Scheduler
 from firmware_profiles.actions import ActionError
-from protocol import Channel, ConfigAck, ConfigPush, DeviceFacts
+from protocol import Channel, ConfigAck, ConfigPush, DeviceFacts, DiscoveryReport
 from protocol.edge_config import ConfigErrorCode
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class AgentRuntime:
         self.hub = HubConfigStatus()
         self.hub_devices: list[DeviceConfig] = []
         self.config_intake: ConfigIntake | None = None
+        self.discovery: DiscoveryRunner | None = None
         self._reports: set[asyncio.Task[object]] = set()
         self._set_devices(self._load_hub_config())
 
@@ -171,6 +173,7 @@ class AgentRuntime:
                                    "free disk space or fix the state directory's permissions")
         self._set_devices(devices)
         self.hub.use(applied, len(devices))
+        self._sync_discoveries()
         log.info("config.applied version=%d devices=%d polled=%d", applied.version,
                  len(devices), len(self.config.devices))
         return self.hub.ack(agent_id, "applied")
@@ -182,6 +185,26 @@ class AgentRuntime:
                 if problems:
                     raise HubConfigError(ConfigErrorCode.INVALID,
                                          f"device {device.name}: {problems[0]}")
+
+    def _sync_discoveries(self) -> None:
+        """Run the discoveries the applied config lists (and stop the ones it dropped)."""
+        if self.discovery is None:
+            return
+        config = self.hub.applied.config if self.hub.applied else None
+        if config is None:
+            self.discovery.sync([], {})
+            return
+        self.discovery.sync(config.discoveries, {c.id: c for c in config.credentials})
+
+    async def _report_discovery(self, progress: DiscoveryProgress) -> None:
+        """One discovery step as a durably queued `discovery_report`."""
+        if self.batcher is None:
+            return
+        await self.batcher.add_report(DiscoveryReport(
+            agent_id=self.config.agent.id, seq=1, ts=datetime.now(UTC),
+            discovery_id=progress.discovery_id, scanned=progress.scanned,
+            total=progress.total, done=progress.done, candidates=progress.candidates,
+            error=progress.error[:4096] if progress.error else None))
 
     def report_current(self) -> None:
         """After each (re)subscribe: tell the hub which version runs, so it re-sends newer."""
@@ -298,6 +321,9 @@ class AgentRuntime:
         self.batcher = Batcher(cfg.agent.id, queue, seq, on_enqueue=self.delivery.wake)
         self.scheduler = Scheduler(cfg.devices, self.poll, self.sink, cfg.polling.concurrency,
                                    jitter=cfg.polling.jitter, error_of=_first_error)
+        self.discovery = DiscoveryRunner(cfg.agent.state_dir, self.resolver.profiles,
+                                         self._report_discovery)
+        self._sync_discoveries()
         self._install_signals()
         delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
         status_task = asyncio.create_task(self._status_loop(queue), name="status")
@@ -314,6 +340,8 @@ class AgentRuntime:
         await self.scheduler.stop()
         if self.config_intake is not None:
             await self.config_intake.close()
+        if self.discovery is not None:
+            await self.discovery.close()
         if self._reports:
             await asyncio.wait(set(self._reports), timeout=5)
         if self.jobs is not None:

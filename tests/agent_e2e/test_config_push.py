@@ -16,8 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from protocol import AgentHealth, ConfigAck, ConfigPush, TelemetryBatch, encode
-from protocol.edge_config import EdgeConfig, PushedDevice, SnmpV2cCredential, pack
+from protocol import (
+    AgentHealth,
+    ConfigAck,
+    ConfigPush,
+    DiscoveryReport,
+    TelemetryBatch,
+    encode,
+)
+from protocol.edge_config import (
+    DiscoveryRequest,
+    EdgeConfig,
+    PushedDevice,
+    SnmpV2cCredential,
+    pack,
+)
 from tests.agent_delivery.helpers import Hub, connect_hub, unique_id
 from tests.agent_e2e.harness import SIM_INTERVAL_S, Agent, stop_and_read_status, wait_until
 
@@ -197,3 +210,23 @@ async def test_restart_polls_the_stored_config_and_reports_current(hubbed, snmps
     assert current.content_hash == applied.content_hash and current.devices == 1
     await wait_until(lambda: any(t > current.ts.timestamp() for t in sample_times(hub)), 60,
                      "the stored config polled after the restart")
+
+
+async def test_pushed_discovery_is_swept_and_reported(hubbed, snmpsim) -> None:  # type: ignore[no-untyped-def]
+    agent, hub, agent_id = hubbed
+    agent.start()
+    await ack_for(hub, "current", 0)
+    sweep = DiscoveryRequest(id=uuid.uuid4(), cidrs=["127.0.0.1/32"], credentials=[BAD, GOOD],
+                             port=snmpsim.port, timeout_s=10)
+    config = edge_config(snmpsim, devices=False).model_copy(update={"discoveries": [sweep]})
+    publish(hub, agent_id, config, 1)
+    await ack_for(hub, "applied", 1)
+
+    def reports() -> list[DiscoveryReport]:
+        return [r.message for r in hub.messages(DiscoveryReport)  # type: ignore[misc]
+                if r.message.discovery_id == sweep.id]
+
+    await wait_until(lambda: any(r.done for r in reports()), 120, "the discovery's last report")
+    found = [c for r in reports() for c in r.candidates]
+    assert [(c.address, c.credential) for c in found] == [("127.0.0.1", GOOD)]
+    assert next(r for r in reports() if r.done).error is None
