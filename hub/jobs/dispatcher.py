@@ -169,8 +169,10 @@ class JobDispatcher:
 
 
 def request_for(job: ProvisioningJob, topic_id: str) -> JobRequest:
-    """The wire form of a job (never any credential: the agent has its own)."""
+    """The wire form of a job (never any credential: the agent has its own). `device` is the
+    hub's device id, the key of a pushed device on the agent; `device_name` the label an
+    agent polling the device from its local agent.yaml knows it by."""
     return JobRequest(agent_id=topic_id, seq=time.time_ns() // 1000, ts=datetime.now(UTC),
-                      job_id=job.id, device=job.device_name, action=job.action,
-                      params=job.params, idempotency_key=job.idempotency_key,
-                      deadline=job.deadline)
+                      job_id=job.id, device=str(job.device_id), device_name=job.device_name,
+                      action=job.action, params=job.params,
+                      idempotency_key=job.idempotency_key, deadline=job.deadline)

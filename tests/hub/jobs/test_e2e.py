@@ -82,7 +82,10 @@ async def test_the_same_job_delivered_twice_is_applied_once(
     async with stack.sessions() as session:
         row = await session.get(ProvisioningJob, uuid.UUID(job["id"]))
         assert row is not None
-        payload = encode(request_for(row, site.agent_id))
+        request = request_for(row, site.agent_id)
+        payload = encode(request)
+    # The hub names the device by its id; the name is the label a local device answers to.
+    assert (request.device, request.device_name) == (str(row.device_id), row.device_name)
     await stack.dispatcher.publisher.publish(build(site.agent_id, Channel.JOB), payload)
     done = await wait_job(stack, job["id"], final)
     assert done["state"] == "succeeded", done
