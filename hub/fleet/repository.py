@@ -101,10 +101,12 @@ async def locked_state(session: AsyncSession, agent_id: uuid.UUID,
 
 
 async def due_agent_ids(session: AsyncSession, resend_before: datetime) -> list[uuid.UUID]:
-    """Agents whose newest version was never pushed, or pushed before `resend_before` and
-    not yet applied."""
+    """Agents (not revoked: they have no broker login left) whose newest version was never
+    pushed, or pushed before `resend_before` and not yet applied."""
     state = AgentConfigState
     query = (select(state.agent_id)
+             .join(Agent, Agent.id == state.agent_id)
+             .where(Agent.revoked_at.is_(None))
              .where(or_(state.desired_version > state.pushed_version,
                         (state.desired_version > state.applied_version)
                         & (or_(state.pushed_at.is_(None), state.pushed_at < resend_before))))

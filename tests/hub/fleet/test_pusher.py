@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.fleet.builder import build_config
 from hub.fleet.models import AgentConfigState
 from hub.fleet.pusher import PUSHES, ConfigPusher
-from hub.inventory.models import Device
+from hub.inventory.models import Agent, Device
 from hub.jobs.mqtt import MqttCommandPublisher
 from hub.metrics import Metrics
 from protocol import Channel, ConfigPush, build, decode_for_topic
@@ -195,3 +195,18 @@ async def test_a_change_committed_without_its_event_is_pushed_anyway(
     assert isinstance(push, ConfigPush) and push.config_version == 2
     assert unpack(push.document, push.content_hash).devices[0].retries == 3
 
+
+
+async def test_a_revoked_agent_is_not_pushed(
+        sessions: Sessions, publisher: MqttCommandPublisher, everything: Inbox) -> None:
+    revoked, sentinel = await new_agent(sessions), await new_agent(sessions)
+    await new_device(sessions, revoked)
+    async with sessions() as session, session.begin():
+        await session.execute(update(Agent).where(Agent.id == revoked.agent_id)
+                              .values(status="revoked", revoked_at=datetime.now(UTC)))
+    await new_device(sessions, sentinel)
+    await ConfigPusher(sessions, publisher, SECRET_KEY).tick()
+    await everything.wait_for(_topic(sentinel))
+    assert everything.on(_topic(revoked)) == []
+    state = await state_of(sessions, revoked.agent_id)
+    assert state is not None and state.pushed_version == 0

@@ -12,9 +12,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.fleet.builder import ConfigBuildError, build_config, fingerprint
+from hub.fleet.pusher import ENVELOPE_ROOM
 from hub.inventory.credentials.models import CredentialSet
 from hub.inventory.models import Device
-from protocol.edge_config import SnmpV2cCredential, SnmpV3Credential, SshCredential
+from protocol import MAX_MESSAGE_BYTES
+from protocol.edge_config import SnmpV2cCredential, SnmpV3Credential, SshCredential, pack
 from tests.hub.fleet.conftest import (
     SECRET_KEY,
     Where,
@@ -160,3 +162,5 @@ async def test_a_2000_device_agent_builds_well_under_a_second(sessions: Sessions
         built = time.perf_counter() - started
     assert len(config.devices) == 2000 and len(config.credentials) == 1
     assert versioned < 1.0 and built < 1.0, (versioned, built)
+    blob, _ = pack(config)
+    assert len(blob) < MAX_MESSAGE_BYTES - ENVELOPE_ROOM  # one message, as the pusher needs
