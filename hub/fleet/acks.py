@@ -7,9 +7,12 @@ after its seq dedupe).
 - `current`: sent after every connect, what the agent runs. It is the agent's truth, so
   it may move `applied_version` back (a reinstalled agent runs nothing). When it runs less
   than desired, `pushed_version` drops to it, so the pusher sends the newest at its next
-  pass instead of waiting for the resend interval; when it runs *more* than the hub
-  desires (the hub database was restored from a backup), desired_version jumps past it,
-  or the agent would refuse every push as stale.
+  pass instead of waiting for the resend interval.
+
+Any answer from an agent the hub never versioned (its devices predate config push) gives it
+a first version of what the inventory holds; one running *more* than the hub desires (the
+hub database was restored from a backup) makes desired_version jump past it, or the agent
+would refuse every push as stale.
 
 Other acks never move `applied_version` backwards: a late `applied` of an older version
 (redelivered, reordered) only refreshes `acked_at`.
@@ -44,8 +47,8 @@ async def on_config_reported(session: AsyncSession, event: ConfigReported) -> No
         _rejected(state, report)
     else:
         _current(state, report)
-    if state.applied_version > state.desired_version:
-        await _outrun(session, state)
+    if state.applied_version > state.desired_version or not state.desired_hash:
+        await _version_now(session, state)
     state.last_status, state.acked_at = report.status, event.received_at
     if report.status == "rejected":
         state.last_error_at = event.received_at
@@ -76,11 +79,15 @@ def _current(state: AgentConfigState, report: ConfigAck) -> None:
         state.pushed_version = min(state.pushed_version, state.applied_version)
 
 
-async def _outrun(session: AsyncSession, state: AgentConfigState) -> None:
-    """The agent runs a version the hub never desired (the hub database was restored from a
-    backup): the next version must be newer than it, or the agent refuses it as stale."""
+async def _version_now(session: AsyncSession, state: AgentConfigState) -> None:
+    """Give the agent a version of what the inventory holds now, newer than anything it
+    runs: it was never versioned (its devices predate config push, or no change touched it
+    yet), or it runs a version the hub never desired (the hub database was restored from a
+    backup) and would refuse anything older as stale."""
     digest, devices = await fingerprint(session, state.tenant_id, state.agent_id)
-    log.warning("fleet.config_version_behind agent_id=%s applied=%d desired=%d (hub data "
-                "older than the agent's; pushing version %d)", state.agent_id,
-                state.applied_version, state.desired_version, state.applied_version + 1)
-    desire(state, state.applied_version + 1, digest, devices)
+    version = max(state.desired_version, state.applied_version) + 1
+    if state.applied_version > state.desired_version:
+        log.warning("fleet.config_version_behind agent_id=%s applied=%d desired=%d (hub data "
+                    "older than the agent's; pushing version %d)", state.agent_id,
+                    state.applied_version, state.desired_version, version)
+    desire(state, version, digest, devices)

@@ -16,6 +16,7 @@ from hub.fleet.acks import ACKS, REJECTS
 from hub.fleet.models import AgentConfigState
 from hub.fleet.pusher import ConfigPusher
 from hub.ingest import AgentRegistry, Pipeline
+from hub.inventory.models import Device
 from hub.jobs.mqtt import MqttCommandPublisher
 from hub.metrics import Metrics
 from hub.tsdb import InfluxStore
@@ -113,6 +114,22 @@ async def test_current_behind_asks_for_a_prompt_push_and_ahead_moves_desired_pas
     await _report(pipeline, ahead, _ack(ahead, "current", 7, 7))
     state = await state_of(sessions, ahead.agent_id)
     assert state is not None and (state.applied_version, state.desired_version) == (7, 8)
+
+
+async def test_an_agent_never_versioned_gets_a_first_version_when_it_reports(
+        sessions: Sessions, pipeline: Pipeline) -> None:
+    where = await new_agent(sessions)
+    async with sessions() as session, session.begin():  # devices from before config push
+        session.add_all([Device(tenant_id=where.tenant_id, site_id=where.site_id,
+                                agent_id=where.agent_id, name=f"old-{i}-{where.agent_id}",
+                                management_address="192.0.2.9", profile="cisco_ios")
+                         for i in range(2)])
+    assert await state_of(sessions, where.agent_id) is None
+    await _report(pipeline, where, _ack(where, "current", 0, 0))
+    state = await state_of(sessions, where.agent_id)
+    assert state is not None
+    assert (state.desired_version, state.desired_devices, state.applied_version,
+            state.pushed_version) == (1, 2, 0, 0)
 
 
 async def test_push_apply_ack_round_trip_over_the_broker(
