@@ -75,7 +75,10 @@ def _error_for(response: httpx.Response) -> ConsoleError:
         line += "; ask an owner for a role (or an API key scope) that allows it"
     elif status == 429:
         line += f"; retry in {response.headers.get('Retry-After', 'a few')} s"
-    errors = response.json().get("errors") if _is_problem(response) else None
+    try:
+        errors = response.json().get("errors") if _is_problem(response) else None
+    except ValueError:
+        errors = None
     rows = tuple(_field(e) for e in errors if isinstance(e, dict)) if errors else ()
     return ConsoleError(line, status=status, errors=rows)
 
@@ -119,18 +122,27 @@ class HubClient:
             raise _error_for(response)
         return response
 
+    def decode(self, response: httpx.Response) -> Any:
+        """The JSON of an answer; anything else means the URL is not the hub's API."""
+        try:
+            return response.json()
+        except ValueError:
+            raise ConsoleError(f"{self.url} answered {response.request.url.path} with "
+                               f"something other than the hub's JSON; is {URL_ENV} (--url) "
+                               "the hub's API address?") from None
+
     def get(self, path: str, **params: Any) -> Any:
         """GET `path` and return its JSON body."""
-        return self.request("GET", path, params=_clean(params)).json()
+        return self.decode(self.request("GET", path, params=_clean(params)))
 
     def post(self, path: str, body: Any = None, **params: Any) -> Any:
         """POST a JSON body; the JSON answer (None when empty)."""
         response = self.request("POST", path, json=body, params=_clean(params))
-        return response.json() if response.content else None
+        return self.decode(response) if response.content else None
 
     def patch(self, path: str, body: Mapping[str, Any]) -> Any:
         """PATCH a JSON body; the JSON answer."""
-        return self.request("PATCH", path, json=dict(body)).json()
+        return self.decode(self.request("PATCH", path, json=dict(body)))
 
     def delete(self, path: str) -> None:
         """DELETE `path`."""

@@ -336,7 +336,7 @@ def import_devices(
                 raise
             raise ConsoleError(f"{file}: {len(exc.errors)} error(s), nothing imported; fix "
                                "these lines and run again:", lines=exc.errors) from None
-    result = answer.json() if answer.content else {}
+        result = client.decode(answer) if answer.content else {}
     report(result, as_json, ("dry run, nothing changed: " if dry_run else "imported: ")
            + _summary(result))
 

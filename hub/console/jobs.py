@@ -113,8 +113,8 @@ def create_job(
     with hub(url, token) as client:
         body = {"device_id": device_id(client, device), "action": action,
                 "params": _params(param or []), **only_given(deadline_s=deadline)}
-        made = client.request("POST", "/jobs", json=body, headers={
-            "Idempotency-Key": key or secrets.token_hex(16)}).json()
+        made = client.decode(client.request("POST", "/jobs", json=body, headers={
+            "Idempotency-Key": key or secrets.token_hex(16)}))
     report(made, as_json, f"job {made['id']} {made['state']}: {action} on "
            f"{made['device_name']}")
 

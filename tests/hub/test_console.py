@@ -8,9 +8,12 @@ has (DOTMAC_HUB_URL and a token or API key); failures must be one line and a non
 from __future__ import annotations
 
 import asyncio
+import functools
+import http.server
 import json
 import secrets
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -239,6 +242,26 @@ def test_a_hub_that_is_down_is_one_line(live: LiveHub) -> None:
     down = f"http://127.0.0.1:{free_port()}"
     line = one_line_failure(run(live, "sites", "list", env=live.env(DOTMAC_HUB_URL=down)))
     assert "unreachable" in line and down in line and "DOTMAC_HUB_URL" in line
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    """A plain web server's file handler that logs nothing (stderr is the command's)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing."""
+
+
+def test_a_url_that_is_not_the_hub_is_one_line(live: LiveHub, tmp_path: Path) -> None:
+    (tmp_path / "sites").write_text("<html>a web server, not the hub</html>")
+    handler = functools.partial(_QuietFiles, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as other:
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{other.server_address[1]}"
+            line = one_line_failure(run(live, "sites", "list", env=live.env(DOTMAC_HUB_URL=url)))
+        finally:
+            other.shutdown()
+    assert "other than the hub's JSON" in line and "DOTMAC_HUB_URL" in line
 
 
 def test_a_validation_problem_is_one_line_with_its_field(live: LiveHub) -> None:
