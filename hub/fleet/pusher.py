@@ -67,13 +67,17 @@ def agent_topic_id(agent: Agent) -> str:
     return str(agent.id)
 
 
+class PublishError(Exception):
+    """The broker did not accept a push (the pass ends; the next one tries again)."""
+
+
 @dataclass
 class PushReport:
     """What one pass did."""
 
     pushed: int = 0
     skipped: int = 0  # another hub process pushed it meanwhile, or the agent is gone
-    refused: int = 0  # the hub would not send the document (last_error says why)
+    refused: int = 0  # not sent: the hub refused the document (last_error says why) or failed
 
 
 class ConfigPusher:
@@ -110,7 +114,7 @@ class ConfigPusher:
         async with self.sessions() as session:
             due = await repo.due_agent_ids(session, cutoff)
         for agent_id in due:
-            outcome = await self._push(agent_id, cutoff)
+            outcome = await self._push_one(agent_id, cutoff)
             if outcome == "pushed":
                 report.pushed += 1
             elif outcome == "skipped":
@@ -118,6 +122,19 @@ class ConfigPusher:
             else:
                 report.refused += 1
         return report
+
+    async def _push_one(self, agent_id: uuid.UUID, cutoff: datetime) -> str:
+        """One agent; an unexpected error with its data must not hold up the agents after it
+        (the broker failing ends the pass: every other agent would fail the same way)."""
+        try:
+            return await self._push(agent_id, cutoff)
+        except PublishError:
+            raise
+        except Exception as exc:  # logged without its message: it may quote a row's value
+            log.warning("fleet.push_failed agent_id=%s error=%s", agent_id, type(exc).__name__)
+            count(PUSHES, "Config documents the hub published or refused to send",
+                  outcome="error")
+            return "error"
 
     async def _push(self, agent_id: uuid.UUID, cutoff: datetime) -> str:
         async with self.sessions() as session, session.begin():
@@ -144,8 +161,10 @@ class ConfigPusher:
             log.warning("fleet.push_refused agent_id=%s version=%d code=%s detail=%s",
                         agent.id, state.desired_version, exc.code, exc.detail[:300])
             return exc.code
-        topic_id = self.topic_id(agent)
-        await self.publisher.publish(build(topic_id, Channel.CONFIG), payload)
+        try:
+            await self.publisher.publish(build(self.topic_id(agent), Channel.CONFIG), payload)
+        except Exception as exc:
+            raise PublishError(f"{type(exc).__name__}: {exc}") from exc
         state.pushed_version, state.pushed_at = state.desired_version, utcnow()
         count(PUSHES, "Config documents the hub published or refused to send", outcome="pushed")
         log.info("fleet.config_pushed agent_id=%s version=%d devices=%d bytes=%d", agent.id,

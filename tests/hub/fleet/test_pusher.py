@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.fleet.builder import build_config
 from hub.fleet.models import AgentConfigState
-from hub.fleet.pusher import PUSHES, ConfigPusher
+from hub.fleet.pusher import PUSHES, ConfigPusher, PublishError
 from hub.inventory.models import Agent, Device
 from hub.jobs.mqtt import MqttCommandPublisher
 from hub.metrics import Metrics
@@ -34,6 +34,7 @@ from tests.hub.fleet.conftest import (
     new_device,
     state_of,
 )
+from tests.services._proc import free_port
 from tests.services.mosquitto import Broker, Credentials
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -210,3 +211,16 @@ async def test_a_revoked_agent_is_not_pushed(
     assert everything.on(_topic(revoked)) == []
     state = await state_of(sessions, revoked.agent_id)
     assert state is not None and state.pushed_version == 0
+
+
+async def test_a_broker_that_refuses_leaves_the_version_unpushed(sessions: Sessions) -> None:
+    where = await new_agent(sessions)
+    await new_device(sessions, where)
+    dead = MqttCommandPublisher("127.0.0.1", free_port(), "hub", "x", "dead", timeout_s=2)
+    try:
+        with pytest.raises(PublishError):
+            await ConfigPusher(sessions, dead, SECRET_KEY).tick()
+    finally:
+        await dead.close()
+    state = await state_of(sessions, where.agent_id)
+    assert state is not None and (state.desired_version, state.pushed_version) == (1, 0)
