@@ -80,6 +80,10 @@ def _cell(row: Mapping[str, Any], key: str | Callable[[Mapping[str, Any]], objec
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+        return ", ".join(str(item) for item in value) or "-"
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
     if isinstance(value, str) and TIMESTAMP.fullmatch(value):
         return f"{value[:10]} {value[11:19]}Z"  # to the second: a table is read by people
     return str(value)

@@ -84,10 +84,38 @@ EnableFile = Annotated[Path | None, _file_opt("enable_secret")]
 SiteOpt = Annotated[str | None, typer.Option(help="Only for this site (name or id); "
                                              "default: the whole tenant.")]
 UserOpt = Annotated[str | None, typer.Option(help="SNMPv3 user name.")]
-AuthProtoOpt = Annotated[str | None, typer.Option(help="SNMPv3 auth protocol "
-                                                  "(md5, sha, sha256...).")]
-PrivProtoOpt = Annotated[str | None, typer.Option(help="SNMPv3 privacy protocol (des, aes...).")]
+
+
+class AuthProto(StrEnum):
+    """SNMPv3 authentication protocols (as protocol/edge_config.py names them)."""
+
+    MD5 = "MD5"
+    SHA = "SHA"
+    SHA_224 = "SHA-224"
+    SHA_256 = "SHA-256"
+    SHA_384 = "SHA-384"
+    SHA_512 = "SHA-512"
+
+
+class PrivProto(StrEnum):
+    """SNMPv3 privacy protocols."""
+
+    DES = "DES"
+    AES = "AES"
+    AES_192 = "AES-192"
+    AES_256 = "AES-256"
+
+
+AuthProtoOpt = Annotated[AuthProto | None, typer.Option(help="SNMPv3 authentication protocol.",
+                                                        case_sensitive=False)]
+PrivProtoOpt = Annotated[PrivProto | None, typer.Option(help="SNMPv3 privacy protocol (needs "
+                                                        "authentication).",
+                                                        case_sensitive=False)]
 UsernameOpt = Annotated[str | None, typer.Option(help="SSH user name.")]
+
+
+def _text(value: StrEnum | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def credential_id(client: HubClient, value: str) -> str:
@@ -204,8 +232,8 @@ def create_credentials(
     as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
 ) -> None:
     """Create a credential set (help text above: secrets never from a plain argument)."""
-    public = only_given(user=user, auth_proto=auth_proto, priv_proto=priv_proto,
-                        username=username)
+    public = only_given(user=user, auth_proto=_text(auth_proto),
+                        priv_proto=_text(priv_proto), username=username)
     secrets = _given(_files_of(kind, community_file, auth_key_file, priv_key_file,
                                password_file, private_key_file, enable_secret_file))
     secrets.update(_prompted(_needed(kind, public, secrets)))
@@ -258,8 +286,8 @@ def update_credentials(
     as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
 ) -> None:
     """Change a credential set (help text above)."""
-    public = only_given(user=user, auth_proto=auth_proto, priv_proto=priv_proto,
-                        username=username)
+    public = only_given(user=user, auth_proto=_text(auth_proto),
+                        priv_proto=_text(priv_proto), username=username)
     with hub(url, token) as client:
         found = credential_id(client, credentials)
         current = client.get(f"/credential-sets/{found}")

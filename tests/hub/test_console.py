@@ -104,13 +104,14 @@ def ok_json(result: Result) -> Any:
     return json.loads(result.stdout)
 
 
-def one_line_failure(result: Result) -> str:
-    """A failed command: non-zero exit, exactly one line on stderr, no traceback."""
+def one_line_failure(result: Result, skip: int = 0) -> str:
+    """A failed command: non-zero exit, exactly one line on stderr (after `skip` lines of
+    prompts), no traceback."""
     assert result.exit_code != 0, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         repr(result.exception)
     assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
+    lines = result.stderr.strip().splitlines()[skip:]
     assert len(lines) == 1, result.stderr
     return lines[0]
 
@@ -303,6 +304,21 @@ def test_credential_sets_take_secrets_from_files_never_print_them(live: LiveHub,
     prompted = run(live, "credentials", "create", unique("v2c"), "--kind", "snmp_v2c",
                    stdin=community + "\n")
     assert prompted.exit_code == 0 and community not in prompted.output, prompted.output
+    unanswered = run(live, "credentials", "create", unique("v2c"), "--kind", "snmp_v2c",
+                     stdin="")  # the prompt, then one line saying where a secret can come from
+    assert unanswered.exit_code == 2 and "Traceback" not in unanswered.output
+    assert unanswered.stderr.splitlines()[0].strip() == "community:", unanswered.stderr
+    line = one_line_failure(unanswered, skip=1)
+    assert "--community-file" in line and "DOTMAC_HUB_CRED_COMMUNITY" in line
+    from_env = run(live, "credentials", "create", unique("v3"), "--kind", "snmp_v3", "--user",
+                   "noc", "--auth-proto", "sha", "--json",
+                   env=live.env(DOTMAC_HUB_CRED_AUTH_KEY="auth-" + community))
+    assert ok_json(from_env)["secrets_set"] == ["auth_key"], from_env.output
+    wrong = one_line_failure(run(live, "credentials", "create", unique("v2c"), "--kind",
+                                 "snmp_v2c", "--password-file", str(tmp_path / "community")))
+    assert "a snmp_v2c set has no password" in wrong
+    shown = run(live, "credentials", "show", name)
+    assert "community" in shown.stdout and community not in shown.output
     listed = run(live, "credentials", "list", "--json")
     assert name in listed.stdout and community not in listed.stdout
     site = ok_json(run(live, "sites", "create", unique("pop"), "--json"))
