@@ -14,7 +14,6 @@ from hub.console.common import (
     UrlOpt,
     YesOpt,
     confirm,
-    done,
     group,
     hub,
     one_line_errors,
@@ -164,8 +163,8 @@ def update_agent(
 
 @app.command("revoke")
 @one_line_errors
-def revoke_agent(agent: AgentArg, yes: YesOpt = False, url: UrlOpt = None,
-                 token: TokenOpt = None) -> None:
+def revoke_agent(agent: AgentArg, yes: YesOpt = False, as_json: JsonOpt = False,
+                 url: UrlOpt = None, token: TokenOpt = None) -> None:
     """Revoke an agent: its broker login goes and the broker disconnects it at once.
 
     Examples:
@@ -175,14 +174,14 @@ def revoke_agent(agent: AgentArg, yes: YesOpt = False, url: UrlOpt = None,
     with hub(url, token) as client:
         found = agent_id(client, agent)
         confirm(f"revoke agent {agent}?", yes)
-        client.post(f"/agents/{found}/revoke")
-    done(f"agent {agent} revoked")
+        row = client.post(f"/agents/{found}/revoke")
+    report(row, as_json, f"agent {agent} revoked")
 
 
 @app.command("delete")
 @one_line_errors
-def delete_agent(agent: AgentArg, yes: YesOpt = False, url: UrlOpt = None,
-                 token: TokenOpt = None) -> None:
+def delete_agent(agent: AgentArg, yes: YesOpt = False, as_json: JsonOpt = False,
+                 url: UrlOpt = None, token: TokenOpt = None) -> None:
     """Delete an agent that polls no device.
 
     Examples:
@@ -193,4 +192,4 @@ def delete_agent(agent: AgentArg, yes: YesOpt = False, url: UrlOpt = None,
         found = agent_id(client, agent)
         confirm(f"delete agent {agent}?", yes)
         client.delete(f"/agents/{found}")
-    done(f"agent {agent} deleted")
+    report({"id": found, "deleted": True}, as_json, f"agent {agent} deleted")

@@ -24,7 +24,6 @@ from hub.console.common import (
     UrlOpt,
     YesOpt,
     confirm,
-    done,
     group,
     hub,
     one_line_errors,
@@ -305,8 +304,8 @@ def update_credentials(
 
 @app.command("delete")
 @one_line_errors
-def delete_credentials(credentials: CredArg, yes: YesOpt = False, url: UrlOpt = None,
-                       token: TokenOpt = None) -> None:
+def delete_credentials(credentials: CredArg, yes: YesOpt = False, as_json: JsonOpt = False,
+                       url: UrlOpt = None, token: TokenOpt = None) -> None:
     """Delete a credential set (refused while devices or discoveries use it).
 
     Examples:
@@ -317,4 +316,4 @@ def delete_credentials(credentials: CredArg, yes: YesOpt = False, url: UrlOpt = 
         found = credential_id(client, credentials)
         confirm(f"delete credential set {credentials}?", yes)
         client.delete(f"/credential-sets/{found}")
-    done(f"credential set {credentials} deleted")
+    report({"id": found, "deleted": True}, as_json, f"credential set {credentials} deleted")

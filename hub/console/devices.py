@@ -22,7 +22,6 @@ from hub.console.common import (
     UrlOpt,
     YesOpt,
     confirm,
-    done,
     group,
     hub,
     one_line_errors,
@@ -278,8 +277,8 @@ def update_device(
 
 @app.command("delete")
 @one_line_errors
-def delete_device(device: DeviceArg, yes: YesOpt = False, url: UrlOpt = None,
-                  token: TokenOpt = None) -> None:
+def delete_device(device: DeviceArg, yes: YesOpt = False, as_json: JsonOpt = False,
+                  url: UrlOpt = None, token: TokenOpt = None) -> None:
     """Delete a device (its agent stops polling it after the next config push).
 
     Examples:
@@ -290,7 +289,7 @@ def delete_device(device: DeviceArg, yes: YesOpt = False, url: UrlOpt = None,
         found = device_id(client, device)
         confirm(f"delete device {device}?", yes)
         client.delete(f"/devices/{found}")
-    done(f"device {device} deleted")
+    report({"id": found, "deleted": True}, as_json, f"device {device} deleted")
 
 
 @app.command("export")

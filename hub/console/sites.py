@@ -13,7 +13,6 @@ from hub.console.common import (
     UrlOpt,
     YesOpt,
     confirm,
-    done,
     group,
     hub,
     one_line_errors,
@@ -111,8 +110,8 @@ def update_site(
 
 @app.command("delete")
 @one_line_errors
-def delete_site(site: SiteArg, yes: YesOpt = False, url: UrlOpt = None,
-                token: TokenOpt = None) -> None:
+def delete_site(site: SiteArg, yes: YesOpt = False, as_json: JsonOpt = False,
+                url: UrlOpt = None, token: TokenOpt = None) -> None:
     """Delete an empty site (refused while agents or devices remain in it).
 
     Examples:
@@ -123,4 +122,4 @@ def delete_site(site: SiteArg, yes: YesOpt = False, url: UrlOpt = None,
         found = site_id(client, site)
         confirm(f"delete site {site}?", yes)
         client.delete(f"/sites/{found}")
-    done(f"site {site} deleted")
+    report({"id": found, "deleted": True}, as_json, f"site {site} deleted")

@@ -172,7 +172,8 @@ def test_devices_take_site_and_agent_names(live: LiveHub) -> None:
     moved = ok_json(run(live, "devices", "update", name, "--address", "192.0.2.11",
                         "--agent", "none", "--json"))
     assert moved["management_address"] == "192.0.2.11" and moved["agent_id"] is None
-    assert run(live, "devices", "delete", device["id"], "--yes").exit_code == 0
+    assert ok_json(run(live, "devices", "delete", device["id"], "--yes", "--json")) == {
+        "id": device["id"], "deleted": True}
     assert ok_json(run(live, "devices", "list", "--site", site["id"], "--json")) == []
 
 
