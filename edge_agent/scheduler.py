@@ -259,8 +259,11 @@ class Scheduler(Generic[D, R]):
         delay = slot - self._clock()
         if delay <= 0:
             return True
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands
+        # just after `update` set the wake event, and `stop` then waited for ever.
         try:
-            await asyncio.wait_for(state.wake.wait(), timeout=delay)
+            async with asyncio.timeout(delay):
+                await state.wake.wait()
         except TimeoutError:
             return True
         return False

@@ -207,6 +207,22 @@ async def test_stop_cancels_and_waits() -> None:
     assert sum(len(v) for v in rec.starts.values()) == polls
 
 
+async def test_stop_right_after_an_update_returns() -> None:
+    """A config push (or SIGHUP) wakes changed devices; a stop in the same loop turn used to
+    hang for ever: Python 3.11's wait_for swallowed the cancel of a task whose wake event
+    had just been set."""
+    rec = Recorder()
+    devices = [Dev(f"d{n}", 60.0) for n in range(50)]
+    scheduler = Scheduler(devices, rec.poll, rec.sink, 4)
+    scheduler.start()
+    await asyncio.sleep(0)  # every task is now sleeping until its slot
+    for n in range(3):
+        await asyncio.sleep(0.05)
+        scheduler.update([Dev("d0", 61.0 + n), *devices[1:]])  # d0 changes every time
+    await asyncio.wait_for(scheduler.stop(), timeout=30)  # a hang, not slowness, fails this
+    assert all(s.task is not None and s.task.done() for s in scheduler._states.values())
+
+
 def test_bad_arguments_are_refused() -> None:
     rec = Recorder()
     with pytest.raises(ValueError, match="concurrency"):
