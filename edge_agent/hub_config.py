@@ -195,20 +195,38 @@ def _check_credentials(device: PushedDevice, credentials: dict[Any, Credential])
 
 # ---- conversion ----------------------------------------------------------------------------
 
-def to_devices(config: EdgeConfig, polling: PollingSection) -> list[DeviceConfig]:
-    """The pushed devices as the agent polls them (call after :func:`validate_push`)."""
+def to_devices(config: EdgeConfig, polling: PollingSection,
+               local: Sequence[DeviceConfig] = ()) -> list[DeviceConfig]:
+    """The pushed devices as the agent polls them (call after :func:`validate_push`).
+
+    Credentials may stay on the POP: a pushed device with no SNMP (or SSH) credential set
+    takes the ``snmp`` (or ``ssh``) block of the agent.yaml device it shadows (same label
+    or id as its name, or same host and port), so a hub that manages the device list need
+    not hold the secrets. With neither, SNMP falls back to DOTMAC_AGENT_COMMUNITY and a
+    device that needs SSH is refused (``invalid``, naming the device).
+    """
     credentials = {c.id: c for c in config.credentials}
-    return [_to_device(device, credentials, polling) for device in config.devices]
+    return [_to_device(device, credentials, polling, _local_twin(device, local))
+            for device in config.devices]
+
+
+def _local_twin(device: PushedDevice, local: Sequence[DeviceConfig]) -> DeviceConfig | None:
+    for candidate in local:
+        if candidate.name in (device.name, str(device.id)) or \
+                (candidate.host, candidate.port) == (device.host, device.snmp_port):
+            return candidate
+    return None
 
 
 def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
-               polling: PollingSection) -> DeviceConfig:
+               polling: PollingSection, twin: DeviceConfig | None) -> DeviceConfig:
     data: dict[str, Any] = {
         "name": str(device.id), "label": device.name, "host": device.host,
         "port": device.snmp_port, "profile": device.profile, "telemetry": device.telemetry,
         "interval_s": device.interval_s, "timeout_s": device.timeout_s,
         "retries": device.retries, "max_repetitions": polling.max_repetitions,
-        "snmp": None, "ssh": None,
+        "snmp": twin.snmp if twin is not None else None,
+        "ssh": _local_ssh(twin, device.ssh_port),
     }
     if device.snmp_credential is not None:
         data["snmp"] = _snmp(credentials[device.snmp_credential])
@@ -218,7 +236,16 @@ def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
         return DeviceConfig.model_validate(data)
     except ValidationError as exc:
         raise HubConfigError(ConfigErrorCode.INVALID,
-                             f"device {device.id}: {_first_error(exc)}") from None
+                             f"device {device.id} ({device.name}): {_first_error(exc)}; "
+                             "give it a credential set at the hub") from None
+
+
+def _local_ssh(twin: DeviceConfig | None, port: int) -> SshConfig | None:
+    if twin is None or twin.ssh is None:
+        return None
+    if twin.ssh.port != 22 or port == 22:
+        return twin.ssh  # the local block names its own port, or the hub has none to say
+    return twin.ssh.model_copy(update={"port": port})
 
 
 def _secret(value: str | None) -> SecretStr | None:

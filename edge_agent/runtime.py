@@ -130,7 +130,7 @@ class AgentRuntime:
             if applied is None:
                 return []
             check_document(applied.config, self.resolver.profiles.names())
-            devices = to_devices(applied.config, self.config.polling)
+            devices = to_devices(applied.config, self.config.polling, self.local_devices)
         except (ValueError, HubConfigError) as exc:
             log.error("config.hub_store_unusable path=%s error=%s; polling agent.yaml devices "
                       "only until the hub pushes again", self.hub_store.path, exc)
@@ -161,7 +161,7 @@ class AgentRuntime:
         try:
             config = validate_push(push, agent_id, self.hub.version,
                                    self.resolver.profiles.names())
-            devices = to_devices(config, self.config.polling)
+            devices = to_devices(config, self.config.polling, self.local_devices)
             self._check_pushed_cli(devices)
             applied = AppliedConfig(push.config_version, push.content_hash, config)
             await asyncio.to_thread(self.hub_store.save, applied)

@@ -308,3 +308,28 @@ def test_jobs_find_pushed_devices_by_id_and_local_ones_by_name(tmp_path: Path) -
     finally:
         executor.pool.shutdown()
         executor.store.close()
+
+
+def test_credentials_may_stay_on_the_pop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pushed device without credential sets takes the shadowed agent.yaml device's snmp
+    and ssh blocks (the hub manages the list, the secrets never leave the box)."""
+    monkeypatch.delenv("DOTMAC_AGENT_COMMUNITY", raising=False)
+    twin = DeviceConfig.model_validate({
+        "name": "core-1", "host": "192.0.2.9", "snmp": {"community": "local-only"},
+        "ssh": {"username": "tech", "password": "local-pass", "port": 2222}})
+    (converted,) = to_devices(config(device(snmp_credential=None)), PollingSection(), [twin])
+    assert converted.snmp is not None and converted.snmp == twin.snmp
+    assert converted.ssh is not None and converted.ssh.port == 2222  # the local block's own
+    assert converted.name == str(DEVICE_ID) and converted.host == "10.0.0.1"  # hub's fields
+    # A hub credential set still wins over the local block.
+    (hub_creds,) = to_devices(config(device()), PollingSection(), [twin])
+    assert isinstance(hub_creds.snmp, SnmpV2cConfig)
+    assert hub_creds.snmp.community.get_secret_value() == "s3cret-community"
+
+
+def test_no_credentials_anywhere_names_the_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DOTMAC_AGENT_COMMUNITY", raising=False)
+    with pytest.raises(HubConfigError) as caught:
+        to_devices(config(device(snmp_credential=None)), PollingSection(), [])
+    assert caught.value.code == ConfigErrorCode.INVALID
+    assert "core-1" in caught.value.detail and "credential set" in caught.value.detail
