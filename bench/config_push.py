@@ -26,16 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiomqtt  # noqa: E402
+import aiomqtt
 
-from edge_agent.config import DeviceConfig  # noqa: E402
-from edge_agent.poll import PollResult  # noqa: E402
-from edge_agent.runtime import AgentRuntime  # noqa: E402
-from edge_agent.scheduler import Scheduler, next_slot, stable_phase  # noqa: E402
-from protocol import Channel, ConfigAck, ConfigPush, build, decode, encode  # noqa: E402
-from protocol.edge_config import EdgeConfig, PushedDevice, SnmpV2cCredential, pack  # noqa: E402
-from tests.services._proc import ManagedProcess, free_port  # noqa: E402
-from tests.services.mosquitto import Broker, start_broker  # noqa: E402
+from edge_agent.config import DeviceConfig
+from edge_agent.poll import PollResult
+from edge_agent.runtime import AgentRuntime
+from edge_agent.scheduler import Scheduler, next_slot, stable_phase
+from protocol import Channel, ConfigAck, ConfigPush, build, decode, encode
+from protocol.edge_config import EdgeConfig, PushedDevice, SnmpV2cCredential, pack
+from tests.services._proc import ManagedProcess, free_port
+from tests.services.mosquitto import Broker, start_broker
 
 DEVICES = int(os.environ.get("BENCH_PUSH_DEVICES", "2000"))
 RUN_S = float(os.environ.get("BENCH_PUSH_RUN_S", "30"))
