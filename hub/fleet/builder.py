@@ -134,6 +134,8 @@ def _discovery_request(discovery: Discovery) -> DiscoveryRequest:
     return DiscoveryRequest.model_validate({
         "id": discovery.id, "cidrs": list(discovery.cidrs or []),
         "credentials": _discovery_credentials(discovery)[:MAX_DISCOVERY_CREDENTIALS],
+        "port": discovery.port, "concurrency": discovery.concurrency,
+        "timeout_s": discovery.timeout_s,
     }, strict=False)
 
 

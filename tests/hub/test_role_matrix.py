@@ -11,6 +11,8 @@ from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.fleet.matrix import REQUESTS as FLEET_REQUESTS
+from tests.hub.fleet_bulk.matrix import REQUESTS as DEVICE_BULK_REQUESTS
+from tests.hub.fleet_discovery.matrix import REQUESTS as DISCOVERY_REQUESTS
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory.matrix import REQUESTS as CREDENTIAL_SET_REQUESTS
 from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
@@ -118,6 +120,8 @@ REQUESTS: dict[str, Factory] = {
     **JOBS_REQUESTS,
     **EVENTS_REQUESTS,
     **FLEET_REQUESTS,
+    **DEVICE_BULK_REQUESTS,
+    **DISCOVERY_REQUESTS,
 }
 
 

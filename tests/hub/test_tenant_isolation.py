@@ -14,6 +14,8 @@ from hub.permissions import Role
 from tests.hub.billing import matrix as billing_matrix
 from tests.hub.events import matrix as events_matrix
 from tests.hub.fleet import matrix as fleet_matrix
+from tests.hub.fleet_bulk import matrix as device_bulk_matrix
+from tests.hub.fleet_discovery import matrix as discovery_matrix
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory import matrix as inventory_matrix
 from tests.hub.jobs import matrix as jobs_matrix
@@ -90,6 +92,8 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         **jobs_matrix.isolation_cases(a, Case),
         **events_matrix.isolation_cases(a, Case),
         **fleet_matrix.isolation_cases(a, Case),
+        **device_bulk_matrix.isolation_cases(a, Case),
+        **discovery_matrix.isolation_cases(a, Case),
     }
 
 
@@ -113,6 +117,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
     ids.update(await billing_matrix.tenant_ids(hub, owner))
     ids.update(await jobs_matrix.tenant_ids(hub, owner))
     ids.update(await events_matrix.tenant_ids(hub, owner))
+    ids.update(await discovery_matrix.tenant_ids(hub, owner))
     return owner, ids
 
 

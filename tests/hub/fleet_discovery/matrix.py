@@ -7,6 +7,7 @@ Wire them like the jobs ones: `**REQUESTS` into test_role_matrix.REQUESTS,
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -29,20 +30,22 @@ async def _ready(hub: Hub, owner: Account) -> tuple[dict[str, Any], str]:
     return site, await credential_set(hub, owner)
 
 
-def start_body(credential: str) -> dict[str, Any]:
+def start_body(credential: str, network: str = "192.0.2.0/29") -> dict[str, Any]:
     """A valid create body."""
-    return {"cidrs": ["192.0.2.0/29"], "credential_set_ids": [credential]}
+    return {"cidrs": [network], "credential_set_ids": [credential]}
 
 
 async def found_one(hub: Hub, owner: Account) -> tuple[dict[str, Any], str]:
-    """A discovery that found one device at 192.0.2.5: (discovery, candidate id)."""
+    """A discovery that found one device at 10.x.y.5 (a fresh address per call, so every
+    role of the matrix adopts a device nobody manages yet): (discovery, candidate id)."""
     site, credential = await _ready(hub, owner)
-    made = await hub.client.post(f"/sites/{site['id']}/discoveries", json=start_body(credential),
-                                 headers=owner.headers)
+    net = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    made = await hub.client.post(f"/sites/{site['id']}/discoveries",
+                                 json=start_body(credential, f"{net}.0/29"), headers=owner.headers)
     assert made.status_code == 202, made.text
     discovery = made.json()
     await deliver(hub, owner.tenant_id, discovery["agent_id"], report(
-        discovery["id"], 6, 6, [candidate("192.0.2.5", credential, sys_name=f"m-{n()}")],
+        discovery["id"], 6, 6, [candidate(f"{net}.5", credential, sys_name=f"m-{n()}")],
         done=True))
     seen = await get(hub, owner, f"/discoveries/{discovery['id']}")
     return discovery, seen["candidates"][0]["id"]
