@@ -18,6 +18,7 @@ import typer
 from edge_agent.cli_output import console, errors, styled
 from edge_agent.config import ConfigError, load_config
 from edge_agent.executor import Executor
+from edge_agent.hub_config import with_hub_devices
 from protocol import JobProgress, JobRequest, JobResult
 
 job_app = typer.Typer(name="job", help="Run provisioning actions on a device over SSH.",
@@ -42,7 +43,7 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
 
 def _load(config: Path) -> Executor:
     try:
-        return Executor(load_config(config))
+        return Executor(with_hub_devices(load_config(config)))
     except ConfigError as exc:
         for problem in exc.problems:
             errors.print(problem)

@@ -10,6 +10,7 @@ from edge_agent.cli_output import console, errors, styled
 from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_config
 from edge_agent.executor.host_keys import HostKey, KnownHosts
 from edge_agent.executor.session import offered_host_key
+from edge_agent.hub_config import with_hub_devices
 
 __all__ = ["register", "ssh_trust_command"]
 
@@ -19,7 +20,7 @@ CONFIG = typer.Option(Path("/etc/dotmac-agent/agent.yaml"), "--config",
 
 def _load(config: Path) -> AgentConfig:
     try:
-        return load_config(config)
+        return with_hub_devices(load_config(config))
     except ConfigError as exc:
         for problem in exc.problems:
             errors.print(problem)

@@ -380,9 +380,13 @@ class AgentConfig(_Section):
         return devices
 
     def device(self, name: str) -> DeviceConfig:
-        """The device called ``name``; KeyError if there is none."""
+        """The device called ``name`` (a hub-pushed device: its id, else its hub label);
+        KeyError if there is none."""
         for device in self.devices:
             if device.name == name:
+                return device
+        for device in self.devices:
+            if device.label == name:
                 return device
         raise KeyError(f"no device named {name!r} in the config")
 

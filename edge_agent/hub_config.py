@@ -28,7 +28,14 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from edge_agent.config import DeviceConfig, PollingSection, SnmpV2cConfig, SnmpV3Config, SshConfig
+from edge_agent.config import (
+    AgentConfig,
+    DeviceConfig,
+    PollingSection,
+    SnmpV2cConfig,
+    SnmpV3Config,
+    SshConfig,
+)
 from protocol import ConfigAck, ConfigPush
 from protocol.edge_config import (
     ConfigDocumentError,
@@ -51,6 +58,7 @@ __all__ = [
     "merge_devices",
     "to_devices",
     "validate_push",
+    "with_hub_devices",
 ]
 
 log = logging.getLogger("edge_agent.hub_config")
@@ -382,3 +390,19 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def with_hub_devices(config: AgentConfig) -> AgentConfig:
+    """``config`` with the devices the hub last pushed merged in, as the running agent polls
+    them (for the field commands: `job run`, `backup`, `ssh`). An unusable store is logged
+    and the agent.yaml devices are returned alone."""
+    try:
+        applied = HubConfigStore(config.agent.state_dir).load()
+        if applied is None:
+            return config
+        hub = to_devices(applied.config, config.polling, config.devices)
+    except (OSError, ValueError, HubConfigError) as exc:
+        log.warning("config.hub_store_unusable error=%s; agent.yaml devices only", exc)
+        return config
+    merged, _shadowed = merge_devices(config.devices, hub)
+    return config.model_copy(update={"devices": merged})

@@ -333,3 +333,21 @@ def test_no_credentials_anywhere_names_the_device(monkeypatch: pytest.MonkeyPatc
         to_devices(config(device(snmp_credential=None)), PollingSection(), [])
     assert caught.value.code == ConfigErrorCode.INVALID
     assert "core-1" in caught.value.detail and "credential set" in caught.value.detail
+
+
+def test_field_commands_see_the_pushed_devices_by_hub_name(tmp_path: Path) -> None:
+    """`dotmac-agent job run core-1 ...` on a hub-managed box: the stored push is merged in
+    and the device is found by its hub label as well as its id."""
+    from edge_agent.config import AgentConfig
+    from edge_agent.hub_config import with_hub_devices
+
+    base = AgentConfig.model_validate({
+        "agent": {"id": AGENT, "state_dir": str(tmp_path / "state")},
+        "broker": {"host": "127.0.0.1", "password": "x"},
+        "devices": [{"name": "lab", "host": "192.0.2.50", "snmp": {"community": "c"}}]})
+    assert with_hub_devices(base) == base  # nothing pushed yet
+    document = config(device())
+    HubConfigStore(tmp_path / "state").save(AppliedConfig(3, content_hash(document), document))
+    merged = with_hub_devices(base)
+    assert merged.device("core-1") is merged.device(str(DEVICE_ID))
+    assert merged.device("lab").host == "192.0.2.50"
