@@ -184,13 +184,31 @@ class ConfigIntake:
             self._worker = asyncio.ensure_future(self._work())
 
     async def _work(self) -> None:
+        """Apply what arrived, newest version first: pushes the broker queued while the
+        agent was away arrive back to back, and only the newest of them is applied (the
+        older ones are logged as superseded, not applied on the way). A refused push does
+        not hide an older good one behind it: the next newest is tried."""
         while not self._pending.empty():
-            push = self._pending.get_nowait()
-            try:
-                ack = await self._apply(push)
-                await self._enqueue(ack)
-            except Exception:  # never lose the worker: the next push must still be handled
-                log.exception("config.apply_crashed version=%d", push.config_version)
+            batch = []
+            while not self._pending.empty():
+                batch.append(self._pending.get_nowait())
+            batch.sort(key=lambda p: p.config_version, reverse=True)
+            for index, push in enumerate(batch):
+                if await self._apply_one(push):
+                    for older in batch[index + 1:]:
+                        log.info("config.superseded version=%d by=%d", older.config_version,
+                                 push.config_version)
+                    break
+
+    async def _apply_one(self, push: ConfigPush) -> bool:
+        """Apply one push and queue its ack; True when it was applied."""
+        try:
+            ack = await self._apply(push)
+            await self._enqueue(ack)
+        except Exception:  # never lose the worker: the next push must still be handled
+            log.exception("config.apply_crashed version=%d", push.config_version)
+            return False
+        return ack.status == "applied"
 
     async def close(self) -> None:
         """Stop applying (shutdown); the hub re-sends what was not acked after the next

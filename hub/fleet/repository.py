@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.fleet.models import AgentConfigState, Discovery
+from hub.ingest.models import AgentHealthRow
 from hub.inventory.credentials.models import CredentialSet
 from hub.inventory.models import Agent, Device
 
@@ -102,11 +103,17 @@ async def locked_state(session: AsyncSession, agent_id: uuid.UUID,
 
 async def due_agent_ids(session: AsyncSession, resend_before: datetime) -> list[uuid.UUID]:
     """Agents (not revoked: they have no broker login left) whose newest version was never
-    pushed, or pushed before `resend_before` and not yet applied."""
+    pushed, or pushed before `resend_before` and not yet applied.
+
+    Agents the hub last saw go offline are skipped: the broker would queue every version
+    for their persistent session and replay them all on reconnect. Their `current` report
+    after reconnecting makes them due again, and then only the newest version is sent."""
     state = AgentConfigState
     query = (select(state.agent_id)
              .join(Agent, Agent.id == state.agent_id)
+             .outerjoin(AgentHealthRow, AgentHealthRow.agent_id == state.agent_id)
              .where(Agent.revoked_at.is_(None))
+             .where(or_(AgentHealthRow.state.is_(None), AgentHealthRow.state != "offline"))
              .where(or_(state.desired_version > state.pushed_version,
                         (state.desired_version > state.applied_version)
                         & (or_(state.pushed_at.is_(None), state.pushed_at < resend_before))))
