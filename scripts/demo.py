@@ -159,34 +159,50 @@ class Demo:
         return f"agent {self.agent_id} enrolled (dynsec broker login, TLS)"
 
     def start_agent(self) -> str:
+        """Devices and their credentials live at the hub only: agent.yaml keeps what
+        enrollment wrote (identity and broker); the hub pushes the rest on cmd/config."""
         config = STATE / "agent" / "agent.yaml"
-        text = config.read_text()
-        lines = [text.rstrip(), "polling:", "  interval_s: 10", "health_interval_s: 15",
-                 "devices:"]
-        for device, community in self.communities.items():
-            lines += [f"  - name: {device}", "    host: 127.0.0.1", f"    port: {self.sim_port}",
-                      "    timeout_s: 10", f"    snmp: {{community: {community}}}"]
-        # The customer switch: provisioned over SSH; polled over SNMP via a recording.
-        cpe = self.cpe
-        lines += [f"  - name: {CPE}", "    host: 127.0.0.1", f"    port: {self.sim_port}",
-                  "    profile: cisco_ios", "    timeout_s: 10",
-                  f"    snmp: {{community: {next(iter(self.communities.values()))}}}",
-                  f"    ssh: {{username: {cpe.username}, password: {cpe.password}, "
-                  f"port: {cpe.port}, enable_secret: {cpe.enable_secret}, timeout_s: 10}}"]
-        config.write_text("\n".join(lines) + "\n")
+        self.device_ids: dict[str, str] = {}
+        with self.api(ADMIN, self.password) as api:
+            communities = {device: self._snmp_set(api, device, community)
+                           for device, community in self.communities.items()}
+            cpe = self.cpe
+            ssh_set = _ok(api.post("/credential-sets", json={
+                "name": f"{CPE}-cli", "kind": "ssh", "site_id": self.site_id,
+                "username": cpe.username, "password": cpe.password,
+                "enable_secret": cpe.enable_secret}))["id"]
+            common = {"site_id": self.site_id, "agent_id": self.agent_id,
+                      "management_address": "127.0.0.1", "snmp_port": self.sim_port,
+                      "interval_s": 10, "timeout_s": 10}
+            for device, set_id in communities.items():
+                self.device_ids[device] = _ok(api.post("/devices", json={
+                    **common, "name": device, "profile": "auto",
+                    "snmp_credential_id": set_id}))["id"]
+            # The customer switch: provisioned over SSH; polled over SNMP via a recording.
+            self.device_ids[CPE] = _ok(api.post("/devices", json={
+                **common, "name": CPE, "profile": "cisco_ios",
+                "snmp_credential_id": next(iter(communities.values())),
+                "ssh_credential_id": ssh_set, "ssh_port": cpe.port}))["id"]
         agent = ManagedProcess([str(BIN / "dotmac-agent"), "run", "--config", str(config)],
                                STATE / "agent" / "agent.log").start()
         self.stack.append(agent.stop)
-        self.device_ids: dict[str, str] = {}
         with self.api(ADMIN, self.password) as api:
-            profiles = {**dict.fromkeys(self.communities, "auto"), CPE: "cisco_ios"}
-            for device, profile in profiles.items():
-                made = _ok(api.post("/devices", json={"site_id": self.site_id, "name": device,
-                                                      "management_address": "127.0.0.1",
-                                                      "profile": profile,
-                                                      "agent_id": self.agent_id}))
-                self.device_ids[device] = made["id"]
-        return f"dotmac-agent run polling {len(self.device_ids)} devices every 10 s"
+            _until(lambda: self._config_applied(api), 60, "the agent's first config push")
+        return (f"dotmac-agent run polling {len(self.device_ids)} hub-managed devices every "
+                "10 s (pushed on cmd/config, acknowledged)")
+
+    def _snmp_set(self, api: httpx.Client, device: str, community: str) -> str:
+        made = _ok(api.post("/credential-sets", json={
+            "name": f"{device}-snmp", "kind": "snmp_v2c", "site_id": self.site_id,
+            "community": community}))
+        return str(made["id"])
+
+    def _config_applied(self, api: httpx.Client) -> bool:
+        state = _ok(api.get(f"/agents/{self.agent_id}/config"))
+        if state.get("last_error"):
+            raise RuntimeError(f"the agent refused its config: {state['last_error']} "
+                               f"(see {STATE / 'agent' / 'agent.log'})")
+        return bool(state["in_sync"]) and state["applied_version"] > 0
 
     def seed_billing(self) -> str:
         """A plan and customers whose subscriptions sit on the customer switch's ports."""
@@ -299,7 +315,8 @@ def commands(demo: Demo) -> list[dict[str, str]]:
                    f"-H 'content-type: application/json' -d '{owner_body}'"
                    " | python3 -c 'import json,sys; print(json.load(sys.stdin)"
                    "[\"access_token\"])')")
-    device, if_index = demo.busy_interface()
+    device_name, if_index = demo.busy_interface()
+    device = demo.device_ids[device_name]  # the hub's id: what telemetry is keyed by
     sub = f"{demo.url}/billing/subscriptions/{demo.subs[CPE_PORT]}"
     customer = next(name for name, port in CUSTOMERS.items() if port == CPE_PORT)
     json_body = "-H 'content-type: application/json'"
@@ -312,10 +329,15 @@ def commands(demo: Demo) -> list[dict[str, str]]:
     day, next_day = today.isoformat(), (today + timedelta(days=1)).isoformat()
     return [
         {"what": "log in as the NOC user (sets $TOKEN)", "cmd": login},
-        {"what": "list devices", "cmd": f"curl -sf {auth} {demo.url}/devices"},
+        {"what": "list devices (the hub is the source of truth: the agent polls these)",
+         "cmd": f"curl -sf {auth} {demo.url}/devices"},
+        {"what": "the agent's config: desired and applied version, drift, last error",
+         "cmd": f"curl -sf {auth} {demo.url}/agents/{demo.agent_id}/config"},
+        {"what": f"what the agent last observed of {device_name} (model, serial, interfaces)",
+         "cmd": f"curl -sf {auth} {demo.url}/devices/{device}/observed"},
         {"what": "devices with status and last seen (live, from ingest)",
          "cmd": f"curl -sf {auth} {demo.url}/analytics/devices"},
-        {"what": f"traffic of {device} ifIndex {if_index} (bits/s per 5-minute bucket; "
+        {"what": f"traffic of {device_name} ifIndex {if_index} (bits/s per 5-minute bucket; "
                  "the current bucket grows with every poll)",
          "cmd": f"curl -sf {auth} '{demo.url}/analytics/devices/{device}/interfaces/"
                 f"{if_index}/traffic?start={day}T00:00:00Z&end={next_day}T00:00:00Z'"},

@@ -81,10 +81,20 @@ def test_every_printed_command_works_and_traffic_moves(demo) -> None:  # type: i
     for (rc, output), c in zip(first, cmds, strict=True):
         assert rc == 0, (c["what"], output[-500:])
     by_what = {c["what"]: out for c, (_rc, out) in zip(cmds, first, strict=True)}
-    devices = json.loads(next(v for k, v in by_what.items() if k == "list devices"))
-    assert {d["name"] for d in devices["data"]} >= {"ams1-access-sw1", "ams1-agg-sw2"}
+    devices = json.loads(next(v for k, v in by_what.items() if k.startswith("list devices")))
+    ids = {d["name"]: d["id"] for d in devices["data"]}
+    assert set(ids) >= {"ams1-access-sw1", "ams1-agg-sw2"}
+    # The hub is the source of truth: agent.yaml holds identity and broker, no devices...
+    agent_yaml = (tmp_path / "demo" / "agent" / "agent.yaml").read_text()
+    assert "devices" not in agent_yaml and "community" not in agent_yaml, agent_yaml
+    config = json.loads(next(v for k, v in by_what.items() if k.startswith("the agent's config")))
+    assert config["in_sync"] and config["applied_version"] >= 1, config
+    assert config["devices"] == len(ids), config
+    # ...and telemetry arrives keyed by the hub's device ids.
     live = json.loads(next(v for k, v in by_what.items() if k.startswith("devices with")))
-    assert {d["device"] for d in live["data"]} >= {"ams1-access-sw1"}
+    assert {d["device"] for d in live["data"]} >= {ids["ams1-access-sw1"]}
+    observed = json.loads(next(v for k, v in by_what.items() if k.startswith("what the agent")))
+    assert observed["observed"] is not None and observed["observed"]["interfaces"], observed
     traffic = json.loads(next(v for k, v in by_what.items() if k.startswith("traffic of")))
     assert traffic["points"], traffic
     suspended = json.loads(next(v for k, v in by_what.items() if k.startswith("suspend")))
