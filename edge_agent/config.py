@@ -277,6 +277,9 @@ class SshConfig(_Section):
     device_type: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$",
                                     description="netmiko device_type; default: the profile's")
     enable_secret: Secret | None = None
+    private_key: Secret | None = Field(
+        None, description="OpenSSH/PEM private key text for public-key login (pushed by the "
+        "hub from a credential set); tried before the password")
     timeout_s: float = Field(10.0, gt=0, le=120)
 
     @model_validator(mode="before")
@@ -292,8 +295,9 @@ class SshConfig(_Section):
 
     @model_validator(mode="after")
     def _has_password(self) -> SshConfig:
-        if self.password is None:
-            raise ValueError(f"password: missing; set it or {SSH_SECRET_ENV['password']}")
+        if self.password is None and self.private_key is None:
+            raise ValueError(f"password: missing; set it or {SSH_SECRET_ENV['password']} "
+                             "(or give a private_key)")
         return self
 
 

@@ -187,18 +187,9 @@ def _check_credentials(device: PushedDevice, credentials: dict[Any, Credential])
         raise HubConfigError(ConfigErrorCode.UNKNOWN_CREDENTIAL,
                              f"device {device.id}: ssh_credential {device.ssh_credential} is "
                              "not an SSH credential set of this push")
-    if device.telemetry in ("snmp", "both") and snmp is None:
-        raise HubConfigError(ConfigErrorCode.INVALID,
-                             f"device {device.id}: telemetry {device.telemetry} needs an SNMP "
-                             "credential set; assign one or set telemetry ssh")
-    if device.telemetry in ("ssh", "both") and ssh is None:
-        raise HubConfigError(ConfigErrorCode.INVALID,
-                             f"device {device.id}: telemetry {device.telemetry} needs an SSH "
-                             "credential set; assign one or set telemetry snmp")
-    if isinstance(ssh, SshCredential) and ssh.password is None:
-        raise HubConfigError(ConfigErrorCode.INVALID,
-                             f"device {device.id}: SSH credential set {ssh.id} has no password; "
-                             "this agent does not log in with private keys yet, add a password")
+    # A device without a set is not refused here: it may use the agent.yaml device it
+    # shadows (to_devices), which refuses it, naming the device, when nothing is found.
+
 
 
 # ---- conversion ----------------------------------------------------------------------------
@@ -292,6 +283,7 @@ def _ssh(credential: Credential, port: int) -> SshConfig:
         return SshConfig.model_validate({
             "username": credential.username, "password": _secret(credential.password),
             "enable_secret": _secret(credential.enable_secret), "port": port,
+            "private_key": _secret(credential.private_key),
         })
     except ValidationError as exc:
         raise HubConfigError(ConfigErrorCode.INVALID,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import SecretStr
+
 from edge_agent.config import DeviceConfig
 from edge_agent.executor.host_keys import HostKey, HostKeyChanged, KnownHosts
 from firmware_profiles.actions import PlatformActions
@@ -39,12 +41,38 @@ class SshTarget:
     host: str
     port: int
     username: str
-    password: str = field(repr=False)
+    password: str | None = field(repr=False)
     device_type: str
     enable_secret: str | None = field(default=None, repr=False)
     timeout_s: float = 10.0
     # The agent's trusted host keys; None (only tests and one-off tools) skips the check.
     known_hosts: Path | None = None
+    # A private key (OpenSSH/PEM text) for public-key login, tried before the password.
+    private_key: str | None = field(default=None, repr=False)
+
+    def login_args(self) -> dict[str, Any]:
+        """netmiko's credential keywords: the key as a paramiko object (never a file on
+        disk), the agent's own ssh-agent and ~/.ssh keys never offered."""
+        # use_keys stays False: it means "look in ~/.ssh and key_file"; paramiko uses pkey.
+        args: dict[str, Any] = {"password": self.password or "", "use_keys": False,
+                                "allow_agent": False}
+        if self.private_key is not None:
+            args["pkey"] = load_private_key(self.private_key)
+        return args
+
+
+def load_private_key(text: str) -> Any:
+    """A paramiko key from OpenSSH/PEM text (Ed25519, ECDSA or RSA); ValueError otherwise."""
+    import io
+
+    import paramiko
+
+    for kind in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            return kind.from_private_key(io.StringIO(text))
+        except (paramiko.SSHException, ValueError):
+            continue
+    raise ValueError("private_key: not an unencrypted Ed25519, ECDSA or RSA private key")
 
 
 class MissingCredentialsError(ValueError):
@@ -59,14 +87,23 @@ def ssh_target(device: DeviceConfig, platform: PlatformActions,
     then trust its key on first use and refuse a changed one before sending the password.
     """
     ssh = device.ssh
-    if ssh is None or ssh.password is None:
+    if ssh is None or (ssh.password is None and ssh.private_key is None):
         raise MissingCredentialsError(
             f"device {device.name}: no SSH credentials; add devices[{device.name}].ssh "
             "{username, password} to the agent config (or set DOTMAC_AGENT_SSH_PASSWORD)")
-    enable = ssh.enable_secret.get_secret_value() if ssh.enable_secret else None
-    return SshTarget(device.name, device.host, ssh.port, ssh.username,
-                     ssh.password.get_secret_value(), ssh.device_type or platform.device_type,
-                     enable, ssh.timeout_s, known_hosts)
+    return SshTarget(device.name, device.host, ssh.port, ssh.username, _reveal(ssh.password),
+                     ssh.device_type or platform.device_type, _reveal(ssh.enable_secret),
+                     ssh.timeout_s, known_hosts, _reveal(ssh.private_key))
+
+
+def _key_args(target: SshTarget) -> dict[str, Any]:
+    args = target.login_args()
+    del args["password"]  # napalm takes it positionally
+    return args
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
 
 
 def _bad_host_key(exc: BaseException) -> Any:
@@ -175,7 +212,7 @@ class NetmikoSession:
         with host_key_check(target) as pin:
             self.conn: Any = ConnectHandler(
                 device_type=target.device_type, host=target.host, port=target.port,
-                username=target.username, password=target.password,
+                username=target.username, **target.login_args(),
                 secret=target.enable_secret or "", timeout=t, conn_timeout=t, auth_timeout=t,
                 banner_timeout=t, session_timeout=t, fast_cli=True, **pin,
             )
@@ -253,8 +290,9 @@ class NapalmSession(NetmikoSession):
         self.timeout = t
         with host_key_check(target) as pin:
             self.driver: Any = get_network_driver(platform.napalm_driver)(
-                target.host, target.username, target.password, timeout=max(1, round(t)),
+                target.host, target.username, target.password or "", timeout=max(1, round(t)),
                 optional_args={"port": target.port, "secret": target.enable_secret or "",
+                               **_key_args(target),
                                "conn_timeout": t, "auth_timeout": t, "banner_timeout": t,
                                **pin})
             self.driver.open()

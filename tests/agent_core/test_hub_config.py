@@ -135,13 +135,32 @@ def test_discovery_with_unknown_credential() -> None:
 @pytest.mark.parametrize(("overrides", "credentials"), [
     ({"telemetry": "ssh", "profile": "cisco_ios", "snmp_credential": None}, (V2C,)),
     ({"snmp_credential": None}, (V2C,)),
-    ({"telemetry": "both", "profile": "cisco_ios", "ssh_credential": UUID(int=4)},
-     (V2C, SshCredential(id=UUID(int=4), username="ops", private_key="KEY"))),
 ])
-def test_missing_credentials_and_key_only_ssh_are_invalid(
-        overrides: dict[str, object], credentials: tuple[object, ...]) -> None:
-    error = refusal(push(config(device(**overrides), credentials=credentials)))
-    assert error.code == ConfigErrorCode.INVALID
+def test_missing_credentials_without_a_local_block_are_invalid(
+        overrides: dict[str, object], credentials: tuple[object, ...],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accepted by the document check (an agent.yaml twin may hold them), refused when the
+    devices are built and nothing is found, naming the device."""
+    monkeypatch.delenv("DOTMAC_AGENT_COMMUNITY", raising=False)
+    monkeypatch.delenv("DOTMAC_AGENT_SSH_PASSWORD", raising=False)
+    document = config(device(**overrides), credentials=credentials)
+    validate_push(push(document), AGENT, 1, PROFILES)
+    with pytest.raises(HubConfigError) as caught:
+        to_devices(document, PollingSection(), [])
+    assert caught.value.code == ConfigErrorCode.INVALID
+    assert str(DEVICE_ID) in caught.value.detail
+
+
+def test_key_only_ssh_sets_log_in_with_the_key() -> None:
+    key_only = SshCredential(id=UUID(int=4), username="ops", private_key="-----BEGIN KEY")
+    document = config(device(telemetry="both", profile="cisco_ios", ssh_credential=key_only.id),
+                      credentials=(V2C, key_only))
+    validate_push(push(document), AGENT, 1, PROFILES)
+    (converted,) = to_devices(document, PollingSection(), [])
+    assert converted.ssh is not None and converted.ssh.password is None
+    assert converted.ssh.private_key is not None
+    assert converted.ssh.private_key.get_secret_value() == "-----BEGIN KEY"
+    assert "BEGIN" not in repr(converted)
 
 
 def test_duplicate_device_ids_are_invalid() -> None:

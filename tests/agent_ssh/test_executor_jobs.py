@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,32 @@ async def test_dry_run_renders_without_logging_in(ssh_sim: Simulator,
     assert rendered["rollback"] == ["delete interfaces ge-0/0/1 unit 0 family inet policer "
                                     "input dm-ge-0-0-1", "delete firewall policer dm-ge-0-0-1"]
     assert (dev.state.connections, dev.state.logins) == (0, 0)
+
+
+async def test_a_private_key_logs_in_without_a_password(
+        ssh_sim: Simulator, tmp_path: Path) -> None:
+    """An SSH credential set with only a private key (pushed by the hub): the executor logs
+    in with the key (netmiko and napalm both), offers no password, and the key never lands
+    in the job output."""
+    from edge_agent.config import AgentConfig
+
+    dev = ssh_sim.add_device("cisco_ios")
+    key = dev.authorize_new_key()
+    config = AgentConfig.model_validate({
+        "agent": {"id": "pop-ssh-test", "state_dir": str(tmp_path / "state")},
+        "broker": {"host": "127.0.0.1", "password": "unused-here"},
+        "devices": [{"name": dev.name, "host": dev.host, "profile": dev.platform,
+                     "snmp": {"community": "public"},
+                     "ssh": {"username": dev.username, "private_key": key, "port": dev.port,
+                             "enable_secret": dev.enable_secret, "timeout_s": 3}}]})
+    executor = Executor(config)
+    try:
+        shown = await executor.run(job(dev, "run_show", command="show version"))
+        facts = await executor.run(job(dev, "get_facts"))
+    finally:
+        executor.pool.shutdown(wait=True)
+        executor.store.close()
+    assert shown.outcome == "succeeded", shown.output
+    assert facts.outcome == "succeeded", facts.output
+    assert dev.state.key_logins >= 2 and dev.state.password_attempts == 0
+    assert "PRIVATE KEY" not in shown.output + facts.output

@@ -38,6 +38,15 @@ class SimDevice:
     server: asyncssh.SSHAcceptor | None = field(default=None, repr=False)
     host_key: asyncssh.SSHKey | None = field(default=None, repr=False)
     loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    # A client key the device accepts for `username` (public-key login), if any.
+    authorized_key: asyncssh.SSHKey | None = field(default=None, repr=False)
+
+    def authorize_new_key(self, algorithm: str = "ssh-ed25519") -> str:
+        """Accept public-key logins with a fresh key pair; return its private key (OpenSSH
+        PEM), as an operator would paste it into a credential set."""
+        key = asyncssh.generate_private_key(algorithm)
+        self.authorized_key = key
+        return key.export_private_key().decode()
 
     def replace_host_key(self, algorithm: str = "ssh-ed25519") -> asyncssh.SSHKey:
         """Give the device a new SSH host key (a replaced box, or an impostor at its
@@ -71,6 +80,19 @@ class _Auth(asyncssh.SSHServer):
 
     def password_auth_supported(self) -> bool:
         return True
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        trusted = self.device.authorized_key
+        ok = (trusted is not None and username.split("+", 1)[0] == self.device.username
+              and key.public_data == trusted.public_data)
+        if ok:
+            with self.device.state.lock:
+                self.device.state.logins += 1
+                self.device.state.key_logins += 1
+        return ok
 
     def validate_password(self, username: str, password: str) -> bool:
         with self.device.state.lock:

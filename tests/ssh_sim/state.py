@@ -91,6 +91,7 @@ class DeviceState:
     config_commands: int = 0  # configuration lines applied, across all sessions
     commands: list[str] = field(default_factory=list)  # every line received, in order
     logins: int = 0
+    key_logins: int = 0  # of which with a public key
     password_attempts: int = 0  # every password offered, right or wrong
     connections: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
