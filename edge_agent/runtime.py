@@ -158,6 +158,11 @@ class AgentRuntime:
     async def apply_push(self, push: ConfigPush) -> ConfigAck:
         """Validate, store, then apply one push; the ack says which (never raises)."""
         agent_id = self.config.agent.id
+        if (push.agent_id, push.config_version, push.content_hash) == (
+                agent_id, self.hub.version, self.hub.content_hash):
+            # The same push again (a hub resend after a lost ack, a broker redelivery):
+            # it already runs; say so instead of refusing it as stale.
+            return self.hub.ack(agent_id, "applied")
         try:
             config = validate_push(push, agent_id, self.hub.version,
                                    self.resolver.profiles.names())

@@ -101,6 +101,15 @@ async def locked_state(session: AsyncSession, agent_id: uuid.UUID,
     return found
 
 
+async def agents_sweeping_with(session: AsyncSession, tenant_id: uuid.UUID,
+                               set_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Agents of the tenant with a pending or running discovery using one of the sets."""
+    wanted = {str(s) for s in set_ids}
+    rows = await session.execute(select(Discovery.agent_id, Discovery.credential_set_ids).where(
+        Discovery.tenant_id == tenant_id, Discovery.state.in_(ACTIVE_DISCOVERY)))
+    return {agent for agent, sets in rows if wanted & {str(s) for s in sets or []}}
+
+
 async def due_agent_ids(session: AsyncSession, resend_before: datetime) -> list[uuid.UUID]:
     """Agents (not revoked: they have no broker login left) whose newest version was never
     pushed, or pushed before `resend_before` and not yet applied.

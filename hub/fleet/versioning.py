@@ -23,9 +23,14 @@ log = logging.getLogger("dotmac.hub.fleet")
 
 
 async def on_edge_config_changed(session: AsyncSession, event: EdgeConfigChanged) -> None:
-    """Bump the desired version of each named agent whose configuration really changed
-    (agents of another tenant, or gone, are ignored)."""
-    for agent_id in await repo.tenant_agent_ids(session, event.tenant_id, event.agent_ids):
+    """Bump the desired version of each named agent, and of each agent running a discovery
+    with a changed credential set, whose configuration really changed (agents of another
+    tenant, or gone, are ignored)."""
+    named = set(event.agent_ids)
+    if event.credential_set_ids:
+        named |= await repo.agents_sweeping_with(session, event.tenant_id,
+                                                 event.credential_set_ids)
+    for agent_id in await repo.tenant_agent_ids(session, event.tenant_id, named):
         version = await bump_if_changed(session, event.tenant_id, agent_id)
         if version is not None:
             log.info("fleet.config_changed agent_id=%s version=%d reason=%s", agent_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hub.domain_events import DomainEvent
 
@@ -20,3 +20,6 @@ class EdgeConfigChanged(DomainEvent):
     tenant_id: uuid.UUID
     agent_ids: frozenset[uuid.UUID]
     reason: str  # e.g. device.create, credential_set.update
+    # Credential sets that changed: agents sweeping with them (discoveries, which the
+    # inventory does not know about) are re-versioned too.
+    credential_set_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)

@@ -370,3 +370,15 @@ def test_field_commands_see_the_pushed_devices_by_hub_name(tmp_path: Path) -> No
     merged = with_hub_devices(base)
     assert merged.device("core-1") is merged.device(str(DEVICE_ID))
     assert merged.device("lab").host == "192.0.2.50"
+
+
+async def test_the_same_push_again_is_acknowledged_not_refused(tmp_path: Path) -> None:
+    """A hub resend after a lost ack (or a broker redelivery) of the version that runs is
+    answered 'applied'; an older version is still stale."""
+    runtime = AgentRuntime(agent_yaml(tmp_path))
+    message = push(config(device()), version=3)
+    assert (await runtime.apply_push(message)).status == "applied"
+    again = await runtime.apply_push(message)
+    assert (again.status, again.config_version, again.error_code) == ("applied", 3, None)
+    older = await runtime.apply_push(push(config(device()), version=2))
+    assert (older.status, older.error_code) == ("rejected", ConfigErrorCode.STALE_VERSION)

@@ -86,7 +86,7 @@ class Checks:
     """What the rows are checked against, loaded once for the whole request."""
 
     discovery: Discovery
-    managed: dict[str, uuid.UUID]
+    managed: dict[tuple[str, int], uuid.UUID]  # (address, SNMP port) -> device
     taken: set[str]
     agents: dict[uuid.UUID, Agent | None]
     credentials: dict[uuid.UUID, CredentialSet]
@@ -119,9 +119,9 @@ def _check_row(row: Row, checks: Checks) -> None:
     if candidate.adopted_device_id is not None:
         row.problems.append(("candidate_id", f"already adopted as device "
                                              f"{candidate.adopted_device_id}"))
-    elif candidate.address in checks.managed:
-        row.problems.append(("candidate_id", f"{candidate.address} is already managed as "
-                                             f"device {checks.managed[candidate.address]}"))
+    elif (endpoint := (candidate.address, candidate.port)) in checks.managed:
+        row.problems.append(("candidate_id", f"{candidate.address}:{candidate.port} is already "
+                                             f"managed as device {checks.managed[endpoint]}"))
     if not _is_address(candidate.address):
         row.problems.append(("candidate_id", "the candidate's address is not an IP address"))
     if row.name in checks.taken:

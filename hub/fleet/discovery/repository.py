@@ -56,14 +56,17 @@ class DiscoveryRepository(TenantScopedRepository[Discovery]):
                                             CredentialSet.id.in_(list(ids)))
         return {row.id: row for row in (await self.session.execute(query)).scalars()}
 
-    async def managed(self, addresses: Collection[str]) -> dict[str, uuid.UUID]:
-        """Devices of the tenant managed at these addresses: address -> device id."""
-        if not addresses:
+    async def managed(self, endpoints: Collection[tuple[str, int]]
+                      ) -> dict[tuple[str, int], uuid.UUID]:
+        """Devices of the tenant already polled at these (address, SNMP port) endpoints:
+        several devices may share one address (port forwards behind NAT, simulators)."""
+        if not endpoints:
             return {}
-        query = select(Device.management_address, Device.id).where(
-            Device.tenant_id == self.tenant_id, Device.management_address.in_(list(addresses)))
-        return {address: device_id for address, device_id
-                in (await self.session.execute(query)).all()}
+        addresses = list({address for address, _port in endpoints})
+        query = select(Device.management_address, Device.snmp_port, Device.id).where(
+            Device.tenant_id == self.tenant_id, Device.management_address.in_(addresses))
+        return {(address, port): device_id for address, port, device_id
+                in (await self.session.execute(query)).all() if (address, port) in endpoints}
 
     async def taken_names(self, names: Collection[str]) -> set[str]:
         """Which of these device names the tenant already uses."""

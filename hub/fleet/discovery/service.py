@@ -94,9 +94,9 @@ class DiscoveryService:
         address (if any)."""
         discovery = await self.repo.get(discovery_id)
         candidates = await self.candidates.of_discovery(discovery.id)
-        managed = await self.repo.managed({c.address for c in candidates})
+        managed = await self.repo.managed({(c.address, c.port) for c in candidates})
         shown = [CandidatePublic.model_validate(c).model_copy(
-            update={"managed_device_id": managed.get(c.address)}) for c in candidates]
+            update={"managed_device_id": managed.get((c.address, c.port))}) for c in candidates]
         return DiscoveryDetail(**DiscoveryPublic.model_validate(discovery).model_dump(
             exclude={"percent"}), candidates=shown)
 
@@ -153,7 +153,8 @@ class DiscoveryService:
         agents = {row.agent_id for row in live if row.agent_id is not None}
         return Checks(
             discovery=discovery,
-            managed=await self.repo.managed({r.candidate.address for r in live if r.candidate}),
+            managed=await self.repo.managed({(r.candidate.address, r.candidate.port)
+                                             for r in live if r.candidate}),
             taken=await self.repo.taken_names({row.name for row in live}),
             agents={agent_id: await self.agents.find(agent_id) for agent_id in agents},
             credentials=await self.repo.credential_sets(

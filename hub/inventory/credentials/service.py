@@ -111,9 +111,9 @@ class CredentialSetService:
         self.audit.record("credential_set.update", "credential_set", row.id, name=row.name,
                           changed=changed, secrets_changed=secrets_changed)
         agents = frozenset(use.agent_id for use in uses if use.agent_id is not None)
-        if agents:
-            await publish(self.session, EdgeConfigChanged(self.tenant_id, agents,
-                                                          "credential_set.update"))
+        await publish(self.session, EdgeConfigChanged(self.tenant_id, agents,
+                                                      "credential_set.update",
+                                                      frozenset({row.id})))
         await self.session.commit()
         return row
 

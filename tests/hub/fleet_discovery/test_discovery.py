@@ -362,3 +362,20 @@ async def test_the_agents_config_carries_the_sweep_until_done_then_the_adopted_d
     (device,) = (await config()).devices
     assert (str(device.id), device.name, device.host, str(device.snmp_credential)) == (
         adopted["devices"][0]["id"], "radio-6", "192.0.2.6", cs)
+
+
+async def test_rotating_a_set_re_versions_the_agent_sweeping_with_it(
+        hub: Hub, owner: Account) -> None:
+    """No device uses the set, but a running discovery does: its agent must get the new
+    secret, so the rotation re-versions it."""
+    site, (agent,) = await site_with_agent(hub, owner)
+    cs = await credential_set(hub, owner)
+    await _start(hub, owner, site, {"cidrs": ["192.0.2.0/28"], "credential_set_ids": [cs]})
+    before = (await hub.client.get(f"/agents/{agent['id']}/config",
+                                   headers=owner.headers)).json()
+    rotated = await hub.client.patch(f"/credential-sets/{cs}", json={"community": "rotated-1"},
+                                     headers=owner.headers)
+    assert rotated.status_code == 200, rotated.text
+    after = (await hub.client.get(f"/agents/{agent['id']}/config",
+                                  headers=owner.headers)).json()
+    assert after["desired_version"] == before["desired_version"] + 1, (before, after)

@@ -304,9 +304,9 @@ async def test_updating_a_set_re_versions_every_agent_using_it(
     assert published == [
         EdgeConfigChanged(owner.tenant_id, frozenset({uuid.UUID(agents[0]["id"]),
                                                       uuid.UUID(agents[1]["id"])}),
-                          "credential_set.update"),
+                          "credential_set.update", frozenset({uuid.UUID(snmp["id"])})),
         EdgeConfigChanged(owner.tenant_id, frozenset({uuid.UUID(agents[1]["id"])}),
-                          "credential_set.update"),
+                          "credential_set.update", frozenset({uuid.UUID(ssh["id"])})),
     ]  # the empty change changed nothing and told no one
 
 
