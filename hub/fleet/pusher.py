@@ -33,10 +33,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.broker.commands import CommandPublisher, agent_topic_id
 from hub.db import utcnow
 from hub.fleet import repository as repo
 from hub.fleet.builder import ConfigBuildError, build_config, fingerprint
@@ -52,19 +52,6 @@ log = logging.getLogger("dotmac.hub.fleet")
 PUSHES = "dotmac_fleet_config_pushes_total"
 # Envelope fields around the document (type, v, agent id, seq, ts, version, hash).
 ENVELOPE_ROOM = 1024
-
-
-class CommandPublisher(Protocol):
-    """Delivers one command to the broker; returns once the broker accepted it (PUBACK).
-    (The same shape as the job dispatcher's publisher, which the composition root passes.)"""
-
-    async def publish(self, topic: str, payload: bytes) -> None:
-        """Publish QoS 1 or raise."""
-
-
-def agent_topic_id(agent: Agent) -> str:
-    """The agent's broker username: its registry id (what enrollment creates)."""
-    return str(agent.id)
 
 
 class PublishError(Exception):

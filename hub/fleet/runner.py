@@ -14,7 +14,8 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.background import EmbeddedLoop
-from hub.fleet.pusher import CommandPublisher, ConfigPusher
+from hub.broker.commands import CommandPublisher
+from hub.fleet.pusher import ConfigPusher
 
 
 class ClosablePublisher(CommandPublisher, Protocol):

@@ -21,10 +21,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.broker.commands import CommandPublisher, agent_topic_id
 from hub.db import utcnow
 from hub.inventory.models import Agent
 from hub.jobs import repository as repo
@@ -35,18 +35,6 @@ from protocol import Channel, JobErrorCode, JobRequest, build, encode
 log = logging.getLogger("dotmac.hub.jobs")
 DISPATCHER = "dispatcher"
 SWEEPER = "sweeper"
-
-
-class CommandPublisher(Protocol):
-    """Delivers one command to the broker; returns once the broker accepted it (PUBACK)."""
-
-    async def publish(self, topic: str, payload: bytes) -> None:
-        """Publish QoS 1 or raise."""
-
-
-def agent_topic_id(agent: Agent) -> str:
-    """The agent's broker username: its registry id (what enrollment creates)."""
-    return str(agent.id)
 
 
 @dataclass
