@@ -29,6 +29,11 @@ SNMP_ENV = {"MIBS": "", "MIBDIRS": ""}
 
 # family -> recording path inside snmpsim_data/data; real devices, one per vendor family.
 RECORDINGS: dict[str, str] = {
+    # UPS and power (issue #21): RFC 1628 generic, Eaton XUPS, Vertiv/Liebert.
+    "ups-generic": "UPS/phoenixtec-power.snmprec.bz2",
+    "eaton-xups": "UPS/eaton-93e-80.snmprec.bz2",
+    "eaton-xups-9px": "UPS/eaton-9px-partial.snmprec.bz2",
+    "vertiv-power": "UPS/vertiv-power.snmprec.bz2",
     "cisco-ios": "network/switch/cisco-c3560.snmprec.bz2",
     "cisco-nxos": "network/switch/cisco-n5000.snmprec.bz2",
     "juniper-junos": "network/router/juniper-mx960-13-3r9-13.snmprec.bz2",
