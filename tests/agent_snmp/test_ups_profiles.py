@@ -2,11 +2,13 @@
 real snmpsim-data recordings, and the specificity order between them.
 
 The APC recordings are plain `.snmprec` files, which the suite's shared snmpsim fixture
-(bz2 only) does not serve; they get a private snmpsim responder here.
+(bz2 only) does not serve; they get a private snmpsim responder here, with the other UPS/
+recordings that must pass unchanged (no vendor profile of their own).
 """
 
 from __future__ import annotations
 
+import bz2
 import difflib
 import shutil
 from collections.abc import Iterator
@@ -41,6 +43,13 @@ EXPECTED = {
 UPS_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
 XUPS_MODEL = "1.3.6.1.4.1.534.1.1.2.0"
 APC_RECORDINGS = ("apc-7902b", "apc-8641", "apc-8932")
+# Other recordings under UPS/ and the profile they get without a vendor profile of their own.
+OTHER_POWER = {
+    "ingrasys-power-switch": "ups_generic",   # Santak Array-3A3 card: UPS-MIB only
+    "eastpower-istars-swv053": "ups_generic",  # East EA9080: UPS-MIB only
+    # Emerson Network Power (enterprise 13400) UPS card without UPS-MIB: no public MIB.
+    "emerson-network-power": "generic",
+}
 
 
 @pytest.mark.parametrize(("family", "profile"), sorted(EXPECTED.items()))
@@ -112,11 +121,11 @@ def test_most_specific_profile_wins(
     assert found is not None and found.profile == profile
 
 
-# --- APC: plain .snmprec recordings on a private snmpsim -------------------------------
+# --- APC (plain .snmprec) and the other UPS/ recordings on a private snmpsim ------------
 
 
 @pytest.fixture(scope="module")
-def apc_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpTarget]:
+def power_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpTarget]:
     import snmpsim_data
 
     work = tmp_path_factory.mktemp("apc-snmpsim")
@@ -125,6 +134,10 @@ def apc_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpTarget]:
     source = Path(snmpsim_data.__file__).parent / "data" / "UPS"
     for name in APC_RECORDINGS:
         shutil.copy(source / f"{name}.snmprec", data / f"{name}.snmprec")
+    for name in OTHER_POWER:
+        plain = bz2.decompress((source / f"{name}.snmprec.bz2").read_bytes())
+        (data / f"{name}.snmprec").write_bytes(plain)
+    served = (*APC_RECORDINGS, *OTHER_POWER)
     port = free_port(kind=2)
     argv = [require_venv_script("snmpsim-command-responder", "snmpsim"),
             f"--data-dir={data}", f"--cache-dir={work / 'index'}",
@@ -136,30 +149,30 @@ def apc_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpTarget]:
                              env={"SNMPSIM_ALLOW_ROOT": "true"}).start()
     try:
         def serving() -> bool:
-            return all(snmpget_ok(f"127.0.0.1:{port}", name) for name in APC_RECORDINGS)
+            return all(snmpget_ok(f"127.0.0.1:{port}", name) for name in served)
 
-        wait_until(serving, 120, "snmpsim (APC recordings)", work / "snmpsim.stdout")
+        wait_until(serving, 120, "snmpsim (UPS/ recordings)", work / "snmpsim.stdout")
         yield SnmpTarget("127.0.0.1", port, credentials=SnmpV2c("-"), timeout=10.0, retries=0)
     finally:
         process.stop()
 
 
-def _apc(target: SnmpTarget, name: str) -> SnmpTarget:
+def _at(target: SnmpTarget, name: str) -> SnmpTarget:
     return SnmpTarget(target.host, target.port, credentials=SnmpV2c(name),
                       timeout=10.0, retries=0)
 
 
 @pytest.mark.parametrize("name", APC_RECORDINGS)
 async def test_detects_apc_recordings(
-    apc_sim: SnmpTarget, profiles: ProfileSet, name: str
+    power_sim: SnmpTarget, profiles: ProfileSet, name: str
 ) -> None:
-    found = await detect(_apc(apc_sim, name), profiles)
+    found = await detect(_at(power_sim, name), profiles)
     assert (found.profile, found.vendor) == ("apc_powernet", "APC")
     assert "sysObjectID 1.3.6.1.4.1.318.1.3.4." in found.reason
 
 
-async def test_apc_8641_rack_pdu_poll(apc_sim: SnmpTarget, profiles: ProfileSet) -> None:
-    result = await poll_device("apc-8641", _apc(apc_sim, "apc-8641"), profiles.get("apc_powernet"))
+async def test_apc_8641_rack_pdu_poll(power_sim: SnmpTarget, profiles: ProfileSet) -> None:
+    result = await poll_device("apc-8641", _at(power_sim, "apc-8641"), profiles.get("apc_powernet"))
     assert result.errors == []
     power = {(s.metric, tuple(sorted(s.labels.items()))): s.value for s in result.samples
              if s.metric.startswith(("pdu_", "ups_", "temperature_"))}
@@ -175,11 +188,24 @@ async def test_apc_8641_rack_pdu_poll(apc_sim: SnmpTarget, profiles: ProfileSet)
 
 
 async def test_apc_7902b_sends_no_placeholder_voltage(
-    apc_sim: SnmpTarget, profiles: ProfileSet
+    power_sim: SnmpTarget, profiles: ProfileSet
 ) -> None:
     # The AP7902B does not measure voltage or power (-1): nothing is sent for them.
-    result = await poll_device("apc-7902b", _apc(apc_sim, "apc-7902b"),
+    result = await poll_device("apc-7902b", _at(power_sim, "apc-7902b"),
                                profiles.get("apc_powernet"))
     assert result.errors == []
     pdu = {s.metric: s.value for s in result.samples if s.metric.startswith("pdu_")}
     assert pdu == {"pdu_current_amps": 1.6}
+
+
+@pytest.mark.parametrize(("name", "profile"), sorted(OTHER_POWER.items()))
+async def test_other_power_recordings_pass_unchanged(
+    power_sim: SnmpTarget, profiles: ProfileSet, name: str, profile: str
+) -> None:
+    target = _at(power_sim, name)
+    found = await detect(target, profiles)
+    assert found.profile == profile
+    result = await poll_device(name, target, profiles.get(found.profile))
+    assert result.errors == []
+    charge = [s.value for s in result.samples if s.metric == "ups_battery_charge_percent"]
+    assert charge == ([100] if profile == "ups_generic" else [])
