@@ -41,6 +41,12 @@ RECORDINGS: dict[str, str] = {
     "huawei-vrp": "network/router/huawei-s5720.snmprec.bz2",
     "ubiquiti-airos": "network/wifi/ubiquiti-m5.snmprec.bz2",
     "aruba": "network/wifi/aruba-7010.snmprec.bz2",
+    "dlink-des": "network/switch/dlink-des3200.snmprec.bz2",
+    "dlink-des3038": "network/switch/dlink-des3038.snmprec.bz2",
+    "ruijie": "network/switch/ruijie-s5750-24gt12sfp.snmprec.bz2",
+    "brocade-icx": "network/switch/brocade-icx6430-24.snmprec.bz2",
+    "bdcom": "network/switch/bdcom-s5612.snmprec.bz2",
+    "maipu": "network/switch/maipu-sm4200-16gef8ge-ac.snmprec.bz2",
 }
 
 
