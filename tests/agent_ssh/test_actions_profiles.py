@@ -24,6 +24,10 @@ FILES = sorted(ROOT.glob("*/actions.yaml"))
 REQUIRED = {"get_facts", "backup_config", "run_show"}
 PROVISIONING = {"set_port_speed", "suspend_customer", "resume_customer", "change_plan",
                 "bounce_port"}
+PROVISIONING_PLATFORMS = ("cisco_ios", "juniper_junos", "mikrotik_routeros", "arista_eos",
+                          "cisco_nxos")
+# Platforms whose suspend_customer/resume_customer also come as walled_garden_vlan variants.
+WALLED_GARDEN = ("cisco_ios", "arista_eos", "cisco_nxos")
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.parent.name)
@@ -38,11 +42,27 @@ def test_every_actions_file_matches_the_schema(path: Path) -> None:
 def test_provisioning_platforms_have_every_action() -> None:
     loaded = load_all_actions()
     assert len(FILES) >= 7  # ios, junos, routeros, nxos, eos, vrp, edgeos
-    for name in ("cisco_ios", "juniper_junos", "mikrotik_routeros"):
+    for name in PROVISIONING_PLATFORMS:
         assert set(loaded[name].actions) >= PROVISIONING, name
         for action in PROVISIONING:
             spec = loaded[name].action(action)
             assert spec.verify is not None and spec.rollback is not None
+
+
+@pytest.mark.parametrize("name", WALLED_GARDEN)
+def test_walled_garden_variants_verify_and_roll_back(name: str, tmp_path: Path) -> None:
+    folder = tmp_path / name
+    folder.mkdir()
+    doc = yaml.safe_load((ROOT / name / "actions.yaml").read_text())
+    doc["suspend_mode"] = "walled_garden_vlan"
+    doc.pop("cli_metrics", None)  # its TextFSM files stay in the real folder
+    (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
+    platform = load_actions(name, tmp_path)
+    for action in ("suspend_customer", "resume_customer"):
+        spec = platform.action(action)
+        assert spec.verify is not None and spec.rollback is not None
+        assert any("vlan 999" in line for line in render(spec, {"interface": "Et1",
+                                                                "vlan": 999}))
 
 
 HOSTILE = ["Gi0/1\nreload", "Gi0/1\r\nwrite erase", "Gi0/1; reload", "Gi0/1 | include x",

@@ -6,16 +6,50 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from edge_agent.executor import Executor
 from tests.agent_ssh.conftest import job
-from tests.ssh_sim import Simulator
+from tests.ssh_sim import SimDevice, Simulator
+
+# The Cisco-style platforms: a customer port, the regex that refuses the first line of a
+# change, the regex that refuses only the new rate line of change_plan (after the description
+# was applied), and the config line count after which the session drops mid-change_plan.
+PORT = {"cisco_ios": "GigabitEthernet0/1", "arista_eos": "Ethernet1", "cisco_nxos": "Ethernet1/1"}
+# Jobs may name PORT abbreviated, as operators type it.
+ALIAS = {"cisco_ios": "Gi0/1", "arista_eos": "Et1", "cisco_nxos": "Eth1/1"}
+PORT_2 = {"cisco_ios": "GigabitEthernet0/2", "arista_eos": "Ethernet2",
+          "cisco_nxos": "Ethernet1/2"}
+PORT_3 = {"cisco_ios": "GigabitEthernet0/3", "arista_eos": "Ethernet3",
+          "cisco_nxos": "Ethernet1/3"}
+REJECT_FIRST = {"cisco_ios": r"^interface ", "arista_eos": r"^policy-map |^interface ",
+                "cisco_nxos": r"^policy-map |^interface "}
+REJECT_NEW_RATE = {"cisco_ios": r"^rate-limit input 90000000 ",
+                   "arista_eos": r"^service-policy type qos input dm-90000k$",
+                   "cisco_nxos": r"^service-policy type qos input dm-90000k$"}
+# IOS: interface, description, no rate-limit, then gone. EOS/NX-OS: policy-map, class,
+# police, interface, description, no service-policy, then gone.
+DROP_AFTER = {"cisco_ios": 3, "arista_eos": 6, "cisco_nxos": 6}
+CISCO_STYLE = sorted(PORT)
 
 
+def preset_rate(dev: SimDevice, port: str, bps: int) -> None:
+    """Give `port` an ingress rate limit as if configured before the test."""
+    iface = dev.state.interface(port)
+    iface.rate_in_bps = bps
+    if dev.platform != "cisco_ios":  # a QoS policy-map attached to the port
+        name = f"dm-{bps // 1000}k"
+        dev.state.policers[name] = bps
+        iface.in_policy = name
+
+
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_wrong_password_is_auth_failed(ssh_sim: Simulator,
-                                             executor_for: Callable[..., Executor]) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
+                                             executor_for: Callable[..., Executor],
+                                             platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
     dev.faults.wrong_password = True
-    result = await executor_for(dev).run(job(dev, "suspend_customer", interface="Gi0/1"))
+    result = await executor_for(dev).run(job(dev, "suspend_customer", interface=ALIAS[platform]))
     assert (result.outcome, result.error_code) == ("failed", "auth_failed")
     assert "ssh username/password" in result.output
     assert dev.state.logins == 0
@@ -29,24 +63,26 @@ async def test_unreachable_device(ssh_sim: Simulator,
     assert (result.outcome, result.error_code) == ("failed", "unreachable")
 
 
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_rejected_first_line_fails_without_rollback(
-        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
-    dev.faults.reject = [r"^interface "]
-    result = await executor_for(dev).run(job(dev, "suspend_customer", interface="Gi0/1"))
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    dev.faults.reject = [REJECT_FIRST[platform]]
+    result = await executor_for(dev).run(job(dev, "suspend_customer", interface=ALIAS[platform]))
     assert (result.outcome, result.error_code) == ("failed", "command_rejected")
     assert "rollback" not in result.output
-    assert dev.state.interface("GigabitEthernet0/1").admin_up is True
+    assert dev.state.interface(PORT[platform]).admin_up is True
 
 
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_rejected_after_partial_apply_rolls_back(
-        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
     executor = executor_for(dev)
-    port = dev.state.interface("GigabitEthernet0/2")
+    port = dev.state.interface(PORT_2[platform])
     assert (await executor.run(job(dev, "change_plan", interface=port.name, rate_kbps=10_000,
                                    plan="silver"))).outcome == "succeeded"
-    dev.faults.reject = [r"^rate-limit input 90000000 "]  # the new rate line only
+    dev.faults.reject = [REJECT_NEW_RATE[platform]]  # the new rate line only
 
     result = await executor.run(job(dev, "change_plan", interface=port.name,
                                     rate_kbps=90_000, plan="platinum"))
@@ -56,13 +92,14 @@ async def test_rejected_after_partial_apply_rolls_back(
     assert (port.rate_in_bps, port.description) == (10_000_000, "plan:silver")
 
 
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_connection_dropped_mid_change_rolls_back_on_a_new_session(
-        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
     executor = executor_for(dev)
-    port = dev.state.interface("GigabitEthernet0/3")
-    port.rate_in_bps = 10_000_000
-    dev.faults.drop_after_config_lines = 3  # interface, description, no rate-limit: then gone
+    port = dev.state.interface(PORT_3[platform])
+    preset_rate(dev, port.name, 10_000_000)
+    dev.faults.drop_after_config_lines = DROP_AFTER[platform]  # mid-change: then gone
     logins = dev.state.logins
 
     result = await executor.run(job(dev, "change_plan", interface=port.name, rate_kbps=20_000,
@@ -97,11 +134,13 @@ async def test_verify_failure_rolls_back(ssh_sim: Simulator,
     assert dev.state.interface("ether4").admin_up is True
 
 
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_same_job_twice_is_applied_once(ssh_sim: Simulator,
-                                              executor_for: Callable[..., Executor]) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
+                                              executor_for: Callable[..., Executor],
+                                              platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
     executor = executor_for(dev)
-    request = job(dev, "suspend_customer", interface="Gi0/1", key="suspend-cust-1")
+    request = job(dev, "suspend_customer", interface=ALIAS[platform], key="suspend-cust-1")
     first = await executor.run(request)
     applied = dev.state.config_commands
     again = await executor.run(request)
@@ -126,11 +165,13 @@ async def test_restarted_executor_remembers_results(
     assert dev.state.logins == logins, "the device was not touched again"
 
 
+@pytest.mark.parametrize("platform", CISCO_STYLE)
 async def test_job_claimed_by_a_dead_agent_ends_definite(
-        ssh_sim: Simulator, executor_for: Callable[..., Executor], tmp_path: Path) -> None:
-    dev = ssh_sim.add_device("cisco_ios")
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], tmp_path: Path,
+        platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
     state = tmp_path / "crashed"
-    request = job(dev, "bounce_port", interface="Gi0/1", key="bounce-1")
+    request = job(dev, "bounce_port", interface=ALIAS[platform], key="bounce-1")
     crashed = executor_for(dev, state_dir=state)
     crashed.store.claim("bounce-1", str(request.job_id), dev.name, "bounce_port")  # then killed
 

@@ -14,7 +14,7 @@ from tests.agent_ssh.conftest import job
 from tests.ssh_sim import Simulator
 
 PORTS = {"cisco_ios": "GigabitEthernet0/2", "juniper_junos": "ge-0/0/2",
-         "mikrotik_routeros": "ether2"}
+         "mikrotik_routeros": "ether2", "arista_eos": "Ethernet2", "cisco_nxos": "Ethernet1/2"}
 
 
 @pytest.mark.parametrize("platform", sorted(PORTS))
@@ -110,3 +110,51 @@ async def test_a_private_key_logs_in_without_a_password(
     assert facts.outcome == "succeeded", facts.output
     assert dev.state.key_logins >= 2 and dev.state.password_attempts == 0
     assert "PRIVATE KEY" not in shown.output + facts.output
+
+
+# Platforms whose get_facts parses `show version` (no napalm driver over SSH fits them).
+FACTS = {"arista_eos": {"model": "DCS-7050TX-64-R", "os_version": "4.28.3M"},
+         "cisco_nxos": {"model": "Nexus9000 C93180YC-EX", "os_version": "9.3(8)"}}
+SHOWS = {"arista_eos": "show interfaces status", "cisco_nxos": "show interface status"}
+VLAN_PORTS = {"arista_eos": "Ethernet3", "cisco_nxos": "Ethernet1/3"}
+# What the simulated running-configs hold that a backup must never keep.
+SECRETS = ["N0cR3ad0nly", "Wr1teS3cret", "$6$", "$5$", "0x7e5a1f3b", "0x1a2b3c4d"]
+
+
+@pytest.mark.parametrize("platform", sorted(FACTS))
+async def test_facts_shows_and_backup_on_cli_parsed_platforms(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    executor = executor_for(dev)
+    facts = await executor.run(job(dev, "get_facts"))
+    shown = await executor.run(job(dev, "run_show", command=SHOWS[platform]))
+    refused = await executor.run(job(dev, "run_show", command="show running-config"))
+    backup = await executor.run(job(dev, "backup_config"))
+    assert facts.outcome == "succeeded", facts.output
+    got = json.loads(facts.output)["facts"]
+    assert {k: got[k] for k in FACTS[platform]} == FACTS[platform]
+    assert got["serial"] == dev.state.serial
+    assert got.get("hostname", dev.state.hostname) == dev.state.hostname
+    assert shown.outcome == "succeeded" and "connected" in shown.output, shown.output
+    assert (refused.outcome, refused.error_code) == ("failed", "command_rejected")
+    assert backup.outcome == "succeeded", backup.output
+    config = json.loads(backup.output)
+    text = json.dumps(config)
+    assert [s for s in SECRETS if s in text] == [], "secrets are scrubbed"
+    assert f"hostname {dev.state.hostname}" in text
+
+
+@pytest.mark.parametrize("platform", sorted(FACTS))
+async def test_set_port_speed_twice_then_bounce(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor], platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    executor = executor_for(dev)
+    port = dev.state.interface(VLAN_PORTS[platform])
+    speed = await executor.run(job(dev, "set_port_speed", interface=port.name,
+                                   rate_kbps=25_000))
+    again = await executor.run(job(dev, "set_port_speed", interface=port.name,
+                                   rate_kbps=5_000))
+    bounce = await executor.run(job(dev, "bounce_port", interface=port.name))
+    assert (speed.outcome, again.outcome, bounce.outcome) == ("succeeded",) * 3, again.output
+    assert (port.rate_in_bps, port.admin_up) == (5_000_000, True)
+    assert "copy running-config startup-config" in dev.state.commands

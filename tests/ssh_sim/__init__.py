@@ -1,4 +1,4 @@
-"""An asyncssh SSH device simulator (Cisco IOS, Juniper Junos, MikroTik RouterOS).
+"""An asyncssh SSH device simulator (Cisco IOS and NX-OS, Arista EOS, Junos, RouterOS).
 
     sim = start_simulator()
     router = sim.add_device("cisco_ios")       # .host .port .username .password .enable_secret

@@ -46,6 +46,7 @@ class Interface:
     rate_out_bps: int | None = None
     access_vlan: int | None = None
     ip: str | None = None
+    in_policy: str | None = None  # EOS/NX-OS `service-policy type qos input <name>`
     counters: Counters = field(default_factory=Counters)
 
     @property
@@ -87,6 +88,7 @@ class DeviceState:
     queues: dict[str, SimpleQueue] = field(default_factory=dict)
     junos_lines: list[str] = field(default_factory=list)  # committed `set` statements
     global_lines: list[str] = field(default_factory=list)  # other config, verbatim
+    policers: dict[str, int] = field(default_factory=dict)  # EOS/NX-OS QoS policy -> bps
     last_change: datetime = field(default_factory=lambda: datetime.now(UTC))
     config_commands: int = 0  # configuration lines applied, across all sessions
     commands: list[str] = field(default_factory=list)  # every line received, in order

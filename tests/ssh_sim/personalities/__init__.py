@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tests.ssh_sim.personalities.eos import EosShell
 from tests.ssh_sim.personalities.ios import IosShell
 from tests.ssh_sim.personalities.junos import JunosShell
+from tests.ssh_sim.personalities.nxos import NxosShell
 from tests.ssh_sim.personalities.routeros import RouterOsShell
 from tests.ssh_sim.shell import Shell
 from tests.ssh_sim.state import DeviceState, make_interfaces
@@ -15,12 +17,16 @@ if TYPE_CHECKING:
     from tests.ssh_sim.server import SimDevice
 
 PERSONALITIES: dict[str, Callable[[SimDevice], Shell]] = {
+    "arista_eos": EosShell,
+    "cisco_nxos": NxosShell,
     "cisco_ios": IosShell,
     "juniper_junos": JunosShell,
     "mikrotik_routeros": RouterOsShell,
 }
 
 _PORTS = {
+    "arista_eos": [f"Ethernet{n}" for n in range(1, 5)],
+    "cisco_nxos": [f"Ethernet1/{n}" for n in range(1, 5)],
     "cisco_ios": [f"GigabitEthernet0/{n}" for n in range(4)],
     "juniper_junos": [f"ge-0/0/{n}" for n in range(4)],
     "mikrotik_routeros": [f"ether{n}" for n in range(1, 5)],
