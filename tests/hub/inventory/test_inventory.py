@@ -40,7 +40,7 @@ async def test_device_address_must_be_an_ip_and_profile_a_name(hub: Hub, owner: 
         error = bad_profile.json()["errors"][0]
         assert error["loc"] == ["body", "profile"]  # the field, the value, the allowed list:
         assert f"profile {named} is not a firmware profile" in error["msg"], error
-        assert "use one of auto, arista_eos" in error["msg"] and "juniper_junos" in error["msg"]
+        assert "use one of auto, " in error["msg"] and "juniper_junos" in error["msg"]
     ok = await hub.client.post("/devices", json={**base, "management_address": "2001:db8::9"},
                                headers=owner.headers)
     assert ok.status_code == 201 and ok.json()["management_address"] == "2001:db8::9"
