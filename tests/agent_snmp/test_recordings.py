@@ -39,6 +39,9 @@ EXPECTED = {
     "brocade-icx": "brocade_icx",
     "bdcom": "bdcom",
     "maipu": "maipu",
+    "fortinet-fortigate": "fortinet_fortigate",
+    "paloalto-panos": "paloalto_panos",
+    "ruckus-wireless": "ruckus_wireless",
 }
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
 

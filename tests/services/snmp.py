@@ -51,6 +51,9 @@ RECORDINGS: dict[str, str] = {
     "brocade-icx": "network/switch/brocade-icx6430-24.snmprec.bz2",
     "bdcom": "network/switch/bdcom-s5612.snmprec.bz2",
     "maipu": "network/switch/maipu-sm4200-16gef8ge-ac.snmprec.bz2",
+    "fortinet-fortigate": "network/firewall/fortinet-xcu.snmprec.bz2",
+    "paloalto-panos": "network/firewall/paloalto-pa-5000.snmprec.bz2",
+    "ruckus-wireless": "network/wifi/ruckus-smartcell-gateway.snmprec.bz2",
 }
 
 
