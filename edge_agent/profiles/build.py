@@ -32,6 +32,7 @@ def metric(raw: dict[str, Any], interval: int) -> Metric:
         divisor=raw.get("divisor"),
         multiplier=raw.get("multiplier"),
         multiply_by_column=parse_oid(scale_by["oid"]) if scale_by else None,
+        value_map=tuple(sorted((int(k), v) for k, v in raw.get("value_map", {}).items())),
         interval=raw.get("interval", interval),
         skip=frozenset(raw.get("skip", ())),
         only_without=raw.get("only_without"),

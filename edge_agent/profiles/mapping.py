@@ -67,6 +67,9 @@ def scale(metric: Metric, raw: Number, factor: Number | None = None) -> Number:
     """Apply the profile's scaling to a gauge; counters stay raw for the hub's rates."""
     if metric.kind == "counter":
         return raw
+    if metric.value_map:
+        mapped = dict(metric.value_map).get(int(raw), 0)  # unlisted: 0, unknown
+        return int(mapped) if float(mapped).is_integer() else mapped
     value: Number = raw
     if factor is not None:
         value *= factor

@@ -23,6 +23,8 @@ class Metric:
     divisor: float | None = None
     multiplier: float | None = None
     multiply_by_column: Oid | None = None
+    # Enumerated vendor value -> normalized number (sorted pairs: hashable); unlisted -> 0.
+    value_map: tuple[tuple[int, float], ...] = ()
     interval: int = 60
     skip: frozenset[int | str] = frozenset()
     only_without: str | None = None

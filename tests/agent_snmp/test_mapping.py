@@ -59,6 +59,20 @@ def test_gauge_scaling_skip_and_row_filter() -> None:
     ]
 
 
+def test_value_map_normalizes_vendor_states() -> None:
+    """A status column mapped to the common scale (1 ok, 2 warning, 3 failed); a value the
+    map does not list is 0 (unknown), never the vendor's raw code."""
+    state = (1, 3, 6, 1, 4, 1, 1, 9)
+    table = Table("fans", "idx", (), (
+        Metric("fan_state", state, "X-MIB::fanStatus", "gauge",
+               value_map=((1, 1), (2, 3), (3, 2))),))
+    columns = {state: column(state, [((*state, 1), 2, 1), ((*state, 2), 2, 2),
+                                     ((*state, 3), 2, 3), ((*state, 4), 2, 77)])}
+    samples = table_samples(table, columns, "sw1", TS)
+    assert [(s.labels["idx"], s.value) for s in samples] == [
+        ("1", 1), ("2", 3), ("3", 2), ("4", 0)]
+
+
 def test_numeric_strings_and_exceptions_are_handled(profiles: ProfileSet) -> None:
     linux = profiles.get("linux")
     la = (1, 3, 6, 1, 4, 1, 2021, 10, 1, 5)

@@ -89,6 +89,16 @@ def test_counter_with_divisor_is_refused(tmp_path: Path) -> None:
         load_profiles(root)
 
 
+def test_counter_with_a_value_map_is_refused(tmp_path: Path) -> None:
+    """A value map turns states into the common scale; a counter must stay raw for rates."""
+    root = _copy_profiles(tmp_path)
+    polling = root / "generic" / "polling.yaml"
+    _edit(polling, lambda d: d["tables"]["interfaces"]["columns"][0].update(
+        value_map={1: 1}))
+    with pytest.raises(ProfileError, match=r"generic/polling.yaml: tables.interfaces.columns.0"):
+        load_profiles(root)
+
+
 def test_unknown_parent_and_wrong_os_name(tmp_path: Path) -> None:
     root = _copy_profiles(tmp_path)
     _edit(root / "arista_eos" / "polling.yaml", lambda d: d.update(extends="genric"))
