@@ -116,15 +116,19 @@ class HubConfigStatus:
             "config_version": self.version, "content_hash": self.content_hash,
             "applied_version": self.version, "devices": self.devices})
 
-    def reject(self, agent_id: str, push: ConfigPush, code: str, detail: str) -> ConfigAck:
-        """Count and log a refusal; the ack says why and what still runs."""
+    def reject(self, agent_id: str, push: ConfigPush | None, code: str,
+               detail: str) -> ConfigAck:
+        """Count and log a refusal; the ack says why and what still runs. ``push`` is None
+        for a message that could not even be decoded (too large, not a config_push): its
+        ack carries version 0."""
+        version = push.config_version if push is not None else 0
         self.rejected[code] += 1
-        self.last_error = {"code": code, "detail": detail, "version": push.config_version,
+        self.last_error = {"code": code, "detail": detail, "version": version,
                            "at": datetime.now(UTC).isoformat()}
-        log.warning("config.rejected code=%s version=%d detail=%s", code,
-                    push.config_version, detail)
+        log.warning("config.rejected code=%s version=%d detail=%s", code, version, detail)
         return ConfigAck(agent_id=agent_id, seq=1, ts=datetime.now(UTC), status="rejected",
-                         config_version=push.config_version, content_hash=push.content_hash,
+                         config_version=version,
+                         content_hash=push.content_hash if push is not None else "",
                          applied_version=self.version, error_code=code, detail=detail[:4096],
                          devices=self.devices)
 

@@ -315,7 +315,9 @@ class AgentRuntime:
         self.executor = Executor(cfg, profiles_root=self.profiles_root)
         self.jobs = JobIntake(cfg.agent.id, self.executor, queue, seq)
         await self.jobs.recover()
-        self.config_intake = ConfigIntake(self.apply_push, self._enqueue_report)
+        self.config_intake = ConfigIntake(
+            self.apply_push, self._enqueue_report,
+            lambda code, detail: self.hub.reject(cfg.agent.id, None, code, detail))
         commands = route_commands({Channel.JOB: self.jobs.handle,
                                    Channel.CONFIG: self.config_intake.handle})
         self.delivery = Delivery(cfg.agent.id, broker_settings(cfg), queue, seq,

@@ -27,6 +27,7 @@ from protocol import (
     Channel,
     ConfigAck,
     ConfigPush,
+    DecodeReason,
     JobErrorCode,
     JobProgress,
     JobRequest,
@@ -39,6 +40,7 @@ from protocol import (
     encode,
     parse,
 )
+from protocol.edge_config import ConfigErrorCode
 
 __all__ = ["ConfigIntake", "JobIntake", "route_commands"]
 
@@ -159,10 +161,12 @@ class ConfigIntake:
     """
 
     def __init__(self, apply: Callable[[ConfigPush], Awaitable[ConfigAck]],
-                 enqueue: Callable[[ConfigAck], Awaitable[object]]) -> None:
-        self._apply, self._enqueue = apply, enqueue
+                 enqueue: Callable[[ConfigAck], Awaitable[object]],
+                 refuse: Callable[[str, str], ConfigAck] | None = None) -> None:
+        self._apply, self._enqueue, self._refuse = apply, enqueue, refuse
         self._pending: asyncio.Queue[ConfigPush] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._acks: set[asyncio.Future[object]] = set()
 
     def handle(self, topic: str, payload: bytes) -> None:
         """Delivery's callback for `cmd/config`: decode and queue for the worker.
@@ -175,6 +179,7 @@ class ConfigIntake:
         except ProtocolError as exc:
             log.warning("config.refused topic=%s reason=%s detail=%r", topic, exc.reason.value,
                         str(exc)[:300])
+            self._undecodable(exc)
             return
         assert isinstance(push, ConfigPush)
         log.info("config.received version=%d hash=%s", push.config_version,
@@ -182,6 +187,18 @@ class ConfigIntake:
         self._pending.put_nowait(push)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.ensure_future(self._work())
+
+    def _undecodable(self, exc: ProtocolError) -> None:
+        """Count and report a message that is no usable push (too large, not JSON, not a
+        config_push): its version is unknown, so the ack says version 0."""
+        if self._refuse is None:
+            return
+        code = (ConfigErrorCode.OVERSIZE if exc.reason is DecodeReason.OVERSIZE
+                else ConfigErrorCode.BAD_DOCUMENT)
+        ack = self._refuse(code, f"{exc.reason.value}: {str(exc)[:300]}")
+        task = asyncio.ensure_future(self._enqueue(ack))
+        self._acks.add(task)
+        task.add_done_callback(self._acks.discard)
 
     async def _work(self) -> None:
         """Apply what arrived, newest version first: pushes the broker queued while the

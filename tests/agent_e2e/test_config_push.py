@@ -168,7 +168,12 @@ async def test_forged_pushes_are_rejected_and_change_nothing(hubbed, snmpsim) ->
     publish(hub, agent_id, forged, 4)
     publish(hub, agent_id, forged, 7, digest="0" * 64)
     publish(hub, agent_id, edge_config(snmpsim, profile="no_such_os"), 8)
-    codes = {6: "wrong_agent", 4: "stale_version", 7: "bad_document", 8: "unknown_profile"}
+    # Over the protocol's 256 KiB: refused before it is parsed; its version is unknown (0).
+    oversize = hub.client.publish(f"dm/v1/{agent_id}/cmd/config", b"{" + b" " * 300_000 + b"}",
+                                  qos=1)
+    oversize.wait_for_publish(10)
+    codes = {6: "wrong_agent", 4: "stale_version", 7: "bad_document", 8: "unknown_profile",
+             0: "oversize"}
     for version, code in codes.items():
         rejected = await ack_for(hub, "rejected", version)
         assert (rejected.error_code, rejected.applied_version) == (code, 5), rejected
