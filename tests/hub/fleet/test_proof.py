@@ -355,7 +355,9 @@ async def test_secrets_never_leave_the_sets(
         stack: Stack, ssh_sim: Simulator, snmpd: Snmpd, postgres: Postgres,
         tmp_path: Path) -> None:
     """Every secret used by a device is looked for in API responses, hub and agent logs,
-    audit events and job outputs: none is found."""
+    audit events and job outputs: none is found. Between the two jobs the device is
+    renamed at the hub: jobs and backups go by its id, so the second job and its backup
+    work as before."""
     sim = ssh_sim.add_device("cisco_ios")
     where, agent = await new_agent(stack, tmp_path)
     host, port = snmpd.target.rsplit(":", 1)
@@ -384,10 +386,14 @@ async def test_secrets_never_leave_the_sets(
         "snmp_credential_id": snmp["id"], "ssh_credential_id": ssh["id"]}, 201)
     agent.start()
     try:
-        await in_sync(stack, where["agent"], devices=1)
+        before = await in_sync(stack, where["agent"], devices=1)
         done = []
         for action, params in (("run_show", {"command": "show version"}),
                                ("backup_config", {})):
+            if action == "backup_config":  # renamed between the two jobs: nothing breaks
+                await call("PATCH", f"/devices/{device['id']}", {"name": f"{sim.name}-new"})
+                renamed = await in_sync(stack, where["agent"], devices=1)
+                assert renamed["applied_version"] > before["applied_version"]
             job = await stack.hub.client.post("/jobs", headers={
                 **stack.owner.headers, "Idempotency-Key": secrets.token_hex(8)}, json={
                 "device_id": device["id"], "action": action, "params": params,
@@ -396,6 +402,8 @@ async def test_secrets_never_leave_the_sets(
             done.append(await until("the job finished", lambda j=job.json()["id"]: _job_done(
                 stack, j)))
             assert done[-1]["state"] == "succeeded", done[-1]
+        backups = await call("GET", f"/devices/{device['id']}/config-versions")
+        assert len(backups["data"]) == 1, backups  # the backup of the renamed device is kept
         for path in (f"/devices/{device['id']}", "/devices", f"/credential-sets/{snmp['id']}",
                      f"/credential-sets/{ssh['id']}", "/credential-sets",
                      f"/agents/{where['agent']}/config", "/audit-events",
