@@ -7,6 +7,10 @@ the way Grafana would, against those real servers.
 Issue 17: one of the devices is a hub device, reported under its id: the device variable
 shows its name and keeps the id as value (a rename selects the same data), panels print its
 name, and the agent-health dashboard shows each agent's config drift.
+
+Issue 21: the switches also report fans, power supplies and optics, and a UPS reports its
+battery and mains state; device-detail's environment, optics and UPS rows show them and show
+"No data" (not an error, not a false zero) for a device that has no such hardware.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -60,6 +64,9 @@ VARIABLE = re.compile(r"\$(\w+)")
 POLLS = 12
 LEGACY = ("sw-a", "sw-b")  # agent.yaml devices, reported under their names
 HUB_DEVICE = "core-a"  # a hub device, reported under its id
+UPS = "ups-a"  # an agent.yaml UPS: battery and mains metrics, no CPU, fans or optics
+ON_BATTERY_FROM = 8  # the UPS loses mains at this poll and stays on battery
+ROW_DEVICE = {"UPS": UPS}  # device-detail rows checked on another device than sw-a
 
 
 @dataclass
@@ -80,6 +87,49 @@ def _load(path: Any) -> dict[str, Any]:
     return doc
 
 
+def queried(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every panel that runs queries, with the title of its row ('' above the first row).
+
+    An expanded row's panels follow it in the top-level list; a collapsed row holds its own."""
+    row = ""
+    for panel in doc["panels"]:
+        if panel["type"] != "row":
+            yield row, panel
+            continue
+        row = panel["title"]
+        yield from ((row, inner) for inner in panel["panels"])
+
+
+Gauges = tuple[tuple[str, float, dict[str, str]], ...]
+
+
+def _switch_gauges(poll: int) -> Gauges:
+    """CPU, memory, temperature, fans, power supplies (the second one failed) and optics."""
+    optics: Gauges = tuple(
+        (metric, value, {"ifIndex": str(i), "ifName": f"ge-{i}"}) for i in (1, 2)
+        for metric, value in (("optical_rx_dbm", -4.5 - i), ("optical_tx_dbm", -2.5),
+                              ("optical_temperature_celsius", 35 + i)))
+    return (("cpu_load_percent", 20 + poll, {"cpmCPUTotalIndex": "1"}),
+            ("mem_used_bytes", 10**8, {"ciscoMemoryPoolType": "1"}),
+            ("mem_free_bytes", 3 * 10**8, {"ciscoMemoryPoolType": "1"}),
+            ("temperature_celsius", 41, {"sensor": "inlet"}),
+            ("fan_state", 1, {"fan": "1"}), ("fan_state", 1, {"fan": "2"}),
+            ("psu_state", 1, {"psu": "1"}), ("psu_state", 3, {"psu": "2"}), *optics)
+
+
+def _ups_gauges(poll: int) -> Gauges:
+    """A UPS on mains until ON_BATTERY_FROM, then on battery, draining."""
+    battery = poll >= ON_BATTERY_FROM
+    drained = max(0, poll - ON_BATTERY_FROM + 1)
+    return (("ups_on_battery", int(battery), {}),
+            ("ups_battery_charge_percent", 100 - 20 * drained, {}),
+            ("ups_battery_runtime_seconds", 1800 - 400 * drained, {}),
+            ("ups_input_voltage_volts", 0 if battery else 231, {"phase": "1"}),
+            ("ups_output_voltage_volts", 230, {"phase": "1"}),
+            ("ups_load_percent", 42, {"phase": "1"}),
+            ("temperature_celsius", 27, {}))
+
+
 def _batch(agent: str, seq: int, ts: datetime, poll: int,
            devices: tuple[str, ...]) -> TelemetryBatch:
     samples = []
@@ -91,12 +141,9 @@ def _batch(agent: str, seq: int, ts: datetime, poll: int,
                                   ("if_in_errors", poll * index)):
                 samples.append(Sample(device=device, metric=metric, value=value,
                                       kind="counter", ts=ts, labels=labels))
-        for metric, value, labels in (("cpu_load_percent", 20 + poll, {"cpmCPUTotalIndex": "1"}),
-                                      ("mem_used_bytes", 10**8, {"ciscoMemoryPoolType": "1"}),
-                                      ("mem_free_bytes", 3 * 10**8, {"ciscoMemoryPoolType": "1"}),
-                                      ("temperature_celsius", 41, {"sensor": "inlet"})):
-            samples.append(Sample(device=device, metric=metric, value=value, kind="gauge",
-                                  ts=ts, labels=labels))
+        gauges = _ups_gauges(poll) if device == UPS else _switch_gauges(poll)
+        samples.extend(Sample(device=device, metric=metric, value=value, kind="gauge", ts=ts,
+                              labels=labels) for metric, value, labels in gauges)
     return TelemetryBatch(agent_id=agent, seq=seq, ts=ts, samples=samples)
 
 
@@ -171,7 +218,7 @@ async def _ingest(mosquitto: Broker, victoria: Victoria, url: str) -> Ingested:
     agents = {role: await register_agent(sessions, where, name, revoked=role == "revoked")
               for role, name in names.items()}
     hub_device = await _hub_device(sessions, where.tenant_id, where.site_id)
-    devices = (*LEGACY, hub_device)
+    devices = (*LEGACY, UPS, hub_device)
     publisher = Publisher(mosquitto, mosquitto.add_user(agent))
     workers = make_workers(mosquitto, sessions, victoria.url, token("grp"))
     await workers.start()
@@ -252,12 +299,18 @@ def _resolve(doc: dict[str, Any], f: Filled, **prefer: str) -> dict[str, str]:
     return values
 
 
+def _series(target: dict[str, Any], values: dict[str, str], f: Filled) -> list[dict[str, Any]]:
+    """A VictoriaMetrics panel query over the ingested period, as Grafana runs it."""
+    data = _vm(f.vm_url, "/api/v1/query_range", {
+        "query": _substitute(target["expr"], values, f), "step": 60,
+        "start": int(f.start.timestamp()), "end": int(f.end.timestamp())})
+    found: list[dict[str, Any]] = data["result"]
+    return found
+
+
 def _run(target: dict[str, Any], values: dict[str, str], f: Filled) -> int:
     if target["datasource"]["uid"] == "${DS_VICTORIA}":
-        data = _vm(f.vm_url, "/api/v1/query_range", {
-            "query": _substitute(target["expr"], values, f), "step": 60,
-            "start": int(f.start.timestamp()), "end": int(f.end.timestamp())})
-        return sum(len(series["values"]) for series in data["result"])
+        return sum(len(series["values"]) for series in _series(target, values, f))
     with psycopg.connect(f.dsn) as conn:
         return len(conn.execute(_substitute(target["rawSql"], values, f)).fetchall())
 
@@ -277,9 +330,12 @@ def test_dashboards_are_well_formed() -> None:
             text = query if isinstance(query, str) else query["query"]
             assert set(VARIABLE.findall(text)) <= earlier, (doc["uid"], variable["name"])
             earlier.add(variable["name"])
-        ids = [p["id"] for p in doc["panels"]]
+        rows = [p for p in doc["panels"] if p["type"] == "row"]
+        for row in rows:  # collapsed: holds its panels; expanded: they follow it
+            assert bool(row["panels"]) == row["collapsed"], (doc["uid"], row["title"])
+        ids = [p["id"] for p in rows] + [p["id"] for _, p in queried(doc)]
         assert len(set(ids)) == len(ids)
-        for panel in doc["panels"]:
+        for _, panel in queried(doc):
             assert panel["datasource"]["uid"] in INPUTS, panel["title"]
             assert panel["targets"], panel["title"]
             for target in panel["targets"]:
@@ -295,10 +351,12 @@ def test_every_panel_returns_data(path: Any, filled: Filled) -> None:
     doc = _load(path)
     values = _resolve(doc, filled)
     assert values["tenant"] == filled.tenant
-    for panel in doc["panels"]:
+    other = {row: _resolve(doc, filled, device=device) for row, device in ROW_DEVICE.items()
+             if any(r == row for r, _ in queried(doc))}
+    for row, panel in queried(doc):
         for target in panel["targets"]:
-            rows = _run(target, values, filled)
-            assert rows > 0, f"{doc['uid']} / {panel['title']} / {target['refId']}: no data"
+            points = _run(target, other.get(row, values), filled)
+            assert points > 0, f"{doc['uid']} / {panel['title']} / {target['refId']}: no data"
     assert uuid.UUID(values["tenant"])
 
 
@@ -323,21 +381,25 @@ def test_the_device_variable_shows_hub_names_and_keeps_ids(filled: Filled) -> No
     values = _resolve(doc, filled)
     device = next(v for v in doc["templating"]["list"] if v["name"] == "device")
     options = _options(device, {k: values[k] for k in ("tenant", "site")}, filled)
-    assert options == {filled.hub_device: HUB_DEVICE, "sw-a": "sw-a", "sw-b": "sw-b"}
+    assert options == {filled.hub_device: HUB_DEVICE, "sw-a": "sw-a", "sw-b": "sw-b",
+                       UPS: UPS}
     site = next(v for v in doc["templating"]["list"] if v["name"] == "site")
     sites = _options(site, {"tenant": values["tenant"]}, filled)
     assert list(sites) == [values["site"]] and sites[values["site"]].startswith("pop-")
 
 
-def _counts(doc: dict[str, Any], values: dict[str, str], f: Filled) -> list[int]:
-    return [_run(t, values, f) for p in doc["panels"] for t in p["targets"]]
+def _counts(doc: dict[str, Any], values: dict[str, str], f: Filled) -> dict[str, int]:
+    """Points per panel target, keyed `row / title / refId`."""
+    return {f"{row} / {p['title']} / {t['refId']}": _run(t, values, f)
+            for row, p in queried(doc) for t in p["targets"]}
 
 
 def test_a_renamed_hub_device_selects_the_same_data(filled: Filled) -> None:
     doc = _load(root() / "device-detail.json")
     before = _resolve(doc, filled, device=filled.hub_device)
     counts = _counts(doc, before, filled)
-    assert all(n > 0 for n in counts), counts
+    switch = {k: n for k, n in counts.items() if not k.startswith(tuple(ROW_DEVICE))}
+    assert all(n > 0 for n in switch.values()), counts
     with psycopg.connect(filled.dsn) as conn:
         conn.execute("UPDATE devices SET name = 'core-a-renamed' WHERE id::text = %s",
                      (filled.hub_device,))
@@ -360,7 +422,7 @@ def test_panels_print_the_hub_device_name_not_its_id(filled: Filled) -> None:
     assert {"sw-b", HUB_DEVICE} <= down and filled.hub_device not in down
     busiest = {r["device"] for r in _panel_rows(
         "tenant-traffic", "Busiest interfaces (period average)", values, filled)}
-    assert busiest == {*LEGACY, HUB_DEVICE}
+    assert busiest == {*LEGACY, UPS, HUB_DEVICE}
     events = {r["subject"] for r in _panel_rows(
         "agent-health", "Agent up/down transitions", values, filled)
         if r["subject_kind"] == "device"}
@@ -381,3 +443,63 @@ def test_config_drift_shows_desired_applied_and_the_last_error(filled: Filled) -
     assert insync["last_error"] is None and insync["site"] == drift["site"]
     stat = _panel_rows("agent-health", "Agents out of sync", values, filled)
     assert stat == [{"out_of_sync": 1}]
+
+
+ENVIRONMENT, OPTICS = "Environment: fans and power supplies", "Optics (transceiver DOM)"
+
+
+def _device_panel(title: str) -> dict[str, Any]:
+    doc = _load(root() / "device-detail.json")
+    return next(p for _, p in queried(doc) if p["title"] == title)
+
+
+def _last(title: str, values: dict[str, str], f: Filled,
+          ref: str = "A") -> dict[str, float]:
+    """The panel's last value per series, keyed by the series' labels (`k=v,...`)."""
+    target = next(t for t in _device_panel(title)["targets"] if t["refId"] == ref)
+    return {",".join(f"{k}={v}" for k, v in sorted(s["metric"].items())):
+            float(s["values"][-1][1]) for s in _series(target, values, f)}
+
+
+def test_family_rows_show_no_data_for_a_device_without_that_hardware(filled: Filled) -> None:
+    doc = _load(root() / "device-detail.json")
+    switch, ups = _resolve(doc, filled), _resolve(doc, filled, device=UPS)
+    checked = 0
+    for row, panel in queried(doc):
+        lacking = {ENVIRONMENT: ups, OPTICS: ups, "UPS": switch}.get(row)
+        if panel["title"] in ("CPU load", "Memory used"):
+            lacking = ups
+        for target in panel["targets"] if lacking else ():
+            # a query that succeeds with no series: Grafana shows "not reported", no zero
+            assert _series(target, lacking, filled) == [], (row, panel["title"])
+            checked += 1
+    assert checked >= 15
+    assert _last("Temperature", ups, filled) == {"": 27.0}  # a UPS has a battery sensor
+
+
+def test_environment_panels_show_the_switch_hardware(filled: Filled) -> None:
+    values = _resolve(_load(root() / "device-detail.json"), filled)
+    title = "Fans and power supplies not OK"
+    assert _last(title, values, filled, "A") == {"": 0.0}  # both fans OK
+    assert _last(title, values, filled, "B") == {"": 1.0}  # power supply 2 failed
+    assert _last("Power supply state", values, filled) == {"psu=1": 1.0, "psu=2": 3.0}
+    rx = _last("Optical Rx power", values, filled)
+    assert rx == {"ifIndex=1,ifName=ge-1": -5.5, "ifIndex=2,ifName=ge-2": -6.5}
+    assert set(_last("Rx drop from the 24 h best", values, filled).values()) == {0.0}
+    assert _last("Memory used", values, filled) == {"ciscoMemoryPoolType=1": 25.0}
+
+
+def test_ups_panels_show_the_switch_to_battery(filled: Filled) -> None:
+    values = _resolve(_load(root() / "device-detail.json"), filled, device=UPS)
+    assert _last("On battery", values, filled) == {"": 1.0}
+    history = _series(_device_panel("Mains / battery history")["targets"][0], values, filled)
+    states = [(int(ts), float(v)) for ts, v in history[0]["values"]]
+    switched = next(ts for ts, v in states if v == 1.0)
+    assert {v for _, v in states} == {0.0, 1.0}
+    assert switched == int((filled.start + timedelta(minutes=ON_BATTERY_FROM)).timestamp())
+    drained = POLLS - ON_BATTERY_FROM
+    assert _last("Battery charge", values, filled) == {"": 100.0 - 20 * drained}
+    assert _last("Battery runtime", values, filled) == {"": 1800.0 - 400 * drained}
+    assert _last("UPS load", values, filled) == {"phase=1": 42.0}
+    assert _last("Input and output voltage", values, filled, "A") == {"phase=1": 0.0}
+    assert _last("Input and output voltage", values, filled, "B") == {"phase=1": 230.0}
