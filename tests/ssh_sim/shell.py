@@ -13,6 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 if TYPE_CHECKING:
     from tests.ssh_sim.server import SimDevice
+    from tests.ssh_sim.state import DeviceState
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 _env = ImmutableSandboxedEnvironment(
@@ -55,6 +56,15 @@ class Shell:
         self.faults = device.faults
         self.paging = True
         self.applied = 0  # config lines accepted in this session
+
+    @classmethod
+    def seed_rate(cls, state: DeviceState, port: str, bps: int) -> None:
+        """Give `port` an ingress rate limit as if configured before a test (no session).
+
+        Personalities that keep rates elsewhere (policy-maps, policers, queues) override it.
+        """
+        with state.lock:
+            state.interface(port).rate_in_bps = bps
 
     def banner(self) -> str:
         """Text sent before the first prompt."""

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from tests.ssh_sim.personalities.ios import IosShell, _match
 from tests.ssh_sim.shell import Reply, render
-from tests.ssh_sim.state import Interface
+from tests.ssh_sim.state import DeviceState, Interface
 
 _POLICE = re.compile(r"^police rate (\d+) kbps burst-size \d+ kbytes$")
 _SERVICE_POLICY = ("service-policy", "type", "qos", "input")
@@ -40,6 +40,15 @@ class EosShell(IosShell):
     def __init__(self, device: object) -> None:
         super().__init__(device)
         self.policy: str | None = None  # the policy-map being edited
+
+    @classmethod
+    def seed_rate(cls, state: DeviceState, port: str, bps: int) -> None:
+        """A QoS policy-map named as change_plan names it, attached to `port`."""
+        name = f"dm-{bps // 1000}k"
+        with state.lock:
+            state.policers[name] = bps
+            iface = state.interface(port)
+            iface.in_policy, iface.rate_in_bps = name, bps
 
     def prompt(self) -> str:
         name = self.state.hostname

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from tests.ssh_sim.shell import Reply, Shell, render
@@ -144,7 +145,7 @@ class IosShell(Shell):
                 iface.counters.tick(3)
         return Reply(self.render(template, interfaces))
 
-    def render(self, template: str, interfaces: list[object]) -> str:
+    def render(self, template: str, interfaces: Sequence[object]) -> str:
         body = render(f"cisco_ios/{template}.txt", s=self.state, interfaces=interfaces,
                       now=datetime.now(UTC), last_change=self.state.last_change,
                       drift=self.state.connections * 7 + self.state.config_commands)

@@ -52,6 +52,19 @@ class JunosShell(Shell):
                 lines.append(f"set interfaces {iface.name} unit 0 family inet address {iface.ip}")
         return lines
 
+    @classmethod
+    def seed_rate(cls, state: DeviceState, port: str, bps: int) -> None:
+        """A committed per-port policer, as set_port_speed/change_plan would write it."""
+        name = "dm-" + re.sub(r"[^A-Za-z0-9]+", "-", port).strip("-")
+        with state.lock:
+            state.junos_lines += [
+                f"set firewall policer {name} if-exceeding bandwidth-limit {bps // 1000}k",
+                f"set firewall policer {name} if-exceeding burst-size-limit "
+                f"{max(bps // 80, 1500)}",
+                f"set firewall policer {name} then discard",
+                f"set interfaces {port} unit 0 family inet policer input {name}"]
+            sync_interfaces(state)
+
     def prompt(self) -> str:
         user = f"{self.device.username}@{self.state.hostname}"
         return f"\n[edit]\n{user}# " if self.config_mode else f"{user}> "
@@ -154,7 +167,7 @@ class JunosShell(Shell):
 
     def commit(self) -> Reply:
         self.state.junos_lines = list(self.candidate)
-        self.sync()
+        sync_interfaces(self.state)
         return Reply("commit complete\n")
 
     def leave(self) -> Reply:
@@ -172,16 +185,17 @@ class JunosShell(Shell):
                      "Exit with uncommitted changes? [yes,no] (yes) ",
                      next=confirm, prompt="")
 
-    def sync(self) -> None:
-        """Derive interface state from the committed `set` statements."""
-        lines = self.state.junos_lines
-        policers = {m.group(1): _bps(m.group(2)) for x in lines if (m := re.fullmatch(
-            r"set firewall policer (\S+) if-exceeding bandwidth-limit (\S+)", x))}
-        for name, iface in self.state.interfaces.items():
-            iface.admin_up = f"set interfaces {name} disable" not in lines
-            described = [x for x in lines if x.startswith(f"set interfaces {name} description ")]
-            iface.description = described[-1].split(" description ", 1)[1].strip('"') \
-                if described else ""
-            bound = [x.rsplit(" ", 1)[1] for x in lines if x.startswith(
-                f"set interfaces {name} unit 0 family inet policer input ")]
-            iface.rate_in_bps = policers.get(bound[-1]) if bound else None
+
+def sync_interfaces(state: DeviceState) -> None:
+    """Derive interface state from the committed `set` statements."""
+    lines = state.junos_lines
+    policers = {m.group(1): _bps(m.group(2)) for x in lines if (m := re.fullmatch(
+        r"set firewall policer (\S+) if-exceeding bandwidth-limit (\S+)", x))}
+    for name, iface in state.interfaces.items():
+        iface.admin_up = f"set interfaces {name} disable" not in lines
+        described = [x for x in lines if x.startswith(f"set interfaces {name} description ")]
+        iface.description = described[-1].split(" description ", 1)[1].strip('"') \
+            if described else ""
+        bound = [x.rsplit(" ", 1)[1] for x in lines if x.startswith(
+            f"set interfaces {name} unit 0 family inet policer input ")]
+        iface.rate_in_bps = policers.get(bound[-1]) if bound else None

@@ -10,7 +10,7 @@ from tests.ssh_sim.shell import Reply, Shell, render
 from tests.ssh_sim.state import SimpleQueue
 
 if TYPE_CHECKING:
-    from tests.ssh_sim.state import Interface
+    from tests.ssh_sim.state import DeviceState, Interface
 
 _VERBS = ("print", "add", "set", "remove", "enable", "disable", "export")
 _CHANGES = ("add", "set", "remove", "enable", "disable")
@@ -32,6 +32,14 @@ class RouterOsShell(Shell):
     """A RouterBOARD with ethernet ports, simple queues and firewall address lists."""
 
     platform = "mikrotik_routeros"
+
+    @classmethod
+    def seed_rate(cls, state: DeviceState, port: str, bps: int) -> None:
+        """A simple queue named as set_port_speed/change_plan name it, targeting `port`."""
+        limit = f"{bps // 1000}k/{bps // 1000}k"
+        with state.lock:
+            state.queues[f"dm-{port}"] = SimpleQueue(f"dm-{port}", port, limit)
+            sync_rates(state)
 
     def banner(self) -> str:
         return render("mikrotik_routeros/banner.txt")
@@ -138,7 +146,7 @@ class RouterOsShell(Shell):
         if values.get("target") not in self.state.interfaces or "max-limit" not in values:
             return Reply("failure: target and max-limit are required\n")
         self.state.queues[name] = SimpleQueue(name, values["target"], values["max-limit"])
-        self._sync_rates()
+        sync_rates(self.state)
         return Reply()
 
     def do_queue_simple_set(self, args: list[str]) -> Reply:
@@ -148,7 +156,7 @@ class RouterOsShell(Shell):
         for name in names:
             if "max-limit" in _pairs(args[1:]):
                 self.state.queues[name].max_limit = _pairs(args[1:])["max-limit"]
-        self._sync_rates()
+        sync_rates(self.state)
         return Reply()
 
     def do_queue_simple_remove(self, args: list[str]) -> Reply:
@@ -157,7 +165,7 @@ class RouterOsShell(Shell):
             return Reply("no such item\n")
         for name in names:
             del self.state.queues[name]
-        self._sync_rates()
+        sync_rates(self.state)
         return Reply()
 
     def do_queue_simple_print(self, args: list[str]) -> Reply:
@@ -165,15 +173,6 @@ class RouterOsShell(Shell):
         chosen = [q for q in self.state.queues.values()
                   if all(getattr(q, k.replace("-", "_"), None) == v for k, v in where.items())]
         return Reply(render("mikrotik_routeros/queue_simple_print.txt", queues=chosen))
-
-    def _sync_rates(self) -> None:
-        for iface in self.state.interfaces.values():
-            iface.rate_in_bps = iface.rate_out_bps = None
-        for queue in self.state.queues.values():
-            iface: Interface | None = self.state.interfaces.get(queue.target)
-            if iface is not None:
-                up, _, down = queue.max_limit.partition("/")
-                iface.rate_in_bps, iface.rate_out_bps = _rate(up), _rate(down or up)
 
     # -- address lists -----------------------------------------------------------------
     def do_ip_firewall_address_list_add(self, args: list[str]) -> Reply:
@@ -214,6 +213,17 @@ class RouterOsShell(Shell):
     def do__export(self, args: list[str]) -> Reply:
         return Reply(render("mikrotik_routeros/export.txt", s=self.state,
                             hide="hide-sensitive" in args))
+
+
+def sync_rates(state: DeviceState) -> None:
+    """Derive each port's rate from the simple queues that target it."""
+    for iface in state.interfaces.values():
+        iface.rate_in_bps = iface.rate_out_bps = None
+    for queue in state.queues.values():
+        target: Interface | None = state.interfaces.get(queue.target)
+        if target is not None:
+            up, _, down = queue.max_limit.partition("/")
+            target.rate_in_bps, target.rate_out_bps = _rate(up), _rate(down or up)
 
 
 def _rate(text: str) -> int:
