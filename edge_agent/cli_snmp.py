@@ -113,11 +113,17 @@ def detect_command(
         _fail(exc, as_json)
         return
     if as_json:
-        typer.echo(json.dumps({"profile": found.profile, "vendor": found.vendor,
-                               "reason": found.reason}))
+        typer.echo(json.dumps(detect_document(found)))
         return
     console.print(Text.assemble((found.profile, "bold"),
                                 f" ({found.vendor})\n  because: {found.reason}"))
+
+
+def detect_document(found: DetectResult) -> dict[str, Any]:
+    """`detect --json`: the profile, why it matched, and each matching profile it beat and why."""
+    return {"profile": found.profile, "vendor": found.vendor, "reason": found.reason,
+            "preferred_over": [{"profile": r.profile, "why": r.why}
+                               for r in found.preferred_over]}
 
 
 def poll_command(
@@ -226,8 +232,8 @@ def discover_command(
     if write is not None:
         _write_found(write, found, port)
     if as_json:
-        typer.echo(json.dumps([{"host": h, "port": port, "profile": d.profile, "vendor": d.vendor,
-                                "reason": d.reason} for h, d in found], indent=2))
+        typer.echo(json.dumps([{"host": h, "port": port, **detect_document(d)} for h, d in found],
+                              indent=2))
         return
     table = Table("host", "profile", "vendor", "why", title=f"{len(found)} device(s) in {cidr}")
     for host, d in found:
