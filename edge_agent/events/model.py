@@ -1,0 +1,87 @@
+"""What the agent hands on when a device reports something by itself (trap, inform, syslog).
+
+Severities follow ITU-T X.733 alarm levels (critical, major, minor, warning) plus `info`,
+because the hub turns these into alarms and a NOC ranks alarms that way; syslog's eight
+levels map onto them with `from_syslog_level`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+# Raw summaries are evidence for a person reading the alarm, not a log archive.
+MAX_RAW_CHARS = 1024
+
+Origin = Literal["snmp_trap", "syslog"]
+
+
+class Severity(StrEnum):
+    """X.733-style level of an event, most severe first."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    WARNING = "warning"
+    INFO = "info"
+
+
+# RFC 5424 severity numbers 0 (emergency) .. 7 (debug).
+_SYSLOG_LEVELS = (Severity.CRITICAL, Severity.CRITICAL, Severity.CRITICAL, Severity.MAJOR,
+                  Severity.WARNING, Severity.INFO, Severity.INFO, Severity.INFO)
+
+
+def from_syslog_level(level: int) -> Severity:
+    """The event severity of a syslog severity number (0 emergency .. 7 debug)."""
+    return _SYSLOG_LEVELS[min(max(level, 0), 7)]
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    """The polled device a source address belongs to."""
+
+    device_id: str
+    name: str
+    profile: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """One thing a device said about itself, mapped to the event vocabulary.
+
+    `device` is None when the source address is not one of ours (counted, still kept).
+    `device_time` is the device's own clock when the message carries one (syslog);
+    `received_at` is the agent's clock. `count` > 1 when identical events were folded.
+    `raw` is a truncated, secret-free summary: the trap OID and varbinds, or the syslog line.
+    """
+
+    event_type: str
+    severity: Severity
+    origin: Origin
+    source: str
+    received_at: datetime
+    labels: dict[str, str] = field(default_factory=dict)
+    device: DeviceRef | None = None
+    device_time: datetime | None = None
+    raw: str = ""
+    count: int = 1
+    last_received_at: datetime | None = None
+    rule: str | None = None
+    # Generic events have almost no labels: their message text (minus clocks) tells them apart.
+    fingerprint: str = ""
+
+    def fold_key(self) -> tuple[str, str, tuple[tuple[str, str], ...], str]:
+        """What makes two events "the same": device (else source), type, labels."""
+        who = self.device.device_id if self.device else f"addr:{self.source}"
+        return who, self.event_type, tuple(sorted(self.labels.items())), self.fingerprint
+
+    def folded(self, count: int, last: datetime) -> DeviceEvent:
+        """This event standing for `count` identical ones, the last seen at `last`."""
+        return replace(self, count=count, last_received_at=last if count > 1 else None)
+
+
+def truncate(text: str, limit: int = MAX_RAW_CHARS) -> str:
+    """`text` cut to `limit` characters, marked when cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
