@@ -23,7 +23,7 @@ import pytest
 from psycopg import sql
 
 from dashboards import root
-from tests.dashboards.test_dashboards import Filled, _substitute
+from tests.dashboards.test_dashboards import Filled, _substitute, queried
 from tests.hub.harness import drop_database
 from tests.hub.ingest.harness import migrated_database
 from tests.services.postgres import Postgres
@@ -90,7 +90,7 @@ def _queries() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for path in sorted(root().glob("*.json")):
         doc = json.loads(path.read_text())
-        for panel in doc["panels"]:
+        for _, panel in queried(doc):  # rows hold no query; their panels do
             for target in panel["targets"]:
                 if target["datasource"]["uid"] == HUB_DS:
                     found.append((f"{path.stem} / {panel['title']}", target["rawSql"]))
