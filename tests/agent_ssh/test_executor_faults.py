@@ -258,3 +258,21 @@ async def test_past_deadline_is_expired_without_connecting(
     assert (result.outcome, result.error_code) == ("failed", "expired")
     assert dev.state.connections == 0
     assert time.monotonic() - started < 1
+
+
+async def test_junos_rollback_after_a_committed_change_restores_the_burst_size(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    # A committed change_plan whose verify fails is undone line by line: the earlier
+    # burst-size-limit must come back with the earlier bandwidth-limit, or the customer keeps
+    # the new plan's burst on the old rate.
+    dev = ssh_sim.add_device("juniper_junos")
+    JunosShell.seed_rate(dev.state, "ge-0/0/1", 10_000_000)
+    policer = sorted(line for line in dev.state.junos_lines if "dm-ge-0-0-1 if-exceeding" in line)
+    dev.faults.ignore = [r'^set interfaces ge-0/0/1 description "plan:']  # verify fails
+
+    result = await executor_for(dev).run(job(dev, "change_plan", interface="ge-0/0/1",
+                                             rate_kbps=90_000, plan="platinum"))
+
+    assert (result.outcome, result.error_code) == ("rolled_back", "verify_failed")
+    assert sorted(line for line in dev.state.junos_lines
+                  if "dm-ge-0-0-1 if-exceeding" in line) == policer

@@ -14,6 +14,18 @@ if TYPE_CHECKING:
 _CONFIG_ROOTS = ("interfaces", "firewall", "system", "snmp", "class-of-service", "vlans",
                  "policy-options", "protocols", "routing-options", "version")
 _UNITS = {"k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
+# Leaves that hold one value: setting one again replaces it, as Junos does.
+_LEAVES = ("bandwidth-limit", "burst-size-limit", "description", "speed", "mtu", "vlan-id",
+           "host-name", "input", "output")
+
+
+def _leaf_path(line: str) -> str | None:
+    """`set ... <leaf>` without the value, when the line sets a single-value leaf."""
+    words = line.split()
+    for index in range(len(words) - 2, 1, -1):
+        if words[index] in _LEAVES:
+            return " ".join(words[:index + 1])
+    return None
 
 
 def _bps(text: str) -> int:
@@ -140,6 +152,9 @@ class JunosShell(Shell):
     def configure(self, text: str) -> Reply:
         words = text.split()
         if words[0] == "set" and len(words) > 2 and words[1] in _CONFIG_ROOTS:
+            leaf = _leaf_path(text)
+            if leaf is not None:
+                self.candidate = [x for x in self.candidate if _leaf_path(x) != leaf]
             if text not in self.candidate:
                 self.candidate.append(text)
             return Reply()
