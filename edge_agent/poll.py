@@ -115,11 +115,7 @@ def plan_poll(
         metrics = [m for m in table.metrics if wanted is None or m.name in wanted | ALWAYS]
         if not metrics:
             continue
-        walks += [lab.oid for lab in table.labels]
-        for metric in metrics:
-            walks.append(metric.oid)
-            if metric.multiply_by_column:
-                walks.append(metric.multiply_by_column)
+        walks += table.columns(metrics)
     if with_facts:
         inv_gets, inv_walks = source_oids(profile)
         gets += inv_gets

@@ -16,12 +16,16 @@ from edge_agent.profiles.model import (
     Source,
     Table,
 )
-from edge_agent.snmp.ber import parse_oid
+from edge_agent.snmp.ber import Oid, parse_oid
+
+
+def _column(raw: dict[str, Any], key: str) -> Oid | None:
+    ref = raw.get(key)
+    return parse_oid(ref["oid"]) if ref else None
 
 
 def metric(raw: dict[str, Any], interval: int) -> Metric:
     """A metric from its YAML mapping; `interval` is the profile default."""
-    scale_by = raw.get("multiply_by_column")
     return Metric(
         name=raw["metric"],
         oid=parse_oid(raw["oid"]),
@@ -31,27 +35,32 @@ def metric(raw: dict[str, Any], interval: int) -> Metric:
         bits=raw.get("bits"),
         divisor=raw.get("divisor"),
         multiplier=raw.get("multiplier"),
-        multiply_by_column=parse_oid(scale_by["oid"]) if scale_by else None,
+        multiply_by_column=_column(raw, "multiply_by_column"),
         value_map=tuple(sorted((int(k), v) for k, v in raw.get("value_map", {}).items())),
         interval=raw.get("interval", interval),
         skip=frozenset(raw.get("skip", ())),
         only_without=raw.get("only_without"),
+        scale_column=_column(raw, "scale_column"),
+        precision_column=_column(raw, "precision_column"),
+        convert=raw.get("convert"),
     )
 
 
 def table(name: str, raw: dict[str, Any], interval: int) -> Table:
     """A table from its YAML mapping."""
+    where = raw.get("where")
     return Table(
         name=name,
         index_label=raw["index_label"],
         labels=tuple(
-            Label(lab["label"], parse_oid(lab["oid"]), lab["symbol"])
+            Label(lab["label"], parse_oid(lab["oid"]), lab["symbol"], lab.get("regex"))
             for lab in raw.get("labels", [])
         ),
         metrics=tuple(metric(col, interval) for col in raw.get("columns", [])),
         row_filter=(raw["row_filter"]["label"], raw["row_filter"]["regex"])
         if "row_filter" in raw
         else None,
+        where=(parse_oid(where["oid"]), where["equals"]) if where else None,
     )
 
 

@@ -81,7 +81,8 @@ def _fix_for(error: ValidationError) -> str:
     if error.validator == "required":
         return "add the missing key (see firmware_profiles/README.md)"
     if error.validator in ("not", "if", "then"):
-        return "counters need bits: 32|64 and take no divisor/multiplier; gauges take no bits"
+        return ("counters need bits: 32|64 and take no scaling (divisor, multiplier, value_map,"
+                " scale/precision columns, convert); gauges take no bits")
     return "see firmware_profiles/README.md and profile.schema.json"
 
 
@@ -96,6 +97,16 @@ def _check_semantics(folder: Path, doc: dict[str, Any]) -> None:
         for key in ("sys_descr", "sys_descr_except"):
             for number, pattern in enumerate(rule.get(key, [])):
                 _compile(detection, f"rules.{index}.{key}.{number}", pattern)
+    _check_table_regexes(folder / "polling.yaml", doc["polling"].get("tables", {}))
+
+
+def _check_table_regexes(polling: Path, tables: dict[str, Any]) -> None:
+    for name, table in tables.items():
+        if "row_filter" in table:
+            _compile(polling, f"tables.{name}.row_filter.regex", table["row_filter"]["regex"])
+        for number, label in enumerate(table.get("labels", [])):
+            if "regex" in label:
+                _compile(polling, f"tables.{name}.labels.{number}.regex", label["regex"])
 
 
 def _compile(file: Path, key: str, pattern: str) -> None:

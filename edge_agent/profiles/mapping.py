@@ -7,6 +7,7 @@ row filters) is testable without a network.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping
 from datetime import datetime
@@ -63,8 +64,11 @@ def _skipped(metric: Metric, tag: int, value: Value) -> bool:
     return value in metric.skip or text(tag, value) in metric.skip
 
 
-def scale(metric: Metric, raw: Number, factor: Number | None = None) -> Number:
-    """Apply the profile's scaling to a gauge; counters stay raw for the hub's rates."""
+def scale(metric: Metric, raw: Number, factor: Number | None = None, exponent: int = 0) -> Number:
+    """Apply the profile's scaling to a gauge; counters stay raw for the hub's rates.
+
+    `factor` comes from the row's `multiply_by_column`, `exponent` (a power of ten) from
+    its scale and precision columns."""
     if metric.kind == "counter":
         return raw
     if metric.value_map:
@@ -78,7 +82,29 @@ def scale(metric: Metric, raw: Number, factor: Number | None = None) -> Number:
         value *= int(metric.multiplier) if whole else metric.multiplier
     if metric.divisor is not None:
         value /= metric.divisor
+    # Dividing by an exact power of ten keeps 229 / 10 at 22.9 (x 0.1 would not).
+    if exponent > 0:
+        value *= 10**exponent
+    elif exponent < 0:
+        value /= 10**-exponent
     return value
+
+
+# Unit of the scaled value -> milliwatts per unit.
+_MILLIWATTS = {"watts_to_dbm": 1000.0, "milliwatts_to_dbm": 1.0}
+
+
+def converted(metric: Metric, value: Number) -> Number | None:
+    """The scaled value in the metric's target unit; None when it has no such value.
+
+    A power level becomes dBm, rounded to 0.01 dB (what optics report); zero or a
+    negative level has no dBm value (no light), so no sample is sent."""
+    if metric.convert is None:
+        return value
+    milliwatts = value * _MILLIWATTS[metric.convert]
+    if milliwatts <= 0:
+        return None
+    return round(10 * math.log10(milliwatts), 2) + 0.0  # + 0.0: no -0.0 for 0.999 mW
 
 
 def _sample(
@@ -98,9 +124,21 @@ def scalar_samples(
     for metric in metrics:
         tag, value = values.get(metric.oid, (ber.NO_SUCH_OBJECT, None))
         raw = number(tag, value)
-        if raw is not None and not _skipped(metric, tag, value):
-            out.append(_sample(metric, device, scale(metric, raw), {}, ts))
+        if raw is None or _skipped(metric, tag, value):
+            continue
+        final = converted(metric, scale(metric, raw))
+        if final is not None:
+            out.append(_sample(metric, device, final, {}, ts))
     return out
+
+
+def _extract(pattern: str | None, value: str) -> str | None:
+    if pattern is None:
+        return value
+    found = re.search(pattern, value)
+    if found is None:
+        return None
+    return found.group(1) if found.re.groups else found.group(0)
 
 
 def _labels(table: Table, index: Index, columns: Mapping[Oid, Column]) -> dict[str, str]:
@@ -108,22 +146,58 @@ def _labels(table: Table, index: Index, columns: Mapping[Oid, Column]) -> dict[s
     for label in table.labels:
         cell = columns.get(label.oid, {}).get(index)
         if cell is not None and cell[0] not in ber.EXCEPTIONS:
-            labels[label.name] = text(*cell)
+            value = _extract(label.regex, text(*cell))
+            if value is not None:
+                labels[label.name] = value
     return labels
+
+
+def _cell_number(columns: Mapping[Oid, Column], oid: Oid | None, index: Index) -> Number | None:
+    cell = columns.get(oid, {}).get(index) if oid is not None else None
+    return number(*cell) if cell is not None else None
+
+
+def _row_exponent(metric: Metric, index: Index, columns: Mapping[Oid, Column]) -> int | None:
+    """Power of ten from the row's scale and precision columns (None: one is missing)."""
+    exponent = 0
+    if metric.scale_column is not None:
+        code = _cell_number(columns, metric.scale_column, index)
+        if code is None:
+            return None
+        exponent += 3 * (int(code) - 9)  # SI prefix code: 9 units, 8 milli, 10 kilo
+    if metric.precision_column is not None:
+        places = _cell_number(columns, metric.precision_column, index)
+        if places is None:
+            return None
+        exponent -= int(places)
+    return exponent
 
 
 def _metric_rows(metric: Metric, columns: Mapping[Oid, Column]) -> dict[Index, Number]:
     rows: dict[Index, Number] = {}
-    factors = columns.get(metric.multiply_by_column, {}) if metric.multiply_by_column else {}
     for index, (tag, value) in columns.get(metric.oid, {}).items():
         raw = number(tag, value)
         if raw is None or _skipped(metric, tag, value):
             continue
-        factor = number(*factors[index]) if index in factors else None
-        if metric.multiply_by_column and factor is None:
+        factor = _cell_number(columns, metric.multiply_by_column, index)
+        exponent = _row_exponent(metric, index, columns)
+        if (metric.multiply_by_column and factor is None) or exponent is None:
             continue
-        rows[index] = scale(metric, raw, factor)
+        final = converted(metric, scale(metric, raw, factor, exponent))
+        if final is not None:
+            rows[index] = final
     return rows
+
+
+def _row_selected(table: Table, index: Index, columns: Mapping[Oid, Column]) -> bool:
+    """The table's `where`: the row's column holds the wanted value (rows without it go)."""
+    if table.where is None:
+        return True
+    oid, wanted = table.where
+    cell = columns.get(oid, {}).get(index)
+    if cell is None or cell[0] in ber.EXCEPTIONS:
+        return False
+    return cell[1] == wanted or text(*cell) == str(wanted)
 
 
 def _row_allowed(table: Table, labels: dict[str, str]) -> bool:
@@ -138,7 +212,12 @@ def table_samples(
     wanted: Collection[str] | None = None,
 ) -> list[Sample]:
     """Samples of one table: a sample per (metric, row), metrics in profile order."""
-    rows = {m.name: _metric_rows(m, columns) for m in table.metrics}
+    selected = {i for m in table.metrics for i in columns.get(m.oid, {})
+                if _row_selected(table, i, columns)}
+    rows = {
+        m.name: {i: v for i, v in _metric_rows(m, columns).items() if i in selected}
+        for m in table.metrics
+    }
     labels: dict[Index, dict[str, str]] = {}
     out: list[Sample] = []
     for metric in table.metrics:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
 from edge_agent.snmp.ber import Oid
 
 Kind = Literal["counter", "gauge"]
+Convert = Literal["watts_to_dbm", "milliwatts_to_dbm"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,18 @@ class Metric:
     interval: int = 60
     skip: frozenset[int | str] = frozenset()
     only_without: str | None = None
+    # Per-row scaling read from other columns of the same row (ENTITY-SENSOR style):
+    # an SI prefix code (9 units, 8 milli, 10 kilo: x 1000^(code - 9)) and a count of
+    # decimal places (/ 10^precision).
+    scale_column: Oid | None = None
+    precision_column: Oid | None = None
+    # A power level converted to dBm after scaling (non-positive levels send nothing).
+    convert: Convert | None = None
+
+    def columns(self) -> tuple[Oid, ...]:
+        """Every column this metric reads: its own and the ones that scale it."""
+        extra = (self.multiply_by_column, self.scale_column, self.precision_column)
+        return (self.oid, *(oid for oid in extra if oid is not None))
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,7 @@ class Label:
     name: str
     oid: Oid
     symbol: str
+    regex: str | None = None  # keep the first group (or the match); no match, no label
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,17 @@ class Table:
     labels: tuple[Label, ...]
     metrics: tuple[Metric, ...]
     row_filter: tuple[str, str] | None = None  # (label, regex): keep matching rows only
+    where: tuple[Oid, int | str] | None = None  # (column, value): keep rows holding it
+
+    def columns(self, metrics: Collection[Metric] | None = None) -> list[Oid]:
+        """Columns to walk for `metrics` of this table (all of them by default)."""
+        chosen = self.metrics if metrics is None else metrics
+        oids = [label.oid for label in self.labels]
+        if self.where is not None:
+            oids.append(self.where[0])
+        for metric in chosen:
+            oids.extend(metric.columns())
+        return oids
 
 
 @dataclass(frozen=True)
