@@ -121,8 +121,10 @@ def _ups_gauges(poll: int) -> Gauges:
     """A UPS on mains until ON_BATTERY_FROM, then on battery, draining."""
     battery = poll >= ON_BATTERY_FROM
     drained = max(0, poll - ON_BATTERY_FROM + 1)
+    charge = 100 - 20 * drained
     return (("ups_on_battery", int(battery), {}),
-            ("ups_battery_charge_percent", 100 - 20 * drained, {}),
+            ("ups_battery_charge_percent", charge, {}),
+            ("ups_battery_state", 2 if charge < 50 else 1, {}),  # 2: battery low
             ("ups_battery_runtime_seconds", 1800 - 400 * drained, {}),
             ("ups_input_voltage_volts", 0 if battery else 231, {"phase": "1"}),
             ("ups_output_voltage_volts", 230, {"phase": "1"}),
@@ -502,6 +504,23 @@ def test_ups_panels_show_the_switch_to_battery(filled: Filled) -> None:
     drained = POLLS - ON_BATTERY_FROM
     assert _last("Battery charge", values, filled) == {"": 100.0 - 20 * drained}
     assert _last("Battery runtime", values, filled) == {"": 1800.0 - 400 * drained}
+    assert _last("Battery state", values, filled) == {"": 2.0}  # low
     assert _last("UPS load", values, filled) == {"phase=1": 42.0}
     assert _last("Input and output voltage", values, filled, "A") == {"phase=1": 0.0}
     assert _last("Input and output voltage", values, filled, "B") == {"phase=1": 230.0}
+
+
+def test_the_documented_hardware_alarms_fire_on_the_failed_units(filled: Filled) -> None:
+    from tests.dashboards.test_device_families import hardware_rules
+
+    at = int((filled.start + timedelta(minutes=POLLS - 1)).timestamp())  # the last poll
+    firing: dict[str, set[str]] = {}
+    for alert, expr in hardware_rules().items():
+        data = _vm(filled.vm_url, "/api/v1/query", {"query": expr, "time": at})
+        devices = {s["metric"]["device"] for s in data["result"]
+                   if s["metric"].get("tenant") == filled.tenant}
+        if devices:
+            firing[alert] = devices
+    # power supply 2 of every switch failed; the UPS is on battery with 200 s left
+    assert firing == {"PowerSupplyNotOk": {*LEGACY, filled.hub_device},
+                      "UpsOnBattery": {UPS}, "UpsBatteryLow": {UPS}}

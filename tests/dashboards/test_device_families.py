@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import operator
 import re
 import urllib.parse
 import urllib.request
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from dashboards import root
 from hub.tsdb import InfluxStore, Point, SeriesTags
@@ -52,7 +54,9 @@ DROP_DB = 1.5  # the Rx level two hours before the poll was this much better
 GREY = "#8e8e8e"
 STATE_COLOURS = {"fan_state": {"0": GREY, "1": "green", "2": "orange", "3": "red"},
                  "psu_state": {"0": GREY, "1": "green", "2": "orange", "3": "red"},
-                 "ups_on_battery": {"0": "green", "1": "red"}}
+                 "ups_on_battery": {"0": "green", "1": "red"},
+                 "ups_battery_state": {"0": GREY, "1": "green", "2": "orange", "3": "red"}}
+PROFILES = Path(__file__).resolve().parents[2] / "firmware_profiles"
 
 
 @dataclass
@@ -199,8 +203,9 @@ def test_panels_query_only_normalized_names_of_one_device() -> None:
         used |= names
     assert used >= REQUIRED, sorted(REQUIRED - used)
     assert {n for n in used if n.startswith("mem_")}, "no memory panel"
-    sent = {s["metric"] for path in GOLDENS for s in samples(path)}
-    assert used <= sent, f"queried, but no profile sends them: {sorted(used - sent)}"
+    published = {name for path in PROFILES.glob("*/polling.yaml")
+                 for name in re.findall(r"\bmetric: *([a-z0-9_]+)", path.read_text())}
+    assert used <= published, f"queried, but no profile publishes: {sorted(used - published)}"
 
 
 def test_state_panels_name_and_colour_every_state() -> None:
@@ -218,6 +223,54 @@ def test_state_panels_name_and_colour_every_state() -> None:
         assert all(option["text"] for option in options.values()), panel["title"]
         checked.add(metric)
     assert checked == set(STATES)
+
+
+def hardware_rules() -> dict[str, str]:
+    """alert name -> expr of docs/noc.md's `dotmac-hardware` rule group."""
+    text = NOC_DOC.read_text()
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
+                if "dotmac-hardware" in b]
+    groups = yaml.safe_load(block)["groups"]
+    return {rule["alert"]: rule["expr"] for rule in groups[0]["rules"]}
+
+
+COMPARISON = re.compile(r"([a-z][a-z0-9_]*)_value (>=|<=|==|<|>) (-?[0-9.]+)")
+OPERATORS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, "<": operator.lt,
+             ">": operator.gt}
+
+
+def _should_fire(expr: str) -> set[str]:
+    """`device|labels` of the golden samples a rule of the `metric op number [or ...]` form
+    fires on (the test's oracle); the rules keep to that form so any NOC can read them."""
+    fired = set()
+    for term in expr.split(" or "):
+        found = COMPARISON.fullmatch(term)
+        assert found, f"{expr!r}: write rules as `<metric>_value <op> <number> [or ...]`"
+        metric, op, limit = found.group(1), OPERATORS[found.group(2)], float(found.group(3))
+        fired |= {f"{s['device']}|{_key(s['labels'])}" for path in GOLDENS
+                  for s in samples(path)
+                  if s["metric"] == metric and op(float(s["value"]), limit)}
+    return fired
+
+
+def test_hardware_alarm_rules_fire_by_normalized_name_on_every_vendor(stored: Stored) -> None:
+    rules = hardware_rules()
+    used = set()
+    for alert, expr in rules.items():
+        names = {name for name, _, _ in COMPARISON.findall(expr)}
+        assert names and names <= VOCABULARY, (alert, names - VOCABULARY)
+        params = urllib.parse.urlencode({"query": expr, "time": int(stored.at.timestamp())})
+        with urllib.request.urlopen(f"{stored.url}/api/v1/query?{params}", timeout=20) as resp:
+            body = json.load(resp)
+        assert body["status"] == "success", (alert, body)
+        identity = {"tenant", "site", "agent", "device", "__name__"}
+        fired = {f"{s['metric']['device']}|"
+                 + _key({k: v for k, v in s["metric"].items() if k not in identity})
+                 for s in body["data"]["result"] if s["metric"].get("tenant") == stored.tenant}
+        assert fired == _should_fire(expr), alert
+        used |= names
+    assert used >= {"fan_state", "psu_state", "temperature_celsius", "optical_rx_dbm",
+                    "ups_on_battery", "ups_battery_charge_percent", "ups_load_percent"}
 
 
 def _steps(panel: dict[str, Any]) -> str:
