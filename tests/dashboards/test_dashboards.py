@@ -317,6 +317,29 @@ def _run(target: dict[str, Any], values: dict[str, str], f: Filled) -> int:
         return len(conn.execute(_substitute(target["rawSql"], values, f)).fetchall())
 
 
+def _overlapping(panels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of panels laid out on the same grid cells (Grafana would shove one away)."""
+    cells: dict[tuple[int, int], str] = {}
+    clashes = []
+    for panel in panels:
+        g = panel["gridPos"]
+        assert g["x"] >= 0 and g["x"] + g["w"] <= 24, panel["title"]
+        for cell in ((x, y) for x in range(g["x"], g["x"] + g["w"])
+                     for y in range(g["y"], g["y"] + g["h"])):
+            if cell in cells:
+                clashes.append((cells[cell], panel["title"]))
+            cells[cell] = panel["title"]
+    return clashes
+
+
+def test_panels_do_not_overlap() -> None:
+    for path in DASHBOARDS:
+        doc = _load(path)
+        groups = [doc["panels"]] + [p["panels"] for p in doc["panels"] if p["type"] == "row"]
+        for group in groups:  # a collapsed row lays its panels out when it opens
+            assert not _overlapping(group), (doc["uid"], _overlapping(group)[:3])
+
+
 def test_dashboards_are_well_formed() -> None:
     docs = [_load(p) for p in DASHBOARDS]
     assert len(docs) == 4
