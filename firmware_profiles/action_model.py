@@ -113,6 +113,8 @@ class PlatformActions:
     commit: bool = False
     discard_command: str | None = None
     save_command: str | None = None
+    save_in_config: bool = False  # save_command runs in configuration mode (EdgeOS `save`)
+    save_confirm: tuple[str, str] | None = None  # (question regex, answer) `save_command` asks
     error_patterns: tuple[str, ...] = ()
     suspend_mode: str = "shutdown"
     backup: Backup | None = None

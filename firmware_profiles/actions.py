@@ -210,6 +210,14 @@ def _backup(doc: Mapping[str, Any], file: Path) -> Backup | None:
                   tuple(spec.get("normalise", [])))
 
 
+def _save_confirm(doc: Mapping[str, Any], file: Path) -> tuple[str, str] | None:
+    spec = doc.get("save_confirm")
+    if spec is None:
+        return None
+    _check_regex(file, "save_confirm.question", spec["question"])
+    return spec["question"], spec["answer"]
+
+
 def _textfsm_path(folder: Path, name: str, file: Path, key: str) -> Path:
     if name.startswith("ntc:"):
         import ntc_templates  # optional: only profiles that name ntc templates need it
@@ -269,7 +277,9 @@ def load_actions(os_name: str, root: Path | None = None) -> PlatformActions:
         actions=_actions(file, doc, types), napalm_driver=doc.get("napalm_driver"),
         enable=doc.get("enable", False), commit=doc.get("commit", False),
         discard_command=doc.get("discard_command"),
-        save_command=doc.get("save_command"), error_patterns=tuple(doc.get("error_patterns", ())),
+        save_command=doc.get("save_command"), save_in_config=doc.get("save_in_config", False),
+        save_confirm=_save_confirm(doc, file),
+        error_patterns=tuple(doc.get("error_patterns", ())),
         suspend_mode=doc.get("suspend_mode", "shutdown"), backup=_backup(doc, file),
         cli_metrics=_cli_metrics(file.parent, doc, file),
     )

@@ -66,9 +66,10 @@ class _Run:
         self.note(f"error {code.value}: {detail}; fix: {FIXES.get(code, '')}")
         return Outcome(outcome, code, "\n".join(self.transcript))
 
-    def show(self, command: str) -> str:
+    def show(self, command: str, confirm: tuple[str, str] | None = None) -> str:
         assert self.session is not None
-        output = self.session.show(command)
+        output = (self.session.show(command) if confirm is None
+                  else self.session.confirm(command, *confirm))
         self.note(f"> {command}\n{output}")
         refusal = self.platform.refused(output)
         if refusal:
@@ -207,9 +208,25 @@ def _change(run: _Run) -> Outcome:
             return run.fail(code, str(exc))  # nothing was applied: nothing to undo
         return _rollback(run, before, code, str(exc))
     if run.platform.save_command:
-        run.show(run.platform.save_command)
+        _save(run, run.platform.save_command)
     run.progress("done", run.action.name, 100.0)
     return Outcome("succeeded", None, "\n".join(run.transcript))
+
+
+def _save(run: _Run, command: str) -> None:
+    """Persist a verified change: an exec command, or a configuration-mode one
+    (`save_in_config`: EdgeOS/VyOS `save` exists only there)."""
+    if not run.platform.save_in_config:
+        run.show(command, run.platform.save_confirm)
+        return
+    assert run.session is not None
+    run.session.enter_config()
+    answer = run.session.config_line(command)
+    run.note(f"+ {command}\n{answer}")
+    refusal = run.platform.refused(answer)
+    run.session.leave_config()
+    if refusal:
+        raise Refused(command, refusal)
 
 
 def _leave_quietly(run: _Run) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +183,9 @@ class CliSession(Protocol):
     def show(self, command: str) -> str:
         """Run a read-only command; its output."""
 
+    def confirm(self, command: str, question: str, answer: str) -> str:
+        """Run a command that may ask `question` (a regex) first; answer it; all output."""
+
     def enter_config(self) -> None:
         """Enter configuration mode (no-op on platforms without one)."""
 
@@ -199,6 +203,7 @@ class CliSession(Protocol):
 
 
 Connector = Callable[[SshTarget, PlatformActions], CliSession]
+_ANSWERED_S = 120.0  # how long an answered question (a save) may take to finish
 
 
 class NetmikoSession:
@@ -245,6 +250,19 @@ class NetmikoSession:
     def show(self, command: str) -> str:
         """Run a read-only command; its output."""
         return self._guard(lambda: self.conn.send_command(command, read_timeout=self.timeout))
+
+    def confirm(self, command: str, question: str, answer: str) -> str:
+        """Run `command`; when it asks `question` (a regex), send `answer`. All output."""
+        def ask() -> str:
+            prompt = re.escape(self.conn.find_prompt())
+            asked = str(self.conn.send_command(command, expect_string=f"{question}|{prompt}",
+                                               read_timeout=self.timeout))
+            if re.search(question, asked) is None:
+                return asked
+            # Saving a configuration can take a while on a busy device.
+            return asked + "\n" + str(self.conn.send_command(
+                answer, expect_string=prompt, read_timeout=max(self.timeout, _ANSWERED_S)))
+        return self._guard(ask)
 
     def enter_config(self) -> None:
         """Enter configuration mode."""

@@ -20,6 +20,7 @@ from firmware_profiles.actions import load_actions, render, render_rollback
 from tests.agent_ssh.conftest import job
 from tests.ssh_sim import DeviceState, SimDevice, Simulator
 from tests.ssh_sim.personalities.eos import EosShell
+from tests.ssh_sim.personalities.huawei import HuaweiShell
 from tests.ssh_sim.personalities.ios import IosShell
 from tests.ssh_sim.personalities.junos import JunosShell
 from tests.ssh_sim.personalities.nxos import NxosShell
@@ -82,6 +83,10 @@ CASES = [
     # old queue removed, gone before the new one is added
     FaultCase("mikrotik_routeros", "ether2", "ether2", r"^/interface ethernet disable ",
               r"max-limit=90000k/", 1, RouterOsShell.seed_rate),
+    # interface and description in the candidate, gone before the inbound line rate
+    FaultCase("huawei_vrp", "GigabitEthernet0/0/2", "Gi0/0/2", r"^interface ",
+              r"^qos lr inbound cir 90000$", 2, HuaweiShell.seed_rate,
+              commit_model="candidate"),
 ]
 
 

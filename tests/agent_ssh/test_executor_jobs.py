@@ -14,7 +14,8 @@ from tests.agent_ssh.conftest import job
 from tests.ssh_sim import Simulator
 
 PORTS = {"cisco_ios": "GigabitEthernet0/2", "juniper_junos": "ge-0/0/2",
-         "mikrotik_routeros": "ether2", "arista_eos": "Ethernet2", "cisco_nxos": "Ethernet1/2"}
+         "mikrotik_routeros": "ether2", "arista_eos": "Ethernet2", "cisco_nxos": "Ethernet1/2",
+         "huawei_vrp": "GigabitEthernet0/0/2"}
 
 
 @pytest.mark.parametrize("platform", sorted(PORTS))
@@ -114,9 +115,16 @@ async def test_a_private_key_logs_in_without_a_password(
 
 # Platforms whose get_facts parses `show version` (no napalm driver over SSH fits them).
 FACTS = {"arista_eos": {"model": "DCS-7050TX-64-R", "os_version": "4.28.3M"},
-         "cisco_nxos": {"model": "Nexus9000 C93180YC-EX", "os_version": "9.3(8)"}}
-SHOWS = {"arista_eos": "show interfaces status", "cisco_nxos": "show interface status"}
-VLAN_PORTS = {"arista_eos": "Ethernet3", "cisco_nxos": "Ethernet1/3"}
+         "cisco_nxos": {"model": "Nexus9000 C93180YC-EX", "os_version": "9.3(8)"},
+         "huawei_vrp": {"model": "CE6850-48T4Q-EI", "os_version": "8.180"}}
+SHOWS = {"arista_eos": "show interfaces status", "cisco_nxos": "show interface status",
+         "huawei_vrp": "display interface brief"}
+# What the approved show prints (when not "connected"); the config line naming the host.
+SHOWN = {"huawei_vrp": "InUti/OutUti"}
+NAME_LINE = {"huawei_vrp": "sysname"}
+SAVE = {"huawei_vrp": "save"}
+VLAN_PORTS = {"arista_eos": "Ethernet3", "cisco_nxos": "Ethernet1/3",
+              "huawei_vrp": "GigabitEthernet0/0/3"}
 # What the simulated running-configs hold that a backup must never keep.
 SECRETS = ["N0cR3ad0nly", "Wr1teS3cret", "$6$", "$5$", "0x7e5a1f3b", "0x1a2b3c4d"]
 
@@ -135,13 +143,14 @@ async def test_facts_shows_and_backup_on_cli_parsed_platforms(
     assert {k: got[k] for k in FACTS[platform]} == FACTS[platform]
     assert got["serial"] == dev.state.serial
     assert got.get("hostname", dev.state.hostname) == dev.state.hostname
-    assert shown.outcome == "succeeded" and "connected" in shown.output, shown.output
+    assert shown.outcome == "succeeded" and SHOWN.get(platform, "connected") in shown.output, \
+        shown.output
     assert (refused.outcome, refused.error_code) == ("failed", "command_rejected")
     assert backup.outcome == "succeeded", backup.output
     config = json.loads(backup.output)
     text = json.dumps(config)
     assert [s for s in SECRETS if s in text] == [], "secrets are scrubbed"
-    assert f"hostname {dev.state.hostname}" in text
+    assert f"{NAME_LINE.get(platform, 'hostname')} {dev.state.hostname}" in text
 
 
 @pytest.mark.parametrize("platform", sorted(FACTS))
@@ -157,4 +166,4 @@ async def test_set_port_speed_twice_then_bounce(
     bounce = await executor.run(job(dev, "bounce_port", interface=port.name))
     assert (speed.outcome, again.outcome, bounce.outcome) == ("succeeded",) * 3, again.output
     assert (port.rate_in_bps, port.admin_up) == (5_000_000, True)
-    assert "copy running-config startup-config" in dev.state.commands
+    assert SAVE.get(platform, "copy running-config startup-config") in dev.state.commands

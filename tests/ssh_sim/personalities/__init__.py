@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tests.ssh_sim.personalities.eos import EosShell
+from tests.ssh_sim.personalities.huawei import HuaweiShell
 from tests.ssh_sim.personalities.ios import IosShell
 from tests.ssh_sim.personalities.junos import JunosShell
 from tests.ssh_sim.personalities.nxos import NxosShell
@@ -20,6 +21,7 @@ PERSONALITIES: dict[str, Callable[[SimDevice], Shell]] = {
     "arista_eos": EosShell,
     "cisco_nxos": NxosShell,
     "cisco_ios": IosShell,
+    "huawei_vrp": HuaweiShell,
     "juniper_junos": JunosShell,
     "mikrotik_routeros": RouterOsShell,
 }
@@ -28,6 +30,7 @@ _PORTS = {
     "arista_eos": [f"Ethernet{n}" for n in range(1, 5)],
     "cisco_nxos": [f"Ethernet1/{n}" for n in range(1, 5)],
     "cisco_ios": [f"GigabitEthernet0/{n}" for n in range(4)],
+    "huawei_vrp": [f"GigabitEthernet0/0/{n}" for n in range(1, 5)],
     "juniper_junos": [f"ge-0/0/{n}" for n in range(4)],
     "mikrotik_routeros": [f"ether{n}" for n in range(1, 5)],
 }
