@@ -78,7 +78,8 @@ def _trap_labels(rule: TrapRule | None, msg: TrapMessage) -> dict[str, str]:
         return {"trap_oid": msg.trap_oid or "unknown"}
     labels: dict[str, str] = {}
     for spec in rule.labels:
-        value = _varbind_label(spec, msg.varbinds)
+        # A label may be listed twice (e.g. ifIndex as a value, else as an index): first wins.
+        value = None if spec.label in labels else _varbind_label(spec, msg.varbinds)
         if value is not None:
             labels[spec.label] = value
     return labels
