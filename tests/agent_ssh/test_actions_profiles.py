@@ -25,7 +25,7 @@ REQUIRED = {"get_facts", "backup_config", "run_show"}
 PROVISIONING = {"set_port_speed", "suspend_customer", "resume_customer", "change_plan",
                 "bounce_port"}
 PROVISIONING_PLATFORMS = ("cisco_ios", "juniper_junos", "mikrotik_routeros", "arista_eos",
-                          "cisco_nxos", "huawei_vrp")
+                          "cisco_nxos", "huawei_vrp", "ubiquiti_edgeos")
 # Platforms whose suspend_customer/resume_customer also come as walled_garden_vlan variants.
 WALLED_GARDEN = ("cisco_ios", "arista_eos", "cisco_nxos", "huawei_vrp")
 

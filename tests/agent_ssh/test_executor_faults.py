@@ -19,6 +19,7 @@ from edge_agent.executor import Executor
 from firmware_profiles.actions import load_actions, render, render_rollback
 from tests.agent_ssh.conftest import job
 from tests.ssh_sim import DeviceState, SimDevice, Simulator
+from tests.ssh_sim.personalities.edgeos import EdgeOsShell
 from tests.ssh_sim.personalities.eos import EosShell
 from tests.ssh_sim.personalities.huawei import HuaweiShell
 from tests.ssh_sim.personalities.ios import IosShell
@@ -86,6 +87,10 @@ CASES = [
     # interface and description in the candidate, gone before the inbound line rate
     FaultCase("huawei_vrp", "GigabitEthernet0/0/2", "Gi0/0/2", r"^interface ",
               r"^qos lr inbound cir 90000$", 2, HuaweiShell.seed_rate,
+              commit_model="candidate"),
+    # description and the limiter's rate in the candidate, gone before its burst
+    FaultCase("ubiquiti_edgeos", "eth2", "eth2", r"^set interfaces ethernet ",
+              r"default bandwidth 90000kbit$", 2, EdgeOsShell.seed_rate,
               commit_model="candidate"),
 ]
 

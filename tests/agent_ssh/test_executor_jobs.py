@@ -15,7 +15,7 @@ from tests.ssh_sim import Simulator
 
 PORTS = {"cisco_ios": "GigabitEthernet0/2", "juniper_junos": "ge-0/0/2",
          "mikrotik_routeros": "ether2", "arista_eos": "Ethernet2", "cisco_nxos": "Ethernet1/2",
-         "huawei_vrp": "GigabitEthernet0/0/2"}
+         "huawei_vrp": "GigabitEthernet0/0/2", "ubiquiti_edgeos": "eth2"}
 
 
 @pytest.mark.parametrize("platform", sorted(PORTS))
@@ -116,15 +116,16 @@ async def test_a_private_key_logs_in_without_a_password(
 # Platforms whose get_facts parses `show version` (no napalm driver over SSH fits them).
 FACTS = {"arista_eos": {"model": "DCS-7050TX-64-R", "os_version": "4.28.3M"},
          "cisco_nxos": {"model": "Nexus9000 C93180YC-EX", "os_version": "9.3(8)"},
-         "huawei_vrp": {"model": "CE6850-48T4Q-EI", "os_version": "8.180"}}
+         "huawei_vrp": {"model": "CE6850-48T4Q-EI", "os_version": "8.180"},
+         "ubiquiti_edgeos": {"model": "EdgeRouter 4", "os_version": "v2.0.9-hotfix.7"}}
 SHOWS = {"arista_eos": "show interfaces status", "cisco_nxos": "show interface status",
-         "huawei_vrp": "display interface brief"}
+         "huawei_vrp": "display interface brief", "ubiquiti_edgeos": "show ip route"}
 # What the approved show prints (when not "connected"); the config line naming the host.
 SHOWN = {"huawei_vrp": "InUti/OutUti"}
-NAME_LINE = {"huawei_vrp": "sysname"}
-SAVE = {"huawei_vrp": "save"}
+NAME_LINE = {"huawei_vrp": "sysname", "ubiquiti_edgeos": "set system host-name"}
+SAVE = {"huawei_vrp": "save", "ubiquiti_edgeos": "save"}
 VLAN_PORTS = {"arista_eos": "Ethernet3", "cisco_nxos": "Ethernet1/3",
-              "huawei_vrp": "GigabitEthernet0/0/3"}
+              "huawei_vrp": "GigabitEthernet0/0/3", "ubiquiti_edgeos": "eth3"}
 # What the simulated running-configs hold that a backup must never keep.
 SECRETS = ["N0cR3ad0nly", "Wr1teS3cret", "$6$", "$5$", "0x7e5a1f3b", "0x1a2b3c4d"]
 

@@ -87,6 +87,8 @@ class DeviceState:
     address_lists: dict[str, set[str]] = field(default_factory=dict)
     queues: dict[str, SimpleQueue] = field(default_factory=dict)
     junos_lines: list[str] = field(default_factory=list)  # committed `set` statements
+    edgeos_lines: list[str] = field(default_factory=list)  # EdgeOS committed `set` lines
+    edgeos_saved: list[str] = field(default_factory=list)  # EdgeOS /config/config.boot
     global_lines: list[str] = field(default_factory=list)  # other config, verbatim
     policers: dict[str, int] = field(default_factory=dict)  # EOS/NX-OS QoS policy -> bps
     last_change: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tests.ssh_sim.personalities.edgeos import EdgeOsShell
 from tests.ssh_sim.personalities.eos import EosShell
 from tests.ssh_sim.personalities.huawei import HuaweiShell
 from tests.ssh_sim.personalities.ios import IosShell
@@ -24,6 +25,7 @@ PERSONALITIES: dict[str, Callable[[SimDevice], Shell]] = {
     "huawei_vrp": HuaweiShell,
     "juniper_junos": JunosShell,
     "mikrotik_routeros": RouterOsShell,
+    "ubiquiti_edgeos": EdgeOsShell,
 }
 
 _PORTS = {
@@ -33,6 +35,7 @@ _PORTS = {
     "huawei_vrp": [f"GigabitEthernet0/0/{n}" for n in range(1, 5)],
     "juniper_junos": [f"ge-0/0/{n}" for n in range(4)],
     "mikrotik_routeros": [f"ether{n}" for n in range(1, 5)],
+    "ubiquiti_edgeos": [f"eth{n}" for n in range(1, 5)],
 }
 
 
@@ -46,4 +49,7 @@ def initial_state(platform: str, name: str) -> DeviceState:
     state = DeviceState(platform=platform, hostname=hostname, interfaces=interfaces)
     if platform == "juniper_junos":
         state.junos_lines = JunosShell.factory_lines(state)
+    if platform == "ubiquiti_edgeos":
+        state.edgeos_lines = EdgeOsShell.factory_lines(state)
+        state.edgeos_saved = list(state.edgeos_lines)
     return state
