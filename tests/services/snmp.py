@@ -54,6 +54,13 @@ RECORDINGS: dict[str, str] = {
     "fortinet-fortigate": "network/firewall/fortinet-xcu.snmprec.bz2",
     "paloalto-panos": "network/firewall/paloalto-pa-5000.snmprec.bz2",
     "ruckus-wireless": "network/wifi/ruckus-smartcell-gateway.snmprec.bz2",
+    "dcn": "network/switch/dcrs-5980-28t-dc.snmprec.bz2",
+    "dcn-dcs3726": "network/switch/dcs-3726c.snmprec.bz2",
+    "cisco-wlc": "network/appliance/cisco-controller.snmprec.bz2",
+    "huawei-power": "UPS/huawei-gse200m.snmprec.bz2",
+    "vyatta": "network/router/vyatta-unknown.snmprec.bz2",
+    # Plain (uncompressed) recording; the three APC ones are all rack PDUs, this the smallest.
+    "apc-powernet": "UPS/apc-7902b.snmprec",
 }
 
 
@@ -157,16 +164,22 @@ def _link_recordings(data_dir: Path) -> dict[str, str]:
         stale.unlink()
     communities: dict[str, str] = {}
     for family, rel in RECORDINGS.items():
-        community = Path(rel).name.removesuffix(".snmprec.bz2")
+        community = Path(rel).name.removesuffix(".bz2").removesuffix(".snmprec")
         dest = data_dir / f"{community}.snmprec"
         if not dest.exists():
-            # snmpsim seeks in a recording for every request; in a .bz2 each seek decompresses
-            # again: an agent's poll took 5-7 s instead of about 1 s, near its 8 s deadline.
-            partial = dest.with_suffix(".partial")
-            partial.write_bytes(bz2.decompress((source / rel).read_bytes()))
-            partial.replace(dest)
+            _copy_recording(source / rel, dest)
         communities[family] = community
     return communities
+
+
+def _copy_recording(source: Path, dest: Path) -> None:
+    """Write `source` (.snmprec or .snmprec.bz2) to `dest` uncompressed, atomically."""
+    # snmpsim seeks in a recording for every request; in a .bz2 each seek decompresses
+    # again: an agent's poll took 5-7 s instead of about 1 s, near its 8 s deadline.
+    data = source.read_bytes()
+    partial = dest.with_suffix(".partial")
+    partial.write_bytes(bz2.decompress(data) if source.suffix == ".bz2" else data)
+    partial.replace(dest)
 
 
 def start_snmpsim(workdir: Path, cache_dir: Path) -> Snmpsim:
