@@ -164,7 +164,7 @@ async def test_model_serial_and_snmpv3(tmp_path: Path, profiles: ProfileSet, snm
 
     [router] = reports.candidates(mx.id)
     assert (router.profile, router.vendor, router.model, router.serial) == (
-        "juniper_junos", "Juniper", "mx960", "JN12002C1AFA")
+        "juniper_mx", "Juniper", "mx960", "JN12002C1AFA")
     [server] = reports.candidates(pop.id)
     assert (server.profile, server.credential, server.sys_name) == (
         "linux", v3.id, "snmpd-test-pop")

@@ -124,12 +124,40 @@ def test_missing_profile_lists_known_ones(profiles: ProfileSet) -> None:
         ("1.3.6.1.4.1.14988.1", "RouterOS RB4011iGS+", "mikrotik_routeros"),
         ("1.3.6.1.4.1.41112.1.5", "EdgeOS v2.0.9", "ubiquiti_edgeos"),
         ("1.3.6.1.4.1.8072.3.2.10", "Linux pop-box 6.1.0 #1 SMP x86_64", "linux"),
+        ("1.3.6.1.4.1.2636.1.1.1.2.21", "Juniper Networks, Inc. mx960 internet router, kernel "
+         "JUNOS 13.3R9.13", "juniper_mx"),
+        ("1.3.6.1.4.1.2636.1.1.1.2.1", "Juniper Networks, Inc. mx204 internet router, kernel "
+         "JUNOS 18.2R1", "juniper_mx"),
+        ("1.3.6.1.4.1.2636.1.1.1.2.31", "Juniper Networks, Inc. ex4200-48t Ethernet Switch, "
+         "kernel JUNOS 12.3R6.6", "juniper_junos"),
+        ("1.3.6.1.4.1.2636.1.1.1.2.41", "Juniper Networks, Inc. srx3600 internet router, "
+         "kernel JUNOS 12.3X48", "juniper_junos"),
+        ("1.3.6.1.4.1.9.1.1069", "Cisco Controller", "cisco_wlc"),
+        ("1.3.6.1.4.1.6339.1.1.2.29", "DCRS-5980-28T-DC Device, Compiled Mar 27 2015", "dcn"),
+        ("1.3.6.1.4.1.30803", "Vyatta unknown-version", "vyatta"),
     ],
 )
 def test_pure_detection(profiles: ProfileSet, oid: str, descr: str, expected: str) -> None:
     found = profiles.detect(oid, descr, {})
     assert found is not None
     assert found.profile == expected
+
+
+def test_most_specific_family_wins_and_says_why(profiles: ProfileSet) -> None:
+    mx = profiles.detect("1.3.6.1.4.1.2636.1.1.1.2.21", "Juniper Networks, Inc. mx960", {})
+    assert mx is not None and mx.profile == "juniper_mx"
+    assert "juniper_junos (juniper_mx extends juniper_junos)" in mx.reason
+    model = "1.3.6.1.4.1.14179.1.1.1.3.0"  # AIRESPACE-SWITCHING-MIB agentInventoryMachineModel
+    assert model in profiles.snmpget_oids()
+    wlc = profiles.detect("1.3.6.1.4.1.9.1.1279", "Cisco Controller", {model: "AIR-CT2504-K9"})
+    assert wlc is not None and wlc.profile == "cisco_wlc"
+    assert "regex ^AIR-" in wlc.reason  # cisco_ios leaves "Cisco Controller" out
+    ups = "1.3.6.1.4.1.2011.6.174.1.1.1.2.0"  # HUAWEI-UPS-MIB hwUpsSystemType
+    rfc1628 = "1.3.6.1.2.1.33.1.1.1.0"
+    huawei = profiles.detect("1.3.6.1.4.1.8072.3.2.10", "Linux GSE200M 2.6.27",
+                             {ups: "UPS5000-E", rfc1628: "HUAWEI"})
+    assert huawei is not None and huawei.profile == "huawei_power"
+    assert "ups_generic (huawei_power extends ups_generic)" in huawei.reason
 
 
 def test_snmpget_rule_and_exception(profiles: ProfileSet) -> None:

@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = {
     "cisco-ios": "cisco_ios",
     "cisco-nxos": "cisco_nxos",
-    "juniper-junos": "juniper_junos",
+    "juniper-junos": "juniper_mx",  # an MX960: the MX profile extends juniper_junos
     "arista-eos": "arista_eos",
     "huawei-vrp": "huawei_vrp",
     "ubiquiti-airos": "ubiquiti_airos",
@@ -42,8 +42,17 @@ EXPECTED = {
     "fortinet-fortigate": "fortinet_fortigate",
     "paloalto-panos": "paloalto_panos",
     "ruckus-wireless": "ruckus_wireless",
+    "dcn": "dcn",
+    "dcn-dcs3726": "dcn",
+    "cisco-wlc": "cisco_wlc",
+    "huawei-power": "huawei_power",
+    "vyatta": "vyatta",
+    "apc-powernet": "apc_powernet",
 }
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
+# The AireOS agent returns its ENTITY-MIB rows out of order (cisco-controller recording, from
+# line 4172): the poll reports it and skips the rest of that table, as on the real controller.
+AGENT_BUGS = {"cisco-wlc": {"oid_not_increasing"}}
 
 
 @pytest.mark.parametrize(("family", "profile"), sorted(EXPECTED.items()))
@@ -70,7 +79,7 @@ async def test_poll_matches_golden(snmpsim: Snmpsim, profiles: ProfileSet, famil
     target = sim_target(snmpsim, family)
     detected = await detect(target, profiles)
     result = await poll_device(family, target, profiles.get(detected.profile))
-    assert result.errors == []
+    assert {e.code for e in result.errors} <= AGENT_BUGS.get(family, set()), result.errors
     # aruba's and the partial Eaton card's recordings hold no sysUpTime.
     assert {s.metric for s in result.samples} >= {"sys_uptime_ticks"} or family in {
         "aruba", "eaton-xups-9px"}
