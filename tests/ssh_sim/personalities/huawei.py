@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 UNRECOGNIZED = "Unrecognized command"
 WRONG = "Wrong parameter"
 INCOMPLETE = "Incomplete command"
+TOO_MANY = "Too many parameters"
 # What `commit` copies from the candidate into the running configuration.
 _COMMITTED = ("description", "admin_up", "access_vlan", "rate_in_bps", "rate_out_bps")
 _DISPLAY = {
@@ -256,7 +257,9 @@ class HuaweiShell(Shell):
         body = words[1:] if undo else words
         if not body:
             return self.refuse_word(line, words[0], INCOMPLETE)
-        if body == ["shutdown"]:
+        if body[0] == "shutdown":
+            if len(body) > 1:
+                return self.refuse_word(line, body[1], TOO_MANY)
             iface.admin_up = undo
         elif body[0] == "description":
             if undo:
