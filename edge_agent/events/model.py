@@ -7,6 +7,7 @@ levels map onto them with `from_syslog_level`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -85,3 +86,7 @@ class DeviceEvent:
 def truncate(text: str, limit: int = MAX_RAW_CHARS) -> str:
     """`text` cut to `limit` characters, marked when cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Where receivers hand events (StormControl.offer, a queue's put_nowait...); result ignored.
+EventSink = Callable[[DeviceEvent], object]

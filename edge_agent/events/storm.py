@@ -139,11 +139,11 @@ class StormControl:
         return out
 
     def flush(self) -> list[DeviceEvent]:
-        """Every pending event now, regardless of its window (at shutdown)."""
-        while self._pending:
-            self._release(self._pending.popitem(last=False)[1])
+        """Every waiting and pending event now, regardless of windows and caps (shutdown)."""
         out = list(self._ready)
+        out += [p.event.folded(p.count, p.last) for p in self._pending.values()]
         self._ready.clear()
+        self._pending.clear()
         return out
 
     def next_due(self) -> float | None:

@@ -18,14 +18,13 @@ from typing import Any
 
 from edge_agent.events.classify import syslog_event
 from edge_agent.events.mapping import EventCatalog
-from edge_agent.events.model import DeviceEvent
+from edge_agent.events.model import EventSink
 from edge_agent.events.sources import SourceMap, normalise_address
 from edge_agent.events.syslog_parse import parse_line
 from edge_agent.events.traps import ReceiverError
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[DeviceEvent], None]
 _MAX_LENGTH_DIGITS = 9
 
 

@@ -27,14 +27,13 @@ from pysnmp.proto.api import v2c
 
 from edge_agent.events.classify import TrapMessage, trap_event
 from edge_agent.events.mapping import EventCatalog
-from edge_agent.events.model import DeviceEvent
+from edge_agent.events.model import EventSink
 from edge_agent.events.sources import SourceMap, normalise_address
 from edge_agent.snmp.target import SnmpV3
 from edge_agent.snmp.v3 import AUTH, PRIV
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[DeviceEvent], None]
 
 # (MIB module, counter, reason): the engine bumps one of these when it refuses a message.
 _REFUSALS = (

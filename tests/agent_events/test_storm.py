@@ -1,0 +1,111 @@
+"""Storm control: folding identical events, per-source rate limits with counted drops,
+memory bounded under floods of distinct events and spoofed sources."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import UTC, datetime, timedelta
+
+from edge_agent.events import (
+    DeviceEvent,
+    EventCatalog,
+    Severity,
+    StormControl,
+    StormSettings,
+    SyslogServer,
+    SyslogSettings,
+)
+from tests.agent_events.conftest import source_map, wait_state
+from tests.services._proc import free_port
+
+T0 = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def event(source: str = "192.0.2.1", port: str = "Gi0/1", at: float = 0.0) -> DeviceEvent:
+    """A link_down from `source` about `port`, received `at` seconds after T0."""
+    return DeviceEvent("link_down", Severity.MAJOR, "snmp_trap", source,
+                       T0 + timedelta(seconds=at), {"ifName": port})
+
+
+def test_ten_thousand_identical_events_fold_into_one() -> None:
+    storm = StormControl(StormSettings(rate_per_s=1, burst=1, window_s=2.0))
+    for n in range(10_000):
+        assert storm.offer(event(at=n / 10_000), now=n / 10_000)
+    assert storm.due(now=1.9) == [], "still inside the fold window"
+    [folded] = storm.due(now=2.0)
+    assert folded.count == 10_000
+    assert folded.received_at == T0 and folded.last_received_at == T0 + timedelta(seconds=0.9999)
+    health = storm.health()
+    assert (health.accepted, health.folded, health.dropped) == (1, 9_999, 0)
+    assert health.tracked_keys == 0
+
+
+def test_the_same_event_after_the_window_is_a_new_one() -> None:
+    storm = StormControl(StormSettings(window_s=1.0))
+    storm.offer(event(), now=0.0)
+    assert [e.count for e in storm.due(now=1.0)] == [1]
+    storm.offer(event(), now=1.5)
+    storm.offer(event(), now=1.6)
+    assert [e.count for e in storm.due(now=2.5)] == [2]
+
+
+def test_distinct_events_are_rate_limited_per_source_with_counted_drops() -> None:
+    storm = StormControl(StormSettings(rate_per_s=10, burst=5, window_s=1.0))
+    noisy = [storm.offer(event("192.0.2.1", f"ge-0/0/{n}"), now=0.0) for n in range(50)]
+    quiet = [storm.offer(event("192.0.2.2", f"ge-0/0/{n}"), now=0.0) for n in range(3)]
+    assert noisy.count(True) == 5 and quiet == [True] * 3
+    health = storm.health()
+    assert health.dropped == 45 and health.dropped_by_source == {"192.0.2.1": 45}
+    # Tokens come back with time: 0.5 s at 10/s is 5 more.
+    later = [storm.offer(event("192.0.2.1", f"xe-0/0/{n}"), now=0.5) for n in range(10)]
+    assert later.count(True) == 5
+    assert len(storm.due(now=2.0)) == 13
+
+
+def test_memory_stays_bounded_under_spoofed_sources() -> None:
+    settings = StormSettings(rate_per_s=1, burst=3, window_s=60.0, max_keys=100,
+                             max_sources=50)
+    storm = StormControl(settings)
+    released = 0
+    for n in range(20_000):
+        storm.offer(event(f"10.{n % 251}.{n // 251 % 251}.{n % 7}", f"p{n}"), now=n / 1000)
+        if n % 1000 == 999:
+            released += len(storm.due(now=n / 1000))
+        health = storm.health()
+        assert health.tracked_keys <= 100 and health.tracked_sources <= 50
+    health = storm.health()
+    assert len(health.dropped_by_source) <= settings.max_sources + 1
+    assert health.evicted_keys > 0 and health.evicted_sources > 0
+    # Evicted pending events are released early, not lost: all accepted ones come out.
+    released += len(storm.flush())
+    assert released + health.overflowed == health.accepted
+    assert health.accepted + health.folded + health.dropped == 20_000
+
+
+def test_released_events_waiting_for_due_are_capped() -> None:
+    storm = StormControl(StormSettings(rate_per_s=1000, burst=1000, max_keys=10))
+    for n in range(100):
+        storm.offer(event(port=f"p{n}"), now=0.0)
+    assert storm.health().overflowed == 80
+    assert len(storm.flush()) == 10 + 10
+
+
+async def test_a_tcp_flood_of_one_line_folds_end_to_end(catalog: EventCatalog) -> None:
+    storm = StormControl(StormSettings(window_s=30.0))
+    loop = asyncio.get_running_loop()
+    settings = SyslogSettings("127.0.0.1", None, free_port())
+    server = SyslogServer(settings, catalog, source_map("cisco_ios"),
+                          lambda e: storm.offer(e, loop.time()))
+    await server.start()
+    try:
+        line = b"<187>Mar  4 10:15:02 sw1 %LINK-3-UPDOWN: Interface Gi0/1, changed state to down\n"
+        with socket.create_connection(("127.0.0.1", server.tcp_port or 0)) as sock:
+            sock.sendall(line * 10_000)
+        await wait_state(lambda: server.stats.received.get("tcp") == 10_000, "10,000 lines")
+        [folded] = storm.flush()
+        assert (folded.event_type, folded.count, folded.labels) == (
+            "link_down", 10_000, {"ifName": "Gi0/1"})
+        assert storm.health().tracked_keys == 0
+    finally:
+        await server.close()
