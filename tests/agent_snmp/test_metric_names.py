@@ -37,9 +37,9 @@ FAMILIES: dict[str, tuple[str, frozenset[str]]] = {
         "ups_input_voltage_volts", "ups_output_voltage_volts", "ups_load_percent",
         # Also measured by RFC 1628 and kept: seconds since the switch to battery.
         "ups_time_on_battery_seconds",
-        # Raw vendor states (RFC 1628 upsOutputSource, upsBatteryStatus): the profile schema
-        # cannot map values yet, so ups_on_battery cannot be derived in the profile.
-        "ups_output_source", "ups_battery_status",
+        # Battery condition as a state (RFC 1628 upsBatteryStatus through a value_map); raw
+        # vendor enums (upsOutputSource, upsBatteryStatus) are mapped in the profile, never sent.
+        "ups_battery_state",
     })),
 }
 
@@ -54,6 +54,7 @@ STATES = {
     "fan_state": {0, 1, 2, 3},  # 1 ok, 2 warning/degraded, 3 failed, 0 unknown
     "psu_state": {0, 1, 2, 3},
     "ups_on_battery": {0, 1},
+    "ups_battery_state": {0, 1, 2, 3},
 }
 PERCENT_MAX_100 = {"cpu_load_percent", "mem_used_percent", "ups_battery_charge_percent"}
 
@@ -130,6 +131,7 @@ def test_optics_name_their_port(path: Path) -> None:
     ("cpu_usage", "cpu"), ("hrProcessorLoad_cpu", "cpu"), ("memory_used", "memory"),
     ("temp_c", "temperature"), ("fan_speed_rpm", "fan"), ("power_supply_status", "power supply"),
     ("sfp_rx_power", "optics"), ("rx_power_dbm", "optics"), ("battery_voltage", "ups"),
+    ("ups_output_source", "ups"), ("ups_battery_status", "ups"),
 ])
 def test_misnamed_metrics_are_caught(metric: str, family: str) -> None:
     assert family_of(metric) == family
