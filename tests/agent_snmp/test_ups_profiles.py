@@ -1,16 +1,18 @@
-"""UPS and power profiles (ups_generic, apc_powernet, eaton_xups, vertiv_power) against the
-real snmpsim-data recordings, and the specificity order between them.
+"""UPS and power profiles (ups_generic, apc_powernet, eaton_xups, vertiv_power, huawei_power)
+against the real snmpsim-data recordings, and the specificity order between them.
 
-The APC recordings are plain `.snmprec` files, which the suite's shared snmpsim fixture
-(bz2 only) does not serve; they get a private snmpsim responder here, with the other UPS/
-recordings that must pass unchanged (no vendor profile of their own).
+The suite's shared snmpsim serves one APC recording (apc-7902b, golden in test_recordings);
+all three plain `.snmprec` APC recordings get a private snmpsim responder here, with the other
+UPS/ recordings that must pass unchanged (no vendor profile of their own).
 """
 
 from __future__ import annotations
 
 import bz2
 import difflib
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +41,14 @@ EXPECTED = {
     "eaton-xups": "eaton_xups",
     "eaton-xups-9px": "eaton_xups",
     "vertiv-power": "vertiv_power",
+    "huawei-power": "huawei_power",
 }
 UPS_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
 XUPS_MODEL = "1.3.6.1.4.1.534.1.1.2.0"
+UPS_CHARGE = "1.3.6.1.2.1.33.1.2.4.0"  # UPS-MIB::upsEstimatedChargeRemaining.0
+UPS_INPUT_VOLTAGE = "1.3.6.1.2.1.33.1.3.3.1.3.1"  # UPS-MIB::upsInputVoltage.1
+HW_CAPACITY_LEFT = "1.3.6.1.4.1.2011.6.174.1.6.100.1.3.1"  # HUAWEI-UPS-MIB, rack 1
+HW_BACKUP_TIME = "1.3.6.1.4.1.2011.6.174.1.6.100.1.4.1"
 APC_RECORDINGS = ("apc-7902b", "apc-8641", "apc-8932")
 # Other recordings under UPS/ and the profile they get without a vendor profile of their own.
 OTHER_POWER = {
@@ -92,11 +99,30 @@ async def test_eaton_93e_speaks_ups_mib_too_but_gets_the_vendor_profile(
     assert "vendor MIB preferred over the generic RFC 1628 UPS-MIB" in found.reason
 
 
+async def test_huawei_card_reads_battery_from_its_mib_and_scales_its_ups_mib_volts(
+    snmpsim: Snmpsim, profiles: ProfileSet
+) -> None:
+    # The GSE200M card answers RFC 1628 with -1 for the battery figures and tenths of a volt
+    # for the line voltages; the profile takes HUAWEI-UPS-MIB's battery rows instead.
+    community = snmpsim.communities["huawei-power"]
+    raw = {oid: snmpget_int(snmpsim.target, community, oid) for oid in (
+        UPS_CHARGE, UPS_INPUT_VOLTAGE, HW_CAPACITY_LEFT, HW_BACKUP_TIME)}
+    assert raw[UPS_CHARGE] == -1
+    target = sim_target(snmpsim, "huawei-power")
+    found = await detect(target, profiles)
+    result = await poll_device("huawei-power", target, profiles.get(found.profile))
+    polled = {s.metric: s.value for s in result.samples}
+    assert polled["ups_battery_charge_percent"] == raw[HW_CAPACITY_LEFT]
+    assert polled["ups_battery_runtime_seconds"] == raw[HW_BACKUP_TIME]
+    assert polled["ups_input_voltage_volts"] == raw[UPS_INPUT_VOLTAGE] / 10
+    assert 200 < polled["ups_input_voltage_volts"] < 260
+
+
 def test_vendor_ups_profiles_rank_above_generic_ups_and_generic_ups_above_linux(
     profiles: ProfileSet,
 ) -> None:
     generic = profiles.get("ups_generic").detection.priority
-    for vendor in ("apc_powernet", "eaton_xups", "vertiv_power"):
+    for vendor in ("apc_powernet", "eaton_xups", "vertiv_power", "huawei_power"):
         assert profiles.get(vendor).detection.priority > generic
     assert generic > profiles.get("linux").detection.priority
 
@@ -119,6 +145,14 @@ def test_most_specific_profile_wins(
 ) -> None:
     found = detect_pure(profiles, sys_object_id, "", values)
     assert found is not None and found.profile == profile
+
+
+def snmpget_int(target: str, community: str, oid: str) -> int:
+    """One integer read with net-snmp's snmpget (the reference, not our poller)."""
+    argv = ["snmpget", "-m", "", "-Oqv", "-v2c", "-c", community, target, oid]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True,
+                         env={**os.environ, "MIBS": ""})
+    return int(out.stdout.split()[0])
 
 
 # --- APC (plain .snmprec) and the other UPS/ recordings on a private snmpsim ------------
