@@ -20,12 +20,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pyasn1.type.univ import OctetString
-from pysnmp.carrier.asyncio.dgram import udp
+from pysnmp.carrier.asyncio.dgram import udp, udp6
 from pysnmp.entity import config, engine
 from pysnmp.entity.rfc3413 import ntfrcv
 from pysnmp.proto.api import v2c
 
 from edge_agent.events.classify import TrapMessage, trap_event
+from edge_agent.events.fastpath import decode_v2c_trap
 from edge_agent.events.mapping import EventCatalog
 from edge_agent.events.model import EventSink
 from edge_agent.events.sources import SourceMap, normalise_address
@@ -98,16 +99,25 @@ def _value_text(value: Any) -> str:
     return str(text)
 
 
-class _GuardedUdp(udp.UdpAsyncioTransport):  # type: ignore[misc]
-    """pysnmp's UDP server transport, processing each datagram inside `guard`."""
+class _Guarded:
+    """Processes each datagram inside `guard` (pysnmp would defer it with call_soon)."""
 
     guard: Callable[[Any, bytes, Callable[[], None]], None]
+    _callback_function: Callable[[Any, Any, bytes], None]
 
     def datagram_received(self, datagram: bytes, transportAddress: Any) -> None:  # noqa: N803
         def process() -> None:
             self._callback_function(self, transportAddress, datagram)
 
         self.guard(transportAddress, datagram, process)
+
+
+class _GuardedUdp(_Guarded, udp.UdpAsyncioTransport):  # type: ignore[misc]
+    """IPv4 server transport."""
+
+
+class _GuardedUdp6(_Guarded, udp6.Udp6AsyncioTransport):  # type: ignore[misc]
+    """IPv6 server transport (a host with ':' in it)."""
 
 
 class TrapReceiver:
@@ -117,8 +127,11 @@ class TrapReceiver:
                  sink: EventSink) -> None:
         self.settings, self._catalog, self._sources, self._sink = settings, catalog, sources, sink
         self.stats = ReceiverStats()
+        self._communities = frozenset(c.encode() for c in settings.communities)
         self._engine: Any = None
-        self._transport: _GuardedUdp | None = None
+        self._transport: _GuardedUdp | _GuardedUdp6 | None = None
+        self._refusal_counters: list[tuple[str, Any]] = []
+        self._discovery_counters: list[Any] = []
         self._current: dict[str, Any] = {}
         self._accepted_in_datagram = False
 
@@ -132,9 +145,10 @@ class TrapReceiver:
     async def start(self) -> None:
         """Bind the UDP port and start accepting; ReceiverError names the fix on failure."""
         self._engine = self._build_engine()
-        transport = _GuardedUdp()
+        v6 = ":" in self.settings.host
+        transport: _GuardedUdp | _GuardedUdp6 = _GuardedUdp6() if v6 else _GuardedUdp()
         transport.guard = self._guard
-        config.add_transport(self._engine, udp.DOMAIN_NAME,
+        config.add_transport(self._engine, udp6.DOMAIN_NAME if v6 else udp.DOMAIN_NAME,
                              transport.open_server_mode((self.settings.host, self.settings.port)))
         self._transport = transport
         try:
@@ -145,6 +159,11 @@ class TrapReceiver:
                 f"trap receiver: cannot bind udp {self.settings.host}:{self.settings.port} "
                 f"({exc.strerror}); for ports below 1024 grant CAP_NET_BIND_SERVICE "
                 "(see docs/events.md) or choose another port") from exc
+        builder = self._engine.get_mib_builder()
+        # The engine bumps these objects' values in place: resolve them once, read per datagram.
+        self._refusal_counters = [(reason, builder.import_symbols(module, name)[0])
+                                  for module, name, reason in _REFUSALS]
+        self._discovery_counters = [builder.import_symbols(m, n)[0] for m, n in _DISCOVERY]
         ntfrcv.NotificationReceiver(self._engine, self._on_notification)
         self._engine.observer.register_observer(self._on_request, "rfc3412.receiveMessage:request")
 
@@ -167,25 +186,28 @@ class TrapReceiver:
         return snmp_engine
 
     def _counters(self) -> dict[str, int]:
-        builder = self._engine.get_mib_builder()
-        return {reason: int(builder.import_symbols(module, name)[0].syntax)
-                for module, name, reason in _REFUSALS}
+        return {reason: int(node.syntax) for reason, node in self._refusal_counters}
 
     def _discovery_count(self) -> int:
-        builder = self._engine.get_mib_builder()
-        return sum(int(builder.import_symbols(m, n)[0].syntax) for m, n in _DISCOVERY)
+        return sum(int(node.syntax) for node in self._discovery_counters)
 
     def _guard(self, address: Any, datagram: bytes, process: Callable[[], None]) -> None:
         source = normalise_address(str(address[0]))
-        before, discovery = self._counters(), self._discovery_count()
-        self._accepted_in_datagram = False
         try:
-            process()
+            fast = decode_v2c_trap(datagram)
+            if fast is not None:
+                self._fast_trap(source, *fast)
+            else:
+                self._through_pysnmp(source, process)
         except Exception:  # hostile input must never stop the receiver
             log.exception("trap receiver: datagram failed source=%s bytes=%d", source,
                           len(datagram))
             self._reject(source, "internal_error")
-            return
+
+    def _through_pysnmp(self, source: str, process: Callable[[], None]) -> None:
+        before, discovery = self._counters(), self._discovery_count()
+        self._accepted_in_datagram, self._current = False, {}
+        process()
         after = self._counters()
         moved = [reason for reason, value in after.items() if value != before[reason]]
         if moved:
@@ -194,6 +216,12 @@ class TrapReceiver:
             self.stats.discovery += 1
         elif not self._accepted_in_datagram:
             self._reject(source, "ignored")
+
+    def _fast_trap(self, source: str, community: bytes, message: TrapMessage) -> None:
+        if community not in self._communities:
+            self._reject(source, "unknown_community")
+            return
+        self._deliver(source, message)
 
     def _reject(self, source: str, reason: str) -> None:
         count = self.stats.count(self.stats.rejected, reason)
@@ -213,9 +241,11 @@ class TrapReceiver:
         kind: Literal["trap", "inform"] = (
             "inform" if pdu is not None and pdu.tagSet == v2c.InformRequestPDU.tagSet else "trap")
         source = normalise_address(str(variables.get("transportAddress", ("?",))[0]))
-        self.stats.count(self.stats.received, f"v{version}_{kind}")
-        message = TrapMessage(version, kind, tuple(
-            (str(oid), _value_text(value)) for oid, value in var_binds))
+        self._deliver(source, TrapMessage(version, kind, tuple(
+            (str(oid), _value_text(value)) for oid, value in var_binds)))
+
+    def _deliver(self, source: str, message: TrapMessage) -> None:
+        self.stats.count(self.stats.received, f"v{message.version}_{message.kind}")
         device = self._sources.device(source)
         if device is None:
             self.stats.unknown_sources += 1

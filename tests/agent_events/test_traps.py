@@ -16,6 +16,8 @@ from edge_agent.events import (
     EventCatalog,
     ReceiverError,
     SourceMap,
+    StormControl,
+    StormSettings,
     TrapReceiver,
     TrapSettings,
     TrapUser,
@@ -132,8 +134,12 @@ async def test_wrong_community_is_counted_and_never_logged(
     wrong = f"wrong-{uuid.uuid4().hex[:8]}"
     rc, err = await send("snmptrap", "-v2c", "-c", wrong, trapd.target, "", LINK_DOWN)
     assert rc == 0, err
+    # v1 goes through pysnmp, v2c traps through the fast path: both refuse it the same way.
+    rc, err = await send("snmptrap", "-v1", "-c", wrong, trapd.target, "1.3.6.1.4.1.9",
+                         "127.0.0.1", "2", "0", "")
+    assert rc == 0, err
     stats = trapd.receiver.stats
-    await wait_state(lambda: stats.rejected.get("unknown_community") == 1, "the refusal")
+    await wait_state(lambda: stats.rejected.get("unknown_community") == 2, "both refusals")
     assert "reason=unknown_community source=127.0.0.1" in caplog.text
     assert wrong not in caplog.text and trapd.community not in caplog.text
     assert trapd.events.empty() and stats.received == {}
@@ -190,3 +196,75 @@ async def test_a_busy_port_names_the_fix(catalog: EventCatalog) -> None:
         with pytest.raises(ReceiverError, match=f"cannot bind udp 127.0.0.1:{port}.*"
                                                 "CAP_NET_BIND_SERVICE"):
             await receiver.start()
+
+
+async def test_ipv6_listener(catalog: EventCatalog) -> None:
+    events: asyncio.Queue[DeviceEvent] = asyncio.Queue()
+    port = free_port(socket.SOCK_DGRAM)
+    receiver = TrapReceiver(TrapSettings("::1", port, ("v6-community",)), catalog,
+                            source_map("cisco_ios"), events.put_nowait)
+    await receiver.start()
+    try:
+        rc, err = await send("snmptrap", "-v2c", "-c", "v6-community", f"udp6:[::1]:{port}", "",
+                             LINK_DOWN, f"{IF_INDEX}.2", "i", "2")
+        assert rc == 0, err
+        event = await next_event(events)
+        assert (event.source, event.device, event.labels) == ("::1", DEVICE, {"ifIndex": "2"})
+    finally:
+        receiver.close()
+
+
+VALUES = ("1.3.6.1.4.1.99999.1.1.0", "i", "-5", "1.3.6.1.4.1.99999.1.2.0", "u", "7",
+          "1.3.6.1.4.1.99999.1.3.0", "c", "4000000000", "1.3.6.1.4.1.99999.1.4.0", "s", "Gi0/1 up",
+          "1.3.6.1.4.1.99999.1.5.0", "x", "00 1A 2B FF", "1.3.6.1.4.1.99999.1.6.0", "o",
+          "1.3.6.1.4.1.9.1.1", "1.3.6.1.4.1.99999.1.7.0", "t", "123456",
+          "1.3.6.1.4.1.99999.1.8.0", "a", "192.0.2.33", "1.3.6.1.4.1.99999.1.9.0", "s", "")
+
+
+async def test_fast_path_and_pysnmp_render_the_same_event(trapd: Trapd) -> None:
+    """v2c traps skip pysnmp (the storm path); informs go through it: same text both ways."""
+    oid = "1.3.6.1.4.1.99999.0.9"
+    rc, err = await send("snmptrap", "-v2c", "-c", trapd.community, trapd.target, "", oid,
+                         *VALUES)
+    assert rc == 0, err
+    fast = await next_event(trapd.events)
+    rc, err = await send("snmpinform", "-v2c", "-c", trapd.community, "-t", "5", "-r", "2",
+                         trapd.target, "", oid, *VALUES)
+    assert rc == 0, err
+    slow = await next_event(trapd.events)
+    assert fast.raw.startswith("v2c trap ") and slow.raw.startswith("v2c inform ")
+    assert fast.fingerprint == slow.fingerprint
+    assert "1.3.6.1.4.1.99999.1.5.0=0x001a2bff" in fast.fingerprint
+    assert "1.3.6.1.4.1.99999.1.8.0=192.0.2.33" in fast.fingerprint
+    assert "1.3.6.1.4.1.99999.1.1.0=-5" in fast.fingerprint
+
+
+async def test_ten_thousand_identical_traps_fold_into_one_event(catalog: EventCatalog) -> None:
+    """A real snmptrap datagram replayed 10,000 times: one event with count 10,000 leaves
+    storm control, and the receiver kept up (paced by what it has counted, not by sleeps)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as capture:
+        capture.bind(("127.0.0.1", 0))
+        rc, err = await send("snmptrap", "-v2c", "-c", "storm",
+                             f"udp:127.0.0.1:{capture.getsockname()[1]}", "", LINK_DOWN,
+                             f"{IF_INDEX}.4", "i", "4", f"{IF_NAME}.4", "s", "Gi0/4")
+        assert rc == 0, err
+        datagram = capture.recv(65535)
+    storm = StormControl(StormSettings(window_s=60.0))
+    loop = asyncio.get_running_loop()
+    receiver = TrapReceiver(TrapSettings("127.0.0.1", free_port(socket.SOCK_DGRAM), ("storm",)),
+                            catalog, source_map("cisco_ios"),
+                            lambda e: storm.offer(e, loop.time()))
+    await receiver.start()
+    try:
+        received = receiver.stats.received
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            for sent in range(100, 10_001, 100):
+                for _ in range(100):
+                    sock.sendto(datagram, ("127.0.0.1", receiver.port))
+                await wait_state(lambda n=sent: received.get("v2c_trap") == n, f"{sent} traps")
+        [folded] = storm.flush()
+        assert (folded.event_type, folded.count) == ("link_down", 10_000)
+        assert folded.labels == {"ifIndex": "4", "ifName": "Gi0/4"}
+        assert storm.health().folded == 9_999
+    finally:
+        receiver.close()
