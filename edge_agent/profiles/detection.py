@@ -138,8 +138,8 @@ def candidates(
     oid = sys_object_id.lstrip(".")
     found: list[Candidate] = []
     for profile in profiles:
-        matches = [e for r in profile.detection.rules if (e := rule_evidence(r, oid, sys_descr,
-                                                                              values))]
+        evidence = (rule_evidence(rule, oid, sys_descr, values) for rule in profile.detection.rules)
+        matches = [e for e in evidence if e is not None]
         if matches:
             # Ties between a profile's own rules go to the one written first.
             best = max(matches, key=Evidence.strength)
@@ -148,10 +148,11 @@ def candidates(
 
 
 def _ordered(found: list[Candidate]) -> list[Candidate]:
+    # A profile some other match extends steps behind every match nobody extends.
     extended = {name for c in found for name in c.profile.chain[1:]}
-    children = sorted((c for c in found if c.profile.name not in extended), key=Candidate.rank)
+    leaves = sorted((c for c in found if c.profile.name not in extended), key=Candidate.rank)
     parents = sorted((c for c in found if c.profile.name in extended), key=Candidate.rank)
-    return children + parents
+    return leaves + parents
 
 
 def _why_lost(winner: Candidate, loser: Candidate, others: list[Candidate]) -> str:
