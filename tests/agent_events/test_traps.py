@@ -261,7 +261,10 @@ async def test_ten_thousand_identical_traps_fold_into_one_event(catalog: EventCa
             for sent in range(100, 10_001, 100):
                 for _ in range(100):
                     sock.sendto(datagram, ("127.0.0.1", receiver.port))
-                await wait_state(lambda n=sent: received.get("v2c_trap") == n, f"{sent} traps")
+                def caught_up(n: int = sent) -> bool:
+                    return received.get("v2c_trap") == n
+
+                await wait_state(caught_up, f"{sent} traps")
         [folded] = storm.flush()
         assert (folded.event_type, folded.count) == ("link_down", 10_000)
         assert folded.labels == {"ifIndex": "4", "ifName": "Gi0/4"}
