@@ -78,6 +78,20 @@ class DeviceEvent:
         who = self.device.device_id if self.device else f"addr:{self.source}"
         return who, self.event_type, tuple(sorted(self.labels.items())), self.fingerprint
 
+    def as_record(self) -> dict[str, object]:
+        """JSON-ready fields (times as ISO 8601) for the queue; the fingerprint stays here."""
+        return {
+            "event_type": self.event_type, "severity": self.severity.value,
+            "origin": self.origin, "source": self.source,
+            "device_id": self.device.device_id if self.device else None,
+            "device_name": self.device.name if self.device else None,
+            "labels": dict(self.labels), "raw": self.raw, "rule": self.rule,
+            "count": self.count, "received_at": self.received_at.isoformat(),
+            "device_time": self.device_time.isoformat() if self.device_time else None,
+            "last_received_at": (self.last_received_at.isoformat()
+                                 if self.last_received_at else None),
+        }
+
     def folded(self, count: int, last: datetime) -> DeviceEvent:
         """This event standing for `count` identical ones, the last seen at `last`."""
         return replace(self, count=count, last_received_at=last if count > 1 else None)

@@ -4,6 +4,7 @@ memory bounded under floods of distinct events and spoofed sources."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -109,3 +110,17 @@ async def test_a_tcp_flood_of_one_line_folds_end_to_end(catalog: EventCatalog) -
         assert storm.health().tracked_keys == 0
     finally:
         await server.close()
+
+
+def test_a_folded_event_as_a_json_record() -> None:
+    storm = StormControl(StormSettings(window_s=1.0))
+    for n in range(3):
+        storm.offer(event(at=n), now=0.0)
+    [folded] = storm.due(now=1.0)
+    record = json.loads(json.dumps(folded.as_record()))
+    assert record == {
+        "event_type": "link_down", "severity": "major", "origin": "snmp_trap",
+        "source": "192.0.2.1", "device_id": None, "device_name": None,
+        "labels": {"ifName": "Gi0/1"}, "raw": "", "rule": None, "count": 3,
+        "received_at": "2026-03-04T10:00:00+00:00", "device_time": None,
+        "last_received_at": "2026-03-04T10:00:02+00:00"}
