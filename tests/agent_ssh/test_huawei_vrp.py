@@ -6,6 +6,7 @@ huawei_vrp; these tests pin what only the VRP8 commit model and CLI make true.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,3 +101,21 @@ async def test_walled_garden_suspend_and_resume_move_the_access_vlan(
     assert garden == 999
     assert dev.state.interface(PORT).access_vlan == 120
     assert "port default vlan 999" in _commands(dev)
+
+
+async def test_backup_is_scrubbed_and_its_hash_moves_only_with_a_real_change(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    dev = ssh_sim.add_device("huawei_vrp")
+    executor = executor_for(dev)
+    first = await executor.backup(dev.name)
+    dev.state.last_change = dev.state.last_change.replace(year=2020)  # a volatile header line
+    second = json.loads((await executor.run(job(dev, "backup_config"))).output)
+    await executor.run(job(dev, "suspend_customer", interface=PORT))
+    third = await executor.backup(dev.name)
+    assert second["sha256"] == first.sha256 and second["changed"] is False
+    assert "!Last configuration was updated" not in first.text
+    assert [s for s in ("N0cR3ad0nly", "Wr1teS3cret", "0x7e5a1f3b", "$1c$")
+            if s in first.text] == []
+    assert f"sysname {dev.state.hostname}" in first.text
+    assert third.sha256 != first.sha256 and third.changed is True
+    assert f"interface {PORT}\n shutdown\n port link-type access" in third.text
