@@ -86,3 +86,24 @@ def test_profile_authors_are_told_the_whole_path() -> None:
     for step in ("detection.yaml", "polling.yaml", "value_map", "make golden",
                  "scripts/profile_coverage.py", "--classify", "Which profile wins"):
         assert step in text, f"{DOC} no longer explains {step}"
+
+
+def test_generic_table_keeps_written_reasons_and_marks_new_rows() -> None:
+    from scripts.profile_coverage import generic_table, replace_between
+
+    written = replace_between(f"x\n{GENERIC[0]}\n{GENERIC[1]}\ny\n", GENERIC, generic_table(
+        ["network/b.snmprec.bz2", "UPS/a.snmprec"], {"UPS/a.snmprec": "rare UPS card"}))
+    assert generic_reasons(written) == {"UPS/a.snmprec": "rare UPS card",
+                                        "network/b.snmprec.bz2": TODO}
+    assert written.startswith("x\n") and written.endswith("\ny\n")
+
+
+def test_census_covers_every_network_and_ups_recording_under_distinct_communities() -> None:
+    from scripts.recording_census import community, recordings, source_root
+
+    names = recordings(source_root())
+    assert {n.split("/", 1)[0] for n in names} == {"network", "UPS"}
+    assert any(n.endswith(".snmprec") for n in names)
+    assert any(n.endswith(".snmprec.bz2") for n in names)
+    assert len({community(n) for n in names}) == len(names)
+    assert community("network/switch/cisco-c3560.snmprec.bz2") == "network__switch__cisco-c3560"
