@@ -85,6 +85,11 @@ class SyslogServer:
         """The bound TCP port, None when TCP is off."""
         return None if self._tcp is None else int(self._tcp.sockets[0].getsockname()[1])
 
+    @property
+    def connections(self) -> int:
+        """Open TCP connections right now."""
+        return len(self._clients)
+
     async def start(self) -> None:
         """Bind the configured ports; ReceiverError names the fix when a bind fails."""
         s, loop = self.settings, asyncio.get_running_loop()
@@ -107,6 +112,7 @@ class SyslogServer:
         if self._udp is not None:
             self._udp.close()
             self._udp = None
+            await asyncio.sleep(0)  # the datagram socket closes on the next loop turn
         if self._tcp is not None:
             self._tcp.close()
             for task in list(self._clients):

@@ -13,6 +13,7 @@ authoritative here and use this receiver's own `engine_id`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,7 +155,7 @@ class TrapReceiver:
         try:
             await transport._lport  # the bind happens here
         except OSError as exc:
-            self.close()
+            await self.close()
             raise ReceiverError(
                 f"trap receiver: cannot bind udp {self.settings.host}:{self.settings.port} "
                 f"({exc.strerror}); for ports below 1024 grant CAP_NET_BIND_SERVICE "
@@ -167,12 +168,15 @@ class TrapReceiver:
         ntfrcv.NotificationReceiver(self._engine, self._on_notification)
         self._engine.observer.register_observer(self._on_request, "rfc3412.receiveMessage:request")
 
-    def close(self) -> None:
-        """Stop listening (idempotent)."""
+    async def close(self) -> None:
+        """Stop listening and release the port (idempotent)."""
         if self._engine is not None:
             self._engine.close_dispatcher()
             self._engine = None
-        self._transport = None
+        if self._transport is not None:
+            self._transport = None
+            # asyncio closes a datagram socket on the next loop turn: let it happen.
+            await asyncio.sleep(0)
 
     def _build_engine(self) -> Any:
         engine_id = self.settings.engine_id

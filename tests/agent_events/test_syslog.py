@@ -151,3 +151,16 @@ async def test_hostile_input_is_counted_and_still_becomes_events(catalog: EventC
         await wait_state(lambda: stats.invalid_utf8 == 2 and stats.oversized == 2, "counters")
     finally:
         await running.server.close()
+
+
+async def test_close_releases_both_ports(catalog: EventCatalog) -> None:
+    running = await start(catalog, "cisco_ios")
+    udp, tcp = running.udp, running.tcp
+    with socket.create_connection(("127.0.0.1", tcp)):
+        await wait_state(lambda: running.server.connections == 1, "the open connection")
+        await running.server.close()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", udp))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", tcp))

@@ -59,7 +59,7 @@ async def start(catalog: EventCatalog, sources: SourceMap) -> Trapd:
 async def trapd(catalog: EventCatalog) -> AsyncIterator[Trapd]:
     running = await start(catalog, source_map("cisco_ios"))
     yield running
-    running.receiver.close()
+    await running.receiver.close()
 
 
 async def send(*argv: str) -> tuple[int, str]:
@@ -154,6 +154,10 @@ async def test_wrong_v3_keys_and_unknown_engine_are_refused(trapd: Trapd) -> Non
     await send("snmptrap", "-v3", "-e", "0x80000000010a0b0c0d", *V3, trapd.target, "", LINK_DOWN)
     await wait_state(lambda: stats.rejected.get("v3_unknown_user_or_engine") == 1,
                      "an engine ID nobody configured")
+    bad_priv = ("-u", USER.user, "-l", "authPriv", "-a", "SHA", "-A", "auth-pass-2026",
+                "-x", "AES", "-X", "not-the-priv-key")
+    await send("snmptrap", "-v3", "-e", SENDER_ENGINE, *bad_priv, trapd.target, "", LINK_DOWN)
+    await wait_state(lambda: sum(stats.rejected.values()) == 3, "wrong privacy key")
     assert trapd.events.empty() and stats.received == {}
 
 
@@ -184,7 +188,7 @@ async def test_unmapped_source_is_kept_and_counted(catalog: EventCatalog) -> Non
         assert event.device is None and event.source == "127.0.0.1"
         assert running.receiver.stats.unknown_sources == 1
     finally:
-        running.receiver.close()
+        await running.receiver.close()
 
 
 async def test_a_busy_port_names_the_fix(catalog: EventCatalog) -> None:
@@ -211,7 +215,7 @@ async def test_ipv6_listener(catalog: EventCatalog) -> None:
         event = await next_event(events)
         assert (event.source, event.device, event.labels) == ("::1", DEVICE, {"ifIndex": "2"})
     finally:
-        receiver.close()
+        await receiver.close()
 
 
 VALUES = ("1.3.6.1.4.1.99999.1.1.0", "i", "-5", "1.3.6.1.4.1.99999.1.2.0", "u", "7",
@@ -270,4 +274,16 @@ async def test_ten_thousand_identical_traps_fold_into_one_event(catalog: EventCa
         assert folded.labels == {"ifIndex": "4", "ifName": "Gi0/4"}
         assert storm.health().folded == 9_999
     finally:
-        receiver.close()
+        await receiver.close()
+
+
+async def test_close_releases_the_port(catalog: EventCatalog) -> None:
+    port = free_port(socket.SOCK_DGRAM)
+    for _ in range(2):  # a restart (config reload) binds the same port again
+        receiver = TrapReceiver(TrapSettings("127.0.0.1", port, ("x",)), catalog,
+                                SourceMap({}), lambda event: None)
+        await receiver.start()
+        assert receiver.port == port
+        await receiver.close()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", port))
