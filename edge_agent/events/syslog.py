@@ -61,6 +61,7 @@ class _Udp(asyncio.DatagramProtocol):
         self._handle = handle
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
+        """One datagram is one message (RFC 5426)."""
         self._handle(data, str(addr[0]), "udp")
 
 

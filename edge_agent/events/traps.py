@@ -107,6 +107,8 @@ class _Guarded:
     _callback_function: Callable[[Any, Any, bytes], None]
 
     def datagram_received(self, datagram: bytes, transportAddress: Any) -> None:  # noqa: N803
+        """Hand the datagram to `guard` with a way to run pysnmp's processing."""
+
         def process() -> None:
             self._callback_function(self, transportAddress, datagram)
 
