@@ -70,7 +70,8 @@ class SyslogServer:
 
     def __init__(self, settings: SyslogSettings, catalog: EventCatalog, sources: SourceMap,
                  sink: EventSink) -> None:
-        self.settings, self._catalog, self._sources, self._sink = settings, catalog, sources, sink
+        self.settings, self._catalog, self.sources, self._sink = settings, catalog, sources, sink
+        # `sources` may be replaced while running (devices reloaded): read per message.
         self.stats = SyslogStats()
         self._udp: asyncio.DatagramTransport | None = None
         self._tcp: asyncio.Server | None = None
@@ -141,7 +142,7 @@ class SyslogServer:
         now = datetime.now(UTC)
         message = parse_line(text, now)
         _bump(self.stats.formats, message.format)
-        device = self._sources.device(source)
+        device = self.sources.device(source)
         if device is None:
             self.stats.unknown_sources += 1
         self._sink(syslog_event(self._catalog, message, source, device, now))

@@ -128,7 +128,8 @@ class TrapReceiver:
 
     def __init__(self, settings: TrapSettings, catalog: EventCatalog, sources: SourceMap,
                  sink: EventSink) -> None:
-        self.settings, self._catalog, self._sources, self._sink = settings, catalog, sources, sink
+        self.settings, self._catalog, self.sources, self._sink = settings, catalog, sources, sink
+        # `sources` may be replaced while running (devices reloaded): read per message.
         self.stats = ReceiverStats()
         self._communities = frozenset(c.encode() for c in settings.communities)
         self._engine: Any = None
@@ -252,7 +253,7 @@ class TrapReceiver:
 
     def _deliver(self, source: str, message: TrapMessage) -> None:
         self.stats.count(self.stats.received, f"v{message.version}_{message.kind}")
-        device = self._sources.device(source)
+        device = self.sources.device(source)
         if device is None:
             self.stats.unknown_sources += 1
         self._sink(trap_event(self._catalog, message, source, device, datetime.now(UTC)))
