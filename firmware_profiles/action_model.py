@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 ACTIONS_FILE = "actions.yaml"
 Kind = Literal["config", "show", "backup"]
@@ -101,6 +101,14 @@ class CliMetric:
         return self.command if self.command is not None else f"napalm:{self.napalm}"
 
 
+class Prompts(NamedTuple):
+    """Prompt lines of a platform whose netmiko driver tells modes by waiting for silence."""
+
+    config: str  # regex of the whole prompt line in configuration mode
+    exec: str  # regex of the whole prompt line in exec/operational mode
+    leave: str | None = None  # command leaving configuration mode, read up to `exec`
+
+
 @dataclass(frozen=True)
 class PlatformActions:
     """Everything `actions.yaml` says about driving one OS over SSH."""
@@ -115,6 +123,7 @@ class PlatformActions:
     save_command: str | None = None
     save_in_config: bool = False  # save_command runs in configuration mode (EdgeOS `save`)
     save_confirm: tuple[str, str] | None = None  # (question regex, answer) `save_command` asks
+    prompts: Prompts | None = None  # prompt-line regexes, where the driver waits for silence
     error_patterns: tuple[str, ...] = ()
     suspend_mode: str = "shutdown"
     backup: Backup | None = None

@@ -39,6 +39,7 @@ from firmware_profiles.action_model import (
     Expectation,
     MetricField,
     PlatformActions,
+    Prompts,
     Verify,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "MetricField",
     "ParamError",
     "PlatformActions",
+    "Prompts",
     "Verify",
     "check_captured",
     "check_params",
@@ -218,6 +220,15 @@ def _save_confirm(doc: Mapping[str, Any], file: Path) -> tuple[str, str] | None:
     return spec["question"], spec["answer"]
 
 
+def _prompts(doc: Mapping[str, Any], file: Path) -> Prompts | None:
+    spec = doc.get("prompts")
+    if spec is None:
+        return None
+    _check_regex(file, "prompts.config", spec["config"])
+    _check_regex(file, "prompts.exec", spec["exec"])
+    return Prompts(spec["config"], spec["exec"], spec.get("leave"))
+
+
 def _textfsm_path(folder: Path, name: str, file: Path, key: str) -> Path:
     if name.startswith("ntc:"):
         import ntc_templates  # optional: only profiles that name ntc templates need it
@@ -278,7 +289,7 @@ def load_actions(os_name: str, root: Path | None = None) -> PlatformActions:
         enable=doc.get("enable", False), commit=doc.get("commit", False),
         discard_command=doc.get("discard_command"),
         save_command=doc.get("save_command"), save_in_config=doc.get("save_in_config", False),
-        save_confirm=_save_confirm(doc, file),
+        save_confirm=_save_confirm(doc, file), prompts=_prompts(doc, file),
         error_patterns=tuple(doc.get("error_patterns", ())),
         suspend_mode=doc.get("suspend_mode", "shutdown"), backup=_backup(doc, file),
         cli_metrics=_cli_metrics(file.parent, doc, file),

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from edge_agent.config import DeviceConfig
 from edge_agent.executor.host_keys import HostKey, HostKeyChanged, KnownHosts
-from firmware_profiles.actions import PlatformActions
+from firmware_profiles.actions import PlatformActions, Prompts
 
 __all__ = [
     "CliSession",
@@ -209,6 +209,8 @@ _ANSWERED_S = 120.0  # how long an answered question (a save) may take to finish
 class NetmikoSession:
     """`CliSession` over netmiko's ConnectHandler."""
 
+    prompts: Prompts | None = None
+
     def __init__(self, target: SshTarget, platform: PlatformActions) -> None:
         from netmiko import ConnectHandler  # heavy import: only agents that use SSH pay it
 
@@ -224,6 +226,10 @@ class NetmikoSession:
         self._remember_first_key(target)
         if platform.enable and target.enable_secret:
             self.conn.enable()
+        self.prompts = platform.prompts
+        if self.prompts is not None:
+            setattr(self.conn, "check_config_mode",  # noqa: B010 (replacing a method)
+                    _prompt_check(self.conn, self.prompts.config, self.prompts.exec, t))
 
     def _remember_first_key(self, target: SshTarget) -> None:
         try:
@@ -279,12 +285,35 @@ class NetmikoSession:
 
     def leave_config(self) -> None:
         """Return to exec mode."""
-        self.conn.exit_config_mode()
+        prompts = self.prompts
+        if prompts is not None and prompts.leave is not None:
+            either = f"(?m)(?:{prompts.exec})|(?:{prompts.config})"
+            left = str(self.conn.send_command(prompts.leave, expect_string=either,
+                                              read_timeout=self.timeout))
+            lines = [line.strip() for line in left.splitlines() if line.strip()]
+            if lines and re.search(prompts.config, lines[-1]) is None:
+                return
+        self.conn.exit_config_mode()  # the driver's own way (e.g. `exit discard` when asked)
 
     def close(self) -> None:
         """Disconnect; errors are irrelevant once we are done with the session."""
         with contextlib.suppress(Exception):
             self.conn.disconnect()
+
+
+def _prompt_check(conn: Any, config: str, exec_: str, timeout: float) -> Callable[..., bool]:
+    """netmiko's check_config_mode for drivers that tell configuration mode by waiting for
+    silence (huawei, vyos: 2 s per check, several checks per change): press Enter, read up
+    to the next prompt line (the profile's `prompts`) and say whether it is the config one."""
+    either = f"(?:{config})|(?:{exec_})"
+
+    def check(check_string: str = "", pattern: str = "", force_regex: bool = False) -> bool:
+        conn.write_channel(conn.RETURN)
+        output = str(conn.read_until_pattern(pattern=either, re_flags=re.MULTILINE,
+                                             read_timeout=timeout))
+        lines = [line.strip() for line in output.splitlines() if line.strip()] or [""]
+        return re.search(config, lines[-1]) is not None
+    return check
 
 
 def napalm_available() -> bool:

@@ -111,6 +111,20 @@ def test_an_unknown_key_names_file_and_key(tmp_path: Path) -> None:
         load_actions("juniper_junos", tmp_path)
 
 
+def test_prompts_are_checked_at_load(tmp_path: Path) -> None:
+    # `prompts` replaces netmiko's wait-for-silence mode checks (2 s each) on VRP8 and EdgeOS;
+    # a broken regex would hang every job until its timeout, so it is refused at load.
+    assert load_actions("huawei_vrp").prompts is not None
+    assert load_actions("ubiquiti_edgeos").prompts.leave == "exit"  # type: ignore[union-attr]
+    folder = tmp_path / "huawei_vrp"
+    folder.mkdir()
+    doc = yaml.safe_load((ROOT / "huawei_vrp" / "actions.yaml").read_text())
+    doc["prompts"]["config"] = "^[~*"
+    (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
+    with pytest.raises(ActionError, match="prompts.config"):
+        load_actions("huawei_vrp", tmp_path)
+
+
 def test_render_is_pure_and_strict() -> None:
     action = load_actions("mikrotik_routeros").action("set_port_speed")
     params = {"interface": "ether2", "rate_kbps": 25_000}
