@@ -48,6 +48,9 @@ EXPECTED = {
     "huawei-power": "huawei_power",
     "vyatta": "vyatta",
     "apc-powernet": "apc_powernet",
+    # Hand-written from the MIBs (tests/agent_snmp/recordings): snmpsim-data has none.
+    "mikrotik-routeros": "mikrotik_routeros",
+    "ubiquiti-edgeos": "ubiquiti_edgeos",
 }
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
 # The AireOS agent returns its ENTITY-MIB rows out of order (cisco-controller recording, from

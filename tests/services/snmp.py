@@ -27,7 +27,11 @@ from ._proc import (
 
 SNMP_ENV = {"MIBS": "", "MIBDIRS": ""}
 
+# Hand-written recordings (tests/agent_snmp/recordings/README.md) of families snmpsim-data lacks.
+HAND_WRITTEN = Path(__file__).resolve().parents[1] / "agent_snmp" / "recordings"
+
 # family -> recording path inside snmpsim_data/data; real devices, one per vendor family.
+# An absolute path (HAND_WRITTEN) is served as it is.
 RECORDINGS: dict[str, str] = {
     # UPS and power (issue #21): RFC 1628 generic, Eaton XUPS, Vertiv/Liebert.
     "ups-generic": "UPS/phoenixtec-power.snmprec.bz2",
@@ -61,6 +65,8 @@ RECORDINGS: dict[str, str] = {
     "vyatta": "network/router/vyatta-unknown.snmprec.bz2",
     # Plain (uncompressed) recording; the three APC ones are all rack PDUs, this the smallest.
     "apc-powernet": "UPS/apc-7902b.snmprec",
+    "mikrotik-routeros": str(HAND_WRITTEN / "mikrotik-routeros.snmprec"),
+    "ubiquiti-edgeos": str(HAND_WRITTEN / "ubiquiti-edgeos.snmprec"),
 }
 
 
@@ -166,7 +172,8 @@ def _link_recordings(data_dir: Path) -> dict[str, str]:
     for family, rel in RECORDINGS.items():
         community = Path(rel).name.removesuffix(".bz2").removesuffix(".snmprec")
         dest = data_dir / f"{community}.snmprec"
-        if not dest.exists():
+        # A hand-written recording edited since it was copied is copied again.
+        if not dest.exists() or dest.stat().st_mtime < (source / rel).stat().st_mtime:
             _copy_recording(source / rel, dest)
         communities[family] = community
     return communities
