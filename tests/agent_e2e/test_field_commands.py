@@ -36,9 +36,12 @@ def test_detect_json_names_profile_and_reason(snmpsim) -> None:  # type: ignore[
                 "--timeout", "10", "--json")
     assert out.returncode == 0, out.stderr
     found = json.loads(out.stdout)
-    assert found["profile"] == "juniper_junos"
+    # An MX960: juniper_mx extends juniper_junos, so the child wins and says so.
+    assert found["profile"] == "juniper_mx"
     assert found["vendor"].lower().startswith("juniper")
     assert "2636" in found["reason"]  # matched on Juniper's enterprise number
+    assert {"profile": "juniper_junos", "why": "juniper_mx extends juniper_junos"} in found[
+        "preferred_over"]
 
 
 def test_poll_json_counters_equal_snmpbulkwalk(snmpd) -> None:  # type: ignore[no-untyped-def]
