@@ -121,7 +121,7 @@ def test_prompts_are_checked_at_load(tmp_path: Path) -> None:
     doc = yaml.safe_load((ROOT / "huawei_vrp" / "actions.yaml").read_text())
     doc["prompts"]["config"] = "^[~*"
     (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
-    with pytest.raises(ActionError, match="prompts.config"):
+    with pytest.raises(ActionError, match=r"prompts\.config"):
         load_actions("huawei_vrp", tmp_path)
 
 
