@@ -201,7 +201,10 @@ async def test_stop_cancels_and_waits() -> None:
     await scheduler.stop()
     tasks = [s.task for s in scheduler._states.values()]
     assert all(t is not None and t.done() for t in tasks)
-    assert rec.cancelled == ["a"] and rec.global_running == 0
+    # a's 10 s poll was in flight and is cancelled, not awaited; b polls in no time but may
+    # have been at its one await when stop() came (seen on a busy CI machine): also fine.
+    assert "a" in rec.cancelled and set(rec.cancelled) <= {"a", "b"}
+    assert rec.global_running == 0
     polls = sum(len(v) for v in rec.starts.values())
     await asyncio.sleep(0.15)
     assert sum(len(v) for v in rec.starts.values()) == polls
