@@ -140,7 +140,9 @@ def _capture(run: _Run) -> dict[str, str | None]:
     capture = run.action.capture
     if capture is None:
         return {}
-    text = run.show(render_text(capture.command, run.params))
+    # One read-only command per line; the fields are read from all their output together.
+    commands = [line.strip() for line in render_text(capture.command, run.params).splitlines()]
+    text = "\n".join(run.show(command) for command in commands if command)
     # Checked now, before the change: a value the rollback could not safely send must stop
     # the job while there is nothing to undo.
     return check_captured(run.action, {name: _first(render_text(regex, run.params), text)

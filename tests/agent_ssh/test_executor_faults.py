@@ -286,3 +286,22 @@ async def test_junos_rollback_after_a_committed_change_restores_the_burst_size(
     assert (result.outcome, result.error_code) == ("rolled_back", "verify_failed")
     assert sorted(line for line in dev.state.junos_lines
                   if "dm-ge-0-0-1 if-exceeding" in line) == policer
+
+
+async def test_routeros_rollback_after_a_failed_verify_restores_the_plan_comment(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    # change_plan writes the plan into the port comment after the queue; when its verify fails
+    # the rollback must bring back the earlier comment too, not only the earlier queue, or the
+    # port names a plan the customer does not have.
+    dev = ssh_sim.add_device("mikrotik_routeros")
+    executor = executor_for(dev)
+    assert (await executor.run(job(dev, "change_plan", interface="ether2", rate_kbps=10_000,
+                                   plan="silver"))).outcome == "succeeded"
+    dev.faults.ignore = [r"^/queue simple add .*max-limit=90000k/"]  # accepted, no effect
+
+    result = await executor.run(job(dev, "change_plan", interface="ether2", rate_kbps=90_000,
+                                    plan="platinum"))
+
+    assert (result.outcome, result.error_code) == ("rolled_back", "verify_failed")
+    port = dev.state.interface("ether2")
+    assert (port.description, port.rate_in_bps) == ("plan:silver", 10_000_000)
