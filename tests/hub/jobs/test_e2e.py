@@ -45,6 +45,33 @@ async def test_suspend_resume_and_change_plan_reach_the_device(
     assert dev.state.interface(PORT).rate_in_bps == 25_000_000
 
 
+# Every other shipped CLI platform, through the whole path (the executor-level flows and
+# the fault table per platform live in tests/agent_ssh/).
+PLATFORM_PORTS = {"arista_eos": "Ethernet2", "cisco_nxos": "Ethernet1/2",
+                  "huawei_vrp": "GigabitEthernet0/0/2", "juniper_junos": "ge-0/0/2",
+                  "mikrotik_routeros": "ether2", "ubiquiti_edgeos": "eth2"}
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORM_PORTS))
+async def test_every_cli_platform_suspends_and_resumes_through_the_hub(
+        stack: Stack, sites: list, ssh_sim: Simulator, tmp_path: Path, platform: str) -> None:
+    dev = ssh_sim.add_device(platform)
+    port = PLATFORM_PORTS[platform]
+    site = await new_site(stack, dev, tmp_path)
+    sites.append(site)
+    await site.start(stack)
+
+    job = await create_job(stack, site.device_id, "suspend_customer", interface=port)
+    done = await wait_job(stack, job["id"], final)
+    assert done["state"] == "succeeded", done
+    assert dev.state.interface(port).admin_up is False
+
+    job = await create_job(stack, site.device_id, "resume_customer", interface=port)
+    done = await wait_job(stack, job["id"], final)
+    assert done["state"] == "succeeded", done
+    assert dev.state.interface(port).admin_up is True
+
+
 async def test_wrong_password_fails_with_auth_failed(
         stack: Stack, sites: list, ssh_sim: Simulator, tmp_path: Path) -> None:
     dev = ssh_sim.add_device("cisco_ios")
