@@ -29,7 +29,8 @@ def _batch() -> TelemetryBatch:
     return TelemetryBatch(v="1.1", agent_id="bench-agent", seq=1, ts=ts, samples=samples)
 
 
-def _rate(fn: Callable[[bytes], object], payload: bytes, seconds: float = 2.0) -> float:
+def cpu_rate(fn: Callable[[bytes], object], payload: bytes, seconds: float = 2.0) -> float:
+    """Calls of `fn(payload)` per CPU-second, over about `seconds` of CPU time."""
     count, start = 0, time.process_time()
     while time.process_time() - start < seconds:
         fn(payload)
@@ -42,9 +43,9 @@ def main() -> None:
     payload = encode(_batch())
     escaped = payload.replace(b'"Gi0/0"', b'"Gi0\\/0"', 1)
     assert decode(escaped) == decode(payload)
-    ours = _rate(decode, payload)
-    full = _rate(decode, escaped)
-    baseline = _rate(json.loads, payload)
+    ours = cpu_rate(decode, payload)
+    full = cpu_rate(decode, escaped)
+    baseline = cpu_rate(json.loads, payload)
     print(f"payload: {len(payload)} bytes, {SAMPLES_PER_BATCH} samples")
     rows = (
         ("decode (validated)   ", ours),
@@ -54,7 +55,7 @@ def main() -> None:
     for name, rate in rows:
         print(f"{name}: {rate:8.1f} batches/CPU-s  {rate * SAMPLES_PER_BATCH:10.0f} samples/CPU-s")
     print(f"ratio ours/baseline  : {ours / baseline:.2f}")
-    enc = _rate(lambda _p: encode(_batch()), payload, 1.0)
+    enc = cpu_rate(lambda _p: encode(_batch()), payload, 1.0)
     print(f"build+encode         : {enc:8.1f} batches/CPU-s")
 
 

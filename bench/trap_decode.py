@@ -9,9 +9,7 @@ and MIB instrumentation come on top), so the real gap is larger than the ratio p
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
+from protocol_codec import cpu_rate  # bench/ is the script's directory
 from pyasn1.codec.ber import decoder, encoder
 from pysnmp.proto.api import v2c
 
@@ -47,20 +45,12 @@ def _pysnmp(datagram: bytes) -> list[tuple[str, str]]:
             for oid, value in v2c.apiTrapPDU.get_varbinds(pdu)]
 
 
-def _rate(fn: Callable[[bytes], object], payload: bytes, seconds: float = 2.0) -> float:
-    count, start = 0, time.process_time()
-    while time.process_time() - start < seconds:
-        fn(payload)
-        count += 1
-    return count / (time.process_time() - start)
-
-
 def main() -> None:
     """Print traps decoded per CPU-second by both decoders and the ratio."""
     datagram = _datagram()
     fast = decode_v2c_trap(datagram)
     assert fast is not None and fast[0] == b"public", "the fast path must take this trap"
-    ours, baseline = _rate(decode_v2c_trap, datagram), _rate(_pysnmp, datagram)
+    ours, baseline = cpu_rate(decode_v2c_trap, datagram), cpu_rate(_pysnmp, datagram)
     print(f"v2c linkDown trap, {len(datagram)} bytes, 6 varbinds")
     print(f"  ours (edge_agent BER fast path): {ours:10.0f} traps per CPU-second")
     print(f"  pysnmp pyasn1 decode + render:   {baseline:10.0f} traps per CPU-second")
