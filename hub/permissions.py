@@ -55,6 +55,10 @@ PERMISSIONS: dict[str, str] = {
     "config_versions:read": "List device configuration backups and their diffs",
     "webhooks:read": "List webhook endpoints (never their secrets) and their deliveries",
     "webhooks:manage": "Add, change, delete, test webhook endpoints, rotate secrets, redeliver",
+    "alarms:read": "List and view alarms with their history, the alarm rules in effect and "
+                   "device events (traps, syslog); a user bound to sites sees only theirs",
+    "alarms:write": "Work alarms: acknowledge, unacknowledge, comment, shelve, close",
+    "alarms:manage": "Tune alarm rules, plan maintenance windows, set notification policies",
 }
 
 _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
@@ -64,22 +68,28 @@ _PROVISIONING = {"jobs:read", "jobs:write", "config_versions:read"}
 # (and admins) create and rotate them: field techs pick sets, they do not hold the secrets.
 _CREDENTIALS_PICK = {"credentials:read"}
 _CREDENTIALS_MANAGE = {"credentials:read", "credentials:manage"}
+# The NOC runs the alarm desk and tunes it; field techs work the alarms of the sites they are
+# bound to (user_sites) but do not change what raises or who is told; support reads alarms to
+# tell a calling customer about an outage. Billing gets none: its staff act on accounts, and
+# what an outage does to a customer reaches them as a ticket (tickets:read).
+_ALARMS_WORK = {"alarms:read", "alarms:write"}
+_ALARMS_ALL = _ALARMS_WORK | {"alarms:manage"}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
     # Enrollment mints broker credentials: owners and admins only, like API keys.
     Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write", "analytics:read"}
-                        | _PROVISIONING | _CREDENTIALS_MANAGE),
+                        | _PROVISIONING | _CREDENTIALS_MANAGE | _ALARMS_ALL),
     Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read", "analytics:read",
                              "billing:read", "billing:write", "billing_analytics:read",
                              "tickets:read", "webhooks:read"}),
     Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read", "analytics:read", "billing:read",
                                                "tickets:read", "tickets:write",
-                                               "jobs:read"}),
+                                               "jobs:read", "alarms:read"}),
     Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write",
                                                   "analytics:read"} | _PROVISIONING
-                               | _CREDENTIALS_PICK),
+                               | _CREDENTIALS_PICK | _ALARMS_WORK),
     # A portal user sees only what belongs to its customer account (user.customer_id).
     Role.CUSTOMER: frozenset({"portal:read", "portal:write"}),
 }
