@@ -1,5 +1,6 @@
 """Every table of the hub, imported once so `Base.metadata` is complete (Alembic, tests)."""
 
+from hub.alarms import models as _alarms_models  # noqa: F401 - registers the tables
 from hub.audit.models import AuditEvent
 from hub.billing import models as _billing_models  # noqa: F401 - registers the tables
 from hub.db import Base
