@@ -17,10 +17,13 @@ from protocol.messages import (
     AgentState,
     ConfigAck,
     ConfigPush,
+    DeviceEventBatch,
     DeviceFacts,
     DiscoveryCandidate,
     DiscoveryReport,
     Envelope,
+    EventCounters,
+    EventRecord,
     InterfaceFacts,
     Inventory,
     JobErrorCode,
@@ -49,6 +52,8 @@ _CONFIG_BLOB, _CONFIG_HASH = pack(EdgeConfig(
     credentials=[SnmpV2cCredential(id=_SNMP_SET, community="example-community")],
 ))
 
+_EVENT_LINK = UUID("9a3e5c71-0f42-4d8b-b6e1-27c4d58f0a93")
+_EVENT_BGP = UUID("e2b07d14-6c9a-4f35-8d20-b1f3a6c95e47")
 _IF_LABELS = {"ifIndex": "1", "ifName": "Gi0/0/0", "ifAlias": "UPLINK-TO-IXP"}
 
 EXAMPLES: Mapping[str, Envelope] = {
@@ -75,6 +80,7 @@ EXAMPLES: Mapping[str, Envelope] = {
         devices_failing=1,
         device_errors={"lag-acc-07": "timeout"},
         uptime_s=21600.0,
+        events=EventCounters(received=1843, accepted=1790, folded=41, dropped=0, refused=12),
     ),
     "telemetry": TelemetryBatch(
         agent_id=_AGENT,
@@ -219,6 +225,45 @@ EXAMPLES: Mapping[str, Envelope] = {
                 reason="sysObjectID under 1.3.6.1.4.1.9.1",
                 vendor="Cisco",
                 model="C9300-48P",
+            ),
+        ],
+    ),
+    "device_events": DeviceEventBatch(
+        agent_id=_AGENT,
+        seq=43173,
+        ts=_NOW,
+        events=[
+            EventRecord(
+                event_id=_EVENT_LINK,
+                event_type="link_down",
+                severity="major",
+                origin="snmp_trap",
+                source="10.20.0.1",
+                device_id=str(_DEVICE_ID),
+                device_name=_DEVICE,
+                labels={"ifIndex": "2", "ifName": "Gi0/0/1", "ifDescr": "GigabitEthernet0/0/1",
+                        "ifAdminStatus": "up"},
+                raw="1.3.6.1.6.3.1.1.5.3 ifIndex.2=2 ifAdminStatus.2=1 ifOperStatus.2=2",
+                rule="generic.link_down",
+                received_at=datetime(2025, 3, 1, 11, 59, 41, 120000, tzinfo=UTC),
+                device_time=datetime(2025, 3, 1, 11, 59, 41, tzinfo=UTC),
+            ),
+            EventRecord(
+                event_id=_EVENT_BGP,
+                event_type="bgp_neighbor_down",
+                severity="critical",
+                origin="syslog",
+                source="10.20.0.1",
+                device_id=str(_DEVICE_ID),
+                device_name=_DEVICE,
+                labels={"neighbor": "196.223.14.1"},
+                raw="<187>Mar  1 11:59:43 lag-core-01: %BGP-5-ADJCHANGE: neighbor "
+                "196.223.14.1 Down BGP Notification sent",
+                rule="cisco_iosxe.bgp_adjchange_down",
+                count=3,
+                received_at=datetime(2025, 3, 1, 11, 59, 43, 500000, tzinfo=UTC),
+                device_time=datetime(2025, 3, 1, 11, 59, 43, tzinfo=UTC),
+                last_received_at=datetime(2025, 3, 1, 11, 59, 55, 10000, tzinfo=UTC),
             ),
         ],
     ),

@@ -11,7 +11,9 @@ and ``AgentState.reason``. Version 1.2 added the hub-managed configuration: ``Co
 carries a packed :class:`protocol.edge_config.EdgeConfig`, the agent answers on the new
 ``up/config`` channel (``ConfigAck``), reports discoveries on ``up/discovery``
 (``DiscoveryReport``), and ``JobRequest.device_name`` names a device the agent only knows
-locally.
+locally. Version 1.3 added device events: the agent forwards what devices send it (SNMP
+traps and informs, syslog) as ``DeviceEventBatch`` on the new ``up/events`` channel, and
+``AgentHealth.events`` counts what its event receivers took in, folded and dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
+from ipaddress import ip_address
 from typing import Annotated, Final, Literal, Self
 from uuid import UUID
 
@@ -48,10 +51,13 @@ __all__ = [
     "AgentState",
     "ConfigAck",
     "ConfigPush",
+    "DeviceEventBatch",
     "DeviceFacts",
     "DiscoveryCandidate",
     "DiscoveryReport",
     "Envelope",
+    "EventCounters",
+    "EventRecord",
     "InterfaceFacts",
     "Inventory",
     "JobErrorCode",
@@ -64,13 +70,15 @@ __all__ = [
     "channel_for",
 ]
 
-CURRENT_VERSION: Final = "1.2"
-PREVIOUS_VERSION: Final = "1.1"
-SUPPORTED_VERSIONS: tuple[str, ...] = (CURRENT_VERSION, PREVIOUS_VERSION, "1.0")
+CURRENT_VERSION: Final = "1.3"
+PREVIOUS_VERSION: Final = "1.2"
+SUPPORTED_VERSIONS: tuple[str, ...] = (CURRENT_VERSION, PREVIOUS_VERSION, "1.1", "1.0")
 
 MAX_SAMPLES = 10_000
 MAX_LABELS = 32
 MAX_OUTPUT_CHARS = 256 * 1024
+MAX_EVENTS = 500
+MAX_RAW_CHARS = 1024
 COUNTER_MAX = 2**64 - 1
 INT_MIN = -(2**63)
 SEQ_MAX = 2**63 - 1  # fits a signed 64-bit database column
@@ -167,7 +175,7 @@ class Envelope(_Model):
     model_config = ConfigDict(json_schema_extra=_wire_required)
 
     type: str = Field(description="Message type discriminator.")
-    v: Literal["1.0", "1.1", "1.2"] = CURRENT_VERSION
+    v: Literal["1.0", "1.1", "1.2", "1.3"] = CURRENT_VERSION
     agent_id: AgentId
     seq: Count = Field(description="Per-sender monotonically increasing sequence number.")
     ts: UtcDatetime = Field(description="Send time, timezone-aware, normalised to UTC.")
@@ -181,6 +189,23 @@ class AgentState(Envelope):
     agent_version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     started_at: UtcDatetime
     reason: ShortText | None = Field(default=None, description="Since 1.1, e.g. lwt.")
+
+
+class EventCounters(_Model):
+    """What the agent's event receivers (traps, syslog) did since it started (since 1.3).
+
+    All counters are monotonic from agent start (a restart resets them, as ``uptime_s``
+    shows): ``received`` datagrams/lines taken in, ``accepted`` events queued for the hub,
+    ``folded`` identical events merged into an earlier one (its ``count``), ``dropped`` by
+    storm control (per-source rate limit), ``refused`` as malformed or unauthenticated
+    (bad BER, wrong SNMPv3 credentials, oversized or undecodable lines).
+    """
+
+    received: Count
+    accepted: Count
+    folded: Count
+    dropped: Count
+    refused: Count
 
 
 class AgentHealth(Envelope):
@@ -197,6 +222,8 @@ class AgentHealth(Envelope):
     devices_failing: Count | None = Field(default=None, description="Since 1.1.")
     device_errors: dict[DeviceId, SnakeName] = Field(default_factory=dict)
     uptime_s: Seconds
+    events: EventCounters | None = Field(
+        default=None, description="Since 1.3: the event receivers' counters (traps, syslog).")
 
     @model_validator(mode="after")
     def _failing_within_total(self) -> Self:
@@ -408,6 +435,71 @@ class DiscoveryReport(Envelope):
     error: Text | None = None
 
 
+EventType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]{0,63}$")]
+Severity = Literal["critical", "major", "minor", "warning", "info"]
+
+
+def _ip_address(value: str) -> str:
+    try:
+        ip_address(value)
+    except ValueError:
+        raise ValueError(f"source must be an IPv4 or IPv6 address, not {value[:64]!r}") from None
+    return value
+
+
+SourceAddress = Annotated[
+    str, StringConstraints(min_length=2, max_length=64), AfterValidator(_ip_address)]
+
+
+class EventRecord(_Model):
+    """One event a device sent the agent: an SNMP trap/inform or a syslog line (since 1.3).
+
+    The agent maps it with its firmware profile (``rule`` names the mapping that matched;
+    unknown traps and lines become generic events with ``rule`` unset) and folds identical
+    events within its window into one: ``count`` of them, the first received at
+    ``received_at``, the last at ``last_received_at``. Times: ``received_at`` is the agent's
+    clock, ``device_time`` what the device stamped (syslog timestamp, trap sysUpTime turned
+    into a time), when it had one.
+    """
+
+    event_id: UUID = Field(description="Made by the agent; unique per event.")
+    event_type: EventType = Field(description="e.g. link_down, bgp_neighbor_down, generic.")
+    severity: Severity
+    origin: Literal["snmp_trap", "syslog"]
+    source: SourceAddress = Field(description="The sender's IP address.")
+    device_id: DeviceId | None = Field(
+        default=None, description="The agent's device id the source maps to (the hub's "
+        "device UUID for hub-managed devices); unset for an unmapped sender.")
+    device_name: ShortText | None = None
+    labels: Annotated[dict[LabelKey, LabelValue], Field(max_length=MAX_LABELS)] = Field(
+        default_factory=dict, description="Profile names: ifIndex, ifName, neighbor...")
+    raw: Annotated[str, StringConstraints(max_length=MAX_RAW_CHARS)] = Field(
+        default="", description="The line or the decoded varbinds, truncated.")
+    rule: ShortText | None = None
+    count: Annotated[int, Field(ge=1, le=SEQ_MAX)] = 1
+    received_at: UtcDatetime
+    device_time: UtcDatetime | None = None
+    last_received_at: UtcDatetime | None = Field(
+        default=None, description="When folded (count > 1): the last one's receive time.")
+
+
+class DeviceEventBatch(Envelope):
+    """Events devices sent the agent, in receive order (since 1.3, on ``up/events``).
+
+    At most :data:`MAX_EVENTS` per batch and the codec's size limit; event ids are unique
+    within a batch (the hub also dedupes them across batches).
+    """
+
+    type: Literal["device_events"] = "device_events"
+    events: Annotated[list[EventRecord], Field(min_length=1, max_length=MAX_EVENTS)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        if len({event.event_id for event in self.events}) != len(self.events):
+            raise ValueError("event_id values must be unique within a batch")
+        return self
+
+
 Message = Annotated[
     AgentState
     | AgentHealth
@@ -418,7 +510,8 @@ Message = Annotated[
     | JobResult
     | ConfigPush
     | ConfigAck
-    | DiscoveryReport,
+    | DiscoveryReport
+    | DeviceEventBatch,
     Field(discriminator="type"),
 ]
 
@@ -433,6 +526,7 @@ _CHANNELS: dict[type[Envelope], Channel] = {
     ConfigPush: Channel.CONFIG,
     ConfigAck: Channel.CONFIG_ACK,
     DiscoveryReport: Channel.DISCOVERY,
+    DeviceEventBatch: Channel.EVENTS,
 }
 
 MESSAGE_TYPES: Mapping[str, type[Envelope]] = {

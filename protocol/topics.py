@@ -4,7 +4,7 @@ Layout::
 
     dm/v1/<agent_id>/up/<channel>    agent -> hub  (state, health, telemetry, inventory,
                                                     job/progress, job/result, config,
-                                                    discovery)
+                                                    discovery, events)
     dm/v1/<agent_id>/cmd/<channel>   hub -> agent  (job, config)
 
 The agent id is exactly one topic level and equals the agent's broker username, so the
@@ -61,6 +61,7 @@ class Channel(StrEnum):
     JOB_RESULT = "up/job/result"
     CONFIG_ACK = "up/config"  # since 1.2
     DISCOVERY = "up/discovery"  # since 1.2
+    EVENTS = "up/events"  # since 1.3
     JOB = "cmd/job"
     CONFIG = "cmd/config"
 

@@ -59,6 +59,7 @@ EXPECTED_TOPICS = {
     Channel.JOB_RESULT: "dm/v1/pop-1/up/job/result",
     Channel.CONFIG_ACK: "dm/v1/pop-1/up/config",
     Channel.DISCOVERY: "dm/v1/pop-1/up/discovery",
+    Channel.EVENTS: "dm/v1/pop-1/up/events",
     Channel.JOB: "dm/v1/pop-1/cmd/job",
     Channel.CONFIG: "dm/v1/pop-1/cmd/config",
 }

@@ -30,6 +30,7 @@ def as_v1_0(name: str) -> dict[str, Any]:
         document.pop("reason", None)
     if name == "health":
         document.pop("devices_failing", None)
+        document.pop("events", None)
     if name == "telemetry":
         for sample in document["samples"]:
             sample.pop("unit", None)
@@ -39,14 +40,15 @@ def as_v1_0(name: str) -> dict[str, Any]:
 
 
 def test_supported_versions() -> None:
-    assert CURRENT_VERSION == "1.2"
-    assert SUPPORTED_VERSIONS == ("1.2", "1.1", "1.0")
+    assert CURRENT_VERSION == "1.3"
+    assert SUPPORTED_VERSIONS == ("1.3", "1.2", "1.1", "1.0")
     assert all(message.v == CURRENT_VERSION for message in EXAMPLES.values())
 
 
 # Types added in 1.2 did not exist before (and config_push changed shape with them).
 _SINCE_1_2 = {"config_push", "config_ack", "discovery_report"}
-_OLDER_TYPES = sorted(set(MESSAGE_TYPES) - _SINCE_1_2)
+_SINCE_1_3 = {"device_events"}
+_OLDER_TYPES = sorted(set(MESSAGE_TYPES) - _SINCE_1_2 - _SINCE_1_3)
 
 
 @pytest.mark.parametrize("name", _OLDER_TYPES)
@@ -65,7 +67,7 @@ def _v11_fields_cleared(name: str) -> dict[str, Any]:
     if isinstance(example, AgentState):
         return {"reason": None}
     if isinstance(example, AgentHealth):
-        return {"devices_failing": None}
+        return {"devices_failing": None, "events": None}
     if isinstance(example, TelemetryBatch):
         return {"samples": [s.model_copy(update={"unit": None}) for s in example.samples]}
     return {}
@@ -81,7 +83,7 @@ def test_v1_0_messages_lack_the_new_fields() -> None:
     assert all(sample.unit is None for sample in batch.samples)
 
 
-@pytest.mark.parametrize("version", ["1.3", "2.0", "0.9", "abc", "1", "1.1.0", "", " 1.1", 1.1, 1])
+@pytest.mark.parametrize("version", ["1.4", "2.0", "0.9", "abc", "1", "1.1.0", "", " 1.1", 1.1, 1])
 @pytest.mark.parametrize("name", sorted(MESSAGE_TYPES))
 def test_other_versions_refused(name: str, version: object) -> None:
     document: dict[str, Any] = json.loads(encode(EXAMPLES[name]))
@@ -107,8 +109,24 @@ def test_unknown_type_is_reported_before_version() -> None:
     assert info.value.reason is DecodeReason.UNKNOWN_TYPE
 
 
-@pytest.mark.parametrize("name", sorted(_SINCE_1_2))
-def test_1_1_messages_are_accepted_by_version_and_1_2_types_validate(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(_SINCE_1_2 | _SINCE_1_3))
+def test_new_types_validate_at_the_current_version(name: str) -> None:
     document: dict[str, Any] = json.loads(encode(EXAMPLES[name]))
-    assert document["v"] == "1.2"
+    assert document["v"] == "1.3"
     assert decode(json.dumps(document).encode()) == EXAMPLES[name]
+
+
+def test_a_1_2_health_message_lacks_the_event_counters() -> None:
+    document: dict[str, Any] = json.loads(encode(EXAMPLES["health"]))
+    document["v"] = "1.2"
+    del document["events"]
+    health = decode(json.dumps(document).encode())
+    assert isinstance(health, AgentHealth)
+    assert health.v == "1.2" and health.events is None
+    assert health.devices_failing == 1  # the 1.1 addition is still there
+
+
+def test_a_1_3_health_message_carries_the_event_counters() -> None:
+    health = decode(encode(EXAMPLES["health"]))
+    assert isinstance(health, AgentHealth) and health.events is not None
+    assert health.events.received == 1843 and health.events.refused == 12

@@ -64,7 +64,7 @@ async def test_hostile_messages_are_refused_counted_and_quarantined(
             pubs[good].raw(topic, payload)
         pubs[good].raw(topic, b"{" + b" " * (256 * 1024) + b"}")
         pubs[good].raw(topic, _mutated(good, device, v="2.0"))
-        pubs[good].raw(topic, _mutated(good, device, v="1.3"))  # a minor this hub does not know
+        pubs[good].raw(topic, _mutated(good, device, v="1.4"))  # a minor this hub does not know
         pubs[good].raw(topic, _mutated(good, device, seq=-1))
         pubs[good].raw(topic, _mutated(good, device, samples=[]))
         pubs[good].raw(topic, _valid(victim, 500, device))  # A's topic claiming B
