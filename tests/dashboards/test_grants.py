@@ -95,8 +95,12 @@ def _queries() -> list[tuple[str, str]]:
                 if target["datasource"]["uid"] == HUB_DS:
                     found.append((f"{path.stem} / {panel['title']}", target["rawSql"]))
         for variable in doc["templating"]["list"]:
-            if variable["datasource"]["uid"] == HUB_DS:
+            if variable.get("datasource", {}).get("uid") == HUB_DS:
                 found.append((f"{path.stem} / variable {variable['name']}", variable["query"]))
+        for annotation in doc["annotations"]["list"]:
+            if annotation["datasource"]["uid"] == HUB_DS:
+                found.append((f"{path.stem} / annotation {annotation['name']}",
+                              annotation["rawQuery"]))
     return found
 
 
@@ -136,10 +140,11 @@ def test_the_role_is_not_a_superuser(granted: Granted) -> None:
 def test_every_dashboard_query_runs_as_the_role(granted: Granted) -> None:
     queries = _queries()
     assert {where.split(" / ")[0] for where, _ in queries} == {
-        "agent-health", "billing", "device-detail", "noc-overview", "tenant-traffic"}
+        "agent-health", "alarms", "billing", "device-detail", "hub-health", "noc-overview",
+        "tenant-traffic"}
     end = datetime.now(UTC)
     window = Filled(granted.dsn, "", str(uuid.uuid4()), end - timedelta(days=30), end)
-    values = {"tenant": window.tenant, "site": "site-a", "device": "sw-a", "interface": "ge-1"}
+    values = {"tenant": window.tenant, "site": "*", "device": "sw-a", "interface": "ge-1"}
     with psycopg.connect(granted.dsn, autocommit=True) as conn:
         for where, raw in queries:
             text = _substitute(raw, values, window)
