@@ -29,6 +29,14 @@ EVENT_TYPES: dict[str, str] = {
     "ticket.created": "A support ticket was opened",
     "ticket.updated": "A ticket's status, priority or assignee changed, or it got a comment",
     "webhook.ping": "A test event sent on request to one endpoint",
+    "alarm.raised": "An alarm was raised (or raised again after it cleared) and a "
+                    "notification policy wants it",
+    "alarm.cleared": "An announced alarm cleared (policies with notify_clear)",
+    "alarm.acknowledged": "Someone acknowledged an announced alarm",
+    "alarm.escalated": "An alarm stayed raised and unacknowledged past its policy's "
+                       "escalation delay",
+    "alarm.flapping": "An alarm keeps raising and clearing: one event stands for the "
+                      "transitions until it is stable",
 }
 
 
