@@ -4,6 +4,8 @@ Availability transitions (`AgentStateChanged`, `DeviceStateChanged`) are publish
 stored state changes, next to the AvailabilityEvent row that records them; alarms will
 subscribe. `JobReported` hands an agent's job progress or result to the jobs domain: ingest
 decodes, authorizes and dedupes it, jobs decides what it means for the job.
+`DeviceEventsReported` hands the traps and syslog events an agent forwarded to alarms the
+same way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime
 from typing import ClassVar, Literal
 
 from hub.domain_events import DomainEvent
-from protocol import ConfigAck, DiscoveryReport, JobProgress, JobResult
+from protocol import ConfigAck, DeviceEventBatch, DiscoveryReport, JobProgress, JobResult
 
 
 @dataclass(frozen=True)
@@ -79,4 +81,20 @@ class DiscoveryReported(DomainEvent):
     tenant_id: uuid.UUID
     agent_id: uuid.UUID
     report: DiscoveryReport
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class DeviceEventsReported(DomainEvent):
+    """An agent forwarded events its devices sent it (SNMP traps, syslog), deduplicated by
+    the batch's seq; the consumer stores them (deduplicating by event id) and raises or
+    clears alarms, in ingest's transaction: the batch is acknowledged only after that."""
+
+    requires_handler: ClassVar[bool] = True
+
+    tenant_id: uuid.UUID
+    site_id: uuid.UUID
+    agent_id: uuid.UUID
+    agent_name: str
+    report: DeviceEventBatch
     received_at: datetime

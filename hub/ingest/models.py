@@ -135,6 +135,9 @@ class AgentHealthRow(Base):
     lag_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     health_ts: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Since protocol 1.3 (migration 0017): the agent's event receivers, since agent start.
+    events_received: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    events_dropped: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class LatestValue(Base):

@@ -8,8 +8,8 @@ Each returns Outcomes; they raise only when storage is unavailable
 or when the time-series store refuses the data itself (TsdbRejectedError: the worker narrows
 it down to the one message and quarantines that with the store's reason).
 Everything a sender got wrong becomes a rejection that is counted, logged and (for
-undecodable or misaddressed messages, and telemetry stamped by a clock far off)
-quarantined, then acknowledged.
+undecodable or misaddressed messages, and telemetry or device events stamped by a clock
+far off) quarantined, then acknowledged.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from protocol import (
     MAX_MESSAGE_BYTES,
     AgentHealth,
     AgentState,
+    DeviceEventBatch,
     Inventory,
     Message,
     ProtocolError,
@@ -76,6 +78,7 @@ class Outcome:
     late_skipped: int = 0  # counter readings too late to place in the rollups
     labels_dropped: int = 0  # agent labels that clashed with a renamed reserved tag
     clock_off: bool = False  # an agent health message sent by a clock beyond the bounds
+    events: tuple[tuple[str, int], ...] = ()  # device events stored, per origin
 
     @property
     def stored(self) -> bool:
@@ -141,19 +144,21 @@ class Pipeline:
         return Accepted(found, message, received)
 
     def _clock_fault(self, message: Message, received: datetime) -> tuple[str, str] | None:
-        """(reason, detail) when telemetry carries a time its agent's clock got wrong."""
-        if not isinstance(message, TelemetryBatch):
+        """(reason, detail) when telemetry or device events carry a time their agent's
+        clock got wrong (a device's own time stamp is not checked: device clocks often are)."""
+        stamps = _agent_stamps(message)
+        if not stamps:
             return None
-        stamps = [message.ts, *(s.ts for s in message.samples)]
         newest, oldest = max(stamps), min(stamps)
+        what = "sample" if isinstance(message, TelemetryBatch) else "event receive"
         if newest > received + self.bounds.future:
             return FUTURE_TIMESTAMP, (
-                f"sample time {newest.isoformat()} is {newest - received} ahead of the hub's "
+                f"{what} time {newest.isoformat()} is {newest - received} ahead of the hub's "
                 f"receive time {received.isoformat()} (bound DOTMAC_HUB_INGEST_MAX_FUTURE_S): "
                 "fix the agent's clock (NTP), then replay the message")
         if oldest < received - self.bounds.past:
             return PAST_TIMESTAMP, (
-                f"sample time {oldest.isoformat()} is {received - oldest} behind the hub's "
+                f"{what} time {oldest.isoformat()} is {received - oldest} behind the hub's "
                 f"receive time {received.isoformat()} (bound DOTMAC_HUB_INGEST_MAX_PAST_S): "
                 "fix the agent's clock (NTP), then replay the message")
         return None
@@ -174,7 +179,8 @@ class Pipeline:
             if got is not Claim.NEW:
                 return self._reject(got.value, who.name, f"seq {message.seq} on {message.type}")
             await self._apply(session, who, message, item.received)
-        return Outcome(STORED, who.name, clock_off=self._health_clock_off(item))
+        return Outcome(STORED, who.name, clock_off=self._health_clock_off(item),
+                       events=_events_by_origin(message))
 
     def _health_clock_off(self, item: Accepted) -> bool:
         """Health is stored whatever its time (the hub stamps what matters with its own),
@@ -295,6 +301,23 @@ def _with_late(outcomes: list[Outcome], skipped: dict[str, int]) -> list[Outcome
         if at is not None:
             outcomes[at] = replace(outcomes[at], late_skipped=count)
     return outcomes
+
+
+def _agent_stamps(message: Message) -> list[datetime]:
+    """The times a message carries from its agent's clock (empty: nothing to check)."""
+    if isinstance(message, TelemetryBatch):
+        return [message.ts, *(s.ts for s in message.samples)]
+    if isinstance(message, DeviceEventBatch):
+        return [message.ts, *(e.received_at for e in message.events),
+                *(e.last_received_at for e in message.events if e.last_received_at)]
+    return []
+
+
+def _events_by_origin(message: Message) -> tuple[tuple[str, int], ...]:
+    if not isinstance(message, DeviceEventBatch):
+        return ()
+    counts = Counter(event.origin for event in message.events)
+    return tuple(sorted(counts.items()))
 
 
 def _has_nul(document: Any) -> bool:

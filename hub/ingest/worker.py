@@ -46,6 +46,7 @@ LABELS_DROPPED = "dotmac_ingest_labels_dropped_total"
 CLOCK_OFF = "dotmac_ingest_agent_clock_off_total"
 RETRIES = "dotmac_ingest_storage_retries_total"
 QUARANTINE_DROPPED = "dotmac_ingest_quarantine_dropped_total"
+DEVICE_EVENTS = "dotmac_ingest_device_events_total"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +254,9 @@ class IngestWorker:
         if outcome.stored:
             self.metrics.inc(SAMPLES, "Samples written to the time-series store",
                              outcome.samples)
+            for origin, count in outcome.events:
+                self.metrics.inc(DEVICE_EVENTS, "Device events (traps, syslog) agents "
+                                 "forwarded, handed to alarms, by origin", count, origin=origin)
             if outcome.clock_off:
                 self.metrics.inc(CLOCK_OFF, "Agent health messages sent by a clock beyond "
                                  "the hub's clock bounds (the agent's telemetry is quarantined)")

@@ -22,6 +22,7 @@ from hub.ingest import rollup
 from hub.ingest.events import (
     AgentStateChanged,
     ConfigReported,
+    DeviceEventsReported,
     DeviceStateChanged,
     DiscoveryReported,
     JobReported,
@@ -33,6 +34,7 @@ from protocol import (
     AgentHealth,
     AgentState,
     ConfigAck,
+    DeviceEventBatch,
     DiscoveryReport,
     Inventory,
     JobProgress,
@@ -306,6 +308,9 @@ async def apply_health(session: AsyncSession, who: AgentIdentity, message: Agent
                                                     message.dropped_samples)
     row.devices_total, row.devices_failing = message.devices_total, message.devices_failing
     row.poll_p95_s, row.health_ts = message.poll_duration_p95_s, message.ts
+    events = message.events  # None from a 1.2 agent: the row holds the newest report
+    row.events_received = events.received if events is not None else None
+    row.events_dropped = events.dropped if events is not None else None
     row.lag_s = max(0.0, (received_at - message.ts).total_seconds())
     row.last_seen_at = received_at
     # Device rows before the agent row, the order telemetry batches lock them in.
@@ -334,15 +339,19 @@ async def apply_report(session: AsyncSession, who: AgentIdentity, message: Messa
                        received_at: datetime) -> None:
     """Reports other domains own are announced as facts they apply in this transaction: job
     progress/results (JobReported), config acks (ConfigReported), discovery reports
-    (DiscoveryReported); anything else only marks the agent as seen."""
+    (DiscoveryReported), device events (DeviceEventsReported); anything else only marks
+    the agent as seen."""
     await touch_agent(session, who, received_at)
     event = _report_event(who, message, received_at)
     if event is not None:
         await publish(session, event)
 
 
+Reported = JobReported | ConfigReported | DiscoveryReported | DeviceEventsReported
+
+
 def _report_event(who: AgentIdentity, message: Message, received_at: datetime,
-                  ) -> JobReported | ConfigReported | DiscoveryReported | None:
+                  ) -> Reported | None:
     if isinstance(message, JobProgress | JobResult):
         return JobReported(tenant_id=who.tenant_id, agent_id=who.id, report=message,
                            received_at=received_at)
@@ -352,5 +361,9 @@ def _report_event(who: AgentIdentity, message: Message, received_at: datetime,
     if isinstance(message, DiscoveryReport):
         return DiscoveryReported(tenant_id=who.tenant_id, agent_id=who.id, report=message,
                                  received_at=received_at)
+    if isinstance(message, DeviceEventBatch):
+        return DeviceEventsReported(tenant_id=who.tenant_id, site_id=who.site_id,
+                                    agent_id=who.id, agent_name=who.name, report=message,
+                                    received_at=received_at)
     return None
 
