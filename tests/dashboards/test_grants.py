@@ -170,13 +170,24 @@ def test_provisioning_job_params_are_refused(granted: Granted) -> None:
         _as_role(conn, granted.role, "SELECT tenant_id, state, updated_at FROM provisioning_jobs")
 
 
+@pytest.mark.parametrize(("table", "column"), [
+    ("event_outbox", "payload"), ("webhook_deliveries", "last_error"),
+    ("alarm_notifications", "target"), ("alarm_notifications", "last_error")])
+def test_queue_tables_show_ages_not_contents(granted: Granted, table: str, column: str) -> None:
+    """hub-health reads when queued rows were made, never what they carry or whom to."""
+    with psycopg.connect(granted.dsn, autocommit=True) as conn:
+        assert _refused(conn, granted.role, sql.SQL("SELECT {} FROM {}").format(
+            sql.Identifier(column), sql.Identifier(table)))
+
+
 def test_only_the_documented_tables_are_readable(granted: Granted) -> None:
     """No table outside the GRANT list is readable, whatever migrations add later."""
-    listed = set()
+    listed, by_column = set(), set()
     for statement in granted.statements:
-        found = re.fullmatch(r"GRANT SELECT (?:\([^)]*\) )?ON (.+) TO grafana_ro", statement)
+        found = re.fullmatch(r"GRANT SELECT (\([^)]*\) )?ON (.+) TO grafana_ro", statement)
         if found:
-            listed |= {t.strip() for t in found.group(1).split(",")}
+            tables = {t.strip() for t in found.group(2).split(",")}
+            (by_column if found.group(1) else listed).update(tables)
     with psycopg.connect(granted.dsn, autocommit=True) as conn:
         tables = [t for (t,) in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
@@ -184,4 +195,6 @@ def test_only_the_documented_tables_are_readable(granted: Granted) -> None:
                     if conn.execute("SELECT has_table_privilege(%s, %s, 'SELECT')",
                                     (granted.role, f"public.{t}")).fetchone() == (True,)}
     assert set(SECRET_TABLES) <= set(tables)
-    assert readable == listed - {"provisioning_jobs"}, readable ^ listed
+    assert readable == listed, readable ^ listed  # column grants give no whole table
+    assert by_column == {"provisioning_jobs", "event_outbox", "webhook_deliveries",
+                         "alarm_notifications"}
