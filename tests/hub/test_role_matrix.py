@@ -8,6 +8,7 @@ from typing import Any
 
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
+from tests.hub.alarms.api.matrix import REQUESTS as ALARMS_REQUESTS
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.fleet.matrix import REQUESTS as FLEET_REQUESTS
@@ -122,6 +123,7 @@ REQUESTS: dict[str, Factory] = {
     **FLEET_REQUESTS,
     **DEVICE_BULK_REQUESTS,
     **DISCOVERY_REQUESTS,
+    **ALARMS_REQUESTS,
 }
 
 

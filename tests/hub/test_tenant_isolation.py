@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hub.permissions import Role
+from tests.hub.alarms.api import matrix as alarms_matrix
 from tests.hub.billing import matrix as billing_matrix
 from tests.hub.events import matrix as events_matrix
 from tests.hub.fleet import matrix as fleet_matrix
@@ -94,6 +95,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         **fleet_matrix.isolation_cases(a, Case),
         **device_bulk_matrix.isolation_cases(a, Case),
         **discovery_matrix.isolation_cases(a, Case),
+        **alarms_matrix.isolation_cases(a, Case),
     }
 
 
@@ -118,6 +120,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
     ids.update(await jobs_matrix.tenant_ids(hub, owner))
     ids.update(await events_matrix.tenant_ids(hub, owner))
     ids.update(await discovery_matrix.tenant_ids(hub, owner))
+    ids.update(await alarms_matrix.tenant_ids(hub, owner))
     return owner, ids
 
 
@@ -173,6 +176,7 @@ async def _assert_a_untouched(hub: Hub, owner_a: Account, a: dict[str, str]) -> 
     assert key["revoked_at"] is None
     user = (await hub.client.get(f"/users/{a['user']}", headers=owner_a.headers)).json()
     assert user["is_active"] is True and user["role"] == "noc"
+    await alarms_matrix.assert_untouched(hub, owner_a, a)
 
 
 async def test_list_filters_with_foreign_ids_return_nothing(hub: Hub) -> None:
