@@ -39,7 +39,7 @@ class Outcome:
         if all(c.dedupe_key != condition.dedupe_key for c in self.active):
             self.active.append(condition)
 
-    def keys(self) -> set[str]:
+    def active_keys(self) -> set[str]:
         """Dedupe keys of the active conditions."""
         return {c.dedupe_key for c in self.active}
 

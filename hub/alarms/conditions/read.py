@@ -1,0 +1,236 @@
+"""Filling a `Snapshot` from hub SQL: only the tables (and gauge metrics) the enabled
+rules need, one query per table for the whole tenant. The one module of this package that
+touches the database; the condition functions stay pure."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.alarms.conditions.devices import MEMORY_METRICS
+from hub.alarms.conditions.interfaces import ERROR_WINDOW_S
+from hub.alarms.conditions.snapshot import (
+    AgentRow,
+    ConfigRow,
+    DeliveryRow,
+    DeviceRow,
+    DropMark,
+    EndpointRow,
+    GaugeRow,
+    InterfaceRow,
+    RollupRow,
+    Snapshot,
+)
+from hub.alarms.models import Alarm
+from hub.alarms.rules import Rule
+from hub.billing.models import Subscription
+from hub.events.models import WebhookDelivery, WebhookEndpoint
+from hub.fleet.models import AgentConfigState
+from hub.ingest.models import (
+    AgentHealthRow,
+    InterfaceRollup,
+    LatestValue,
+    ObservedDevice,
+    ObservedInterface,
+)
+from hub.inventory.models import Agent, Device
+
+PORT_STATUS = ("if_oper_status", "if_admin_status")
+DROPS_RULE = "agent.events_dropped"
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a rule reads: tables of the snapshot and gauge metrics."""
+
+    parts: frozenset[str]
+    metrics: frozenset[str] = frozenset()
+
+
+def _need(parts: str, *metrics: str) -> Need:
+    return Need(frozenset(parts.split()), frozenset(metrics))
+
+
+NEEDS: dict[str, Need] = {
+    "device.unreachable": _need("devices"),
+    "interface.down": _need("devices interfaces bound_ports", *PORT_STATUS),
+    "interface.errors": _need("devices interfaces rollups", *PORT_STATUS),
+    "device.cpu": _need("devices", "cpu_load_percent"),
+    "device.memory": _need("devices", *MEMORY_METRICS),
+    "device.temperature": _need("devices", "temperature_celsius"),
+    "interface.optical_rx": _need("devices interfaces", "optical_rx_dbm", *PORT_STATUS),
+    "ups.on_battery": _need("devices", "ups_on_battery", "ups_time_on_battery_seconds"),
+    "ups.battery": _need("devices", "ups_battery_state"),
+    "agent.offline": _need("agents"),
+    "agent.queue_backlog": _need("agents"),
+    "agent.config_not_applied": _need("agents configs"),
+    "agent.events_dropped": _need("agents drop_marks"),
+    "hub.ingest_lag": _need("agents"),
+    "hub.webhook_failing": _need("endpoints"),
+}
+
+
+async def read_snapshot(session: AsyncSession, tenant_id: uuid.UUID, rules: Iterable[Rule],
+                        now: datetime) -> Snapshot:
+    """The rows `rules` need, for one tenant."""
+    rules = list(rules)
+    needs = [NEEDS[r.key] for r in rules if r.key in NEEDS]
+    parts = frozenset().union(*(n.parts for n in needs))
+    metrics = frozenset().union(*(n.metrics for n in needs))
+    snapshot = Snapshot(tenant_id)
+    if "devices" in parts:
+        snapshot.devices = await devices(session, tenant_id)
+    if "interfaces" in parts:
+        snapshot.interfaces = await interfaces(session, tenant_id)
+    if metrics:
+        snapshot.gauges = await gauges(session, tenant_id, metrics)
+    if "rollups" in parts:
+        snapshot.rollups = await rollups(session, tenant_id, now)
+    if "bound_ports" in parts:
+        snapshot.bound_ports = await bound_ports(session, tenant_id)
+    if "agents" in parts:
+        snapshot.agents = await agents(session, tenant_id)
+    if "configs" in parts:
+        snapshot.configs = await configs(session, tenant_id)
+    if "drop_marks" in parts:
+        snapshot.drop_marks = await drop_marks(session, tenant_id)
+    if "endpoints" in parts:
+        failures = next((int(r.param("failures", 5)) for r in rules
+                         if r.key == "hub.webhook_failing"), 5)
+        snapshot.endpoints = await endpoints(session, tenant_id, failures)
+    return snapshot
+
+
+def _device_query(tenant_id: uuid.UUID) -> Any:
+    o, d = ObservedDevice, Device
+    return select(o.device, o.site_id, o.agent_id, o.status, o.status_since, o.status_reason,
+                  o.last_seen_at, d.id, d.interval_s, d.enabled).outerjoin(
+        d, and_(d.tenant_id == o.tenant_id, d.name == o.device)).where(o.tenant_id == tenant_id)
+
+
+def _device_row(row: Any) -> DeviceRow:
+    return DeviceRow(name=row[0], site_id=row[1], agent_id=row[2], status=row[3],
+                     status_since=row[4], status_reason=row[5], last_seen_at=row[6],
+                     device_id=row[7], interval_s=float(row[8] or 60.0),
+                     enabled=True if row[9] is None else bool(row[9]))
+
+
+async def devices(session: AsyncSession, tenant_id: uuid.UUID,
+                  name: str | None = None) -> tuple[DeviceRow, ...]:
+    """Observed devices with their inventory id, poll interval and enabled flag (a device
+    only in the agent's local devices.yaml has no inventory row: interval 60 s)."""
+    query = _device_query(tenant_id)
+    if name is not None:
+        query = query.where(ObservedDevice.device == name)
+    return tuple(_device_row(r) for r in (await session.execute(query)).all())
+
+
+async def interfaces(session: AsyncSession, tenant_id: uuid.UUID) -> tuple[InterfaceRow, ...]:
+    """Interfaces from the devices' newest inventory reports."""
+    i = ObservedInterface
+    query = select(i.device, i.if_index, i.name, i.alias, i.descr, i.admin_status,
+                   i.oper_status, i.updated_at).where(i.tenant_id == tenant_id)
+    return tuple(InterfaceRow(*row) for row in (await session.execute(query)).all())
+
+
+async def gauges(session: AsyncSession, tenant_id: uuid.UUID,
+                 metrics: Iterable[str]) -> tuple[GaugeRow, ...]:
+    """Newest values of these gauge metrics."""
+    v = LatestValue
+    query = select(v.device, v.metric, v.series, v.value, v.ts).where(
+        v.tenant_id == tenant_id, v.metric.in_(sorted(metrics)))
+    return tuple(GaugeRow(*row) for row in (await session.execute(query)).all())
+
+
+async def rollups(session: AsyncSession, tenant_id: uuid.UUID,
+                  now: datetime) -> tuple[RollupRow, ...]:
+    """The 5-minute buckets the error rule looks at (and one before, for late readings)."""
+    r = InterfaceRollup
+    oldest = now - timedelta(seconds=ERROR_WINDOW_S + 300)
+    query = select(r.device, r.if_index, r.bucket_start, r.in_errors_delta, r.out_errors_delta,
+                   r.in_octets_delta, r.out_octets_delta).where(
+        r.tenant_id == tenant_id, r.bucket_start > oldest)
+    return tuple(RollupRow(d, i, b, int(ie), int(oe), int(io), int(oo))
+                 for d, i, b, ie, oe, io, oo in (await session.execute(query)).all())
+
+
+async def bound_ports(session: AsyncSession,
+                      tenant_id: uuid.UUID) -> frozenset[tuple[uuid.UUID, int]]:
+    """(device id, ifIndex) of every port with a subscription that is not terminated."""
+    s = Subscription
+    query = select(s.device_id, s.if_index).where(
+        s.tenant_id == tenant_id, s.status != "terminated", s.device_id.is_not(None),
+        s.if_index.is_not(None))
+    return frozenset((d, i) for d, i in (await session.execute(query)).all()
+                     if d is not None and i is not None)
+
+
+async def agents(session: AsyncSession, tenant_id: uuid.UUID,
+                 agent_id: uuid.UUID | None = None) -> tuple[AgentRow, ...]:
+    """Every agent with a health row, its state, newest health and registry status."""
+    h, a = AgentHealthRow, Agent
+    query = select(h, a.status, a.revoked_at, a.last_seen_at).join(a, a.id == h.agent_id).where(
+        h.tenant_id == tenant_id)
+    if agent_id is not None:
+        query = query.where(h.agent_id == agent_id)
+    return tuple(_agent_row(*row) for row in (await session.execute(query)).all())
+
+
+def _agent_row(h: AgentHealthRow, status: str, revoked_at: datetime | None,
+               seen: datetime | None) -> AgentRow:
+    heard = [t for t in (h.last_seen_at, seen) if t is not None]
+    return AgentRow(
+        agent_id=h.agent_id, site_id=h.site_id, name=h.agent_name, state=h.state,
+        state_since=h.state_since, last_seen_at=max(heard) if heard else None,
+        health_ts=h.health_ts, oldest_queued_age_s=h.oldest_queued_age_s, lag_s=h.lag_s,
+        events_dropped=h.events_dropped,
+        revoked=revoked_at is not None or status == "revoked")
+
+
+async def configs(session: AsyncSession, tenant_id: uuid.UUID) -> tuple[ConfigRow, ...]:
+    """Desired vs applied configuration of every agent."""
+    c = AgentConfigState
+    query = select(c.agent_id, c.desired_version, c.applied_version, c.desired_at,
+                   c.last_status, c.last_error_code, c.last_error_detail,
+                   c.last_error_at).where(c.tenant_id == tenant_id)
+    return tuple(ConfigRow(*row) for row in (await session.execute(query)).all())
+
+
+async def drop_marks(session: AsyncSession, tenant_id: uuid.UUID) -> dict[uuid.UUID, DropMark]:
+    """The newest events_dropped count each agent's alarm recorded (any state, closed too)."""
+    query = select(Alarm.agent_id, Alarm.details).where(
+        Alarm.tenant_id == tenant_id, Alarm.rule == DROPS_RULE,
+        Alarm.agent_id.is_not(None)).order_by(Alarm.updated_at.desc())
+    marks: dict[uuid.UUID, DropMark] = {}
+    for agent_id, details in (await session.execute(query)).all():
+        if agent_id in marks or not isinstance(details, dict):
+            continue
+        dropped = details.get("events_dropped")
+        if isinstance(dropped, int):
+            marks[agent_id] = DropMark(dropped, details.get("agent_run"),
+                                       details.get("health_ts"))
+    return marks
+
+
+async def endpoints(session: AsyncSession, tenant_id: uuid.UUID,
+                    failures: int) -> tuple[EndpointRow, ...]:
+    """Active webhook endpoints with their newest `failures` attempted deliveries."""
+    query = select(WebhookEndpoint.id, WebhookEndpoint.url).where(
+        WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.active.is_(True))
+    found = []
+    for endpoint_id, url in (await session.execute(query)).all():
+        d = WebhookDelivery
+        recent = select(d.status, d.created_at, d.attempts, d.last_status_code,
+                        d.last_error).where(
+            d.endpoint_id == endpoint_id, d.attempts > 0).order_by(
+            d.created_at.desc(), d.id.desc()).limit(max(1, failures))
+        rows = tuple(DeliveryRow(*r) for r in (await session.execute(recent)).all())
+        found.append(EndpointRow(endpoint_id, urlsplit(url).hostname or "?", rows))
+    return tuple(found)
