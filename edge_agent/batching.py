@@ -7,11 +7,14 @@ a chunk that does not fit is split again until it does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from edge_agent.queue import BatchQueue, QueuedItem, QueueItem, SeqCounter
 from protocol import (
@@ -19,9 +22,11 @@ from protocol import (
     Channel,
     ConfigAck,
     DecodeReason,
+    DeviceEventBatch,
     DeviceFacts,
     DiscoveryReport,
     Envelope,
+    EventRecord,
     Inventory,
     ProtocolError,
     Sample,
@@ -29,9 +34,12 @@ from protocol import (
     channel_for,
     encode,
 )
-from protocol.messages import MAX_SAMPLES, SEQ_MAX
+from protocol.messages import MAX_EVENTS, MAX_LABELS, MAX_SAMPLES, SEQ_MAX
 
-__all__ = ["Batcher", "plan_inventory", "plan_telemetry", "split_to_fit"]
+__all__ = ["Batcher", "event_record", "plan_events", "plan_inventory", "plan_telemetry",
+           "split_to_fit"]
+
+log = logging.getLogger(__name__)
 
 Part = TypeVar("Part", bound=BaseModel)
 # Worst-case envelope while planning: the longest seq and a timestamp with microseconds.
@@ -123,6 +131,59 @@ def plan_inventory(
     return split_to_fit(devices, build, max_bytes)
 
 
+def plan_events(
+    agent_id: str, events: Sequence[EventRecord], max_bytes: int = MAX_MESSAGE_BYTES
+) -> list[list[EventRecord]]:
+    """Ordered event chunks, each fitting one :class:`DeviceEventBatch` (<= 500 events)."""
+
+    def build(chunk: list[EventRecord]) -> Envelope:
+        return DeviceEventBatch(agent_id=agent_id, seq=_PLAN_SEQ, ts=_PLAN_TS, events=chunk)
+
+    return split_to_fit(events, build, max_bytes, MAX_EVENTS)
+
+
+class Recordable(Protocol):
+    """A device event as the events part hands it over (`DeviceEvent.as_record`)."""
+
+    def as_record(self) -> dict[str, object]:
+        """JSON-ready fields of an `EventRecord`, without `event_id`."""
+        ...
+
+
+_LABEL_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_TEXT_MAX = 256
+
+
+def _fit_labels(labels: object) -> dict[str, str]:
+    """What a device put in its message must not cost the whole event: keys the protocol
+    cannot carry go, values are cut to its limit, at most MAX_LABELS are kept."""
+    if not isinstance(labels, Mapping):
+        return {}
+    kept = {str(k): str(v)[:_TEXT_MAX] for k, v in labels.items() if _LABEL_KEY.match(str(k))}
+    return dict(list(kept.items())[:MAX_LABELS])
+
+
+def event_record(event: Recordable) -> EventRecord | None:
+    """The protocol record of one event with a fresh ``event_id``; None if it cannot be one
+    (logged; the caller counts it)."""
+    fields: dict[str, Any] = dict(event.as_record())
+    fields["labels"] = _fit_labels(fields.get("labels"))
+    for key in ("device_name", "rule"):
+        if isinstance(fields.get(key), str):
+            fields[key] = fields[key][:_TEXT_MAX]
+    for key in ("received_at", "device_time", "last_received_at"):
+        if isinstance(fields.get(key), str):  # the protocol's models are strict
+            fields[key] = datetime.fromisoformat(fields[key])
+    try:
+        return EventRecord.model_validate({**fields, "event_id": uuid.uuid4()})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors(include_url=False, include_input=False))
+        log.error("events.unsendable event_type=%s source=%s problems=%r",
+                  fields.get("event_type"), fields.get("source"), problems)
+        return None
+
+
 def _devices(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))  # unique, in first-seen order
 
@@ -150,6 +211,7 @@ class Batcher:
         self._clock = clock
         self._on_enqueue = on_enqueue
         self._max_bytes = max_bytes
+        self.unsendable_events = 0
 
     async def add_samples(self, samples: Sequence[Sample]) -> list[QueuedItem]:
         """Enqueue ``samples`` as as few telemetry batches as fit; durable on return."""
@@ -173,6 +235,22 @@ class Batcher:
                 agent_id=self.agent_id, seq=first + offset, ts=self._clock(), devices=chunk
             )
             messages.append((message, _devices([d.device for d in chunk]), 0))
+        return await self._enqueue(messages)
+
+    async def add_events(self, events: Sequence[Recordable]) -> list[QueuedItem]:
+        """Enqueue device events as `DeviceEventBatch` messages of at most 500 events that
+        fit; durable on return. An event the protocol cannot carry is counted in
+        ``unsendable_events`` (and logged), never allowed to block the others."""
+        records = [r for r in (event_record(e) for e in events) if r is not None]
+        self.unsendable_events += len(events) - len(records)
+        chunks = plan_events(self.agent_id, records, self._max_bytes)
+        messages: list[tuple[Envelope, tuple[str, ...], int]] = []
+        first = await self._seq.take(len(chunks)) if chunks else 0
+        for offset, chunk in enumerate(chunks):
+            batch = DeviceEventBatch(agent_id=self.agent_id, seq=first + offset,
+                                     ts=self._clock(), events=chunk)
+            names = _devices([r.device_id for r in chunk if r.device_id is not None])
+            messages.append((batch, names, 0))
         return await self._enqueue(messages)
 
     async def add_report(self, message: ConfigAck | DiscoveryReport) -> QueuedItem:

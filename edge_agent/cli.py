@@ -122,9 +122,16 @@ def run(
 
       DOTMAC_AGENT_BROKER_PASSWORD=... dotmac-agent run --config ./agent.yaml
     """
+    from edge_agent.config import ConfigError
+
     _setup_logging(log_level)
     runtime = _load_runtime(config)
-    asyncio.run(runtime.run())  # type: ignore[attr-defined]
+    try:
+        asyncio.run(runtime.run())  # type: ignore[attr-defined]
+    except ConfigError as exc:  # e.g. an events port that cannot be bound
+        for problem in exc.problems:
+            errors.print(styled("config:", problem), highlight=False)
+        raise typer.Exit(2) from exc
 
 
 @app.command()

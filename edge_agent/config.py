@@ -11,6 +11,7 @@ does not set from ``defaults.snmp`` and ``polling``. See ``docs/agent-config.md`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -40,11 +41,16 @@ __all__ = [
     "BrokerSection",
     "ConfigError",
     "DeviceConfig",
+    "EventsSection",
     "PollingSection",
     "QueueSection",
     "SnmpV2cConfig",
     "SnmpV3Config",
     "SshConfig",
+    "StormSection",
+    "SyslogSection",
+    "TrapUserConfig",
+    "TrapsSection",
     "load_config",
     "save_devices",
 ]
@@ -86,6 +92,24 @@ def _expand_env(value: object) -> object:
 
 
 Secret = Annotated[SecretStr, BeforeValidator(_expand_env)]
+
+
+def _ip_address(value: object) -> object:
+    """Canonical text of an IP address (IPv4-mapped IPv6 as IPv4), as sockets report it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        ip = ipaddress.ip_address(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address; write one, e.g. 10.255.0.1 "
+                         "or 2001:db8::1 (a host name cannot be matched to a sender)"
+                         ) from None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
+IpAddress = Annotated[str, BeforeValidator(_ip_address)]
 AuthProto = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProto = Literal["DES", "AES", "AES-192", "AES-256"]
 Port = Annotated[int, Field(ge=1, le=65535)]
@@ -320,6 +344,9 @@ class DeviceConfig(_Section):
         None, discriminator="version", description="None only on `telemetry: ssh` devices")
     ssh: SshConfig | None = None
     telemetry: Telemetry = Field("snmp", description="How telemetry is read: snmp, ssh, both")
+    event_sources: tuple[IpAddress, ...] = Field(
+        (), max_length=32,
+        description="More addresses the device sends traps/syslog from (loopbacks...)")
 
     @model_validator(mode="before")
     @classmethod
@@ -356,6 +383,155 @@ class DeviceConfig(_Section):
         return self.telemetry in ("ssh", "both")
 
 
+TRAP_SECRET_ENV: dict[str, str] = {
+    "communities": "DOTMAC_AGENT_TRAP_COMMUNITIES",
+    "auth_key": "DOTMAC_AGENT_TRAP_AUTH_KEY",
+    "priv_key": "DOTMAC_AGENT_TRAP_PRIV_KEY",
+}
+
+
+def _engine_id(value: object) -> object:
+    """An SNMP engine ID as lowercase hex without ``0x`` (5 to 32 octets, RFC 3411)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower().removeprefix("0x").replace(":", "")
+    if not re.fullmatch(r"(?:[0-9a-f]{2}){5,32}", text):
+        raise ValueError(f"engine id {value!r}: must be 5 to 32 octets of hex "
+                         "(e.g. 80001f8880c0ffee01, as snmptrap -e or the device shows it)")
+    return text
+
+
+EngineId = Annotated[str, BeforeValidator(_engine_id)]
+
+
+def _split_communities(value: object) -> object:
+    """``${VAR}`` or ``"a,b"`` in place of a list: a comma-separated list of communities."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = _expand_env(value)
+        return [part.strip() for part in str(value).split(",") if part.strip()]
+    return value
+
+
+class TrapUserConfig(_Section):
+    """An SNMPv3 USM user allowed to send traps and informs (authNoPriv or authPriv)."""
+
+    user: str = Field(min_length=1, max_length=32)
+    auth_proto: AuthProto
+    auth_key: Secret | None = None
+    priv_proto: PrivProto | None = None
+    priv_key: Secret | None = None
+    engine_ids: tuple[EngineId, ...] = Field(
+        (), description="v3 *traps*: the engine IDs of the senders")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key, aliases in (("auth_proto", _AUTH_ALIASES), ("priv_proto", _PRIV_ALIASES)):
+            if data.get(key) is not None:
+                data[key] = _normalise_proto(data[key], aliases)
+        for key, proto in (("auth_key", "auth_proto"), ("priv_key", "priv_proto")):
+            env = TRAP_SECRET_ENV[key]
+            if data.get(proto) is not None and key not in data and env in os.environ:
+                data[key] = os.environ[env]
+        return data
+
+    @model_validator(mode="after")
+    def _keys_match_protocols(self) -> TrapUserConfig:
+        for key, proto in (("auth_key", self.auth_proto), ("priv_key", self.priv_proto)):
+            secret = getattr(self, key)
+            if proto is not None and secret is None:
+                raise ValueError(f"{key}: missing; set it or {TRAP_SECRET_ENV[key]}")
+            if secret is not None and len(secret.get_secret_value()) < 8:
+                raise ValueError(f"{key}: must be at least 8 characters (SNMPv3 USM pass "
+                                 "phrase)")
+            if proto is None and secret is not None:
+                raise ValueError(f"{key} is set but its protocol is not; add {key[:4]}_proto")
+        return self
+
+
+class TrapsSection(_Section):
+    """``events.traps``: the SNMP trap/inform receiver (UDP)."""
+
+    listen: IpAddress = "0.0.0.0"  # noqa: S104 - devices send from anywhere; mapped by source
+    port: Port = 162
+    communities: Annotated[tuple[Secret, ...], BeforeValidator(_split_communities)] = Field(
+        (), max_length=64, description="v1/v2c communities accepted")
+    engine_id: EngineId | None = Field(
+        None, description="This receiver's engine ID (v3 informs); default: pysnmp's")
+    users: tuple[TrapUserConfig, ...] = Field((), max_length=64)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _env_communities(cls, data: Any) -> Any:
+        env = TRAP_SECRET_ENV["communities"]
+        if isinstance(data, dict) and "communities" not in data and env in os.environ:
+            return {**data, "communities": os.environ[env]}
+        return data
+
+    @model_validator(mode="after")
+    def _accepts_something(self) -> TrapsSection:
+        if not self.communities and not self.users:
+            raise ValueError("no communities and no users: every trap would be refused; "
+                             f"list communities (or set {TRAP_SECRET_ENV['communities']}) "
+                             "or SNMPv3 users")
+        names = [user.user for user in self.users]
+        if len(set(names)) != len(names):
+            raise ValueError("users: a user name is listed twice; keep one entry per user")
+        return self
+
+
+class SyslogSection(_Section):
+    """``events.syslog``: UDP and TCP syslog listeners (a port set to null is off)."""
+
+    listen: IpAddress = "0.0.0.0"  # noqa: S104 - devices send from anywhere; mapped by source
+    udp_port: Port | None = 514
+    tcp_port: Port | None = 514
+    max_message_bytes: int = Field(8192, ge=480, le=65536)
+    max_connections: int = Field(256, ge=1, le=4096)
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> SyslogSection:
+        if self.udp_port is None and self.tcp_port is None:
+            raise ValueError("udp_port and tcp_port are both null: nothing would listen; "
+                             "set one, or remove the syslog section")
+        return self
+
+
+class StormSection(_Section):
+    """``events.storm``: per-source rate limit, folding window and memory caps."""
+
+    rate_per_s: float = Field(50.0, gt=0, le=100_000)
+    burst: float = Field(200.0, ge=1, le=1_000_000)
+    window_s: float = Field(2.0, ge=0.1, le=300)
+    max_keys: int = Field(10_000, ge=100, le=1_000_000)
+    max_sources: int = Field(4_096, ge=16, le=1_000_000)
+
+
+class EventsSection(_Section):
+    """``events``: traps and syslog from devices (a receiver left out is off)."""
+
+    traps: TrapsSection | None = None
+    syslog: SyslogSection | None = None
+    storm: StormSection = StormSection()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any receiver runs."""
+        return self.traps is not None or self.syslog is not None
+
+    @model_validator(mode="after")
+    def _ports_distinct(self) -> EventsSection:
+        if (self.traps is not None and self.syslog is not None
+                and self.syslog.udp_port == self.traps.port
+                and self.syslog.listen == self.traps.listen):
+            raise ValueError(f"syslog.udp_port and traps.port are both {self.traps.port} "
+                             "on the same address; give syslog its own port (514)")
+        return self
+
+
 class AgentConfig(_Section):
     """The whole agent config file."""
 
@@ -366,6 +542,7 @@ class AgentConfig(_Section):
     health_interval_s: float = Field(60.0, ge=5, le=3600)
     defaults: Defaults = Defaults()
     devices: list[DeviceConfig] = Field(default_factory=list)
+    events: EventsSection | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -381,6 +558,7 @@ class AgentConfig(_Section):
                 raise ValueError(f"devices[{seen[device.name]}] and devices[{index}] are both "
                                  f"named {device.name!r}; device names must be unique")
             seen[device.name] = index
+        _unique_event_sources(devices)
         return devices
 
     def device(self, name: str) -> DeviceConfig:
@@ -404,6 +582,19 @@ class AgentConfig(_Section):
             timeout=device.timeout_s, retries=device.retries,
             max_repetitions=device.max_repetitions, bulk=device.bulk,
         )
+
+
+def _unique_event_sources(devices: list[DeviceConfig]) -> None:
+    """An address a device sends from names one device, or events would go to the wrong one."""
+    owner: dict[str, int] = {}
+    for index, device in enumerate(devices):
+        for address in device.event_sources:
+            first = owner.setdefault(address, index)
+            if first != index:
+                raise ValueError(f"event source {address} is listed by devices[{first}] "
+                                 f"({devices[first].name}) and devices[{index}] "
+                                 f"({device.name}); keep it under the device that sends "
+                                 "from it")
 
 
 def _reveal(secret: SecretStr | None) -> str | None:

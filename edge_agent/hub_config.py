@@ -230,6 +230,8 @@ def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
         "retries": device.retries, "max_repetitions": polling.max_repetitions,
         "snmp": twin.snmp if twin is not None else None,
         "ssh": _local_ssh(twin, device.ssh_port),
+        # The hub does not push event sources (yet): the agent.yaml twin's stay.
+        "event_sources": twin.event_sources if twin is not None else (),
     }
     if device.snmp_credential is not None:
         data["snmp"] = _snmp(credentials[device.snmp_credential])

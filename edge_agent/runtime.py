@@ -15,6 +15,7 @@ import json
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_confi
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import ConfigIntake, JobIntake, route_commands
 from edge_agent.discovery_runner import DiscoveryProgress, DiscoveryRunner
+from edge_agent.events import DeviceEvent, DeviceEvents, ReceiverError, load_catalog
+from edge_agent.events.configured import event_counters, event_settings, source_map
 from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
@@ -54,6 +57,9 @@ FACTS_EVERY_S = 600.0
 # Drain deadline (10 s) + offline message + disconnect, with margin.
 SHUTDOWN_WATCHDOG_S = 45.0
 QUEUE_FILE = "queue.sqlite3"
+# How often the event pump looks for due events when none is pending: traps arriving into
+# an empty storm control wait at most this (plus its fold window) for the queue.
+EVENTS_TICK_S = 0.25
 
 
 def broker_settings(config: AgentConfig) -> BrokerSettings:
@@ -78,6 +84,8 @@ class ProfileResolver:
 
     profiles: ProfileSet
     detected: dict[str, str] = field(default_factory=dict)  # "name@host:port" -> profile
+    # Syslog patterns are per profile: the event source map is rebuilt when one is learnt.
+    on_detected: Callable[[], None] | None = None
 
     async def resolve(self, device: DeviceConfig, config: AgentConfig) -> Profile:
         """The device's profile; raises PollFailure when auto-detection cannot read it."""
@@ -88,6 +96,8 @@ class ProfileResolver:
             found = await detect(config.snmp_target(device), self.profiles)
             log.info("profile.detected device=%s profile=%s", device.name, found.profile)
             self.detected[key] = found.profile
+            if self.on_detected is not None:
+                self.on_detected()
         return self.profiles.get(self.detected[key])
 
 
@@ -99,6 +109,7 @@ class AgentRuntime:
         self.profiles_root = profiles_root
         self.config = load_config(config_path)
         self.resolver = ProfileResolver(load_profiles(profiles_root))
+        self.resolver.on_detected = self._update_sources
         self._check_profiles(self.config)
         self._inventory: dict[str, str] = {}  # device -> facts fingerprint last queued
         self._facts_due: dict[str, float] = {}  # device -> monotonic time facts are due
@@ -121,6 +132,8 @@ class AgentRuntime:
         self.config_intake: ConfigIntake | None = None
         self.discovery: DiscoveryRunner | None = None
         self._reports: set[asyncio.Task[object]] = set()
+        self.events: DeviceEvents | None = None
+        self._events_task: asyncio.Task[None] | None = None
         self._set_devices(self._load_hub_config())
 
     def _load_hub_config(self) -> list[DeviceConfig]:
@@ -154,6 +167,17 @@ class AgentRuntime:
             self.executor.config = self.config
         if self.scheduler is not None:
             self.scheduler.update(merged)
+        self._update_sources()
+
+    def _update_sources(self) -> None:
+        """Point the event receivers at the devices polled now (and their profiles)."""
+        if self.events is not None:
+            self.events.set_sources(source_map(self.config.devices, self._profile_of))
+
+    def _profile_of(self, device: DeviceConfig) -> str | None:
+        if device.profile != "auto":
+            return device.profile
+        return self.resolver.detected.get(f"{device.name}@{device.host}:{device.port}")
 
     async def apply_push(self, push: ConfigPush) -> ConfigAck:
         """Validate, store, then apply one push; the ack says which (never raises)."""
@@ -302,11 +326,65 @@ class AgentRuntime:
         return PollHealth(
             poll_duration_p50_s=stats.duration_p50_s, poll_duration_p95_s=stats.duration_p95_s,
             devices_total=len(self.config.devices), device_errors=errors,
+            events=self.event_counters(),
         )
+
+    def event_counters(self) -> dict[str, int] | None:
+        """The health message's event counters; None when no receiver is configured."""
+        if self.events is None:
+            return None
+        counters = event_counters(self.events.health())
+        if self.batcher is not None:  # events the protocol could not carry are lost too
+            counters["dropped"] += self.batcher.unsendable_events
+        return counters
+
+    async def start_events(self) -> None:
+        """Bind the trap/syslog ports when `events:` is configured; ConfigError if not
+        possible (the message names the port and the fix: another port or the capability)."""
+        section = self.config.events
+        if section is None or not section.enabled:
+            return
+        events = DeviceEvents(event_settings(section), load_catalog(self.profiles_root),
+                              source_map(self.config.devices, self._profile_of))
+        try:
+            await events.start()
+        except ReceiverError as exc:
+            raise ConfigError([f"{self.config_path}: events: {exc}"]) from exc
+        self.events = events
+        ports = {"traps": section.traps.port if section.traps else None,
+                 "syslog_udp": section.syslog.udp_port if section.syslog else None,
+                 "syslog_tcp": section.syslog.tcp_port if section.syslog else None}
+        log.info("events.started %s", " ".join(f"{k}={v}" for k, v in ports.items() if v))
+
+    async def _events_loop(self) -> None:
+        """Move due events (fold windows closed) into the durable queue, in order."""
+        assert self.events is not None
+        while True:
+            delay = self.events.next_due()
+            await asyncio.sleep(EVENTS_TICK_S if delay is None else min(delay, EVENTS_TICK_S))
+            await self._queue_events(self.events.due())
+
+    async def _queue_events(self, events: list[DeviceEvent]) -> None:
+        if events and self.batcher is not None:
+            await self.batcher.add_events(events)
+
+    async def _stop_events(self) -> None:
+        """Stop receiving, then queue everything storm control still holds."""
+        if self.events is None:
+            return
+        if self._events_task is not None:
+            self._events_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._events_task
+        await self.events.close()
+        pending = self.events.flush()
+        await self._queue_events(pending)
+        log.info("events.stopped flushed=%d", len(pending))
 
     async def run(self) -> None:
         """Run until SIGTERM/SIGINT (or `request_stop`), then drain and close."""
         cfg = self.config
+        await self.start_events()  # first: a port that cannot be bound stops the start
         cfg.agent.state_dir.mkdir(parents=True, exist_ok=True)
         queue = await SqliteQueue.open(cfg.agent.state_dir / QUEUE_FILE,
                                        QueueLimits(cfg.queue.max_bytes, cfg.queue.max_age_s))
@@ -334,6 +412,8 @@ class AgentRuntime:
         self._install_signals()
         delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
         status_task = asyncio.create_task(self._status_loop(queue), name="status")
+        if self.events is not None:
+            self._events_task = asyncio.create_task(self._events_loop(), name="events")
         self.scheduler.start()
         log.info("agent.started agent_id=%s devices=%d hub_config_version=%d", cfg.agent.id,
                  len(cfg.devices), self.hub.version)
@@ -345,6 +425,7 @@ class AgentRuntime:
     async def _shutdown(self, queue: SqliteQueue, *tasks: asyncio.Task[None]) -> None:
         assert self.scheduler is not None and self.delivery is not None
         await self.scheduler.stop()
+        await self._stop_events()
         if self.config_intake is not None:
             await self.config_intake.close()
         if self.discovery is not None:
@@ -387,6 +468,9 @@ class AgentRuntime:
             return
         if fresh.broker != self.config.broker or fresh.agent != self.config.agent:
             log.warning("config.reload broker/agent changes need a restart; devices reloaded")
+        if fresh.events != self.config.events:
+            log.warning("config.reload events changes (ports, communities, users, storm) "
+                        "need a restart; event sources follow the devices now")
         self.local_devices = list(fresh.devices)
         self.config = self.config.model_copy(update={"polling": fresh.polling})
         self._set_devices(self.hub_devices)
@@ -436,7 +520,15 @@ async def status_snapshot(runtime: AgentRuntime, queue: SqliteQueue) -> dict[str
                      "skipped_cycles": stats.skipped_cycles if stats else 0},
         "devices": devices,
         "hub_config": runtime.hub.snapshot(),
+        "events": _events_status(runtime),
     }
+
+
+def _events_status(runtime: AgentRuntime) -> dict[str, object] | None:
+    """Receiver and storm-control counters by reason (never a community or key)."""
+    if runtime.events is None:
+        return None
+    return {"counters": runtime.event_counters(), **runtime.events.health()}
 
 
 def _first_error(result: PollResult) -> str | None:

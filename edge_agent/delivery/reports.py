@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from edge_agent import __version__
-from protocol import AgentHealth, AgentState
+from protocol import AgentHealth, AgentState, EventCounters
 
 __all__ = [
     "DeliveryMetrics",
@@ -23,12 +23,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PollHealth:
-    """The poller's side of the health report, supplied by the runtime."""
+    """The poller's side of the health report, supplied by the runtime (with the event
+    receivers' counters: received, accepted, folded, dropped, refused; None when off)."""
 
     poll_duration_p50_s: float = 0.0
     poll_duration_p95_s: float = 0.0
     devices_total: int = 0
     device_errors: Mapping[str, str] = field(default_factory=dict)  # device -> snake_case code
+    events: Mapping[str, int] | None = None
 
 
 class HealthSource(Protocol):
@@ -76,6 +78,7 @@ def build_health(
         poll_duration_p95_s=poll.poll_duration_p95_s,
         devices_total=poll.devices_total, devices_failing=len(poll.device_errors),
         device_errors=dict(poll.device_errors), uptime_s=max(0.0, uptime_s),
+        events=EventCounters.model_validate(dict(poll.events)) if poll.events else None,
     )
 
 
