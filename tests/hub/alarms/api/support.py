@@ -42,6 +42,14 @@ async def new_place(hub: Hub, owner: Account, label: str = "pop") -> Place:
                  device["name"])
 
 
+def _subject(place: Place | None, on_device: bool, if_index: int | None) -> str:
+    if place is None:
+        return "hub"
+    if not on_device:
+        return "agent"
+    return f"{place.device_name} {if_index}" if if_index is not None else place.device_name
+
+
 async def raise_alarm(hub: Hub, tenant_id: uuid.UUID, place: Place | None, *,
                       rule: str = "event.link", if_index: int | None = None,
                       severity: str = "major", at: datetime | None = None,
@@ -55,7 +63,7 @@ async def raise_alarm(hub: Hub, tenant_id: uuid.UUID, place: Place | None, *,
     cond = Condition(
         tenant_id=tenant_id, rule=rule, dedupe_key=dedupe_key(rule, thing, if_index),
         alarm_type=alarm_type, severity=severity,
-        subject=f"{place.device_name if device and place else 'hub'} {if_index or ''}".strip(),
+        subject=_subject(place, on_device, if_index),
         summary=f"{rule} on {thing}", origin="event" if rule.startswith("event.") else "hub",
         at=at or utcnow(), site_id=place.site_id if place else None,
         agent_id=place.agent_id if place else None,
