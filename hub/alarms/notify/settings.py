@@ -28,7 +28,8 @@ def _loopback(host: str) -> bool:
 class SmtpSettings(EnvSettings):
     """The mail server alarm e-mail is handed to. No host: e-mail stays pending, unsent."""
 
-    model_config = env_config("DOTMAC_HUB_SMTP_")
+    # A refused setting's message must not echo the values given (the password among them).
+    model_config = env_config("DOTMAC_HUB_SMTP_") | {"hide_input_in_errors": True}
 
     host: str = Field("", description="SMTP server (relay or submission) host name; empty "
                       "turns alarm e-mail off (webhooks still go out)")
