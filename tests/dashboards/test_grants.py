@@ -182,12 +182,13 @@ def test_queue_tables_show_ages_not_contents(granted: Granted, table: str, colum
 
 def test_only_the_documented_tables_are_readable(granted: Granted) -> None:
     """No table outside the GRANT list is readable, whatever migrations add later."""
-    listed, by_column = set(), set()
+    listed: set[str] = set()
+    by_column: set[str] = set()
     for statement in granted.statements:
         found = re.fullmatch(r"GRANT SELECT (\([^)]*\) )?ON (.+) TO grafana_ro", statement)
         if found:
-            tables = {t.strip() for t in found.group(2).split(",")}
-            (by_column if found.group(1) else listed).update(tables)
+            named = {t.strip() for t in found.group(2).split(",")}
+            (by_column if found.group(1) else listed).update(named)
     with psycopg.connect(granted.dsn, autocommit=True) as conn:
         tables = [t for (t,) in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]

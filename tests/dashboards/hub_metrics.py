@@ -1,0 +1,138 @@
+"""The hub's own Prometheus metrics, put into VictoriaMetrics the way a scraper puts them.
+
+A `hub.metrics.Metrics` (the registry every hub process serves on `/metrics`) is driven with
+the counter names and labels the hub's code uses (the ingest worker's, the webhook
+deliverer's, the API middleware's `observe`, the fleet's and the alarms' process-wide
+counters), its exposition text is rendered every scrape interval, stamped with that
+interval's time and imported through VictoriaMetrics' `/api/v1/import/prometheus` with the
+`job` and `instance` labels a scraper adds. Queries then see what they would see in the field.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hub.alarms.notify.worker import SENT as ALARM_EMAILS
+from hub.events.delivery import DELIVERIES
+from hub.fleet.acks import REJECTS
+from hub.fleet.pusher import PUSHES
+from hub.ingest.worker import (
+    DEVICE_EVENTS,
+    LATE,
+    MESSAGES,
+    REJECTED,
+    RETRIES,
+    SAMPLES,
+)
+from hub.metrics import Metrics, count
+
+HANDLER_FAILURES = "dotmac_hub_alarm_handler_failures_total"  # hub/alarms/evaluator.py
+SCRAPE = timedelta(seconds=30)
+JOB = "dotmac-hub"
+
+
+@dataclass(frozen=True)
+class Load:
+    """What the hub does in one scrape interval: a healthy hub unless fields say otherwise."""
+
+    stored: int = 150
+    samples: int = 1500
+    rejected: Mapping[str, int] = field(default_factory=lambda: {"duplicate": 4})
+    retries: int = 0
+    late: int = 0
+    device_events: Mapping[str, int] = field(
+        default_factory=lambda: {"snmp_trap": 3, "syslog": 6})
+    ok_requests: int = 60
+    failed_requests: int = 0  # answered 500
+    request_s: float = 0.02  # every request takes this long
+    delivered: int = 10
+    webhook_failed: int = 0
+    webhook_dead: int = 0
+    emails_sent: int = 2
+    emails_failed: int = 0
+    pushes: int = 1
+    config_rejects: int = 0
+    handler_failures: int = 0
+
+
+def _ingest(metrics: Metrics, load: Load) -> None:
+    """As hub.ingest.worker counts a message's outcome and its storage retries."""
+    metrics.inc(MESSAGES, "Messages taken from the broker by result", load.stored,
+                result="stored")
+    metrics.inc(SAMPLES, "Samples written to the time-series store", load.samples)
+    for origin, events in load.device_events.items():
+        metrics.inc(DEVICE_EVENTS, "Device events", events, origin=origin)
+    for reason, refused in load.rejected.items():
+        metrics.inc(MESSAGES, "Messages taken from the broker by result", refused,
+                    result="rejected")
+        metrics.inc(REJECTED, "Messages refused by reason", refused, reason=reason)
+    if load.retries:
+        metrics.inc(RETRIES, "Storage writes retried", load.retries, kind="OperationalError")
+    if load.late:
+        metrics.inc(LATE, "Counter readings stored too late", load.late)
+
+
+def _api(metrics: Metrics, load: Load) -> None:
+    """As hub.metrics.MetricsMiddleware records finished requests."""
+    for _ in range(load.ok_requests):
+        metrics.observe("GET", "/alarms", 200, load.request_s)
+    for _ in range(load.failed_requests):
+        metrics.observe("POST", "/alarms/{alarm_id}/ack", 500, load.request_s)
+
+
+def _outbound(metrics: Metrics, load: Load) -> None:
+    """Webhook attempts (hub.events.delivery), alarm e-mails, fleet and alarm counters."""
+    for outcome, reason, attempts in (("delivered", "http_2xx", load.delivered),
+                                      ("failed", "http_5xx", load.webhook_failed),
+                                      ("dead", "http_5xx", load.webhook_dead)):
+        if attempts:
+            metrics.inc(DELIVERIES, "Webhook attempts by outcome and reason", attempts,
+                        outcome=outcome, reason=reason)
+    for outcome, reason, emails in (("sent", "ok", load.emails_sent),
+                                    ("failed", "refused", load.emails_failed)):
+        if emails:
+            metrics.inc(ALARM_EMAILS, "Alarm e-mail attempts", emails, outcome=outcome,
+                        reason=reason)
+    if load.pushes:
+        count(PUSHES, "Config documents the hub published or refused to send", load.pushes,
+              outcome="pushed")
+    if load.config_rejects:
+        count(REJECTS, "Config pushes agents refused, by error code", load.config_rejects,
+              error_code="unknown_profile")
+    if load.handler_failures:
+        count(HANDLER_FAILURES, "Alarm evaluations on availability changes that failed",
+              load.handler_failures, handler="device_state")
+
+
+def _stamped(text: str, at: datetime) -> str:
+    """The exposition with every sample line given the scrape's time (ms)."""
+    ms = int(at.timestamp() * 1000)
+    return "".join(f"{line} {ms}\n" for line in text.splitlines()
+                   if line and not line.startswith("#"))
+
+
+def scrape_into(vm_url: str, instance: str, start: datetime, end: datetime,
+                load_at: Callable[[datetime], Load]) -> None:
+    """Run the hub's counters from `start` to `end`, scraping every SCRAPE into VictoriaMetrics.
+
+    `load_at(t)` says what the hub does in the interval ending at t. A fresh registry per
+    call (a hub process that starts at `start`), labelled `instance` so runs never mix."""
+    metrics, at, body = Metrics(), start, []
+    while at <= end:
+        load = load_at(at)
+        _ingest(metrics, load)
+        _api(metrics, load)
+        _outbound(metrics, load)
+        body.append(_stamped(metrics.render(), at))
+        at += SCRAPE
+    labels = urllib.parse.urlencode([("extra_label", f"job={JOB}"),
+                                     ("extra_label", f"instance={instance}")])
+    request = urllib.request.Request(f"{vm_url}/api/v1/import/prometheus?{labels}",
+                                     data="".join(body).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=60) as resp:
+        assert resp.status == 204, resp.status
+    urllib.request.urlopen(f"{vm_url}/internal/force_flush", timeout=10).close()
