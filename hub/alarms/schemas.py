@@ -33,6 +33,14 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _in_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+# Any zone in, stored and answered in UTC.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
 # ---- alarms -------------------------------------------------------------------------------
 
 class ImpactPublic(BaseModel):
@@ -139,7 +147,7 @@ class ShelveRequest(BaseModel):
     """Silence an alarm until a time: it stays recorded, raises and clears notify nobody."""
 
     model_config = ConfigDict(extra="forbid")
-    until: AwareDatetime = Field(examples=["2026-12-06T06:00:00Z"],
+    until: UtcDatetime = Field(examples=["2026-12-06T06:00:00Z"],
                                  description="when notifications resume (with a time zone)")
     text: str = Field("", max_length=4000, examples=["planned fibre work tonight"])
 
@@ -195,8 +203,8 @@ class MaintenanceWindowBase(BaseModel):
     """When a site or device is worked on; its alarms are recorded and marked, not notified."""
 
     model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime = Field(examples=["2026-12-06T01:00:00Z"])
-    ends_at: AwareDatetime = Field(examples=["2026-12-06T04:00:00Z"])
+    starts_at: UtcDatetime = Field(examples=["2026-12-06T01:00:00Z"])
+    ends_at: UtcDatetime = Field(examples=["2026-12-06T04:00:00Z"])
     reason: str = Field("", max_length=500, examples=["core switch firmware upgrade"])
 
     @model_validator(mode="after")
