@@ -153,3 +153,51 @@ def test_0011_renames_snmp_profile_to_profile_with_agent_names(
             assert _profiles(engine, "profile") == ["aruba", "cisco_ios", "juniper_junos"]
         finally:
             engine.dispose()
+
+
+def _alarm_row(tenant: uuid.UUID, state: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {"id": uuid.uuid4(), "tenant_id": tenant, "created_at": now, "rule": "event.link",
+            "dedupe_key": "event.link|sw1|ifIndex=1", "alarm_type": "link_down",
+            "severity": "major", "state": state, "subject": "sw1 Gi0/1", "summary": "",
+            "details": {}, "origin": "event", "first_raised_at": now, "last_raised_at": now,
+            "raised_count": 1, "last_change_at": now, "flapping": False,
+            "in_maintenance": False, "impacts": [], "updated_at": now}
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_0017_one_open_alarm_per_dedupe_key(backend: str, postgres: Postgres,
+                                            tmp_path: Path) -> None:
+    """The partial unique index: closed alarms of a condition pile up as history, a second
+    open one is refused; down to 0016 removes the tables and agent_health's counters."""
+    from sqlalchemy.exc import IntegrityError
+
+    from hub.alarms.models import Alarm
+
+    with _database(backend, postgres, tmp_path, "hub_alarms") as url:
+        migrations.upgrade(url, "0017")
+        engine = create_engine(sync_url(url))
+        try:
+            tenant = uuid.uuid4()
+            tenants = sa.table("tenants", sa.column("id", sa.Uuid), sa.column("name"),
+                               sa.column("created_at", sa.DateTime(timezone=True)))
+            with engine.begin() as conn:
+                conn.execute(sa.insert(tenants).values(id=tenant, name="isp",
+                                                       created_at=datetime.now(UTC)))
+                conn.execute(sa.insert(Alarm.__table__), [
+                    _alarm_row(tenant, "closed"), _alarm_row(tenant, "closed"),
+                    _alarm_row(tenant, "cleared")])
+            with pytest.raises(IntegrityError), engine.begin() as conn:
+                conn.execute(sa.insert(Alarm.__table__), [_alarm_row(tenant, "raised")])
+            columns = {c["name"] for c in inspect(engine).get_columns("agent_health")}
+            assert {"events_received", "events_dropped"} <= columns
+        finally:
+            engine.dispose()
+        migrations.downgrade(url, "0016")
+        engine = create_engine(sync_url(url))
+        try:
+            assert "alarms" not in inspect(engine).get_table_names()
+            columns = {c["name"] for c in inspect(engine).get_columns("agent_health")}
+            assert not {"events_received", "events_dropped"} & columns
+        finally:
+            engine.dispose()
