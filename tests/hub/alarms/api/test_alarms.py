@@ -106,7 +106,7 @@ async def test_pages_newest_first_without_repeats_and_bad_cursors_are_422(
 
 
 def _step(alarm: dict[str, Any], action: str) -> dict[str, Any]:
-    steps = [h for h in alarm["history"] if h["action"] == action]
+    steps: list[dict[str, Any]] = [h for h in alarm["history"] if h["action"] == action]
     assert len(steps) == 1, (action, alarm["history"])
     return steps[0]
 
