@@ -5,18 +5,31 @@ resolution, ignored and generic events, raise-only alarms clearing themselves.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest_asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub import migrations
 from hub.alarms.event_rules import clear_stale_event_alarms, on_device_events_reported
 from hub.alarms.models import Alarm, AlarmRuleOverride, DeviceEvent
+from hub.db import create_engine, session_factory
 from hub.ingest.events import DeviceEventsReported
 from hub.ingest.models import ObservedInterface
 from protocol import DeviceEventBatch, EventRecord
-from tests.hub.alarms.conftest import T0, Recorder, World, actions_of, alarms_of, minutes
+from tests.hub.alarms.conftest import (
+    T0,
+    Recorder,
+    World,
+    actions_of,
+    alarms_of,
+    minutes,
+    new_world,
+)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -192,3 +205,29 @@ async def test_folded_events_count_at_their_last_time(sessions: Sessions,
     assert (alarm.first_raised_at, alarm.last_raised_at, alarm.raised_count) == (
         T0, T0 + minutes(4), 1)
     assert alarm.details["count"] == 3
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def sqlite_sessions(tmp_path: Path) -> AsyncIterator[Sessions]:
+    """Sessions on a migrated embedded (SQLite) database, as the all-in-one hub runs."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    migrations.upgrade(url)
+    engine = create_engine(url)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def test_the_embedded_sqlite_hub_stores_raises_and_clears(
+        sqlite_sessions: Sessions, changes: Recorder) -> None:
+    world = await new_world(sqlite_sessions)
+    batch = on_sw(world, record("link_down", T0, {"ifIndex": "1"}))
+    await deliver(sqlite_sessions, world, batch)
+    await deliver(sqlite_sessions, world, batch)  # redelivered: ON CONFLICT DO NOTHING
+    await deliver(sqlite_sessions, world, on_sw(world, record("link_up", T0 + minutes(1),
+                                                              {"ifIndex": "1"})))
+    [alarm] = await alarms_of(sqlite_sessions, world.tenant_id)
+    assert (alarm.state, alarm.first_raised_at, alarm.cleared_at) == ("cleared", T0,
+                                                                      T0 + minutes(1))
+    assert alarm.impacts[0]["customer_name"] == world.customer_name
+    assert len(await stored_events(sqlite_sessions, world)) == 2
+    assert changes.of(alarm.id) == [("raised", True), ("cleared", True)]
