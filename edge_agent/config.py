@@ -392,6 +392,9 @@ TRAP_SECRET_ENV: dict[str, str] = {
 
 def _engine_id(value: object) -> object:
     """An SNMP engine ID as lowercase hex without ``0x`` (5 to 32 octets, RFC 3411)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = format(value, "x")  # YAML reads an unquoted 0x80001f... as a number
+        value = value if len(value) % 2 == 0 else "0" + value
     if not isinstance(value, str):
         return value
     text = value.strip().lower().removeprefix("0x").replace(":", "")
