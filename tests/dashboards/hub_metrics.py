@@ -21,6 +21,7 @@ from hub.events.delivery import DELIVERIES
 from hub.fleet.acks import REJECTS
 from hub.fleet.pusher import PUSHES
 from hub.ingest.worker import (
+    CLOCK_OFF,
     DEVICE_EVENTS,
     LATE,
     MESSAGES,
@@ -44,11 +45,13 @@ class Load:
     rejected: Mapping[str, int] = field(default_factory=lambda: {"duplicate": 4})
     retries: int = 0
     late: int = 0
+    clock_off: int = 0
     device_events: Mapping[str, int] = field(
         default_factory=lambda: {"snmp_trap": 3, "syslog": 6})
     ok_requests: int = 60
     failed_requests: int = 0  # answered 500
     request_s: float = 0.02  # every request takes this long
+    auth_failures: int = 0
     delivered: int = 10
     webhook_failed: int = 0
     webhook_dead: int = 0
@@ -74,6 +77,9 @@ def _ingest(metrics: Metrics, load: Load) -> None:
         metrics.inc(RETRIES, "Storage writes retried", load.retries, kind="OperationalError")
     if load.late:
         metrics.inc(LATE, "Counter readings stored too late", load.late)
+    if load.clock_off:
+        metrics.inc(CLOCK_OFF, "Agent health messages sent by a clock beyond the hub's clock "
+                    "bounds", load.clock_off)
 
 
 def _api(metrics: Metrics, load: Load) -> None:
@@ -82,6 +88,8 @@ def _api(metrics: Metrics, load: Load) -> None:
         metrics.observe("GET", "/alarms", 200, load.request_s)
     for _ in range(load.failed_requests):
         metrics.observe("POST", "/alarms/{alarm_id}/ack", 500, load.request_s)
+    for _ in range(load.auth_failures):
+        metrics.auth_failure("bad_password")
 
 
 def _outbound(metrics: Metrics, load: Load) -> None:
