@@ -17,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
+from hub.alarms.notify.runner import start_embedded as start_notifier
+from hub.alarms.worker import start_embedded as start_evaluator
 from hub.api.middleware import limit_per_ip
 from hub.broker import broker_admin
 from hub.db import create_engine, read_engine, session_factory
@@ -74,6 +76,9 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
                       if settings.ingest_in_process else None)
         pusher = _embedded_pusher(settings, sessions)  # config pushes go with the jobs
         webhooks = start_webhooks(sessions, settings, metrics)  # None unless embedded
+        # Alarms are decided and announced wherever ingest runs embedded, by default.
+        evaluator = start_evaluator(sessions, settings, metrics)
+        notifier = start_notifier(sessions, settings, metrics)
         counters = _app.state.auth.counters
         counters.start()
         # Everything built so far (routes, schemas, ORM mappers) lives as long as the
@@ -85,6 +90,9 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             gc.freeze()
         yield
         await counters.stop()
+        for loop in (notifier, evaluator):
+            if loop is not None:
+                await loop.stop()
         if webhooks is not None:
             await webhooks.stop()
         if pusher is not None:

@@ -368,6 +368,62 @@ def webhooks() -> None:
     run_process(run_webhooks(settings, webhook), settings.log_level)
 
 
+@app.command()
+def alarms() -> None:
+    """Decide alarms from telemetry, agent state and the hub itself (rules in docs/alarms.md).
+
+    Needed when the API runs without embedded workers (DOTMAC_HUB_ALARM_EVAL_EMBEDDED=false
+    or DOTMAC_HUB_INGEST_EMBEDDED=false). Several may run: each tenant's pass holds a
+    PostgreSQL advisory lock, so one process evaluates it at a time. Alarms from traps and
+    syslog are decided by ingest as the events arrive, not here.
+
+    Examples:
+
+      dotmac-hub alarms
+
+      DOTMAC_HUB_ALARM_EVAL_INTERVAL_S=30 dotmac-hub alarms
+    """
+    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
+    from hub.alarms.evaluator_settings import EvaluatorSettings
+    from hub.alarms.worker import run_standalone as run_evaluator
+    from hub.handlers import wire
+    from hub.worker_runner import run_process
+
+    settings = _settings_or_exit()
+    evaluator = EvaluatorSettings()  # validated before anything says it started
+    console.print("alarm evaluator: deciding telemetry, agent and hub alarms")
+    wire()  # raising an alarm announces AlarmChanged to the notifications
+    run_process(run_evaluator(settings, evaluator), settings.log_level)
+
+
+@app.command()
+def notify() -> None:
+    """Send alarm e-mail (SMTP) and escalations owed by the tenants' notification policies.
+
+    Needed when the API runs without embedded workers (DOTMAC_HUB_NOTIFY_EMBEDDED=false or
+    DOTMAC_HUB_INGEST_EMBEDDED=false); several may run at once (mails are claimed with
+    SKIP LOCKED). The SMTP relay is DOTMAC_HUB_SMTP_* (docs/alarms.md); alarm webhooks go
+    out through `dotmac-hub webhooks` like every other event.
+
+    Examples:
+
+      DOTMAC_HUB_SMTP_HOST=mail.isp.example DOTMAC_HUB_SMTP_FROM=noc@isp.example dotmac-hub notify
+
+      DOTMAC_HUB_NOTIFY_INTERVAL_S=10 dotmac-hub notify
+    """
+    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
+    from hub.alarms.notify.runner import run_standalone as run_notifier
+    from hub.alarms.notify.settings import NotifierSettings, SmtpSettings
+    from hub.handlers import wire
+    from hub.worker_runner import run_process
+
+    settings = _settings_or_exit()
+    notify_settings, smtp = NotifierSettings(), SmtpSettings()  # validated up front
+    console.print("alarm notifier: sending alarm mail and escalations")
+    wire()
+    run_process(run_notifier(settings, notify_settings, smtp), settings.log_level)
+
+
 @app.command("settings")
 def settings_list() -> None:
     """List every environment variable of the hub: name, default, meaning; then the old
@@ -398,10 +454,13 @@ def without_userinfo(url: str) -> str:
 
 def settings_classes() -> tuple[type[EnvSettings], ...]:
     """Every settings class of the hub (`dotmac-hub settings`, naming a failed variable)."""
-    from hub.events.settings import WebhookSettings  # imports the events domain: only here
+    # These import their domains: only here.
+    from hub.alarms.evaluator_settings import EvaluatorSettings
+    from hub.alarms.notify.settings import NotifierSettings, SmtpSettings
+    from hub.events.settings import WebhookSettings
 
     return (HubSettings, BrokerSettings, DynsecSettings, IngestSettings, JobsSettings,
-            TsdbSettings, WebhookSettings)
+            TsdbSettings, WebhookSettings, EvaluatorSettings, NotifierSettings, SmtpSettings)
 
 
 def renamed_variables() -> dict[str, str]:

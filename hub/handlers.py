@@ -4,19 +4,29 @@ Every entry point calls `wire()` once at start-up (the API app in `hub.app.creat
 standalone ingest worker, dispatcher and webhook worker in `hub.cli`), so every process reacts
 the same way. It starts from an empty registry, so calling it again changes nothing.
 
-Facts published with no subscriber yet (AgentStateChanged, DeviceStateChanged,
-SubscriptionChanged) are the seams for alarms and device management: subscribe here.
+SubscriptionChanged has no subscriber yet: it is the seam for subscriber access (CoA).
 """
 
 from __future__ import annotations
 
 from hub import domain_events
+from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
+from hub.alarms.event_rules import on_device_events_reported
+from hub.alarms.events import AlarmChanged
+from hub.alarms.notify.staging import on_alarm_changed
 from hub.billing.network import on_job_finished
 from hub.domain_events import DomainEvents
 from hub.fleet.acks import on_config_reported
 from hub.fleet.discovery.service import on_discovery_reported
 from hub.fleet.versioning import on_edge_config_changed
-from hub.ingest.events import ConfigReported, DiscoveryReported, JobReported
+from hub.ingest.events import (
+    AgentStateChanged,
+    ConfigReported,
+    DeviceEventsReported,
+    DeviceStateChanged,
+    DiscoveryReported,
+    JobReported,
+)
 from hub.inventory.events import EdgeConfigChanged
 from hub.jobs.events import JobFinished
 from hub.jobs.results import on_job_reported
@@ -35,4 +45,10 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     # What agents say about their configuration and their discoveries.
     bus.subscribe(ConfigReported, on_config_reported)
     bus.subscribe(DiscoveryReported, on_discovery_reported)
+    # Alarms: what devices said (traps, syslog) and availability changes decide alarms at
+    # once; every alarm change stages the notifications its tenant's policies owe.
+    bus.subscribe(DeviceEventsReported, on_device_events_reported)
+    bus.subscribe(AgentStateChanged, on_agent_state_changed)
+    bus.subscribe(DeviceStateChanged, on_device_state_changed)
+    bus.subscribe(AlarmChanged, on_alarm_changed)
     return bus
