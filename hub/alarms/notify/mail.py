@@ -3,8 +3,8 @@
 Subject: `[MAJOR] RAISED sw1 Gi0/1: link down`. The body repeats it, then the facts a NOC
 engineer acts on: summary, site, the alarm's original times (device time when known) in UTC
 and in the policy's time zone, how many customers it touches, and the link to the alarm in
-the API. A clear says how long the alarm lasted. Never a secret: alarms hold none, and the
-mail is built from the alarm only.
+the API. A clear says how long the alarm lasted (from the raise of its current cycle).
+Never a secret: alarms hold none, and the mail is built from the alarm only.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class MailContext:
     zone: ZoneInfo
     site_name: str | None
     link: str
+    raised_at: datetime  # when the current cycle was raised (the raise this mail is about)
     escalate_after_min: int | None = None
 
 
@@ -99,12 +100,12 @@ def impacted_customers(impacts: Any) -> int:
 
 def _state_lines(ctx: MailContext, alarm: AlarmText) -> list[str]:
     zone = ctx.zone
-    lines = [f"Raised at:  {when(alarm.last_raised_at, zone)}"]
+    lines = [f"Raised at:  {when(ctx.raised_at, zone)}"]
     if alarm.raised_count > 1:
         lines.append(f"First:      {when(alarm.first_raised_at, zone)} "
                      f"(raised {alarm.raised_count} times)")
     if ctx.kind == "cleared" or alarm.cleared_at is not None:
-        lasted = duration_text((alarm.cleared_at or alarm.last_raised_at) - alarm.last_raised_at)
+        lasted = duration_text((alarm.cleared_at or ctx.raised_at) - ctx.raised_at)
         lines.append(f"Cleared at: {when(alarm.cleared_at, zone)} by {alarm.cleared_by or '-'}"
                      f"; lasted {lasted}")
     if alarm.acknowledged_at is not None:

@@ -14,11 +14,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.alarms.models import Alarm, AlarmNotification, NotificationPolicy
+from hub.alarms.models import Alarm, AlarmHistory, AlarmNotification, NotificationPolicy
 from hub.db import new_id
 from hub.inventory.models import Site
 
@@ -94,6 +94,16 @@ async def record_result(session: AsyncSession, row_id: uuid.UUID, lease: datetim
     return done.first() is not None
 
 
+async def cycle_raised_at(session: AsyncSession, alarm_id: uuid.UUID) -> datetime | None:
+    """When the alarm's latest raise or re-raise happened (from its history: on a cleared
+    alarm no column keeps it)."""
+    found: datetime | None = (await session.execute(
+        select(func.max(AlarmHistory.at)).where(
+            AlarmHistory.alarm_id == alarm_id,
+            AlarmHistory.action.in_(("raised", "re_raised"))))).scalar_one_or_none()
+    return found
+
+
 async def site_name(session: AsyncSession, site_id: uuid.UUID | None) -> str | None:
     """A site's name, for mail."""
     if site_id is None:
@@ -111,7 +121,7 @@ async def escalation_candidates(session: AsyncSession, now: datetime, limit: int
     escalated = exists().where(AlarmNotification.alarm_id == Alarm.id,
                                AlarmNotification.policy_id == NotificationPolicy.id,
                                AlarmNotification.kind == "escalated",
-                               AlarmNotification.created_at >= Alarm.last_raised_at)
+                               AlarmNotification.created_at >= Alarm.last_change_at)
     query = (select(Alarm, NotificationPolicy)
              .join(NotificationPolicy, NotificationPolicy.tenant_id == Alarm.tenant_id)
              .where(Alarm.state == "raised", Alarm.suppressed_by.is_(None),
@@ -119,5 +129,5 @@ async def escalation_candidates(session: AsyncSession, now: datetime, limit: int
                     (Alarm.shelved_until.is_(None)) | (Alarm.shelved_until <= now),
                     NotificationPolicy.enabled.is_(True),
                     NotificationPolicy.escalate_after_min.is_not(None), ~escalated)
-             .order_by(Alarm.last_raised_at, Alarm.id).limit(limit))
+             .order_by(Alarm.last_change_at, Alarm.id).limit(limit))
     return [(a, p) for a, p in (await session.execute(query)).all()]

@@ -39,6 +39,13 @@ OUTBOX = "outbox"  # the target of webhook rows: the tenant's endpoints, through
 RAISES = ("raised", "re_raised", "unsuppressed")
 
 
+def raise_time(alarm: Alarm) -> datetime:
+    """When a raised alarm's current cycle began: its last transition (the raise or
+    re-raise; acknowledging does not move it). `last_raised_at` is not it: every report of
+    the still-true condition moves that forward."""
+    return alarm.last_change_at
+
+
 def webhook_payload(alarm: Alarm, at: datetime, **extra: Any) -> dict[str, Any]:
     """What integrators receive about an alarm: ids, states, times; never a secret."""
     impacts = [{"subscription_id": i.get("subscription_id"), "customer_id": i.get("customer_id")}
@@ -60,7 +67,7 @@ async def on_alarm_changed(session: AsyncSession, event: AlarmChanged,
         return
     now = now or utcnow()
     if event.change in RAISES and alarm.state == "raised" and not alarm.flapping:
-        await _announce(session, alarm, "raised", alarm.last_raised_at, now)
+        await _announce(session, alarm, "raised", raise_time(alarm), now)
     elif event.change == "flapping":
         await _announce(session, alarm, "flapping", alarm.flap_started_at or event.at, now)
     elif event.change == "cleared" and not alarm.flapping:
@@ -124,7 +131,7 @@ def escalation_due(alarm: Alarm, policy: NotificationPolicy, now: datetime) -> b
     """Raised long enough ago, unacknowledged, and the policy wants it now."""
     if policy.escalate_after_min is None or alarm.state != "raised":
         return False
-    if now - alarm.last_raised_at < timedelta(minutes=policy.escalate_after_min):
+    if now - raise_time(alarm) < timedelta(minutes=policy.escalate_after_min):
         return False
     return matches(policy, alarm, now)
 
@@ -136,7 +143,7 @@ async def escalate(session: AsyncSession, now: datetime, limit: int = 500) -> in
     for alarm, policy in await rows.escalation_candidates(session, now, limit):
         if not escalation_due(alarm, policy, now):
             continue
-        cycle_at = alarm.last_raised_at
+        cycle_at = raise_time(alarm)
         targets = policy.escalate_emails or policy.emails
         mailed = await _mail(session, alarm, policy, "escalated", targets, cycle_at, now)
         hooked = policy.webhook and await rows.stage(

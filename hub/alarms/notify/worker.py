@@ -163,6 +163,8 @@ class AlarmNotifier:
                 zone=policy_zone(policy.timezone),
                 site_name=await rows.site_name(session, alarm.site_id),
                 link=alarm_link(self.settings.link_base_url, alarm.id),
+                raised_at=await rows.cycle_raised_at(session, alarm.id) or (
+                    alarm.last_change_at if alarm.state != "cleared" else alarm.last_raised_at),
                 escalate_after_min=policy.escalate_after_min)
             return compose(ctx, alarm, now, claim.row_id)
 

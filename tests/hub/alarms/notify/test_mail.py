@@ -41,7 +41,8 @@ class Alarm:
 def context(kind: str = "raised", zone: str = "UTC", **extra: Any) -> MailContext:
     return MailContext(kind=kind, sender="NOC <noc@isp.example>", recipient="oncall@isp.example",
                        zone=ZoneInfo(zone), site_name="pop-north",
-                       link=alarm_link("https://hub.isp.example", uuid.UUID(int=7)), **extra)
+                       link=alarm_link("https://hub.isp.example", uuid.UUID(int=7)),
+                       raised_at=RAISED, **extra)
 
 
 def test_raised_mail_has_the_subject_and_the_facts() -> None:
