@@ -249,8 +249,8 @@ async def _agent_now(session: AsyncSession, event: AgentStateChanged) -> None:
     if rule is None:
         return
     now = max(utcnow(), event.at)
-    agents = [replace(a, state=event.state, state_since=event.at,
-                      last_seen_at=max(a.last_seen_at or event.at, event.at))
+    # A message of (or for) the agent is being stored now: it is not silent.
+    agents = [replace(a, state=event.state, state_since=event.at, last_seen_at=now)
               for a in await rows.agents(session, event.tenant_id, event.agent_id)]
     snapshot = Snapshot(event.tenant_id, agents=tuple(agents))
     key = service.dedupe_key(rule.key, event.agent_id)
