@@ -227,3 +227,28 @@ def _batch(payload: bytes) -> DeviceEventBatch:
     message = decode(payload)
     assert isinstance(message, DeviceEventBatch)
     return message
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "edge_agent" / "example-config.yaml"
+
+
+def test_the_example_configs_events_block_loads_once_uncommented(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = EXAMPLE.read_text()
+    start = text.index("# events:\n")
+    end = text.index("\n\n", start)
+    block = "\n".join(line.removeprefix("# ") for line in text[start:end].splitlines())
+    path = tmp_path / "agent.yaml"
+    path.write_text(text[:start] + block + text[end:])
+    for name, value in {"DOTMAC_AGENT_BROKER_PASSWORD": "b", "DOTMAC_AGENT_COMMUNITY": "c",
+                        "AMS1_RTR_AUTH_KEY": "auth-key-1", "AMS1_RTR_PRIV_KEY": "priv-key-1",
+                        "DOTMAC_AGENT_TRAP_COMMUNITIES": "t1,t2",
+                        "DOTMAC_AGENT_TRAP_AUTH_KEY": "trap-auth-1",
+                        "DOTMAC_AGENT_TRAP_PRIV_KEY": "trap-priv-1"}.items():
+        monkeypatch.setenv(name, value)
+    config = load_config(path)
+    assert config.events is not None and config.events.traps is not None
+    assert config.events.syslog is not None and config.events.storm.window_s == 2
+    assert config.device("ams1-edge-rtr1").event_sources == ("10.255.0.1",)
+    settings = event_settings(config.events)
+    assert settings.traps is not None and settings.traps.communities == ("t1", "t2")

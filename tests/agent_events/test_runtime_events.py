@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -242,3 +243,22 @@ async def test_a_trap_storm_from_another_process_neither_stops_polling_nor_grows
 def _health_drops(hub: Hub) -> int:
     values = [h.events.dropped for h in healths(hub) if h.events is not None]
     return max(values, default=0)
+
+
+async def test_a_trap_port_already_in_use_stops_the_start_with_the_port_and_the_fix(
+        pop: tuple[EventsPop, Hub]) -> None:
+    site, _hub = pop
+    holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # another trap daemon
+    holder.bind(("127.0.0.1", site.trap_port))
+    try:
+        agent = _started(site)
+        assert agent.proc is not None and agent.proc.proc is not None
+        code = await asyncio.to_thread(agent.proc.proc.wait, 60)
+    finally:
+        holder.close()
+    assert code == 2, agent.log[-3000:]
+    message = " ".join(agent.log.split())  # the console wraps long lines
+    assert f"cannot bind udp 127.0.0.1:{site.trap_port} (Address already in use)" in message
+    assert "CAP_NET_BIND_SERVICE" in message and "choose another port" in message
+    assert "Traceback" not in agent.log
+    assert not (site.dir / "state" / "queue.sqlite3").exists()  # refused before anything ran
