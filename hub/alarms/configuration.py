@@ -162,6 +162,14 @@ class AlarmConfiguration:
         for n, site_id in enumerate(site_ids):
             await sites.get_reference(site_id, f"site_ids[{n}]")
 
+    async def _check_policy(self, data: s.NotificationPolicyFields) -> None:
+        """Sites of the tenant and rules that exist: a typo would silence the policy."""
+        for n, key in enumerate(data.rules):
+            if key not in shipped_rules():
+                raise InvalidRequestError(f"rules[{n}] {key!r}: no such alarm rule; "
+                                          "GET /alarm-rules lists them")
+        await self._check_sites(data.site_ids)
+
     @staticmethod
     def _stored(data: s.NotificationPolicyFields) -> dict[str, Any]:
         values = data.model_dump()
@@ -170,7 +178,7 @@ class AlarmConfiguration:
 
     async def add_policy(self, data: s.NotificationPolicyCreate) -> NotificationPolicy:
         """A new policy naming only sites of the tenant."""
-        await self._check_sites(data.site_ids)
+        await self._check_policy(data)
         policy = self.policies.add(NotificationPolicy(**self._stored(data), updated_at=utcnow()))
         await commit_or_conflict(self.session, f"notification policy {data.name}: the name is "
                                  "taken; choose another")
@@ -188,7 +196,7 @@ class AlarmConfiguration:
         except ValueError as exc:
             raise InvalidRequestError(f"notification policy {policy_id}: the change leaves it "
                                       f"invalid: {_first_error(exc)}") from exc
-        await self._check_sites(data.site_ids)
+        await self._check_policy(data)
         for name, value in self._stored(data).items():
             setattr(policy, name, value)
         policy.updated_at = utcnow()

@@ -159,6 +159,7 @@ async def test_notification_policies_are_validated_and_patched_whole(hub: Hub,
         ({**base, "escalate_emails": ["boss@fibernet.example"]},
          "set escalate_after_min too"),
         ({**base, "site_ids": [str(uuid.uuid4())]}, "site_ids[0]"),
+        ({**base, "rules": ["event.link", "event.lnik"]}, "rules[1] 'event.lnik': no such"),
         ({**base, "color": "red"}, "color"),
     ]
     for body, reason in refusals:
