@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from sqlalchemy import select
@@ -71,7 +71,7 @@ class Feed:
     dropped_events: int = 0
     device_errors: dict[str, str] = field(default_factory=dict)
 
-    async def state(self, state: str, at: datetime) -> None:
+    async def state(self, state: Literal["online", "offline"], at: datetime) -> None:
         """A birth message ("online") or the Last Will ("offline") received at `at`."""
         message = AgentState(agent_id=self.who.name, seq=seq(), ts=at, state=state,
                              agent_version="1.3.0", started_at=at - timedelta(seconds=5),

@@ -4,6 +4,7 @@ holds, starts when the condition really began, and clears by itself when it is o
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 import pytest
 
@@ -160,10 +161,10 @@ async def test_interface_down_on_customer_and_uplink_ports_only(
     t0 = utcnow().replace(microsecond=0)
     dev = world.device_name
 
-    def port(index: int, alias: str = "", oper: str = "down",
-             admin: str = "up") -> InterfaceFacts:
+    def port(index: int, alias: str = "", admin: Literal["up", "down"] = "up",
+             ) -> InterfaceFacts:
         return InterfaceFacts(if_index=index, name=f"Gi0/{index}", alias=alias,
-                              admin_status=admin, oper_status=oper)
+                              admin_status=admin, oper_status="down")
 
     # 1: the customer's port; 2: terminated subscription; 3: uplink by alias; 4: nothing;
     # 5: uplink shut down on purpose.
@@ -171,7 +172,7 @@ async def test_interface_down_on_customer_and_uplink_ports_only(
                          port(5, "uplink spare", admin="down"))
     await evaluate(sessions, world.tenant_id, t0 + timedelta(seconds=30))
     found = {a.if_index: a for a in await alarms(sessions, world.tenant_id, "interface.down")}
-    assert sorted(found) == [1, 3]
+    assert set(found) == {1, 3}
     assert found[1].first_raised_at == t0 and found[1].details["why"] == "subscription"
     assert found[3].details["why"] == "uplink"
     # The customer's port lists who it affects (the service's impacts from port bindings).
