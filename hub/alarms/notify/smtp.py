@@ -67,12 +67,13 @@ class SmtpSender:
         if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
             return SendFailure("rejected", f"{where} refused the recipient(s): "
                                f"{_short(str(exc))}", True)
-        if isinstance(exc, ssl.SSLError):
-            return SendFailure("tls", f"TLS with {where} failed ({_short(str(exc))}); check "
-                               "DOTMAC_HUB_SMTP_TLS and DOTMAC_HUB_SMTP_CA_FILE", False)
-        if isinstance(exc, aiosmtplib.SMTPNotSupported):
-            return SendFailure("tls", f"{where}: {_short(exc.message)} (is "
-                               "DOTMAC_HUB_SMTP_TLS right for this port?)", False)
+        tls_error = _tls_cause(exc)
+        if tls_error is not None:
+            return SendFailure("tls", f"TLS with {where} failed ({_short(str(tls_error))}); "
+                               "check DOTMAC_HUB_SMTP_TLS and DOTMAC_HUB_SMTP_CA_FILE", False)
+        if isinstance(exc, aiosmtplib.SMTPException) and "STARTTLS" in exc.message:
+            return SendFailure("tls", f"{where}: {_short(exc.message)}; nothing was sent in "
+                               "clear (is DOTMAC_HUB_SMTP_TLS right for this server?)", False)
         if isinstance(exc, aiosmtplib.SMTPResponseException):
             return _response_failure(where, exc)
         if isinstance(exc, TimeoutError):
@@ -83,6 +84,16 @@ class SmtpSender:
             return SendFailure("connect", f"cannot reach SMTP server {where}: "
                                f"{_short(str(exc))}", False)
         return SendFailure("error", f"{type(exc).__name__}: {_short(str(exc))}", False)
+
+
+def _tls_cause(exc: BaseException | None) -> ssl.SSLError | None:
+    """The TLS error behind a failure (aiosmtplib wraps it in a connect error)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, ssl.SSLError):  # certificate verification failures included
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _response_failure(where: str, exc: aiosmtplib.SMTPResponseException) -> SendFailure:
