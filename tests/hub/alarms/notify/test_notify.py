@@ -317,3 +317,30 @@ async def test_two_notifiers_at_once_send_each_mail_once(hub: Hub) -> None:
     assert results[1:].count("sent") == len(claims)
     rows = await notifications(hub, alarm_id, channel="email")
     assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+
+
+async def test_acknowledgement_reaches_webhooks_where_the_raise_went(hub: Hub) -> None:
+    owner = await hub.new_tenant("al-ack")
+    oncall = address("oncall")
+    await add_policy(hub, owner.tenant_id, emails=[oncall])
+    mail_only = await hub.new_tenant("al-ack-mail")
+    await add_policy(hub, mail_only.tenant_id, emails=[address("m")], webhook=False)
+    for tenant in (owner.tenant_id, mail_only.tenant_id):
+        alarm_id = await add_alarm(hub, tenant)
+        await changed(hub, tenant, alarm_id, "raised")
+        acked_at = T0 + minutes(3)
+        await update_alarm(hub, alarm_id, state="acknowledged", acknowledged_at=acked_at,
+                           acknowledged_by="ana")
+        for _ in range(2):  # the second is a redelivery
+            await changed(hub, tenant, alarm_id, "acknowledged", at=acked_at)
+    [event] = await outbox(hub, owner.tenant_id, "alarm.acknowledged")
+    assert event.payload["state"] == "acknowledged"
+    assert await outbox(hub, mail_only.tenant_id, "alarm.acknowledged") == []
+    assert await outbox(hub, mail_only.tenant_id, "alarm.raised") == []
+    kinds = {(r.kind, r.channel) for r in await notifications(hub, event_alarm(event))}
+    assert kinds == {("raised", "email"), ("raised", "webhook"), ("acknowledged", "webhook")}
+
+
+def event_alarm(event: OutboxEvent) -> uuid.UUID:
+    """The alarm an outbox event is about."""
+    return uuid.UUID(str(event.payload["alarm_id"]))
