@@ -3,6 +3,7 @@ actions people take, each recorded with who and when."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -215,3 +216,15 @@ async def test_get_names_the_root_an_alarm_is_suppressed_under(hub: Hub, desk: D
     assert "suppressed" in [h["action"] for h in got["history"]]
     alone = await _get(hub, desk.field_tech, f"/alarms/{root}")
     assert alone["root"] is None and alone["suppressed_by"] is None
+
+
+async def test_two_people_acknowledging_at_once_make_one_acknowledgement(hub: Hub,
+                                                                         desk: Desk) -> None:
+    alarm_id = await raise_alarm(hub, desk.owner.tenant_id, desk.a, if_index=6)
+    people = (desk.noc, desk.field_tech, desk.roamer, desk.owner)
+    answers = await asyncio.gather(*(hub.client.post(f"/alarms/{alarm_id}/ack",
+                                                     headers=who.headers) for who in people))
+    assert [a.status_code for a in answers] == [200] * len(people)
+    stored = await _get(hub, desk.noc, f"/alarms/{alarm_id}")
+    step = _step(stored, "acknowledged")  # exactly one: the row lock orders the four
+    assert stored["acknowledged_by"] == step["actor"] in {who.email for who in people}
