@@ -6,9 +6,9 @@ from __future__ import annotations
 import ipaddress
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from hub.settings_env import EnvSettings, env_config
 
@@ -28,8 +28,11 @@ def _loopback(host: str) -> bool:
 class SmtpSettings(EnvSettings):
     """The mail server alarm e-mail is handed to. No host: e-mail stays pending, unsent."""
 
-    # A refused setting's message must not echo the values given (the password among them).
-    model_config = env_config("DOTMAC_HUB_SMTP_") | {"hide_input_in_errors": True}
+    # A refused setting's message must not echo the values given (the password among them);
+    # `from_address` is read from DOTMAC_HUB_SMTP_FROM (`from` is a Python keyword).
+    model_config = env_config("DOTMAC_HUB_SMTP_") | {"hide_input_in_errors": True,
+                                                      "populate_by_name": True}
+    field_env: ClassVar[dict[str, str]] = {"from_address": "DOTMAC_HUB_SMTP_FROM"}
 
     host: str = Field("", description="SMTP server (relay or submission) host name; empty "
                       "turns alarm e-mail off (webhooks still go out)")
@@ -40,14 +43,19 @@ class SmtpSettings(EnvSettings):
                          "password, or to a server on this machine)")
     username: str = Field("", description="login name (empty: no AUTH)")
     password: SecretStr = Field(SecretStr(""), description="its password (secret)")
-    from_address: str = Field("", validation_alias=AliasChoices(
-        "DOTMAC_HUB_SMTP_FROM", "from_address"), description="From: address of alarm mail, "
-        "e.g. 'NOC <noc@isp.example>' (variable DOTMAC_HUB_SMTP_FROM)")
+    from_address: str = Field("", validation_alias="DOTMAC_HUB_SMTP_FROM",
+                              description="From: address of alarm mail, e.g. "
+                              "'NOC <noc@isp.example>' (required with a host)")
     ca_file: Path | None = Field(None, description="PEM of the CA that signed the server's "
                                  "certificate, when it is not a public one")
     validate_certs: bool = Field(True, description="verify the server certificate and name")
     timeout_s: float = Field(30.0, gt=0, le=300, description="seconds one SMTP command may "
                              "wait for the server")
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable of `field` (DOTMAC_HUB_SMTP_FROM for the sender)."""
+        return cls.field_env.get(field) or super().env_name(field)
 
     @field_validator("from_address")
     @classmethod
