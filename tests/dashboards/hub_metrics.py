@@ -40,6 +40,7 @@ JOB = "dotmac-hub"
 class Load:
     """What the hub does in one scrape interval: a healthy hub unless fields say otherwise."""
 
+    ingest_up: bool = True  # False: no ingest worker answers scrapes (dead, or not scraped)
     stored: int = 150
     samples: int = 1500
     rejected: Mapping[str, int] = field(default_factory=lambda: {"duplicate": 4})
@@ -132,7 +133,8 @@ def scrape_into(vm_url: str, instance: str, start: datetime, end: datetime,
     metrics, at, body = Metrics(), start, []
     while at <= end:
         load = load_at(at)
-        _ingest(metrics, load)
+        if load.ingest_up:
+            _ingest(metrics, load)
         _api(metrics, load)
         _outbound(metrics, load)
         body.append(_stamped(metrics.render(), at))

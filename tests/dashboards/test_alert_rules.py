@@ -34,9 +34,13 @@ from tests.services.victoria import Victoria
 RULES = root() / "prometheus" / "hub-alerts.yml"
 HUB = Path(__file__).resolve().parents[2] / "hub"
 HEALTHY = Load()
-# alert -> the one change to a healthy hub that must fire it
-FAILURES: dict[str, Load] = {
-    "HubIngestStalled": replace(HEALTHY, stored=0, samples=0, device_events={}),
+# failure -> (the alert it must fire, the one change to a healthy hub that makes it)
+FAILURES: dict[str, tuple[str, Load]] = {
+    "ingest stores nothing": ("HubIngestStalled",
+                              replace(HEALTHY, stored=0, samples=0, device_events={})),
+    "ingest worker gone": ("HubIngestStalled", replace(HEALTHY, ingest_up=False)),
+}
+_ONE_EACH: dict[str, Load] = {
     "HubIngestRejecting": replace(HEALTHY, rejected={"duplicate": 4, "revoked_agent": 5}),
     "HubIngestStorageRetrying": replace(HEALTHY, retries=1),
     "HubRollupReadingsSkipped": replace(HEALTHY, late=2),
@@ -50,6 +54,7 @@ FAILURES: dict[str, Load] = {
     "HubConfigRejectedByAgents": replace(HEALTHY, config_rejects=1),
     "HubAlarmHandlerFailing": replace(HEALTHY, handler_failures=1),
 }
+FAILURES.update({alert: (alert, load) for alert, load in _ONE_EACH.items()})
 SPAN = timedelta(minutes=90)
 
 
@@ -94,7 +99,7 @@ def test_the_file_is_valid_for_vmalert() -> None:
 
 def test_every_rule_says_what_broke_and_what_to_do() -> None:
     rules = _rules()
-    assert set(rules) == set(FAILURES)
+    assert set(rules) == {alert for alert, _ in FAILURES.values()}
     for alert, rule in rules.items():
         assert rule["labels"]["severity"] in ("critical", "major", "warning"), alert
         assert rule["annotations"]["summary"], alert
@@ -117,8 +122,9 @@ def test_a_healthy_hub_fires_nothing(victoria: Victoria, healthy_at: datetime) -
                      healthy_at)
 
 
-@pytest.mark.parametrize("alert", sorted(FAILURES))
-def test_each_failure_fires_its_rule_and_only_it(victoria: Victoria, alert: str) -> None:
-    days_ago = 401 + sorted(FAILURES).index(alert)
-    at = _case(victoria, FAILURES[alert], days_ago)
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_each_failure_fires_its_rule_and_only_it(victoria: Victoria, failure: str) -> None:
+    alert, load = FAILURES[failure]
+    days_ago = 401 + sorted(FAILURES).index(failure)
+    at = _case(victoria, load, days_ago)
     assert _firing(victoria.url, at) == {alert}
