@@ -175,6 +175,7 @@ def _print_status(data: dict[str, object]) -> None:
     console.print(f"queue: {queue.get('depth')} batch(es), oldest {queue.get('oldest_age_s')}s, "
                   f"dropped samples {queue.get('dropped_samples')}")
     _print_hub_config(data.get("hub_config"))
+    _print_events(data.get("events"))
     table = Table("device", "cycles", "failures", "last error", "last poll s")
     devices = data.get("devices", {})
     assert isinstance(devices, dict)
@@ -183,6 +184,30 @@ def _print_status(data: dict[str, object]) -> None:
         table.add_row(shown, str(dev["cycles"]), str(dev["failures"]), dev["last_error"] or "-",
                       f"{dev['last_duration_s'] or 0:.2f}")
     console.print(table)
+
+
+def _counts(table: object) -> str:
+    if not isinstance(table, dict) or not table:
+        return ""
+    return ", ".join(f"{key} x{n}" for key, n in sorted(table.items(), key=lambda kv: -kv[1]))
+
+
+def _print_events(events: object) -> None:
+    """Traps and syslog: the health counters, then what was refused or dropped, and why."""
+    if not isinstance(events, dict):
+        return  # events off (or a status written by an older agent)
+    counters = events.get("counters") or {}
+    console.print("events: " + ", ".join(f"{k} {v}" for k, v in counters.items()))
+    traps, syslog, storm = (events.get(k) or {} for k in ("traps", "syslog", "storm"))
+    unknown = traps.get("unknown_sources", 0) + syslog.get("unknown_sources", 0)
+    details = [("traps refused", _counts(traps.get("rejected"))),
+               ("syslog", _counts({k: v for k, v in syslog.items()
+                                   if isinstance(v, int) and v and k != "unknown_sources"})),
+               ("dropped by source", _counts(storm.get("dropped_by_source"))),
+               ("from addresses of no device", str(unknown) if unknown else "")]
+    for label, text in details:
+        if text:
+            console.print(f"  {label}: {text}")
 
 
 def _print_hub_config(hub: object) -> None:

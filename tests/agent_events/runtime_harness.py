@@ -132,9 +132,10 @@ async def logger(pop: EventsPop, *argv: str, tcp: bool = False) -> None:
     assert rc == 0, f"logger failed: {err}"
 
 
-def link_down(pop: EventsPop, if_index: int, *more: str) -> tuple[str, ...]:
+def link_down(pop: EventsPop, if_index: int, *more: str,
+              community: str | None = None) -> tuple[str, ...]:
     """snmptrap arguments of a v2c linkDown for `if_index`."""
-    return ("-v2c", "-c", pop.community, *more, pop.trap_target, "", LINK_DOWN,
+    return ("-v2c", "-c", community or pop.community, *more, pop.trap_target, "", LINK_DOWN,
             f"{IF_INDEX}.{if_index}", "i", str(if_index))
 
 

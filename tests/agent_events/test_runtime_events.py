@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.agent_delivery.helpers import Hub, connect_hub, unique_id
-from tests.agent_e2e.harness import Agent, samples, stop_and_read_status, wait_until
+from tests.agent_e2e.harness import BIN, Agent, samples, stop_and_read_status, wait_until
 from tests.agent_events.runtime_harness import (
     ROUTER_SOURCE,
     SENDER_ENGINE,
@@ -43,7 +44,7 @@ WITHIN_S = 30.0  # generous: fold window 2 s + pump + MQTT, on a busy 2-core CI 
 STORM_RATE = 10_000
 STORM_S = 10.0
 # The agent's resident memory may not pass this during the storm: storm control keeps
-# 10,000 pending events and 4,096 sources at most, far below it. Measured idle: ~110 MiB.
+# 10,000 pending events and 4,096 sources at most, far below it. Measured: ~80 MiB peak.
 RSS_BOUND_KIB = 300 * 1024
 
 
@@ -93,10 +94,21 @@ async def test_traps_informs_and_syslog_reach_the_hub_as_device_events(
         await logger(site, "--rfc3164", "-t", "sw", line.format(n=2))
         await logger(site, "--rfc5424", "-t", "sw", line.format(n=3), tcp=True)
         await logger(site, "--rfc3164", "-t", "sw", "--octet-count", line.format(n=4), tcp=True)
+        await snmp("snmptrap", *link_down(site, 10, community="not-our-community"))
         await wait_until(lambda: len(find(hub, event_type="link_down")) >= 7, WITHIN_S,
                          "seven link_down events on up/events")
+        await wait_until(lambda: _health_refused(hub) >= 1, WITHIN_S,
+                         "the refused trap counted in health")
     finally:
-        await stop_and_read_status(agent)
+        status = await stop_and_read_status(agent)
+    assert status["events"]["traps"]["rejected"] == {"unknown_community": 1}
+    assert status["events"]["counters"]["accepted"] >= 7
+    proc = await asyncio.create_subprocess_exec(
+        str(BIN / "dotmac-agent"), "status", "--config", str(site.config),
+        stdout=asyncio.subprocess.PIPE, env={**os.environ, **agent.env})
+    shown = (await asyncio.wait_for(proc.communicate(), 60))[0].decode()
+    assert "events: received" in shown and "traps refused: unknown_community x1" in shown
+    assert not find(hub, labels={"ifIndex": "10"})
 
     trap, inform = (find(hub, origin="snmp_trap", labels={"ifIndex": str(i)})[0] for i in (7, 8))
     for event in (trap, inform):
@@ -238,6 +250,10 @@ async def test_a_trap_storm_from_another_process_neither_stops_polling_nor_grows
     dropped = _health_drops(hub)
     print(f"health after the storm: {healths(hub)[-1].events}")
     assert dropped >= 10_000  # the storm's source ran far over its rate limit
+
+
+def _health_refused(hub: Hub) -> int:
+    return max((h.events.refused for h in healths(hub) if h.events is not None), default=0)
 
 
 def _health_drops(hub: Hub) -> int:

@@ -102,3 +102,17 @@ def test_events_on_high_ports_only_need_no_capability(tmp_path: Path) -> None:
     assert load_config(tmp_path / "agent.yaml").events is not None
     lines = _unit_lines(rendered)
     assert "AmbientCapabilities=" in lines and "CapabilityBoundingSet=" in lines
+
+
+def test_ansible_reads_the_argument_specs_and_they_describe_every_default() -> None:
+    out = subprocess.run([str(BIN / "ansible-doc"), "-t", "role", "-r", str(ROLE.parent),
+                          ROLE.name, "--json"], capture_output=True, text=True, timeout=120,
+                         check=False, env={**os.environ, "ANSIBLE_NOCOLOR": "1"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    options = json.loads(out.stdout)[ROLE.name]["entry_points"]["main"]["options"]
+    defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
+    assert set(defaults) <= set(options), set(defaults) - set(options)
+    for name, value in defaults.items():
+        if name.startswith("dotmac_edge_agent_events_"):
+            assert options[name]["default"] == value, name
+    assert options["dotmac_edge_agent_events_trap_users"]["no_log"] is True

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from protocol import Channel, build
+from protocol import Channel, DeviceEventBatch, build
 from tests.agent_delivery.helpers import connect_hub
 from tests.ansible.conftest import EXTRA_PACKAGES
 from tests.ansible.harness import PlayResult, Rollout, ServedHub
@@ -36,6 +36,10 @@ DOWN_DEVICE = {"name": "tst1-core-sw1", "host": "127.0.0.1", "port": 9, "timeout
 
 
 Vars = Callable[..., dict[str, object]]
+# Issue 18: the upgrade turns device events on, on the standard ports (162, 514).
+TRAP_COMMUNITY = "tst1-trap-community"
+EVENTS = {"dotmac_edge_agent_events_enabled": True,
+          "dotmac_edge_agent_events_trap_communities": [TRAP_COMMUNITY]}
 
 
 @pytest.fixture
@@ -152,10 +156,12 @@ def test_check_mode_reports_the_upgrade_without_making_it(
 
 def test_upgrade_switches_version_and_keeps_the_enrollment(
         rollout: Rollout, agent_vars: Vars,
-        pop_box: PopBox) -> None:
+        pop_box: PopBox, mosquitto: Broker) -> None:
     agent_id = _agent_id(pop_box)
-    result = rollout.play(**agent_vars("1.1.0"))
+    result = rollout.play(**agent_vars("1.1.0", **EVENTS))
     _ok(result)
+    assert TRAP_COMMUNITY not in result.output  # no_log
+    _events_on_standard_ports_without_root(pop_box, mosquitto, agent_id)
     assert _current(pop_box) == f"{INSTALL}/1.1.0"
     assert pop_box.run("test", "-e", f"{INSTALL}/1.0.0").returncode == 1  # pruned
     version = pop_box.run(f"{INSTALL}/current/bin/dotmac-agent", "--version").stdout
@@ -211,3 +217,40 @@ def test_absent_uninstalls_but_revokes_nothing(
     assert _agent_processes(pop_box) == []
     assert _agent_id(pop_box) == agent_id  # config kept
     assert mosquitto.login_ok(Credentials(agent_id, str(broker["password"])))
+
+
+def _events_on_standard_ports_without_root(pop_box: PopBox, mosquitto: Broker,
+                                           agent_id: str) -> None:
+    """The agent, not root, holds 162/udp and 514/udp+tcp through CAP_NET_BIND_SERVICE
+    alone, and a trap sent to 162 inside the box reaches the broker as device events."""
+    unit = pop_box.read(UNIT).splitlines()
+    assert "AmbientCapabilities=CAP_NET_BIND_SERVICE" in unit
+    assert "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" in unit
+    assert {user for user, _ in _agent_processes(pop_box)} == {"dotmac-agent"}
+    hub = connect_hub(mosquitto, build(agent_id, Channel.EVENTS))
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the supervisor may still be restarting the new version
+            sent = pop_box.run("snmptrap", "-m", "", "-M", "/nonexistent", "-v2c", "-c",
+                               TRAP_COMMUNITY, "udp:127.0.0.1:162", "",
+                               "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.5", "i", "5")
+            assert sent.returncode == 0, sent.stderr
+            if hub.messages(DeviceEventBatch) or time.monotonic() > deadline:
+                break
+            time.sleep(3)
+        batches = hub.messages(DeviceEventBatch)
+        assert batches, "no device events from the box"
+    finally:
+        hub.close()
+    event = batches[0].message.events[0]  # type: ignore[attr-defined]
+    assert (event.event_type, event.labels.get("ifIndex")) == ("link_down", "5")
+    listening = pop_box.run("ss", "-H", "-lnup").stdout + pop_box.run("ss", "-H", "-lntp").stdout
+    for port in (":162 ", ":514 "):
+        assert port in listening, listening
+    agents = [pid for pid in pop_box.pids()
+              if b"dotmac-agent\0run" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert agents, pop_box.processes()
+    for pid in agents:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        caps = {line.split()[0]: line.split()[1] for line in status if line.startswith("Cap")}
+        assert caps["CapEff:"] == caps["CapBnd:"] == "0000000000000400", caps  # that one
