@@ -31,10 +31,11 @@ from tests.hub.alarms.notify.support import (
     notifications,
     notifier,
     outbox,
+    signed_by,
     update_alarm,
 )
 from tests.hub.events.receiver import running_receiver, self_signed
-from tests.hub.events.support import add_endpoint, tick_until, verifies
+from tests.hub.events.support import add_endpoint, tick_until
 from tests.hub.events.support import worker as webhook_worker
 from tests.hub.harness import Hub
 
@@ -73,7 +74,8 @@ async def test_raised_alarm_mails_each_address_and_posts_a_signed_webhook(hub: H
         await tick_until([w], lambda: len(rx.of_type("alarm.raised")) == 1)
         await w.close()
     got = rx.of_type("alarm.raised")[0]
-    assert verifies(made["secret"], got.headers, got.body)
+    assert signed_by(made["secret"], got.headers, got.body)
+    assert not signed_by(made["secret"], got.headers, got.body.replace(b"major", b"minor"))
     data = got.doc["data"]
     assert (data["alarm_id"], data["severity"], data["state"], data["subject"]) == (
         str(alarm_id), "major", "raised", "sw1 Gi0/1")
