@@ -33,15 +33,19 @@ class Outcome:
     active: list[Condition] = field(default_factory=list)
     unknown: set[str] = field(default_factory=set)
     ended: dict[str, datetime] = field(default_factory=dict)
+    _keys: set[str] = field(default_factory=set, repr=False)
 
     def add(self, condition: Condition) -> None:
         """One condition true now (a second one with the same key is ignored)."""
-        if all(c.dedupe_key != condition.dedupe_key for c in self.active):
+        if condition.dedupe_key not in self.active_keys():
             self.active.append(condition)
+            self._keys.add(condition.dedupe_key)
 
     def active_keys(self) -> set[str]:
         """Dedupe keys of the active conditions."""
-        return {c.dedupe_key for c in self.active}
+        if len(self._keys) != len(self.active):  # `active` was filled directly
+            self._keys = {c.dedupe_key for c in self.active}
+        return self._keys
 
 
 ConditionFn = Callable[[Snapshot, Rule, datetime], Outcome]
@@ -90,6 +94,13 @@ def fresh(rows: Iterable[GaugeRow], device: DeviceRow, now: datetime) -> list[Ga
     """The rows recent enough to describe now."""
     oldest = now - stale_after(device)
     return [r for r in rows if r.ts >= oldest]
+
+
+def reporting(device: DeviceRow, now: datetime) -> bool:
+    """Polled, answering, and heard from lately (its agent may be offline: then nothing
+    it stored describes now)."""
+    return polled(device) and device.last_seen_at is not None and \
+        now - device.last_seen_at <= stale_after(device)
 
 
 def polled(device: DeviceRow) -> bool:

@@ -19,6 +19,7 @@ from hub.alarms.conditions.base import (
     label,
     number,
     polled,
+    reporting,
 )
 from hub.alarms.conditions.snapshot import DeviceRow, GaugeRow, RollupRow, Snapshot
 from hub.alarms.rules import Rule
@@ -30,6 +31,7 @@ DOWN = frozenset({"down", "lowerLayerDown"})
 BUCKET_S = 300
 ERROR_WINDOW_S = 600  # the current 5-minute bucket and the one before it
 MIN_FRAME_BYTES = 64  # no Ethernet frame is shorter: octets / 64 bounds the packets
+MIN_SHARE_ERRORS = 10  # fewer errors than this never raise by share (one CRC on an idle port)
 
 
 @dataclass(frozen=True)
@@ -150,20 +152,25 @@ def interface_errors(snapshot: Snapshot, rule: Rule, now: datetime) -> Outcome:
     """In+out errors over the last two 5-minute buckets: more than `max_errors_per_s`, or a
     share of the packets above `max_error_rate`. The rollups hold octets, not packets, so
     the share is bounded from below with the shortest frame (packets <= octets / 64): it
-    never raises on a port whose real error rate is under the threshold."""
+    never raises on a port whose real error rate is under the threshold (nor for fewer
+    than MIN_SHARE_ERRORS errors). Discards are not rolled up, so not counted."""
     per_s, share = number(rule, "max_errors_per_s", 10), number(rule, "max_error_rate", 0.01)
-    names = {(p.device.name, p.if_index): p.name for p in ports(snapshot)}
-    out = Outcome()
+    every = ports(snapshot)
+    names = {(p.device.name, p.if_index): p.name for p in every}
+    # A device gone quiet has no recent buckets: its open alarms wait, not clear.
+    out = Outcome(unknown={device_key(rule, p.device, p.if_index) for p in every
+                           if not reporting(p.device, now)})
     for (name, index), rows in _recent_buckets(snapshot, now).items():
         device = snapshot.devices_by_name.get(name)
         if device is None:
             continue
         key = device_key(rule, device, index)
-        if not polled(device):
+        if not reporting(device, now):
             out.unknown.add(key)
             continue
         rate = _error_rate(rows, now)
-        if rate.per_s <= per_s and rate.share_floor <= share:
+        by_share = rate.share_floor > share and rate.errors >= MIN_SHARE_ERRORS
+        if rate.per_s <= per_s and not by_share:
             continue
         port = names.get((name, index), str(index))
         out.add(device_condition(

@@ -7,19 +7,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from pydantic import ValidationError
 from sqlalchemy import select, text
 
+from hub import migrations
 from hub.alarms.evaluator import LOCK_SPACE, evaluate_tenant, run_pass, tenant_lock
 from hub.alarms.evaluator_settings import EvaluatorSettings
 from hub.alarms.models import AlarmHistory
 from hub.alarms.worker import PASSES, SECONDS, AlarmEvaluator, start_embedded
 from hub.db import create_engine, session_factory, utcnow
 from hub.metrics import Metrics
-from tests.hub.alarms.conftest import World, actions_of
+from tests.hub.alarms.conftest import World, actions_of, new_world
 from tests.hub.alarms.evaluator.conftest import (
     Sessions,
     alarms,
@@ -159,3 +161,26 @@ async def test_interval_setting_from_the_environment(monkeypatch: pytest.MonkeyP
     with pytest.raises(ValidationError, match="interval_s"):
         EvaluatorSettings()
     assert EvaluatorSettings.env_name("interval_s") == "DOTMAC_HUB_ALARM_EVAL_INTERVAL_S"
+
+
+async def test_a_pass_on_the_embedded_sqlite_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    migrations.upgrade(url)
+    engine = create_engine(url)
+    lite = session_factory(engine)
+    try:
+        world = await new_world(lite)
+        feed = await feed_for(lite, world)
+        t0 = utcnow().replace(microsecond=0)
+        await feed.samples(gauge(world.device_name, "cpu_load_percent", 99, t0))
+        report = await run_pass(lite, t0 + timedelta(seconds=5))  # no advisory lock here
+        assert report.failed == 0 and report.skipped == 0
+        alarm = await only(lite, world.tenant_id, "device.cpu")
+        assert alarm.first_raised_at == t0
+        await feed.samples(gauge(world.device_name, "cpu_load_percent", 5, t0 + timedelta(
+            seconds=60)))
+        await run_pass(lite, t0 + timedelta(seconds=65))
+        [cleared] = await alarms(lite, world.tenant_id, "device.cpu", "cleared")
+        assert cleared.cleared_at == t0 + timedelta(seconds=60)
+    finally:
+        await engine.dispose()
