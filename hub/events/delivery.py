@@ -30,7 +30,7 @@ from hub.events.models import OutboxEvent, WebhookDelivery
 from hub.events.policy import REFUSED_TEXT, DestinationNotAllowedError
 from hub.events.retention import purge
 from hub.events.settings import WebhookSettings
-from hub.events.signing import decrypt_secret, sign
+from hub.events.signing import SCHEMES, SignatureScheme, decrypt_secret, headers
 from hub.events.transport import webhook_client
 from hub.metrics import Metrics
 
@@ -50,6 +50,7 @@ class Attempt:
     endpoint_id: uuid.UUID
     url: str
     secret_encrypted: str
+    scheme: SignatureScheme
     body: bytes
     event_type: str
 
@@ -90,6 +91,12 @@ def _reason(status: int | None, exc: Exception | None) -> tuple[str, str]:
     assert status is not None
     hint = " (redirects are not followed)" if 300 <= status < 400 else ""
     return f"http_{status // 100}xx", f"HTTP {status}{hint}"
+
+
+def _scheme(stored: str) -> SignatureScheme:
+    """The endpoint's scheme; a value this hub does not know (written by a newer one) signs
+    the standard way rather than stopping the worker."""
+    return next((scheme for scheme in SCHEMES if scheme == stored), "standard")
 
 
 class WebhookWorker:
@@ -176,6 +183,7 @@ class WebhookWorker:
                 delivery.next_attempt_at = lease
                 claimed.append(Attempt(delivery.id, delivery.attempts, lease, endpoint.id,
                                        endpoint.url, endpoint.secret_encrypted,
+                                       _scheme(endpoint.signature_scheme),
                                        event_body(event), event.type))
         return claimed
 
@@ -193,14 +201,13 @@ class WebhookWorker:
         return await self._failed(attempt, status, error)
 
     async def _post(self, attempt: Attempt) -> int:
-        """POST, signed; the status code (the answer's body is never read)."""
+        """POST, signed in the endpoint's scheme; the status code (the answer's body is
+        never read)."""
         secret = decrypt_secret(attempt.secret_encrypted, self.hub_secret_key)
-        timestamp, webhook_id = int(time.time()), str(attempt.delivery_id)
+        signed = headers(attempt.scheme, secret, str(attempt.delivery_id), int(time.time()),
+                         attempt.body)
         async with self.client.stream("POST", attempt.url, content=attempt.body, headers={
-                "Content-Type": "application/json", "Webhook-Id": webhook_id,
-                "Webhook-Timestamp": str(timestamp),
-                "Webhook-Signature": sign(secret, webhook_id, timestamp, attempt.body)},
-                ) as response:
+                "Content-Type": "application/json", **signed}) as response:
             return response.status_code
 
     async def _delivered(self, attempt: Attempt, status: int) -> str:

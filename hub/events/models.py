@@ -36,6 +36,10 @@ class WebhookEndpoint(TenantOwned, Base):
     event_types: Mapped[list[str]] = mapped_column(JSON)  # ["*"] = every type
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     description: Mapped[str] = mapped_column(String(500), default="")
+    # "standard" (Standard Webhooks) or "legacy" (`v1=`+hex, deprecated): hub.events.signing.
+    # Endpoints made before the standard scheme existed were migrated as "legacy" (0018).
+    signature_scheme: Mapped[str] = mapped_column(String(12), default="standard",
+                                                  server_default="standard")
 
 
 class WebhookDelivery(TenantOwned, Base):

@@ -61,7 +61,8 @@ async def get_endpoint(endpoint_id: uuid.UUID, session: SessionDep, p: WebhooksR
               response_model=s.EndpointPublic, responses=WRITE)
 async def update_endpoint(endpoint_id: uuid.UUID, body: s.EndpointUpdate, session: SessionDep,
                           p: WebhooksManage, settings: SettingsDep) -> WebhookEndpoint:
-    """Change the URL, event types, description, or pause it (`active: false`)."""
+    """Change the URL, event types, description or signature scheme, or pause it
+    (`active: false`)."""
     return await WebhookService(session, p, settings).update(endpoint_id, body)
 
 

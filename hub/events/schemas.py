@@ -8,11 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.events.signing import SignatureScheme
 from hub.pagination import Page
 
 EventTypes = Field(min_length=1, max_length=50, examples=[["invoice.finalized",
                                                            "payment.received"]],
                    description='event types to receive, or ["*"] for all of them')
+SCHEME_DOC = ('how deliveries are signed: "standard" (Standard Webhooks: `webhook-signature: '
+              'v1,<base64>`) or "legacy" (`v1=`+hex, deprecated: for receivers built before '
+              'the standard scheme); docs/webhooks.md')
 
 
 class EndpointCreate(BaseModel):
@@ -22,6 +26,7 @@ class EndpointCreate(BaseModel):
     event_types: list[str] = EventTypes
     description: str = Field("", max_length=500)
     active: bool = True
+    signature_scheme: SignatureScheme = Field("standard", description=SCHEME_DOC)
 
 
 class EndpointUpdate(BaseModel):
@@ -31,6 +36,7 @@ class EndpointUpdate(BaseModel):
     event_types: list[str] | None = Field(None, min_length=1, max_length=50)
     description: str | None = Field(None, max_length=500)
     active: bool | None = None
+    signature_scheme: SignatureScheme | None = Field(None, description=SCHEME_DOC)
 
 
 class EndpointPublic(BaseModel):
@@ -43,6 +49,7 @@ class EndpointPublic(BaseModel):
     event_types: list[str]
     active: bool
     description: str
+    signature_scheme: SignatureScheme = Field(description=SCHEME_DOC)
     created_at: datetime
 
 

@@ -60,23 +60,29 @@ class WebhookService:
         row = self.endpoints.add(WebhookEndpoint(
             url=accepted_url(body.url, self.settings),
             event_types=check_types(body.event_types), description=body.description,
-            active=body.active, secret_encrypted=encrypt_secret(secret, self.settings.secret_key)))
+            active=body.active, signature_scheme=body.signature_scheme,
+            secret_encrypted=encrypt_secret(secret, self.settings.secret_key)))
         await self.session.commit()
-        log.info("webhooks.endpoint_created tenant=%s endpoint=%s", self.tenant_id, row.id)
+        log.info("webhooks.endpoint_created tenant=%s endpoint=%s scheme=%s", self.tenant_id,
+                 row.id, row.signature_scheme)
         return s.EndpointWithSecret(**s.EndpointPublic.model_validate(row).model_dump(),
                                     secret=secret)
 
     async def update(self, endpoint_id: uuid.UUID, body: s.EndpointUpdate) -> WebhookEndpoint:
-        """Change url, event types, description or active."""
+        """Change url, event types, description, active or the signature scheme (the next
+        attempt signs by the new scheme, with the same secret)."""
         row = await self.endpoints.get(endpoint_id)
+        changes: dict[str, object] = body.model_dump(exclude_none=True)
         if body.url is not None:
-            row.url = accepted_url(body.url, self.settings)
+            changes["url"] = accepted_url(body.url, self.settings)
         if body.event_types is not None:
-            row.event_types = check_types(body.event_types)
-        if body.description is not None:
-            row.description = body.description
-        if body.active is not None:
-            row.active = body.active
+            changes["event_types"] = check_types(body.event_types)
+        if "signature_scheme" in changes and changes["signature_scheme"] != \
+                row.signature_scheme:
+            log.info("webhooks.scheme_changed tenant=%s endpoint=%s scheme=%s",
+                     self.tenant_id, row.id, changes["signature_scheme"])
+        for name, value in changes.items():
+            setattr(row, name, value)
         await self.session.commit()
         return row
 

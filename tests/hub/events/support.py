@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from hub.events.catalog import record_event
 from hub.events.delivery import WebhookWorker
@@ -42,8 +43,20 @@ async def tick_until(workers: list[WebhookWorker], done: Callable[[], bool],
         await asyncio.sleep(0.02)
 
 
-def verifies(secret: str, headers: dict[str, str], body: bytes, tolerance_s: int = 300) -> bool:
-    """docs/webhooks.md's recipe, written independently of hub.events.signing."""
+def standard_verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """The Standard Webhooks reference verifier (the `standardwebhooks` package), as a
+    receiver uses it: the secret as the hub showed it, the headers and raw body received."""
+    try:
+        Webhook(secret).verify(body, headers)
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+def legacy_verifies(secret: str, headers: dict[str, str], body: bytes,
+                    tolerance_s: int = 300) -> bool:
+    """docs/webhooks.md's legacy (deprecated) recipe, written independently of
+    hub.events.signing: the verifier receivers built before the standard scheme run."""
     timestamp = int(headers["webhook-timestamp"])
     if abs(time.time() - timestamp) > tolerance_s:
         return False
@@ -53,10 +66,11 @@ def verifies(secret: str, headers: dict[str, str], body: bytes, tolerance_s: int
 
 
 async def add_endpoint(hub: Hub, owner: Account, url: str, types: list[str] | None = None,
-                       ) -> dict[str, Any]:
+                       **fields: Any) -> dict[str, Any]:
     """Create an endpoint through the API (the answer holds the secret)."""
     return await hub.post(owner, "/webhooks/endpoints", {"url": url,
-                                                         "event_types": types or ["*"]})
+                                                         "event_types": types or ["*"],
+                                                         **fields})
 
 
 async def emit(hub: Hub, tenant_id: uuid.UUID, type_: str, **payload: Any) -> uuid.UUID:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.hub.events.receiver import running_receiver
-from tests.hub.events.support import LOOPBACK, add_endpoint, verifies
+from tests.hub.events.support import LOOPBACK, add_endpoint, standard_verifies
 from tests.hub.harness import Hub
 
 HUB = str(Path(sys.executable).parent / "dotmac-hub")
@@ -44,7 +44,7 @@ async def test_standalone_worker_delivers_and_stops_on_sigterm(hub: Hub) -> None
             _, stderr = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, stderr.decode()[-2000:]
     assert [r.headers["webhook-id"] for r in rx.requests] == [ping["id"]], stderr.decode()
-    assert verifies(made["secret"], rx.requests[0].headers, rx.requests[0].body)
+    assert standard_verifies(made["secret"], rx.requests[0].headers, rx.requests[0].body)
     logs = stderr.decode()
     assert f"webhooks.delivered delivery={ping['id']}" in logs
     assert made["secret"] not in logs

@@ -21,7 +21,14 @@ from hub.events.signing import encrypt_secret, new_secret
 from hub.events.transport import webhook_client
 from hub.metrics import Metrics
 from tests.hub.events.receiver import running_receiver, self_signed
-from tests.hub.events.support import FAST, add_endpoint, delivery_rows, tick_until, verifies, worker
+from tests.hub.events.support import (
+    FAST,
+    add_endpoint,
+    delivery_rows,
+    standard_verifies,
+    tick_until,
+    worker,
+)
 from tests.hub.harness import Hub, hub_settings
 
 METADATA_FORMS = [
@@ -122,7 +129,7 @@ async def test_https_connects_to_the_checked_address_under_the_receivers_name(
         await w.close()
     [got] = rx.requests  # SNI and the certificate check used the name, not 127.0.0.1
     assert got.path == "/tls" and got.headers["host"] == f"localhost:{rx.port}"
-    assert verifies(by_name["secret"], got.headers, got.body)
+    assert standard_verifies(by_name["secret"], got.headers, got.body)
     [ok] = await delivery_rows(hub, by_name["id"])
     [refused] = await delivery_rows(hub, by_ip["id"])
     assert ok.status == "delivered"
