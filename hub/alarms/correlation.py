@@ -12,12 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.alarms import repository as repo
 from hub.alarms.events import AlarmChanged
 from hub.alarms.models import Alarm
+from hub.alarms.txcache import ROOTS, forget
 from hub.db import utcnow
 from hub.domain_events import publish
 
 AGENT_ROOT = "agent.offline"
 DEVICE_ROOT = "device.unreachable"
 ROOT_RULES = frozenset({AGENT_ROOT, DEVICE_ROOT})
+
+
+def root_changed(session: AsyncSession, alarm: Alarm) -> None:
+    """A root alarm became active or stopped being so: forget the cached roots."""
+    if alarm.rule in ROOT_RULES:
+        forget(session, ROOTS)
 
 
 def has_device(alarm: Alarm) -> bool:
@@ -36,12 +43,13 @@ async def find_root(session: AsyncSession, alarm: Alarm) -> Alarm | None:
     """The active alarm that explains this one, if any (the agent's before the device's)."""
     if alarm.rule != AGENT_ROOT and alarm.agent_id is not None and has_device(alarm):
         root = await repo.active_root(session, alarm.tenant_id, AGENT_ROOT,
-                                      Alarm.agent_id == alarm.agent_id)
+                                      Alarm.agent_id == alarm.agent_id,
+                                      ("agent", alarm.agent_id))
         if root is not None:
             return root
     if alarm.rule not in ROOT_RULES and alarm.if_index is not None and has_device(alarm):
         return await repo.active_root(session, alarm.tenant_id, DEVICE_ROOT,
-                                      repo.same_device(alarm))
+                                      repo.same_device(alarm), repo.device_key(alarm))
     return None
 
 

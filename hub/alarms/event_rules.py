@@ -57,10 +57,15 @@ async def on_device_events_reported(session: AsyncSession,
     fresh = await _store(session, event, devices)
     if not fresh:
         return
+    repo.remember_devices(session, list(devices.values()))
     rules = await effective_rules(session, event.tenant_id)
     events = [rule for rule in rules.values() if rule.source == "event"]
-    for occurrence in _occurrences(fresh, devices):
-        await _apply(session, event, occurrence, events)
+    steps = [step for occurrence in _occurrences(fresh, devices)
+             if (step := await _plan(session, event, occurrence, events)) is not None]
+    # One query locks every alarm the batch touches, in key order.
+    await repo.preload_open(session, event.tenant_id, {step.key for step in steps})
+    for step in steps:
+        await _apply(session, event, step)
 
 
 def _device_for(record: EventRecord, devices: dict[str, Device]) -> Device | None:
@@ -124,10 +129,12 @@ async def _store(session: AsyncSession, event: DeviceEventsReported,
     rows = [_row(event, r, _device_for(r, devices), now) for r in event.report.events]
     backend = (await session.connection()).dialect.name
     dialect = postgresql if backend == "postgresql" else sqlite
-    statement = (dialect.insert(DeviceEvent).values(rows)
+    # Executemany form: one compiled statement whatever the batch size (SQLAlchemy sends
+    # it as multi-row VALUES pages, RETURNING the rows that were new).
+    statement = (dialect.insert(DeviceEvent)
                  .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
                  .returning(DeviceEvent.event_id))
-    stored = set((await session.execute(statement)).scalars())
+    stored = set((await session.execute(statement, rows)).scalars())
     if len(stored) < len(rows):
         log.info("alarms.events_redelivered tenant=%s agent=%s skipped=%d", event.tenant_id,
                  event.agent_id, len(rows) - len(stored))
@@ -211,40 +218,57 @@ def _extra(rule: Rule, record: EventRecord, if_index: int | None) -> tuple[str, 
     return "", ""
 
 
-async def _apply(session: AsyncSession, event: DeviceEventsReported, occurrence: Occurrence,
-                 rules: list[Rule]) -> None:
+@dataclass(frozen=True)
+class Step:
+    """What one occurrence does: raise or clear the alarm `key` under `rule`."""
+
+    occurrence: Occurrence
+    rule: Rule
+    action: str  # raise | clear
+    key: str
+    who: str  # the device's name (or the sender's address)
+    words: str  # the thing on it, for people ("Gi0/1", "203.0.113.1")
+    if_index: int | None
+
+
+async def _plan(session: AsyncSession, event: DeviceEventsReported, occurrence: Occurrence,
+                rules: list[Rule]) -> Step | None:
     record, device = occurrence.record, occurrence.device
     matched = _match(rules, record)
     if matched is None:
-        return
+        return None
     rule, action = matched
     if action == "raise" and _ignored(rule, record):
-        return
+        return None
     if_index = await _if_index(session, event.tenant_id, record, device)
     extra, words = _extra(rule, record, if_index)
     who = device.name if device else (record.device_name or record.source)
     key = service.dedupe_key(rule.key, device.id if device else who, extra)
-    if action == "clear":
-        await service.clear_alarm(session, event.tenant_id, key, occurrence.at,
-                                  reason=f"{record.event_type} from {who}", rule=rule)
+    return Step(occurrence, rule, action, key, who, words, if_index)
+
+
+async def _apply(session: AsyncSession, event: DeviceEventsReported, step: Step) -> None:
+    if step.action == "clear":
+        record = step.occurrence.record
+        await service.clear_alarm(session, event.tenant_id, step.key, step.occurrence.at,
+                                  reason=f"{record.event_type} from {step.who}",
+                                  rule=step.rule)
         return
-    await service.raise_alarm(session, _condition(event, occurrence, rule, key, who, words,
-                                                  if_index), rule)
+    await service.raise_alarm(session, _condition(event, step), step.rule)
 
 
-def _condition(event: DeviceEventsReported, occurrence: Occurrence, rule: Rule, key: str,
-               who: str, words: str, if_index: int | None) -> service.Condition:
-    record, device = occurrence.record, occurrence.device
-    subject = f"{who} {words}".strip()
+def _condition(event: DeviceEventsReported, step: Step) -> service.Condition:
+    record, device, rule = step.occurrence.record, step.occurrence.device, step.rule
+    subject = f"{step.who} {step.words}".strip()
     return service.Condition(
-        tenant_id=event.tenant_id, rule=rule.key, dedupe_key=key,
+        tenant_id=event.tenant_id, rule=rule.key, dedupe_key=step.key,
         alarm_type=rule.param("alarm_type") or record.event_type,
         severity=rule.severity or record.severity, subject=subject,
         summary=f"{record.event_type.replace('_', ' ')} on {subject}", origin="event",
-        at=occurrence.at, site_id=event.site_id, agent_id=event.agent_id,
+        at=step.occurrence.at, site_id=event.site_id, agent_id=event.agent_id,
         device_id=device.id if device else None,
         device_name=device.name if device else record.device_name,
-        if_index=if_index if rule.key != GENERIC else None,
+        if_index=step.if_index if rule.key != GENERIC else None,
         details={"event_type": record.event_type, "event_id": str(record.event_id),
                  "origin": record.origin, "source": record.source,
                  "labels": dict(record.labels), "count": record.count,

@@ -5,22 +5,42 @@ may open for a customer-impacting alarm."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms import repository as repo
 from hub.alarms.models import Alarm, MaintenanceWindow
 from hub.alarms.rules import Rule
+from hub.alarms.txcache import SUBSCRIPTIONS, WINDOWS, tx_cache
 from hub.billing.models import Customer, Subscription
-from hub.db import new_id
+from hub.db import new_id, utcnow
 from hub.support.models import Ticket, TicketComment
 from hub.support.webhooks import ticket_changed
 
 MAX_IMPACTS = 500  # a whole OLT down: enough to act on, bounded for the JSON column
+WINDOW_CACHE_SPAN = timedelta(days=1)  # how far back a transaction reads windows
 TICKET_PRIORITY = {"critical": "urgent", "major": "high", "minor": "normal"}
+
+
+async def _subscriptions(session: AsyncSession, tenant_id: uuid.UUID, device_id: uuid.UUID,
+                         ) -> list[tuple[Any, ...]]:
+    """The device's subscriptions that are not terminated, with customer names (read once
+    per transaction)."""
+    cache = tx_cache(session, SUBSCRIPTIONS)
+    if (tenant_id, device_id) not in cache:
+        query = (select(Subscription.id, Subscription.customer_id, Customer.name,
+                        Subscription.port, Subscription.if_index)
+                 .join(Customer, Customer.id == Subscription.customer_id)
+                 .where(Subscription.tenant_id == tenant_id,
+                        Subscription.device_id == device_id,
+                        Subscription.status != "terminated")
+                 .order_by(Customer.name, Subscription.id))
+        cache[(tenant_id, device_id)] = [tuple(row) for row in await session.execute(query)]
+    rows: list[tuple[Any, ...]] = cache[(tenant_id, device_id)]
+    return rows
 
 
 async def impacts_of(session: AsyncSession, alarm: Alarm) -> list[dict[str, Any]]:
@@ -28,19 +48,27 @@ async def impacts_of(session: AsyncSession, alarm: Alarm) -> list[dict[str, Any]
     terminated, with their customers' names."""
     if alarm.device_id is None:
         return []
-    query = (select(Subscription.id, Subscription.customer_id, Customer.name,
-                    Subscription.port, Subscription.if_index)
-             .join(Customer, Customer.id == Subscription.customer_id)
-             .where(Subscription.tenant_id == alarm.tenant_id,
-                    Subscription.device_id == alarm.device_id,
-                    Subscription.status != "terminated")
-             .order_by(Customer.name, Subscription.id).limit(MAX_IMPACTS))
-    if alarm.if_index is not None:
-        query = query.where(Subscription.if_index == alarm.if_index)
-    rows = (await session.execute(query)).all()
+    rows = [row for row in await _subscriptions(session, alarm.tenant_id, alarm.device_id)
+            if alarm.if_index is None or row[4] == alarm.if_index]
     return [{"subscription_id": str(sub_id), "customer_id": str(customer_id),
              "customer_name": name, "port": port or (str(if_index) if if_index else "")}
-            for sub_id, customer_id, name, port, if_index in rows]
+            for sub_id, customer_id, name, port, if_index in rows[:MAX_IMPACTS]]
+
+
+async def _windows(session: AsyncSession, tenant_id: uuid.UUID, at: datetime,
+                   ) -> list[MaintenanceWindow]:
+    """The tenant's maintenance windows that may cover `at`: those ending after a day
+    before it, read once per transaction (again, further back, for an older `at`)."""
+    cache = tx_cache(session, WINDOWS)
+    since, windows = cache.get(tenant_id, (None, []))
+    if since is None or at < since:
+        since = min(at, utcnow()) - WINDOW_CACHE_SPAN
+        query = select(MaintenanceWindow).where(MaintenanceWindow.tenant_id == tenant_id,
+                                                MaintenanceWindow.ends_at > since)
+        windows = list((await session.execute(query)).scalars())
+        cache[tenant_id] = (since, windows)
+    found: list[MaintenanceWindow] = windows
+    return found
 
 
 async def in_maintenance(session: AsyncSession, alarm: Alarm, at: datetime) -> bool:
@@ -50,17 +78,12 @@ async def in_maintenance(session: AsyncSession, alarm: Alarm, at: datetime) -> b
         device = await repo.device_by_id(session, alarm.tenant_id, alarm.device_id)
         if device is not None and device.maintenance:
             return True
-    targets = []
-    if alarm.device_id is not None:
-        targets.append(MaintenanceWindow.device_id == alarm.device_id)
-    if alarm.site_id is not None:
-        targets.append(MaintenanceWindow.site_id == alarm.site_id)
-    if not targets:
+    if alarm.device_id is None and alarm.site_id is None:
         return False
-    query = select(MaintenanceWindow.id).where(
-        MaintenanceWindow.tenant_id == alarm.tenant_id, or_(*targets),
-        MaintenanceWindow.starts_at <= at, MaintenanceWindow.ends_at > at).limit(1)
-    return (await session.execute(query)).first() is not None
+    return any(w.starts_at <= at < w.ends_at
+               and ((w.device_id is not None and w.device_id == alarm.device_id)
+                    or (w.site_id is not None and w.site_id == alarm.site_id))
+               for w in await _windows(session, alarm.tenant_id, at))
 
 
 async def open_ticket(session: AsyncSession, alarm: Alarm, rule: Rule, at: datetime,

@@ -127,10 +127,13 @@ async def _insert(session: AsyncSession, cond: Condition) -> Alarm | None:
         async with session.begin_nested():
             session.add(alarm)
     except IntegrityError:
+        repo.forget_open(session, cond.tenant_id, cond.dedupe_key)
         if await repo.find_open(session, cond.tenant_id, cond.dedupe_key, lock=False) is None:
             raise
         log.info("alarm.raise_race tenant=%s key=%s", cond.tenant_id, cond.dedupe_key)
         return None
+    repo.remember_open(session, alarm)
+    correlation.root_changed(session, alarm)
     return alarm
 
 
@@ -180,6 +183,7 @@ async def _re_raise(session: AsyncSession, alarm: Alarm, cond: Condition, rule: 
     alarm.updated_at = utcnow()
     repo.record(session, alarm, "re_raised", cond.at, text=cond.summary,
                 details={"raised_count": alarm.raised_count})
+    correlation.root_changed(session, alarm)
     await _refresh_context(session, alarm, cond.at, rule)
     flap = await _flap(session, alarm, previous_change, cond.at, rule)
     await _announce_transition(session, alarm, "re_raised", cond.at, flap)
@@ -196,6 +200,8 @@ async def _flap(session: AsyncSession, alarm: Alarm, previous_change: datetime,
         _end_flapping(session, alarm, at)
     if alarm.flapping:
         return "flapping"
+    if previous_change <= at - window:
+        return "normal"  # transitions only move forward: no earlier one is in the window
     await session.flush()
     count = await repo.transitions_since(session, alarm.id, at - window)
     if count < int(rule.param("flap_transitions", 4)):
@@ -227,6 +233,7 @@ async def clear_alarm(session: AsyncSession, tenant_id: uuid.UUID, dedupe_key: s
     alarm.state, alarm.cleared_at, alarm.cleared_by = "cleared", at, by
     alarm.last_change_at, alarm.updated_at = at, utcnow()
     repo.record(session, alarm, "cleared", at, actor=by, actor_id=actor_id, text=reason)
+    correlation.root_changed(session, alarm)
     flap = await _flap(session, alarm, previous_change, at, rule)
     if alarm.rule in correlation.ROOT_RULES:
         await correlation.release_children(session, alarm, at)
@@ -326,6 +333,7 @@ async def close(session: AsyncSession, alarm: Alarm, actor: str,
     alarm.state, alarm.closed_at, alarm.closed_by = "closed", at, actor
     alarm.updated_at = utcnow()
     repo.record(session, alarm, "closed", at, actor=actor, actor_id=actor_id, text=text)
+    correlation.root_changed(session, alarm)
     if alarm.rule in correlation.ROOT_RULES:
         await correlation.release_children(session, alarm, at)
     await _announce(session, alarm, "closed", at, notify and not correlation.quiet(alarm))

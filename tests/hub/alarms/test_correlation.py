@@ -85,3 +85,27 @@ async def test_a_released_child_moves_under_the_next_root(sessions: Sessions, wo
     assert stored.suppressed_by == device.id
     assert ("unsuppressed", True) not in changes.of(port.id)
     assert changes.of(device.id)[-1] == ("unsuppressed", True)
+
+
+async def test_one_transaction_sees_its_own_roots_come_and_go(sessions: Sessions,
+                                                              world: World) -> None:
+    """The evaluator raises roots and children in one transaction, each rule inside a
+    savepoint: what a rolled-back savepoint raised is no root, a root raised later in the
+    transaction is one, even after the same question was answered "no root" before."""
+    async with sessions() as session, session.begin():
+        before = await service.raise_alarm(session, world.condition(extra=1))
+        try:
+            async with session.begin_nested():
+                await service.raise_alarm(session, unreachable(world))
+                raise RuntimeError("the rule failed half-way")
+        except RuntimeError:
+            pass
+        undone = await service.raise_alarm(session, world.condition(extra=2, if_index=2))
+        assert undone.suppressed_by is None
+        assert not await service.open_dedupe_keys(session, world.tenant_id,
+                                                  "device.unreachable")
+        root = await service.raise_alarm(session, unreachable(world))
+        after = await service.raise_alarm(session, world.condition(extra=3, if_index=3))
+    assert after.suppressed_by == root.id
+    assert (await alarm_by_id(sessions, before.id)).suppressed_by == root.id
+    assert (await alarm_by_id(sessions, undone.id)).suppressed_by == root.id
