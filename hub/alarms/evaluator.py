@@ -30,6 +30,7 @@ from hub.alarms.conditions import read as rows
 from hub.alarms.conditions.base import device_key
 from hub.alarms.models import Alarm
 from hub.alarms.rules import Rule, effective_rules
+from hub.alarms.service import Condition
 from hub.db import utcnow
 from hub.ingest.events import AgentStateChanged, DeviceStateChanged
 from hub.metrics import count
@@ -81,13 +82,15 @@ async def evaluate_tenant(session: AsyncSession, tenant_id: uuid.UUID,
     rule is rolled back alone, named in the report and the log)."""
     rules = evaluated_rules(await effective_rules(session, tenant_id))
     enabled = [r for r in rules if r.enabled]
+    read_at = utcnow()
     snapshot = await rows.read_snapshot(session, tenant_id, enabled, now)
     report = TenantReport()
     for rule in rules:
         outcome = evaluate(snapshot, rule, now) if rule.enabled else Outcome()
         try:
             async with session.begin_nested():
-                raised, cleared = await apply(session, tenant_id, rule, outcome, now)
+                raised, cleared = await apply(session, tenant_id, rule, outcome, now,
+                                              read_at=read_at)
         except Exception as exc:  # one rule's failure must not stop the others
             log.warning("alarms.rule_failed tenant=%s rule=%s error=%s: %s", tenant_id,
                         rule.key, type(exc).__name__, str(exc)[:300])
@@ -105,33 +108,57 @@ class Tracked:
     state: str
     last_raised_at: datetime
     cleared_at: datetime | None
+    updated_at: datetime
 
 
 async def _tracked(session: AsyncSession, tenant_id: uuid.UUID, rule: str,
                    keys: Iterable[str] | None = None) -> dict[str, Tracked]:
     """The rule's alarms that are not closed, by dedupe key (only `keys` when given)."""
-    query = select(Alarm.dedupe_key, Alarm.state, Alarm.last_raised_at, Alarm.cleared_at).where(
+    query = select(Alarm.dedupe_key, Alarm.state, Alarm.last_raised_at, Alarm.cleared_at,
+                   Alarm.updated_at).where(
         Alarm.tenant_id == tenant_id, Alarm.rule == rule, Alarm.state != "closed")
     if keys is not None:
         query = query.where(Alarm.dedupe_key.in_(sorted(keys)))
-    return {key: Tracked(state, raised, cleared)
-            for key, state, raised, cleared in (await session.execute(query)).all()}
+    return {key: Tracked(state, raised, cleared, updated)
+            for key, state, raised, cleared, updated in (await session.execute(query)).all()}
+
+
+def _leave_newer(tracked: dict[str, Tracked], outcome: Outcome, read_at: datetime,
+                 ) -> tuple[dict[str, Tracked], Outcome]:
+    """Drop the alarms changed after the rows were read from what this pass decides."""
+    newer = {key for key, alarm in tracked.items() if alarm.updated_at > read_at}
+    if not newer:
+        return tracked, outcome
+    return ({key: alarm for key, alarm in tracked.items() if key not in newer},
+            Outcome([c for c in outcome.active if c.dedupe_key not in newer],
+                    outcome.unknown | newer, outcome.ended))
+
+
+def _raise_time(condition: Condition, tracked: dict[str, Tracked], now: datetime) -> Condition:
+    """The condition is true now: a cleared alarm whose clear is later than the start the
+    rows give (a port down since before its last up reading) is raised again as of now."""
+    alarm = tracked.get(condition.dedupe_key)
+    if alarm is not None and alarm.state == "cleared" and alarm.cleared_at is not None \
+            and condition.at <= alarm.cleared_at:
+        return replace(condition, at=max(now, alarm.cleared_at))
+    return condition
 
 
 async def apply(session: AsyncSession, tenant_id: uuid.UUID, rule: Rule, outcome: Outcome,
-                now: datetime, scope: set[str] | None = None) -> tuple[int, int]:
+                now: datetime, scope: set[str] | None = None,
+                read_at: datetime | None = None) -> tuple[int, int]:
     """Raise the outcome's conditions and clear the rule's active alarms it no longer finds
-    (only keys in `scope` when given). Returns (raised or touched, cleared)."""
+    (only keys in `scope` when given). Returns (raised or touched, cleared).
+
+    An alarm changed after `read_at` (when the outcome's rows were read) is left to the
+    next pass: a state change handled meanwhile (an agent's Last Will raising its alarm)
+    knows better than rows read before it."""
     tracked = await _tracked(session, tenant_id, rule.key, scope)
+    if read_at is not None:
+        tracked, outcome = _leave_newer(tracked, outcome, read_at)
     active = [c for c in outcome.active if scope is None or c.dedupe_key in scope]
     for condition in active:
-        alarm = tracked.get(condition.dedupe_key)
-        # True now: a cleared alarm whose clear is later than the start the rows give (a
-        # port down since before its last up reading) is raised again as of now.
-        if alarm is not None and alarm.state == "cleared" and alarm.cleared_at is not None \
-                and condition.at <= alarm.cleared_at:
-            condition = replace(condition, at=max(now, alarm.cleared_at))
-        await service.raise_alarm(session, condition, rule)
+        await service.raise_alarm(session, _raise_time(condition, tracked, now), rule)
     gone = {key: a for key, a in tracked.items() if a.state in ("raised", "acknowledged")
             and key not in outcome.active_keys() and key not in outcome.unknown}
     reason = "condition no longer true" if rule.enabled else "rule disabled"

@@ -15,9 +15,12 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 
 from hub import migrations
-from hub.alarms.evaluator import LOCK_SPACE, evaluate_tenant, run_pass, tenant_lock
+from hub.alarms.conditions import Outcome
+from hub.alarms.evaluator import LOCK_SPACE, apply, evaluate_tenant, run_pass, tenant_lock
 from hub.alarms.evaluator_settings import EvaluatorSettings
 from hub.alarms.models import AlarmHistory
+from hub.alarms.rules import shipped_rules
+from hub.alarms.service import raise_alarm
 from hub.alarms.worker import PASSES, SECONDS, AlarmEvaluator, start_embedded
 from hub.db import create_engine, session_factory, utcnow
 from hub.metrics import Metrics
@@ -184,3 +187,23 @@ async def test_a_pass_on_the_embedded_sqlite_database(tmp_path: Path) -> None:
         assert cleared.cleared_at == t0 + timedelta(seconds=60)
     finally:
         await engine.dispose()
+
+
+async def test_an_alarm_changed_after_the_rows_were_read_waits_for_the_next_pass(
+        sessions: Sessions, world: World) -> None:
+    # The pass read the rows (agent online), then ingest stored the Last Will and its
+    # handler raised agent.offline: the pass must not clear it from what it read before.
+    read_at = utcnow()
+    condition = world.condition("agent.offline", "", device=False, at=read_at,
+                                alarm_type="agent.offline", origin="agent")
+    async with sessions() as session, session.begin():
+        await raise_alarm(session, condition)
+    rule = shipped_rules()["agent.offline"]
+    async with sessions() as session, session.begin():
+        raised, cleared = await apply(session, world.tenant_id, rule, Outcome(), utcnow(),
+                                      read_at=read_at)
+    assert (raised, cleared) == (0, 0)
+    assert (await only(sessions, world.tenant_id, "agent.offline")).state == "raised"
+    async with sessions() as session, session.begin():  # the next pass, on newer rows
+        await apply(session, world.tenant_id, rule, Outcome(), utcnow(), read_at=utcnow())
+    assert len(await alarms(sessions, world.tenant_id, "agent.offline", "cleared")) == 1
