@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hub.alarms.notify.worker import SENT as ALARM_EMAILS
+from hub.alarms.worker import CHANGES as EVAL_CHANGES
+from hub.alarms.worker import FAILURES as EVAL_FAILURES
+from hub.alarms.worker import PASSES as EVAL_PASSES
+from hub.alarms.worker import SECONDS as EVAL_SECONDS
 from hub.events.delivery import DELIVERIES
 from hub.fleet.acks import REJECTS
 from hub.fleet.pusher import PUSHES
@@ -61,6 +65,11 @@ class Load:
     pushes: int = 1
     config_rejects: int = 0
     handler_failures: int = 0
+    evaluator_up: bool = True  # False: no process with the alarm evaluator is scraped
+    eval_passes: int = 2  # one every 15 s
+    eval_pass_s: float = 0.4
+    eval_failures: int = 0  # whole passes that failed
+    eval_raised: int = 1
 
 
 def _ingest(metrics: Metrics, load: Load) -> None:
@@ -117,6 +126,19 @@ def _outbound(metrics: Metrics, load: Load) -> None:
               load.handler_failures, handler="device_state")
 
 
+def _evaluator(metrics: Metrics, load: Load) -> None:
+    """As hub.alarms.worker.AlarmEvaluator counts its passes."""
+    metrics.inc(EVAL_PASSES, "Alarm evaluation passes over every tenant", load.eval_passes)
+    metrics.inc(EVAL_SECONDS, "Seconds spent in alarm evaluation passes",
+                load.eval_passes * load.eval_pass_s)
+    if load.eval_failures:
+        metrics.inc(EVAL_FAILURES, "Alarm evaluator failures by stage", load.eval_failures,
+                    stage="pass")
+    if load.eval_raised:
+        metrics.inc(EVAL_CHANGES, "Alarms raised (or still active), cleared and closed by the "
+                    "evaluator", load.eval_raised, change="raised")
+
+
 def _stamped(text: str, at: datetime) -> str:
     """The exposition with every sample line given the scrape's time (ms)."""
     ms = int(at.timestamp() * 1000)
@@ -135,6 +157,8 @@ def scrape_into(vm_url: str, instance: str, start: datetime, end: datetime,
         load = load_at(at)
         if load.ingest_up:
             _ingest(metrics, load)
+        if load.evaluator_up:
+            _evaluator(metrics, load)
         _api(metrics, load)
         _outbound(metrics, load)
         body.append(_stamped(metrics.render(), at))

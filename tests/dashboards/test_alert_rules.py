@@ -39,6 +39,8 @@ FAILURES: dict[str, tuple[str, Load]] = {
     "ingest stores nothing": ("HubIngestStalled",
                               replace(HEALTHY, stored=0, samples=0, device_events={})),
     "ingest worker gone": ("HubIngestStalled", replace(HEALTHY, ingest_up=False)),
+    "evaluator makes no pass": ("HubAlarmEvaluatorStalled", replace(HEALTHY, eval_passes=0)),
+    "evaluator gone": ("HubAlarmEvaluatorStalled", replace(HEALTHY, evaluator_up=False)),
 }
 _ONE_EACH: dict[str, Load] = {
     "HubIngestRejecting": replace(HEALTHY, rejected={"duplicate": 4, "revoked_agent": 5}),
@@ -53,6 +55,8 @@ _ONE_EACH: dict[str, Load] = {
     "HubAuthFailureSurge": replace(HEALTHY, auth_failures=20),  # 200 in 5 minutes
     "HubConfigRejectedByAgents": replace(HEALTHY, config_rejects=1),
     "HubAlarmHandlerFailing": replace(HEALTHY, handler_failures=1),
+    "HubAlarmEvaluatorFailing": replace(HEALTHY, eval_failures=1),
+    "HubAlarmEvaluatorSlow": replace(HEALTHY, eval_pass_s=20.0),
 }
 FAILURES.update({alert: (alert, load) for alert, load in _ONE_EACH.items()})
 SPAN = timedelta(minutes=90)

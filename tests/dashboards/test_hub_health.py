@@ -186,6 +186,11 @@ def test_fleet_and_alarm_failure_counts_show_zero_not_no_data(health: Health) ->
     # none of which moved during this hub's 90 minutes
     assert set(_last("Config refused by agents", health).values()) == {0.0}
     assert set(_last("Alarm handler failures", health).values()) == {0.0}
+    assert _last("Evaluator failures (15 min)", health) == {"": 0.0}
+    assert _last("Evaluator pass time (15 min)", health) == {"": pytest.approx(0.4)}
+    assert _last("Evaluator passes and alarm changes", health) == {"": pytest.approx(20)}
+    assert _last("Evaluator passes and alarm changes", health, "B") == {
+        "change=raised": pytest.approx(10)}
     pushed = _last("Config pushes by outcome", health)["outcome=pushed"]
     assert pushed == pytest.approx(120)  # one per 30-s scrape for the hour
 

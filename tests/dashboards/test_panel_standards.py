@@ -35,7 +35,7 @@ from psycopg import sql
 from dashboards import root
 from hub.billing.models import Customer
 from hub.inventory.models import Device
-from tests.dashboards.test_dashboards import Filled, _substitute, queried
+from tests.dashboards.test_dashboards import Filled, _overlapping, _substitute, queried
 from tests.hub.harness import drop_database
 from tests.hub.ingest.harness import engine_and_sessions, migrated_database, new_tenancy
 from tests.services.postgres import Postgres
@@ -189,6 +189,14 @@ def test_table_columns_carry_their_units(db: Db) -> None:
             assert column in {c for t in panel["targets"] for c in _columns(db, t["rawSql"])}, (
                 f"{_where(doc, panel)}: override for a column the query has not: {column}")
     assert checked >= 4
+
+
+def test_panels_do_not_overlap_on_any_dashboard() -> None:
+    for path in DOCS:
+        doc = _load(path)
+        groups = [doc["panels"]] + [p["panels"] for p in doc["panels"] if p["type"] == "row"]
+        for group in groups:
+            assert not _overlapping(group), (doc["uid"], _overlapping(group)[:3])
 
 
 # ---- links
