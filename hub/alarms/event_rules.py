@@ -240,7 +240,8 @@ async def _plan(session: AsyncSession, event: DeviceEventsReported, occurrence: 
     rule, action = matched
     if action == "raise" and _ignored(rule, record):
         return None
-    if_index = await _if_index(session, event.tenant_id, record, device)
+    by_port = "ifIndex" in rule.param("key", [])  # an interface alarm (impacts, roots)
+    if_index = await _if_index(session, event.tenant_id, record, device) if by_port else None
     extra, words = _extra(rule, record, if_index)
     who = device.name if device else (record.device_name or record.source)
     key = service.dedupe_key(rule.key, device.id if device else who, extra)
@@ -268,7 +269,7 @@ def _condition(event: DeviceEventsReported, step: Step) -> service.Condition:
         at=step.occurrence.at, site_id=event.site_id, agent_id=event.agent_id,
         device_id=device.id if device else None,
         device_name=device.name if device else record.device_name,
-        if_index=step.if_index if rule.key != GENERIC else None,
+        if_index=step.if_index,
         details={"event_type": record.event_type, "event_id": str(record.event_id),
                  "origin": record.origin, "source": record.source,
                  "labels": dict(record.labels), "count": record.count,
