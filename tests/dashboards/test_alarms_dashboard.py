@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,10 +23,14 @@ import psycopg
 import pytest_asyncio
 
 from dashboards import root
+from hub.alarms import service
 from hub.alarms.models import Alarm, AlarmHistory, DeviceEvent
+from hub.alarms.service import Condition, dedupe_key
+from hub.handlers import wire
 from hub.inventory.models import Device, Site
 from hub.tenants.models import Tenant
 from tests.dashboards.test_dashboards import VARIABLE, Filled, _substitute, queried
+from tests.hub.alarms.conftest import World, new_world
 from tests.hub.harness import drop_database
 from tests.hub.ingest.harness import (
     engine_and_sessions,
@@ -59,6 +63,7 @@ class Made:
     start: datetime
     end: datetime
     alarms: dict[str, str] = field(default_factory=dict)  # role -> alarm id
+    url: str = ""  # SQLAlchemy URL of the database
 
     def filled(self) -> Filled:
         """The shape the shared substitution helper takes."""
@@ -74,8 +79,10 @@ def _panel(title: str) -> dict[str, Any]:
     return next(p for _, p in queried(_doc()) if p["title"] == title)
 
 
-def _rows(made: Made, sql: str, **values: str) -> list[dict[str, Any]]:
-    text = _substitute(sql, {"tenant": made.tenant, "site": ALL, **values}, made.filled())
+def _rows(made: Made, sql: str, *, period: Filled | None = None,
+          **values: str) -> list[dict[str, Any]]:
+    text = _substitute(sql, {"tenant": made.tenant, "site": ALL, **values},
+                       period or made.filled())
     assert "$" not in text, text
     with psycopg.connect(made.dsn) as conn:
         cur = conn.execute(text)
@@ -235,7 +242,7 @@ async def made(postgres: Postgres) -> AsyncIterator[Made]:
         await engine.dispose()
     _observe_legacy(dsn, places.tenant, places.site_b, places.agent)
     yield Made(dsn, str(places.tenant), tenant_name, str(places.site_a), site_a,
-               str(places.site_b), site_b, str(places.device), now - 2 * HOUR, now, ids)
+               str(places.site_b), site_b, str(places.device), now - 2 * HOUR, now, ids, url)
     drop_database(postgres.admin_dsn, name)
 
 
@@ -371,3 +378,61 @@ def test_device_detail_annotates_the_device_alarms(made: Made) -> None:
             (end - 70 * MINUTE, end - 50 * MINUTE, "major,device.cpu")}
     legacy = _rows(made, annotation["rawQuery"], device=LEGACY)
     assert [r["text"].split(":")[0] for r in legacy] == [f"WARNING {LEGACY} fan 2"]
+
+
+def _condition(world: World, rule: str, at: datetime, *, device: bool = True,
+               if_index: int | None = None) -> Condition:
+    subject_id = world.device_id if device else world.agent_id
+    subject = f"{world.device_name} {rule}" if device else f"agent {world.agent_id} offline"
+    return Condition(
+        tenant_id=world.tenant_id, rule=rule, dedupe_key=dedupe_key(rule, subject_id, if_index),
+        alarm_type=rule, severity="critical" if not device else "major", subject=subject,
+        summary=f"{rule} found", origin="event" if if_index else "telemetry", at=at,
+        site_id=world.site_id, agent_id=world.agent_id,
+        device_id=world.device_id if device else None,
+        device_name=world.device_name if device else None, if_index=if_index)
+
+
+async def _service_made(url: str) -> tuple[World, dict[str, Alarm]]:
+    """The real service raises an offline agent, its device unreachable, a customer port
+    down (correlated under them, with the customer's subscription as impact), then a NOC
+    engineer acknowledges the port."""
+    wire()  # AlarmChanged reaches its handlers as in the hub
+    engine, sessions = engine_and_sessions(url)
+    try:
+        world = await new_world(sessions)
+        at = datetime.now(UTC) - 10 * MINUTE
+        async with sessions() as session, session.begin():
+            made = {"root": await service.raise_alarm(
+                        session, _condition(world, "agent.offline", at, device=False)),
+                    "unreachable": await service.raise_alarm(
+                        session, _condition(world, "device.unreachable", at + MINUTE)),
+                    "port": await service.raise_alarm(
+                        session, _condition(world, "event.link", at + 2 * MINUTE, if_index=1))}
+            await service.acknowledge(session, made["port"], "noc-bob")
+        return world, made
+    finally:
+        await engine.dispose()
+
+
+async def test_alarms_the_service_makes_show_as_made(made: Made) -> None:
+    """Rows written by hub.alarms.service (not by this test) fill every column."""
+    world, alarms = await _service_made(made.url)
+    mine = replace(made, tenant=str(world.tenant_id))
+    end = datetime.now(UTC) + MINUTE
+    period = Filled(made.dsn, "", mine.tenant, end - 2 * HOUR, end)
+    rows = {r["alarm_id"]: r for r in _rows(mine, _panel("Active alarms")["targets"][0][
+        "rawSql"], period=period)}
+    assert set(rows) == {str(a.id) for a in alarms.values()}
+    root, unreachable, port = (rows[str(alarms[k].id)] for k in ("root", "unreachable", "port"))
+    assert root["suppressed_by"] is None and root["severity"] == "critical"
+    assert unreachable["suppressed_by"] == root["subject"]
+    assert port["suppressed_by"] in (root["subject"], unreachable["subject"])
+    assert (port["state"], port["ack_by"], port["impacts"]) == ("acknowledged", "noc-bob", 1)
+    assert (port["device"], port["site_id"], port["device_key"]) == (
+        world.device_name, str(world.site_id), str(world.device_id))
+    history = _rows(mine, _panel("Alarm history")["targets"][0]["rawSql"], period=period)
+    steps = {(r["alarm_id"], r["action"], r["actor"]) for r in history}
+    assert {(str(alarms["root"].id), "raised", "system"),
+            (str(alarms["unreachable"].id), "suppressed", "system"),
+            (str(alarms["port"].id), "acknowledged", "noc-bob")} <= steps
