@@ -25,8 +25,8 @@ from edge_agent.config import AgentConfig, ConfigError, DeviceConfig, load_confi
 from edge_agent.delivery import BrokerSettings, Delivery, DeliverySettings, PollHealth
 from edge_agent.delivery.commands import ConfigIntake, JobIntake, route_commands
 from edge_agent.discovery_runner import DiscoveryProgress, DiscoveryRunner
-from edge_agent.events import DeviceEvent, DeviceEvents, ReceiverError, load_catalog
-from edge_agent.events.configured import event_counters, event_settings, source_map
+from edge_agent.events import DeviceEvent, ReceiverError
+from edge_agent.events.configured import ConfiguredEvents
 from edge_agent.executor import Executor
 from edge_agent.executor.host_keys import KnownHosts
 from edge_agent.executor.scheduled import SshTelemetry, cli_platform
@@ -57,9 +57,6 @@ FACTS_EVERY_S = 600.0
 # Drain deadline (10 s) + offline message + disconnect, with margin.
 SHUTDOWN_WATCHDOG_S = 45.0
 QUEUE_FILE = "queue.sqlite3"
-# How often the event pump looks for due events when none is pending: traps arriving into
-# an empty storm control wait at most this (plus its fold window) for the queue.
-EVENTS_TICK_S = 0.25
 
 
 def broker_settings(config: AgentConfig) -> BrokerSettings:
@@ -132,7 +129,7 @@ class AgentRuntime:
         self.config_intake: ConfigIntake | None = None
         self.discovery: DiscoveryRunner | None = None
         self._reports: set[asyncio.Task[object]] = set()
-        self.events: DeviceEvents | None = None
+        self.events: ConfiguredEvents | None = None  # traps and syslog, when configured
         self._events_task: asyncio.Task[None] | None = None
         self._set_devices(self._load_hub_config())
 
@@ -172,7 +169,7 @@ class AgentRuntime:
     def _update_sources(self) -> None:
         """Point the event receivers at the devices polled now (and their profiles)."""
         if self.events is not None:
-            self.events.set_sources(source_map(self.config.devices, self._profile_of))
+            self.events.update_devices(self.config.devices)
 
     def _profile_of(self, device: DeviceConfig) -> str | None:
         if device.profile != "auto":
@@ -333,10 +330,7 @@ class AgentRuntime:
         """The health message's event counters; None when no receiver is configured."""
         if self.events is None:
             return None
-        counters = event_counters(self.events.health())
-        if self.batcher is not None:  # events the protocol could not carry are lost too
-            counters["dropped"] += self.batcher.unsendable_events
-        return counters
+        return self.events.counters(self.batcher.unsendable_events if self.batcher else 0)
 
     async def start_events(self) -> None:
         """Bind the trap/syslog ports when `events:` is configured; ConfigError if not
@@ -344,29 +338,17 @@ class AgentRuntime:
         section = self.config.events
         if section is None or not section.enabled:
             return
-        events = DeviceEvents(event_settings(section), load_catalog(self.profiles_root),
-                              source_map(self.config.devices, self._profile_of))
+        events = ConfiguredEvents(section, self.config.devices, self._profile_of,
+                                  self._queue_events, self.profiles_root)
         try:
             await events.start()
         except ReceiverError as exc:
             raise ConfigError([f"{self.config_path}: events: {exc}"]) from exc
         self.events = events
-        ports = {"traps": section.traps.port if section.traps else None,
-                 "syslog_udp": section.syslog.udp_port if section.syslog else None,
-                 "syslog_tcp": section.syslog.tcp_port if section.syslog else None}
-        log.info("events.started %s", " ".join(f"{k}={v}" for k, v in ports.items() if v))
-
-    async def _events_loop(self) -> None:
-        """Move due events (fold windows closed) into the durable queue, in order."""
-        assert self.events is not None
-        while True:
-            delay = self.events.next_due()
-            await asyncio.sleep(EVENTS_TICK_S if delay is None else min(delay, EVENTS_TICK_S))
-            await self._queue_events(self.events.due())
 
     async def _queue_events(self, events: list[DeviceEvent]) -> None:
-        if events and self.batcher is not None:
-            await self.batcher.add_events(events)
+        assert self.batcher is not None  # the pump starts after the batcher
+        await self.batcher.add_events(events)
 
     async def _stop_events(self) -> None:
         """Stop receiving, then queue everything storm control still holds."""
@@ -376,10 +358,7 @@ class AgentRuntime:
             self._events_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._events_task
-        await self.events.close()
-        pending = self.events.flush()
-        await self._queue_events(pending)
-        log.info("events.stopped flushed=%d", len(pending))
+        await self.events.stop()
 
     async def run(self) -> None:
         """Run until SIGTERM/SIGINT (or `request_stop`), then drain and close."""
@@ -413,7 +392,7 @@ class AgentRuntime:
         delivery_task = asyncio.create_task(self.delivery.run(), name="delivery")
         status_task = asyncio.create_task(self._status_loop(queue), name="status")
         if self.events is not None:
-            self._events_task = asyncio.create_task(self._events_loop(), name="events")
+            self._events_task = asyncio.create_task(self.events.pump(), name="events")
         self.scheduler.start()
         log.info("agent.started agent_id=%s devices=%d hub_config_version=%d", cfg.agent.id,
                  len(cfg.devices), self.hub.version)
@@ -528,7 +507,7 @@ def _events_status(runtime: AgentRuntime) -> dict[str, object] | None:
     """Receiver and storm-control counters by reason (never a community or key)."""
     if runtime.events is None:
         return None
-    return {"counters": runtime.event_counters(), **runtime.events.health()}
+    return runtime.events.status(runtime.batcher.unsendable_events if runtime.batcher else 0)
 
 
 def _first_error(result: PollResult) -> str | None:

@@ -1,20 +1,25 @@
-"""The events part built from the agent config: settings, source map, health counters.
+"""The events part built from the agent config: settings, source map, health counters, and
+the pump that moves due events to wherever the runtime says (its durable queue).
 
-Pure translation between `agent.yaml` (`edge_agent.config`) and this package's own types,
-so the runtime only wires. Secrets are revealed into the receiver settings here and
-nowhere else (those hide them from `repr`).
+Translation between `agent.yaml` (`edge_agent.config`) and this package's own types, so the
+runtime only wires: it creates the pump's task, hands over the device list on reloads and
+stops it at shutdown. Secrets are revealed into the receiver settings here and nowhere else
+(those hide them from `repr`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from edge_agent.config import DeviceConfig, EventsSection, TrapUserConfig
-from edge_agent.events.model import DeviceRef
-from edge_agent.events.service import EventSettings
+from edge_agent.events.mapping import load_catalog
+from edge_agent.events.model import DeviceEvent, DeviceRef
+from edge_agent.events.service import DeviceEvents, EventSettings
 from edge_agent.events.sources import SourceMap, normalise_address
 from edge_agent.events.storm import StormSettings
 from edge_agent.events.syslog import SyslogSettings
@@ -23,7 +28,11 @@ from edge_agent.snmp.target import SnmpV3
 
 log = logging.getLogger(__name__)
 
-__all__ = ["event_counters", "event_settings", "source_map"]
+__all__ = ["ConfiguredEvents", "event_counters", "event_settings", "source_map"]
+
+# How often the pump looks for due events when none is pending: an event arriving into an
+# empty storm control waits at most this (plus its fold window) for the queue.
+TICK_S = 0.25
 
 
 def _trap_user(user: TrapUserConfig) -> TrapUser:
@@ -107,3 +116,68 @@ def event_counters(health: Mapping[str, Any]) -> dict[str, int]:
         "dropped": int(storm.get("dropped", 0)) + int(storm.get("overflowed", 0)),
         "refused": trap_refused + syslog_refused,
     }
+
+
+ProfileOf = Callable[[DeviceConfig], str | None]
+Enqueue = Callable[[list[DeviceEvent]], Awaitable[object]]
+
+
+class ConfiguredEvents:
+    """`DeviceEvents` as `agent.yaml` describes it, pumping due events into `enqueue`."""
+
+    def __init__(self, section: EventsSection, devices: Sequence[DeviceConfig],
+                 profile_of: ProfileOf, enqueue: Enqueue,
+                 profiles_root: Path | None = None) -> None:
+        self.section, self._profile_of, self._enqueue = section, profile_of, enqueue
+        self.events = DeviceEvents(event_settings(section), load_catalog(profiles_root),
+                                   source_map(devices, profile_of))
+        self.lost = 0  # due events `enqueue` failed on (disk full...): counted as dropped
+
+    async def start(self) -> None:
+        """Bind every port; `ReceiverError` (nothing stays bound) names port, cause, fix."""
+        await self.events.start()
+        s = self.section
+        ports = {"traps": s.traps.port if s.traps else None,
+                 "syslog_udp": s.syslog.udp_port if s.syslog else None,
+                 "syslog_tcp": s.syslog.tcp_port if s.syslog else None}
+        log.info("events.started %s", " ".join(f"{k}={v}" for k, v in ports.items() if v))
+
+    def update_devices(self, devices: Sequence[DeviceConfig]) -> None:
+        """Map senders to these devices from the next message on (reload, hub push, a
+        profile detected)."""
+        self.events.set_sources(source_map(devices, self._profile_of))
+
+    async def pump(self) -> None:
+        """Forever: move due events (fold window closed) to `enqueue`, in order."""
+        while True:
+            delay = self.events.next_due()
+            await asyncio.sleep(TICK_S if delay is None else min(delay, TICK_S))
+            await self._hand_over(self.events.due())
+
+    async def stop(self) -> None:
+        """Stop receiving, then hand over everything storm control still holds (call after
+        cancelling `pump`)."""
+        await self.events.close()
+        pending = self.events.flush()
+        await self._hand_over(pending)
+        log.info("events.stopped flushed=%d", len(pending))
+
+    async def _hand_over(self, due: list[DeviceEvent]) -> None:
+        if not due:
+            return
+        try:
+            await self._enqueue(due)
+        except Exception:  # a failing disk must not stop the pump for good: count, go on
+            self.lost += len(due)
+            log.exception("events.queue_failed events=%d; check free space and permissions "
+                          "of the state directory", len(due))
+
+    def counters(self, unsendable: int = 0) -> dict[str, int]:
+        """The health message's counters; `unsendable`: events the protocol refused."""
+        counters = event_counters(self.events.health())
+        counters["dropped"] += self.lost + unsendable
+        return counters
+
+    def status(self, unsendable: int = 0) -> dict[str, object]:
+        """Counters plus every receiver's and storm control's detail, for `status`."""
+        return {"counters": self.counters(unsendable), **self.events.health()}
