@@ -184,11 +184,11 @@ def test_0017_one_open_alarm_per_dedupe_key(backend: str, postgres: Postgres,
             with engine.begin() as conn:
                 conn.execute(sa.insert(tenants).values(id=tenant, name="isp",
                                                        created_at=datetime.now(UTC)))
-                conn.execute(sa.insert(Alarm.__table__), [
+                conn.execute(sa.insert(Alarm), [
                     _alarm_row(tenant, "closed"), _alarm_row(tenant, "closed"),
                     _alarm_row(tenant, "cleared")])
             with pytest.raises(IntegrityError), engine.begin() as conn:
-                conn.execute(sa.insert(Alarm.__table__), [_alarm_row(tenant, "raised")])
+                conn.execute(sa.insert(Alarm), [_alarm_row(tenant, "raised")])
             columns = {c["name"] for c in inspect(engine).get_columns("agent_health")}
             assert {"events_received", "events_dropped"} <= columns
         finally:
