@@ -79,7 +79,7 @@ def _panel(title: str) -> dict[str, Any]:
     return next(p for _, p in queried(_doc()) if p["title"] == title)
 
 
-def _rows(made: Made, sql: str, *, period: Filled | None = None,
+def _rows(made: Made, sql: str, period: Filled | None = None,
           **values: str) -> list[dict[str, Any]]:
     text = _substitute(sql, {"tenant": made.tenant, "site": ALL, **values},
                        period or made.filled())
@@ -92,7 +92,7 @@ def _rows(made: Made, sql: str, *, period: Filled | None = None,
 
 def _panel_rows(made: Made, title: str, **values: str) -> list[dict[str, Any]]:
     (target,) = _panel(title)["targets"]
-    return _rows(made, target["rawSql"], **values)
+    return _rows(made, target["rawSql"], None, **values)
 
 
 def _alarm(tenant: uuid.UUID, role: str, now: datetime, **fields: Any) -> Alarm:
