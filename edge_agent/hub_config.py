@@ -230,8 +230,7 @@ def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
         "retries": device.retries, "max_repetitions": polling.max_repetitions,
         "snmp": twin.snmp if twin is not None else None,
         "ssh": _local_ssh(twin, device.ssh_port),
-        # The hub does not push event sources (yet): the agent.yaml twin's stay.
-        "event_sources": twin.event_sources if twin is not None else (),
+        "event_sources": _event_sources(device, twin),
     }
     if device.snmp_credential is not None:
         data["snmp"] = _snmp(credentials[device.snmp_credential])
@@ -243,6 +242,13 @@ def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
         raise HubConfigError(ConfigErrorCode.INVALID,
                              f"device {device.id} ({device.name}): {_first_error(exc)}; "
                              "give it a credential set at the hub") from None
+
+
+def _event_sources(device: PushedDevice, twin: DeviceConfig | None) -> tuple[str, ...]:
+    """What the hub pushes (once its protocol carries `event_sources`), else the agent.yaml
+    twin's: a device's loopbacks are often known only on the POP."""
+    pushed = tuple(str(a) for a in getattr(device, "event_sources", None) or ())
+    return pushed or (twin.event_sources if twin is not None else ())
 
 
 def _local_ssh(twin: DeviceConfig | None, port: int) -> SshConfig | None:
