@@ -1,6 +1,12 @@
 """The alarm evaluator worker: a pass over every tenant every `interval_s`
-(`hub.alarms.evaluator.run_pass`), inside the API process or on its own. Any number may run
-at once: a tenant being evaluated by one is skipped by the others (advisory lock).
+(`hub.alarms.evaluator.run_pass`), inside the API process or on its own.
+
+Any number may run at once (every API worker of `serve --workers N`, standalone ones): on
+PostgreSQL the one holding a session-level advisory lock on a connection of its own is the
+leader and runs the passes; the others stand by and take over at their next interval when
+the leader's connection goes (process stopped or crashed). Passes stay safe without it
+(per-tenant locks, one open alarm per key); it only keeps N processes from doing N passes
+per interval. SQLite has one process: it always leads.
 
 The composition root calls `start_embedded` (API lifespan) or `run_standalone` (a
 `dotmac-hub` command); both are here so it needs nothing else of this module.
@@ -14,9 +20,10 @@ import logging
 import time
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from hub.alarms.evaluator import PassReport, run_pass
+from hub.alarms.evaluator import LOCK_SPACE, PassReport, run_pass
 from hub.alarms.evaluator_settings import EvaluatorSettings
 from hub.background import EmbeddedLoop
 from hub.metrics import Metrics
@@ -29,6 +36,66 @@ FAILURES = "dotmac_hub_alarm_eval_failures_total"
 SECONDS = "dotmac_hub_alarm_eval_seconds_total"
 CHANGES = "dotmac_hub_alarm_eval_alarms_total"
 SKIPPED = "dotmac_hub_alarm_eval_tenants_skipped_total"
+STANDBY = "dotmac_hub_alarm_eval_standby_total"
+
+
+LEADER_SPACE = LOCK_SPACE + 1  # pg_try_advisory_lock(LEADER_SPACE, 0): the leader's lock
+
+
+class Leadership:
+    """Whether this process is the evaluator that runs passes (see the module docstring)."""
+
+    def __init__(self, engine: AsyncEngine | None) -> None:
+        self.engine = engine
+        self._conn: AsyncConnection | None = None
+
+    @property
+    def leading(self) -> bool:
+        """Whether the lock is held on a connection of ours right now."""
+        return self._conn is not None
+
+    async def held(self) -> bool:
+        """Keep (checking its connection is alive) or try to take the leadership."""
+        if self.engine is None or self.engine.dialect.name != "postgresql":
+            return True
+        if self._conn is not None:
+            try:
+                await self._conn.execute(text("SELECT 1"))
+                await self._conn.commit()
+                return True
+            except Exception as exc:  # the connection is gone and the lock with it
+                log.warning("alarms.leadership_lost error=%s", type(exc).__name__)
+                await self.release()
+        return await self._take()
+
+    async def _take(self) -> bool:
+        assert self.engine is not None
+        conn = await self.engine.connect()
+        try:
+            taken = await conn.execute(text("SELECT pg_try_advisory_lock(:space, 0)"),
+                                       {"space": LEADER_SPACE})
+            got = bool(taken.scalar())
+            await conn.commit()  # the session-level lock outlives the transaction
+        except Exception:
+            await conn.close()
+            raise
+        if not got:
+            await conn.close()
+            return False
+        self._conn = conn
+        log.info("alarms.evaluator_leading")
+        return True
+
+    async def release(self) -> None:
+        """Give the leadership up (closing the connection releases the lock)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        with contextlib.suppress(Exception):
+            await conn.execute(text("SELECT pg_advisory_unlock(:space, 0)"),
+                               {"space": LEADER_SPACE})
+        with contextlib.suppress(Exception):
+            await conn.close()
 
 
 class AlarmEvaluator:
@@ -40,6 +107,7 @@ class AlarmEvaluator:
         self.sessions = sessions
         self.settings = settings or EvaluatorSettings()
         self.metrics = metrics or Metrics()
+        self.leadership = Leadership(sessions.kw.get("bind"))
         self._stop = asyncio.Event()
 
     async def run(self) -> None:
@@ -58,22 +126,35 @@ class AlarmEvaluator:
     stop = request_stop  # the name hub.worker_runner.StandaloneWorker calls
 
     async def close(self) -> None:
-        """Nothing held between passes (the caller owns the engine)."""
+        """Give the leadership up (the caller owns the engine)."""
+        await self.leadership.release()
 
     async def tick(self, now: datetime | None = None) -> PassReport | None:
-        """One pass, counted; None when it failed as a whole."""
+        """One pass, counted, when this process leads; None when it stands by or the pass
+        failed as a whole."""
+        try:
+            if not await self.leadership.held():
+                self.metrics.inc(STANDBY, "Intervals an evaluator stood by while another "
+                                 "hub process led")
+                return None
+        except Exception as exc:  # the database is down: nobody can lead, retried later
+            self._failed(exc)
+            return None
         started = time.perf_counter()
         try:
             report = await run_pass(self.sessions, now)
         except Exception as exc:  # the loop must survive outages
-            self.metrics.inc(FAILURES, "Alarm evaluator failures by stage", stage="pass")
-            log.warning("alarms.pass_failed error=%s: %s", type(exc).__name__, str(exc)[:300])
+            self._failed(exc)
             return None
         finally:
             self.metrics.inc(SECONDS, "Seconds spent in alarm evaluation passes",
                              time.perf_counter() - started)
         self._count(report)
         return report
+
+    def _failed(self, exc: Exception) -> None:
+        self.metrics.inc(FAILURES, "Alarm evaluator failures by stage", stage="pass")
+        log.warning("alarms.pass_failed error=%s: %s", type(exc).__name__, str(exc)[:300])
 
     def _count(self, report: PassReport) -> None:
         self.metrics.inc(PASSES, "Alarm evaluation passes over every tenant")

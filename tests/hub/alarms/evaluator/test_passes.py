@@ -21,7 +21,7 @@ from hub.alarms.evaluator_settings import EvaluatorSettings
 from hub.alarms.models import AlarmHistory
 from hub.alarms.rules import shipped_rules
 from hub.alarms.service import raise_alarm
-from hub.alarms.worker import PASSES, SECONDS, AlarmEvaluator, start_embedded
+from hub.alarms.worker import PASSES, SECONDS, STANDBY, AlarmEvaluator, start_embedded
 from hub.db import create_engine, session_factory, utcnow
 from hub.metrics import Metrics
 from tests.hub.alarms.conftest import World, actions_of, new_world
@@ -207,3 +207,21 @@ async def test_an_alarm_changed_after_the_rows_were_read_waits_for_the_next_pass
     async with sessions() as session, session.begin():  # the next pass, on newer rows
         await apply(session, world.tenant_id, rule, Outcome(), utcnow(), read_at=utcnow())
     assert len(await alarms(sessions, world.tenant_id, "agent.offline", "cleared")) == 1
+
+
+async def test_one_evaluator_leads_the_others_stand_by_and_take_over(
+        sessions: Sessions, other_process: Sessions, world: World) -> None:
+    await hot_cpu(sessions, world)
+    first_metrics, second_metrics = Metrics(), Metrics()
+    first = AlarmEvaluator(sessions, EvaluatorSettings(), first_metrics)
+    second = AlarmEvaluator(other_process, EvaluatorSettings(), second_metrics)
+    try:
+        assert await first.tick() is not None and first.leadership.leading
+        assert await second.tick() is None  # another process leads: no second pass
+        assert second_metrics.value(STANDBY) == 1 and second_metrics.value(PASSES) == 0
+        assert (await only(sessions, world.tenant_id, "device.cpu")).state == "raised"
+        await first.close()  # the leader stops: the next interval of the other one leads
+        assert await second.tick() is not None and second.leadership.leading
+    finally:
+        await first.close()
+        await second.close()
