@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help demo demo-clean test lint bench schemas golden system-deps-test system-deps-demo system-deps-bench clean
+.PHONY: help demo demo-clean test lint bench schemas golden client client-check system-deps-test system-deps-demo system-deps-bench clean
 
 help:
 	@echo "make demo     run the hub on embedded defaults (http://127.0.0.1:8080/docs)"
@@ -17,10 +17,13 @@ help:
 	@echo "make bench    performance figures (ours vs a baseline, printed as ratios)"
 	@echo "make schemas  export protocol JSON Schemas and examples to protocol/schema/"
 	@echo "make golden   rewrite tests/agent_snmp/golden/ from the snmpsim recordings (review the diff)"
+	@echo "make client   regenerate the Python client clients/python/ from the hub's OpenAPI document"
+	@echo "make client-check  fail if clients/python/ differs from a fresh generation (CI)"
 	@echo "make demo-clean  forget the demo's state (.dotmac/); make clean also removes .venv and caches"
 
-$(STAMP): pyproject.toml scripts/bootstrap-venv.sh
+$(STAMP): pyproject.toml scripts/bootstrap-venv.sh clients/python/pyproject.toml
 	scripts/bootstrap-venv.sh
+	$(BIN)/python -m pip install -q -e clients/python
 	touch $@
 
 system-deps-test:
@@ -57,6 +60,14 @@ schemas: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python scripts/golden.py --update
+
+# The client is generated from the app's own OpenAPI document (clients/generate.py); commit
+# the result. tests/clients/test_client_drift.py runs the same check in `make test`.
+client: $(STAMP)
+	$(BIN)/python clients/generate.py
+
+client-check: $(STAMP)
+	$(BIN)/python clients/generate.py --check
 
 clean:
 	rm -rf $(VENV) .dotmac .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,218 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.adopt_request import AdoptRequest
+from ...models.adopt_result import AdoptResult
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    discovery_id: UUID,
+    *,
+    body: AdoptRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/discoveries/{discovery_id}/adopt".format(
+            discovery_id=quote(str(discovery_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AdoptResult | Problem | None:
+    if response.status_code == 201:
+        response_201 = AdoptResult.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AdoptResult | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    discovery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AdoptRequest,
+) -> Response[AdoptResult | Problem]:
+    """Adopt Candidates
+
+     Make devices of candidates, all or none: any problem answers 422 with one entry per
+    problem in `errors` (`loc` names the row and field) and creates nothing.
+
+    Args:
+        discovery_id (UUID):
+        body (AdoptRequest): Candidates to adopt, all in one transaction.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdoptResult | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        discovery_id=discovery_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    discovery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AdoptRequest,
+) -> AdoptResult | Problem | None:
+    """Adopt Candidates
+
+     Make devices of candidates, all or none: any problem answers 422 with one entry per
+    problem in `errors` (`loc` names the row and field) and creates nothing.
+
+    Args:
+        discovery_id (UUID):
+        body (AdoptRequest): Candidates to adopt, all in one transaction.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdoptResult | Problem
+    """
+
+    return sync_detailed(
+        discovery_id=discovery_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    discovery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AdoptRequest,
+) -> Response[AdoptResult | Problem]:
+    """Adopt Candidates
+
+     Make devices of candidates, all or none: any problem answers 422 with one entry per
+    problem in `errors` (`loc` names the row and field) and creates nothing.
+
+    Args:
+        discovery_id (UUID):
+        body (AdoptRequest): Candidates to adopt, all in one transaction.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdoptResult | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        discovery_id=discovery_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    discovery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: AdoptRequest,
+) -> AdoptResult | Problem | None:
+    """Adopt Candidates
+
+     Make devices of candidates, all or none: any problem answers 422 with one entry per
+    problem in `errors` (`loc` names the row and field) and creates nothing.
+
+    Args:
+        discovery_id (UUID):
+        body (AdoptRequest): Candidates to adopt, all in one transaction.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdoptResult | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            discovery_id=discovery_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.enrollment_token_create import EnrollmentTokenCreate
+from ...models.enrollment_token_created import EnrollmentTokenCreated
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    site_id: UUID,
+    *,
+    body: EnrollmentTokenCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/sites/{site_id}/enrollment-tokens".format(
+            site_id=quote(str(site_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EnrollmentTokenCreated | Problem | None:
+    if response.status_code == 201:
+        response_201 = EnrollmentTokenCreated.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EnrollmentTokenCreated | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    site_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentTokenCreate,
+) -> Response[EnrollmentTokenCreated | Problem]:
+    """Create Enrollment Token
+
+     Issue a one-time, expiring token that enrolls one agent into this site.
+
+    The `token` field is shown only in this response; the hub stores its hash.
+
+    Args:
+        site_id (UUID):
+        body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrollmentTokenCreated | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        site_id=site_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    site_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentTokenCreate,
+) -> EnrollmentTokenCreated | Problem | None:
+    """Create Enrollment Token
+
+     Issue a one-time, expiring token that enrolls one agent into this site.
+
+    The `token` field is shown only in this response; the hub stores its hash.
+
+    Args:
+        site_id (UUID):
+        body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrollmentTokenCreated | Problem
+    """
+
+    return sync_detailed(
+        site_id=site_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    site_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentTokenCreate,
+) -> Response[EnrollmentTokenCreated | Problem]:
+    """Create Enrollment Token
+
+     Issue a one-time, expiring token that enrolls one agent into this site.
+
+    The `token` field is shown only in this response; the hub stores its hash.
+
+    Args:
+        site_id (UUID):
+        body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrollmentTokenCreated | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        site_id=site_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    site_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentTokenCreate,
+) -> EnrollmentTokenCreated | Problem | None:
+    """Create Enrollment Token
+
+     Issue a one-time, expiring token that enrolls one agent into this site.
+
+    The `token` field is shown only in this response; the hub stores its hash.
+
+    Args:
+        site_id (UUID):
+        body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrollmentTokenCreated | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            site_id=site_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,220 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.notification_policy_public import NotificationPolicyPublic
+from ...models.notification_policy_update import NotificationPolicyUpdate
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    policy_id: UUID,
+    *,
+    body: NotificationPolicyUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/notification-policies/{policy_id}".format(
+            policy_id=quote(str(policy_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> NotificationPolicyPublic | Problem | None:
+    if response.status_code == 200:
+        response_200 = NotificationPolicyPublic.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[NotificationPolicyPublic | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    policy_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NotificationPolicyUpdate,
+) -> Response[NotificationPolicyPublic | Problem]:
+    """Change a notification policy
+
+     Change the given fields; the whole policy is then checked as a new one would be.
+
+    Args:
+        policy_id (UUID):
+        body (NotificationPolicyUpdate): Fields to change (others are kept); the result is checked
+            like a new policy.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NotificationPolicyPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        policy_id=policy_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    policy_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NotificationPolicyUpdate,
+) -> NotificationPolicyPublic | Problem | None:
+    """Change a notification policy
+
+     Change the given fields; the whole policy is then checked as a new one would be.
+
+    Args:
+        policy_id (UUID):
+        body (NotificationPolicyUpdate): Fields to change (others are kept); the result is checked
+            like a new policy.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NotificationPolicyPublic | Problem
+    """
+
+    return sync_detailed(
+        policy_id=policy_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    policy_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NotificationPolicyUpdate,
+) -> Response[NotificationPolicyPublic | Problem]:
+    """Change a notification policy
+
+     Change the given fields; the whole policy is then checked as a new one would be.
+
+    Args:
+        policy_id (UUID):
+        body (NotificationPolicyUpdate): Fields to change (others are kept); the result is checked
+            like a new policy.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NotificationPolicyPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        policy_id=policy_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    policy_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NotificationPolicyUpdate,
+) -> NotificationPolicyPublic | Problem | None:
+    """Change a notification policy
+
+     Change the given fields; the whole policy is then checked as a new one would be.
+
+    Args:
+        policy_id (UUID):
+        body (NotificationPolicyUpdate): Fields to change (others are kept); the result is checked
+            like a new policy.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NotificationPolicyPublic | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            policy_id=policy_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class AlarmRulePublicSeverityType0(StrEnum):
+    CRITICAL = "critical"
+    INFO = "info"
+    MAJOR = "major"
+    MINOR = "minor"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.customer_public_contacts_item import CustomerPublicContactsItem
+
+
+T = TypeVar("T", bound="CustomerPublic")
+
+
+@_attrs_define
+class CustomerPublic:
+    """A customer.
+
+    Attributes:
+        contacts (list[CustomerPublicContactsItem]):
+        currency (str):
+        email (str):
+        id (UUID):
+        name (str):
+        service_address (str):
+        tax_jurisdiction (None | str):
+    """
+
+    contacts: list[CustomerPublicContactsItem]
+    currency: str
+    email: str
+    id: UUID
+    name: str
+    service_address: str
+    tax_jurisdiction: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        contacts = []
+        for contacts_item_data in self.contacts:
+            contacts_item = contacts_item_data.to_dict()
+            contacts.append(contacts_item)
+
+        currency = self.currency
+
+        email = self.email
+
+        id = str(self.id)
+
+        name = self.name
+
+        service_address = self.service_address
+
+        tax_jurisdiction: None | str
+        tax_jurisdiction = self.tax_jurisdiction
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "contacts": contacts,
+                "currency": currency,
+                "email": email,
+                "id": id,
+                "name": name,
+                "service_address": service_address,
+                "tax_jurisdiction": tax_jurisdiction,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.customer_public_contacts_item import CustomerPublicContactsItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        contacts = []
+        _contacts = d.pop("contacts")
+        for contacts_item_data in _contacts:
+            contacts_item = CustomerPublicContactsItem.from_dict(contacts_item_data)
+
+            contacts.append(contacts_item)
+
+        currency = d.pop("currency")
+
+        email = d.pop("email")
+
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        service_address = d.pop("service_address")
+
+        def _parse_tax_jurisdiction(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        tax_jurisdiction = _parse_tax_jurisdiction(d.pop("tax_jurisdiction"))
+
+        customer_public = cls(
+            contacts=contacts,
+            currency=currency,
+            email=email,
+            id=id,
+            name=name,
+            service_address=service_address,
+            tax_jurisdiction=tax_jurisdiction,
+        )
+
+        customer_public.additional_properties = d
+        return customer_public
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

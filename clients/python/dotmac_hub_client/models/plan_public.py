@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.plan_public_usage_kind import PlanPublicUsageKind
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PlanPublic")
+
+
+@_attrs_define
+class PlanPublic:
+    """A plan.
+
+    Attributes:
+        currency (str):
+        down_kbps (int):
+        id (UUID):
+        name (str):
+        period (str):
+        price_minor (int):
+        up_kbps (int):
+        committed_mbps (None | str | Unset):
+        gb_cap (None | str | Unset):
+        minimum_term_periods (int | Unset):  Default: 0.
+        overage_per_gb (None | str | Unset):
+        price_per_mbps (None | str | Unset):
+        setup_fee_minor (int | Unset):  Default: 0.
+        usage_kind (PlanPublicUsageKind | Unset):  Default: PlanPublicUsageKind.NONE.
+    """
+
+    currency: str
+    down_kbps: int
+    id: UUID
+    name: str
+    period: str
+    price_minor: int
+    up_kbps: int
+    committed_mbps: None | str | Unset = UNSET
+    gb_cap: None | str | Unset = UNSET
+    minimum_term_periods: int | Unset = 0
+    overage_per_gb: None | str | Unset = UNSET
+    price_per_mbps: None | str | Unset = UNSET
+    setup_fee_minor: int | Unset = 0
+    usage_kind: PlanPublicUsageKind | Unset = PlanPublicUsageKind.NONE
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        currency = self.currency
+
+        down_kbps = self.down_kbps
+
+        id = str(self.id)
+
+        name = self.name
+
+        period = self.period
+
+        price_minor = self.price_minor
+
+        up_kbps = self.up_kbps
+
+        committed_mbps: None | str | Unset
+        if isinstance(self.committed_mbps, Unset):
+            committed_mbps = UNSET
+        else:
+            committed_mbps = self.committed_mbps
+
+        gb_cap: None | str | Unset
+        if isinstance(self.gb_cap, Unset):
+            gb_cap = UNSET
+        else:
+            gb_cap = self.gb_cap
+
+        minimum_term_periods = self.minimum_term_periods
+
+        overage_per_gb: None | str | Unset
+        if isinstance(self.overage_per_gb, Unset):
+            overage_per_gb = UNSET
+        else:
+            overage_per_gb = self.overage_per_gb
+
+        price_per_mbps: None | str | Unset
+        if isinstance(self.price_per_mbps, Unset):
+            price_per_mbps = UNSET
+        else:
+            price_per_mbps = self.price_per_mbps
+
+        setup_fee_minor = self.setup_fee_minor
+
+        usage_kind: str | Unset = UNSET
+        if not isinstance(self.usage_kind, Unset):
+            usage_kind = self.usage_kind.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "currency": currency,
+                "down_kbps": down_kbps,
+                "id": id,
+                "name": name,
+                "period": period,
+                "price_minor": price_minor,
+                "up_kbps": up_kbps,
+            }
+        )
+        if committed_mbps is not UNSET:
+            field_dict["committed_mbps"] = committed_mbps
+        if gb_cap is not UNSET:
+            field_dict["gb_cap"] = gb_cap
+        if minimum_term_periods is not UNSET:
+            field_dict["minimum_term_periods"] = minimum_term_periods
+        if overage_per_gb is not UNSET:
+            field_dict["overage_per_gb"] = overage_per_gb
+        if price_per_mbps is not UNSET:
+            field_dict["price_per_mbps"] = price_per_mbps
+        if setup_fee_minor is not UNSET:
+            field_dict["setup_fee_minor"] = setup_fee_minor
+        if usage_kind is not UNSET:
+            field_dict["usage_kind"] = usage_kind
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        currency = d.pop("currency")
+
+        down_kbps = d.pop("down_kbps")
+
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        period = d.pop("period")
+
+        price_minor = d.pop("price_minor")
+
+        up_kbps = d.pop("up_kbps")
+
+        def _parse_committed_mbps(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        committed_mbps = _parse_committed_mbps(d.pop("committed_mbps", UNSET))
+
+        def _parse_gb_cap(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        gb_cap = _parse_gb_cap(d.pop("gb_cap", UNSET))
+
+        minimum_term_periods = d.pop("minimum_term_periods", UNSET)
+
+        def _parse_overage_per_gb(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        overage_per_gb = _parse_overage_per_gb(d.pop("overage_per_gb", UNSET))
+
+        def _parse_price_per_mbps(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        price_per_mbps = _parse_price_per_mbps(d.pop("price_per_mbps", UNSET))
+
+        setup_fee_minor = d.pop("setup_fee_minor", UNSET)
+
+        _usage_kind = d.pop("usage_kind", UNSET)
+        usage_kind: PlanPublicUsageKind | Unset
+        if isinstance(_usage_kind, Unset):
+            usage_kind = UNSET
+        else:
+            usage_kind = PlanPublicUsageKind(_usage_kind)
+
+        plan_public = cls(
+            currency=currency,
+            down_kbps=down_kbps,
+            id=id,
+            name=name,
+            period=period,
+            price_minor=price_minor,
+            up_kbps=up_kbps,
+            committed_mbps=committed_mbps,
+            gb_cap=gb_cap,
+            minimum_term_periods=minimum_term_periods,
+            overage_per_gb=overage_per_gb,
+            price_per_mbps=price_per_mbps,
+            setup_fee_minor=setup_fee_minor,
+            usage_kind=usage_kind,
+        )
+
+        plan_public.additional_properties = d
+        return plan_public
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

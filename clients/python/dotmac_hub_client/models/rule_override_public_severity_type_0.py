@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class RuleOverridePublicSeverityType0(StrEnum):
+    CRITICAL = "critical"
+    INFO = "info"
+    MAJOR = "major"
+    MINOR = "minor"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return str(self.value)

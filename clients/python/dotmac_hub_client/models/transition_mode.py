@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class TransitionMode(StrEnum):
+    DISCONNECT = "disconnect"
+    THROTTLE = "throttle"
+
+    def __str__(self) -> str:
+        return str(self.value)
