@@ -27,6 +27,10 @@ def tx_cache(session: AsyncSession, name: str) -> dict[Any, Any]:
     """The dict `name` of the session's innermost transaction (empty in a new one)."""
     sync = session.sync_session
     current = sync.get_nested_transaction() or sync.get_transaction()
+    if current is None:
+        # Not in a transaction yet (the next statement begins one): nothing to share, and
+        # nothing that could outlive the transaction it was read in.
+        return {}
     slot: tuple[object, dict[str, dict[Any, Any]]] | None = session.info.get(_SLOT)
     if slot is None or slot[0] is not current:
         slot = (current, {})

@@ -109,3 +109,20 @@ async def test_one_transaction_sees_its_own_roots_come_and_go(sessions: Sessions
     assert after.suppressed_by == root.id
     assert (await alarm_by_id(sessions, before.id)).suppressed_by == root.id
     assert (await alarm_by_id(sessions, undone.id)).suppressed_by == root.id
+
+
+async def test_nothing_read_in_one_transaction_is_trusted_in_the_next(
+        sessions: Sessions, world: World) -> None:
+    """A session used without an explicit begin (autobegin, then commit, as routes do):
+    the second transaction reads the alarm again instead of trusting the first's answer."""
+    cond = world.condition()
+    async with sessions() as session:
+        assert await service.clear_alarm(session, world.tenant_id, cond.dedupe_key, T0) is None
+        await session.commit()
+        async with sessions() as other, other.begin():
+            made = await service.raise_alarm(other, cond)
+        found = await service.clear_alarm(session, world.tenant_id, cond.dedupe_key,
+                                          T0 + minutes(1))
+        await session.commit()
+    assert found is not None and found.id == made.id
+    assert (await alarm_by_id(sessions, made.id)).state == "cleared"
