@@ -7,6 +7,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx
+
 from hub.db import utcnow
 from tests.hub.alarms.api.conftest import Desk
 from tests.hub.alarms.api.matrix import policy_body
@@ -88,7 +90,7 @@ async def test_maintenance_windows_mark_alarms_and_are_checked(hub: Hub, desk: D
               for aid in (quiet, loud)}
     assert (marked[quiet]["in_maintenance"], marked[loud]["in_maintenance"]) == (True, False)
 
-    def ids(resp: Any) -> list[str]:
+    def ids(resp: httpx.Response) -> list[str]:
         return [w["id"] for w in resp.json()["data"]]
 
     listing = await hub.client.get("/maintenance-windows", headers=desk.field_tech.headers)
