@@ -30,7 +30,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from hub.ingest.pipeline import Accepted, Outcome, Pipeline
 from hub.ingest.transport import Delivery, MqttOptions, MqttSource
-from hub.metrics import Metrics
+from hub.metrics import LAG_BUCKETS, Metrics
 from hub.tsdb import TsdbError, TsdbRejectedError
 from protocol import TelemetryBatch
 
@@ -47,6 +47,10 @@ CLOCK_OFF = "dotmac_ingest_agent_clock_off_total"
 RETRIES = "dotmac_ingest_storage_retries_total"
 QUARANTINE_DROPPED = "dotmac_ingest_quarantine_dropped_total"
 DEVICE_EVENTS = "dotmac_ingest_device_events_total"
+LAG = "dotmac_ingest_lag_seconds"
+# State messages are left out of the lag: a retained birth and a Last Will are published by
+# the broker long after the agent wrote them, which is no delay of the hub's.
+NO_LAG_CHANNELS = frozenset({"state"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +183,8 @@ class IngestWorker:
             if results[index] is None:
                 results[index] = await self._retry(
                     [batch[index]], partial(self.pipeline.store, item))
+            if (got := results[index]) is not None and got.stored:
+                self._lag(item)
         return [r if r is not None else Outcome("internal_error") for r in results]
 
     async def _store_telemetry(self, batch: list[Delivery], items: list[tuple[int, Accepted]]
@@ -247,6 +253,17 @@ class IngestWorker:
             await self.pipeline.quarantine(delivery.topic, delivery.payload, "internal_error",
                                            f"{type(exc).__name__}: {exc}")
         return Outcome("internal_error")
+
+    def _lag(self, item: Accepted) -> None:
+        """Receive time minus the message's own time, per channel, for a stored message
+        (a duplicate's is the first copy's again; an agent clock ahead counts as 0)."""
+        channel = item.message.type
+        if channel in NO_LAG_CHANNELS:
+            return
+        lag = (item.received - item.message.ts).total_seconds()
+        self.metrics.observe_seconds(LAG, "Hub receive time minus the agent's message time, "
+                                     "per channel, of stored messages", max(lag, 0.0),
+                                     LAG_BUCKETS, channel=channel)
 
     def _count(self, outcome: Outcome) -> None:
         self.metrics.inc(MESSAGES, "Messages taken from the broker by result",

@@ -7,8 +7,11 @@ directory before the workers start: each worker then writes its values to files 
 whichever worker answers a scrape sums every worker's files, so one scrape shows the totals.
 
 A gauge added here must say how workers combine (`multiprocess_mode=`), or a scrape under
-several workers shows one series per worker pid. A standalone worker (no API) serves its
-registry on a port of its own: `hub.metrics.server`.
+several workers shows one series per worker pid. Gauges of the whole hub read from its
+database (queue ages, agents offline: `hub.hub_health`) are no such gauge: a collector that
+answers from this process's own snapshot, registered with `add_live` where the scrape reads,
+never written to the shared files. A standalone worker (no API) serves its registry on a
+port of its own: `hub.metrics.server`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+# Delays of seconds to an hour: an agent's message in real time, or one queued through an
+# outage (dotmac_ingest_lag_seconds).
+LAG_BUCKETS = (0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0,
+               3600.0)
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # Dashboards and alert rules know the series this hub has always exposed; a `_created`
@@ -142,6 +149,7 @@ class Metrics:
         self._by_request: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         # Other subsystems' counters (ingest, webhooks...), created on first use by name.
         self.families: dict[str, Counter] = {}
+        self.histograms: dict[str, Histogram] = {}
         self.registry.register(_ProcessCounters())
 
     def inc(self, name: str, help_text: str, amount: float = 1, **labels: str) -> None:
@@ -151,6 +159,29 @@ class Metrics:
             family = Counter(name, help_text, sorted(labels), registry=self.registry)
             self.families[name] = family
         (family.labels(**labels) if labels else family).inc(amount)
+
+    def observe_seconds(self, name: str, help_text: str, seconds: float,
+                        buckets: tuple[float, ...] = LATENCY_BUCKETS, **labels: str) -> None:
+        """Add an observation to a histogram family, e.g. `dotmac_ingest_lag_seconds`.
+
+        The family is made on first use with these buckets (later calls' are not looked at).
+        Histograms sum across the workers of `serve --workers N` like counters do."""
+        family = self.histograms.get(name)
+        if family is None:
+            family = Histogram(name, help_text, sorted(labels), buckets=buckets,
+                               registry=self.registry)
+            self.histograms[name] = family
+        (family.labels(**labels) if labels else family).observe(seconds)
+
+    def add_live(self, collector: Collector) -> None:
+        """Show a collector's families in every scrape this process answers.
+
+        For values computed in this process (a snapshot of the database): registered on the
+        registry the scrape reads, also under `serve --workers N`, where they bypass the
+        shared files (the worker answering the scrape shows its own snapshot, once)."""
+        self.exposed.register(collector)
+        if self.exposed is not self.registry:
+            self.registry.register(collector)  # `value()` and tests read this one
 
     def value(self, name: str, **labels: str) -> float:
         """This process's value of one counter (0 when never incremented)."""
