@@ -43,8 +43,8 @@ def agent_offline(snapshot: Snapshot, rule: Rule, now: datetime) -> Outcome:
     out = Outcome()
     for agent in snapshot.agents:
         key = dedupe_key(rule.key, agent.agent_id)
-        if agent.revoked or agent.state not in ("online", "offline"):
-            continue
+        if agent.revoked or (agent.last_seen_at is None and agent.state != "offline"):
+            continue  # revoked, or never heard from
         silent = _silent_for(agent, now)
         if agent.state == "offline":
             since = agent.state_since or agent.last_seen_at or now
@@ -68,9 +68,9 @@ def agent_offline(snapshot: Snapshot, rule: Rule, now: datetime) -> Outcome:
 
 
 def _reporting(agent: AgentRow, now: datetime, stale_s: float = 180.0) -> bool:
-    """Online and heard from lately: its health figures describe now."""
+    """Not offline and heard from lately: its health figures describe now."""
     silent = _silent_for(agent, now)
-    return agent.state == "online" and silent is not None and silent < stale_s \
+    return agent.state != "offline" and silent is not None and silent < stale_s \
         and agent.health_ts is not None
 
 
@@ -121,7 +121,7 @@ def agent_config_not_applied(snapshot: Snapshot, rule: Rule, now: datetime) -> O
                         f"{config.desired_version}: {config.last_error_code}",
                 details={**versions, "error_code": config.last_error_code,
                          "error_detail": (config.last_error_detail or "")[:500]}))
-        elif agent.state != "online":
+        elif agent.state == "offline":
             out.unknown.add(key)  # agent.offline says why; applying waits for it
         elif config.desired_at is not None and \
                 now - config.desired_at >= timedelta(seconds=after_s):
