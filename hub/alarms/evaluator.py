@@ -86,8 +86,8 @@ async def evaluate_tenant(session: AsyncSession, tenant_id: uuid.UUID,
     snapshot = await rows.read_snapshot(session, tenant_id, enabled, now)
     report = TenantReport()
     for rule in rules:
-        outcome = evaluate(snapshot, rule, now) if rule.enabled else Outcome()
         try:
+            outcome = evaluate(snapshot, rule, now) if rule.enabled else Outcome()
             async with session.begin_nested():
                 raised, cleared = await apply(session, tenant_id, rule, outcome, now,
                                               read_at=read_at)

@@ -225,3 +225,17 @@ async def test_one_evaluator_leads_the_others_stand_by_and_take_over(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_failing_rule_is_rolled_back_alone(sessions: Sessions, world: World) -> None:
+    # An override written around the API's check: the rule cannot be evaluated.
+    await override(sessions, world.tenant_id, "device.cpu", threshold="high")
+    feed = await feed_for(sessions, world)
+    t0 = utcnow()
+    await feed.samples(gauge(world.device_name, "cpu_load_percent", 99, t0),
+                       gauge(world.device_name, "temperature_celsius", 95, t0))
+    async with sessions() as session, session.begin():
+        report = await evaluate_tenant(session, world.tenant_id, t0 + timedelta(seconds=5))
+    assert report.failed_rules == ["device.cpu"]
+    assert await alarms(sessions, world.tenant_id, "device.cpu") == []
+    assert (await only(sessions, world.tenant_id, "device.temperature")).state == "raised"
