@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 
 from dotmac_hub_client import AuthenticatedClient, Client
 from dotmac_hub_client.api.api_keys import api_keys_create
@@ -106,18 +107,50 @@ async def test_hub_errors_are_typed_problems(live_hub: LiveHub) -> None:
     assert isinstance(unknown, Problem) and unknown.status == 401
 
 
-async def test_the_synchronous_client_as_docs_client_md_shows(live_hub: LiveHub) -> None:
-    """docs/client.md's portal back end uses the blocking calls; they work the same."""
+class HubError(Exception):
+    """A hub error as the portal logs and shows it."""
+
+
+def portal_backend(hub: AuthenticatedClient) -> tuple[Callable[[str, str], str],
+                                                      Callable[[], list[str]]]:
+    """docs/client.md's example, line for line (its module-level `hub` passed in)."""
+
+    def sign_up(name: str, email: str) -> str:
+        made = billing_customers_create.sync(client=hub, body=CustomerCreate(
+            name=name, email=email, currency="EUR"))
+        if isinstance(made, Problem):
+            raise HubError(f"{made.status} {made.title}: {made.detail}")
+        return str(made.id)
+
+    def all_customers() -> list[str]:
+        names, cursor = [], UNSET
+        while True:
+            page = billing_customers_list.sync(client=hub, limit=200, cursor=cursor)
+            if isinstance(page, Problem):
+                raise HubError(f"{page.status} {page.title}: {page.detail}")
+            names += [c.name for c in page.data]
+            if not page.next_cursor:
+                return names
+            cursor = page.next_cursor
+
+    return sign_up, all_customers
+
+
+async def test_the_portal_backend_of_docs_client_md(live_hub: LiveHub) -> None:
+    """The blocking calls, with one client for several calls and a Problem raised."""
     hub, _ = await signed_in(live_hub, "client-sync")
+    sign_up, all_customers = portal_backend(hub)
 
-    def portal_backend() -> list[str]:
-        with hub as client:
-            made = billing_customers_create.sync(client=client, body=CustomerCreate(
-                name="Ada Lovelace", currency="EUR", email="ada@example.net"))
-            if isinstance(made, Problem):
-                raise RuntimeError(f"{made.status} {made.title}: {made.detail}")
-            page = billing_customers_list.sync(client=client, limit=50)
-            assert isinstance(page, PageCustomerPublic)
-            return [c.name for c in page.data]
+    def run() -> tuple[str, list[str], str]:
+        with hub:
+            made = sign_up("Ada Lovelace", "ada@example.net")
+            sign_up("Grace Hopper", "grace@example.net")
+            try:
+                sign_up("", "nobody@example.net")
+            except HubError as exc:
+                refused = str(exc)
+            return made, all_customers(), refused
 
-    assert await asyncio.to_thread(portal_backend) == ["Ada Lovelace"]
+    made, names, refused = await asyncio.to_thread(run)
+    assert uuid.UUID(made) and sorted(names) == ["Ada Lovelace", "Grace Hopper"]
+    assert refused.startswith("422 ")

@@ -19,6 +19,7 @@ from tests.hub.events.receiver import Received, Receiver, running_receiver
 from tests.hub.events.support import (
     LOOPBACK,
     add_endpoint,
+    by_hand_verifies,
     emit,
     legacy_verifies,
     standard_verifies,
@@ -62,6 +63,8 @@ async def test_new_endpoints_sign_by_standard_webhooks(hub: Hub) -> None:
     signature = got.headers["webhook-signature"]
     assert signature.startswith("v1,") and len(base64.b64decode(signature[3:])) == 32
     assert Webhook(made["secret"]).verify(got.body, got.headers)["type"] == "webhook.ping"
+    assert by_hand_verifies(made["secret"], got.headers, got.body)
+    assert not by_hand_verifies(made["secret"], got.headers, got.body.replace(b"ping", b"pong"))
     assert not standard_verifies(made["secret"], got.headers, got.body + b" ")
     assert not standard_verifies(made["secret"], {**got.headers, "webhook-id": "msg_other"},
                                  got.body)
