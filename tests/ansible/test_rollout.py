@@ -242,7 +242,9 @@ def _events_on_standard_ports_without_root(pop_box: PopBox, mosquitto: Broker,
         assert batches, "no device events from the box"
     finally:
         hub.close()
-    event = batches[0].message.events[0]  # type: ignore[attr-defined]
+    batch = batches[0].message
+    assert isinstance(batch, DeviceEventBatch)
+    event = batch.events[0]
     assert (event.event_type, event.labels.get("ifIndex")) == ("link_down", "5")
     listening = pop_box.run("ss", "-H", "-lnup").stdout + pop_box.run("ss", "-H", "-lntp").stdout
     for port in (":162 ", ":514 "):
