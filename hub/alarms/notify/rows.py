@@ -30,7 +30,9 @@ async def stage(session: AsyncSession, alarm: Alarm, policy_id: uuid.UUID, kind:
     this cycle or a later one. Safe against another process staging the same row."""
     key = {"alarm_id": alarm.id, "policy_id": policy_id, "kind": kind, "channel": channel,
            "target": target}
-    fresh: dict[str, Any] = {"status": status, "attempts": 0, "next_attempt_at": now,
+    # Due from the change on (earlier changes are sent first); never later than now.
+    fresh: dict[str, Any] = {"status": status, "attempts": 0,
+                             "next_attempt_at": min(now, cycle_at),
                              "last_error": None, "created_at": cycle_at,
                              "sent_at": now if status == "sent" else None}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
