@@ -8,7 +8,7 @@ change) brought up to date by the per-poll `if_oper_status` / `if_admin_status` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hub.alarms.conditions.base import (
@@ -28,6 +28,7 @@ OPER = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPre
         7: "lowerLayerDown"}
 ADMIN = {1: "up", 2: "down", 3: "testing"}
 DOWN = frozenset({"down", "lowerLayerDown"})
+PORT_STATUS = ("if_oper_status", "if_admin_status")
 BUCKET_S = 300
 ERROR_WINDOW_S = 600  # the current 5-minute bucket and the one before it
 MIN_FRAME_BYTES = 64  # no Ethernet frame is shorter: octets / 64 bounds the packets
@@ -50,7 +51,15 @@ class Port:
 
 
 def ports(snapshot: Snapshot) -> list[Port]:
-    """Every interface of the tenant's observed devices, newest state first."""
+    """Every interface of the tenant's observed devices, newest state first (worked out
+    once per snapshot: three rules read it)."""
+    if "ports" not in snapshot.derived:
+        snapshot.derived["ports"] = _ports(snapshot)
+    found: list[Port] = snapshot.derived["ports"]
+    return found
+
+
+def _ports(snapshot: Snapshot) -> list[Port]:
     status = _status_gauges(snapshot)
     found: dict[tuple[str, int], Port] = {}
     for row in snapshot.interfaces:
@@ -74,9 +83,7 @@ def ports(snapshot: Snapshot) -> list[Port]:
 
 def _status_gauges(snapshot: Snapshot) -> dict[tuple[str, int], dict[str, GaugeRow]]:
     found: dict[tuple[str, int], dict[str, GaugeRow]] = {}
-    for row in snapshot.gauges:
-        if row.metric not in ("if_oper_status", "if_admin_status"):
-            continue
+    for row in (r for rows in snapshot.gauges_of(*PORT_STATUS).values() for r in rows):
         index = label(row.series, "ifIndex")
         if index is not None and index.isdigit():
             found.setdefault((row.device, int(index)), {})[row.metric] = row
@@ -87,14 +94,15 @@ def _newer(port: Port, gauges: dict[str, GaugeRow] | None) -> Port:
     """The port with the gauges' states where they are newer than its inventory row."""
     if not gauges:
         return port
-    admin, oper = gauges.get("if_admin_status"), gauges.get("if_oper_status")
-    if admin is not None and _later(admin, port.oper_at):
-        port = replace(port, admin=ADMIN.get(int(admin.value), "unknown"))
-    if oper is None or not _later(oper, port.oper_at):
-        return port
-    state = OPER.get(int(oper.value), "unknown")
-    down_since = (port.down_since or oper.ts) if state in DOWN else None
-    return replace(port, oper=state, oper_at=oper.ts, down_since=down_since)
+    admin_row, oper_row = gauges.get("if_admin_status"), gauges.get("if_oper_status")
+    admin, oper, oper_at, down_since = port.admin, port.oper, port.oper_at, port.down_since
+    if admin_row is not None and _later(admin_row, port.oper_at):
+        admin = ADMIN.get(int(admin_row.value), "unknown")
+    if oper_row is not None and _later(oper_row, port.oper_at):
+        oper, oper_at = OPER.get(int(oper_row.value), "unknown"), oper_row.ts
+        down_since = (port.down_since or oper_row.ts) if oper in DOWN else None
+    return Port(port.device, port.if_index, port.name, port.alias, port.descr, admin, oper,
+                oper_at, down_since)
 
 
 def _later(gauge: GaugeRow, than: datetime | None) -> bool:

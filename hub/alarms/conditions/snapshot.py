@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class Snapshot:
     configs: tuple[ConfigRow, ...] = ()
     endpoints: tuple[EndpointRow, ...] = ()
     drop_marks: dict[uuid.UUID, DropMark] = field(default_factory=dict)
+    # What several rules derive from the same rows (interface states), computed once.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def devices_by_name(self) -> dict[str, DeviceRow]:
@@ -154,10 +157,17 @@ class Snapshot:
         """Agents by id."""
         return {a.agent_id: a for a in self.agents}
 
+    @cached_property
+    def _gauges_by_metric(self) -> dict[str, list[GaugeRow]]:
+        found: dict[str, list[GaugeRow]] = {}
+        for row in self.gauges:
+            found.setdefault(row.metric, []).append(row)
+        return found
+
     def gauges_of(self, *metrics: str) -> dict[str, list[GaugeRow]]:
         """Gauge rows of these metrics, by device."""
         found: dict[str, list[GaugeRow]] = {}
-        for row in self.gauges:
-            if row.metric in metrics:
+        for metric in metrics:
+            for row in self._gauges_by_metric.get(metric, ()):
                 found.setdefault(row.device, []).append(row)
         return found
