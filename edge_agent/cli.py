@@ -204,6 +204,8 @@ def _print_events(events: object) -> None:
                ("syslog", _counts({k: v for k, v in syslog.items()
                                    if isinstance(v, int) and v and k != "unknown_sources"})),
                ("dropped by source", _counts(storm.get("dropped_by_source"))),
+               ("dropped by the kernel (agent too busy to read)",
+                str(events.get("kernel_drops") or "")),
                ("from addresses of no device", str(unknown) if unknown else "")]
     for label, text in details:
         if text:

@@ -118,6 +118,23 @@ def event_counters(health: Mapping[str, Any]) -> dict[str, int]:
     }
 
 
+def kernel_drops(ports: Iterable[int], tables: Sequence[Path] = (
+        Path("/proc/net/udp"), Path("/proc/net/udp6"))) -> int:
+    """Datagrams the kernel dropped on our UDP ports because the socket buffer was full (the
+    agent too busy to read them): the `drops` column of /proc/net/udp*. 0 where unreadable."""
+    wanted, total = set(ports), 0
+    for table in tables:
+        try:
+            lines = table.read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 13 and int(fields[1].rsplit(":", 1)[1], 16) in wanted:
+                total += int(fields[-1])
+    return total
+
+
 ProfileOf = Callable[[DeviceConfig], str | None]
 Enqueue = Callable[[list[DeviceEvent]], Awaitable[object]]
 
@@ -132,6 +149,8 @@ class ConfiguredEvents:
         self.events = DeviceEvents(event_settings(section), load_catalog(profiles_root),
                                    source_map(devices, profile_of))
         self.lost = 0  # due events `enqueue` failed on (disk full...): counted as dropped
+        self._kernel_drops = 0  # the last figure read while the sockets were open
+        self._closed = False
 
     async def start(self) -> None:
         """Bind every port; `ReceiverError` (nothing stays bound) names port, cause, fix."""
@@ -157,6 +176,8 @@ class ConfiguredEvents:
     async def stop(self) -> None:
         """Stop receiving, then hand over everything storm control still holds (call after
         cancelling `pump`)."""
+        self.kernel_drops()  # the sockets leave /proc/net/udp when closed: read it last now
+        self._closed = True
         await self.events.close()
         pending = self.events.flush()
         await self._hand_over(pending)
@@ -178,6 +199,17 @@ class ConfiguredEvents:
         counters["dropped"] += self.lost + unsendable
         return counters
 
+    def kernel_drops(self) -> int:
+        """Datagrams lost before the receivers saw them (socket buffer full), since the
+        sockets opened; the last figure once they are closed."""
+        s = self.section
+        ports = [p for p in (s.traps.port if s.traps else None,
+                             s.syslog.udp_port if s.syslog else None) if p is not None]
+        if ports and not self._closed:
+            self._kernel_drops = max(self._kernel_drops, kernel_drops(ports))
+        return self._kernel_drops
+
     def status(self, unsendable: int = 0) -> dict[str, object]:
         """Counters plus every receiver's and storm control's detail, for `status`."""
-        return {"counters": self.counters(unsendable), **self.events.health()}
+        return {"counters": self.counters(unsendable), "kernel_drops": self.kernel_drops(),
+                **self.events.health()}

@@ -67,18 +67,19 @@ def main() -> None:
     datagrams = [trap(community, i + 1, 100_000 + i) for i in range(DISTINCT)]
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.connect((host, port))
-    sent = 0
+    tried = sent = 0
     start = time.monotonic()
     end = start + seconds
     while (now := time.monotonic()) < end:
         due = int((now - start) * rate)
-        while sent < due:
-            with contextlib.suppress(OSError):  # ECONNREFUSED after an ICMP: go on
-                sock.send(datagrams[sent % DISTINCT])
-            sent += 1
+        while tried < due:
+            with contextlib.suppress(OSError):  # ECONNREFUSED after an ICMP, ENOBUFS: go on
+                sock.send(datagrams[tried % DISTINCT])
+                sent += 1  # only what the kernel took
+            tried += 1
         time.sleep(0.0005)
     elapsed = time.monotonic() - start
-    print(json.dumps({"sent": sent, "elapsed_s": round(elapsed, 3),
+    print(json.dumps({"sent": sent, "failed": tried - sent, "elapsed_s": round(elapsed, 3),
                       "rate_per_s": round(sent / elapsed, 1)}), flush=True)
 
 

@@ -4,6 +4,7 @@ the secrets revealed only into the receivers, the source map, the health counter
 
 from __future__ import annotations
 
+import socket
 import textwrap
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,12 @@ import pytest
 from edge_agent.batching import Batcher
 from edge_agent.config import ConfigError, DeviceConfig, PollingSection, load_config
 from edge_agent.events import DeviceEvent, DeviceRef, Severity
-from edge_agent.events.configured import event_counters, event_settings, source_map
+from edge_agent.events.configured import (
+    event_counters,
+    event_settings,
+    kernel_drops,
+    source_map,
+)
 from edge_agent.hub_config import to_devices
 from edge_agent.queue import MemoryQueue, MemorySeqCounter
 from protocol import Channel, DeviceEventBatch, decode
@@ -252,3 +258,20 @@ def test_the_example_configs_events_block_loads_once_uncommented(
     assert config.device("ams1-edge-rtr1").event_sources == ("10.255.0.1",)
     settings = event_settings(config.events)
     assert settings.traps is not None and settings.traps.communities == ("t1", "t2")
+
+
+def test_kernel_drops_counts_what_a_full_socket_buffer_lost() -> None:
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills after a few
+    receiver.bind(("127.0.0.1", 0))
+    port = receiver.getsockname()[1]
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        assert kernel_drops([port]) == 0
+        for _ in range(500):  # nobody reads: the kernel drops most of them
+            sender.sendto(b"x" * 200, ("127.0.0.1", port))
+        assert kernel_drops([port]) > 100
+        assert kernel_drops([port + 1 if port < 65535 else port - 1]) == 0
+    finally:
+        sender.close()
+        receiver.close()
