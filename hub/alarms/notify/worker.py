@@ -142,7 +142,11 @@ class AlarmNotifier:
 
     async def send(self, claim: Claim, now: datetime) -> str:
         """Compose and send one claimed mail, record the outcome: sent, retry or failed."""
-        message = await self._compose(claim, now)
+        try:
+            message = await self._compose(claim, now)
+        except ValueError as exc:  # an address no header may carry (the API should refuse it)
+            return await self._failed(claim, now, SendFailure(
+                "invalid", f"cannot address a mail to {claim.target!r}: {exc}", True))
         if message is None:
             return await self._failed(claim, now, SendFailure(
                 "gone", "the alarm or policy no longer exists", True))

@@ -277,8 +277,8 @@ async def update_policy_emails(hub: Hub, policy_id: uuid.UUID, emails: list[str]
 
 async def test_redelivered_change_adds_no_message(hub: Hub) -> None:
     owner = await hub.new_tenant("al-redeliver")
-    oncall = address("oncall")
-    await add_policy(hub, owner.tenant_id, emails=[oncall])
+    oncall, broken = address("oncall"), "ops@isp.example\r\nBcc: spy@evil.example"
+    await add_policy(hub, owner.tenant_id, emails=[oncall, broken])
     alarm_id = await add_alarm(hub, owner.tenant_id)
     async with smtp_server() as (box, port):
         mailer = notifier(hub, port)
@@ -288,7 +288,11 @@ async def test_redelivered_change_adds_no_message(hub: Hub) -> None:
         await changed(hub, owner.tenant_id, alarm_id, "raised")  # again, after it was sent
         await mailer.tick(T0 + minutes(1))
         assert len(box.to(oncall)) == 1
-    assert await count(hub, AlarmNotification, alarm_id=alarm_id, channel="email") == 1
+        assert box.to("spy@evil.example") == []
+    [bad] = await notifications(hub, alarm_id, channel="email", target=broken)
+    assert bad.status == "failed" and bad.last_error is not None
+    assert bad.last_error.startswith("cannot address a mail to")
+    assert await count(hub, AlarmNotification, alarm_id=alarm_id, channel="email") == 2
     assert await count(hub, OutboxEvent, tenant_id=owner.tenant_id, type="alarm.raised") == 1
 
 
