@@ -231,13 +231,15 @@ async def _one_tenant(sessions: async_sessionmaker[AsyncSession], tenant_id: uui
 
 async def _housekeeping(sessions: async_sessionmaker[AsyncSession], now: datetime,
                         report: PassReport) -> None:
-    """Close cleared alarms past their rule's close_after_s, settle flapping ones, and
-    clear event alarms that clear themselves."""
+    """Close cleared alarms past their rule's close_after_s, settle flapping ones, follow
+    maintenance windows and shelves that began or ran out, and clear event alarms that
+    clear themselves."""
     try:
         async with sessions() as session, session.begin():
             if not await try_lock(session, HOUSEKEEPING):
                 return
             report.closed = await service.close_expired(session, now)
+            await service.settle_windows(session, now)
             await _expire_event_alarms(session, now)
     except Exception as exc:
         report.failed += 1

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.alarms.models import Alarm, AlarmHistory
+from hub.alarms.models import Alarm, AlarmHistory, MaintenanceWindow
 from hub.alarms.txcache import DEVICES, OPEN, ROOTS, tx_cache
 from hub.db import new_id
 from hub.inventory.models import Device
@@ -173,3 +173,16 @@ async def open_keys(session: AsyncSession, tenant_id: uuid.UUID, rule: str) -> s
     query = select(Alarm.dedupe_key).where(Alarm.tenant_id == tenant_id, Alarm.rule == rule,
                                            Alarm.state.in_(ACTIVE))
     return set((await session.execute(query)).scalars())
+
+
+async def in_maintenance_now(session: AsyncSession, now: datetime,
+                             ) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """Devices and sites in maintenance at `now` (every tenant): windows covering it and
+    devices flagged `maintenance`."""
+    windows = (await session.execute(select(
+        MaintenanceWindow.device_id, MaintenanceWindow.site_id).where(
+        MaintenanceWindow.starts_at <= now, MaintenanceWindow.ends_at > now))).all()
+    flagged = (await session.execute(select(Device.id).where(
+        Device.maintenance.is_(True)))).scalars()
+    devices = {d for d, _ in windows if d is not None} | set(flagged)
+    return devices, {s for _, s in windows if s is not None}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -393,3 +394,62 @@ async def open_dedupe_keys(session: AsyncSession, tenant_id: uuid.UUID, rule: st
     """Dedupe keys of the rule's active alarms (the evaluator clears those whose condition
     it no longer finds)."""
     return await repo.open_keys(session, tenant_id, rule)
+
+
+# ---- windows that open and close while alarms stay open ----
+
+SETTLE_BATCH = 5000
+
+
+async def settle_windows(session: AsyncSession, now: datetime) -> int:
+    """Follow time for open alarms (the evaluator's housekeeping): a maintenance window
+    that began or ended, a device's maintenance flag set or cleared, a shelve that ran out.
+    An alarm still raised when its silence ends is announced then (the NOC learns of a
+    problem that outlived the maintenance). Returns how many alarms changed."""
+    open_alarms = await repo.alarms_where(
+        session, Alarm.state != "closed", await _may_change_silence(session, now),
+        lock=True, limit=SETTLE_BATCH)
+    changed = 0
+    for alarm in open_alarms:
+        # As stored: a shelve past its time still silenced the alarm until now.
+        was_quiet = (alarm.suppressed_by is not None or alarm.shelved_until is not None
+                     or alarm.in_maintenance)
+        moved = await _follow_maintenance(session, alarm, now)
+        moved = _expire_shelve(session, alarm, now) or moved
+        if not moved:
+            continue
+        changed += 1
+        alarm.updated_at = utcnow()
+        if was_quiet and not correlation.quiet(alarm, now) and alarm.state == "raised" \
+                and not alarm.flapping:
+            await _announce(session, alarm, "re_raised", now, True)
+    return changed
+
+
+async def _may_change_silence(session: AsyncSession, now: datetime) -> ColumnElement[bool]:
+    """Alarms whose silence may change now: in maintenance (it may have ended), shelved
+    past their time, or on a device/site that is in maintenance now (it may have begun).
+    Keeps the locked set to the few that matter, not every open alarm."""
+    devices, sites = await repo.in_maintenance_now(session, now)
+    return or_(Alarm.in_maintenance.is_(True), Alarm.shelved_until <= now,
+               Alarm.device_id.in_(devices) if devices else false(),
+               Alarm.site_id.in_(sites) if sites else false())
+
+
+async def _follow_maintenance(session: AsyncSession, alarm: Alarm, now: datetime) -> bool:
+    inside = await impacts.in_maintenance(session, alarm, now)
+    if inside == alarm.in_maintenance:
+        return False
+    alarm.in_maintenance = inside
+    repo.record(session, alarm, "maintenance_started" if inside else "maintenance_ended", now)
+    return True
+
+
+def _expire_shelve(session: AsyncSession, alarm: Alarm, now: datetime) -> bool:
+    if alarm.shelved_until is None or alarm.shelved_until > now:
+        return False
+    until = alarm.shelved_until
+    alarm.shelved_until = alarm.shelved_by = None
+    repo.record(session, alarm, "unshelved", now, text="shelve ran out",
+                details={"until": until.isoformat()})
+    return True
