@@ -3,18 +3,21 @@
 A `hub.metrics.Metrics` (the registry every hub process serves on `/metrics`) is driven with
 the counter names and labels the hub's code uses (the ingest worker's, the webhook
 deliverer's, the API middleware's `observe`, the fleet's and the alarms' process-wide
-counters), its exposition text is rendered every scrape interval, stamped with that
-interval's time and imported through VictoriaMetrics' `/api/v1/import/prometheus` with the
-`job` and `instance` labels a scraper adds. Queries then see what they would see in the field.
+counters, the ingest lag histogram) and shows the hub-health gauges through the real
+`hub.hub_health.HubHealthCollector`, given a snapshot per scrape. Its exposition text is
+rendered every scrape interval, stamped with that interval's time and imported through
+VictoriaMetrics' `/api/v1/import/prometheus` with the `job` and `instance` labels a
+scraper adds. Queries then see what they would see in the field.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hub.alarms.notify.worker import SENT as ALARM_EMAILS
 from hub.alarms.worker import CHANGES as EVAL_CHANGES
@@ -24,20 +27,25 @@ from hub.alarms.worker import SECONDS as EVAL_SECONDS
 from hub.events.delivery import DELIVERIES
 from hub.fleet.acks import REJECTS
 from hub.fleet.pusher import PUSHES
+from hub.hub_health import FAILED_PASSES, HubHealthCollector, Snapshot
 from hub.ingest.worker import (
     CLOCK_OFF,
     DEVICE_EVENTS,
+    LAG,
     LATE,
     MESSAGES,
     REJECTED,
     RETRIES,
     SAMPLES,
 )
-from hub.metrics import Metrics, count
+from hub.metrics import LAG_BUCKETS, Metrics, count
 
 HANDLER_FAILURES = "dotmac_hub_alarm_handler_failures_total"  # hub/alarms/evaluator.py
 SCRAPE = timedelta(seconds=30)
 JOB = "dotmac-hub"
+TENANT_A, TENANT_B = "6f1c0a52-0000-4000-8000-00000000000a", "6f1c0a52-0000-4000-8000-00000000000b"
+HEALTHY_QUEUES = {"event_outbox": 3.0, "webhook_deliveries": 40.0, "alarm_notifications": 0.0,
+                  "provisioning_jobs": 20.0}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,18 @@ class Load:
     eval_pass_s: float = 0.4
     eval_failures: int = 0  # whole passes that failed
     eval_raised: int = 1
+    lag_s: float = 2.0  # receive minus message time of every message observed (ingest_up)
+    health_up: bool = True  # False: no hub-health gauges scraped (API not scraped, stale)
+    health_failures: int = 0  # hub-health passes that failed
+    queue_ages: Mapping[str, float] = field(default_factory=lambda: dict(HEALTHY_QUEUES))
+    waiting: int = 2  # rows waiting in each queue with an age
+    agents: Mapping[str, tuple[int, int]] = field(  # tenant -> (offline, enrolled)
+        default_factory=lambda: {TENANT_A: (0, 4), TENANT_B: (1, 10)})
+    devices_down: Mapping[str, int] = field(default_factory=lambda: {TENANT_A: 1, TENANT_B: 0})
+    alarms: Mapping[tuple[str, str, str], int] = field(  # (tenant, severity, state) -> open
+        default_factory=lambda: {(TENANT_A, "critical", "acknowledged"): 1,
+                                 (TENANT_A, "major", "raised"): 2,
+                                 (TENANT_B, "critical", "raised"): 0})
 
 
 def _ingest(metrics: Metrics, load: Load) -> None:
@@ -90,6 +110,38 @@ def _ingest(metrics: Metrics, load: Load) -> None:
     if load.clock_off:
         metrics.inc(CLOCK_OFF, "Agent health messages sent by a clock beyond the hub's clock "
                     "bounds", load.clock_off)
+
+
+def _lag(metrics: Metrics, load: Load) -> None:
+    """As hub.ingest.worker observes stored messages (a sample of them: 10 telemetry batches,
+    2 health reports per interval; the quantiles are the same)."""
+    for channel, messages in (("telemetry", 10), ("health", 2)):
+        for _ in range(messages):
+            metrics.observe_seconds(LAG, "Hub receive time minus the agent's message time",
+                                    load.lag_s, LAG_BUCKETS, channel=channel)
+
+
+class _Gauges:
+    """The real hub-health collector on a Metrics, given the load's snapshot at each scrape."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.at = datetime.now(UTC)
+        self.collector = HubHealthCollector(clock=lambda: self.at)
+        metrics.add_live(self.collector)
+
+    def scrape(self, metrics: Metrics, load: Load, at: datetime) -> None:
+        """What a pass read just before the scrape at `at` (nothing when not `health_up`)."""
+        self.at = at
+        if load.health_failures:
+            metrics.inc(FAILED_PASSES, "Hub-health passes that failed", load.health_failures)
+        if not load.health_up:
+            self.collector.snapshot = None
+            return
+        queues = {queue: (at - timedelta(seconds=age) if age else None,
+                          load.waiting if age else 0)
+                  for queue, age in load.queue_ages.items()}
+        self.collector.snapshot = Snapshot(time.monotonic(), queues, dict(load.agents),
+                                           dict(load.devices_down), dict(load.alarms))
 
 
 def _api(metrics: Metrics, load: Load) -> None:
@@ -153,10 +205,13 @@ def scrape_into(vm_url: str, instance: str, start: datetime, end: datetime,
     `load_at(t)` says what the hub does in the interval ending at t. A fresh registry per
     call (a hub process that starts at `start`), labelled `instance` so runs never mix."""
     metrics, at, body = Metrics(), start, []
+    gauges = _Gauges(metrics)
     while at <= end:
         load = load_at(at)
         if load.ingest_up:
             _ingest(metrics, load)
+            _lag(metrics, load)
+        gauges.scrape(metrics, load, at)
         if load.evaluator_up:
             _evaluator(metrics, load)
         _api(metrics, load)

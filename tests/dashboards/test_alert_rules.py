@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from dashboards import root
-from tests.dashboards.hub_metrics import Load, scrape_into
+from tests.dashboards.hub_metrics import HEALTHY_QUEUES, TENANT_A, TENANT_B, Load, scrape_into
 from tests.services._proc import require_binary
 from tests.services.victoria import Victoria
 
@@ -41,7 +41,19 @@ FAILURES: dict[str, tuple[str, Load]] = {
     "ingest worker gone": ("HubIngestStalled", replace(HEALTHY, ingest_up=False)),
     "evaluator makes no pass": ("HubAlarmEvaluatorStalled", replace(HEALTHY, eval_passes=0)),
     "evaluator gone": ("HubAlarmEvaluatorStalled", replace(HEALTHY, evaluator_up=False)),
+    "hub-health gauges not scraped": ("HubHealthGaugesMissing",
+                                      replace(HEALTHY, health_up=False)),
+    "hub-health passes failing": ("HubHealthGaugesMissing",
+                                  replace(HEALTHY, health_failures=1)),
 }
+
+
+def _queue(queue: str, age_s: float) -> Load:
+    """A healthy hub whose `queue` has a row waiting `age_s`."""
+    return replace(HEALTHY, queue_ages={**HEALTHY_QUEUES, queue: age_s})
+
+
+
 _ONE_EACH: dict[str, Load] = {
     "HubIngestRejecting": replace(HEALTHY, rejected={"duplicate": 4, "revoked_agent": 5}),
     "HubIngestStorageRetrying": replace(HEALTHY, retries=1),
@@ -57,6 +69,14 @@ _ONE_EACH: dict[str, Load] = {
     "HubAlarmHandlerFailing": replace(HEALTHY, handler_failures=1),
     "HubAlarmEvaluatorFailing": replace(HEALTHY, eval_failures=1),
     "HubAlarmEvaluatorSlow": replace(HEALTHY, eval_pass_s=20.0),
+    "HubIngestLagging": replace(HEALTHY, lag_s=600.0),
+    "HubOutboxStuck": _queue("event_outbox", 400.0),
+    "HubWebhookBacklog": _queue("webhook_deliveries", 7200.0),
+    "HubAlarmNotificationsStuck": _queue("alarm_notifications", 2400.0),
+    "HubProvisioningJobsWaiting": _queue("provisioning_jobs", 5400.0),
+    "HubAgentsOffline": replace(HEALTHY, agents={TENANT_A: (0, 4), TENANT_B: (6, 10)}),
+    "HubCriticalAlarmUnacknowledged": replace(HEALTHY, alarms={
+        (TENANT_A, "critical", "acknowledged"): 1, (TENANT_B, "critical", "raised"): 1}),
 }
 FAILURES.update({alert: (alert, load) for alert, load in _ONE_EACH.items()})
 SPAN = timedelta(minutes=90)
@@ -132,3 +152,15 @@ def test_each_failure_fires_its_rule_and_only_it(victoria: Victoria, failure: st
     days_ago = 401 + sorted(FAILURES).index(failure)
     at = _case(victoria, load, days_ago)
     assert _firing(victoria.url, at) == {alert}
+
+
+@pytest.mark.parametrize("alert", ["HubAgentsOffline", "HubCriticalAlarmUnacknowledged"])
+def test_tenant_rules_name_the_tenant(victoria: Victoria, alert: str) -> None:
+    """Per-tenant rules fire once, for the tenant in trouble (not for every API replica)."""
+    days_ago = 399 - ["HubAgentsOffline", "HubCriticalAlarmUnacknowledged"].index(alert)
+    at = _case(victoria, FAILURES[alert][1], days_ago)
+    # a second API replica, scraped at the same times, shows the same database
+    scrape_into(victoria.url, f"replica-{secrets.token_hex(4)}:9100", at - SPAN, at,
+                lambda _: FAILURES[alert][1])
+    found = _evaluate(victoria.url, _rules()[alert]["expr"], at)
+    assert [series["metric"] for series in found] == [{"tenant": TENANT_B}]
