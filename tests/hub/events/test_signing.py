@@ -8,6 +8,7 @@ import base64
 import secrets
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
@@ -208,3 +209,25 @@ def _scheme_of_a_new_row(url: str, tenant: uuid.UUID) -> str:
     finally:
         engine.dispose()
     return found
+
+
+def test_migration_on_the_embedded_sqlite_database(tmp_path: Path) -> None:
+    """0018 on SQLite (batch mode rebuilds the table): the existing row is legacy, a new row
+    standard; down to 0017 and up again keeps working."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    migrations.upgrade(url, "0017")
+    tenant = uuid.uuid4()
+    endpoint = _insert_endpoint_at_0017(url, tenant, "https://portal.example/old", "g1:x")
+    migrations.upgrade(url)
+    assert _scheme_of_a_new_row(url, tenant) == "standard"
+    engine = sa.create_engine(sync_url(url))
+    try:
+        with engine.begin() as conn:
+            old = conn.execute(sa.select(_ENDPOINTS.c.signature_scheme).where(
+                _ENDPOINTS.c.id == endpoint)).scalar_one()
+    finally:
+        engine.dispose()
+    assert old == "legacy"
+    migrations.downgrade(url, "0017")
+    migrations.upgrade(url)
+    assert migrations.current(url) == migrations.head()
