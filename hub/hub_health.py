@@ -216,6 +216,11 @@ class HubHealth:
         self.collector.snapshot = shot
         return True
 
+    @property
+    def running(self) -> bool:
+        """True between `start()` and `stop()`."""
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         """Run a pass now and every `every_s`."""
         self._task = asyncio.create_task(self._run(), name="hub-health")

@@ -220,6 +220,7 @@ async def test_install_serves_them_on_the_api_metrics(filled: Filled) -> None:
         while health.collector.snapshot is None:
             assert time.monotonic() < deadline, "no hub-health pass within 30 s"
             await asyncio.sleep(0.05)
+        assert health.running
         reply = await client.get("/metrics")
         assert reply.status_code == 200
         _assert_gauges(reply.text, filled)
@@ -227,7 +228,7 @@ async def test_install_serves_them_on_the_api_metrics(filled: Filled) -> None:
         while health.collector.snapshot is first:  # it keeps passing
             assert time.monotonic() < deadline, "a single hub-health pass in 30 s"
             await asyncio.sleep(0.05)
-    assert health._task is None, "the passes stop with the app"
+    assert not health.running, "the passes stop with the app"
 
 
 @pytest.fixture
