@@ -27,6 +27,7 @@ from hub.events.runner import start_embedded as start_webhooks
 from hub.fleet.runner import EmbeddedPusher
 from hub.fleet.runner import start_embedded as start_pusher
 from hub.handlers import wire
+from hub.hub_health import install as install_hub_health
 from hub.identity.passwords import Passwords
 from hub.identity.service import AuthKit
 from hub.identity.signing import KeyRing, ensure_key
@@ -120,6 +121,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     _health_routes(app)
     include_domains(app)
     _declare_problem_schema(app)
+    install_hub_health(app)  # queue ages, agents offline, open alarms on /metrics
     return app
 
 
