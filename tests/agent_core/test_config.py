@@ -143,7 +143,7 @@ def test_unknown_keys_are_rejected_with_the_closest_valid_one(tmp_path: Path) ->
         f"{path}:10 devices[0].hots: unknown key; did you mean 'host'?",
         f"{path}:12 devices[0].snmp.auth_protocol: unknown key; did you mean 'auth_proto'?",
         f"{path}:13 colour: unknown key; valid keys here: agent, broker, polling, queue, "
-        "health_interval_s, defaults, devices",
+        "health_interval_s, defaults, devices, events",
     ]
 
 
