@@ -245,9 +245,9 @@ def _to_device(device: PushedDevice, credentials: dict[Any, Credential],
 
 
 def _event_sources(device: PushedDevice, twin: DeviceConfig | None) -> tuple[str, ...]:
-    """What the hub pushes (once its protocol carries `event_sources`), else the agent.yaml
-    twin's: a device's loopbacks are often known only on the POP."""
-    pushed = tuple(str(a) for a in getattr(device, "event_sources", None) or ())
+    """What the hub pushes (`event_sources`, since 1.3), else the agent.yaml twin's: a
+    device's loopbacks are often known only on the POP."""
+    pushed = tuple(device.event_sources)
     return pushed or (twin.event_sources if twin is not None else ())
 
 

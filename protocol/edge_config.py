@@ -20,20 +20,33 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
 import json
 import zlib
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    ValidationError,
+    model_serializer,
+)
 
 __all__ = [
     "MAX_CONFIG_BYTES",
     "MAX_DEVICES",
+    "MAX_EVENT_SOURCES",
     "ConfigDocumentError",
     "ConfigErrorCode",
     "DiscoveryRequest",
     "EdgeConfig",
+    "EventSources",
     "PushedDevice",
     "SnmpV2cCredential",
     "SnmpV3Credential",
@@ -48,6 +61,7 @@ __all__ = [
 MAX_CONFIG_BYTES: Final = 16 * 1024 * 1024
 MAX_DEVICES: Final = 10_000
 MAX_CIDRS: Final = 16
+MAX_EVENT_SOURCES: Final = 32
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -56,6 +70,33 @@ ProfileName = Annotated[str, StringConstraints(pattern=r"^(auto|[a-z][a-z0-9_]{0
 SecretText = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 AuthProto = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProto = Literal["DES", "AES", "AES-192", "AES-256"]
+
+
+def _ip_address(value: object) -> object:
+    """Canonical text of an IP address (IPv4-mapped IPv6 as IPv4), as a socket reports the
+    sender; anything else is refused (a host name cannot be matched to a sender)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        ip = ipaddress.ip_address(value.strip())
+    except ValueError:
+        raise ValueError(f"{value[:64]!r} is not an IP address (e.g. 10.255.0.1 or "
+                         "2001:db8::1)") from None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
+def _distinct(addresses: list[str]) -> list[str]:
+    repeated = sorted({a for a in addresses if addresses.count(a) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once; list each address once")
+    return addresses
+
+
+IpAddress = Annotated[str, BeforeValidator(_ip_address)]
+EventSources = Annotated[list[IpAddress], Field(max_length=MAX_EVENT_SOURCES),
+                         AfterValidator(_distinct)]
 
 
 class ConfigErrorCode:
@@ -129,6 +170,17 @@ class PushedDevice(_Model):
     maintenance: bool = False
     snmp_credential: UUID | None = None
     ssh_credential: UUID | None = None
+    # Since 1.3: more addresses the device sends traps/syslog from (a loopback...), besides
+    # `host`. Left out of the document when empty, so a 1.2 agent (which refuses unknown
+    # fields) still reads every push that does not use it.
+    event_sources: EventSources = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_event_sources(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("event_sources"):
+            data.pop("event_sources", None)
+        return data
 
 
 class DiscoveryRequest(_Model):

@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.fleet import repository as repo
 from hub.fleet.models import Discovery
 from hub.inventory.credentials.models import CredentialSet
 from hub.inventory.credentials.sealing import unseal
+from hub.inventory.models import Device
 from protocol.edge_config import (
     DiscoveryRequest,
     EdgeConfig,
@@ -92,10 +94,33 @@ def _fingerprint_text(devices: list[dict[str, Any]], stamps: list[tuple[uuid.UUI
     return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
+async def _event_sources(session: AsyncSession, tenant_id: uuid.UUID,
+                         agent_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
+    """The non-empty `event_sources` of the agent's enabled devices, by device id."""
+    query = (select(Device.id, Device.event_sources)
+             .where(Device.tenant_id == tenant_id, Device.agent_id == agent_id,
+                    Device.enabled.is_(True), cast(Device.event_sources, String) != "[]"))
+    return {row[0]: list(row[1]) for row in (await session.execute(query)).all() if row[1]}
+
+
+async def polled_devices(session: AsyncSession, tenant_id: uuid.UUID,
+                         agent_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The agent's enabled devices as plain dicts (repository.polled_devices), each with its
+    `event_sources` when it has some. A device without them has no such key, so the
+    fingerprint of an agent none of whose devices uses them is what it was before the
+    column existed (no version bump for every agent on upgrade)."""
+    devices = await repo.polled_devices(session, tenant_id, agent_id)
+    sources = await _event_sources(session, tenant_id, agent_id)
+    for device in devices:
+        if device["id"] in sources:
+            device["event_sources"] = sources[device["id"]]
+    return devices
+
+
 async def fingerprint(session: AsyncSession, tenant_id: uuid.UUID,
                       agent_id: uuid.UUID) -> tuple[str, int]:
     """(SHA-256 hex of the agent's configuration without secrets, number of devices)."""
-    devices = await repo.polled_devices(session, tenant_id, agent_id)
+    devices = await polled_devices(session, tenant_id, agent_id)
     discoveries = await repo.active_discoveries(session, tenant_id, agent_id)
     stamps = await repo.credential_stamps(session, tenant_id, _referenced(devices, discoveries))
     digest = hashlib.sha256(_fingerprint_text(devices, stamps, discoveries)).hexdigest()
@@ -110,6 +135,7 @@ def _pushed_device(row: dict[str, Any]) -> PushedDevice:
         "timeout_s": float(row["timeout_s"]), "retries": row["retries"],
         "maintenance": bool(row["maintenance"]),
         "snmp_credential": row["snmp_credential_id"], "ssh_credential": row["ssh_credential_id"],
+        "event_sources": row.get("event_sources", []),
     }, strict=False)
 
 
@@ -145,7 +171,7 @@ async def build_config(session: AsyncSession, tenant_id: uuid.UUID, agent_id: uu
 
     Raises ConfigBuildError when a row cannot become a valid document (a device field out
     of the protocol's bounds, a set sealed under another hub key)."""
-    devices = await repo.polled_devices(session, tenant_id, agent_id)
+    devices = await polled_devices(session, tenant_id, agent_id)
     discoveries = await repo.active_discoveries(session, tenant_id, agent_id)
     sets = await repo.credential_sets(session, tenant_id, _referenced(devices, discoveries))
     parts = {

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, TenantOwned, UTCDateTime
@@ -61,3 +71,7 @@ class Device(TenantOwned, Base):
         Uuid, ForeignKey("credential_sets.id", ondelete="RESTRICT"), nullable=True, index=True)
     ssh_credential_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("credential_sets.id", ondelete="RESTRICT"), nullable=True, index=True)
+    # More addresses the device sends traps/syslog from (loopbacks...), canonical IP text;
+    # pushed to its agent, which maps those senders to this device (issue #18).
+    event_sources: Mapped[list[str]] = mapped_column(JSON, default=list,
+                                                     server_default=text("'[]'"))

@@ -4,11 +4,14 @@ sessions for reads and writes that go with rules, read-only `...Rows` for the li
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.inventory.models import Agent, Device, Site
+from hub.inventory.sources import SourceOwner
 from hub.pagination import PageParams
 from hub.repository import RowPage, TenantScopedRepository, TenantScopedRows
 
@@ -49,6 +52,24 @@ class DeviceRepository(TenantScopedRepository[Device]):
                             Device.ssh_credential_id == set_id))
                  .order_by(Device.name))
         return [DeviceUse(*row) for row in (await self.session.execute(query)).all()]
+
+
+async def source_owners(session: AsyncSession, tenant_id: uuid.UUID,
+                        agent_ids: Collection[uuid.UUID],
+                        addresses: Collection[str]) -> list[SourceOwner]:
+    """The devices of these agents that list event sources or are polled on one of
+    `addresses`: every device a sender-mapping clash with those addresses can involve."""
+    if not agent_ids:
+        return []
+    listing = cast(Device.event_sources, String) != "[]"
+    polled = Device.management_address.in_(sorted(set(addresses))) if addresses else None
+    query = (select(Device.id, Device.name, Device.agent_id, Device.management_address,
+                    Device.event_sources)
+             .where(Device.tenant_id == tenant_id, Device.agent_id.in_(sorted(agent_ids)))
+             .where(listing if polled is None else or_(listing, polled))
+             .order_by(Device.name))
+    return [SourceOwner(row[0], row[1], row[2], row[3], list(row[4] or []))
+            for row in (await session.execute(query)).all()]
 
 
 class SiteRows(TenantScopedRows[Site]):

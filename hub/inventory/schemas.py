@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 
 import firmware_profiles
 from hub.pagination import Page
+from protocol.edge_config import MAX_EVENT_SOURCES, EventSources
 
 log = logging.getLogger("dotmac.hub.api")
 
@@ -107,6 +108,14 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 IntervalS = Annotated[float, Field(ge=1, le=86400, description="seconds between polls")]
 TimeoutS = Annotated[float, Field(gt=0, le=60, description="seconds per SNMP/SSH request")]
 Retries = Annotated[int, Field(ge=0, le=10)]
+EVENT_SOURCES_DOC = (
+    "More addresses the device sends SNMP traps and syslog from (a loopback, another "
+    "interface), besides its management_address: IPv4 or IPv6 addresses, at most "
+    f"{MAX_EVENT_SOURCES}, each once, stored in canonical form. Pushed to its agent, which "
+    "maps those senders to this device (agents of protocol 1.3 or newer). An address another "
+    "device of the same agent lists, or is polled on, is refused (409).")
+EventSourceList = Annotated[EventSources, Field(description=EVENT_SOURCES_DOC,
+                                                examples=[["10.255.0.1", "2001:db8::1"]])]
 TELEMETRY_DOC = ("`snmp`, `ssh` (CLI only; needs an ssh credential set and a known profile) "
                  "or `both`")
 
@@ -128,6 +137,7 @@ class _PollingFields(BaseModel):
     ssh_credential_id: uuid.UUID | None = Field(
         None, description="an ssh credential set of the tenant (unbound or bound to the "
         "device's site)")
+    event_sources: EventSourceList = Field(default_factory=list)
 
 
 class AgentStatus(StrEnum):
@@ -233,6 +243,9 @@ class DeviceUpdate(_ProfileInput):
     maintenance: bool | None = None
     snmp_credential_id: uuid.UUID | None = None
     ssh_credential_id: uuid.UUID | None = None
+    event_sources: EventSourceList | None = Field(
+        None, description="the whole new list ([] removes them all; null or absent leaves "
+        "it as it is)")
 
 
 class DevicePublic(BaseModel):
@@ -261,6 +274,9 @@ class DevicePublic(BaseModel):
     maintenance: bool
     snmp_credential_id: uuid.UUID | None
     ssh_credential_id: uuid.UUID | None
+    event_sources: list[str] = Field(examples=[["10.255.0.1"]],
+                                     description="More addresses the device sends traps and "
+                                     "syslog from, besides its management_address.")
     created_at: datetime
 
 

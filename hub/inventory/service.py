@@ -14,12 +14,17 @@ from hub.broker import BrokerAdmin
 from hub.broker.agents import has_own_login, revoke_login
 from hub.db import utcnow
 from hub.domain_events import publish
-from hub.errors import InvalidRequestError
+from hub.errors import ConflictError, InvalidRequestError
 from hub.inventory.credentials.repository import CredentialSetRepository
 from hub.inventory.credentials.schemas import SNMP_KINDS, CredentialKind
 from hub.inventory.events import EdgeConfigChanged
 from hub.inventory.models import Agent, Device, Site
-from hub.inventory.repository import AgentRepository, DeviceRepository, SiteRepository
+from hub.inventory.repository import (
+    AgentRepository,
+    DeviceRepository,
+    SiteRepository,
+    source_owners,
+)
 from hub.inventory.schemas import (
     AUTO_PROFILE,
     AgentCreate,
@@ -31,6 +36,7 @@ from hub.inventory.schemas import (
     SiteUpdate,
     Telemetry,
 )
+from hub.inventory.sources import SourceOwner, clashes
 from hub.principal import Principal
 from hub.repository import commit_or_conflict
 
@@ -192,6 +198,24 @@ class DeviceService:
         if named:
             await publish(self.session, EdgeConfigChanged(self.tenant_id, named, reason))
 
+    async def _check_sources(self, device: Device) -> None:
+        """No other device of the device's agent lists one of its event sources or is polled
+        on one, nor lists its management address (the agent would map a sender to the wrong
+        device). Asked after the change is flushed and the agent's config state is locked
+        (EdgeConfigChanged), so two concurrent changes of one agent cannot both pass."""
+        if device.agent_id is None:
+            return
+        this = SourceOwner(device.id, device.name, device.agent_id, device.management_address,
+                           list(device.event_sources or []))
+        others = await source_owners(self.session, self.tenant_id, [device.agent_id],
+                                     [*this.event_sources, this.management_address])
+        owners = [this, *(o for o in others if o.id != device.id)]
+        clash = next((c for c in clashes(owners) if c.involves(device.name)), None)
+        if clash is not None:
+            message = clash.message(device.name)
+            await self.session.rollback()
+            raise ConflictError(message)
+
     async def create(self, data: DeviceCreate) -> Device:
         """Add a device to a site, optionally polled by one of that site's agents."""
         state = {**data.model_dump(include=set(_COLUMNS)),
@@ -202,6 +226,7 @@ class DeviceService:
         await commit_or_conflict(self.session, f"device name {data.name!r}: already used",
                                  flush_only=True)
         await self._announce([device.agent_id], "device.create")
+        await self._check_sources(device)
         await self.session.commit()
         return device
 
@@ -220,6 +245,7 @@ class DeviceService:
         await commit_or_conflict(self.session, f"device name {change.name!r}: already used",
                                  flush_only=True)
         await self._announce([old_agent, device.agent_id], "device.update")
+        await self._check_sources(device)
         await self.session.commit()
         return device
 
@@ -236,7 +262,7 @@ class DeviceService:
 # Device columns a request sets; the nullable ones may be cleared with an explicit null.
 _COLUMNS = ("site_id", "agent_id", "name", "management_address", "profile", "snmp_port",
             "ssh_port", "telemetry", "interval_s", "timeout_s", "retries", "enabled",
-            "maintenance", "snmp_credential_id", "ssh_credential_id")
+            "maintenance", "snmp_credential_id", "ssh_credential_id", "event_sources")
 _NULLABLE = frozenset({"agent_id", "snmp_credential_id", "ssh_credential_id"})
 
 
@@ -247,6 +273,7 @@ def _merged(device: Device, fields: Mapping[str, Any]) -> dict[str, Any]:
         if column in state and (value is not None or column in _NULLABLE):
             state[column] = value
     state["management_address"] = str(state["management_address"])
+    state["event_sources"] = list(state["event_sources"] or [])
     return state
 
 

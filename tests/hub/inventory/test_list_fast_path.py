@@ -35,7 +35,7 @@ def _row(name: str, created_at: datetime, agent: bool = True, **over: Any) -> di
             "management_address": "2001:db8::9", "profile": "cisco_ios",
             "snmp_port": 161, "ssh_port": 22, "telemetry": "snmp", "interval_s": 60.0,
             "timeout_s": 2.0, "retries": 1, "enabled": True, "maintenance": False,
-            "snmp_credential_id": None, "ssh_credential_id": None,
+            "snmp_credential_id": None, "ssh_credential_id": None, "event_sources": [],
             "created_at": created_at, **over}
 
 
@@ -44,7 +44,8 @@ ODD_ROWS = [
     _row("edge-2", datetime(2026, 1, 1, tzinfo=UTC), agent=False,  # no microseconds, no agent
          telemetry="both", interval_s=0.1 + 0.2, timeout_s=1e-3, snmp_port=65535,
          enabled=False, maintenance=True, snmp_credential_id=uuid.uuid4(),
-         ssh_credential_id=uuid.uuid4()),  # odd floats, polling fields set
+         ssh_credential_id=uuid.uuid4(),
+         event_sources=["10.255.0.1", "2001:db8::1"]),  # odd floats, polling fields set
     _row("zürich-ß-✓-😀", datetime(2026, 3, 1, 12, tzinfo=ZoneInfo("UTC"))),  # non-ASCII
     _row('ctl-"\\\x01\n\t\x7f\u2028', datetime(2026, 3, 1, 12, tzinfo=timezone(timedelta(hours=2))),
          management_address="10.0.0.1", profile="auto"),  # escapes, another offset
