@@ -3,8 +3,10 @@
 Each row is checked on its own (types and ranges, through `DeviceRow`), then against the
 tenant (site, agent and credential sets by name, the agent in the device's site and not
 revoked, a credential set of the right kind bound to no site or to the device's), then
-against the rest of the file (a name appears once). A row naming an existing device
-updates it; every other row creates one.
+against the rest of the file (a name appears once), and last, with the tenant's other
+devices of the same agents, for sender addresses (`source_errors`: an event source names
+one device of an agent). A row naming an existing device updates it; every other row
+creates one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hub.fleet.bulk.csvfile import Record
 from hub.fleet.bulk.repository import AgentRef, CredentialRef, SiteRef
 from hub.fleet.bulk.schemas import REFERENCE_COLUMNS, DeviceRow, RowError
 from hub.inventory.models import Device
+from hub.inventory.sources import SourceOwner, clashes
 
 # A new device's values where the file leaves a cell empty (the devices table's defaults).
 DEFAULTS: Mapping[str, Any] = {
@@ -61,6 +64,7 @@ class Change:
     name: str
     device: Device | None
     values: dict[str, Any]
+    line: int = 0  # where the row starts in the file
 
 
 @dataclass
@@ -106,7 +110,7 @@ def plan(rows: Sequence[tuple[int, DeviceRow]], tenant: Tenant) -> Plan:
         values, errors = _values(line, row, tenant)
         result.errors += errors
         if not errors:
-            _classify(result, Change(row.name, tenant.devices.get(row.name), values))
+            _classify(result, Change(row.name, tenant.devices.get(row.name), values, line))
     return result
 
 
@@ -120,7 +124,7 @@ def _classify(result: Plan, change: Change) -> None:
         if not changed:
             result.unchanged += 1
             return
-        result.updates.append(Change(change.name, device, changed))
+        result.updates.append(Change(change.name, device, changed, change.line))
         touched = [device.agent_id, agent_id]  # the old agent drops it, the new one polls it
     result.agents.update(a for a in touched if a is not None)
 
@@ -133,6 +137,7 @@ def _values(line: int, row: DeviceRow, tenant: Tenant) -> tuple[dict[str, Any], 
         given = getattr(row, column)
         values[column] = given if given is not None else (
             getattr(device, column) if device is not None else default)
+    values["event_sources"] = _event_sources(row, device)
     site = tenant.sites.get(row.site)
     if site is None:
         return values, [RowError(row=line, column="site", message=(
@@ -145,6 +150,46 @@ def _values(line: int, row: DeviceRow, tenant: Tenant) -> tuple[dict[str, Any], 
         if problem:
             errors.append(RowError(row=line, column=column, message=problem))
     return values, errors or _polling_errors(line, values)
+
+
+def _event_sources(row: DeviceRow, device: Device | None) -> list[str]:
+    """The cell's addresses (an empty cell: none); a file without the column keeps them."""
+    if "event_sources" in row.model_fields_set:
+        return list(row.event_sources or [])
+    return list(device.event_sources or []) if device is not None else []
+
+
+def changed_owners(result: Plan) -> list[tuple[int, SourceOwner]]:
+    """(line, the device as it will be) of every device the file creates or changes."""
+    owners = []
+    for change in (*result.creates, *result.updates):
+        device = change.device
+
+        def value(column: str, change: Change = change, device: Device | None = device) -> Any:
+            return change.values[column] if column in change.values else getattr(device, column)
+
+        owners.append((change.line, SourceOwner(
+            device.id if device is not None else None, change.name, value("agent_id"),
+            value("management_address"), list(value("event_sources") or []))))
+    return owners
+
+
+def source_errors(result: Plan, stored: Sequence[SourceOwner]) -> list[RowError]:
+    """Sender-address clashes the file would make among the devices of an agent: the
+    devices it creates or changes, over the `stored` ones of the same agents."""
+    changed = changed_owners(result)
+    lines = {owner.name: line for line, owner in changed}
+    owners = {owner.name: owner for owner in stored}
+    owners.update({owner.name: owner for _, owner in changed})
+    errors = []
+    for clash in clashes(owners.values()):
+        name = clash.other.name if clash.other.name in lines else clash.lister.name
+        if name not in lines:
+            continue  # a clash already stored, not the file's doing
+        column = ("management_address" if clash.polled and name == clash.other.name
+                  else "event_sources")
+        errors.append(RowError(row=lines[name], column=column, message=clash.message(name)))
+    return errors
 
 
 def _polling_errors(line: int, values: Mapping[str, Any]) -> list[RowError]:

@@ -90,7 +90,8 @@ class DeviceBulkRepository:
                         Device.management_address, Device.profile, Device.telemetry,
                         Device.snmp_port, Device.ssh_port, Device.interval_s, Device.timeout_s,
                         Device.retries, Device.enabled, Device.maintenance,
-                        snmp.name.label("snmp_credential"), ssh.name.label("ssh_credential"))
+                        snmp.name.label("snmp_credential"), ssh.name.label("ssh_credential"),
+                        Device.event_sources)
                  .join(Site, Site.id == Device.site_id)
                  .outerjoin(Agent, Agent.id == Device.agent_id)
                  .outerjoin(snmp, snmp.id == Device.snmp_credential_id)

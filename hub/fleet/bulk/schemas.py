@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyAddress
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, IPvAnyAddress
 
 from hub.inventory.schemas import NAME, IntervalS, Port, ProfileName, Retries, TimeoutS
+from protocol.edge_config import EventSources
 
 # The file's columns, in the order the export writes them. Sites, agents and credential
 # sets are named, not numbered, so a file moves between tenants and hubs; the device name
 # is the row's key within a tenant (ids are never exported).
 COLUMNS: Final = ("name", "site", "agent", "management_address", "profile", "telemetry",
                   "snmp_port", "ssh_port", "interval_s", "timeout_s", "retries", "enabled",
-                  "maintenance", "snmp_credential", "ssh_credential")
+                  "maintenance", "snmp_credential", "ssh_credential", "event_sources")
 REQUIRED_COLUMNS: Final = ("name", "site", "management_address")
 # Columns naming another object: an empty cell means "none" (no agent, no credential set).
 REFERENCE_COLUMNS: Final = ("agent", "snmp_credential", "ssh_credential")
@@ -25,6 +27,18 @@ MAX_ERRORS: Final = 1_000  # shown in one answer; the rest are counted
 # Ranges are the device API's (the agent's, protocol.edge_config.PushedDevice).
 Telemetry = Literal["snmp", "ssh", "both"]
 SetName = Annotated[str, Field(min_length=1, max_length=100)]
+EVENT_SOURCES_SEPARATOR: Final = " "  # how the export joins the addresses of one cell
+
+
+def _split_addresses(value: object) -> object:
+    # One cell holds the list: addresses separated by spaces (a comma or semicolon also
+    # works; a cell with commas must be quoted).
+    if isinstance(value, str):
+        return [part for part in re.split(r"[\s,;]+", value) if part]
+    return value
+
+
+EventSourcesCell = Annotated[EventSources, BeforeValidator(_split_addresses)]
 
 
 class DeviceRow(BaseModel):
@@ -48,6 +62,7 @@ class DeviceRow(BaseModel):
     maintenance: bool | None = None
     snmp_credential: SetName | None = None
     ssh_credential: SetName | None = None
+    event_sources: EventSourcesCell | None = None
 
 
 class RowError(BaseModel):

@@ -8,13 +8,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import domain_events
 from hub.audit.service import AuditTrail
-from hub.errors import InvalidRequestError, ProblemError
+from hub.errors import ConflictError, InvalidRequestError, ProblemError
 from hub.fleet.bulk import csvfile
-from hub.fleet.bulk.planning import Plan, Tenant, plan, read_rows
+from hub.fleet.bulk.planning import Plan, Tenant, changed_owners, plan, read_rows, source_errors
 from hub.fleet.bulk.repository import DeviceBulkRepository
-from hub.fleet.bulk.schemas import COLUMNS, MAX_BODY_BYTES, MAX_ERRORS, ImportReport, RowError
+from hub.fleet.bulk.schemas import (
+    COLUMNS,
+    EVENT_SOURCES_SEPARATOR,
+    MAX_BODY_BYTES,
+    MAX_ERRORS,
+    ImportReport,
+    RowError,
+)
 from hub.inventory.events import EdgeConfigChanged
 from hub.inventory.models import Device
+from hub.inventory.repository import source_owners
 from hub.principal import Principal
 from hub.repository import commit_or_conflict
 
@@ -57,6 +65,8 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list):
+        return EVENT_SOURCES_SEPARATOR.join(map(str, value))
     return str(value)
 
 
@@ -84,6 +94,7 @@ class DeviceCsv:
         tenant = Tenant.of(await self.repo.sites(), await self.repo.agents(),
                            await self.repo.credential_sets(), await self.repo.devices_named(names))
         changes = plan(rows, tenant)
+        changes.errors += await self._source_errors(changes)
         errors = sorted(parsed.misshapen + errors + changes.errors,
                         key=lambda e: (e.row or 0, e.column or ""))
         if errors:
@@ -94,6 +105,15 @@ class DeviceCsv:
             await self._apply(changes)
         return ImportReport(dry_run=dry_run, created=len(changes.creates),
                             updated=len(changes.updates), unchanged=changes.unchanged)
+
+    async def _source_errors(self, changes: Plan) -> list[RowError]:
+        """Sender-address clashes of the file with the tenant's devices (of the agents the
+        file's devices are polled by)."""
+        changed = [owner for _, owner in changed_owners(changes)]
+        agents = {o.agent_id for o in changed if o.agent_id is not None}
+        addresses = {a for o in changed for a in (*o.event_sources, o.management_address)}
+        stored = await source_owners(self.session, self.principal.tenant_id, agents, addresses)
+        return source_errors(changes, stored)
 
     async def _apply(self, changes: Plan) -> None:
         for change in changes.creates:
@@ -109,6 +129,12 @@ class DeviceCsv:
         if changes.agents:
             await domain_events.publish(self.session, EdgeConfigChanged(
                 self.principal.tenant_id, frozenset(changes.agents), "device.import"))
+        # Again now the agents' config states are locked: a device API change that committed
+        # since the check above cannot slip a clash in.
+        clashes = await self._source_errors(changes)
+        if clashes:
+            await self.session.rollback()
+            raise ConflictError(f"{what} ({clashes[0].message})")
         await commit_or_conflict(self.session, what)
         log.info("event=device_import tenant=%s created=%d updated=%d unchanged=%d agents=%d",
                  self.principal.tenant_id, len(changes.creates), len(changes.updates),
