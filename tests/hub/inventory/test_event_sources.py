@@ -8,9 +8,20 @@ import secrets
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.hub.harness import Account, Hub
-from tests.hub.inventory.test_device_polling import Pop, owner, pop  # noqa: F401 - fixtures
+from tests.hub.inventory.test_device_polling import Pop
+
+
+@pytest.fixture
+async def owner(hub: Hub) -> Account:
+    return await hub.new_tenant("sources")
+
+
+@pytest.fixture
+async def pop(hub: Hub, owner: Account) -> Pop:
+    return await Pop(hub, owner).build()
 
 
 async def _desired(hub: Hub, owner: Account, agent: str) -> int:
