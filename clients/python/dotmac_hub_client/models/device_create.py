@@ -27,6 +27,10 @@ class DeviceCreate:
         site_id (UUID):
         agent_id (None | Unset | UUID):
         enabled (bool | Unset): false: the agent stops polling it Default: True.
+        event_sources (list[str] | Unset): More addresses the device sends SNMP traps and syslog from (a loopback,
+            another interface), besides its management_address: IPv4 or IPv6 addresses, at most 32, each once, stored in
+            canonical form. Pushed to its agent, which maps those senders to this device (agents of protocol 1.3 or newer).
+            An address another device of the same agent lists, or is polled on, is refused (409).
         interval_s (float | Unset): seconds between polls Default: 60.0.
         maintenance (bool | Unset): polled, but alarms are expected Default: False.
         retries (int | Unset):  Default: 1.
@@ -46,6 +50,7 @@ class DeviceCreate:
     site_id: UUID
     agent_id: None | Unset | UUID = UNSET
     enabled: bool | Unset = True
+    event_sources: list[str] | Unset = UNSET
     interval_s: float | Unset = 60.0
     maintenance: bool | Unset = False
     retries: int | Unset = 1
@@ -74,6 +79,10 @@ class DeviceCreate:
             agent_id = self.agent_id
 
         enabled = self.enabled
+
+        event_sources: list[str] | Unset = UNSET
+        if not isinstance(self.event_sources, Unset):
+            event_sources = self.event_sources
 
         interval_s = self.interval_s
 
@@ -121,6 +130,8 @@ class DeviceCreate:
             field_dict["agent_id"] = agent_id
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if event_sources is not UNSET:
+            field_dict["event_sources"] = event_sources
         if interval_s is not UNSET:
             field_dict["interval_s"] = interval_s
         if maintenance is not UNSET:
@@ -171,6 +182,8 @@ class DeviceCreate:
         agent_id = _parse_agent_id(d.pop("agent_id", UNSET))
 
         enabled = d.pop("enabled", UNSET)
+
+        event_sources = cast(list[str], d.pop("event_sources", UNSET))
 
         interval_s = d.pop("interval_s", UNSET)
 
@@ -232,6 +245,7 @@ class DeviceCreate:
             site_id=site_id,
             agent_id=agent_id,
             enabled=enabled,
+            event_sources=event_sources,
             interval_s=interval_s,
             maintenance=maintenance,
             retries=retries,

@@ -21,6 +21,8 @@ class DevicePublic:
         agent_id (None | UUID):
         created_at (datetime.datetime):
         enabled (bool):
+        event_sources (list[str]): More addresses the device sends traps and syslog from, besides its
+            management_address.
         id (UUID):
         interval_s (float):
         maintenance (bool):
@@ -41,6 +43,7 @@ class DevicePublic:
     agent_id: None | UUID
     created_at: datetime.datetime
     enabled: bool
+    event_sources: list[str]
     id: UUID
     interval_s: float
     maintenance: bool
@@ -68,6 +71,8 @@ class DevicePublic:
         created_at = self.created_at.isoformat()
 
         enabled = self.enabled
+
+        event_sources = self.event_sources
 
         id = str(self.id)
 
@@ -114,6 +119,7 @@ class DevicePublic:
                 "agent_id": agent_id,
                 "created_at": created_at,
                 "enabled": enabled,
+                "event_sources": event_sources,
                 "id": id,
                 "interval_s": interval_s,
                 "maintenance": maintenance,
@@ -156,6 +162,8 @@ class DevicePublic:
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         enabled = d.pop("enabled")
+
+        event_sources = cast(list[str], d.pop("event_sources"))
 
         id = UUID(d.pop("id"))
 
@@ -217,6 +225,7 @@ class DevicePublic:
             agent_id=agent_id,
             created_at=created_at,
             enabled=enabled,
+            event_sources=event_sources,
             id=id,
             interval_s=interval_s,
             maintenance=maintenance,

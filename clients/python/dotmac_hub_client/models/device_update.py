@@ -20,6 +20,8 @@ class DeviceUpdate:
         Attributes:
             agent_id (None | Unset | UUID):
             enabled (bool | None | Unset):
+            event_sources (list[str] | None | Unset): the whole new list ([] removes them all; null or absent leaves it as
+                it is)
             interval_s (float | None | Unset):
             maintenance (bool | None | Unset):
             management_address (None | str | Unset):
@@ -41,6 +43,7 @@ class DeviceUpdate:
 
     agent_id: None | Unset | UUID = UNSET
     enabled: bool | None | Unset = UNSET
+    event_sources: list[str] | None | Unset = UNSET
     interval_s: float | None | Unset = UNSET
     maintenance: bool | None | Unset = UNSET
     management_address: None | str | Unset = UNSET
@@ -69,6 +72,15 @@ class DeviceUpdate:
             enabled = UNSET
         else:
             enabled = self.enabled
+
+        event_sources: list[str] | None | Unset
+        if isinstance(self.event_sources, Unset):
+            event_sources = UNSET
+        elif isinstance(self.event_sources, list):
+            event_sources = self.event_sources
+
+        else:
+            event_sources = self.event_sources
 
         interval_s: float | None | Unset
         if isinstance(self.interval_s, Unset):
@@ -163,6 +175,8 @@ class DeviceUpdate:
             field_dict["agent_id"] = agent_id
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if event_sources is not UNSET:
+            field_dict["event_sources"] = event_sources
         if interval_s is not UNSET:
             field_dict["interval_s"] = interval_s
         if maintenance is not UNSET:
@@ -221,6 +235,23 @@ class DeviceUpdate:
             return cast(bool | None | Unset, data)
 
         enabled = _parse_enabled(d.pop("enabled", UNSET))
+
+        def _parse_event_sources(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                event_sources_type_0 = cast(list[str], data)
+
+                return event_sources_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        event_sources = _parse_event_sources(d.pop("event_sources", UNSET))
 
         def _parse_interval_s(data: object) -> float | None | Unset:
             if data is None:
@@ -374,6 +405,7 @@ class DeviceUpdate:
         device_update = cls(
             agent_id=agent_id,
             enabled=enabled,
+            event_sources=event_sources,
             interval_s=interval_s,
             maintenance=maintenance,
             management_address=management_address,

@@ -94,7 +94,7 @@ def sync_detailed(
     UTF-8, at most 5 MB and 10000 rows; see
     docs/device-import.md). The header names the columns (name, site, agent, management_address,
     profile, telemetry, snmp_port, ssh_port, interval_s, timeout_s, retries, enabled, maintenance,
-    snmp_credential, ssh_credential); `name`, `site`
+    snmp_credential, ssh_credential, event_sources); `name`, `site`
     and `management_address` are required, the rest optional. A row whose name is a device of
     the tenant updates it, any other row creates one; devices the file does not name are left
     alone. Every row is checked first: any error answers 422 with every error as
@@ -134,7 +134,7 @@ def sync(
     UTF-8, at most 5 MB and 10000 rows; see
     docs/device-import.md). The header names the columns (name, site, agent, management_address,
     profile, telemetry, snmp_port, ssh_port, interval_s, timeout_s, retries, enabled, maintenance,
-    snmp_credential, ssh_credential); `name`, `site`
+    snmp_credential, ssh_credential, event_sources); `name`, `site`
     and `management_address` are required, the rest optional. A row whose name is a device of
     the tenant updates it, any other row creates one; devices the file does not name are left
     alone. Every row is checked first: any error answers 422 with every error as
@@ -169,7 +169,7 @@ async def asyncio_detailed(
     UTF-8, at most 5 MB and 10000 rows; see
     docs/device-import.md). The header names the columns (name, site, agent, management_address,
     profile, telemetry, snmp_port, ssh_port, interval_s, timeout_s, retries, enabled, maintenance,
-    snmp_credential, ssh_credential); `name`, `site`
+    snmp_credential, ssh_credential, event_sources); `name`, `site`
     and `management_address` are required, the rest optional. A row whose name is a device of
     the tenant updates it, any other row creates one; devices the file does not name are left
     alone. Every row is checked first: any error answers 422 with every error as
@@ -207,7 +207,7 @@ async def asyncio(
     UTF-8, at most 5 MB and 10000 rows; see
     docs/device-import.md). The header names the columns (name, site, agent, management_address,
     profile, telemetry, snmp_port, ssh_port, interval_s, timeout_s, retries, enabled, maintenance,
-    snmp_credential, ssh_credential); `name`, `site`
+    snmp_credential, ssh_credential, event_sources); `name`, `site`
     and `management_address` are required, the rest optional. A row whose name is a device of
     the tenant updates it, any other row creates one; devices the file does not name are left
     alone. Every row is checked first: any error answers 422 with every error as
