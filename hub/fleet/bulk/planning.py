@@ -183,7 +183,8 @@ def source_errors(result: Plan, stored: Sequence[SourceOwner]) -> list[RowError]
     owners.update({owner.name: owner for _, owner in changed})
     errors = []
     for clash in clashes(owners.values()):
-        name = clash.other.name if clash.other.name in lines else clash.lister.name
+        # Said on the row of the device listing the address, when the file has it.
+        name = clash.lister.name if clash.lister.name in lines else clash.other.name
         if name not in lines:
             continue  # a clash already stored, not the file's doing
         column = ("management_address" if clash.polled and name == clash.other.name
