@@ -1,0 +1,26 @@
+"""invoice and credit-note PDFs (issue #20)
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-05 09:30:00.000000
+
+Reserved in the chain while the change is built, so migrations written in parallel stay
+one line; its author fills upgrade() and downgrade().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0020"
+down_revision: str | None = "0019"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
