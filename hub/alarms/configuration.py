@@ -7,12 +7,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms import schemas as s
 from hub.alarms.models import AlarmRuleOverride, MaintenanceWindow, NotificationPolicy
-from hub.alarms.queries import bind_user_to_sites, newest_first, sites_of_user
+from hub.alarms.repository import overrides as rule_overrides
+from hub.alarms.repository.desk import bind_user_to_sites, newest_first, sites_of_user
 from hub.alarms.rules import Rule, RulesFileError, check_override, merge, shipped_rules
 from hub.audit.service import AuditTrail
 from hub.db import utcnow
@@ -64,10 +65,7 @@ class AlarmConfiguration:
     # ---- rules ----------------------------------------------------------------------------
 
     async def _overrides(self, key: str | None = None) -> dict[str, AlarmRuleOverride]:
-        query = select(AlarmRuleOverride).where(AlarmRuleOverride.tenant_id == self.tenant_id)
-        if key is not None:
-            query = query.where(AlarmRuleOverride.rule == key)
-        return {row.rule: row for row in (await self.session.execute(query)).scalars()}
+        return await rule_overrides.of_tenant(self.session, self.tenant_id, key)
 
     async def rules(self) -> list[s.AlarmRulePublic]:
         """Every shipped rule with the tenant's override, in key order."""

@@ -21,20 +21,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.alarms import event_rules, service
+from hub.alarms import repository as repo
 from hub.alarms.conditions import RULES, Outcome, Snapshot, evaluate
 from hub.alarms.conditions import read as rows
 from hub.alarms.conditions.base import device_key
-from hub.alarms.models import Alarm
+from hub.alarms.repository import conditions as condition_rows
+from hub.alarms.repository import locks
 from hub.alarms.rules import Rule, effective_rules
 from hub.alarms.service import Condition
 from hub.db import utcnow
 from hub.ingest.events import AgentStateChanged, DeviceStateChanged
 from hub.metrics import count
-from hub.tenants.models import Tenant
 
 log = logging.getLogger("dotmac.hub.alarms.evaluator")
 
@@ -114,13 +114,8 @@ class Tracked:
 async def _tracked(session: AsyncSession, tenant_id: uuid.UUID, rule: str,
                    keys: Iterable[str] | None = None) -> dict[str, Tracked]:
     """The rule's alarms that are not closed, by dedupe key (only `keys` when given)."""
-    query = select(Alarm.dedupe_key, Alarm.state, Alarm.last_raised_at, Alarm.cleared_at,
-                   Alarm.updated_at).where(
-        Alarm.tenant_id == tenant_id, Alarm.rule == rule, Alarm.state != "closed")
-    if keys is not None:
-        query = query.where(Alarm.dedupe_key.in_(sorted(keys)))
-    return {key: Tracked(state, raised, cleared, updated)
-            for key, state, raised, cleared, updated in (await session.execute(query)).all()}
+    return {key: Tracked(state, raised, cleared, updated) for key, state, raised, cleared,
+            updated in await repo.not_closed(session, tenant_id, rule, keys)}
 
 
 def _leave_newer(tracked: dict[str, Tracked], outcome: Outcome, read_at: datetime,
@@ -184,9 +179,7 @@ async def try_lock(session: AsyncSession, key: int) -> bool:
     (always True on SQLite)."""
     if not _postgres(session):
         return True
-    taken = await session.execute(text("SELECT pg_try_advisory_xact_lock(:space, :key)"),
-                                  {"space": LOCK_SPACE, "key": key})
-    return bool(taken.scalar())
+    return await locks.try_transaction_lock(session, LOCK_SPACE, key)
 
 
 def tenant_lock(tenant_id: uuid.UUID) -> int:
@@ -197,7 +190,7 @@ def tenant_lock(tenant_id: uuid.UUID) -> int:
 async def tenant_ids(sessions: async_sessionmaker[AsyncSession]) -> list[uuid.UUID]:
     """Every tenant, in a stable order."""
     async with sessions() as session:
-        return list((await session.execute(select(Tenant.id).order_by(Tenant.id))).scalars())
+        return await condition_rows.tenant_ids(session)
 
 
 async def run_pass(sessions: async_sessionmaker[AsyncSession],

@@ -17,17 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms import repository as repo
 from hub.alarms import service
-from hub.alarms.models import Alarm, DeviceEvent
+from hub.alarms.models import Alarm
+from hub.alarms.repository import device_events as event_rows
 from hub.alarms.rules import Rule, at_least, effective_rules
 from hub.db import new_id, utcnow
 from hub.ingest.events import DeviceEventsReported
-from hub.ingest.models import ObservedInterface
 from hub.inventory.models import Device
 from protocol import EventRecord
 
@@ -89,12 +87,10 @@ async def _devices(session: AsyncSession, tenant_id: uuid.UUID,
     names = {r.device_name for r in records if r.device_name}
     found: dict[str, Device] = {}
     if ids:
-        query = select(Device).where(Device.tenant_id == tenant_id, Device.id.in_(ids))
-        for device in (await session.execute(query)).scalars():
+        for device in await event_rows.devices_by_id(session, tenant_id, ids):
             found[f"id:{device.id}"] = device
     if names:
-        query = select(Device).where(Device.tenant_id == tenant_id, Device.name.in_(names))
-        for device in (await session.execute(query)).scalars():
+        for device in await event_rows.devices_by_name(session, tenant_id, names):
             found[f"name:{device.name}"] = device
     return found
 
@@ -127,14 +123,7 @@ async def _store(session: AsyncSession, event: DeviceEventsReported,
     so it raises nothing twice)."""
     now = utcnow()
     rows = [_row(event, r, _device_for(r, devices), now) for r in event.report.events]
-    backend = (await session.connection()).dialect.name
-    dialect = postgresql if backend == "postgresql" else sqlite
-    # Executemany form: one compiled statement whatever the batch size (SQLAlchemy sends
-    # it as multi-row VALUES pages, RETURNING the rows that were new).
-    statement = (dialect.insert(DeviceEvent)
-                 .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
-                 .returning(DeviceEvent.event_id))
-    stored = set((await session.execute(statement, rows)).scalars())
+    stored = await event_rows.store_new(session, rows)
     if len(stored) < len(rows):
         log.info("alarms.events_redelivered tenant=%s agent=%s skipped=%d", event.tenant_id,
                  event.agent_id, len(rows) - len(stored))
@@ -198,10 +187,7 @@ async def _if_index(session: AsyncSession, tenant_id: uuid.UUID, record: EventRe
     if not name:
         return None
     device_name = device.name if device else record.device_name
-    query = select(ObservedInterface.if_index).where(
-        ObservedInterface.tenant_id == tenant_id, ObservedInterface.device == device_name,
-        ObservedInterface.name == name).limit(1)
-    return (await session.execute(query)).scalar_one_or_none()
+    return await event_rows.if_index_named(session, tenant_id, device_name, name)
 
 
 def _extra(rule: Rule, record: EventRecord, if_index: int | None) -> tuple[str, str]:

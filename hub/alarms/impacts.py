@@ -8,14 +8,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms import repository as repo
 from hub.alarms.models import Alarm, MaintenanceWindow
+from hub.alarms.repository import impacts as impact_rows
 from hub.alarms.rules import Rule
 from hub.alarms.txcache import SUBSCRIPTIONS, WINDOWS, tx_cache
-from hub.billing.models import Customer, Subscription
 from hub.db import new_id, utcnow
 from hub.support.models import Ticket, TicketComment
 from hub.support.webhooks import ticket_changed
@@ -31,14 +30,8 @@ async def _subscriptions(session: AsyncSession, tenant_id: uuid.UUID, device_id:
     per transaction)."""
     cache = tx_cache(session, SUBSCRIPTIONS)
     if (tenant_id, device_id) not in cache:
-        query = (select(Subscription.id, Subscription.customer_id, Customer.name,
-                        Subscription.port, Subscription.if_index)
-                 .join(Customer, Customer.id == Subscription.customer_id)
-                 .where(Subscription.tenant_id == tenant_id,
-                        Subscription.device_id == device_id,
-                        Subscription.status != "terminated")
-                 .order_by(Customer.name, Subscription.id))
-        cache[(tenant_id, device_id)] = [tuple(row) for row in await session.execute(query)]
+        cache[(tenant_id, device_id)] = await impact_rows.subscriptions_on(session, tenant_id,
+                                                                          device_id)
     rows: list[tuple[Any, ...]] = cache[(tenant_id, device_id)]
     return rows
 
@@ -63,9 +56,7 @@ async def _windows(session: AsyncSession, tenant_id: uuid.UUID, at: datetime,
     since, windows = cache.get(tenant_id, (None, []))
     if since is None or at < since:
         since = min(at, utcnow()) - WINDOW_CACHE_SPAN
-        query = select(MaintenanceWindow).where(MaintenanceWindow.tenant_id == tenant_id,
-                                                MaintenanceWindow.ends_at > since)
-        windows = list((await session.execute(query)).scalars())
+        windows = await impact_rows.windows_ending_after(session, tenant_id, since)
         cache[tenant_id] = (since, windows)
     found: list[MaintenanceWindow] = windows
     return found

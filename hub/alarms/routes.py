@@ -18,7 +18,7 @@ from hub.alarms import schemas as s
 from hub.alarms import service
 from hub.alarms.configuration import AlarmConfiguration
 from hub.alarms.models import Alarm, MaintenanceWindow, NotificationPolicy
-from hub.alarms.queries import AlarmDesk, AlarmFilter, EventFilter, actor_name
+from hub.alarms.repository.desk import AlarmDesk, AlarmFilter, EventFilter, actor_name
 from hub.api.deps import RequirePermission, SessionDep
 from hub.errors import error_docs
 from hub.pagination import PageDep

@@ -13,10 +13,10 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms.models import SEVERITIES, AlarmRuleOverride
+from hub.alarms.repository import overrides as rule_overrides
 
 HERE = Path(__file__).resolve().parent
 DEFAULTS_FILE = HERE / "defaults.yaml"
@@ -112,17 +112,14 @@ def merge(rule: Rule, override: AlarmRuleOverride | None) -> Rule:
 
 async def effective_rules(session: AsyncSession, tenant_id: uuid.UUID) -> dict[str, Rule]:
     """Every rule as it applies to the tenant: shipped defaults with its overrides."""
-    query = select(AlarmRuleOverride).where(AlarmRuleOverride.tenant_id == tenant_id)
-    overrides = {row.rule: row for row in (await session.execute(query)).scalars()}
+    overrides = await rule_overrides.of_tenant(session, tenant_id)
     return {key: merge(rule, overrides.get(key)) for key, rule in shipped_rules().items()}
 
 
 async def effective_rule(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> Rule:
     """One rule as it applies to the tenant (an unknown key: a disabled placeholder with the
     shared defaults, so callers with their own rule names still get flapping params)."""
-    query = select(AlarmRuleOverride).where(AlarmRuleOverride.tenant_id == tenant_id,
-                                            AlarmRuleOverride.rule == key)
-    override = (await session.execute(query)).scalar_one_or_none()
+    override = await rule_overrides.of_rule(session, tenant_id, key)
     rule = shipped_rules().get(key) or Rule(key=key, source="hub", enabled=False,
                                             severity=None, params=dict(_base_params()))
     return merge(rule, override)

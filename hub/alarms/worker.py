@@ -20,11 +20,11 @@ import logging
 import time
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.alarms.evaluator import LOCK_SPACE, PassReport, run_pass
 from hub.alarms.evaluator_settings import EvaluatorSettings
+from hub.alarms.repository import locks
 from hub.background import EmbeddedLoop
 from hub.metrics import Metrics
 from hub.settings import HubSettings
@@ -60,7 +60,7 @@ class Leadership:
             return True
         if self._conn is not None:
             try:
-                await self._conn.execute(text("SELECT 1"))
+                await locks.ping(self._conn)
                 await self._conn.commit()
                 return True
             except Exception as exc:  # the connection is gone and the lock with it
@@ -72,9 +72,7 @@ class Leadership:
         assert self.engine is not None
         conn = await self.engine.connect()
         try:
-            taken = await conn.execute(text("SELECT pg_try_advisory_lock(:space, 0)"),
-                                       {"space": LEADER_SPACE})
-            got = bool(taken.scalar())
+            got = await locks.try_connection_lock(conn, LEADER_SPACE, 0)
             await conn.commit()  # the session-level lock outlives the transaction
         except Exception:
             await conn.close()
@@ -92,8 +90,7 @@ class Leadership:
         if conn is None:
             return
         with contextlib.suppress(Exception):
-            await conn.execute(text("SELECT pg_advisory_unlock(:space, 0)"),
-                               {"space": LEADER_SPACE})
+            await locks.unlock_connection_lock(conn, LEADER_SPACE, 0)
         with contextlib.suppress(Exception):
             await conn.close()
 

@@ -1,6 +1,7 @@
 """Filling a `Snapshot` from hub SQL: only the tables (and gauge metrics) the enabled
-rules need, one query per table for the whole tenant. The one module of this package that
-touches the database; the condition functions stay pure."""
+rules need, one query per table for the whole tenant. The queries are the repository's
+(`hub.alarms.repository.conditions`); this module picks them and turns their rows into
+snapshot rows. The condition functions stay pure."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from hub.alarms.conditions.devices import MEMORY_METRICS
 from hub.alarms.conditions.interfaces import ERROR_WINDOW_S, PORT_STATUS
@@ -29,19 +28,9 @@ from hub.alarms.conditions.snapshot import (
     RollupRow,
     Snapshot,
 )
-from hub.alarms.models import Alarm
+from hub.alarms.repository import conditions as sql
 from hub.alarms.rules import Rule
-from hub.billing.models import Subscription
-from hub.events.models import WebhookDelivery, WebhookEndpoint
-from hub.fleet.models import AgentConfigState
-from hub.ingest.models import (
-    AgentHealthRow,
-    InterfaceRollup,
-    LatestValue,
-    ObservedDevice,
-    ObservedInterface,
-)
-from hub.inventory.models import Agent, Device
+from hub.ingest.models import AgentHealthRow
 
 DROPS_RULE = "agent.events_dropped"
 
@@ -108,13 +97,6 @@ async def read_snapshot(session: AsyncSession, tenant_id: uuid.UUID, rules: Iter
     return snapshot
 
 
-def _device_query(tenant_id: uuid.UUID) -> Any:
-    o, d = ObservedDevice, Device
-    return select(o.device, o.site_id, o.agent_id, o.status, o.status_since, o.status_reason,
-                  o.last_seen_at, d.id, d.interval_s, d.enabled).outerjoin(
-        d, and_(d.tenant_id == o.tenant_id, d.name == o.device)).where(o.tenant_id == tenant_id)
-
-
 def _device_row(row: Any) -> DeviceRow:
     return DeviceRow(name=row[0], site_id=row[1], agent_id=row[2], status=row[3],
                      status_since=row[4], status_reason=row[5], last_seen_at=row[6],
@@ -126,65 +108,40 @@ async def devices(session: AsyncSession, tenant_id: uuid.UUID,
                   name: str | None = None) -> tuple[DeviceRow, ...]:
     """Observed devices with their inventory id, poll interval and enabled flag (a device
     only in the agent's local devices.yaml has no inventory row: interval 60 s)."""
-    query = _device_query(tenant_id)
-    if name is not None:
-        query = query.where(ObservedDevice.device == name)
-    return tuple(_device_row(r) for r in (await session.execute(query)).all())
+    return tuple(_device_row(r) for r in await sql.devices(session, tenant_id, name))
 
 
 async def interfaces(session: AsyncSession, tenant_id: uuid.UUID) -> tuple[InterfaceRow, ...]:
     """Interfaces from the devices' newest inventory reports."""
-    i = ObservedInterface
-    query = select(i.device, i.if_index, i.name, i.alias, i.descr, i.admin_status,
-                   i.oper_status, i.updated_at).where(i.tenant_id == tenant_id)
-    return tuple(InterfaceRow(*row) for row in (await session.execute(query)).all())
+    return tuple(InterfaceRow(*row) for row in await sql.interfaces(session, tenant_id))
 
 
 async def gauges(session: AsyncSession, tenant_id: uuid.UUID,
                  metrics: Iterable[str]) -> tuple[GaugeRow, ...]:
     """Newest values of these gauge metrics."""
-    v = LatestValue
-    query = select(v.device, v.metric, v.series, v.value, v.ts).where(
-        v.tenant_id == tenant_id, v.metric.in_(sorted(metrics)))
-    return tuple(GaugeRow(*row) for row in (await session.execute(query)).all())
+    return tuple(GaugeRow(*row) for row in await sql.gauges(session, tenant_id, metrics))
 
 
 async def rollups(session: AsyncSession, tenant_id: uuid.UUID,
                   now: datetime) -> tuple[RollupRow, ...]:
     """The 5-minute buckets the error rule looks at (and one before, for late readings), of
     the interfaces with errors in them (the others raise nothing: most of a big tenant)."""
-    r, e = InterfaceRollup, aliased(InterfaceRollup)
     oldest = now - timedelta(seconds=ERROR_WINDOW_S + 300)
-    with_errors = select(e.if_index).where(
-        e.tenant_id == r.tenant_id, e.device == r.device, e.if_index == r.if_index,
-        e.bucket_start > oldest, e.in_errors_delta + e.out_errors_delta > 0).exists()
-    query = select(r.device, r.if_index, r.bucket_start, r.in_errors_delta, r.out_errors_delta,
-                   r.in_octets_delta, r.out_octets_delta).where(
-        r.tenant_id == tenant_id, r.bucket_start > oldest, with_errors)
     return tuple(RollupRow(d, i, b, int(ie), int(oe), int(io), int(oo))
-                 for d, i, b, ie, oe, io, oo in (await session.execute(query)).all())
+                 for d, i, b, ie, oe, io, oo in await sql.rollups(session, tenant_id, oldest))
 
 
 async def bound_ports(session: AsyncSession,
                       tenant_id: uuid.UUID) -> frozenset[tuple[uuid.UUID, int]]:
     """(device id, ifIndex) of every port with a subscription that is not terminated."""
-    s = Subscription
-    query = select(s.device_id, s.if_index).where(
-        s.tenant_id == tenant_id, s.status != "terminated", s.device_id.is_not(None),
-        s.if_index.is_not(None))
-    return frozenset((d, i) for d, i in (await session.execute(query)).all()
+    return frozenset((d, i) for d, i in await sql.bound_ports(session, tenant_id)
                      if d is not None and i is not None)
 
 
 async def agents(session: AsyncSession, tenant_id: uuid.UUID,
                  agent_id: uuid.UUID | None = None) -> tuple[AgentRow, ...]:
     """Every agent with a health row, its state, newest health and registry status."""
-    h, a = AgentHealthRow, Agent
-    query = select(h, a.status, a.revoked_at, a.last_seen_at).join(a, a.id == h.agent_id).where(
-        h.tenant_id == tenant_id)
-    if agent_id is not None:
-        query = query.where(h.agent_id == agent_id)
-    return tuple(_agent_row(*row) for row in (await session.execute(query)).all())
+    return tuple(_agent_row(*row) for row in await sql.agents(session, tenant_id, agent_id))
 
 
 def _agent_row(h: AgentHealthRow, status: str, revoked_at: datetime | None,
@@ -200,20 +157,13 @@ def _agent_row(h: AgentHealthRow, status: str, revoked_at: datetime | None,
 
 async def configs(session: AsyncSession, tenant_id: uuid.UUID) -> tuple[ConfigRow, ...]:
     """Desired vs applied configuration of every agent."""
-    c = AgentConfigState
-    query = select(c.agent_id, c.desired_version, c.applied_version, c.desired_at,
-                   c.last_status, c.last_error_code, c.last_error_detail,
-                   c.last_error_at).where(c.tenant_id == tenant_id)
-    return tuple(ConfigRow(*row) for row in (await session.execute(query)).all())
+    return tuple(ConfigRow(*row) for row in await sql.configs(session, tenant_id))
 
 
 async def drop_marks(session: AsyncSession, tenant_id: uuid.UUID) -> dict[uuid.UUID, DropMark]:
     """The newest events_dropped count each agent's alarm recorded (any state, closed too)."""
-    query = select(Alarm.agent_id, Alarm.details).where(
-        Alarm.tenant_id == tenant_id, Alarm.rule == DROPS_RULE,
-        Alarm.agent_id.is_not(None)).order_by(Alarm.updated_at.desc())
     marks: dict[uuid.UUID, DropMark] = {}
-    for agent_id, details in (await session.execute(query)).all():
+    for agent_id, details in await sql.agent_alarm_details(session, tenant_id, DROPS_RULE):
         if agent_id in marks or not isinstance(details, dict):
             continue
         dropped = details.get("events_dropped")
@@ -226,15 +176,9 @@ async def drop_marks(session: AsyncSession, tenant_id: uuid.UUID) -> dict[uuid.U
 async def endpoints(session: AsyncSession, tenant_id: uuid.UUID,
                     failures: int) -> tuple[EndpointRow, ...]:
     """Active webhook endpoints with their newest `failures` attempted deliveries."""
-    query = select(WebhookEndpoint.id, WebhookEndpoint.url).where(
-        WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.active.is_(True))
     found = []
-    for endpoint_id, url in (await session.execute(query)).all():
-        d = WebhookDelivery
-        recent = select(d.status, d.created_at, d.attempts, d.last_status_code,
-                        d.last_error).where(
-            d.endpoint_id == endpoint_id, d.attempts > 0).order_by(
-            d.created_at.desc(), d.id.desc()).limit(max(1, failures))
-        rows = tuple(DeliveryRow(*r) for r in (await session.execute(recent)).all())
+    for endpoint_id, url in await sql.active_endpoints(session, tenant_id):
+        rows = tuple(DeliveryRow(*r) for r in await sql.recent_deliveries(
+            session, endpoint_id, max(1, failures)))
         found.append(EndpointRow(endpoint_id, urlsplit(url).hostname or "?", rows))
     return tuple(found)

@@ -1,12 +1,13 @@
-"""Alarm queries: open alarms by dedupe key, history, roots and their children, devices."""
+"""Alarm rows: open alarms by dedupe key, history, roots and their children, devices."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms.models import Alarm, AlarmHistory, MaintenanceWindow
@@ -166,6 +167,18 @@ async def device_by_name(session: AsyncSession, tenant_id: uuid.UUID, name: str,
     query = select(Device).where(Device.tenant_id == tenant_id, Device.name == name)
     found: Device | None = (await session.execute(query)).scalar_one_or_none()
     return found
+
+
+async def not_closed(session: AsyncSession, tenant_id: uuid.UUID, rule: str,
+                     keys: Iterable[str] | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
+    """(dedupe key, state, last raised, cleared, updated) of the rule's alarms that are not
+    closed (only `keys` when given): the columns the evaluator decides on."""
+    query = select(Alarm.dedupe_key, Alarm.state, Alarm.last_raised_at, Alarm.cleared_at,
+                   Alarm.updated_at).where(
+        Alarm.tenant_id == tenant_id, Alarm.rule == rule, Alarm.state != "closed")
+    if keys is not None:
+        query = query.where(Alarm.dedupe_key.in_(sorted(keys)))
+    return (await session.execute(query)).all()
 
 
 async def open_keys(session: AsyncSession, tenant_id: uuid.UUID, rule: str) -> set[str]:

@@ -1,0 +1,53 @@
+"""Device events as rows: storing a batch once (deduplicated on the event id), and the
+devices and ports the events name (`hub.alarms.event_rules` decides what they raise)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.alarms.models import DeviceEvent
+from hub.ingest.models import ObservedInterface
+from hub.inventory.models import Device
+
+
+async def devices_by_id(session: AsyncSession, tenant_id: uuid.UUID,
+                        ids: Iterable[uuid.UUID]) -> list[Device]:
+    """The tenant's devices of these ids."""
+    query = select(Device).where(Device.tenant_id == tenant_id, Device.id.in_(ids))
+    return list((await session.execute(query)).scalars())
+
+
+async def devices_by_name(session: AsyncSession, tenant_id: uuid.UUID,
+                          names: Iterable[str]) -> list[Device]:
+    """The tenant's devices of these names."""
+    query = select(Device).where(Device.tenant_id == tenant_id, Device.name.in_(names))
+    return list((await session.execute(query)).scalars())
+
+
+async def store_new(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Insert the device events (column values) not stored before; returns the event ids
+    that were new (a redelivered event is skipped)."""
+    backend = (await session.connection()).dialect.name
+    dialect = postgresql if backend == "postgresql" else sqlite
+    # Executemany form: one compiled statement whatever the batch size (SQLAlchemy sends
+    # it as multi-row VALUES pages, RETURNING the rows that were new).
+    statement = (dialect.insert(DeviceEvent)
+                 .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
+                 .returning(DeviceEvent.event_id))
+    return set((await session.execute(statement, rows)).scalars())
+
+
+async def if_index_named(session: AsyncSession, tenant_id: uuid.UUID, device: str | None,
+                         name: str) -> int | None:
+    """The ifIndex of the device's observed interface named `name`, if any."""
+    query = select(ObservedInterface.if_index).where(
+        ObservedInterface.tenant_id == tenant_id, ObservedInterface.device == device,
+        ObservedInterface.name == name).limit(1)
+    found: int | None = (await session.execute(query)).scalar_one_or_none()
+    return found
