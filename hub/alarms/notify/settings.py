@@ -1,97 +1,15 @@
-"""Alarm notification settings: the SMTP server mail goes through (`DOTMAC_HUB_SMTP_*`) and how
-the notifier retries and escalates (`DOTMAC_HUB_NOTIFY_*`); names from the fields."""
+"""Alarm notification settings: how the notifier retries and escalates (`DOTMAC_HUB_NOTIFY_*`;
+names from the fields). The SMTP server mail goes through (`DOTMAC_HUB_SMTP_*`) is set in
+`hub.mail`, shared with billing, and re-exported here."""
 
 from __future__ import annotations
 
-import ipaddress
-from email.utils import parseaddr
-from pathlib import Path
-from typing import ClassVar, Literal, Self
+from pydantic import Field, field_validator
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-
+from hub.mail import DEFAULT_PORTS, SmtpSettings, TlsMode
 from hub.settings_env import EnvSettings, env_config
 
-TlsMode = Literal["starttls", "implicit", "none"]
-DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "implicit": 465, "none": 25}
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class SmtpSettings(EnvSettings):
-    """The mail server alarm e-mail is handed to. No host: e-mail stays pending, unsent."""
-
-    # A refused setting's message must not echo the values given (the password among them);
-    # `from_address` is read from DOTMAC_HUB_SMTP_FROM (`from` is a Python keyword).
-    model_config = env_config("DOTMAC_HUB_SMTP_") | {"hide_input_in_errors": True,
-                                                      "populate_by_name": True}
-    field_env: ClassVar[dict[str, str]] = {"from_address": "DOTMAC_HUB_SMTP_FROM"}
-
-    host: str = Field("", description="SMTP server (relay or submission) host name; empty "
-                      "turns alarm e-mail off (webhooks still go out)")
-    port: int = Field(0, ge=0, le=65535, description="its port (0: by TLS mode: 587 "
-                      "starttls, 465 implicit, 25 none)")
-    tls: TlsMode = Field("starttls", description="starttls (upgrade, required), implicit "
-                         "(TLS from the first byte, 'SMTPS') or none (plain; only without a "
-                         "password, or to a server on this machine)")
-    username: str = Field("", description="login name (empty: no AUTH)")
-    password: SecretStr = Field(SecretStr(""), description="its password (secret)")
-    from_address: str = Field("", validation_alias="DOTMAC_HUB_SMTP_FROM",
-                              description="From: address of alarm mail, e.g. "
-                              "'NOC <noc@isp.example>' (required with a host)")
-    ca_file: Path | None = Field(None, description="PEM of the CA that signed the server's "
-                                 "certificate, when it is not a public one")
-    validate_certs: bool = Field(True, description="verify the server certificate and name")
-    timeout_s: float = Field(30.0, gt=0, le=300, description="seconds one SMTP command may "
-                             "wait for the server")
-
-    @classmethod
-    def env_name(cls, field: str) -> str:
-        """The environment variable of `field` (DOTMAC_HUB_SMTP_FROM for the sender)."""
-        return cls.field_env.get(field) or super().env_name(field)
-
-    @field_validator("from_address")
-    @classmethod
-    def _from(cls, value: str) -> str:
-        _, address = parseaddr(value)
-        if value and ("@" not in address or "\n" in value or "\r" in value):
-            raise ValueError(f"{value!r}: not an e-mail address; set DOTMAC_HUB_SMTP_FROM "
-                             "to e.g. noc@isp.example or 'NOC <noc@isp.example>'")
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        env = type(self).env_name
-        if self.host and not self.from_address:
-            raise ValueError("DOTMAC_HUB_SMTP_FROM: missing; alarm mail needs a sender address "
-                             f"(e.g. noc@isp.example) when {env('host')} is set")
-        if self.password.get_secret_value() and not self.username:
-            raise ValueError(f"{env('password')} is set but {env('username')} is empty; set "
-                             "the login name too (or unset the password)")
-        if (self.tls == "none" and self.password.get_secret_value() and self.host
-                and not _loopback(self.host)):
-            raise ValueError(f"{env('tls')}=none would send the SMTP password in clear to "
-                             f"{self.host}; use starttls or implicit")
-        if self.ca_file is not None and not self.ca_file.is_file():
-            raise ValueError(f"{env('ca_file')}: {self.ca_file} is not a readable file")
-        return self
-
-    @property
-    def enabled(self) -> bool:
-        """Whether alarm e-mail is sent at all."""
-        return bool(self.host)
-
-    @property
-    def effective_port(self) -> int:
-        """The port connected to."""
-        return self.port or DEFAULT_PORTS[self.tls]
+__all__ = ["DEFAULT_PORTS", "NotifierSettings", "SmtpSettings", "TlsMode"]
 
 
 class NotifierSettings(EnvSettings):
