@@ -17,8 +17,8 @@ A pass that fails (database down) is counted (`dotmac_hub_health_pass_failures_t
 logged; the previous snapshot is shown for up to three intervals, then nothing, so a gauge
 never pretends to be current. `dotmac_hub_health_snapshot_age_seconds` says how old it is.
 
-This module is at the composition root: it reads the tables of several domains (events,
-alarms, jobs, ingest, tenancy), which no domain may do.
+This package is at the composition root: it reads the tables of several domains (events,
+alarms, jobs, ingest, tenancy), which no domain may do; its `repository` runs the reads.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,16 +36,11 @@ from typing import Any
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.alarms.models import Alarm, AlarmNotification
-from hub.events.models import OutboxEvent, WebhookDelivery
-from hub.ingest.models import AgentHealthRow, ObservedDevice
-from hub.inventory.models import Agent
-from hub.jobs.models import ProvisioningJob
+from hub.hub_health import repository as rows
+from hub.hub_health.repository import OPEN_STATES
 from hub.metrics import Metrics
-from hub.tenants.models import Tenant
 
 log = logging.getLogger("dotmac.hub.health")
 
@@ -60,18 +54,8 @@ SNAPSHOT_AGE = "dotmac_hub_health_snapshot_age_seconds"
 FAILED_PASSES = "dotmac_hub_health_pass_failures_total"
 
 SEVERITIES = ("critical", "major", "minor", "warning", "info")
-OPEN_STATES = ("raised", "acknowledged")
 EVERY_S = 15.0
 STALE_AFTER = 3  # intervals a failed pass may leave the previous snapshot shown
-
-# queue label -> (its "waiting since" column, the condition of a row still waiting)
-QUEUES: dict[str, tuple[Any, Any]] = {
-    "event_outbox": (OutboxEvent.occurred_at, OutboxEvent.fanned_out_at.is_(None)),
-    "webhook_deliveries": (WebhookDelivery.created_at,
-                           WebhookDelivery.status.in_(("pending", "failed"))),
-    "alarm_notifications": (AlarmNotification.created_at, AlarmNotification.status == "pending"),
-    "provisioning_jobs": (ProvisioningJob.created_at, ProvisioningJob.state == "queued"),
-}
 
 
 @dataclass(frozen=True)
@@ -87,42 +71,19 @@ class Snapshot:
 
 async def take(session: AsyncSession) -> Snapshot:
     """Read every queue and per-tenant count (one transaction: one consistent view)."""
-    queues = {}
-    for queue, (since, waiting) in QUEUES.items():
-        oldest, depth = (await session.execute(
-            select(func.min(since), func.count()).where(waiting))).one()
-        queues[queue] = (_utc(oldest), int(depth))
-    tenants = [str(t) for t in (await session.scalars(select(Tenant.id))).all()]
+    queues = {queue: (_utc(oldest), depth)
+              for queue, (oldest, depth) in (await rows.queue_heads(session)).items()}
+    tenants = [str(t) for t in await rows.tenant_ids(session)]
     agents = {t: (0, 0) for t in tenants}
-    for tenant, offline, total in (await session.execute(_agents())).all():
+    for tenant, offline, total in await rows.agent_counts(session):
         agents[str(tenant)] = (int(offline), int(total))
     down = dict.fromkeys(tenants, 0)
-    for tenant, count in (await session.execute(_devices_down())).all():
+    for tenant, count in await rows.devices_down(session):
         down[str(tenant)] = int(count)
     alarms = {(t, sev, st): 0 for t in tenants for sev in SEVERITIES for st in OPEN_STATES}
-    for tenant, severity, state, count in (await session.execute(_open_alarms())).all():
+    for tenant, severity, state, count in await rows.open_alarms(session):
         alarms[(str(tenant), severity, state)] = int(count)
     return Snapshot(time.monotonic(), queues, agents, down, alarms)
-
-
-def _agents() -> Select[uuid.UUID, int, int]:
-    """(tenant, offline, enrolled) of agents not revoked, by the state ingest keeps."""
-    offline = func.count().filter(AgentHealthRow.state == "offline")
-    return (select(AgentHealthRow.tenant_id, offline, func.count())
-            .join(Agent, Agent.id == AgentHealthRow.agent_id)
-            .where(Agent.revoked_at.is_(None))
-            .group_by(AgentHealthRow.tenant_id))
-
-
-def _devices_down() -> Select[uuid.UUID, int]:
-    return (select(ObservedDevice.tenant_id, func.count())
-            .where(ObservedDevice.status == "down").group_by(ObservedDevice.tenant_id))
-
-
-def _open_alarms() -> Select[uuid.UUID, str, str, int]:
-    return (select(Alarm.tenant_id, Alarm.severity, Alarm.state, func.count())
-            .where(Alarm.state.in_(OPEN_STATES))
-            .group_by(Alarm.tenant_id, Alarm.severity, Alarm.state))
 
 
 def _utc(at: datetime | None) -> datetime | None:
