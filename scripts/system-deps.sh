@@ -20,10 +20,11 @@ declare -A provides=(
   [nsenter]=util-linux
   [systemd-analyze]=systemd
   [wrk]=wrk
+  [pdftotext]=poppler-utils
 )
 case "$target" in
   test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
-                sshd ssh ip nsenter systemd-analyze) ;;
+                sshd ssh ip nsenter systemd-analyze pdftotext) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
   # the benchmarks start the test services, and drive HTTP with wrk
   bench) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics
