@@ -92,7 +92,9 @@ class DeliveryMetrics:
     reconnects: int = 0  # connection attempts that failed or connections that were lost
     published: int = 0  # queue items acknowledged by the broker
     refused: Counter[int] = field(default_factory=Counter)  # PUBACK reason code -> count
-    no_subscribers: int = 0  # accepted with reason 16: nobody was subscribed
+    no_subscribers: int = 0  # PUBACKs with reason 16 "no matching subscribers" (any message)
+    held_no_subscribers: int = 0  # ...of them queue items, kept and retried (not delivered)
+    waiting_for_subscribers: bool = False  # now: queue items wait for the hub to subscribe
 
     def snapshot(self) -> dict[str, object]:
         """A JSON-ready copy."""
@@ -104,4 +106,6 @@ class DeliveryMetrics:
             "published": self.published,
             "refused": {str(code): count for code, count in sorted(self.refused.items())},
             "no_subscribers": self.no_subscribers,
+            "held_no_subscribers": self.held_no_subscribers,
+            "waiting_for_subscribers": self.waiting_for_subscribers,
         }

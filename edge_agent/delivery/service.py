@@ -1,9 +1,10 @@
 """The one place where the agent talks to the broker: connect, reconnect, publish, drain.
 
 aiomqtt neither reconnects nor buffers; :class:`Delivery` does both. The queue is the
-buffer: an item leaves it only after the broker's PUBACK accepted it, so a crash, a WAN
-outage or a broker restart at any moment at worst re-sends items (same seq, deduplicated
-by the hub), never loses them.
+buffer: an item leaves it only after the broker's PUBACK accepted it *and* said somebody
+(the hub's ingest) was subscribed, so a crash, a WAN outage, a broker restart or a hub
+that is not subscribed yet at worst re-sends items (same seq, deduplicated by the hub),
+never loses them.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ __all__ = ["Delivery"]
 log = logging.getLogger("edge_agent.delivery")
 
 NO_MATCHING_SUBSCRIBERS = 16
+NO_SUBSCRIBERS_FIX = ("the hub's ingest is not subscribed: is it running? (the items stay "
+                      "queued and are retried with backoff)")
 CommandHandler = Callable[[str, bytes], None]
+Verdict = Literal["delivered", "refused", "unheard"]
 CLOSING_TIMEOUT_S = 5.0
 
 
@@ -95,6 +99,11 @@ class Delivery:
         self._running = False
         self._drain_until = math.inf
         self._refusal_pending = False
+        # One item in flight until a PUBACK shows the hub listens (each connection starts so,
+        # and every "no matching subscribers" episode): whatever got 16 goes out again first,
+        # so a subscriber that appears mid-window never sees newer items before older ones.
+        self._probing = True
+        self._unheard_since: float | None = None  # monotonic start of a no-subscriber episode
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -207,10 +216,11 @@ class Delivery:
 
     async def _publish_loop(self, client: AckingClient) -> None:
         inflight: dict[int, asyncio.Task[None]] = {}
+        self._probing, self._refusal_pending = True, False
         try:
             while True:
                 self._wake.clear()
-                items = await self._queue.peek(self.settings.window)
+                items = await self._queue.peek(1 if self._probing else self.settings.window)
                 if self._stopping.is_set() and (not items or self._past_deadline()):
                     return
                 for queued in items:
@@ -249,15 +259,20 @@ class Delivery:
             self._topics[item.channel], item.payload, retain=item.channel.retained,
             ack_wait_s=self.settings.publish_timeout_s,
         )
-        if not self._accepted(code, item.channel, item.seq):
+        verdict = self._verdict(code, item.channel, item.seq)
+        if verdict != "unheard":
+            self._probing = False  # the broker routes; a refusal must not block the queue
+        if verdict != "delivered":
             self._refusal_pending = True
             return
         await self._queue.ack([queued.id])
         self.metrics.published += 1
+        self._heard()
         if not self._refusal_pending:
             self._refusal_backoff.reset()
 
-    def _accepted(self, code: ReasonCode, channel: Channel, seq: int) -> bool:
+    def _verdict(self, code: ReasonCode, channel: Channel, seq: int) -> Verdict:
+        """What a PUBACK means for the item: delivered (ack it), refused or unheard (keep)."""
         if code.is_failure:
             self.metrics.refused[code.value] += 1
             log.error(
@@ -265,18 +280,46 @@ class Delivery:
                 self._topics[channel], seq, code.value, str(code),
                 "check the broker ACL/quota for this agent; the item stays queued",
             )
-            return False
-        if code.value == NO_MATCHING_SUBSCRIBERS:
-            self.metrics.no_subscribers += 1
-        return True
+            return "refused"
+        if code.value != NO_MATCHING_SUBSCRIBERS:
+            return "delivered"
+        self.metrics.no_subscribers += 1
+        if channel.retained:
+            return "delivered"  # kept by the broker for whoever subscribes later
+        self._unheard(channel, seq)
+        return "unheard"
+
+    def _unheard(self, channel: Channel, seq: int) -> None:
+        """Nobody got a queued item (the broker dropped it): keep it, log once per episode."""
+        self._probing = True
+        self.metrics.held_no_subscribers += 1
+        if self._unheard_since is not None:
+            return
+        self._unheard_since = time.monotonic()
+        self.metrics.waiting_for_subscribers = True
+        log.warning("mqtt.no_subscribers topic=%s seq=%d reason_code=%d fix=%r",
+                    self._topics[channel], seq, NO_MATCHING_SUBSCRIBERS, NO_SUBSCRIBERS_FIX)
+
+    def _heard(self) -> None:
+        """A queued item reached a subscriber: a no-subscriber episode, if any, is over."""
+        if self._unheard_since is None:
+            return
+        log.info("mqtt.subscribers_back waited_s=%.1f held_total=%d",
+                 time.monotonic() - self._unheard_since, self.metrics.held_no_subscribers)
+        self._unheard_since = None
+        self.metrics.waiting_for_subscribers = False
 
     async def _publish_direct(
         self, client: AckingClient, channel: Channel, payload: bytes, seq: int, wait_s: float
     ) -> None:
+        # Not queued: state is retained, health is sent again; "unheard" only counts here.
         code = await client.publish_acked(
             self._topics[channel], payload, retain=channel.retained, ack_wait_s=wait_s
         )
-        self._accepted(code, channel, seq)
+        if code.is_failure:
+            self._verdict(code, channel, seq)
+        elif code.value == NO_MATCHING_SUBSCRIBERS:
+            self.metrics.no_subscribers += 1
 
     async def _publish_state(
         self,
