@@ -1,8 +1,8 @@
 """The alarm rules the hub evaluates itself (telemetry, agent state, the hub), as pure
 functions: one tenant's rows (`Snapshot`), the rule with its params and the time of the pass
-in; the conditions true now (`Outcome`) out. `read` fills the snapshot from hub SQL (the
-one module here that touches the database); `hub.alarms.evaluator` raises what is active and
-clears the rest. Event rules are not here (`hub.alarms.event_rules`).
+in; the conditions true now (`Outcome`) out. `read` fills the snapshot from the rows of
+`hub.alarms.repository.conditions` (no module here runs a statement); `hub.alarms.evaluator`
+raises what is active and clears the rest. Event rules are not here (`hub.alarms.event_rules`).
 """
 
 from __future__ import annotations
