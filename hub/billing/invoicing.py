@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -36,9 +37,35 @@ from hub.billing.repository import (
     plan_of,
 )
 from hub.billing.webhooks import invoice_finalized
+from hub.domain_events import DomainEvent, publish
 from hub.errors import InvalidRequestError
 
 DUE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class InvoiceFinalized(DomainEvent):
+    """An invoice or credit note (`kind`) was numbered and issued, in the publisher's
+    transaction: its document (PDF) is made from it there (hub.billing.documents)."""
+
+    tenant_id: uuid.UUID
+    invoice_id: uuid.UUID
+    kind: str
+    number: int
+
+
+PERIODS = ("month", "quarter", "year")
+MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def billing_period(kind: str, day: date) -> tuple[date, date]:
+    """The calendar month, quarter (January, April, July, October) or year containing `day`
+    as [first day, first day of the next one): a plan's billing period."""
+    months = MONTHS[kind]
+    first = (day.month - 1) // months * months  # 0-based month the period starts in
+    start = date(day.year, first + 1, 1)
+    stop = first + months
+    return start, date(day.year + stop // 12, stop % 12 + 1, 1)
 
 
 class Invoicing:
@@ -50,23 +77,26 @@ class Invoicing:
 
     async def run(self, period_start: date, today: date, finalize: bool = True,
                   ) -> list[Invoice]:
-        """Invoice every subscription in service during the month of `period_start`.
+        """Invoice every subscription in service during its billing period containing
+        `period_start`: the month, quarter or year of its plan (a quarterly subscription is
+        invoiced for the whole quarter by the first run inside it).
 
         Subscriptions that already have an invoice for the period are skipped; the unique
         constraint (tenant, subscription, period_start) makes a concurrent run skip too.
         """
-        start, end = charges.month_period(period_start)
         made = []
-        for sub in await self._billable(start, end):
-            invoice = await self._create(sub, start, end)
-            if invoice is not None:
-                if finalize:
-                    await self.finalize(invoice, today)
-                made.append(invoice)
+        for kind in PERIODS:
+            start, end = billing_period(kind, period_start)
+            for sub in await self._billable(start, end, kind):
+                invoice = await self._create(sub, start, end)
+                if invoice is not None:
+                    if finalize:
+                        await self.finalize(invoice, today)
+                    made.append(invoice)
         return made
 
-    async def _billable(self, start: date, end: date) -> list[Subscription]:
-        return await Subscriptions(self.session, self.tenant_id).billable(start, end)
+    async def _billable(self, start: date, end: date, kind: str) -> list[Subscription]:
+        return await Subscriptions(self.session, self.tenant_id).billable(start, end, kind)
 
     async def _create(self, sub: Subscription, start: date, end: date) -> Invoice | None:
         # Lock customer and subscription (plan changes, payments and other runs take turns
@@ -111,11 +141,15 @@ class Invoicing:
     async def _tax_rate(self, jurisdiction: str | None) -> Decimal | None:
         if jurisdiction is None:
             return None
-        rate = await TaxRates(self.session, self.tenant_id).rate(jurisdiction)
-        if rate is None:
+        found = await TaxRates(self.session, self.tenant_id).of_jurisdiction(jurisdiction)
+        if found is None:
             raise InvalidRequestError(f"tax jurisdiction {jurisdiction!r}: no tax rate defined; "
                                       "add one with POST /billing/tax-rates")
-        return rate
+        if found.archived_at is not None:
+            raise InvalidRequestError(f"tax jurisdiction {jurisdiction!r}: its tax rate "
+                                      f"{found.id} is archived; move the customer to another "
+                                      "jurisdiction with PATCH /billing/customers/{id}")
+        return found.rate
 
     async def charges_for(self, sub: Subscription, start: date, end: date,
                           changes: list[tuple[date, Plan]] | None = None) -> list[Charge]:
@@ -170,6 +204,8 @@ class Invoicing:
                                      kind=invoice.kind, ref_id=invoice.id, on=today,
                                      amount_minor=sign * invoice.total_minor))
         invoice_finalized(self.session, invoice)  # or invoice.credit_note; commits with it
+        await publish(self.session, InvoiceFinalized(self.tenant_id, invoice.id, invoice.kind,
+                                                     invoice.number))
         if invoice.kind == "invoice" and invoice.total_minor < 0:
             self._to_credit_balance(invoice, today)
         await self.session.flush()

@@ -36,25 +36,43 @@ class Customer(TenantOwned, Base):
 
     __tablename__ = "billing_customers"
 
+    __table_args__ = (UniqueConstraint("tenant_id", "account_number",
+                                       name="uq_billing_customers_account_number"),)
+
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    account_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
     contacts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     service_address: Mapped[str] = mapped_column(Text, default="")
     currency: Mapped[str] = mapped_column(String(3))
     tax_jurisdiction: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Archived: hidden from the default list, no new subscriptions (docs/billing.md).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Plan(TenantOwned, Base):
-    """A product: speeds, recurring price and an optional usage component."""
+    """One price version of a product: speeds, recurring price, optional usage component.
+
+    A price change is a new row (`version` + 1, same `family_id`): the money fields of a row
+    never change, so subscriptions on an older version keep its price until moved.
+    """
 
     __tablename__ = "billing_plans"
 
     name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # id of the plan's first version, shared by every version (the plan's identity)
+    family_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    effective_from: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: always
+    superseded_from: Mapped[date | None] = mapped_column(Date, nullable=True)  # next version
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     currency: Mapped[str] = mapped_column(String(3))
     down_kbps: Mapped[int] = mapped_column(BigInteger)
     up_kbps: Mapped[int] = mapped_column(BigInteger)
     price_minor: Mapped[int] = mapped_column(BigInteger)
-    period: Mapped[str] = mapped_column(String(8), default="month")
+    period: Mapped[str] = mapped_column(String(8), default="month")  # month|quarter|year
     setup_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     minimum_term_periods: Mapped[int] = mapped_column(Integer, default=0)
     usage_kind: Mapped[str] = mapped_column(String(8), default="none")  # none | gb | p95
@@ -72,7 +90,8 @@ class TaxRate(TenantOwned, Base):
 
     jurisdiction: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(64))
-    rate: Mapped[Decimal] = mapped_column(Rate)
+    rate: Mapped[Decimal] = mapped_column(Rate)  # for invoices created from now on
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Subscription(TenantOwned, Base):

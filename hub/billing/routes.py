@@ -9,7 +9,8 @@ from fastapi import APIRouter, Header, Query, Response
 
 from hub.api.deps import RequirePermission, SessionDep
 from hub.billing import schemas as s
-from hub.billing.models import Customer, Payment, Plan, Subscription
+from hub.billing.catalogue import Catalogue
+from hub.billing.models import Customer, Payment, Plan, Subscription, TaxRate
 from hub.billing.service import BillingService
 from hub.errors import error_docs
 from hub.pagination import PageDep
@@ -26,11 +27,23 @@ IdempotencyKey = Annotated[str | None, Header(
                 "is a 409. Keys are per tenant.")]
 
 
+IncludeArchived = Annotated[bool, Query(description="also list archived ones")]
+Search = Annotated[str | None, Query(
+    min_length=1, max_length=200, description="text contained (ignoring case) in the name, "
+    "e-mail, account number, service address or phone")]
+
+
+def _catalogue(session: SessionDep, p: Principal) -> Catalogue:
+    return BillingService(session, p).catalogue
+
+
 @router.get("/customers", operation_id="billing_customers_list",
             response_model=s.CustomersPublic, responses=READ)
-async def list_customers(session: SessionDep, page: PageDep, p: BillingRead) -> s.CustomersPublic:
-    """Customers of the tenant."""
-    rows, cursor = await BillingService(session, p).customers.page(page)
+async def list_customers(session: SessionDep, page: PageDep, p: BillingRead,
+                         q: Search = None, include_archived: IncludeArchived = False,
+                         ) -> s.CustomersPublic:
+    """Customers of the tenant (not archived unless asked), optionally matching `q`."""
+    rows, cursor = await _catalogue(session, p).customers.search(page, q, include_archived)
     return s.CustomersPublic(data=[s.CustomerPublic.model_validate(r) for r in rows],
                              next_cursor=cursor)
 
@@ -40,7 +53,24 @@ async def list_customers(session: SessionDep, page: PageDep, p: BillingRead) -> 
 async def create_customer(body: s.CustomerCreate, session: SessionDep, p: BillingWrite,
                           ) -> Customer:
     """Add a customer."""
-    return await BillingService(session, p).create_customer(body)
+    return await _catalogue(session, p).create_customer(body)
+
+
+@router.patch("/customers/{customer_id}", operation_id="billing_customers_update",
+              response_model=s.CustomerPublic, responses=WRITE)
+async def update_customer(customer_id: uuid.UUID, body: s.CustomerUpdate, session: SessionDep,
+                          p: BillingWrite) -> Customer:
+    """Change a customer's details (fields left out are kept; the currency never changes)."""
+    return await _catalogue(session, p).update_customer(customer_id, body)
+
+
+@router.post("/customers/{customer_id}/archive", operation_id="billing_customers_archive",
+             response_model=s.CustomerPublic, responses=WRITE)
+async def archive_customer(customer_id: uuid.UUID, session: SessionDep, p: BillingWrite,
+                           ) -> Customer:
+    """Archive a customer: 409 while a subscription is pending, active or suspended, or the
+    ledger is not settled (balance or credit)."""
+    return await _catalogue(session, p).archive_customer(customer_id)
 
 
 @router.get("/customers/{customer_id}", operation_id="billing_customers_get",
@@ -68,9 +98,10 @@ async def refund(customer_id: uuid.UUID, body: s.RefundCreate, session: SessionD
 
 @router.get("/plans", operation_id="billing_plans_list", response_model=s.PlansPublic,
             responses=READ)
-async def list_plans(session: SessionDep, page: PageDep, p: BillingRead) -> s.PlansPublic:
-    """Plans of the tenant."""
-    rows, cursor = await BillingService(session, p).plans.page(page)
+async def list_plans(session: SessionDep, page: PageDep, p: BillingRead,
+                     include_archived: IncludeArchived = False) -> s.PlansPublic:
+    """Plan versions of the tenant (not archived unless asked)."""
+    rows, cursor = await _catalogue(session, p).plans.listed(page, include_archived)
     return s.PlansPublic(data=[s.PlanPublic.model_validate(r) for r in rows],
                          next_cursor=cursor)
 
@@ -78,17 +109,91 @@ async def list_plans(session: SessionDep, page: PageDep, p: BillingRead) -> s.Pl
 @router.post("/plans", operation_id="billing_plans_create", status_code=201,
              response_model=s.PlanPublic, responses=WRITE)
 async def create_plan(body: s.PlanCreate, session: SessionDep, p: BillingWrite) -> Plan:
-    """Add a plan."""
-    return await BillingService(session, p).create_plan(body)
+    """Add a plan (billed per month, quarter or year)."""
+    return await _catalogue(session, p).create_plan(body)
+
+
+@router.get("/plans/{plan_id}", operation_id="billing_plans_get", response_model=s.PlanPublic,
+            responses=ONE)
+async def get_plan(plan_id: uuid.UUID, session: SessionDep, p: BillingRead) -> Plan:
+    """One plan version."""
+    return await _catalogue(session, p).plans.get(plan_id)
+
+
+@router.patch("/plans/{plan_id}", operation_id="billing_plans_update",
+              response_model=s.PlanPublic, responses=WRITE)
+async def update_plan(plan_id: uuid.UUID, body: s.PlanUpdate, session: SessionDep,
+                      p: BillingWrite) -> Plan:
+    """Rename or redescribe a plan (all its versions); prices change with a new version."""
+    return await _catalogue(session, p).update_plan(plan_id, body)
+
+
+@router.post("/plans/{plan_id}/archive", operation_id="billing_plans_archive",
+             response_model=s.PlanPublic, responses=WRITE)
+async def archive_plan(plan_id: uuid.UUID, session: SessionDep, p: BillingWrite) -> Plan:
+    """Archive a plan (all versions): no new subscriptions or changes to it; subscriptions on
+    it keep running."""
+    return await _catalogue(session, p).archive_plan(plan_id)
+
+
+@router.post("/plans/{plan_id}/versions", operation_id="billing_plan_versions_create",
+             status_code=201, response_model=s.PlanPublic, responses=WRITE)
+async def add_plan_version(plan_id: uuid.UUID, body: s.PlanVersionCreate, session: SessionDep,
+                           p: BillingWrite) -> Plan:
+    """A new price from `effective_from`: new subscriptions get it; existing ones keep their
+    version until moved (change_plan, or POST /billing/plans/{id}/move-subscriptions)."""
+    return await _catalogue(session, p).add_plan_version(plan_id, body)
+
+
+@router.post("/plans/{plan_id}/move-subscriptions", operation_id="billing_plans_move",
+             response_model=s.PlanMoveResult, responses=WRITE)
+async def move_subscriptions(plan_id: uuid.UUID, body: s.PlanMove, session: SessionDep,
+                             p: BillingWrite) -> s.PlanMoveResult:
+    """Move the active and suspended subscriptions on older versions of the plan to the
+    version in force on `on` (a plan change each; refusals are listed)."""
+    return await _catalogue(session, p).move_to_current(plan_id, body)
+
+
+@router.get("/tax-rates", operation_id="billing_tax_rates_list",
+            response_model=s.TaxRatesPublic, responses=READ)
+async def list_tax_rates(session: SessionDep, page: PageDep, p: BillingRead,
+                         include_archived: IncludeArchived = False) -> s.TaxRatesPublic:
+    """Tax rates of the tenant (not archived unless asked)."""
+    rows, cursor = await _catalogue(session, p).taxes.listed(page, include_archived)
+    return s.TaxRatesPublic(data=[s.TaxRatePublic.model_validate(r) for r in rows],
+                            next_cursor=cursor)
 
 
 @router.post("/tax-rates", operation_id="billing_tax_rates_create", status_code=201,
              response_model=s.TaxRatePublic, responses=WRITE)
 async def create_tax_rate(body: s.TaxRateCreate, session: SessionDep, p: BillingWrite,
-                          ) -> s.TaxRatePublic:
+                          ) -> TaxRate:
     """Define the tax rate of a jurisdiction."""
-    return s.TaxRatePublic.model_validate(
-        await BillingService(session, p).create_tax_rate(body))
+    return await _catalogue(session, p).create_tax_rate(body)
+
+
+@router.get("/tax-rates/{rate_id}", operation_id="billing_tax_rates_get",
+            response_model=s.TaxRatePublic, responses=ONE)
+async def get_tax_rate(rate_id: uuid.UUID, session: SessionDep, p: BillingRead) -> TaxRate:
+    """One tax rate."""
+    return await _catalogue(session, p).taxes.get(rate_id)
+
+
+@router.patch("/tax-rates/{rate_id}", operation_id="billing_tax_rates_update",
+              response_model=s.TaxRatePublic, responses=WRITE)
+async def update_tax_rate(rate_id: uuid.UUID, body: s.TaxRateUpdate, session: SessionDep,
+                          p: BillingWrite) -> TaxRate:
+    """Rename, or set the rate of invoices created from now on (invoices already created
+    keep the rate they carry)."""
+    return await _catalogue(session, p).update_tax_rate(rate_id, body)
+
+
+@router.post("/tax-rates/{rate_id}/archive", operation_id="billing_tax_rates_archive",
+             response_model=s.TaxRatePublic, responses=WRITE)
+async def archive_tax_rate(rate_id: uuid.UUID, session: SessionDep, p: BillingWrite,
+                           ) -> TaxRate:
+    """Archive a rate: 409 while a customer (not archived) is taxed in its jurisdiction."""
+    return await _catalogue(session, p).archive_tax_rate(rate_id)
 
 
 @router.get("/subscriptions", operation_id="billing_subscriptions_list",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,33 +21,64 @@ class Row(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+Email = Annotated[str, Field(pattern=r"^$|^[^@\s]+@[^@\s]+$", max_length=254,
+                             examples=["ada@example.net"])]
+Phone = Annotated[str, Field(pattern=r"^$|^\+?[0-9 ()./-]{3,40}$", max_length=64,
+                             examples=["+44 20 7946 0000"])]
+AccountNumber = Annotated[str, Field(
+    min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._/-]+$",
+    description="the ISP's own account reference; unique in the tenant")]
+
+
 class CustomerCreate(BaseModel):
     """A new customer."""
 
     name: str = Field(min_length=1, max_length=200)
-    email: str = Field("", max_length=254)
+    email: Email = ""
+    phone: Phone = ""
+    account_number: AccountNumber | None = None
     contacts: list[dict[str, str]] = Field(default_factory=list, max_length=20)
     service_address: str = Field("", max_length=2000)
     currency: str = Currency
     tax_jurisdiction: str | None = Field(None, max_length=32)
 
 
+class CustomerUpdate(BaseModel):
+    """Fields to change (absent: unchanged). The currency never changes: invoices are in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: Email | None = None
+    phone: Phone | None = None
+    account_number: AccountNumber | None = None
+    contacts: list[dict[str, str]] | None = Field(None, max_length=20)
+    service_address: str | None = Field(None, max_length=2000)
+    tax_jurisdiction: str | None = Field(None, max_length=32)
+
+
 class CustomerPublic(Row):
-    """A customer."""
+    """A customer; `archived_at` set once archived."""
 
     id: uuid.UUID
     name: str
     email: str
+    phone: str
+    account_number: str | None
     contacts: list[dict[str, str]]
     service_address: str
     currency: str
     tax_jurisdiction: str | None
+    archived_at: datetime | None
 
 
 class PlanCreate(BaseModel):
-    """A new plan; prices in minor units, usage rates as decimals."""
+    """A new plan; prices in minor units, usage rates as decimals. The price is for one
+    billing period: a calendar month, quarter or year."""
 
     name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+    period: Literal["month", "quarter", "year"] = "month"
     currency: str = Currency
     down_kbps: int = Field(gt=0)
     up_kbps: int = Field(gt=0)
@@ -62,10 +93,48 @@ class PlanCreate(BaseModel):
 
 
 class PlanPublic(PlanCreate, Row):
-    """A plan."""
+    """One version of a plan (a price change is a new version, `family_id` shared)."""
 
     id: uuid.UUID
-    period: str
+    period: Literal["month", "quarter", "year"]
+    family_id: uuid.UUID | None = Field(description="id of the plan's first version, "
+                                        "shared by all its versions")
+    version: int
+    effective_from: date | None = Field(description="first day new subscriptions get this "
+                                        "version (null: from the start)")
+    superseded_from: date | None = Field(description="first day of the next version, if any")
+    archived_at: datetime | None
+
+
+class PlanUpdate(BaseModel):
+    """Name and description of a plan (every version); prices change with a new version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+
+
+class PlanVersionCreate(BaseModel):
+    """A new price from `effective_from` (new subscriptions from that day get it; existing
+    ones keep their version until moved)."""
+
+    price_minor: int = Field(ge=0)
+    effective_from: date
+
+
+class PlanMove(BaseModel):
+    """Move the subscriptions on older versions to the version in force on `on`."""
+
+    on: date | None = None
+
+
+class PlanMoveResult(BaseModel):
+    """Subscriptions moved, and those refused with the reason."""
+
+    version_id: uuid.UUID
+    moved: list[uuid.UUID]
+    refused: list[dict[str, str]]
 
 
 class TaxRateCreate(BaseModel):
@@ -80,6 +149,17 @@ class TaxRatePublic(TaxRateCreate, Row):
     """A tax rate."""
 
     id: uuid.UUID
+    archived_at: datetime | None
+
+
+class TaxRateUpdate(BaseModel):
+    """A new name or rate; a rate applies to invoices created from now on, never to those
+    already created (each keeps the rate it was made with)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=64)
+    rate: Decimal | None = Field(None, ge=0, le=1)
 
 
 class SubscriptionCreate(BaseModel):
@@ -128,7 +208,8 @@ class SubscriptionPublic(Row):
 
 
 class BillingRun(BaseModel):
-    """Invoice the month containing `period`; `today` is the issue date."""
+    """Invoice each subscription for its billing period (month, quarter or year) containing
+    `period`; `today` is the issue date."""
 
     period: date
     today: date | None = None
@@ -275,6 +356,7 @@ class DunningRunResult(BaseModel):
 
 CustomersPublic = Page[CustomerPublic]
 PlansPublic = Page[PlanPublic]
+TaxRatesPublic = Page[TaxRatePublic]
 SubscriptionsPublic = Page[SubscriptionPublic]
 InvoicesPublic = Page[InvoicePublic]
 PaymentsPublic = Page[PaymentPublic]

@@ -8,18 +8,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import schemas as s
+from hub.billing.catalogue import Catalogue
 from hub.billing.dunning import Dunning
 from hub.billing.events import subscription_changed
 from hub.billing.invoicing import Invoicing
 from hub.billing.lifecycle import Lifecycle, waiver
 from hub.billing.models import (
-    Customer,
     DunningPolicy,
     Invoice,
     Payment,
     Plan,
     Subscription,
-    TaxRate,
 )
 from hub.billing.network import (
     JobNetworkActions,
@@ -38,7 +37,7 @@ from hub.billing.repository import (
     credit_balance,
     invoice_lines,
 )
-from hub.errors import InvalidRequestError
+from hub.errors import ConflictError, InvalidRequestError
 from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
@@ -62,40 +61,23 @@ class BillingService:
         self.payments, self.taxes = Payments(session, tid), TaxRates(session, tid)
         self.principal = principal
         self.lifecycle = Lifecycle(session, network or JobNetworkActions(session, principal))
-
-    async def create_customer(self, body: s.CustomerCreate) -> Customer:
-        """Add a customer."""
-        row = self.customers.add(Customer(**body.model_dump()))
-        await commit_or_conflict(self.session, "customer: could not be created")
-        return row
-
-    async def create_plan(self, body: s.PlanCreate) -> Plan:
-        """Add a plan; usage fields must match the usage kind."""
-        needs = {"gb": ("gb_cap", "overage_per_gb"), "p95": ("committed_mbps", "price_per_mbps")}
-        missing = [f for f in needs.get(body.usage_kind, ()) if getattr(body, f) is None]
-        if missing:
-            raise InvalidRequestError(f"plan: usage_kind {body.usage_kind} needs {missing}")
-        row = self.plans.add(Plan(**body.model_dump(), period="month"))
-        await commit_or_conflict(self.session, "plan: could not be created")
-        return row
-
-    async def create_tax_rate(self, body: s.TaxRateCreate) -> TaxRate:
-        """Add the rate of a jurisdiction (409 if it already has one)."""
-        row = self.taxes.add(TaxRate(**body.model_dump()))
-        await commit_or_conflict(self.session, f"tax rate {body.jurisdiction}: already defined")
-        return row
+        self.catalogue = Catalogue(session, tid, self.lifecycle)
 
     async def create_subscription(self, body: s.SubscriptionCreate) -> Subscription:
         """A pending subscription; currency of plan and customer must agree."""
         customer = await self.customers.get_reference(body.customer_id, "customer_id")
-        plan = await self.plans.get_reference(body.plan_id, "plan_id")
+        if customer.archived_at is not None:
+            raise ConflictError(f"customer {customer.id}: archived; new subscriptions need a "
+                                "customer in use")
+        plan = await self.catalogue.current_plan(body.plan_id, today_utc(), "plan_id")
         if body.device_id is not None:
             await DeviceRepository(self.session, self.tenant_id).get_reference(
                 body.device_id, "device_id")
         if plan.currency != customer.currency:
             raise InvalidRequestError(f"plan {plan.id}: priced in {plan.currency} but the "
                                       f"customer is billed in {customer.currency}")
-        row = self.subs.add(Subscription(**body.model_dump(), status="pending"))
+        row = self.subs.add(Subscription(**body.model_dump(exclude={"plan_id"}), plan_id=plan.id,
+                                         status="pending"))
         await commit_or_conflict(self.session, "subscription: could not be created")
         return row
 
@@ -113,8 +95,8 @@ class BillingService:
         if body.action == "change_plan":
             if body.plan_id is None:
                 raise InvalidRequestError("plan_id: required to change plan")
-            await self.lifecycle.change_plan(sub, await self.plans.get_reference(
-                body.plan_id, "plan_id"), on)
+            await self.lifecycle.change_plan(sub, await self._plan_change_target(
+                sub, body.plan_id, on), on)
         elif body.action == "activate":
             await self.lifecycle.activate(sub, await self.plans.get(sub.plan_id), on)
         elif body.action == "suspend":
@@ -127,6 +109,18 @@ class BillingService:
         await subscription_changed(self.session, sub, body.action, on)
         await self.session.commit()
         return sub
+
+    async def _plan_change_target(self, sub: Subscription, plan_id: uuid.UUID, on: date,
+                                  ) -> Plan:
+        """The version in force on `on` of the plan named; its billing period must be the
+        subscription's (a period change is a new subscription)."""
+        plan = await self.catalogue.current_plan(plan_id, on, "plan_id")
+        current = await self.plans.get(sub.plan_id)
+        if plan.period != current.period:
+            raise InvalidRequestError(
+                f"plan {plan.name}: billed per {plan.period} but the subscription is billed per "
+                f"{current.period}; terminate it and subscribe again to change the period")
+        return plan
 
     async def run(self, body: s.BillingRun) -> list[Invoice]:
         """A billing run; re-running the same period creates nothing."""

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.models import Customer, LedgerEntry, Payment
+from hub.billing.models import Customer, LedgerEntry, Payment, Subscription
+from hub.pagination import PageParams
 from hub.repository import TenantScopedRepository
+
+SEARCHED = (Customer.name, Customer.email, Customer.account_number, Customer.service_address,
+            Customer.phone)
+
+
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern matching it anywhere (its wildcards escaped with `\\`)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class Customers(TenantScopedRepository[Customer]):
@@ -19,6 +29,33 @@ class Customers(TenantScopedRepository[Customer]):
     async def all(self) -> list[Customer]:
         """Every customer of the tenant."""
         return list((await self.session.execute(self.select())).scalars())
+
+    async def search(self, params: PageParams, q: str | None, include_archived: bool,
+                     ) -> tuple[list[Customer], str | None]:
+        """One keyset page of the tenant's customers (not archived unless asked) whose name,
+        e-mail, account number, service address or phone contains `q`, ignoring case."""
+        query: Select[tuple[Customer]] = self.select()
+        if not include_archived:
+            query = query.where(Customer.archived_at.is_(None))
+        if q:
+            pattern = _like(q)
+            query = query.where(or_(*(func.lower(c).like(pattern, escape="\\")
+                                      for c in SEARCHED)))
+        return await self.page(params, query)
+
+    async def open_subscriptions(self, customer_id: uuid.UUID) -> int:
+        """How many subscriptions of the customer are pending, active or suspended."""
+        query = select(func.count()).select_from(Subscription).where(
+            Subscription.customer_id == customer_id,
+            Subscription.status.in_(("pending", "active", "suspended")))
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def in_jurisdiction(self, jurisdiction: str) -> int:
+        """How many customers of the tenant, not archived, are taxed in `jurisdiction`."""
+        query = select(func.count()).select_from(Customer).where(
+            Customer.tenant_id == self.tenant_id, Customer.tax_jurisdiction == jurisdiction,
+            Customer.archived_at.is_(None))
+        return int((await self.session.execute(query)).scalar_one())
 
     async def ledger(self, customer_id: uuid.UUID) -> list[LedgerEntry]:
         """Every ledger entry of one customer, oldest first."""

@@ -68,10 +68,22 @@ class TaxRates(TenantScopedRepository[TaxRate]):
 
     async def rate(self, jurisdiction: str) -> Decimal | None:
         """The rate of one jurisdiction, or None when the tenant defined none."""
-        query = select(TaxRate.rate).where(TaxRate.tenant_id == self.tenant_id,
-                                           TaxRate.jurisdiction == jurisdiction)
-        rate: Decimal | None = (await self.session.execute(query)).scalar_one_or_none()
-        return rate
+        found = await self.of_jurisdiction(jurisdiction)
+        return None if found is None else found.rate
+
+    async def of_jurisdiction(self, jurisdiction: str) -> TaxRate | None:
+        """The tax rate of one jurisdiction (archived or not), or None."""
+        query = self.select().where(TaxRate.jurisdiction == jurisdiction)
+        found: TaxRate | None = (await self.session.execute(query)).scalar_one_or_none()
+        return found
+
+    async def listed(self, params: PageParams, include_archived: bool,
+                     ) -> tuple[list[TaxRate], str | None]:
+        """One keyset page of tax rates, not archived unless asked."""
+        query = self.select()
+        if not include_archived:
+            query = query.where(TaxRate.archived_at.is_(None))
+        return await self.page(params, query)
 
 
 async def invoice_lines(session: AsyncSession, invoice_id: uuid.UUID) -> list[InvoiceLine]:

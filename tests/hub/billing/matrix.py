@@ -28,6 +28,12 @@ async def plan(hub: Hub, owner: Account) -> dict[str, Any]:
                                                     "price_minor": 3000})
 
 
+async def tax_rate(hub: Hub, owner: Account) -> dict[str, Any]:
+    """A new 20 % tax rate of a fresh jurisdiction."""
+    return await hub.post(owner, "/billing/tax-rates", {"jurisdiction": f"T{_n()}",
+                                                        "name": "VAT", "rate": "0.2"})
+
+
 async def subscription(hub: Hub, owner: Account) -> dict[str, Any]:
     """A pending subscription of a new customer."""
     return await hub.post(owner, "/billing/subscriptions", {
@@ -87,6 +93,18 @@ REQUESTS: dict[str, Factory] = {
                                             "price_minor": 1000}),
     "billing_tax_rates_create": _plain(lambda: {"jurisdiction": f"J{_n()}", "name": "VAT",
                                                 "rate": "0.2"}),
+    "billing_customers_update": _by_id(customer, "customer_id", lambda: {"phone": "+1 555 0100"}),
+    "billing_customers_archive": _by_id(customer, "customer_id"),
+    "billing_plans_get": _by_id(plan, "plan_id"),
+    "billing_plans_update": _by_id(plan, "plan_id", lambda: {"description": "faster"}),
+    "billing_plans_archive": _by_id(plan, "plan_id"),
+    "billing_plan_versions_create": _by_id(plan, "plan_id", lambda: {
+        "price_minor": 3500, "effective_from": "2026-06-01"}),
+    "billing_plans_move": _by_id(plan, "plan_id", lambda: {"on": "2026-06-01"}),
+    "billing_tax_rates_list": _plain(),
+    "billing_tax_rates_get": _by_id(tax_rate, "rate_id"),
+    "billing_tax_rates_update": _by_id(tax_rate, "rate_id", lambda: {"name": "GST"}),
+    "billing_tax_rates_archive": _by_id(tax_rate, "rate_id"),
     "billing_subscriptions_list": _plain(),
     "billing_subscriptions_create": _new_subscription,
     "billing_subscriptions_get": _by_id(subscription, "subscription_id"),
@@ -121,6 +139,7 @@ async def tenant_ids(hub: Hub, owner: Account) -> dict[str, str]:
     made_ticket = await ticket(hub, owner)
     return {"b_customer": made["customer_id"], "b_subscription": made["subscription_id"],
             "b_invoice": made["id"], "b_plan": (await plan(hub, owner))["id"],
+            "b_tax_rate": (await tax_rate(hub, owner))["id"],
             "b_ticket": made_ticket["id"]}
 
 
@@ -128,8 +147,9 @@ def isolation_cases(a: dict[str, str], case: Callable[..., Any]) -> dict[str, An
     """One case per billing/ticket operation, built with the matrix's `Case` class."""
     own, foreign = "own", "foreign"
     cust, sub, inv, tkt = a["b_customer"], a["b_subscription"], a["b_invoice"], a["b_ticket"]
+    plan_id, rate = a["b_plan"], a["b_tax_rate"]
     return {
-        "billing_customers_list": case(own, {}),
+        "billing_customers_list": case(own, {}, query={"include_archived": "true"}),
         "billing_customers_create": case(own, {}, {"name": "b", "currency": "EUR"}),
         "billing_customers_get": case(foreign, {"customer_id": cust}),
         "billing_ledger_get": case(foreign, {"customer_id": cust}),
@@ -139,6 +159,18 @@ def isolation_cases(a: dict[str, str], case: Callable[..., Any]) -> dict[str, An
                                                "down_kbps": 1, "up_kbps": 1, "price_minor": 1}),
         "billing_tax_rates_create": case(own, {}, {"jurisdiction": f"B{_n()}", "name": "VAT",
                                                    "rate": "0.1"}),
+        "billing_customers_update": case(foreign, {"customer_id": cust}, {"name": "stolen"}),
+        "billing_customers_archive": case(foreign, {"customer_id": cust}),
+        "billing_plans_get": case(foreign, {"plan_id": plan_id}),
+        "billing_plans_update": case(foreign, {"plan_id": plan_id}, {"name": "stolen"}),
+        "billing_plans_archive": case(foreign, {"plan_id": plan_id}),
+        "billing_plan_versions_create": case(foreign, {"plan_id": plan_id}, {
+            "price_minor": 1, "effective_from": "2030-01-01"}),
+        "billing_plans_move": case(foreign, {"plan_id": plan_id}, {"on": "2030-01-01"}),
+        "billing_tax_rates_list": case(own, {}, query={"include_archived": "true"}),
+        "billing_tax_rates_get": case(foreign, {"rate_id": rate}),
+        "billing_tax_rates_update": case(foreign, {"rate_id": rate}, {"rate": "0.5"}),
+        "billing_tax_rates_archive": case(foreign, {"rate_id": rate}),
         "billing_subscriptions_list": case(own, {}),
         "billing_subscriptions_create": case(foreign, {}, {"customer_id": cust,
                                                            "plan_id": a["b_plan"]}),
