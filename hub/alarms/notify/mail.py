@@ -5,19 +5,29 @@ engineer acts on: summary, site, the alarm's original times (device time when kn
 and in the policy's time zone, how many customers it touches, and the link to the alarm in
 the API. A clear says how long the alarm lasted (from the raise of its current cycle).
 Never a secret: alarms hold none, and the mail is built from the alarm only.
+
+The Subject folds at spaces (RFC 5322), non-ASCII runs as RFC 2047 encoded words, and never
+right after `Subject:`: the standard library's folder (CPython 3.11, under any policy) moves a
+value that fits on a line by itself to the next line, which its own parser and others then
+read with a leading space. `MAIL_POLICY` registers `SubjectHeader` for that.
 """
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy as email_policy
+from email.headerregistry import BaseHeader, HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 SUMMARY_IN_SUBJECT = 120
+ENCODED = "=?utf-8?b?{}?="
+SMALLEST_ENCODED = len(ENCODED.format("")) + 4  # one base64 quantum: one to three bytes
 
 
 class AlarmText(Protocol):
@@ -141,11 +151,85 @@ def body_text(ctx: MailContext, alarm: AlarmText) -> str:
     return "\n".join(lines)
 
 
+def _needs_encoding(word: str, utf8: bool) -> bool:
+    """Non-ASCII (unless the message goes out as SMTPUTF8), a control character, or text a
+    reader would take for an encoded word."""
+    return (not utf8 and not word.isascii()) or "=?" in word or not word.isprintable()
+
+
+def _runs(value: str, utf8: bool) -> list[tuple[str, bool]]:
+    """The words of `value`, consecutive words needing encoding joined with their spaces
+    (whitespace between two encoded words is not part of the text, RFC 2047 6.2)."""
+    runs: list[tuple[str, bool]] = []
+    for word in value.split():
+        encode = _needs_encoding(word, utf8)
+        if encode and runs and runs[-1][1]:
+            runs[-1] = (f"{runs[-1][0]} {word}", True)
+        else:
+            runs.append((word, encode))
+    return runs
+
+
+def _encoded_piece(text: str, room: int) -> tuple[str, str]:
+    """The longest start of `text` (at least one character) whose encoded word fits `room`,
+    encoded; and the rest."""
+    size = taken = 0
+    for char in text:
+        size += len(char.encode())
+        if len(ENCODED.format("")) + 4 * -(-size // 3) > room and taken:
+            break
+        taken += 1
+    piece = base64.b64encode(text[:taken].encode()).decode("ascii")
+    return ENCODED.format(piece), text[taken:]
+
+
+def fold_unstructured(name: str, value: str, max_len: int, linesep: str,
+                      utf8: bool = False) -> str:
+    """`Name: value` folded at spaces into lines of at most `max_len` where the words allow,
+    the first word always on the first line; ends with `linesep`."""
+    lines = [f"{name}:"]
+    for text, encode in _runs(value, utf8):
+        while encode and text:
+            room = max_len - len(lines[-1]) - 1
+            if room < SMALLEST_ENCODED and len(lines[-1]) > len(name) + 1:
+                lines.append("")
+                room = max_len - 1
+            word, text = _encoded_piece(text, room)
+            lines[-1] += f" {word}"
+        if encode:
+            continue
+        if len(lines[-1]) + 1 + len(text) > max_len and len(lines[-1]) > len(name) + 1:
+            lines.append("")
+        lines[-1] += f" {text}"
+    return linesep.join(lines) + linesep
+
+
+class SubjectHeader(UniqueUnstructuredHeader, BaseHeader):
+    """Subject, folded by `fold_unstructured` (see the module)."""
+
+    max_count: ClassVar[Literal[1]] = 1
+
+    def fold(self, *, policy: email_policy.Policy) -> str:
+        """The header as the generator writes it (ASCII unless the policy is SMTPUTF8)."""
+        max_len = policy.max_line_length or 998
+        return fold_unstructured(self.name, str(self), max_len, policy.linesep,
+                                 bool(getattr(policy, "utf8", False)))
+
+
+def _mail_policy() -> email_policy.EmailPolicy[EmailMessage]:
+    registry = HeaderRegistry()
+    registry.map_to_type("subject", SubjectHeader)
+    return email_policy.default.clone(header_factory=registry)
+
+
+MAIL_POLICY = _mail_policy()
+
+
 def compose(ctx: MailContext, alarm: AlarmText, now: datetime,
             notification_id: uuid.UUID) -> EmailMessage:
     """The message for one notification; its Message-ID is stable per notification, so a
     mail server that got it twice (answer lost, sent again) can tell."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject_line(ctx.kind, alarm)
     message["From"] = ctx.sender
     message["To"] = ctx.recipient

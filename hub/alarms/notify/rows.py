@@ -6,6 +6,11 @@ A row is unique per (alarm, policy, kind, channel, target). Its `created_at` is 
 of the alarm change it is about (the raise, clear, flap or acknowledgement time the alarm
 holds), which is what tells a redelivered change (same moment: nothing to do) from the next
 cycle of the same alarm (a later moment: the row is armed again, pending, for the new one).
+
+Mail to one address about one alarm goes out in the order of the changes (`created_at`, then
+raised < escalated < flapping < cleared for the same moment): only the first unsent one is
+due, so a clear never overtakes its raise, also while the raise is retried or another
+notifier holds it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from hub.alarms.models import Alarm, AlarmHistory, AlarmNotification, NotificationPolicy
 from hub.db import new_id
 from hub.inventory.models import Site
+
+KIND_ORDER = {"raised": 0, "escalated": 1, "flapping": 2, "cleared": 3}
 
 
 async def stage(session: AsyncSession, alarm: Alarm, policy_id: uuid.UUID, kind: str,
@@ -62,23 +70,38 @@ async def tenant_policies(session: AsyncSession, tenant_id: uuid.UUID,
     return list((await session.execute(query)).scalars())
 
 
-async def sent_raised(session: AsyncSession, alarm_id: uuid.UUID) -> list[AlarmNotification]:
-    """The alarm's raised messages that went out (e-mail sent, webhook handed to the
-    outbox) in its current cycle."""
+async def announced_raised(session: AsyncSession, alarm_id: uuid.UUID,
+                           ) -> list[AlarmNotification]:
+    """The alarm's raised messages that went out or are on their way (e-mail sent or still
+    pending, webhook handed to the outbox): whom a clear or acknowledgement follows. A raise
+    mail that failed for good announced nothing."""
     query = select(AlarmNotification).where(AlarmNotification.alarm_id == alarm_id,
                                             AlarmNotification.kind == "raised",
-                                            AlarmNotification.status == "sent")
+                                            AlarmNotification.status.in_(("sent", "pending")))
     return list((await session.execute(query)).scalars())
+
+
+def _kind_rank(table: type[AlarmNotification] | Any) -> Any:
+    return case(KIND_ORDER, value=table.kind, else_=len(KIND_ORDER))
 
 
 async def take_due_mail(session: AsyncSession, now: datetime, limit: int,
                         ) -> list[AlarmNotification]:
-    """Pending e-mails due by `now`, oldest due first, locked (another process skips them)."""
-    query = (select(AlarmNotification)
-             .where(AlarmNotification.channel == "email",
-                    AlarmNotification.status == "pending",
-                    AlarmNotification.next_attempt_at <= now)
-             .order_by(AlarmNotification.next_attempt_at, AlarmNotification.id)
+    """Pending e-mails due by `now`, oldest change first, locked (another process skips
+    them); only the first unsent mail of each alarm to each address (see the module): one
+    behind an earlier pending mail waits, whether that one is due, backing off or claimed."""
+    earlier = aliased(AlarmNotification)
+    mail = AlarmNotification
+    ahead = exists().where(
+        earlier.alarm_id == mail.alarm_id, earlier.target == mail.target,
+        earlier.channel == "email", earlier.status == "pending", earlier.id != mail.id,
+        or_(earlier.created_at < mail.created_at,
+            and_(earlier.created_at == mail.created_at,
+                 _kind_rank(earlier) < _kind_rank(mail))))
+    query = (select(mail)
+             .where(mail.channel == "email", mail.status == "pending",
+                    mail.next_attempt_at <= now, ~ahead)
+             .order_by(mail.created_at, _kind_rank(mail), mail.id)
              .limit(limit).with_for_update(skip_locked=True))
     return list((await session.execute(query)).scalars())
 

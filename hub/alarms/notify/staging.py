@@ -6,11 +6,15 @@ mail afterwards, and the webhook worker delivers the outbox events (signed).
   alarm now (hub.alarms.notify.policy) gets an e-mail per address and, if it wants webhooks,
   `alarm.raised`. An alarm already announced in this cycle (unsuppressed after it was
   notified, a redelivered change) adds nothing.
-- cleared: only where a raised message went out, and only for policies with `notify_clear`:
-  e-mail to the same addresses, `alarm.cleared` to webhooks.
+- cleared: only where a raised message went out or is still on its way, and only for
+  policies with `notify_clear`: e-mail to the same addresses, `alarm.cleared` to webhooks.
+  A port that bounces before the notifier sent the raise mail still gets both, raise first
+  (the NOC wants to know a customer port went down, even briefly; the raise mail says it has
+  since cleared). A raise mail that failed for good announced nothing: no clear follows.
 - flapping: one `flapping` message per matching policy; the service sends no per-transition
   changes while the alarm flaps.
-- acknowledged: `alarm.acknowledged` to webhooks where a raised webhook went out (no mail).
+- acknowledged: `alarm.acknowledged` to webhooks where a raised webhook went out (no mail;
+  a raised webhook is handed to the outbox when staged, so it is never still pending).
 - escalation: an alarm raised and not acknowledged `escalate_after_min` after its raise gets
   one `escalated` e-mail to `escalate_emails` (the policy's own addresses when empty) and
   `alarm.escalated`, once per cycle (history "escalated").
@@ -93,10 +97,12 @@ async def _announce(session: AsyncSession, alarm: Alarm, kind: str, cycle_at: da
 
 async def _follow_up(session: AsyncSession, alarm: Alarm, kind: str, cycle_at: datetime,
                      now: datetime) -> None:
-    """cleared or acknowledged: to whom the raise went out, as the policy asks."""
+    """cleared or acknowledged: to whom the raise went out or is going, as the policy asks
+    (a pending raise mail goes first: hub.alarms.notify.rows sends an address's mail about
+    an alarm in order)."""
     policies = {p.id: p for p in await rows.tenant_policies(session, alarm.tenant_id)}
     webhook = False
-    for raised in await rows.sent_raised(session, alarm.id):
+    for raised in await rows.announced_raised(session, alarm.id):
         policy = policies.get(raised.policy_id)
         if policy is None or (kind == "cleared" and not policy.notify_clear):
             continue

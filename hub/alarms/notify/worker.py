@@ -7,6 +7,12 @@ the row and a crash mid-send only delays the retry; the outcome is written back 
 row still holds that lease. A failed attempt waits base x 2^(n-1) (+-20 %) before the next;
 after `max_attempts`, or at once for a refused login or recipient, the mail is `failed`
 with its reason. Each sent mail leaves a "notified" line in the alarm's history.
+
+Order: mail about different alarms (or to different addresses) goes out concurrently; one
+address's mail about one alarm goes out in the order of the changes, one after the other
+(hub.alarms.notify.rows claims only the first unsent one). A pass claims again after mail
+went out, so a clear staged behind its raise follows in the same pass; a raise being retried
+holds its clear back until it is sent or has failed for good.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ SENT = "dotmac_hub_alarm_notifications_total"
 SENT_HELP = "Alarm e-mail attempts by outcome (sent, retry, failed) and reason"
 ESCALATED = "dotmac_hub_alarm_escalations_total"
 LEASE_MARGIN_S = 30.0
+MAX_ROUNDS = 8  # claims per pass: the kinds of one cycle (4) with room for a second cycle
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,12 @@ class AlarmNotifier:
         """One escalation pass and one sending pass as of `now` (tests pass their clock)."""
         now = now or utcnow()
         report = PassReport(escalated=await self.escalate(now))
-        for outcome in await asyncio.gather(*(self.send(c, now) for c in await self.claim(now))):
-            report.outcomes[outcome] += 1
+        for _ in range(MAX_ROUNDS):
+            outcomes = await asyncio.gather(*(self.send(c, now) for c in await self.claim(now)))
+            for outcome in outcomes:
+                report.outcomes[outcome] += 1
+            if not {"sent", "failed"} & set(outcomes):
+                break  # nothing settled: no mail behind one became due
         return report
 
     async def escalate(self, now: datetime) -> int:
