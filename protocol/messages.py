@@ -12,8 +12,9 @@ carries a packed :class:`protocol.edge_config.EdgeConfig`, the agent answers on 
 ``up/config`` channel (``ConfigAck``), reports discoveries on ``up/discovery``
 (``DiscoveryReport``), and ``JobRequest.device_name`` names a device the agent only knows
 locally. Version 1.3 added device events: the agent forwards what devices send it (SNMP
-traps and informs, syslog) as ``DeviceEventBatch`` on the new ``up/events`` channel, and
-``AgentHealth.events`` counts what its event receivers took in, folded and dropped.
+traps and informs, syslog) as ``DeviceEventBatch`` on the new ``up/events`` channel,
+``AgentHealth.events`` counts what its event receivers took in, folded and dropped, and
+``AgentHealth.devices_pending`` names the devices a (re)started agent has not polled yet.
 """
 
 from __future__ import annotations
@@ -224,11 +225,18 @@ class AgentHealth(Envelope):
     uptime_s: Seconds
     events: EventCounters | None = Field(
         default=None, description="Since 1.3: the event receivers' counters (traps, syslog).")
+    devices_pending: list[DeviceId] | None = Field(
+        default=None,
+        description="Since 1.3: devices the agent has not finished a poll of since it "
+        "started (or since they were added): their state is unknown, not up. Left out when "
+        "none. A device with an entry in device_errors is failing, not pending.")
 
     @model_validator(mode="after")
     def _failing_within_total(self) -> Self:
         if self.devices_failing is not None and self.devices_failing > self.devices_total:
             raise ValueError("devices_failing cannot exceed devices_total")
+        if self.devices_pending is not None and len(self.devices_pending) > self.devices_total:
+            raise ValueError("devices_pending cannot list more devices than devices_total")
         return self
 
 
