@@ -3,6 +3,7 @@
 from hub.alarms import models as _alarms_models  # noqa: F401 - registers the tables
 from hub.audit.models import AuditEvent
 from hub.billing import models as _billing_models  # noqa: F401 - registers the tables
+from hub.billing.documents import models as _document_models  # noqa: F401 - the tables
 from hub.db import Base
 from hub.enrollment.models import EnrollmentToken  # noqa: F401 - registers the table
 from hub.events import models as _events_models  # noqa: F401 - registers the tables

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from hub.api.deps import RequirePermission, SessionDep
+from hub.billing.documents.issue import customer_pdf
+from hub.billing.documents.routes import PDF_RESPONSES, IfNoneMatch, pdf_response
 from hub.billing.repository import Invoices
 from hub.billing.schemas import InvoicePublic, InvoicesPublic
 from hub.errors import error_docs
@@ -97,3 +99,14 @@ async def my_invoices(session: SessionDep, page: PageDep, p: PortalRead) -> Invo
         page, await bound_customer(session, p))
     return InvoicesPublic(data=[InvoicePublic.model_validate(r) for r in rows],
                           next_cursor=cursor)
+
+
+@portal.get("/invoices/{invoice_id}/pdf", operation_id="portal_invoices_pdf",
+            response_class=Response, responses=PDF_RESPONSES)
+async def my_invoice_pdf(invoice_id: uuid.UUID, session: SessionDep, p: PortalRead,
+                         if_none_match: IfNoneMatch = None) -> Response:
+    """The PDF of one of the caller's own invoices or credit notes (404 for anyone else's;
+    staff holding billing:read may fetch any of the tenant's)."""
+    pdf = await customer_pdf(session, p.tenant_id, await bound_customer(session, p),
+                             invoice_id, staff=p.has("billing:read"))
+    return pdf_response(pdf, if_none_match)
