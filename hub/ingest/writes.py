@@ -320,9 +320,15 @@ async def apply_health(session: AsyncSession, who: AgentIdentity, message: Agent
 
 
 async def _device_states(session: AsyncSession, who: AgentIdentity, message: AgentHealth) -> None:
+    """Failing devices go down, the others up, except the ones the agent has not polled
+    yet since it (re)started (`devices_pending`, 1.3): their state is unknown, so they keep
+    the one they had. A 1.2 agent, or one with nothing pending, leaves the field out."""
     errors = dict(message.device_errors)
+    pending = set(message.devices_pending or ()) - errors.keys()  # an error is news
     await touch_devices(session, who, dict.fromkeys(errors))
     for device in await observed.devices_of_agent(session, who.tenant_id, who.id):
+        if device.device in pending:
+            continue
         state: Literal["up", "down"] = "down" if device.device in errors else "up"
         if device.status != state:
             previous, device.status, device.status_since = device.status, state, message.ts
