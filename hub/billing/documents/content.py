@@ -125,8 +125,8 @@ def issuer_of(tenant: Tenant, profile: BillingProfile | None) -> Party:
 
 
 def customer_party(customer: Customer) -> Party:
-    """The customer as printed; its account number is its id until customers carry one."""
-    account = str(getattr(customer, "account_number", None) or customer.id)
+    """The customer as printed; without an account number its id stands for one."""
+    account = customer.account_number or str(customer.id)
     address = [x.strip() for x in customer.service_address.splitlines() if x.strip()]
     return Party(customer.name, address, email=customer.email, account=account)
 
