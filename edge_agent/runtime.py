@@ -320,10 +320,13 @@ class AgentRuntime:
         names = {device.name for device in self.config.devices}
         errors.update({name: PollErrorCode.HOST_KEY_CHANGED.value
                        for name in self.host_keys.changed_devices() & names})
+        # Not polled to the end yet (a fresh start, a device just added): unknown, not up.
+        polled = {name for name, device in stats.devices.items() if device.cycles}
+        pending = sorted(names - polled - errors.keys())
         return PollHealth(
             poll_duration_p50_s=stats.duration_p50_s, poll_duration_p95_s=stats.duration_p95_s,
             devices_total=len(self.config.devices), device_errors=errors,
-            events=self.event_counters(),
+            events=self.event_counters(), devices_pending=pending,
         )
 
     def event_counters(self) -> dict[str, int] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -24,13 +24,17 @@ __all__ = [
 @dataclass(frozen=True)
 class PollHealth:
     """The poller's side of the health report, supplied by the runtime (with the event
-    receivers' counters: received, accepted, folded, dropped, refused; None when off)."""
+    receivers' counters: received, accepted, folded, dropped, refused; None when off, and
+    the devices still waiting for their first poll)."""
 
     poll_duration_p50_s: float = 0.0
     poll_duration_p95_s: float = 0.0
     devices_total: int = 0
     device_errors: Mapping[str, str] = field(default_factory=dict)  # device -> snake_case code
     events: Mapping[str, int] | None = None
+    # Devices not polled to the end yet since the agent started (or since they were added):
+    # the hub keeps their state rather than calling them up. Never one with an error.
+    devices_pending: Sequence[str] = ()
 
 
 class HealthSource(Protocol):
@@ -79,6 +83,7 @@ def build_health(
         devices_total=poll.devices_total, devices_failing=len(poll.device_errors),
         device_errors=dict(poll.device_errors), uptime_s=max(0.0, uptime_s),
         events=EventCounters.model_validate(dict(poll.events)) if poll.events else None,
+        devices_pending=sorted(poll.devices_pending) or None,  # left out when none
     )
 
 
