@@ -239,6 +239,9 @@ class InvoicePublic(Row):
     period_start: date | None
     period_end: date | None
     subtotal_minor: int
+    tax_jurisdiction: str | None = None
+    tax_rate: Decimal | None = Field(None, description="the rate the invoice was made with; "
+                                     "a later change of the tax rate never alters it")
     tax_minor: int
     total_minor: int
     paid_minor: int
