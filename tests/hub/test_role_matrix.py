@@ -9,6 +9,7 @@ from typing import Any
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
 from tests.hub.alarms.api.matrix import REQUESTS as ALARMS_REQUESTS
+from tests.hub.billing.documents.matrix import REQUESTS as DOCUMENT_REQUESTS
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
 from tests.hub.events.matrix import REQUESTS as EVENTS_REQUESTS
 from tests.hub.fleet.matrix import REQUESTS as FLEET_REQUESTS
@@ -118,6 +119,7 @@ REQUESTS: dict[str, Factory] = {
     "analytics_agents_health": _plain(),
     **CREDENTIAL_SET_REQUESTS,
     **BILLING_REQUESTS,
+    **DOCUMENT_REQUESTS,
     **JOBS_REQUESTS,
     **EVENTS_REQUESTS,
     **FLEET_REQUESTS,

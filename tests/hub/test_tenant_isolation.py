@@ -13,6 +13,7 @@ from typing import Any, Literal
 from hub.permissions import Role
 from tests.hub.alarms.api import matrix as alarms_matrix
 from tests.hub.billing import matrix as billing_matrix
+from tests.hub.billing.documents import matrix as documents_matrix
 from tests.hub.events import matrix as events_matrix
 from tests.hub.fleet import matrix as fleet_matrix
 from tests.hub.fleet_bulk import matrix as device_bulk_matrix
@@ -90,6 +91,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         "analytics_agents_health": Case("own", {}, query={"site_id": a["site"]}),
         **inventory_matrix.isolation_cases(a, Case),
         **billing_matrix.isolation_cases(a, Case),
+        **documents_matrix.isolation_cases(a, Case),
         **jobs_matrix.isolation_cases(a, Case),
         **events_matrix.isolation_cases(a, Case),
         **fleet_matrix.isolation_cases(a, Case),
@@ -117,6 +119,7 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
            "device_name": device["name"], "key": key["id"], "key_prefix": key["prefix"]}
     ids.update(await inventory_matrix.tenant_ids(hub, owner))
     ids.update(await billing_matrix.tenant_ids(hub, owner))
+    ids.update(await documents_matrix.tenant_ids(hub, owner))
     ids.update(await jobs_matrix.tenant_ids(hub, owner))
     ids.update(await events_matrix.tenant_ids(hub, owner))
     ids.update(await discovery_matrix.tenant_ids(hub, owner))
