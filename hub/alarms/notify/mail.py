@@ -209,6 +209,14 @@ class SubjectHeader(UniqueUnstructuredHeader, BaseHeader):
 
     max_count: ClassVar[Literal[1]] = 1
 
+    @classmethod
+    def parse(cls, value: str, kwds: dict[str, Any]) -> None:
+        """Take the subject as written: text that looks like an RFC 2047 encoded word is
+        text here (the stdlib would decode it), and goes out encoded so it reads back the
+        same. (For composing mail; a received message is parsed with the stdlib policy.)"""
+        super().parse(value, kwds)
+        kwds["decoded"] = " ".join(str(value).split())
+
     def fold(self, *, policy: email_policy.Policy) -> str:
         """The header as the generator writes it (ASCII unless the policy is SMTPUTF8)."""
         max_len = policy.max_line_length or 998

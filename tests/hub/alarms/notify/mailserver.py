@@ -2,7 +2,8 @@
 
 It runs in aiosmtpd's own thread and event loop, as a mail relay runs beside the hub.
 Optional STARTTLS (a self-signed certificate the client is told to trust) and AUTH with
-one login, so the notifier's TLS and login paths meet a real server."""
+one login, so the notifier's TLS and login paths meet a real server. A mailbox can be told to
+refuse some messages (a 4xx "try later" or a 5xx refusal), as a busy or strict relay does."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Mail:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     message: EmailMessage
+    raw: bytes = b""  # as it came over the wire
 
     @property
     def subject(self) -> str:
@@ -51,6 +53,15 @@ class Mailbox:
 
     mails: list[Mail] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refusals: list[Refusal] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # subjects of the refused messages
+
+    def refuse(self, subject_part: str, times: int = 1,
+               reply: str = "451 4.3.0 Temporary local problem, try again later") -> None:
+        """Answer `reply` to the next `times` messages whose Subject contains `subject_part`
+        (after DATA, as a relay that checks content does)."""
+        with self.lock:
+            self.refusals.append(Refusal(subject_part, times, reply))
 
     def to(self, address: str) -> list[Mail]:
         """Messages addressed to `address`."""
@@ -61,9 +72,26 @@ class Mailbox:
         """aiosmtpd handler hook: keep the message."""
         parsed = message_from_bytes(envelope.content, policy=email_policy.default)
         assert isinstance(parsed, EmailMessage)
+        subject = str(parsed["Subject"])
         with self.lock:
-            self.mails.append(Mail(envelope.mail_from, tuple(envelope.rcpt_tos), parsed))
+            for refusal in self.refusals:
+                if refusal.times > 0 and refusal.subject_part in subject:
+                    refusal.times -= 1
+                    self.refused.append(subject)
+                    return refusal.reply
+            self.mails.append(Mail(envelope.mail_from, tuple(envelope.rcpt_tos), parsed,
+                                   bytes(envelope.content)))
         return "250 Message accepted for delivery"
+
+
+@dataclass
+class Refusal:
+    """Messages the server refuses: those whose Subject contains `subject_part`, `times`
+    more times, with `reply`."""
+
+    subject_part: str
+    times: int
+    reply: str
 
 
 def free_port() -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email import policy as email_policy
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -130,9 +132,27 @@ def test_smtp_settings_refuse_what_cannot_work(values: dict[str, Any], names: st
 
 
 def test_plain_smtp_with_a_password_is_allowed_to_this_machine() -> None:
-    assert SmtpSettings(host="127.0.0.1", from_address="a@b", tls="none", username="u",
-                        password="p").effective_port == 25
+    plain: dict[str, Any] = {"host": "127.0.0.1", "from_address": "a@b", "tls": "none",
+                             "username": "u", "password": "p"}  # (mypy: see SmtpSettings)
+    assert SmtpSettings(**plain).effective_port == 25
     with pytest.raises(ValidationError, match="not an http"):
         NotifierSettings(link_base_url="hub.isp.example")
     assert NotifierSettings(link_base_url="https://hub.isp.example/").link_base_url == \
         "https://hub.isp.example"
+
+
+@pytest.mark.parametrize(("subject", "summary"), [
+    ("core-rtr-1.north GigabitEthernet0/0/1", "bgp neighbor down"),  # fits a line alone
+    ("sw1 Gi0/1", "link down \N{EN DASH} ü ü on the uplink towards the core router in the north"),
+    ("Zürich-Höngg ТрансЛинк", "Störung " * 20),  # long non-ASCII runs, cut with "…"
+    ("sw1 =?utf-8?q?x?=", "looks encoded but is not: =?utf-8?b?eA==?="),
+])
+def test_subject_folds_at_spaces_and_parses_back_unchanged(subject: str, summary: str) -> None:
+    message = compose(context(), Alarm(subject=subject, summary=summary), RAISED, uuid.uuid4())
+    raw = message.as_bytes(policy=email_policy.SMTP)  # as aiosmtplib writes it
+    parsed = message_from_bytes(raw, policy=email_policy.default)
+    assert str(parsed["Subject"]) == subject_line("raised", Alarm(subject=subject,
+                                                                  summary=summary))
+    head = raw.split(b"\r\nFrom: ")[0].split(b"\r\n")
+    assert len(head) > 1 and head[0].startswith(b"Subject: [MAJOR] RAISED")
+    assert all(len(line) <= 78 and line.isascii() for line in head)
