@@ -110,7 +110,8 @@ class AlarmNotifier:
         """Nothing is held between passes (one SMTP connection per mail)."""
 
     async def tick(self, now: datetime | None = None) -> PassReport:
-        """One escalation pass and one sending pass as of `now` (tests pass their clock)."""
+        """One escalation pass and one sending pass as of `now` (tests pass their clock); the
+        sending pass claims again while mail settles, so mail held behind it follows."""
         now = now or utcnow()
         report = PassReport(escalated=await self.escalate(now))
         for _ in range(MAX_ROUNDS):
