@@ -7,9 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hub.billing.documents.issue import on_invoice_finalized
-from hub.billing.invoicing import InvoiceFinalized
-from hub.domain_events import bus
+from tests.hub.billing.documents.support import ensure_wired, unwire
 from tests.hub.conftest import hub, pg_url
 
 __all__ = ["hub", "pg_url"]
@@ -19,10 +17,7 @@ __all__ = ["hub", "pg_url"]
 def documents_wired() -> Iterator[None]:
     """Make sure finalization issues documents in this process (hub.handlers.wire does it
     once the composition root subscribes the handler; then this adds nothing)."""
-    added = on_invoice_finalized not in bus.handlers(InvoiceFinalized)
-    if added:
-        bus.subscribe(InvoiceFinalized, on_invoice_finalized)
+    added = ensure_wired()
     yield
     if added:
-        handlers = [h for h in bus.handlers(InvoiceFinalized) if h is not on_invoice_finalized]
-        bus._handlers[InvoiceFinalized] = handlers  # back to what the process had
+        unwire()

@@ -14,7 +14,25 @@ from typing import Any
 
 import pytest
 
+from hub.billing.documents.issue import on_invoice_finalized
+from hub.billing.invoicing import InvoiceFinalized
+from hub.domain_events import bus
 from tests.hub.harness import Account, Hub
+
+
+def ensure_wired() -> bool:
+    """Subscribe the document handler unless the process's wiring did (True: added here).
+    Call it after the app started: `hub.handlers.wire()` starts from an empty registry."""
+    if on_invoice_finalized in bus.handlers(InvoiceFinalized):
+        return False
+    bus.subscribe(InvoiceFinalized, on_invoice_finalized)
+    return True
+
+
+def unwire() -> None:
+    """Take back what ensure_wired added (the process's registry as it was)."""
+    kept = [h for h in bus.handlers(InvoiceFinalized) if h is not on_invoice_finalized]
+    bus._handlers[InvoiceFinalized] = kept
 
 
 def pdf_text(pdf: bytes) -> str:

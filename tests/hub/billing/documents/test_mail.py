@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -35,14 +36,14 @@ async def mails_of(hub: Hub, invoice_id: str) -> list[DocumentMail]:
     async with hub.app.state.sessions() as session:
         query = (select(DocumentMail).join(InvoiceDocument,
                                            InvoiceDocument.id == DocumentMail.document_id)
-                 .where(InvoiceDocument.invoice_id == invoice_id))
+                 .where(InvoiceDocument.invoice_id == uuid.UUID(invoice_id)))
         return list((await session.execute(query)).scalars())
 
 
 async def stored_pdf(hub: Hub, invoice_id: str) -> bytes:
     async with hub.app.state.sessions() as session:
         found: bytes = (await session.execute(select(InvoiceDocument.content).where(
-            InvoiceDocument.invoice_id == invoice_id))).scalar_one()
+            InvoiceDocument.invoice_id == uuid.UUID(invoice_id)))).scalar_one()
         return found
 
 
