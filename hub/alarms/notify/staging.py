@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.alarms.events import AlarmChanged
 from hub.alarms.models import Alarm, AlarmHistory, NotificationPolicy
-from hub.alarms.notify import rows
+from hub.alarms.notify import repository as rows
 from hub.alarms.notify.policy import matches
 from hub.db import utcnow
 from hub.events.catalog import record_event
@@ -66,7 +66,7 @@ async def on_alarm_changed(session: AsyncSession, event: AlarmChanged,
     if not event.notify:
         return
     await session.flush()  # the alarm row the service may just have added
-    alarm = await session.get(Alarm, event.alarm_id)
+    alarm = await rows.alarm(session, event.alarm_id)
     if alarm is None or alarm.tenant_id != event.tenant_id:
         return
     now = now or utcnow()

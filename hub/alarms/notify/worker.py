@@ -29,8 +29,8 @@ from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.alarms.models import Alarm, AlarmHistory, NotificationPolicy
-from hub.alarms.notify import rows
+from hub.alarms.models import AlarmHistory
+from hub.alarms.notify import repository as rows
 from hub.alarms.notify.mail import MailContext, alarm_link, compose
 from hub.alarms.notify.policy import policy_zone
 from hub.alarms.notify.settings import NotifierSettings, SmtpSettings
@@ -170,8 +170,8 @@ class AlarmNotifier:
 
     async def _compose(self, claim: Claim, now: datetime) -> EmailMessage | None:
         async with self.sessions() as session:
-            alarm = await session.get(Alarm, claim.alarm_id)
-            policy = await session.get(NotificationPolicy, claim.policy_id)
+            alarm = await rows.alarm(session, claim.alarm_id)
+            policy = await rows.policy(session, claim.policy_id)
             if alarm is None or policy is None:
                 return None
             ctx = MailContext(

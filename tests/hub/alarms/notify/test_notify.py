@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hub.alarms.models import AlarmNotification
-from hub.alarms.notify.rows import take_due_mail
+from hub.alarms.notify.repository import take_due_mail
 from hub.alarms.notify.worker import SENT
 from hub.db import create_engine, session_factory
 from hub.events.models import OutboxEvent

@@ -156,3 +156,13 @@ async def escalation_candidates(session: AsyncSession, now: datetime, limit: int
                     NotificationPolicy.escalate_after_min.is_not(None), ~escalated)
              .order_by(Alarm.last_change_at, Alarm.id).limit(limit))
     return [(a, p) for a, p in (await session.execute(query)).all()]
+
+
+async def alarm(session: AsyncSession, alarm_id: uuid.UUID) -> Alarm | None:
+    """The alarm a change or a claimed mail is about."""
+    return await session.get(Alarm, alarm_id)
+
+
+async def policy(session: AsyncSession, policy_id: uuid.UUID) -> NotificationPolicy | None:
+    """The policy a claimed mail was staged for."""
+    return await session.get(NotificationPolicy, policy_id)
