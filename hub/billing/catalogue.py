@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.billing import schemas as s
 from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
-from hub.billing.models import Customer, Plan, TaxRate
+from hub.billing.models import Customer, Plan, Subscription, TaxRate
 from hub.billing.repository import (
     Customers,
     Plans,
@@ -183,16 +183,27 @@ class Catalogue:
         row = await self.plans.get(plan_id)
         target = await self.plans.current(_family(row), on)
         moved, refused = [], []
-        for sub in await self.plans.on_older_versions(_family(row), target.id):
-            try:
-                async with self.session.begin_nested():
-                    await self.lifecycle.change_plan(sub, target, on)
-                    await subscription_changed(self.session, sub, "change_plan", on)
+        for sub in await self.plans.on_older_versions(_family(row), target.version):
+            reason = await self._move(sub, target, on)
+            if reason is None:
                 moved.append(sub.id)
-            except InvalidRequestError as exc:
-                refused.append({"subscription_id": str(sub.id), "reason": str(exc.detail)})
+            else:
+                refused.append({"subscription_id": str(sub.id), "reason": reason})
         await self.session.commit()
         return s.PlanMoveResult(version_id=target.id, moved=moved, refused=refused)
+
+    async def _move(self, sub: Subscription, target: Plan, on: date) -> str | None:
+        """Change `sub` to `target` from `on` in a savepoint; why not, when refused."""
+        if sub.started_on is not None and sub.started_on > on:
+            return (f"subscription {sub.id}: starts {sub.started_on}, after {on}; move it on "
+                    "or after its start")
+        try:
+            async with self.session.begin_nested():
+                await self.lifecycle.change_plan(sub, target, on)
+                await subscription_changed(self.session, sub, "change_plan", on)
+        except InvalidRequestError as exc:
+            return str(exc.detail)
+        return None
 
     async def create_tax_rate(self, body: s.TaxRateCreate) -> TaxRate:
         """Add the rate of a jurisdiction (409 if it already has one)."""

@@ -43,12 +43,12 @@ class Plans(TenantScopedRepository[Plan]):
         found = [v for v in versions if v.effective_from is None or v.effective_from <= on]
         return found[-1] if found else versions[0]
 
-    async def on_older_versions(self, family_id: uuid.UUID, current: uuid.UUID,
+    async def on_older_versions(self, family_id: uuid.UUID, version: int,
                                 ) -> list[Subscription]:
-        """Active or suspended subscriptions on a version of the plan other than `current`."""
+        """Active or suspended subscriptions on a version of the plan before `version`."""
         query = (select(Subscription).join(Plan, Plan.id == Subscription.plan_id)
                  .where(Subscription.tenant_id == self.tenant_id,
-                        _in_family(family_id), Plan.id != current,
+                        _in_family(family_id), Plan.version < version,
                         Subscription.status.in_(("active", "suspended")))
                  .order_by(Subscription.id))
         return list((await self.session.execute(query)).scalars())

@@ -66,6 +66,9 @@ async def test_existing_subscriptions_keep_their_price_until_moved(books: Books)
     # June: the old subscription stays at 30.00; the new one 35 x 21/30 = 24.50
     assert await _lines(books, JUNE) == {old.id: [("recurring", 3000)],
                                          new.id: [("proration", 2450)]}
+    before = await catalogue.move_to_current(v2.id, s.PlanMove(on=date(2026, 5, 1)))
+    assert (before.version_id, before.moved) == (v1.id, [])  # nobody goes back to v1
+    assert new.plan_id == v2.id
     moved = await catalogue.move_to_current(v1.id, s.PlanMove(on=date(2026, 6, 16)))
     assert (moved.version_id, moved.moved, moved.refused) == (v2.id, [old.id], [])
     assert old.plan_id == v2.id
@@ -100,3 +103,14 @@ async def test_versions_follow_each_other_and_archived_plans_take_none(books: Bo
     with pytest.raises(ConflictError, match="archived"):
         await catalogue.add_plan_version(v1.id, s.PlanVersionCreate(price_minor=4000,
                                                                     effective_from=JULY))
+
+
+async def test_a_move_dated_before_a_subscription_starts_is_refused(books: Books) -> None:
+    v1, v2 = await _versioned(books)
+    sub = await books.subscribe(await books.customer(), v1, date(2026, 7, 1))
+    result = await _catalogue(books).move_to_current(v1.id, s.PlanMove(on=date(2026, 6, 15)))
+    assert result.moved == [] and "starts 2026-07-01, after 2026-06-15" in (
+        result.refused[0]["reason"])
+    assert sub.plan_id == v1.id
+    later = await _catalogue(books).move_to_current(v1.id, s.PlanMove(on=date(2026, 7, 1)))
+    assert later.moved == [sub.id] and sub.plan_id == v2.id
