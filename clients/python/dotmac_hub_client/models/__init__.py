@@ -49,6 +49,8 @@ from .audit_events_public import AuditEventsPublic
 from .auth_jwks_response_auth_jwks import AuthJwksResponseAuthJwks
 from .availability import Availability
 from .availability_report import AvailabilityReport
+from .billing_profile_body import BillingProfileBody
+from .billing_profile_public import BillingProfilePublic
 from .billing_run import BillingRun
 from .broker_access import BrokerAccess
 from .candidate_public import CandidatePublic
@@ -76,6 +78,8 @@ from .customer_create import CustomerCreate
 from .customer_create_contacts_item import CustomerCreateContactsItem
 from .customer_public import CustomerPublic
 from .customer_public_contacts_item import CustomerPublicContactsItem
+from .customer_update import CustomerUpdate
+from .customer_update_contacts_type_0_item import CustomerUpdateContactsType0Item
 from .delivery_public import DeliveryPublic
 from .delivery_public_status import DeliveryPublicStatus
 from .device_create import DeviceCreate
@@ -158,6 +162,7 @@ from .page_invoice_public import PageInvoicePublic
 from .page_payment_public import PagePaymentPublic
 from .page_plan_public import PagePlanPublic
 from .page_subscription_public import PageSubscriptionPublic
+from .page_tax_rate_public import PageTaxRatePublic
 from .page_ticket_public import PageTicketPublic
 from .payment_create import PaymentCreate
 from .payment_import import PaymentImport
@@ -165,11 +170,18 @@ from .payment_public import PaymentPublic
 from .percentile_95_public import Percentile95Public
 from .period import Period
 from .plan_create import PlanCreate
+from .plan_create_period import PlanCreatePeriod
 from .plan_create_usage_kind import PlanCreateUsageKind
+from .plan_move import PlanMove
+from .plan_move_result import PlanMoveResult
+from .plan_move_result_refused_item import PlanMoveResultRefusedItem
 from .plan_mrr import PlanMrr
 from .plan_public import PlanPublic
+from .plan_public_period import PlanPublicPeriod
 from .plan_public_usage_kind import PlanPublicUsageKind
 from .plan_revenue import PlanRevenue
+from .plan_update import PlanUpdate
+from .plan_version_create import PlanVersionCreate
 from .principal_public import PrincipalPublic
 from .principal_public_kind import PrincipalPublicKind
 from .problem import Problem
@@ -196,6 +208,7 @@ from .subscription_public import SubscriptionPublic
 from .support_comment_create import SupportCommentCreate
 from .tax_rate_create import TaxRateCreate
 from .tax_rate_public import TaxRatePublic
+from .tax_rate_update import TaxRateUpdate
 from .telemetry import Telemetry
 from .tenant_public import TenantPublic
 from .tenant_update import TenantUpdate
@@ -269,6 +282,8 @@ __all__ = (
     "AuthJwksResponseAuthJwks",
     "Availability",
     "AvailabilityReport",
+    "BillingProfileBody",
+    "BillingProfilePublic",
     "BillingRun",
     "BrokerAccess",
     "CandidatePublic",
@@ -296,6 +311,8 @@ __all__ = (
     "CustomerCreateContactsItem",
     "CustomerPublic",
     "CustomerPublicContactsItem",
+    "CustomerUpdate",
+    "CustomerUpdateContactsType0Item",
     "DeliveryPublic",
     "DeliveryPublicStatus",
     "DeviceCreate",
@@ -378,6 +395,7 @@ __all__ = (
     "PagePaymentPublic",
     "PagePlanPublic",
     "PageSubscriptionPublic",
+    "PageTaxRatePublic",
     "PageTicketPublic",
     "PaymentCreate",
     "PaymentImport",
@@ -385,11 +403,18 @@ __all__ = (
     "Percentile95Public",
     "Period",
     "PlanCreate",
+    "PlanCreatePeriod",
     "PlanCreateUsageKind",
+    "PlanMove",
+    "PlanMoveResult",
+    "PlanMoveResultRefusedItem",
     "PlanMrr",
     "PlanPublic",
+    "PlanPublicPeriod",
     "PlanPublicUsageKind",
     "PlanRevenue",
+    "PlanUpdate",
+    "PlanVersionCreate",
     "PrincipalPublic",
     "PrincipalPublicKind",
     "Problem",
@@ -416,6 +441,7 @@ __all__ = (
     "SupportCommentCreate",
     "TaxRateCreate",
     "TaxRatePublic",
+    "TaxRateUpdate",
     "Telemetry",
     "TenantPublic",
     "TenantUpdate",

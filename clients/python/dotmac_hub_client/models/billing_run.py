@@ -14,11 +14,12 @@ T = TypeVar("T", bound="BillingRun")
 
 @_attrs_define
 class BillingRun:
-    """Invoice the month containing `period`; `today` is the issue date.
+    """Invoice each subscription for its billing period (month, quarter or year) containing
+    `period`; `today` is the issue date.
 
-    Attributes:
-        period (datetime.date):
-        today (datetime.date | None | Unset):
+        Attributes:
+            period (datetime.date):
+            today (datetime.date | None | Unset):
     """
 
     period: datetime.date

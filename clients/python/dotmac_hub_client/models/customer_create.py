@@ -22,16 +22,20 @@ class CustomerCreate:
     Attributes:
         currency (str):
         name (str):
+        account_number (None | str | Unset):
         contacts (list[CustomerCreateContactsItem] | Unset):
         email (str | Unset):  Default: ''.
+        phone (str | Unset):  Default: ''.
         service_address (str | Unset):  Default: ''.
         tax_jurisdiction (None | str | Unset):
     """
 
     currency: str
     name: str
+    account_number: None | str | Unset = UNSET
     contacts: list[CustomerCreateContactsItem] | Unset = UNSET
     email: str | Unset = ""
+    phone: str | Unset = ""
     service_address: str | Unset = ""
     tax_jurisdiction: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,6 +45,12 @@ class CustomerCreate:
 
         name = self.name
 
+        account_number: None | str | Unset
+        if isinstance(self.account_number, Unset):
+            account_number = UNSET
+        else:
+            account_number = self.account_number
+
         contacts: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.contacts, Unset):
             contacts = []
@@ -49,6 +59,8 @@ class CustomerCreate:
                 contacts.append(contacts_item)
 
         email = self.email
+
+        phone = self.phone
 
         service_address = self.service_address
 
@@ -66,10 +78,14 @@ class CustomerCreate:
                 "name": name,
             }
         )
+        if account_number is not UNSET:
+            field_dict["account_number"] = account_number
         if contacts is not UNSET:
             field_dict["contacts"] = contacts
         if email is not UNSET:
             field_dict["email"] = email
+        if phone is not UNSET:
+            field_dict["phone"] = phone
         if service_address is not UNSET:
             field_dict["service_address"] = service_address
         if tax_jurisdiction is not UNSET:
@@ -86,6 +102,15 @@ class CustomerCreate:
 
         name = d.pop("name")
 
+        def _parse_account_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        account_number = _parse_account_number(d.pop("account_number", UNSET))
+
         _contacts = d.pop("contacts", UNSET)
         contacts: list[CustomerCreateContactsItem] | Unset = UNSET
         if _contacts is not UNSET:
@@ -96,6 +121,8 @@ class CustomerCreate:
                 contacts.append(contacts_item)
 
         email = d.pop("email", UNSET)
+
+        phone = d.pop("phone", UNSET)
 
         service_address = d.pop("service_address", UNSET)
 
@@ -111,8 +138,10 @@ class CustomerCreate:
         customer_create = cls(
             currency=currency,
             name=name,
+            account_number=account_number,
             contacts=contacts,
             email=email,
+            phone=phone,
             service_address=service_address,
             tax_jurisdiction=tax_jurisdiction,
         )

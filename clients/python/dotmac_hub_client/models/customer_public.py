@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
@@ -16,28 +17,43 @@ T = TypeVar("T", bound="CustomerPublic")
 
 @_attrs_define
 class CustomerPublic:
-    """A customer.
+    """A customer; `archived_at` set once archived.
 
     Attributes:
+        account_number (None | str):
+        archived_at (datetime.datetime | None):
         contacts (list[CustomerPublicContactsItem]):
         currency (str):
         email (str):
         id (UUID):
         name (str):
+        phone (str):
         service_address (str):
         tax_jurisdiction (None | str):
     """
 
+    account_number: None | str
+    archived_at: datetime.datetime | None
     contacts: list[CustomerPublicContactsItem]
     currency: str
     email: str
     id: UUID
     name: str
+    phone: str
     service_address: str
     tax_jurisdiction: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        account_number: None | str
+        account_number = self.account_number
+
+        archived_at: None | str
+        if isinstance(self.archived_at, datetime.datetime):
+            archived_at = self.archived_at.isoformat()
+        else:
+            archived_at = self.archived_at
+
         contacts = []
         for contacts_item_data in self.contacts:
             contacts_item = contacts_item_data.to_dict()
@@ -51,6 +67,8 @@ class CustomerPublic:
 
         name = self.name
 
+        phone = self.phone
+
         service_address = self.service_address
 
         tax_jurisdiction: None | str
@@ -60,11 +78,14 @@ class CustomerPublic:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "account_number": account_number,
+                "archived_at": archived_at,
                 "contacts": contacts,
                 "currency": currency,
                 "email": email,
                 "id": id,
                 "name": name,
+                "phone": phone,
                 "service_address": service_address,
                 "tax_jurisdiction": tax_jurisdiction,
             }
@@ -77,6 +98,29 @@ class CustomerPublic:
         from ..models.customer_public_contacts_item import CustomerPublicContactsItem  # noqa: PLC0415
 
         d = dict(src_dict)
+
+        def _parse_account_number(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        account_number = _parse_account_number(d.pop("account_number"))
+
+        def _parse_archived_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return archived_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        archived_at = _parse_archived_at(d.pop("archived_at"))
+
         contacts = []
         _contacts = d.pop("contacts")
         for contacts_item_data in _contacts:
@@ -92,6 +136,8 @@ class CustomerPublic:
 
         name = d.pop("name")
 
+        phone = d.pop("phone")
+
         service_address = d.pop("service_address")
 
         def _parse_tax_jurisdiction(data: object) -> None | str:
@@ -102,11 +148,14 @@ class CustomerPublic:
         tax_jurisdiction = _parse_tax_jurisdiction(d.pop("tax_jurisdiction"))
 
         customer_public = cls(
+            account_number=account_number,
+            archived_at=archived_at,
             contacts=contacts,
             currency=currency,
             email=email,
             id=id,
             name=name,
+            phone=phone,
             service_address=service_address,
             tax_jurisdiction=tax_jurisdiction,
         )

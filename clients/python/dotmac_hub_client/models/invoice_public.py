@@ -39,6 +39,9 @@ class InvoicePublic:
         tax_minor (int):
         total_minor (int):
         lines (list[LinePublic] | Unset):
+        tax_jurisdiction (None | str | Unset):
+        tax_rate (None | str | Unset): the rate the invoice was made with; a later change of the tax rate never alters
+            it
     """
 
     credited_minor: int
@@ -58,6 +61,8 @@ class InvoicePublic:
     tax_minor: int
     total_minor: int
     lines: list[LinePublic] | Unset = UNSET
+    tax_jurisdiction: None | str | Unset = UNSET
+    tax_rate: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +126,18 @@ class InvoicePublic:
                 lines_item = lines_item_data.to_dict()
                 lines.append(lines_item)
 
+        tax_jurisdiction: None | str | Unset
+        if isinstance(self.tax_jurisdiction, Unset):
+            tax_jurisdiction = UNSET
+        else:
+            tax_jurisdiction = self.tax_jurisdiction
+
+        tax_rate: None | str | Unset
+        if isinstance(self.tax_rate, Unset):
+            tax_rate = UNSET
+        else:
+            tax_rate = self.tax_rate
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -145,6 +162,10 @@ class InvoicePublic:
         )
         if lines is not UNSET:
             field_dict["lines"] = lines
+        if tax_jurisdiction is not UNSET:
+            field_dict["tax_jurisdiction"] = tax_jurisdiction
+        if tax_rate is not UNSET:
+            field_dict["tax_rate"] = tax_rate
 
         return field_dict
 
@@ -264,6 +285,24 @@ class InvoicePublic:
 
                 lines.append(lines_item)
 
+        def _parse_tax_jurisdiction(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tax_jurisdiction = _parse_tax_jurisdiction(d.pop("tax_jurisdiction", UNSET))
+
+        def _parse_tax_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tax_rate = _parse_tax_rate(d.pop("tax_rate", UNSET))
+
         invoice_public = cls(
             credited_minor=credited_minor,
             currency=currency,
@@ -282,6 +321,8 @@ class InvoicePublic:
             tax_minor=tax_minor,
             total_minor=total_minor,
             lines=lines,
+            tax_jurisdiction=tax_jurisdiction,
+            tax_rate=tax_rate,
         )
 
         invoice_public.additional_properties = d

@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.plan_create_period import PlanCreatePeriod
 from ..models.plan_create_usage_kind import PlanCreateUsageKind
 from ..types import UNSET, Unset
 
@@ -14,21 +15,24 @@ T = TypeVar("T", bound="PlanCreate")
 
 @_attrs_define
 class PlanCreate:
-    """A new plan; prices in minor units, usage rates as decimals.
+    """A new plan; prices in minor units, usage rates as decimals. The price is for one
+    billing period: a calendar month, quarter or year.
 
-    Attributes:
-        currency (str):
-        down_kbps (int):
-        name (str):
-        price_minor (int):
-        up_kbps (int):
-        committed_mbps (float | None | str | Unset):
-        gb_cap (float | None | str | Unset):
-        minimum_term_periods (int | Unset):  Default: 0.
-        overage_per_gb (float | None | str | Unset):
-        price_per_mbps (float | None | str | Unset):
-        setup_fee_minor (int | Unset):  Default: 0.
-        usage_kind (PlanCreateUsageKind | Unset):  Default: PlanCreateUsageKind.NONE.
+        Attributes:
+            currency (str):
+            down_kbps (int):
+            name (str):
+            price_minor (int):
+            up_kbps (int):
+            committed_mbps (float | None | str | Unset):
+            description (str | Unset):  Default: ''.
+            gb_cap (float | None | str | Unset):
+            minimum_term_periods (int | Unset):  Default: 0.
+            overage_per_gb (float | None | str | Unset):
+            period (PlanCreatePeriod | Unset):  Default: PlanCreatePeriod.MONTH.
+            price_per_mbps (float | None | str | Unset):
+            setup_fee_minor (int | Unset):  Default: 0.
+            usage_kind (PlanCreateUsageKind | Unset):  Default: PlanCreateUsageKind.NONE.
     """
 
     currency: str
@@ -37,9 +41,11 @@ class PlanCreate:
     price_minor: int
     up_kbps: int
     committed_mbps: float | None | str | Unset = UNSET
+    description: str | Unset = ""
     gb_cap: float | None | str | Unset = UNSET
     minimum_term_periods: int | Unset = 0
     overage_per_gb: float | None | str | Unset = UNSET
+    period: PlanCreatePeriod | Unset = PlanCreatePeriod.MONTH
     price_per_mbps: float | None | str | Unset = UNSET
     setup_fee_minor: int | Unset = 0
     usage_kind: PlanCreateUsageKind | Unset = PlanCreateUsageKind.NONE
@@ -62,6 +68,8 @@ class PlanCreate:
         else:
             committed_mbps = self.committed_mbps
 
+        description = self.description
+
         gb_cap: float | None | str | Unset
         if isinstance(self.gb_cap, Unset):
             gb_cap = UNSET
@@ -75,6 +83,10 @@ class PlanCreate:
             overage_per_gb = UNSET
         else:
             overage_per_gb = self.overage_per_gb
+
+        period: str | Unset = UNSET
+        if not isinstance(self.period, Unset):
+            period = self.period.value
 
         price_per_mbps: float | None | str | Unset
         if isinstance(self.price_per_mbps, Unset):
@@ -101,12 +113,16 @@ class PlanCreate:
         )
         if committed_mbps is not UNSET:
             field_dict["committed_mbps"] = committed_mbps
+        if description is not UNSET:
+            field_dict["description"] = description
         if gb_cap is not UNSET:
             field_dict["gb_cap"] = gb_cap
         if minimum_term_periods is not UNSET:
             field_dict["minimum_term_periods"] = minimum_term_periods
         if overage_per_gb is not UNSET:
             field_dict["overage_per_gb"] = overage_per_gb
+        if period is not UNSET:
+            field_dict["period"] = period
         if price_per_mbps is not UNSET:
             field_dict["price_per_mbps"] = price_per_mbps
         if setup_fee_minor is not UNSET:
@@ -138,6 +154,8 @@ class PlanCreate:
 
         committed_mbps = _parse_committed_mbps(d.pop("committed_mbps", UNSET))
 
+        description = d.pop("description", UNSET)
+
         def _parse_gb_cap(data: object) -> float | None | str | Unset:
             if data is None:
                 return data
@@ -157,6 +175,13 @@ class PlanCreate:
             return cast(float | None | str | Unset, data)
 
         overage_per_gb = _parse_overage_per_gb(d.pop("overage_per_gb", UNSET))
+
+        _period = d.pop("period", UNSET)
+        period: PlanCreatePeriod | Unset
+        if isinstance(_period, Unset):
+            period = UNSET
+        else:
+            period = PlanCreatePeriod(_period)
 
         def _parse_price_per_mbps(data: object) -> float | None | str | Unset:
             if data is None:
@@ -183,9 +208,11 @@ class PlanCreate:
             price_minor=price_minor,
             up_kbps=up_kbps,
             committed_mbps=committed_mbps,
+            description=description,
             gb_cap=gb_cap,
             minimum_term_periods=minimum_term_periods,
             overage_per_gb=overage_per_gb,
+            period=period,
             price_per_mbps=price_per_mbps,
             setup_fee_minor=setup_fee_minor,
             usage_kind=usage_kind,

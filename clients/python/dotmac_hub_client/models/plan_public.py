@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -7,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.plan_public_period import PlanPublicPeriod
 from ..models.plan_public_usage_kind import PlanPublicUsageKind
 from ..types import UNSET, Unset
 
@@ -15,17 +17,23 @@ T = TypeVar("T", bound="PlanPublic")
 
 @_attrs_define
 class PlanPublic:
-    """A plan.
+    """One version of a plan (a price change is a new version, `family_id` shared).
 
     Attributes:
+        archived_at (datetime.datetime | None):
         currency (str):
         down_kbps (int):
+        effective_from (datetime.date | None): first day new subscriptions get this version (null: from the start)
+        family_id (None | UUID): id of the plan's first version, shared by all its versions
         id (UUID):
         name (str):
-        period (str):
+        period (PlanPublicPeriod):
         price_minor (int):
+        superseded_from (datetime.date | None): first day of the next version, if any
         up_kbps (int):
+        version (int):
         committed_mbps (None | str | Unset):
+        description (str | Unset):  Default: ''.
         gb_cap (None | str | Unset):
         minimum_term_periods (int | Unset):  Default: 0.
         overage_per_gb (None | str | Unset):
@@ -34,14 +42,20 @@ class PlanPublic:
         usage_kind (PlanPublicUsageKind | Unset):  Default: PlanPublicUsageKind.NONE.
     """
 
+    archived_at: datetime.datetime | None
     currency: str
     down_kbps: int
+    effective_from: datetime.date | None
+    family_id: None | UUID
     id: UUID
     name: str
-    period: str
+    period: PlanPublicPeriod
     price_minor: int
+    superseded_from: datetime.date | None
     up_kbps: int
+    version: int
     committed_mbps: None | str | Unset = UNSET
+    description: str | Unset = ""
     gb_cap: None | str | Unset = UNSET
     minimum_term_periods: int | Unset = 0
     overage_per_gb: None | str | Unset = UNSET
@@ -51,25 +65,53 @@ class PlanPublic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        archived_at: None | str
+        if isinstance(self.archived_at, datetime.datetime):
+            archived_at = self.archived_at.isoformat()
+        else:
+            archived_at = self.archived_at
+
         currency = self.currency
 
         down_kbps = self.down_kbps
+
+        effective_from: None | str
+        if isinstance(self.effective_from, datetime.date):
+            effective_from = self.effective_from.isoformat()
+        else:
+            effective_from = self.effective_from
+
+        family_id: None | str
+        if isinstance(self.family_id, UUID):
+            family_id = str(self.family_id)
+        else:
+            family_id = self.family_id
 
         id = str(self.id)
 
         name = self.name
 
-        period = self.period
+        period = self.period.value
 
         price_minor = self.price_minor
 
+        superseded_from: None | str
+        if isinstance(self.superseded_from, datetime.date):
+            superseded_from = self.superseded_from.isoformat()
+        else:
+            superseded_from = self.superseded_from
+
         up_kbps = self.up_kbps
+
+        version = self.version
 
         committed_mbps: None | str | Unset
         if isinstance(self.committed_mbps, Unset):
             committed_mbps = UNSET
         else:
             committed_mbps = self.committed_mbps
+
+        description = self.description
 
         gb_cap: None | str | Unset
         if isinstance(self.gb_cap, Unset):
@@ -101,17 +143,24 @@ class PlanPublic:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "archived_at": archived_at,
                 "currency": currency,
                 "down_kbps": down_kbps,
+                "effective_from": effective_from,
+                "family_id": family_id,
                 "id": id,
                 "name": name,
                 "period": period,
                 "price_minor": price_minor,
+                "superseded_from": superseded_from,
                 "up_kbps": up_kbps,
+                "version": version,
             }
         )
         if committed_mbps is not UNSET:
             field_dict["committed_mbps"] = committed_mbps
+        if description is not UNSET:
+            field_dict["description"] = description
         if gb_cap is not UNSET:
             field_dict["gb_cap"] = gb_cap
         if minimum_term_periods is not UNSET:
@@ -130,19 +179,82 @@ class PlanPublic:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_archived_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return archived_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        archived_at = _parse_archived_at(d.pop("archived_at"))
+
         currency = d.pop("currency")
 
         down_kbps = d.pop("down_kbps")
+
+        def _parse_effective_from(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                effective_from_type_0 = datetime.date.fromisoformat(data)
+
+                return effective_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        effective_from = _parse_effective_from(d.pop("effective_from"))
+
+        def _parse_family_id(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                family_id_type_0 = UUID(data)
+
+                return family_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        family_id = _parse_family_id(d.pop("family_id"))
 
         id = UUID(d.pop("id"))
 
         name = d.pop("name")
 
-        period = d.pop("period")
+        period = PlanPublicPeriod(d.pop("period"))
 
         price_minor = d.pop("price_minor")
 
+        def _parse_superseded_from(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                superseded_from_type_0 = datetime.date.fromisoformat(data)
+
+                return superseded_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        superseded_from = _parse_superseded_from(d.pop("superseded_from"))
+
         up_kbps = d.pop("up_kbps")
+
+        version = d.pop("version")
 
         def _parse_committed_mbps(data: object) -> None | str | Unset:
             if data is None:
@@ -152,6 +264,8 @@ class PlanPublic:
             return cast(None | str | Unset, data)
 
         committed_mbps = _parse_committed_mbps(d.pop("committed_mbps", UNSET))
+
+        description = d.pop("description", UNSET)
 
         def _parse_gb_cap(data: object) -> None | str | Unset:
             if data is None:
@@ -192,14 +306,20 @@ class PlanPublic:
             usage_kind = PlanPublicUsageKind(_usage_kind)
 
         plan_public = cls(
+            archived_at=archived_at,
             currency=currency,
             down_kbps=down_kbps,
+            effective_from=effective_from,
+            family_id=family_id,
             id=id,
             name=name,
             period=period,
             price_minor=price_minor,
+            superseded_from=superseded_from,
             up_kbps=up_kbps,
+            version=version,
             committed_mbps=committed_mbps,
+            description=description,
             gb_cap=gb_cap,
             minimum_term_periods=minimum_term_periods,
             overage_per_gb=overage_per_gb,

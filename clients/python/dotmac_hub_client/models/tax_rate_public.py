@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -15,12 +16,14 @@ class TaxRatePublic:
     """A tax rate.
 
     Attributes:
+        archived_at (datetime.datetime | None):
         id (UUID):
         jurisdiction (str):
         name (str):
         rate (str):
     """
 
+    archived_at: datetime.datetime | None
     id: UUID
     jurisdiction: str
     name: str
@@ -28,6 +31,12 @@ class TaxRatePublic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        archived_at: None | str
+        if isinstance(self.archived_at, datetime.datetime):
+            archived_at = self.archived_at.isoformat()
+        else:
+            archived_at = self.archived_at
+
         id = str(self.id)
 
         jurisdiction = self.jurisdiction
@@ -40,6 +49,7 @@ class TaxRatePublic:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "archived_at": archived_at,
                 "id": id,
                 "jurisdiction": jurisdiction,
                 "name": name,
@@ -52,6 +62,22 @@ class TaxRatePublic:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_archived_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return archived_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        archived_at = _parse_archived_at(d.pop("archived_at"))
+
         id = UUID(d.pop("id"))
 
         jurisdiction = d.pop("jurisdiction")
@@ -61,6 +87,7 @@ class TaxRatePublic:
         rate = d.pop("rate")
 
         tax_rate_public = cls(
+            archived_at=archived_at,
             id=id,
             jurisdiction=jurisdiction,
             name=name,

@@ -12,11 +12,22 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    q: None | str | Unset = UNSET,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
+
+    params["include_archived"] = include_archived
 
     params["limit"] = limit
 
@@ -86,14 +97,19 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    q: None | str | Unset = UNSET,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageCustomerPublic | Problem]:
     """List Customers
 
-     Customers of the tenant.
+     Customers of the tenant (not archived unless asked), optionally matching `q`.
 
     Args:
+        q (None | str | Unset): text contained (ignoring case) in the name, e-mail, account
+            number, service address or phone
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -106,6 +122,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        q=q,
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     )
@@ -120,14 +138,19 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    q: None | str | Unset = UNSET,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PageCustomerPublic | Problem | None:
     """List Customers
 
-     Customers of the tenant.
+     Customers of the tenant (not archived unless asked), optionally matching `q`.
 
     Args:
+        q (None | str | Unset): text contained (ignoring case) in the name, e-mail, account
+            number, service address or phone
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -141,6 +164,8 @@ def sync(
 
     return sync_detailed(
         client=client,
+        q=q,
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -149,14 +174,19 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    q: None | str | Unset = UNSET,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageCustomerPublic | Problem]:
     """List Customers
 
-     Customers of the tenant.
+     Customers of the tenant (not archived unless asked), optionally matching `q`.
 
     Args:
+        q (None | str | Unset): text contained (ignoring case) in the name, e-mail, account
+            number, service address or phone
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -169,6 +199,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        q=q,
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     )
@@ -181,14 +213,19 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    q: None | str | Unset = UNSET,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PageCustomerPublic | Problem | None:
     """List Customers
 
-     Customers of the tenant.
+     Customers of the tenant (not archived unless asked), optionally matching `q`.
 
     Args:
+        q (None | str | Unset): text contained (ignoring case) in the name, e-mail, account
+            number, service address or phone
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -203,6 +240,8 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            q=q,
+            include_archived=include_archived,
             limit=limit,
             cursor=cursor,
         )

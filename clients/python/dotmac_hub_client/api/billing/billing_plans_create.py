@@ -90,10 +90,12 @@ def sync_detailed(
 ) -> Response[PlanPublic | Problem]:
     """Create Plan
 
-     Add a plan.
+     Add a plan (billed per month, quarter or year).
 
     Args:
-        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals.
+        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
+            is for one
+            billing period: a calendar month, quarter or year.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,10 +123,12 @@ def sync(
 ) -> PlanPublic | Problem | None:
     """Create Plan
 
-     Add a plan.
+     Add a plan (billed per month, quarter or year).
 
     Args:
-        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals.
+        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
+            is for one
+            billing period: a calendar month, quarter or year.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,10 +151,12 @@ async def asyncio_detailed(
 ) -> Response[PlanPublic | Problem]:
     """Create Plan
 
-     Add a plan.
+     Add a plan (billed per month, quarter or year).
 
     Args:
-        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals.
+        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
+            is for one
+            billing period: a calendar month, quarter or year.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,10 +182,12 @@ async def asyncio(
 ) -> PlanPublic | Problem | None:
     """Create Plan
 
-     Add a plan.
+     Add a plan (billed per month, quarter or year).
 
     Args:
-        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals.
+        body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
+            is for one
+            billing period: a calendar month, quarter or year.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

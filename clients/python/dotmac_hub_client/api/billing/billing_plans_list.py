@@ -12,11 +12,14 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["include_archived"] = include_archived
 
     params["limit"] = limit
 
@@ -86,14 +89,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PagePlanPublic | Problem]:
     """List Plans
 
-     Plans of the tenant.
+     Plan versions of the tenant (not archived unless asked).
 
     Args:
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -106,6 +111,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     )
@@ -120,14 +126,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PagePlanPublic | Problem | None:
     """List Plans
 
-     Plans of the tenant.
+     Plan versions of the tenant (not archived unless asked).
 
     Args:
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -141,6 +149,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -149,14 +158,16 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PagePlanPublic | Problem]:
     """List Plans
 
-     Plans of the tenant.
+     Plan versions of the tenant (not archived unless asked).
 
     Args:
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -169,6 +180,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        include_archived=include_archived,
         limit=limit,
         cursor=cursor,
     )
@@ -181,14 +193,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    include_archived: bool | Unset = False,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PagePlanPublic | Problem | None:
     """List Plans
 
-     Plans of the tenant.
+     Plan versions of the tenant (not archived unless asked).
 
     Args:
+        include_archived (bool | Unset): also list archived ones Default: False.
         limit (int | Unset): rows per page Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -203,6 +217,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            include_archived=include_archived,
             limit=limit,
             cursor=cursor,
         )

@@ -91,7 +91,9 @@ def sync_detailed(
      Invoice a period; running it again creates nothing new.
 
     Args:
-        body (BillingRun): Invoice the month containing `period`; `today` is the issue date.
+        body (BillingRun): Invoice each subscription for its billing period (month, quarter or
+            year) containing
+            `period`; `today` is the issue date.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +124,9 @@ def sync(
      Invoice a period; running it again creates nothing new.
 
     Args:
-        body (BillingRun): Invoice the month containing `period`; `today` is the issue date.
+        body (BillingRun): Invoice each subscription for its billing period (month, quarter or
+            year) containing
+            `period`; `today` is the issue date.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +152,9 @@ async def asyncio_detailed(
      Invoice a period; running it again creates nothing new.
 
     Args:
-        body (BillingRun): Invoice the month containing `period`; `today` is the issue date.
+        body (BillingRun): Invoice each subscription for its billing period (month, quarter or
+            year) containing
+            `period`; `today` is the issue date.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,7 +183,9 @@ async def asyncio(
      Invoice a period; running it again creates nothing new.
 
     Args:
-        body (BillingRun): Invoice the month containing `period`; `today` is the issue date.
+        body (BillingRun): Invoice each subscription for its billing period (month, quarter or
+            year) containing
+            `period`; `today` is the issue date.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

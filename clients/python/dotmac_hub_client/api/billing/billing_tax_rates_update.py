@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.tax_rate_public import TaxRatePublic
+from ...models.tax_rate_update import TaxRateUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    rate_id: UUID,
+    *,
+    body: TaxRateUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/billing/tax-rates/{rate_id}".format(
+            rate_id=quote(str(rate_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | TaxRatePublic | None:
+    if response.status_code == 200:
+        response_200 = TaxRatePublic.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TaxRatePublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    rate_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: TaxRateUpdate,
+) -> Response[Problem | TaxRatePublic]:
+    """Update Tax Rate
+
+     Rename, or set the rate of invoices created from now on (invoices already created
+    keep the rate they carry).
+
+    Args:
+        rate_id (UUID):
+        body (TaxRateUpdate): A new name or rate; a rate applies to invoices created from now on,
+            never to those
+            already created (each keeps the rate it was made with).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaxRatePublic]
+    """
+
+    kwargs = _get_kwargs(
+        rate_id=rate_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    rate_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: TaxRateUpdate,
+) -> Problem | TaxRatePublic | None:
+    """Update Tax Rate
+
+     Rename, or set the rate of invoices created from now on (invoices already created
+    keep the rate they carry).
+
+    Args:
+        rate_id (UUID):
+        body (TaxRateUpdate): A new name or rate; a rate applies to invoices created from now on,
+            never to those
+            already created (each keeps the rate it was made with).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaxRatePublic
+    """
+
+    return sync_detailed(
+        rate_id=rate_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    rate_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: TaxRateUpdate,
+) -> Response[Problem | TaxRatePublic]:
+    """Update Tax Rate
+
+     Rename, or set the rate of invoices created from now on (invoices already created
+    keep the rate they carry).
+
+    Args:
+        rate_id (UUID):
+        body (TaxRateUpdate): A new name or rate; a rate applies to invoices created from now on,
+            never to those
+            already created (each keeps the rate it was made with).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TaxRatePublic]
+    """
+
+    kwargs = _get_kwargs(
+        rate_id=rate_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    rate_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: TaxRateUpdate,
+) -> Problem | TaxRatePublic | None:
+    """Update Tax Rate
+
+     Rename, or set the rate of invoices created from now on (invoices already created
+    keep the rate they carry).
+
+    Args:
+        rate_id (UUID):
+        body (TaxRateUpdate): A new name or rate; a rate applies to invoices created from now on,
+            never to those
+            already created (each keeps the rate it was made with).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TaxRatePublic
+    """
+
+    return (
+        await asyncio_detailed(
+            rate_id=rate_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
