@@ -1,5 +1,5 @@
 """Hub-managed event sources end to end: a device created at the hub with a loopback in its
-`event_sources` is pushed to a real agent runtime, which maps a trap net-snmp's snmptrap
+`event_sources` is pushed to a real agent process, which maps a trap net-snmp's snmptrap
 sends from that loopback to the device; the hub stores the event under the device's id.
 A sender the hub named for no device stays unmapped."""
 
@@ -19,11 +19,11 @@ import pytest_asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edge_agent.runtime import AgentRuntime
 from hub.alarms.models import DeviceEvent
 from hub.fleet.models import AgentConfigState
 from hub.fleet.pusher import ConfigPusher
 from hub.jobs.mqtt import MqttCommandPublisher
+from tests.agent_e2e.harness import Agent
 from tests.agent_events.runtime_harness import IF_INDEX, LINK_DOWN, snmp
 from tests.hub.fleet.conftest import (
     SECRET_KEY,
@@ -65,24 +65,24 @@ async def hub_side(sessions: Sessions, mosquitto: Broker,
 @contextlib.asynccontextmanager
 async def trap_agent(where: Where, mosquitto: Broker, tmp_path: Path,
                      community: str, trap_port: int) -> AsyncIterator[None]:
-    """The agent runtime: identity, broker and a trap receiver; no device of its own."""
+    """The agent process (`dotmac-agent run`; its own process, as in a POP): identity, broker
+    and a trap receiver, no device of its own."""
     creds = mosquitto.add_user(str(where.agent_id))
     config = tmp_path / "agent.yaml"
     config.write_text(
         f"agent:\n  id: '{where.agent_id}'\n  state_dir: {tmp_path / 'state'}\n"
         f"broker:\n  host: {mosquitto.host}\n  port: {mosquitto.port}\n  tls: false\n"
-        f"  username: '{creds.username}'\n  password: '{creds.password}'\n"
+        f"  username: '{creds.username}'\n"
         "health_interval_s: 5\n"
         f"events:\n  traps:\n    listen: 127.0.0.1\n    port: {trap_port}\n"
         f"    communities: ['{community}']\n")
-    runtime = AgentRuntime(config)
-    task = asyncio.create_task(runtime.run())
+    agent = Agent(config, creds.password)
+    agent.start()
     try:
         yield
     finally:
-        runtime.request_stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 30)
+        assert agent.proc is not None
+        agent.proc.stop()
 
 
 async def _applied(sessions: Sessions, where: Where, within_s: float = 30) -> AgentConfigState:
