@@ -22,7 +22,8 @@ BillingRead = Annotated[Principal, RequirePermission("billing:read")]
 BillingWrite = Annotated[Principal, RequirePermission("billing:write")]
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]
 PDF_RESPONSES: dict[int | str, dict[str, object]] = {
-    200: {"content": {"application/pdf": {}}, "description": "The PDF; ETag is its SHA-256"},
+    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "The PDF; ETag is its SHA-256"},
     304: {"description": "Unchanged (If-None-Match named its ETag)"}, **ONE}
 
 
