@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _owned(table: str) -> list[sa.SchemaItem]:
+def _owned(table: str) -> list[sa.Column[object] | sa.Constraint]:
     """The id, creation time and tenant of a tenant-owned row (hub.db.TenantOwned)."""
     return [
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
