@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import schemas as s
 from hub.billing.catalogue import Catalogue
+from hub.billing.catalogue import today_utc as today_utc  # the API clock, used by analytics
 from hub.billing.dunning import Dunning
 from hub.billing.events import subscription_changed
 from hub.billing.invoicing import Invoicing
@@ -42,11 +43,6 @@ from hub.inventory.repository import DeviceRepository
 from hub.pagination import PageParams
 from hub.principal import Principal
 from hub.repository import commit_or_conflict
-
-
-def today_utc() -> date:
-    """The current UTC date (the API's clock; tests of the domain pass dates explicitly)."""
-    return datetime.now(UTC).date()
 
 
 class BillingService:
