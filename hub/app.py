@@ -20,6 +20,7 @@ from hub import __version__, migrations
 from hub.alarms.notify.runner import start_embedded as start_notifier
 from hub.alarms.worker import start_embedded as start_evaluator
 from hub.api.middleware import limit_per_ip
+from hub.billing.documents.runner import start_embedded as start_document_mailer
 from hub.broker import broker_admin
 from hub.db import create_engine, read_engine, session_factory
 from hub.errors import Problem, install_error_handlers
@@ -80,6 +81,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         # Alarms are decided and announced wherever ingest runs embedded, by default.
         evaluator = start_evaluator(sessions, settings, metrics)
         notifier = start_notifier(sessions, settings, metrics)
+        document_mailer = start_document_mailer(sessions, settings, metrics)
         counters = _app.state.auth.counters
         counters.start()
         # Everything built so far (routes, schemas, ORM mappers) lives as long as the
@@ -91,7 +93,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             gc.freeze()
         yield
         await counters.stop()
-        for loop in (notifier, evaluator):
+        for loop in (document_mailer, notifier, evaluator):
             if loop is not None:
                 await loop.stop()
         if webhooks is not None:

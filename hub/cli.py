@@ -407,14 +407,15 @@ def notify() -> None:
 
     Examples:
 
-      DOTMAC_HUB_SMTP_HOST=mail.isp.example DOTMAC_HUB_SMTP_FROM=noc@isp.example dotmac-hub notify
+      DOTMAC_HUB_SMTP_HOST=mail.isp.example dotmac-hub notify
 
       DOTMAC_HUB_NOTIFY_INTERVAL_S=10 dotmac-hub notify
     """
     from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
     from hub.alarms.notify.runner import run_standalone as run_notifier
-    from hub.alarms.notify.settings import NotifierSettings, SmtpSettings
+    from hub.alarms.notify.settings import NotifierSettings
     from hub.handlers import wire
+    from hub.mail import SmtpSettings
     from hub.worker_runner import run_process
 
     settings = _settings_or_exit()
@@ -422,6 +423,34 @@ def notify() -> None:
     console.print("alarm notifier: sending alarm mail and escalations")
     wire()
     run_process(run_notifier(settings, notify_settings, smtp), settings.log_level)
+
+
+@app.command("document-mailer")
+def document_mailer() -> None:
+    """E-mail issued invoices and credit notes to their customers, the PDF attached.
+
+    Needed when the API runs without embedded workers (DOTMAC_HUB_BILLING_MAIL_EMBEDDED=false
+    or DOTMAC_HUB_INGEST_EMBEDDED=false); several may run at once (mails are claimed with
+    SKIP LOCKED). The SMTP relay is DOTMAC_HUB_SMTP_* (docs/billing.md, "Documents").
+
+    Examples:
+
+      DOTMAC_HUB_SMTP_HOST=mail.isp.example dotmac-hub document-mailer
+
+      DOTMAC_HUB_BILLING_MAIL_INTERVAL_S=30 dotmac-hub document-mailer
+    """
+    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
+    from hub.billing.documents.runner import run_standalone as run_mailer
+    from hub.billing.documents.settings import DocumentMailSettings
+    from hub.handlers import wire
+    from hub.mail import SmtpSettings
+    from hub.worker_runner import run_process
+
+    settings = _settings_or_exit()
+    mail, smtp = DocumentMailSettings(), SmtpSettings()  # validated up front
+    console.print("document mailer: sending issued invoices and credit notes")
+    wire()
+    run_process(run_mailer(settings, mail, smtp), settings.log_level)
 
 
 @app.command("settings")
@@ -456,11 +485,14 @@ def settings_classes() -> tuple[type[EnvSettings], ...]:
     """Every settings class of the hub (`dotmac-hub settings`, naming a failed variable)."""
     # These import their domains: only here.
     from hub.alarms.evaluator_settings import EvaluatorSettings
-    from hub.alarms.notify.settings import NotifierSettings, SmtpSettings
+    from hub.alarms.notify.settings import NotifierSettings
+    from hub.billing.documents.settings import DocumentMailSettings
     from hub.events.settings import WebhookSettings
+    from hub.mail import SmtpSettings
 
     return (HubSettings, BrokerSettings, DynsecSettings, IngestSettings, JobsSettings,
-            TsdbSettings, WebhookSettings, EvaluatorSettings, NotifierSettings, SmtpSettings)
+            TsdbSettings, WebhookSettings, EvaluatorSettings, NotifierSettings, SmtpSettings,
+            DocumentMailSettings)
 
 
 def renamed_variables() -> dict[str, str]:

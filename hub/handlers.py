@@ -14,6 +14,8 @@ from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
 from hub.alarms.event_rules import on_device_events_reported
 from hub.alarms.events import AlarmChanged
 from hub.alarms.notify.staging import on_alarm_changed
+from hub.billing.documents.issue import on_invoice_finalized
+from hub.billing.invoicing import InvoiceFinalized
 from hub.billing.network import on_job_finished
 from hub.domain_events import DomainEvents
 from hub.fleet.acks import on_config_reported
@@ -40,6 +42,8 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     bus.subscribe(JobReported, on_job_reported)
     # A finished job settles the billing network step that asked for it.
     bus.subscribe(JobFinished, on_job_finished)
+    # An issued invoice or credit note gets its PDF, stored once, and its mail staged.
+    bus.subscribe(InvoiceFinalized, on_invoice_finalized)
     # An inventory change (device, credential set, agent) re-versions the agents' configs.
     bus.subscribe(EdgeConfigChanged, on_edge_config_changed)
     # What agents say about their configuration and their discoveries.
