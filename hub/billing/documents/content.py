@@ -8,16 +8,16 @@ customer's jurisdiction, docs/billing.md), so its breakdown has one row, the inv
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.documents import repository
 from hub.billing.documents.models import BillingProfile
-from hub.billing.models import Customer, Invoice, TaxRate
+from hub.billing.documents.repository import profile_of
+from hub.billing.models import Customer, Invoice
 from hub.billing.money import exponent, from_minor
 from hub.billing.repository import invoice_lines
 from hub.tenants.models import Tenant
@@ -133,14 +133,14 @@ def customer_party(customer: Customer) -> Party:
 
 async def read(session: AsyncSession, invoice: Invoice) -> Document:
     """The document of `invoice` as the database holds it now (the caller's transaction)."""
-    tenant = await session.get_one(Tenant, invoice.tenant_id)
+    tenant = await repository.tenant(session, invoice.tenant_id)
     profile = await profile_of(session, invoice.tenant_id)
-    customer = await session.get_one(Customer, invoice.customer_id)
+    customer = await repository.customer(session, invoice.customer_id)
     cur = invoice.currency
     lines = [Line(x.description, number_text(x.quantity), money_rate(x.unit_price, cur),
                   rate_text(invoice.tax_rate), money(x.amount_minor, cur))
              for x in await invoice_lines(session, invoice.id)]
-    credits = (await session.get_one(Invoice, invoice.credits_invoice_id)
+    credits = (await repository.invoice(session, invoice.credits_invoice_id)
                if invoice.credits_invoice_id else None)
     period = ((invoice.period_start, invoice.period_end)
               if invoice.period_start and invoice.period_end else None)
@@ -169,14 +169,6 @@ def money_rate(value: Decimal, currency: str) -> str:
 async def _tax_name(session: AsyncSession, invoice: Invoice) -> str:
     if invoice.tax_jurisdiction is None:
         return "Tax"
-    query = select(TaxRate.name).where(TaxRate.tenant_id == invoice.tenant_id,
-                                       TaxRate.jurisdiction == invoice.tax_jurisdiction)
-    name: str | None = (await session.execute(query)).scalar_one_or_none()
+    name = await repository.tax_name(session, invoice.tenant_id, invoice.tax_jurisdiction)
     return f"{name or 'Tax'} ({invoice.tax_jurisdiction})"
 
-
-async def profile_of(session: AsyncSession, tenant_id: uuid.UUID) -> BillingProfile | None:
-    """The tenant's billing profile, None before one is set."""
-    query = select(BillingProfile).where(BillingProfile.tenant_id == tenant_id)
-    found: BillingProfile | None = (await session.execute(query)).scalar_one_or_none()
-    return found

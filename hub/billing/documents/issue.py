@@ -14,15 +14,15 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.documents import content
+from hub.billing.documents import content, repository
 from hub.billing.documents.models import DocumentMail, InvoiceDocument
 from hub.billing.documents.render import render
+from hub.billing.documents.repository import stored
 from hub.billing.invoicing import InvoiceFinalized
-from hub.billing.models import Customer, Invoice
+from hub.billing.models import Invoice
 from hub.billing.repository import Invoices
 from hub.db import utcnow
 from hub.errors import NotFoundError
@@ -42,9 +42,9 @@ class Pdf:
 
 async def on_invoice_finalized(session: AsyncSession, event: InvoiceFinalized) -> None:
     """Render and store the finalized document, and stage its mail to the customer."""
-    invoice = await session.get_one(Invoice, event.invoice_id)
+    invoice = await repository.invoice(session, event.invoice_id)
     document = await store(session, invoice)
-    customer = await session.get_one(Customer, invoice.customer_id)
+    customer = await repository.customer(session, invoice.customer_id)
     if not customer.email:
         log.info("billing.documents.no_email invoice=%s number=%s customer=%s hint=set the "
                  "customer's e-mail to have documents mailed", invoice.id, invoice.number,
@@ -76,13 +76,6 @@ async def store(session: AsyncSession, invoice: Invoice) -> InvoiceDocument:
     log.info("billing.documents.issued invoice=%s kind=%s number=%s bytes=%d sha256=%s",
              invoice.id, invoice.kind, invoice.number, len(pdf), row.sha256)
     return row
-
-
-async def stored(session: AsyncSession, invoice_id: uuid.UUID) -> InvoiceDocument | None:
-    """The stored document of an invoice, None before it is issued."""
-    query = select(InvoiceDocument).where(InvoiceDocument.invoice_id == invoice_id)
-    found: InvoiceDocument | None = (await session.execute(query)).scalar_one_or_none()
-    return found
 
 
 async def pdf_of(session: AsyncSession, invoice: Invoice) -> Pdf:

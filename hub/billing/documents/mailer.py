@@ -21,14 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.billing.documents import content
+from hub.billing.documents import content, repository
 from hub.billing.documents.mail import compose
-from hub.billing.documents.models import DocumentMail, InvoiceDocument
 from hub.billing.documents.settings import DocumentMailSettings
-from hub.billing.models import Invoice
 from hub.db import utcnow
 from hub.mail import SendFailure, SmtpSender, SmtpSettings
 from hub.metrics import Metrics
@@ -107,13 +104,9 @@ class DocumentMailer:
                             "stays pending until then")
             return []
         lease = now + timedelta(seconds=4 * self.smtp.timeout_s + LEASE_MARGIN_S)
-        query = (select(DocumentMail)
-                 .where(DocumentMail.status == "pending", DocumentMail.next_attempt_at <= now)
-                 .order_by(DocumentMail.next_attempt_at, DocumentMail.id)
-                 .limit(self.settings.batch_size).with_for_update(skip_locked=True))
         claimed = []
         async with self.sessions() as session, session.begin():
-            for row in (await session.execute(query)).scalars():
+            for row in await repository.due_mails(session, now, self.settings.batch_size):
                 row.attempts += 1
                 row.next_attempt_at = lease
                 claimed.append(Claim(row.id, row.document_id, row.recipient, row.attempts,
@@ -139,23 +132,16 @@ class DocumentMailer:
 
     async def _compose(self, claim: Claim) -> EmailMessage:
         async with self.sessions() as session:
-            document = await session.get_one(InvoiceDocument, claim.document_id)
-            doc = await content.read(session, await session.get_one(Invoice,
-                                                                    document.invoice_id))
+            document = await repository.document(session, claim.document_id)
+            doc = await content.read(session, await repository.invoice(session,
+                                                                       document.invoice_id))
             return compose(doc, document.content, self.smtp.from_address, claim.recipient,
                            str(claim.row_id))
 
     async def _record(self, claim: Claim, values: dict[str, object]) -> bool:
         """Write an attempt's outcome while the row still holds this claim's lease."""
         async with self.sessions() as session, session.begin():
-            done = await session.execute(
-                update(DocumentMail)
-                .where(DocumentMail.id == claim.row_id,
-                       DocumentMail.next_attempt_at == claim.lease,
-                       DocumentMail.status == "pending")
-                .values(**values).returning(DocumentMail.id)
-                .execution_options(synchronize_session=False))
-            return done.first() is not None
+            return await repository.record_mail(session, claim.row_id, claim.lease, values)
 
     async def _failed(self, claim: Claim, now: datetime, failure: SendFailure) -> str:
         final = failure.permanent or claim.attempt >= self.settings.max_attempts

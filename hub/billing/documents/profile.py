@@ -10,8 +10,8 @@ import uuid
 from reportlab.lib.utils import ImageReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.billing.documents.content import profile_of
 from hub.billing.documents.models import BillingProfile
+from hub.billing.documents.repository import profile_of
 from hub.billing.documents.schemas import BillingProfileBody, BillingProfilePublic
 from hub.db import utcnow
 from hub.errors import InvalidRequestError
