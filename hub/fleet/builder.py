@@ -18,14 +18,12 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.fleet import repository as repo
 from hub.fleet.models import Discovery
 from hub.inventory.credentials.models import CredentialSet
 from hub.inventory.credentials.sealing import unseal
-from hub.inventory.models import Device
 from protocol.edge_config import (
     DiscoveryRequest,
     EdgeConfig,
@@ -94,15 +92,6 @@ def _fingerprint_text(devices: list[dict[str, Any]], stamps: list[tuple[uuid.UUI
     return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-async def _event_sources(session: AsyncSession, tenant_id: uuid.UUID,
-                         agent_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
-    """The non-empty `event_sources` of the agent's enabled devices, by device id."""
-    query = (select(Device.id, Device.event_sources)
-             .where(Device.tenant_id == tenant_id, Device.agent_id == agent_id,
-                    Device.enabled.is_(True), cast(Device.event_sources, String) != "[]"))
-    return {row[0]: list(row[1]) for row in (await session.execute(query)).all() if row[1]}
-
-
 async def polled_devices(session: AsyncSession, tenant_id: uuid.UUID,
                          agent_id: uuid.UUID) -> list[dict[str, Any]]:
     """The agent's enabled devices as plain dicts (repository.polled_devices), each with its
@@ -110,7 +99,7 @@ async def polled_devices(session: AsyncSession, tenant_id: uuid.UUID,
     fingerprint of an agent none of whose devices uses them is what it was before the
     column existed (no version bump for every agent on upgrade)."""
     devices = await repo.polled_devices(session, tenant_id, agent_id)
-    sources = await _event_sources(session, tenant_id, agent_id)
+    sources = await repo.event_sources(session, tenant_id, agent_id)
     for device in devices:
         if device["id"] in sources:
             device["event_sources"] = sources[device["id"]]

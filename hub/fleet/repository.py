@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,16 @@ async def polled_devices(session: AsyncSession, tenant_id: uuid.UUID,
     result = await session.execute(query)
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
+async def event_sources(session: AsyncSession, tenant_id: uuid.UUID,
+                        agent_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
+    """The non-empty `event_sources` of the agent's enabled devices, by device id (a device
+    without any has no entry: the builder leaves the key out of its fingerprint)."""
+    query = (select(Device.id, Device.event_sources)
+             .where(Device.tenant_id == tenant_id, Device.agent_id == agent_id,
+                    Device.enabled.is_(True), cast(Device.event_sources, String) != "[]"))
+    return {row[0]: list(row[1]) for row in (await session.execute(query)).all() if row[1]}
 
 
 async def active_discoveries(session: AsyncSession, tenant_id: uuid.UUID,
