@@ -186,8 +186,10 @@ async def _if_index(session: AsyncSession, tenant_id: uuid.UUID, record: EventRe
     name = record.labels.get("ifName")
     if not name:
         return None
-    device_name = device.name if device else record.device_name
-    return await event_rows.if_index_named(session, tenant_id, device_name, name)
+    # Ingest stores a hub-pushed device's interfaces under the agent's key for it, the
+    # device id; a device of the agent's own file under its name.
+    keys = [str(device.id), device.name] if device else [record.device_name or ""]
+    return await event_rows.if_index_named(session, tenant_id, [k for k in keys if k], name)
 
 
 def _extra(rule: Rule, record: EventRecord, if_index: int | None) -> tuple[str, str]:

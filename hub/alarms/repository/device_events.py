@@ -4,7 +4,7 @@ devices and ports the events name (`hub.alarms.event_rules` decides what they ra
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -43,11 +43,17 @@ async def store_new(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uu
     return set((await session.execute(statement, rows)).scalars())
 
 
-async def if_index_named(session: AsyncSession, tenant_id: uuid.UUID, device: str | None,
-                         name: str) -> int | None:
-    """The ifIndex of the device's observed interface named `name`, if any."""
-    query = select(ObservedInterface.if_index).where(
-        ObservedInterface.tenant_id == tenant_id, ObservedInterface.device == device,
-        ObservedInterface.name == name).limit(1)
-    found: int | None = (await session.execute(query)).scalar_one_or_none()
-    return found
+async def if_index_named(session: AsyncSession, tenant_id: uuid.UUID,
+                         devices: Sequence[str], name: str) -> int | None:
+    """The ifIndex of the observed interface named `name` of the device stored under the
+    first of `devices` that has one (ingest stores a hub-managed device under its id, a
+    device of the agent's own file under its name), None without one."""
+    if not devices:
+        return None
+    query = select(ObservedInterface.device, ObservedInterface.if_index).where(
+        ObservedInterface.tenant_id == tenant_id, ObservedInterface.device.in_(devices),
+        ObservedInterface.name == name)
+    found: dict[str, int] = {}
+    for device, if_index in (await session.execute(query)).all():
+        found.setdefault(device, if_index)
+    return next((found[d] for d in devices if d in found), None)

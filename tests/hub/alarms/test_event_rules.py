@@ -118,6 +118,34 @@ async def test_syslog_names_the_port_a_trap_numbers(sessions: Sessions, world: W
         7, T0 - timedelta(seconds=2), "cleared")
 
 
+async def test_a_hub_managed_device_names_its_ports_under_its_id(
+        sessions: Sessions, world: World, changes: Recorder) -> None:
+    """Ingest stores a hub-pushed device's interfaces under the agent's key for it, the
+    device id: a syslog line naming only the port finds the ifIndex there (before a stale
+    row under the device's name) and so touches the alarm the trap raised."""
+    async with sessions() as session, session.begin():
+        session.add_all([
+            ObservedInterface(tenant_id=world.tenant_id, device=str(world.device_id),
+                              if_index=1, name="GigabitEthernet0/1", admin_status="up",
+                              oper_status="down"),
+            ObservedInterface(tenant_id=world.tenant_id, device=world.device_name,
+                              if_index=9, name="GigabitEthernet0/1", admin_status="up",
+                              oper_status="up")])
+    trap = record("link_down", T0, {"ifIndex": "1"})
+    line = record("link_down", T0 + minutes(1), {"ifName": "GigabitEthernet0/1"},
+                  origin="syslog")
+    await deliver(sessions, world, on_sw(world, trap, line))
+    [alarm] = await alarms_of(sessions, world.tenant_id)
+    assert (alarm.if_index, alarm.state, alarm.first_raised_at) == (1, "raised", T0)
+    assert [i["customer_name"] for i in alarm.impacts] == [world.customer_name]
+    up = record("link_up", T0 + minutes(2), {"ifName": "GigabitEthernet0/1"},
+                origin="syslog", severity="info")
+    await deliver(sessions, world, on_sw(world, up))
+    [alarm] = await alarms_of(sessions, world.tenant_id)
+    assert (alarm.if_index, alarm.state, alarm.cleared_at) == (1, "cleared", T0 + minutes(2))
+    assert [state for state, _ in changes.of(alarm.id)] == ["raised", "cleared"]
+
+
 async def test_an_implausible_device_clock_gives_way_to_the_receive_time(
         sessions: Sessions, world: World) -> None:
     # The session runs over port 1, but a BGP alarm is about the neighbor, not the port.
