@@ -24,6 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from paho.mqtt.enums import CallbackAPIVersion
 
 from protocol import topics
 
@@ -96,7 +97,7 @@ class Broker:
     def login_ok(self, creds: Credentials) -> bool:
         """True when the broker accepts these credentials (MQTT v5 CONNACK success), with
         the client id an agent's login is bound to: its username."""
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=creds.username,
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=creds.username,
                              protocol=mqtt.MQTTv5)
         client.username_pw_set(creds.username, creds.password)
         try:
