@@ -10,6 +10,7 @@ from hub.alarms.routes import router as alarms_router
 from hub.audit.routes import router as audit_router
 from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.documents.routes import router as billing_documents_router
+from hub.billing.portal.routes import router as billing_portal_router
 from hub.billing.routes import router as billing_router
 from hub.enrollment.routes import router as enrollment_router
 from hub.events.routes import router as webhooks_router
@@ -32,7 +33,7 @@ DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites
                   observed_router, enrollment_router, audit_router, analytics_router, jobs,
                   config_versions,
                   billing_router, billing_analytics_router, billing_documents_router, tickets,
-                  portal, webhooks_router, alarms_router)
+                  portal, billing_portal_router, webhooks_router, alarms_router)
 
 
 def include_domains(app: FastAPI) -> None:
