@@ -21,6 +21,8 @@ from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
 from tests.hub.matrix_support import Factory, Request
 from tests.hub.matrix_support import by_id as _by_id
 from tests.hub.matrix_support import plain as _plain
+from tests.hub.portal.matrix import BOUND_CUSTOMER_ONLY
+from tests.hub.portal.matrix import REQUESTS as PORTAL_REQUESTS
 
 
 def _n() -> str:
@@ -126,6 +128,7 @@ REQUESTS: dict[str, Factory] = {
     **DEVICE_BULK_REQUESTS,
     **DISCOVERY_REQUESTS,
     **ALARMS_REQUESTS,
+    **PORTAL_REQUESTS,
 }
 
 
@@ -147,7 +150,9 @@ async def test_every_route_for_every_role_matches_the_permission_table(hub: Hub)
             outcomes[(route.operation_id, role.value)] = resp.status_code
             allowed = (route.requires == AUTHENTICATED
                        or route.requires in ROLE_PERMISSIONS[role])
-            if allowed:
+            if allowed and route.operation_id in BOUND_CUSTOMER_ONLY and role != Role.CUSTOMER:
+                assert resp.status_code == 404 and "bound to no customer" in resp.text, role
+            elif allowed:
                 assert 200 <= resp.status_code < 300, (route.operation_id, role, resp.text)
             else:
                 assert resp.status_code == 403, (route.operation_id, role, resp.text)

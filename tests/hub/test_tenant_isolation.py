@@ -21,6 +21,7 @@ from tests.hub.fleet_discovery import matrix as discovery_matrix
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory import matrix as inventory_matrix
 from tests.hub.jobs import matrix as jobs_matrix
+from tests.hub.portal import matrix as portal_matrix
 
 Kind = Literal["foreign", "own", "public"]
 
@@ -98,6 +99,7 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         **device_bulk_matrix.isolation_cases(a, Case),
         **discovery_matrix.isolation_cases(a, Case),
         **alarms_matrix.isolation_cases(a, Case),
+        **portal_matrix.isolation_cases(a, Case),
     }
 
 
