@@ -7,12 +7,12 @@ and requests the matching network action.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.charges import early_termination, term_ends_on
-from hub.billing.models import Plan, Subscription, SubscriptionEvent
+from hub.billing.models import Invoice, Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions
 from hub.billing.repository import invoiced_until, lock_subscription, plan_of
 from hub.errors import ForbiddenError, InvalidRequestError
@@ -76,9 +76,17 @@ class Lifecycle:
         self._event(sub, "resume", old, on, await self.network.resume(sub))
 
     async def terminate(self, sub: Subscription, on: date,
-                        waived_by: uuid.UUID | None = None) -> None:
+                        waived_by: uuid.UUID | None = None, today: date | None = None,
+                        ) -> list[Invoice]:
         """End service; `on` is the first day no longer billed. Before the minimum term
-        ends, the next invoice carries the early-termination charge unless `waived_by`."""
+        ends, the next invoice carries the early-termination charge unless `waived_by`.
+        Days from `on` (from the term's end while the charge applies) in periods already
+        invoiced are credited now: the credit notes issued on `today` (default: UTC today)
+        are returned (hub.billing.termination)."""
+        # Imported here: termination issues notes through invoicing, whose payments take a
+        # Lifecycle (a module-level import would be circular).
+        from hub.billing.termination import TerminationCredit
+
         await self._check(sub, "terminate")
         plan = await plan_of(self.session, sub.plan_id)
         billed = await invoiced_until(self.session, sub.id)
@@ -87,6 +95,10 @@ class Lifecycle:
             sub.termination_fee_pending = waived_by is None
         old, sub.status, sub.ended_on = sub.status, "terminated", on
         self._event(sub, "terminate", old, on, await self.network.terminate(sub))
+        term = sub.term_ends_on if waived_by is None else None
+        credit_from = max(on, term) if term is not None else on
+        return await TerminationCredit(self.session, sub).issue(
+            credit_from, today or datetime.now(UTC).date())
 
     async def change_plan(self, sub: Subscription, plan: Plan, on: date) -> None:
         """Move to `plan` from `on` (billing prorates both plans over the period); a cheaper
