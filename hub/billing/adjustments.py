@@ -41,8 +41,8 @@ def _days(plans: list[list[str]]) -> Days:
 
 def changed_runs(billed: Days, now: Days) -> list[tuple[date, date, uuid.UUID, uuid.UUID]]:
     """(start, end, plan billed, plan now) for each run of consecutive days whose plan
-    changed. Days no longer in service (an end inside the period) are not runs: an end is
-    not credited automatically (docs/billing.md)."""
+    changed. Days no longer in service (an end inside the period) are not runs: the end
+    credits them itself (hub.billing.termination, docs/billing.md)."""
     days = sorted(d for d in billed if d in now and now[d] != billed[d])
     runs = []
     for _, group in groupby(enumerate(days), key=lambda x: (x[1] - timedelta(days=x[0]),
