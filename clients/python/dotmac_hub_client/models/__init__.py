@@ -161,6 +161,7 @@ from .page_endpoint_public import PageEndpointPublic
 from .page_invoice_public import PageInvoicePublic
 from .page_payment_public import PagePaymentPublic
 from .page_plan_public import PagePlanPublic
+from .page_portal_subscription import PagePortalSubscription
 from .page_subscription_public import PageSubscriptionPublic
 from .page_tax_rate_public import PageTaxRatePublic
 from .page_ticket_public import PageTicketPublic
@@ -182,10 +183,15 @@ from .plan_public_usage_kind import PlanPublicUsageKind
 from .plan_revenue import PlanRevenue
 from .plan_update import PlanUpdate
 from .plan_version_create import PlanVersionCreate
+from .portal_subscription import PortalSubscription
 from .principal_public import PrincipalPublic
 from .principal_public_kind import PrincipalPublicKind
 from .problem import Problem
 from .problem_errors_type_0_item import ProblemErrorsType0Item
+from .profile_public import ProfilePublic
+from .profile_public_contacts_item import ProfilePublicContactsItem
+from .profile_update import ProfileUpdate
+from .profile_update_contacts_type_0_item import ProfileUpdateContactsType0Item
 from .refresh_request import RefreshRequest
 from .refund_create import RefundCreate
 from .revenue_report import RevenueReport
@@ -225,6 +231,8 @@ from .traffic_series import TrafficSeries
 from .transition import Transition
 from .transition_action import TransitionAction
 from .transition_mode import TransitionMode
+from .usage_day import UsageDay
+from .usage_public import UsagePublic
 from .user_create import UserCreate
 from .user_public import UserPublic
 from .user_sites import UserSites
@@ -394,6 +402,7 @@ __all__ = (
     "PageInvoicePublic",
     "PagePaymentPublic",
     "PagePlanPublic",
+    "PagePortalSubscription",
     "PageSubscriptionPublic",
     "PageTaxRatePublic",
     "PageTicketPublic",
@@ -415,10 +424,15 @@ __all__ = (
     "PlanRevenue",
     "PlanUpdate",
     "PlanVersionCreate",
+    "PortalSubscription",
     "PrincipalPublic",
     "PrincipalPublicKind",
     "Problem",
     "ProblemErrorsType0Item",
+    "ProfilePublic",
+    "ProfilePublicContactsItem",
+    "ProfileUpdate",
+    "ProfileUpdateContactsType0Item",
     "RefreshRequest",
     "RefundCreate",
     "RevenueReport",
@@ -458,6 +472,8 @@ __all__ = (
     "Transition",
     "TransitionAction",
     "TransitionMode",
+    "UsageDay",
+    "UsagePublic",
     "UserCreate",
     "UserPublic",
     "UserSites",
