@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.charges import FAR_FUTURE, Charge
@@ -35,6 +34,7 @@ from hub.billing.models import BilledPeriod, Invoice, InvoiceLine, Payment, Plan
 from hub.billing.money import from_minor, prorate, tax_minor, to_minor
 from hub.billing.payments import apply_credit, invoice_open
 from hub.billing.repository import billed_periods, lock_customer, plan_of
+from hub.billing.repository import invoices as invoices_repo
 
 Span = tuple[date, date, uuid.UUID]  # [start, end) billed on one plan
 
@@ -93,14 +93,6 @@ def totals(found: list[Charge], rate: Decimal, currency: str) -> tuple[int, int]
             tax_minor([c.exact for c in found], rate, currency))
 
 
-async def credited_total(session: AsyncSession, invoice_id: uuid.UUID) -> int:
-    """What the finalized credit notes of an invoice add up to (tax included)."""
-    query = select(func.coalesce(func.sum(Invoice.total_minor), 0)).where(
-        Invoice.credits_invoice_id == invoice_id, Invoice.kind == "credit_note",
-        Invoice.status == "finalized")
-    return int((await session.execute(query)).scalar_one())
-
-
 class TerminationCredit:
     """Credits the unused invoiced days of one terminated subscription."""
 
@@ -134,7 +126,8 @@ class TerminationCredit:
 
     async def _note(self, invoice: Invoice, unused: Unused, today: date) -> Invoice | None:
         await self.session.refresh(invoice)  # paid and credited as committed now
-        remaining = invoice.total_minor - await credited_total(self.session, invoice.id)
+        credited = await invoices_repo.credited_total(self.session, invoice.id)
+        remaining = invoice.total_minor - credited
         if remaining <= 0:
             return None  # credited in full already
         rate, cur = invoice.tax_rate or Decimal(0), invoice.currency

@@ -132,3 +132,11 @@ async def billed_periods(session: AsyncSession, sub_id: uuid.UUID, before: date,
     for invoice, billed in (await session.execute(query)).all():
         latest[invoice.period_start] = (invoice, billed)  # ordered: the last one wins
     return list(latest.values())
+
+
+async def credited_total(session: AsyncSession, invoice_id: uuid.UUID) -> int:
+    """What the finalized credit notes of an invoice add up to (tax included)."""
+    query = select(func.coalesce(func.sum(Invoice.total_minor), 0)).where(
+        Invoice.credits_invoice_id == invoice_id, Invoice.kind == "credit_note",
+        Invoice.status == "finalized")
+    return int((await session.execute(query)).scalar_one())
