@@ -126,7 +126,8 @@ async def test_upgrade_then_end_is_billed_on_an_invoice_of_its_own(books: Books)
     """Basic 30.00 invoiced for June; Pro 45.00 from 16 June; terminated from 26 June (no
     term). The July run invoices the ended subscription for the adjustment only: credit
     Basic 30 x 10/30 = 10.00, charge Pro 45 x 10/30 = 15.00 (16..26 June): 5.00. The days
-    after the end were billed in advance and are not credited (docs/billing.md)."""
+    after the end, billed in advance, come back on the termination's own credit note
+    (docs/billing.md, "Termination credit"), so June still adds up to 30.00."""
     basic, pro = await books.plan(3000), await books.plan(4500)
     sub = await books.subscribe(await books.customer(), basic, MAY)
     await _one(books, JUNE)
