@@ -81,8 +81,9 @@ class UsageDay(BaseModel):
 
 
 class UsagePublic(BaseModel):
-    """What a subscription carried in [from, to), read from the same 5-minute rollups and by
-    the same rules billing rates usage with (docs/billing.md, docs/analytics.md)."""
+    """What a subscription carried in [from, to) on the days it was in service (from its
+    start, before its end), read from the same 5-minute rollups and by the same rules
+    billing rates usage with (docs/billing.md, docs/analytics.md)."""
 
     subscription_id: uuid.UUID
     usage_kind: str

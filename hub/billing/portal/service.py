@@ -126,12 +126,23 @@ class PortalService:
         """Daily GB in and out, and the numbers the subscription's plan is rated by."""
         sub = await self.subscription(subscription_id)
         plan = await plan_of(self.session, sub.plan_id)
+        served = in_service(sub, period)
         rows: list[InterfaceRollup] = []
-        if sub.device_id is not None and sub.if_index is not None:
+        if served and sub.device_id is not None and sub.if_index is not None:
             rows = await interface_rollups(self.session, self.tenant_id, sub.device_id,
-                                           sub.if_index, period.at(period.start),
-                                           period.at(period.end))
+                                           sub.if_index, served.at(served.start),
+                                           served.at(served.end))
         return usage_of(sub, plan, rows, period)
+
+
+def in_service(sub: Subscription, period: Window) -> Window | None:
+    """The days of `period` the subscription was in service, [started_on, ended_on), as
+    billing counts them: the port's traffic before or after (another customer's, or none
+    of anyone's) is not this customer's. None when there are none."""
+    if sub.started_on is None:
+        return None
+    start, end = max(period.start, sub.started_on), min(period.end, sub.ended_on or period.end)
+    return Window(start, end) if start < end else None
 
 
 def _subscription(row: Subscription, plan: Plan) -> s.PortalSubscription:

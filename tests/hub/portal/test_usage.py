@@ -18,12 +18,13 @@ MARCH = {"from": "2026-03-01", "to": "2026-04-01"}
 GIGA = 10**9
 
 
-async def _billing_usage(hub: Hub, owner: Account, sub_id: str) -> Charge:
+async def _billing_usage(hub: Hub, owner: Account, sub_id: str,
+                         started: date = date(2026, 3, 1)) -> Charge:
     """The usage charge billing computes for March 2026 (the subscription on its plan from
-    1 March: the test staged the activation, so it passes the plan history itself)."""
+    `started`: the test staged the activation, so it passes the plan history itself)."""
     async with hub.app.state.sessions() as session:
         sub = await session.get_one(Subscription, uuid.UUID(sub_id))
-        on_plan = [(date(2026, 3, 1), await session.get_one(Plan, sub.plan_id))]
+        on_plan = [(started, await session.get_one(Plan, sub.plan_id))]
         found = await Invoicing(session, owner.tenant_id).charges_for(
             sub, date(2026, 3, 1), date(2026, 4, 1), on_plan)
     [usage] = [c for c in found if c.kind == "usage"]
@@ -117,3 +118,20 @@ async def test_periods_are_checked(hub: Hub) -> None:
     today = datetime.now(UTC).date()
     assert default["start"] == today.replace(day=1).isoformat()
     assert default["end"] == (today + timedelta(days=1)).isoformat()
+
+
+async def test_only_days_in_service_are_shown(hub: Hub) -> None:
+    """The port carried someone's traffic on 1 March; this subscription started on the 2nd."""
+    owner = await hub.new_tenant("usage-service")
+    me, dev = await member(hub, owner), await device(hub, owner)
+    capped = await plan(hub, owner, usage_kind="gb", gb_cap="50", overage_per_gb="0.10")
+    later = await subscription(hub, owner, me.customer_id, capped["id"], dev["id"],
+                               started=date(2026, 3, 2))
+    await _march_traffic(hub, owner, dev)
+    body = await _usage(hub, me.account, later["id"], MARCH)
+    assert [d["day"] for d in body["days"]] == ["2026-03-02", "2026-03-31"]
+    assert Decimal(body["used_gb"]) == 82 + 41 + 1 + 3
+    billed = await _billing_usage(hub, owner, later["id"], date(2026, 3, 2))
+    assert f"Data {Decimal(body['used_gb'])} GB" in billed.description
+    pending = await subscription(hub, owner, me.customer_id, capped["id"], dev["id"])
+    assert (await _usage(hub, me.account, pending["id"], MARCH))["days"] == []

@@ -19,8 +19,9 @@ T = TypeVar("T", bound="UsagePublic")
 
 @_attrs_define
 class UsagePublic:
-    """What a subscription carried in [from, to), read from the same 5-minute rollups and by
-    the same rules billing rates usage with (docs/billing.md, docs/analytics.md).
+    """What a subscription carried in [from, to) on the days it was in service (from its
+    start, before its end), read from the same 5-minute rollups and by the same rules
+    billing rates usage with (docs/billing.md, docs/analytics.md).
 
         Attributes:
             days (list[UsageDay]): days with data only, oldest first
