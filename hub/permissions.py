@@ -48,8 +48,10 @@ PERMISSIONS: dict[str, str] = {
                               "receivables aging, customers in dunning",
     "tickets:read": "List and view support tickets",
     "tickets:write": "Open, update, assign and comment on support tickets",
-    "portal:read": "Portal: the caller's own customer invoices and tickets",
-    "portal:write": "Portal: open and comment on the caller's own customer tickets",
+    "portal:read": "Portal: the caller's own customer profile, subscriptions, usage, "
+                   "invoices (PDF), payments and tickets",
+    "portal:write": "Portal: change the caller's own contact details; open and comment on "
+                    "its tickets",
     "jobs:read": "List and view provisioning jobs and their history",
     "jobs:write": "Create and cancel provisioning jobs (suspend, resume, change plan...)",
     "config_versions:read": "List device configuration backups and their diffs",
