@@ -183,7 +183,7 @@ async def test_devices_resolve_by_id_then_by_name(sessions: Sessions, world: Wor
 async def test_generic_events_are_stored_not_alarmed_unless_enabled(
         sessions: Sessions, world: World) -> None:
     unknown = record("generic", T0, origin="snmp_trap", rule=None)
-    mapped_but_unruled = record("redundancy_switchover", T0 + minutes(1), severity="warning")
+    mapped_but_unruled = record("inventory_change", T0 + minutes(1), severity="warning")
     await deliver(sessions, world, on_sw(world, unknown, mapped_but_unruled))
     assert len(await stored_events(sessions, world)) == 2
     assert await alarms_of(sessions, world.tenant_id) == []
@@ -191,10 +191,10 @@ async def test_generic_events_are_stored_not_alarmed_unless_enabled(
         session.add(AlarmRuleOverride(tenant_id=world.tenant_id, rule="event.generic",
                                       enabled=True, updated_by="noc"))
     info = record("fru_online", T0 + minutes(2), severity="info")
-    await deliver(sessions, world, on_sw(world, record("redundancy_switchover",
+    await deliver(sessions, world, on_sw(world, record("inventory_change",
                                                        T0 + minutes(2)), info))
     [alarm] = await alarms_of(sessions, world.tenant_id)
-    assert (alarm.rule, alarm.alarm_type) == ("event.generic", "redundancy_switchover")
+    assert (alarm.rule, alarm.alarm_type) == ("event.generic", "inventory_change")
 
 
 async def test_a_disabled_rule_alarms_nothing(sessions: Sessions, world: World) -> None:

@@ -20,7 +20,12 @@ DESIGN_KEYS = {
     "event": {"event.link", "event.line_protocol", "event.bgp_neighbor", "event.ospf_neighbor",
               "event.power_supply", "event.fan", "event.temperature", "event.ups",
               "event.config_change", "event.login_failure", "event.cold_start",
-              "event.generic"},
+              "event.generic",
+              # Vendor events the profiles map (UPS, wireless, firewall clusters, hardware).
+              "event.ups_on_battery", "event.ups_battery", "event.ups_overload",
+              "event.ups_bypass", "event.ups_fault", "event.hardware", "event.ap",
+              "event.ap_radio", "event.managed_switch", "event.ha_member", "event.ha_monitor",
+              "event.ha_failure", "event.auth_server"},
     "telemetry": {"device.unreachable", "interface.down", "interface.errors", "device.cpu",
                   "device.memory", "device.temperature", "interface.optical_rx",
                   "ups.on_battery", "ups.battery"},
