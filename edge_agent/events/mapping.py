@@ -88,15 +88,26 @@ class EventCatalog:
 
     traps: dict[str, TrapRule]
     syslog: dict[str, tuple[SyslogRule, ...]]
+    # profile -> the profile it `extends` in its polling.yaml (juniper_mx -> juniper_junos)
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def lineage(self, profile: str | None) -> list[str]:
+        """The profile, the profiles it extends (nearest first), then generic."""
+        chain: list[str] = []
+        while profile is not None and profile not in chain:
+            chain.append(profile)
+            profile = self.parents.get(profile)
+        return [*chain, GENERIC] if GENERIC not in chain else chain
 
     def trap_rule(self, trap_oid: str) -> TrapRule | None:
         """The rule for a notification OID, or None (a generic `snmp_trap` event)."""
         return self.traps.get(trap_oid)
 
     def syslog_rules(self, profile: str | None) -> Iterator[SyslogRule]:
-        """Rules to try in order: the device's profile, generic, then every other profile
-        (an unmapped sender's OS is unknown, but its line may still say something known)."""
-        first = [p for p in (profile, GENERIC) if p is not None and p in self.syslog]
+        """Rules to try in order: the device's profile, the profiles it extends, generic, then
+        every other profile (an unmapped sender's OS is unknown, but its line may still say
+        something known)."""
+        first = [p for p in self.lineage(profile) if p in self.syslog]
         for name in first + sorted(set(self.syslog) - set(first)):
             yield from self.syslog[name]
 
@@ -192,4 +203,16 @@ def load_catalog(root: Path | None = None) -> EventCatalog:
         doc = read_events_file(path, schema)
         _add_traps(path, profile, doc, traps)
         syslog[profile] = _syslog_rules(path, profile, doc)
-    return EventCatalog(traps, syslog)
+    return EventCatalog(traps, syslog, _parents(root))
+
+
+def _parents(root: Path) -> dict[str, str]:
+    """Which profile each one extends, from the `extends:` of its polling.yaml."""
+    found: dict[str, str] = {}
+    for name in firmware_profiles.names(root):
+        polling = root / name / "polling.yaml"
+        if polling.exists():
+            parent = (yaml.safe_load(polling.read_text()) or {}).get("extends")
+            if isinstance(parent, str):
+                found[name] = parent
+    return found
