@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 __all__ = ["ConfiguredEvents", "event_counters", "event_settings", "source_map"]
 
 # How often the pump looks for due events when none is pending: an event arriving into an
-# empty storm control waits at most this (plus its fold window) for the queue.
+# empty storm control waits at most this for the queue (the first of a kind is due at once).
 TICK_S = 0.25
 
 
