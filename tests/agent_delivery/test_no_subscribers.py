@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -32,6 +32,18 @@ from tests.agent_delivery.helpers import (
     unique_id,
     wait_for,
 )
+from tests.services.mosquitto import Broker, start_broker
+
+
+@pytest.fixture(scope="module")
+def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A broker of this module's own. On the suite's shared broker, hubs of other tests keep
+    persistent (shared) subscriptions to every agent's up topics, so nothing there would
+    ever be "unheard"."""
+    broker = start_broker(tmp_path_factory.mktemp("nosub") / "broker")
+    yield broker
+    broker.stop()
+
 
 BACKOFF_CAP_S = 0.3
 FAST = DeliverySettings(backoff_initial_s=0.05, backoff_cap_s=BACKOFF_CAP_S,
@@ -74,8 +86,8 @@ def hub_seqs(hub: Hub) -> list[int]:
             if isinstance(r.message, TelemetryBatch | DeviceEventBatch)]
 
 
-async def test_unheard_items_stay_queued_until_the_hub_subscribes_then_arrive_in_order(  # type: ignore[no-untyped-def]
-        mosquitto, caplog: pytest.LogCaptureFixture) -> None:
+async def test_unheard_items_stay_queued_until_the_hub_subscribes_then_arrive_in_order(
+        mosquitto: Broker, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="edge_agent.delivery")
     agent_id, broker = agent(mosquitto, "dlv-nosub")
     queue = MemoryQueue()
@@ -119,7 +131,7 @@ async def test_unheard_items_stay_queued_until_the_hub_subscribes_then_arrive_in
     assert any("mqtt.subscribers_back" in r.getMessage() for r in caplog.records)
 
 
-async def test_a_hub_down_for_long_costs_one_probe_per_backoff_step(mosquitto) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hub_down_for_long_costs_one_probe_per_backoff_step(mosquitto: Broker) -> None:
     """Hours without a hub in a few seconds: the refusal backoff reaches its cap and stays
     there, each attempt publishes one item, and nothing leaves the queue."""
     agent_id, broker = agent(mosquitto, "dlv-nohub")
@@ -143,7 +155,7 @@ async def test_a_hub_down_for_long_costs_one_probe_per_backoff_step(mosquitto) -
         assert m.connected and m.reconnects == 0
 
 
-async def test_queue_bounds_still_apply_while_nobody_listens(mosquitto) -> None:  # type: ignore[no-untyped-def]
+async def test_queue_bounds_still_apply_while_nobody_listens(mosquitto: Broker) -> None:
     agent_id, broker = agent(mosquitto, "dlv-nosub-age")
     clock = Clock()
     queue = MemoryQueue(QueueLimits(max_age_s=3600), clock=clock)
