@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -252,18 +252,25 @@ async def _rule(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> Rule |
     return rule if rule is not None and rule.enabled else None
 
 
-async def on_agent_state_changed(session: AsyncSession, event: AgentStateChanged) -> None:
-    """An agent went online or offline: decide its agent.offline alarm now (online clears
-    it at once; offline with after_s 0 raises it at once), inside ingest's transaction. A
-    failure here is logged and left to the next pass: it never fails the ingest."""
+async def _guarded(session: AsyncSession, decide: Callable[[], Awaitable[None]], handler: str,
+                   subject: str) -> None:
+    """Run one availability decision in a savepoint inside ingest's transaction; a failure
+    is counted, logged and left to the next pass: it never fails the ingest."""
     try:
         async with session.begin_nested():
-            await _agent_now(session, event)
+            await decide()
     except Exception as exc:
         count(HANDLER_FAILURES, "Alarm evaluations on availability changes that failed "
-              "(the next pass catches up)", handler="agent_state")
-        log.warning("alarms.handler_failed agent_id=%s error=%s: %s", event.agent_id,
+              "(the next pass catches up)", handler=handler)
+        log.warning("alarms.handler_failed %s error=%s: %s", subject,
                     type(exc).__name__, str(exc)[:300])
+
+
+async def on_agent_state_changed(session: AsyncSession, event: AgentStateChanged) -> None:
+    """An agent went online or offline: decide its agent.offline alarm now (online clears
+    it at once; offline with after_s 0 raises it at once)."""
+    await _guarded(session, lambda: _agent_now(session, event), "agent_state",
+                   f"agent_id={event.agent_id}")
 
 
 async def _agent_now(session: AsyncSession, event: AgentStateChanged) -> None:
@@ -281,15 +288,9 @@ async def _agent_now(session: AsyncSession, event: AgentStateChanged) -> None:
 
 async def on_device_state_changed(session: AsyncSession, event: DeviceStateChanged) -> None:
     """A device became reachable or unreachable: decide its device.unreachable alarm now
-    (back up clears it at once), inside ingest's transaction; failures wait for the pass."""
-    try:
-        async with session.begin_nested():
-            await _device_now(session, event)
-    except Exception as exc:
-        count(HANDLER_FAILURES, "Alarm evaluations on availability changes that failed "
-              "(the next pass catches up)", handler="device_state")
-        log.warning("alarms.handler_failed device=%s error=%s: %s", event.device,
-                    type(exc).__name__, str(exc)[:300])
+    (back up clears it at once)."""
+    await _guarded(session, lambda: _device_now(session, event), "device_state",
+                   f"device={event.device}")
 
 
 async def _device_now(session: AsyncSession, event: DeviceStateChanged) -> None:
