@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub import __version__, migrations
 from hub.alarms.notify.runner import start_embedded as start_notifier
 from hub.alarms.worker import start_embedded as start_evaluator
+from hub.api.idempotency import install_idempotency
 from hub.api.middleware import limit_per_ip
 from hub.billing.documents.runner import start_embedded as start_document_mailer
 from hub.broker import broker_admin
@@ -118,6 +119,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.broker = broker_admin(settings)
     app.state.auth = AuthKit(settings, KeyRing(sessions, settings), Passwords(settings), engine)
     install_error_handlers(app)
+    install_idempotency(app)  # replays a repeated Idempotency-Key (docs/api.md)
     limit_per_ip(app, DOMAIN_ROUTERS)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     _health_routes(app)

@@ -61,6 +61,14 @@ PERMISSIONS: dict[str, str] = {
                    "device events (traps, syslog); a user bound to sites sees only theirs",
     "alarms:write": "Work alarms: acknowledge, unacknowledge, comment, shelve, close",
     "alarms:manage": "Tune alarm rules, plan maintenance windows, set notification policies",
+    "schedules:read": "List schedules (billing runs, dunning, retention...) with their last "
+                      "and next runs and failures",
+    "schedules:write": "Change schedules: time, time zone, pause, resume, run now",
+    "access:read": "List NAS devices (never their secrets), subscriber logins and online "
+                   "sessions",
+    "access:write": "Register NAS devices, set subscriber credentials, disconnect sessions",
+    "ipam:read": "List IP prefixes, pools, allocations, VLAN pools and their utilization",
+    "ipam:write": "Create prefixes, pools and VLAN pools; allocate, reserve and release",
 }
 
 _INVENTORY_READ = {"tenant:read", "sites:read", "agents:read", "devices:read"}
@@ -76,22 +84,31 @@ _CREDENTIALS_MANAGE = {"credentials:read", "credentials:manage"}
 # what an outage does to a customer reaches them as a ticket (tickets:read).
 _ALARMS_WORK = {"alarms:read", "alarms:write"}
 _ALARMS_ALL = _ALARMS_WORK | {"alarms:manage"}
+# Subscriber access: the NOC runs NAS devices and address plans; support sees who is online
+# and may disconnect a session for a calling customer; billing sees sessions (usage) and
+# runs the billing schedules.
+_ACCESS_ALL = {"access:read", "access:write"}
+_IPAM_ALL = {"ipam:read", "ipam:write"}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
     # Enrollment mints broker credentials: owners and admins only, like API keys.
     Role.NOC: frozenset(_INVENTORY_READ | {"devices:write", "agents:write", "analytics:read"}
-                        | _PROVISIONING | _CREDENTIALS_MANAGE | _ALARMS_ALL),
+                        | _PROVISIONING | _CREDENTIALS_MANAGE | _ALARMS_ALL
+                        | _ACCESS_ALL | _IPAM_ALL | {"schedules:read"}),
     Role.BILLING: frozenset({"tenant:read", "sites:read", "devices:read", "analytics:read",
                              "billing:read", "billing:write", "billing_analytics:read",
-                             "tickets:read", "webhooks:read"}),
+                             "tickets:read", "webhooks:read", "schedules:read",
+                             "schedules:write", "access:read"}),
     Role.SUPPORT: frozenset(_INVENTORY_READ | {"users:read", "analytics:read", "billing:read",
                                                "tickets:read", "tickets:write",
-                                               "jobs:read", "alarms:read"}),
+                                               "jobs:read", "alarms:read", "ipam:read"}
+                            | _ACCESS_ALL),
     Role.FIELD_TECH: frozenset(_INVENTORY_READ | {"devices:write", "agents:write",
                                                   "analytics:read"} | _PROVISIONING
-                               | _CREDENTIALS_PICK | _ALARMS_WORK),
+                               | _CREDENTIALS_PICK | _ALARMS_WORK
+                               | {"access:read", "ipam:read"}),
     # A portal user sees only what belongs to its customer account (user.customer_id).
     Role.CUSTOMER: frozenset({"portal:read", "portal:write"}),
 }

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from hub.access.routes import router as access_router
+from hub.access.sessions.routes import router as access_sessions_router
 from hub.alarms.routes import router as alarms_router
 from hub.audit.routes import router as audit_router
 from hub.billing.analytics.routes import router as billing_analytics_router
@@ -23,8 +25,10 @@ from hub.identity.routes import router as auth_router
 from hub.identity.users.routes import router as user_router
 from hub.inventory.credentials.routes import router as credentials_router
 from hub.inventory.routes import agents, devices, sites
+from hub.ipam.routes import router as ipam_router
 from hub.jobs.routes import config_versions, jobs
 from hub.network_analytics.routes import router as analytics_router
+from hub.schedules.routes import router as schedules_router
 from hub.support.routes import portal, tickets
 from hub.tenants.routes import router as tenant_router
 
@@ -33,7 +37,8 @@ DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites
                   observed_router, enrollment_router, audit_router, analytics_router, jobs,
                   config_versions,
                   billing_router, billing_analytics_router, billing_documents_router, tickets,
-                  portal, billing_portal_router, webhooks_router, alarms_router)
+                  portal, billing_portal_router, webhooks_router, alarms_router, schedules_router,
+                  access_router, access_sessions_router, ipam_router)
 
 
 def include_domains(app: FastAPI) -> None:

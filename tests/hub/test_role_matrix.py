@@ -8,6 +8,8 @@ from typing import Any
 
 from hub.api.access import AUTHENTICATED, PUBLIC, route_access
 from hub.permissions import ROLE_PERMISSIONS, Role
+from tests.hub.access.matrix import REQUESTS as ACCESS_REQUESTS
+from tests.hub.access.sessions.matrix import REQUESTS as ACCESS_SESSIONS_REQUESTS
 from tests.hub.alarms.api.matrix import REQUESTS as ALARMS_REQUESTS
 from tests.hub.billing.documents.matrix import REQUESTS as DOCUMENT_REQUESTS
 from tests.hub.billing.matrix import REQUESTS as BILLING_REQUESTS
@@ -17,12 +19,15 @@ from tests.hub.fleet_bulk.matrix import REQUESTS as DEVICE_BULK_REQUESTS
 from tests.hub.fleet_discovery.matrix import REQUESTS as DISCOVERY_REQUESTS
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory.matrix import REQUESTS as CREDENTIAL_SET_REQUESTS
+from tests.hub.ipam.matrix import REQUESTS as IPAM_REQUESTS
 from tests.hub.jobs.matrix import REQUESTS as JOBS_REQUESTS
 from tests.hub.matrix_support import Factory, Request
 from tests.hub.matrix_support import by_id as _by_id
 from tests.hub.matrix_support import plain as _plain
 from tests.hub.portal.matrix import BOUND_CUSTOMER_ONLY
 from tests.hub.portal.matrix import REQUESTS as PORTAL_REQUESTS
+from tests.hub.schedules.matrix import REQUESTS as SCHEDULES_REQUESTS
+from tests.hub.tenants.matrix import REQUESTS as TENANTS_REQUESTS
 
 
 def _n() -> str:
@@ -129,6 +134,11 @@ REQUESTS: dict[str, Factory] = {
     **DISCOVERY_REQUESTS,
     **ALARMS_REQUESTS,
     **PORTAL_REQUESTS,
+    **SCHEDULES_REQUESTS,
+    **ACCESS_REQUESTS,
+    **ACCESS_SESSIONS_REQUESTS,
+    **IPAM_REQUESTS,
+    **TENANTS_REQUESTS,
 }
 
 

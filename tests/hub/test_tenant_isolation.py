@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hub.permissions import Role
+from tests.hub.access import matrix as access_matrix
+from tests.hub.access.sessions import matrix as access_sessions_matrix
 from tests.hub.alarms.api import matrix as alarms_matrix
 from tests.hub.billing import matrix as billing_matrix
 from tests.hub.billing.documents import matrix as documents_matrix
@@ -20,8 +22,11 @@ from tests.hub.fleet_bulk import matrix as device_bulk_matrix
 from tests.hub.fleet_discovery import matrix as discovery_matrix
 from tests.hub.harness import Account, Hub
 from tests.hub.inventory import matrix as inventory_matrix
+from tests.hub.ipam import matrix as ipam_matrix
 from tests.hub.jobs import matrix as jobs_matrix
 from tests.hub.portal import matrix as portal_matrix
+from tests.hub.schedules import matrix as schedules_matrix
+from tests.hub.tenants import matrix as tenants_matrix
 
 Kind = Literal["foreign", "own", "public"]
 
@@ -100,6 +105,11 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
         **discovery_matrix.isolation_cases(a, Case),
         **alarms_matrix.isolation_cases(a, Case),
         **portal_matrix.isolation_cases(a, Case),
+        **access_matrix.isolation_cases(a, Case),
+        **access_sessions_matrix.isolation_cases(a, Case),
+        **ipam_matrix.isolation_cases(a, Case),
+        **schedules_matrix.isolation_cases(a, Case),
+        **tenants_matrix.isolation_cases(a, Case),
     }
 
 
@@ -126,6 +136,11 @@ async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[st
     ids.update(await events_matrix.tenant_ids(hub, owner))
     ids.update(await discovery_matrix.tenant_ids(hub, owner))
     ids.update(await alarms_matrix.tenant_ids(hub, owner))
+    ids.update(await access_matrix.tenant_ids(hub, owner))
+    ids.update(await access_sessions_matrix.tenant_ids(hub, owner))
+    ids.update(await ipam_matrix.tenant_ids(hub, owner))
+    ids.update(await schedules_matrix.tenant_ids(hub, owner))
+    ids.update(await tenants_matrix.tenant_ids(hub, owner))
     return owner, ids
 
 

@@ -1,0 +1,3 @@
+"""Use cases of this domain (filled in by its work)."""
+
+from __future__ import annotations

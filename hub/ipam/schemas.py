@@ -1,0 +1,3 @@
+"""Request and response bodies of this domain (filled in by its work)."""
+
+from __future__ import annotations

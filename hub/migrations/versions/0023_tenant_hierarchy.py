@@ -1,0 +1,25 @@
+"""tenants: platform owner, ISPs and resellers (issue #20)
+
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-12-05 12:00:00.000000
+
+Reserved placeholder: the migration is written by the work it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0023"
+down_revision: str | None = "0022"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""

@@ -1,0 +1,25 @@
+"""IP address management and VLAN pools (issue #19)
+
+Revision ID: 0027
+Revises: 0026
+Create Date: 2026-12-05 12:00:00.000000
+
+Reserved placeholder: the migration is written by the work it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0027"
+down_revision: str | None = "0026"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""

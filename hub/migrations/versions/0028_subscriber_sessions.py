@@ -1,0 +1,25 @@
+"""subscriber sessions from RADIUS accounting, CoA and Disconnect (issue #19)
+
+Revision ID: 0028
+Revises: 0027
+Create Date: 2026-12-05 12:00:00.000000
+
+Reserved placeholder: the migration is written by the work it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0028"
+down_revision: str | None = "0027"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
