@@ -21,14 +21,16 @@ declare -A provides=(
   [systemd-analyze]=systemd
   [wrk]=wrk
   [pdftotext]=poppler-utils
+  [freeradius]=freeradius
+  [radclient]=freeradius-utils
 )
 case "$target" in
   test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
-                sshd ssh ip nsenter systemd-analyze pdftotext) ;;
+                sshd ssh ip nsenter systemd-analyze pdftotext freeradius radclient) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
   # the benchmarks start the test services, and drive HTTP with wrk
   bench) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics
-                 pg_ctlcluster wrk) ;;
+                 pg_ctlcluster wrk freeradius radclient) ;;
   *) echo "usage: $0 test|demo|bench" >&2; exit 64 ;;
 esac
 

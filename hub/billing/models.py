@@ -80,6 +80,9 @@ class Plan(TenantOwned, Base):
     overage_per_gb: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
     committed_mbps: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
     price_per_mbps: Mapped[Decimal | None] = mapped_column(Rate, nullable=True)
+    # RADIUS answer while suspended (hub.access): reject | walled_garden | throttle; None
+    # follows the suspension's mode (throttle -> reduced rate, disconnect -> reject).
+    radius_suspended_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class TaxRate(TenantOwned, Base):
