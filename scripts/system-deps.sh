@@ -5,7 +5,7 @@
 set -euo pipefail
 
 target=${1:-test}
-# command -> Debian package that provides it
+# command (or absolute file path) -> Debian package that provides it
 declare -A provides=(
   [mosquitto]=mosquitto
   [mosquitto_ctrl]=mosquitto-clients
@@ -23,20 +23,26 @@ declare -A provides=(
   [pdftotext]=poppler-utils
   [freeradius]=freeradius
   [radclient]=freeradius-utils
+  # FreeRADIUS's rest module (the hub answers authorize and accounting over HTTP)
+  [/usr/lib/freeradius/rlm_rest.so]=freeradius-rest
 )
 case "$target" in
   test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
-                sshd ssh ip nsenter systemd-analyze pdftotext freeradius radclient) ;;
+                sshd ssh ip nsenter systemd-analyze pdftotext freeradius radclient
+                /usr/lib/freeradius/rlm_rest.so) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
   # the benchmarks start the test services, and drive HTTP with wrk
   bench) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics
-                 pg_ctlcluster wrk freeradius radclient) ;;
+                 pg_ctlcluster wrk freeradius radclient /usr/lib/freeradius/rlm_rest.so) ;;
   *) echo "usage: $0 test|demo|bench" >&2; exit 64 ;;
 esac
 
+present() {
+  if [[ $1 == /* ]]; then [ -e "$1" ]; else PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; fi
+}
 missing=()
 for cmd in "${wanted[@]}"; do
-  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1; then
+  if ! present "$cmd"; then
     pkg=${provides[$cmd]}
     [[ " ${missing[*]} " == *" $pkg "* ]] || missing+=("$pkg")
   fi
