@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, TenantOwned, UTCDateTime, utcnow
@@ -49,6 +50,16 @@ class Customer(TenantOwned, Base):
     tax_jurisdiction: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Archived: hidden from the default list, no new subscriptions (docs/billing.md).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Day of the month (1-28) the scheduled billing run invoices this customer; None: the
+    # tenant's billing day (the billing schedule's `day` param). docs/scheduling.md
+    billing_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+def _default_cap_action(context: DefaultExecutionContext) -> str:
+    """A gb plan bills the GB above its cap unless told otherwise (the behaviour before
+    cap actions existed); other plans have no cap."""
+    kind = context.get_current_parameters().get("usage_kind")  # type: ignore[no-untyped-call]
+    return "overage" if kind == "gb" else "none"
 
 
 class Plan(TenantOwned, Base):
@@ -83,6 +94,12 @@ class Plan(TenantOwned, Base):
     # RADIUS answer while suspended (hub.access): reject | walled_garden | throttle; None
     # follows the suspension's mode (throttle -> reduced rate, disconnect -> reject).
     radius_suspended_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # What the GB cap does (docs/billing.md "Usage caps"): none | overage | throttle |
+    # overage_and_throttle; gb plans default to overage (bill the GB above the cap).
+    cap_action: Mapped[str] = mapped_column(String(24), default=_default_cap_action,
+                                            server_default="none")
+    cap_throttle_down_kbps: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    cap_throttle_up_kbps: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class TaxRate(TenantOwned, Base):
@@ -120,6 +137,12 @@ class Subscription(TenantOwned, Base):
     # A plan change dated inside a period already invoiced: the next billing run adjusts it
     # (and invoices the subscription for that, even when it has ended since).
     adjustment_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # GB-cap throttle in force (hub.billing.caps): the day it was applied, the first day of
+    # the billing period it holds for, and the plan event (activation or plan change) it was
+    # applied under: a later plan change re-rated the port, so the cap is evaluated again.
+    cap_throttled_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cap_throttled_period: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cap_plan_event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
 
 
 class SubscriptionEvent(TenantOwned, Base):

@@ -41,6 +41,9 @@ class CustomerCreate(BaseModel):
     service_address: str = Field("", max_length=2000)
     currency: str = Currency
     tax_jurisdiction: str | None = Field(None, max_length=32)
+    billing_day: int | None = Field(
+        None, ge=1, le=28, description="day of the month the scheduled billing run invoices "
+        "this customer (the calendar period it is in); null: the tenant's billing day")
 
 
 class CustomerUpdate(BaseModel):
@@ -55,6 +58,9 @@ class CustomerUpdate(BaseModel):
     contacts: list[dict[str, str]] | None = Field(None, max_length=20)
     service_address: str | None = Field(None, max_length=2000)
     tax_jurisdiction: str | None = Field(None, max_length=32)
+    billing_day: int | None = Field(
+        None, ge=1, le=28, description="day of the month the scheduled billing run invoices "
+        "this customer (the calendar period it is in); null: the tenant's billing day")
 
 
 class CustomerPublic(Row):
@@ -70,6 +76,10 @@ class CustomerPublic(Row):
     currency: str
     tax_jurisdiction: str | None
     archived_at: datetime | None
+    billing_day: int | None = None
+
+
+CapAction = Literal["none", "overage", "throttle", "overage_and_throttle"]
 
 
 class PlanCreate(BaseModel):
@@ -90,6 +100,14 @@ class PlanCreate(BaseModel):
     overage_per_gb: Decimal | None = Field(None, ge=0)
     committed_mbps: Decimal | None = Field(None, ge=0)
     price_per_mbps: Decimal | None = Field(None, ge=0)
+    cap_action: CapAction | None = Field(None, description=(
+        "what the gb_cap does: overage bills the GB above it, throttle slows the subscriber "
+        "to the cap throttle rates until the period ends, overage_and_throttle both, none "
+        "nothing; null: overage on gb plans, none otherwise"))
+    cap_throttle_down_kbps: int | None = Field(None, gt=0, description="throttle plans: down "
+                                               "rate over the cap")
+    cap_throttle_up_kbps: int | None = Field(None, gt=0, description="throttle plans: up "
+                                             "rate over the cap")
 
 
 class PlanPublic(PlanCreate, Row):
@@ -97,6 +115,7 @@ class PlanPublic(PlanCreate, Row):
 
     id: uuid.UUID
     period: Literal["month", "quarter", "year"]
+    cap_action: CapAction
     family_id: uuid.UUID | None = Field(description="id of the plan's first version, "
                                         "shared by all its versions")
     version: int
@@ -205,6 +224,10 @@ class SubscriptionPublic(Row):
                                       "(null: no term); early termination before it costs "
                                       "the rest of the term")
     term_waived_by: uuid.UUID | None = None
+    cap_throttled_since: date | None = Field(None, description="day a GB-cap throttle was "
+                                             "applied (null: none in force)")
+    cap_throttled_period: date | None = Field(None, description="first day of the billing "
+                                              "period the GB-cap throttle holds for")
 
 
 class BillingRun(BaseModel):
@@ -355,6 +378,24 @@ class DunningRunResult(BaseModel):
     """Steps taken: (invoice, step)."""
 
     steps: list[dict[str, str]]
+
+
+class UsageCapRun(BaseModel):
+    """Enforce the GB caps as of `today` (defaults to the current UTC date)."""
+
+    today: date | None = None
+
+
+class UsageCapReport(BaseModel):
+    """What a GB-cap run did: subscriptions throttled, restored to their plan's rate, and
+    whose throttle was dropped without a network action (suspended into a new period, or
+    re-rated by a plan change and now under the new plan's cap)."""
+
+    today: date
+    checked: int
+    throttled: list[uuid.UUID]
+    restored: list[uuid.UUID]
+    cleared: list[uuid.UUID]
 
 
 CustomersPublic = Page[CustomerPublic]
