@@ -440,7 +440,10 @@ def _held(row: IpAllocation) -> str:
 
 # -- utilization ---------------------------------------------------------------------------
 
-def _utilization(pool: Any, site: str, size: int, counts: dict[str, int]) -> Utilization:
+def utilization_of(pool: Any, site: str, counts: dict[str, int]) -> Utilization:
+    """A pool's (address or VLAN) utilization from its rows' counts per state. A dynamic
+    pool's `used` counts the subscriptions drawing from it (the NAS picks the addresses)."""
+    size = int(pool.size)
     used, reserved = counts.get(ALLOCATED, 0), counts.get(RESERVED, 0)
     quarantined = counts.get(QUARANTINED, 0)
     taken = used + reserved + quarantined
@@ -462,8 +465,8 @@ async def address_utilization(session: AsyncSession, tenant_id: uuid.UUID | None
                               ) -> list[PoolFill]:
     """Utilization of every address pool of one tenant (or of all tenants: metrics)."""
     counts = await rows.state_counts(session, IpAllocation, tenant_id)
-    return [PoolFill(tenant, _utilization(pool, site, pool.size, counts.get(pool.id, {})))
-            for _tid, tenant, site, pool in await rows.pools(session, tenant_id)]
+    return [PoolFill(tenant, utilization_of(pool, site, counts.get(pool.id, {})))
+            for tenant, site, pool in await rows.pools(session, tenant_id)]
 
 
 async def pool_utilization(session: AsyncSession, tenant_id: uuid.UUID,
@@ -472,4 +475,4 @@ async def pool_utilization(session: AsyncSession, tenant_id: uuid.UUID,
     pool = await rows.PoolRepository(session, tenant_id).get(pool_id)
     found = await rows.pools(session, tenant_id, pool.id)
     counts = await rows.state_counts(session, IpAllocation, tenant_id, pool.id)
-    return _utilization(pool, found[0][2], pool.size, counts.get(pool.id, {}))
+    return utilization_of(pool, found[0][1], counts.get(pool.id, {}))
