@@ -1,3 +1,95 @@
-"""Every query of this domain (filled in by its work)."""
+"""Every query of subscriber access. The NAS registry and credentials are tenant-scoped for
+the API; the RADIUS path looks a NAS up by source address and a credential by User-Name
+hub-wide (both unique over the hub), then stays inside the NAS's tenant."""
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.access.models import Nas, SubscriberCredential
+from hub.billing.models import NetworkAction, Plan, Subscription
+from hub.pagination import PageParams
+from hub.repository import RowPage, TenantScopedRepository, TenantScopedRows
+
+
+class NasRepository(TenantScopedRepository[Nas]):
+    """NASes of one tenant (a foreign NAS is indistinguishable from a missing one)."""
+
+    model = Nas
+    noun = "NAS"
+
+
+class NasRows(TenantScopedRows[Nas]):
+    """NAS lists of one tenant (read-only)."""
+
+    model = Nas
+
+    async def list(self, params: PageParams, site_id: uuid.UUID | None) -> RowPage:
+        """A page of NASes, optionally of one site."""
+        return await self.page_rows(params, site_id=site_id)
+
+
+class CredentialRepository(TenantScopedRepository[SubscriberCredential]):
+    """Subscriber credentials of one tenant."""
+
+    model = SubscriberCredential
+    noun = "credential"
+
+    async def of_subscription(self, subscription_id: uuid.UUID) -> SubscriberCredential | None:
+        """The credential of one subscription of this tenant, if any."""
+        query = self.select().where(SubscriberCredential.subscription_id == subscription_id)
+        row: SubscriberCredential | None = (await self.session.execute(query)
+                                            ).scalar_one_or_none()
+        return row
+
+
+async def nas_by_address(session: AsyncSession, address: str) -> Nas | None:
+    """The NAS registered with this canonical address, in any tenant."""
+    row: Nas | None = (await session.execute(select(Nas).where(Nas.address == address))
+                       ).scalar_one_or_none()
+    return row
+
+
+async def all_nases(session: AsyncSession) -> list[Nas]:
+    """Every NAS of the hub, for clients.conf (the one FreeRADIUS serves them all)."""
+    return list((await session.execute(select(Nas).order_by(Nas.address))).scalars())
+
+
+SubscriberRow = tuple[SubscriberCredential, Subscription, Plan]
+
+
+async def subscriber(session: AsyncSession, tenant_id: uuid.UUID, *, username: str,
+                     mac: str | None, circuit_id: str | None, remote_id: str | None,
+                     ) -> SubscriberRow | None:
+    """The credential, subscription and current plan a RADIUS request names, inside one
+    tenant: by username first, else by MAC, else by option-82 circuit id (+ remote id)."""
+    base = (select(SubscriberCredential, Subscription, Plan)
+            .join(Subscription, Subscription.id == SubscriberCredential.subscription_id)
+            .join(Plan, Plan.id == Subscription.plan_id)
+            .where(SubscriberCredential.tenant_id == tenant_id))
+    keys: list[Any] = [SubscriberCredential.username == username]
+    if mac:
+        keys.append(SubscriberCredential.mac == mac)
+    if circuit_id:
+        keys.append((SubscriberCredential.circuit_id == circuit_id)
+                    & or_(SubscriberCredential.remote_id.is_(None),
+                          SubscriberCredential.remote_id == (remote_id or "")))
+    for key in keys:
+        found = (await session.execute(base.where(key).limit(1))).first()
+        if found is not None:
+            return found[0], found[1], found[2]
+    return None
+
+
+async def last_suspend_mode(session: AsyncSession, subscription_id: uuid.UUID) -> str | None:
+    """The mode (throttle | disconnect) of the subscription's latest suspension."""
+    query = (select(NetworkAction.mode)
+             .where(NetworkAction.subscription_id == subscription_id,
+                    NetworkAction.action == "suspend")
+             .order_by(NetworkAction.created_at.desc()).limit(1))
+    mode: str | None = (await session.execute(query)).scalar_one_or_none()
+    return mode
