@@ -147,29 +147,37 @@ def db_current() -> None:
 
 @app.command()
 def bootstrap(
-    tenant: str = typer.Option(..., help="Name of the first tenant (the ISP)."),
+    tenant: str = typer.Option(..., help="Name of the tenant (an ISP, or with --platform "
+                               "the hub's platform tenant)."),
     admin_email: str = typer.Option(..., help="Email (login) of its owner."),
+    platform: bool = typer.Option(False, "--platform", help="Create the hub's one platform "
+                                  "tenant, whose owner creates ISPs through the API "
+                                  "(docs/tenants.md); existing ISPs go under it."),
 ) -> None:
     """Create a tenant and its owner; the password comes from DOTMAC_HUB_BOOTSTRAP_PASSWORD
     or is generated and printed once.
 
     Example: dotmac-hub bootstrap --tenant 'Fibernet' --admin-email noc@fibernet.example
+
+    Example: dotmac-hub bootstrap --platform --tenant 'Platform' --admin-email ops@example.net
     """
     from hub.errors import ConflictError
 
     settings = HubSettings()
     password = settings.bootstrap_password or secrets.token_urlsafe(18)
     try:
-        asyncio.run(_bootstrap(settings, tenant, admin_email, password))
+        asyncio.run(_bootstrap(settings, tenant, admin_email, password, platform))
     except ConflictError as exc:
         console.print(styled("bootstrap refused:", exc.detail))
         raise typer.Exit(1) from exc
-    typer.echo(f"tenant {tenant!r} created with owner {admin_email}")
+    kind = "platform tenant" if platform else "tenant"
+    typer.echo(f"{kind} {tenant!r} created with owner {admin_email}")
     if settings.bootstrap_password is None:
         typer.echo(f"generated password (shown once): {password}")
 
 
-async def _bootstrap(settings: HubSettings, tenant: str, email: str, password: str) -> None:
+async def _bootstrap(settings: HubSettings, tenant: str, email: str, password: str,
+                     platform: bool = False) -> None:
     from hub import migrations
     from hub.db import create_engine, session_factory
     from hub.identity.passwords import Passwords
@@ -181,7 +189,8 @@ async def _bootstrap(settings: HubSettings, tenant: str, email: str, password: s
     try:
         async with session_factory(engine)() as session:
             await ensure_key(session, settings)
-            await create_tenant(session, Passwords(settings), tenant, email, password)
+            await create_tenant(session, Passwords(settings), tenant, email, password,
+                                platform)
     finally:
         await engine.dispose()
 
@@ -453,6 +462,33 @@ def document_mailer() -> None:
     run_process(run_mailer(settings, mail, smtp), settings.log_level)
 
 
+@app.command()
+def scheduler() -> None:
+    """Run billing, dunning, retention and backup schedules (docs/scheduling.md).
+
+    Needed when the API runs without embedded workers (DOTMAC_HUB_SCHEDULER_EMBEDDED=false
+    or DOTMAC_HUB_INGEST_EMBEDDED=false). Several may run at once, beside embedded ones:
+    each due time runs exactly once (claimed in the database).
+
+    Examples:
+
+      dotmac-hub scheduler
+
+      DOTMAC_HUB_SCHEDULER_TICK_S=2 dotmac-hub scheduler
+    """
+    from hub import models  # noqa: F401 - every table, so foreign keys (tenants.id) resolve
+    from hub.handlers import wire
+    from hub.schedules.runner import run_standalone as run_scheduler
+    from hub.schedules.settings import SchedulerSettings
+    from hub.worker_runner import run_process
+
+    settings = _settings_or_exit()
+    scheduler_settings = SchedulerSettings()  # validated before anything says it started
+    console.print("scheduler: running the tenants' schedules")
+    wire()  # registers the scheduled tasks and the domain events they announce
+    run_process(run_scheduler(settings, scheduler_settings), settings.log_level)
+
+
 @app.command("settings")
 def settings_list() -> None:
     """List every environment variable of the hub: name, default, meaning; then the old
@@ -489,10 +525,11 @@ def settings_classes() -> tuple[type[EnvSettings], ...]:
     from hub.billing.documents.settings import DocumentMailSettings
     from hub.events.settings import WebhookSettings
     from hub.mail import SmtpSettings
+    from hub.schedules.settings import SchedulerSettings
 
     return (HubSettings, BrokerSettings, DynsecSettings, IngestSettings, JobsSettings,
             TsdbSettings, WebhookSettings, EvaluatorSettings, NotifierSettings, SmtpSettings,
-            DocumentMailSettings)
+            DocumentMailSettings, SchedulerSettings)
 
 
 def renamed_variables() -> dict[str, str]:

@@ -27,6 +27,9 @@ class Role(StrEnum):
 PERMISSIONS: dict[str, str] = {
     "tenant:read": "See the tenant's name",
     "tenant:write": "Rename the tenant",
+    "tenants:manage": "Create, list, read, suspend and reactivate the tenants beneath yours "
+                      "(the platform: ISPs and their resellers; an ISP: its resellers), "
+                      "never their data; a reseller has none",
     "users:read": "List and view users",
     "users:write": "Create users, change roles, deactivate users",
     "api_keys:read": "List and view API keys (never their secrets)",

@@ -10,12 +10,30 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, Uuid, column, exists, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import utcnow
 from hub.identity.models import ApiKey, AuthSession, RefreshToken, SigningKey, User
 from hub.repository import TenantScopedRepository
+
+# Suspension is the tenants domain's (tenants.suspended_at); identity sits below tenants (whose
+# bootstrap creates users), so it reads the columns through a bare table description, as
+# hub/broker/agents.py does. tests/hub/tenants/test_hierarchy.py suspends and would catch a
+# rename.
+_TENANTS = table("tenants", column("id", Uuid), column("parent_id", Uuid),
+                 column("suspended_at"))
+_PARENTS = _TENANTS.alias("parent_tenants")
+
+
+def not_suspended(tenant_id: object) -> ColumnElement[bool]:
+    """Neither the tenant nor the tenant above it (a reseller's ISP) is suspended."""
+    suspended = (select(_TENANTS.c.id)
+                 .outerjoin(_PARENTS, _PARENTS.c.id == _TENANTS.c.parent_id)
+                 .where(_TENANTS.c.id == tenant_id,
+                        or_(_TENANTS.c.suspended_at.is_not(None),
+                            _PARENTS.c.suspended_at.is_not(None))))
+    return ~exists(suspended)
 
 
 class UserRepository(TenantScopedRepository[User]):
@@ -80,8 +98,13 @@ class CredentialLookup:
         """The active user behind an access token whose session is not revoked."""
         query = (select(User).join(AuthSession, AuthSession.user_id == User.id)
                  .where(User.id == user_id, User.tenant_id == tenant_id, User.is_active,
-                        AuthSession.id == session_id, AuthSession.revoked_at.is_(None)))
+                        AuthSession.id == session_id, AuthSession.revoked_at.is_(None),
+                        not_suspended(User.tenant_id)))
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def tenant_open(self, tenant_id: uuid.UUID) -> bool:
+        """Whether the tenant's people and keys may authenticate (not suspended)."""
+        return bool(await self.session.scalar(select(not_suspended(tenant_id))))
 
     async def api_key(self, prefix: str) -> ApiKey | None:
         """The API key with this public prefix."""

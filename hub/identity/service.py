@@ -85,6 +85,8 @@ class AuthService:
         if not ok or user is None or not user.is_active:
             await self._login_failed(email, user)
         assert user is not None
+        if not await self.lookup.tenant_open(user.tenant_id):
+            await self._login_failed(email, user, "tenant_suspended")
         if self.kit.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.kit.passwords.hash(body.password)
         auth_session = AuthSession(id=new_id(), tenant_id=user.tenant_id, user_id=user.id)
@@ -102,18 +104,19 @@ class AuthService:
                 raise RateLimitedError(window.retry_after, "too many failed logins; retry after "
                                   "the Retry-After seconds")
 
-    async def _login_failed(self, email: str, user: User | None) -> None:
+    async def _login_failed(self, email: str, user: User | None,
+                            reason: str | None = None) -> None:
         if user is not None:  # unknown accounts belong to no tenant: logged, not stored
             AuditTrail(self.session, _as_user(user, self.ip)).record(
                 "auth.login_failed", "user", user.id,
-                reason="inactive" if user.is_active is False else "password")
+                reason=reason or ("inactive" if user.is_active is False else "password"))
         # Ended before counting: on SQLite this session holds the write lock the counters'
         # own connection needs (hub.db), so counting first would wait on ourselves.
         await self.session.commit()
         window = ratelimit.Window.now(self.kit.settings.login_window)
         await ratelimit.hit(self.kit.engine, _failures("ip", self.ip), window)
         await ratelimit.hit(self.kit.engine, _failures("acct", email), window)
-        raise UnauthorizedError("bad_credentials")
+        raise UnauthorizedError(reason or "bad_credentials")
 
     async def _issue(self, user: User, auth_session: AuthSession) -> TokenPair:
         s = self.kit.settings
@@ -135,6 +138,8 @@ class AuthService:
         now = utcnow()
         if auth_session.revoked_at is not None or not user.is_active:
             raise UnauthorizedError("refresh_revoked")
+        if not await self.lookup.tenant_open(user.tenant_id):
+            raise UnauthorizedError("tenant_suspended")
         if row.used_at is not None or not await self.lookup.claim_refresh_token(row.id, now):
             await self._revoke_family(auth_session, user, "refresh_reuse")
             raise UnauthorizedError("refresh_reuse")
@@ -197,6 +202,8 @@ class AuthService:
             raise UnauthorizedError("api_key_revoked")
         if key.expires_at is not None and key.expires_at <= now:
             raise UnauthorizedError("api_key_expired")
+        if not await self.lookup.tenant_open(key.tenant_id):
+            raise UnauthorizedError("tenant_suspended")
         await self._touch(key, now)
         return Principal("api_key", key.id, key.tenant_id, frozenset(key.scopes), (),
                          None, self.ip)

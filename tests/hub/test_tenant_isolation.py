@@ -113,8 +113,9 @@ def cases(a: dict[str, str], b: dict[str, str]) -> dict[str, Case]:
     }
 
 
-async def _tenant_with_inventory(hub: Hub, label: str) -> tuple[Account, dict[str, str]]:
-    owner = await hub.new_tenant(label)
+async def _tenant_with_inventory(hub: Hub, label: str, owner: Account | None = None,
+                                 ) -> tuple[Account, dict[str, str]]:
+    owner = owner or await hub.new_tenant(label)
     noc = await hub.add_user(owner, Role.NOC)
     site_name = f"{label}-site-{secrets.token_hex(4)}"
     site = await hub.post(owner, "/sites", {"name": site_name, "description": f"{label}-desc"})
@@ -159,35 +160,76 @@ def _leaks(text: str, secrets_of_a: dict[str, str], sent: str) -> list[str]:
     return [k for k, v in secrets_of_a.items() if v in text and v not in sent]
 
 
-async def test_every_route_refuses_or_hides_another_tenants_data(hub: Hub) -> None:
-    owner_a, a = await _tenant_with_inventory(hub, "tenant-a")
-    owner_b, b = await _tenant_with_inventory(hub, "tenant-b")
+async def _walk(hub: Hub, caller: Account, a: dict[str, str], b: dict[str, str],
+                known: frozenset[str] = frozenset()) -> int:
+    """Call every route of the OpenAPI document as `caller` (tenant B, whose ids are `b`)
+    with tenant A's ids; `known` names A's values the caller may see (a reseller knows its
+    ISP's tenant id, an ISP its resellers')."""
     table = cases(a, b)
     operations = {(m.upper(), path, op["operationId"])
                   for path, ops in hub.app.openapi()["paths"].items() for m, op in ops.items()}
+    for waiting in tenants_matrix.TOTALS_OPERATIONS - {op for _, _, op in operations}:
+        del table[waiting]  # until the composition root mounts them (tenants/matrix.py)
     missing = sorted(op for _, _, op in operations if op not in table)
     assert not missing, f"routes without a tenant-isolation case: {missing}"
     assert set(table) == {op for _, _, op in operations}, "cases for routes that do not exist"
+    secrets_of_a = {k: v for k, v in a.items() if k not in known}
     checked = 0
     for method, template, op_id in sorted(operations):
         case = table[op_id]
         path = template.format(**case.params)
         resp = await hub.client.request(method, path, json=case.body, params=case.query,
-                                        headers=owner_b.headers)
+                                        headers=caller.headers)
         if case.kind == "foreign":
             assert not 200 <= resp.status_code < 300, f"{op_id}: {resp.status_code} {resp.text}"
             assert resp.status_code in (404, 422), f"{op_id}: {resp.status_code}"
         sent = path + json.dumps(case.body) + json.dumps(case.query)
-        leaked = _leaks(_visible(resp.text), a, sent)
+        leaked = _leaks(_visible(resp.text), secrets_of_a, sent)
         assert not leaked, f"{op_id} showed tenant A's {leaked}: {resp.text[:300]}"
         checked += 1
     assert checked == len(operations) >= 30
+    return checked
+
+
+async def test_every_route_refuses_or_hides_another_tenants_data(hub: Hub) -> None:
+    owner_a, a = await _tenant_with_inventory(hub, "tenant-a")
+    owner_b, b = await _tenant_with_inventory(hub, "tenant-b")
+    await _walk(hub, owner_b, a, b)
     await _assert_a_untouched(hub, owner_a, a)
 
 
-async def _assert_a_untouched(hub: Hub, owner_a: Account, a: dict[str, str]) -> None:
+async def _reseller_with_inventory(hub: Hub, isp: Account, label: str,
+                                   ) -> tuple[Account, dict[str, str]]:
+    """A reseller the ISP creates through the API, signed in as its owner, stocked like any
+    tenant of the walk."""
+    body = tenants_matrix.new_tenant_body(label)
+    await hub.post(isp, "/tenants", body)
+    owner = await hub.login(body["owner"]["email"])
+    return await _tenant_with_inventory(hub, label, owner)
+
+
+async def test_resellers_reach_neither_their_isp_nor_each_other_nor_the_isp_them(
+        hub: Hub) -> None:
+    """Every route, called by a reseller with its ISP's ids and with a sibling reseller's,
+    and by the ISP with a reseller's: foreign ids never answer 2xx, nothing leaks. Only the
+    tenant ids are known across the edge (a reseller's parent_id; the ISP's reseller list)."""
+    owner_isp, isp = await _tenant_with_inventory(hub, "isp")
+    owner_r1, r1 = await _reseller_with_inventory(hub, owner_isp, "reseller-1")
+    owner_r2, r2 = await _reseller_with_inventory(hub, owner_isp, "reseller-2")
+    parent_id = (await hub.client.get("/tenants/current", headers=owner_r1.headers)).json()
+    assert parent_id["kind"] == "reseller" and parent_id["parent_id"] == isp["tenant"]
+    await _walk(hub, owner_r1, isp, r1, known=frozenset({"tenant"}))
+    await _assert_a_untouched(hub, owner_isp, isp, "isp")
+    await _walk(hub, owner_r1, r2, r1)
+    await _assert_a_untouched(hub, owner_r2, r2, "reseller-2")
+    await _walk(hub, owner_isp, r2, isp, known=frozenset({"tenant"}))
+    await _assert_a_untouched(hub, owner_r2, r2, "reseller-2")
+
+
+async def _assert_a_untouched(hub: Hub, owner_a: Account, a: dict[str, str],
+                              label: str = "tenant-a") -> None:
     site = (await hub.client.get(f"/sites/{a['site']}", headers=owner_a.headers)).json()
-    assert site["description"] == "tenant-a-desc"
+    assert site["description"] == f"{label}-desc"
     agent = (await hub.client.get(f"/agents/{a['agent']}", headers=owner_a.headers)).json()
     assert agent["name"] == a["agent_name"] and agent["status"] == "pending"
     device = (await hub.client.get(f"/devices/{a['device']}", headers=owner_a.headers)).json()
