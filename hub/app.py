@@ -39,6 +39,7 @@ from hub.jobs.runner import start_embedded as start_dispatcher
 from hub.jobs.settings import JobsSettings
 from hub.metrics import Metrics, MetricsMiddleware, mark_process_dead
 from hub.routes import DOMAIN_ROUTERS, include_domains
+from hub.schedules.runner import start_embedded as start_scheduler
 from hub.settings import HubSettings
 
 TAGS = [
@@ -83,6 +84,8 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
         evaluator = start_evaluator(sessions, settings, metrics)
         notifier = start_notifier(sessions, settings, metrics)
         document_mailer = start_document_mailer(sessions, settings, metrics)
+        # Billing runs, dunning, retention, backups on their schedules (docs/scheduling.md).
+        scheduler = start_scheduler(sessions, settings, metrics)
         counters = _app.state.auth.counters
         counters.start()
         # Everything built so far (routes, schemas, ORM mappers) lives as long as the
@@ -94,7 +97,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             gc.freeze()
         yield
         await counters.stop()
-        for loop in (document_mailer, notifier, evaluator):
+        for loop in (scheduler, document_mailer, notifier, evaluator):
             if loop is not None:
                 await loop.stop()
         if webhooks is not None:

@@ -9,15 +9,26 @@ SubscriptionChanged has no subscriber yet: it is the seam for subscriber access 
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from hub import domain_events
 from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
 from hub.alarms.event_rules import on_device_events_reported
 from hub.alarms.events import AlarmChanged
 from hub.alarms.notify.staging import on_alarm_changed
+from hub.alarms.repository import device_events
 from hub.billing.documents.issue import on_invoice_finalized
 from hub.billing.invoicing import InvoiceFinalized
 from hub.billing.network import on_job_finished
+from hub.billing.service import (
+    invoice_one_scheduled,
+    scheduled_billing_due,
+    scheduled_dunning,
+    scheduler_principal,
+)
 from hub.domain_events import DomainEvents
+from hub.errors import ProblemError
 from hub.fleet.acks import on_config_reported
 from hub.fleet.discovery.service import on_discovery_reported
 from hub.fleet.versioning import on_edge_config_changed
@@ -30,8 +41,15 @@ from hub.ingest.events import (
     JobReported,
 )
 from hub.inventory.events import EdgeConfigChanged
+from hub.inventory.repository import DeviceRepository
+from hub.jobs.backups import BACKUP_ACTION
 from hub.jobs.events import JobFinished
 from hub.jobs.results import on_job_reported
+from hub.jobs.schemas import JobCreate
+from hub.jobs.service import JobService
+from hub.pagination import PageParams
+from hub.schedules import repository as schedule_rows
+from hub.schedules.tasks import TaskContext, register_task, unregister_all
 
 
 def wire(bus: DomainEvents | None = None) -> DomainEvents:
@@ -55,4 +73,128 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     bus.subscribe(AgentStateChanged, on_agent_state_changed)
     bus.subscribe(DeviceStateChanged, on_device_state_changed)
     bus.subscribe(AlarmChanged, on_alarm_changed)
+    register_tasks()
     return bus
+
+
+# ---- scheduled tasks (hub.schedules runs them per tenant; docs/scheduling.md) ----
+
+
+def register_tasks() -> None:
+    """Register what every tenant's schedules run (again: the registry starts empty)."""
+    unregister_all()
+    register_task("billing.run", billing_run, default_cron="0 2 * * *", catch_up="all",
+                  default_params={"day": 1}, check_params=_billing_params,
+                  description="Invoice the calendar period of every subscription whose "
+                  "customer's billing day (else params.day) is the local day; one invoice "
+                  "per transaction")
+    register_task("billing.dunning", billing_dunning, default_cron="0 6 * * *",
+                  catch_up="all", description="Take the dunning steps due on the local day "
+                  "(reminder, throttle, suspend; quiet days per the dunning policy)")
+    register_task("retention.device_events", device_event_retention,
+                  default_cron="30 3 * * *", default_params={"days": 90},
+                  check_params=_days_params, description="Delete device events (traps, "
+                  "syslog) received more than params.days ago")
+    register_task("retention.schedule_runs", schedule_run_retention,
+                  default_cron="45 3 * * *", default_params={"days": 180},
+                  check_params=_days_params, description="Delete finished schedule runs due "
+                  "more than params.days ago (each schedule keeps its newest)")
+    register_task("jobs.backups", config_backups, default_cron="0 4 * * *",
+                  description="Queue a backup_config job for every enabled device with an "
+                  "agent whose profile can back up its configuration")
+
+
+def _int_param(params: dict[str, Any], name: str, low: int, high: int) -> None:
+    value = params.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                              or not low <= value <= high):
+        raise ValueError(f"{name}: an integer from {low} to {high}, got {value!r}")
+
+
+def _billing_params(params: dict[str, Any]) -> None:
+    """day: the tenant's billing day of the month (31: the last day of every month)."""
+    _int_param(params, "day", 1, 31)
+
+
+def _days_params(params: dict[str, Any]) -> None:
+    """days: how long rows are kept."""
+    _int_param(params, "days", 1, 3650)
+
+
+async def billing_run(ctx: TaskContext) -> str:
+    """Invoice, on the local day, each subscription whose customer's billing day it is: one
+    transaction per invoice (a process killed mid-run leaves every committed invoice and
+    no gap in the numbers; the run taken over skips what exists). A subscription that cannot
+    be invoiced (no tax rate...) does not stop the others; the run then fails and is retried."""
+    day, tenant_day = ctx.local_date, int(ctx.params.get("day", 1))
+    async with ctx.sessions() as session:
+        due = await scheduled_billing_due(session, ctx.tenant_id, day, tenant_day)
+    made, failed = 0, []
+    for sub_id, kind in due:
+        try:
+            async with ctx.sessions() as session:
+                made += await invoice_one_scheduled(session, ctx.tenant_id, sub_id, kind, day)
+        except ProblemError as exc:
+            failed.append(f"subscription {sub_id}: {exc.detail}")
+    summary = f"{made} invoices issued for {day.isoformat()}, {len(due) - made - len(failed)} " \
+              "already invoiced"
+    if failed:
+        raise RuntimeError(f"{summary}; {len(failed)} failed, first: {failed[0]}")
+    return summary
+
+
+async def billing_dunning(ctx: TaskContext) -> str:
+    """The dunning steps due on the local day."""
+    async with ctx.sessions() as session:
+        steps = await scheduled_dunning(session, ctx.tenant_id, ctx.local_date)
+    return f"{steps} dunning steps taken on {ctx.local_date.isoformat()}"
+
+
+async def device_event_retention(ctx: TaskContext) -> str:
+    """Delete the tenant's device events older than params.days, in short transactions."""
+    before = ctx.due_at - timedelta(days=int(ctx.params.get("days", 90)))
+    total = 0
+    while True:
+        async with ctx.sessions() as session, session.begin():
+            deleted = await device_events.purge_batch(session, ctx.tenant_id, before)
+        total += deleted
+        if deleted < device_events.PURGE_BATCH:
+            return f"{total} device events received before {before.isoformat()} deleted"
+
+
+async def schedule_run_retention(ctx: TaskContext) -> str:
+    """Delete the tenant's finished runs older than params.days."""
+    before = ctx.due_at - timedelta(days=int(ctx.params.get("days", 180)))
+    async with ctx.sessions() as session, session.begin():
+        deleted = await schedule_rows.purge_runs(session, ctx.tenant_id, before)
+    return f"{deleted} schedule runs due before {before.isoformat()} deleted"
+
+
+async def config_backups(ctx: TaskContext) -> str:
+    """A backup_config job per enabled device with an agent, keyed by the due time: a run
+    taken over after a crash finds the jobs already queued (same key) and adds none."""
+    jobs = queued = skipped = 0
+    after = None
+    async with ctx.sessions() as session:
+        service = JobService(session, scheduler_principal(ctx.tenant_id))
+        while True:
+            page, cursor = await DeviceRepository(session, ctx.tenant_id).page(
+                PageParams(limit=200, after=after))
+            for device in page:
+                if not device.enabled or device.agent_id is None:
+                    continue
+                jobs += 1
+                key = f"schedule:{ctx.due_at:%Y%m%dT%H%M%SZ}:backup:{device.id}"
+                try:
+                    _job, created = await service.create_in_transaction(
+                        JobCreate(device_id=device.id, action=BACKUP_ACTION), key)
+                except ProblemError:  # the device's profile cannot back up its config
+                    skipped += 1
+                    continue
+                queued += created
+            if cursor is None:
+                break
+            after = page[-1].id
+        await session.commit()
+    return f"{queued} backup jobs queued ({jobs - queued - skipped} already, {skipped} " \
+           "devices whose profile has no backup_config)"

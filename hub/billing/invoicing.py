@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -39,6 +40,7 @@ from hub.billing.repository import (
 from hub.billing.webhooks import invoice_finalized
 from hub.domain_events import DomainEvent, publish
 from hub.errors import InvalidRequestError
+from hub.schedules.timing import is_billing_day
 
 DUE_DAYS = 14
 
@@ -94,6 +96,29 @@ class Invoicing:
                         await self.finalize(invoice, today)
                     made.append(invoice)
         return made
+
+    async def due_on(self, day: date, billing_day_of: Callable[[Customer], int],
+                     ) -> list[tuple[uuid.UUID, str]]:
+        """(subscription, period kind) of what `run(day, ...)` would invoice, narrowed to the
+        customers whose billing day (`billing_day_of`) falls on `day` (the scheduled run)."""
+        due = []
+        for kind in PERIODS:
+            start, end = billing_period(kind, day)
+            for sub in await self._billable(start, end, kind):
+                customer = await customer_of(self.session, sub.customer_id)
+                if is_billing_day(billing_day_of(customer), day):
+                    due.append((sub.id, kind))
+        return due
+
+    async def run_one(self, sub: Subscription, kind: str, day: date, today: date,
+                      ) -> Invoice | None:
+        """Invoice one subscription for its `kind` period containing `day`, finalized (the
+        scheduled run: one invoice per transaction); None when it has one already."""
+        start, end = billing_period(kind, day)
+        invoice = await self._create(sub, start, end)
+        if invoice is not None:
+            await self.finalize(invoice, today)
+        return invoice
 
     async def _billable(self, start: date, end: date, kind: str) -> list[Subscription]:
         return await Subscriptions(self.session, self.tenant_id).billable(start, end, kind)

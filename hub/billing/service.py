@@ -213,3 +213,40 @@ class BillingService:
                             ) -> tuple[list[Invoice], str | None]:
         """Invoices, optionally of one customer."""
         return await self.invoices.page_of(page, customer_id)
+
+
+# ---- scheduled billing (hub.schedules runs these; registered in hub.handlers) ----
+
+SCHEDULER_ID = uuid.UUID("5c4ed01e-0000-4000-8000-000000000001")  # jobs' requested_by
+
+
+def scheduler_principal(tenant_id: uuid.UUID) -> Principal:
+    """Who scheduled work acts as: the system, inside the tenant."""
+    return Principal("system", SCHEDULER_ID, tenant_id, frozenset(), ("scheduler",))
+
+
+async def scheduled_billing_due(session: AsyncSession, tenant_id: uuid.UUID, day: date,
+                                tenant_day: int) -> list[tuple[uuid.UUID, str]]:
+    """(subscription, period kind) the scheduled billing run invoices on the local `day`:
+    those of customers whose billing day (theirs, else `tenant_day`) falls on it."""
+    return await Invoicing(session, tenant_id).due_on(
+        day, lambda customer: customer.billing_day or tenant_day)
+
+
+async def invoice_one_scheduled(session: AsyncSession, tenant_id: uuid.UUID,
+                                sub_id: uuid.UUID, kind: str, day: date) -> bool:
+    """Invoice one subscription for its period containing `day`, issued on `day`, and
+    commit (its own transaction: the invoice number counter is locked in it, so a process
+    killed here leaves no gap); False when it had an invoice for the period already."""
+    sub = await Subscriptions(session, tenant_id).get(sub_id)
+    made = await Invoicing(session, tenant_id).run_one(sub, kind, day, day)
+    await session.commit()
+    return made is not None
+
+
+async def scheduled_dunning(session: AsyncSession, tenant_id: uuid.UUID, today: date) -> int:
+    """Take the dunning steps due `today` (as POST /billing/dunning/run does); steps taken."""
+    lifecycle = Lifecycle(session, JobNetworkActions(session, scheduler_principal(tenant_id)))
+    steps = await Dunning(session, tenant_id, lifecycle).run(today)
+    await session.commit()
+    return len(steps)

@@ -76,7 +76,8 @@ async def missing_defaults(session: AsyncSession, kinds: Iterable[str],
     """(tenant, kind) of every registered kind a tenant has no schedule of yet."""
     wanted = set(kinds)
     tenants = list((await session.execute(select(Tenant.id))).scalars())
-    have = set((await session.execute(select(Schedule.tenant_id, Schedule.kind))).tuples())
+    pairs = await session.execute(select(Schedule.tenant_id, Schedule.kind))
+    have = {(tenant, kind) for tenant, kind in pairs.all()}
     return [(t, k) for t in tenants for k in sorted(wanted) if (t, k) not in have]
 
 

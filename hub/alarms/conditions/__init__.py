@@ -27,6 +27,7 @@ from hub.alarms.conditions.devices import (
 )
 from hub.alarms.conditions.hub_health import ingest_lag, webhook_failing
 from hub.alarms.conditions.interfaces import interface_down, interface_errors, interface_optical_rx
+from hub.alarms.conditions.schedules import schedule_failed
 from hub.alarms.conditions.snapshot import (
     AgentRow,
     ConfigRow,
@@ -59,6 +60,7 @@ RULES: Mapping[str, ConditionFn] = {
     "agent.events_dropped": agent_events_dropped,
     "hub.ingest_lag": ingest_lag,
     "hub.webhook_failing": webhook_failing,
+    "hub.schedule_failed": schedule_failed,
 }
 
 

@@ -26,6 +26,7 @@ from hub.alarms.conditions.snapshot import (
     GaugeRow,
     InterfaceRow,
     RollupRow,
+    ScheduleRow,
     Snapshot,
 )
 from hub.alarms.repository import conditions as sql
@@ -63,6 +64,7 @@ NEEDS: dict[str, Need] = {
     "agent.events_dropped": _need("agents drop_marks"),
     "hub.ingest_lag": _need("agents"),
     "hub.webhook_failing": _need("endpoints"),
+    "hub.schedule_failed": _need("schedules"),
 }
 
 
@@ -90,11 +92,20 @@ async def read_snapshot(session: AsyncSession, tenant_id: uuid.UUID, rules: Iter
         snapshot.configs = await configs(session, tenant_id)
     if "drop_marks" in parts:
         snapshot.drop_marks = await drop_marks(session, tenant_id)
+    await _hub_parts(session, snapshot, parts, rules)
+    return snapshot
+
+
+async def _hub_parts(session: AsyncSession, snapshot: Snapshot, parts: frozenset[str],
+                     rules: list[Rule]) -> None:
+    """The rows of the rules about the hub itself: webhook endpoints, schedules."""
     if "endpoints" in parts:
         failures = next((int(r.param("failures", 5)) for r in rules
                          if r.key == "hub.webhook_failing"), 5)
-        snapshot.endpoints = await endpoints(session, tenant_id, failures)
-    return snapshot
+        snapshot.endpoints = await endpoints(session, snapshot.tenant_id, failures)
+    if "schedules" in parts:
+        snapshot.schedules = tuple(ScheduleRow(*row) for row in
+                                   await sql.newest_finished_runs(session, snapshot.tenant_id))
 
 
 def _device_row(row: Any) -> DeviceRow:

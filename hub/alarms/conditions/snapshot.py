@@ -119,6 +119,19 @@ class EndpointRow:
 
 
 @dataclass(frozen=True)
+class ScheduleRow:
+    """A schedule's newest finished run (`schedules` + `schedule_runs`, hub.schedules)."""
+
+    schedule_id: uuid.UUID
+    kind: str
+    status: str  # succeeded | failed | abandoned
+    due_at: datetime
+    finished_at: datetime
+    attempt: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class DropMark:
     """The events_dropped count an earlier pass saw for an agent (kept in the details of
     that agent's agent.events_dropped alarm) and which run of the agent counted it (its
@@ -144,6 +157,7 @@ class Snapshot:
     configs: tuple[ConfigRow, ...] = ()
     endpoints: tuple[EndpointRow, ...] = ()
     drop_marks: dict[uuid.UUID, DropMark] = field(default_factory=dict)
+    schedules: tuple[ScheduleRow, ...] = ()
     # What several rules derive from the same rows (interface states), computed once.
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
 

@@ -25,6 +25,7 @@ from hub.ingest.models import (
     ObservedInterface,
 )
 from hub.inventory.models import Agent, Device
+from hub.schedules.models import FINISHED, ScheduleRun
 from hub.tenants.models import Tenant
 
 Rows = Sequence[Row[*tuple[Any, ...]]]  # the selected columns, in the order the docstring names
@@ -139,3 +140,19 @@ async def recent_deliveries(session: AsyncSession, endpoint_id: uuid.UUID,
         d.endpoint_id == endpoint_id, d.attempts > 0).order_by(
         d.created_at.desc(), d.id.desc()).limit(limit)
     return (await session.execute(recent)).all()
+
+
+async def newest_finished_runs(session: AsyncSession, tenant_id: uuid.UUID) -> Rows:
+    """(schedule id, kind, status, due_at, finished_at, attempt, error) of each schedule's
+    most recently finished run."""
+    other = aliased(ScheduleRun)
+    newest = (select(other.id).where(other.schedule_id == ScheduleRun.schedule_id,
+                                     other.status.in_(FINISHED))
+              .order_by(other.finished_at.desc(), other.id.desc()).limit(1)
+              .correlate(ScheduleRun).scalar_subquery())
+    query = (select(ScheduleRun.schedule_id, ScheduleRun.kind, ScheduleRun.status,
+                    ScheduleRun.due_at, ScheduleRun.finished_at, ScheduleRun.attempt,
+                    ScheduleRun.error)
+             .where(ScheduleRun.tenant_id == tenant_id, ScheduleRun.status.in_(FINISHED),
+                    ScheduleRun.id == newest))
+    return (await session.execute(query)).all()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,3 +58,18 @@ async def if_index_named(session: AsyncSession, tenant_id: uuid.UUID,
     for device, if_index in (await session.execute(query)).all():
         found.setdefault(device, if_index)
     return next((found[d] for d in devices if d in found), None)
+
+
+PURGE_BATCH = 5000  # rows per retention transaction: a backlog never holds long locks
+
+
+async def purge_batch(session: AsyncSession, tenant_id: uuid.UUID, before: datetime) -> int:
+    """Delete up to PURGE_BATCH of the tenant's device events received before `before` (the
+    retention schedule, hub.handlers); rows deleted."""
+    ids = select(DeviceEvent.id).where(DeviceEvent.tenant_id == tenant_id,
+                                       DeviceEvent.received_at < before).limit(PURGE_BATCH)
+    found = list((await session.execute(ids)).scalars())
+    if found:
+        await session.execute(delete(DeviceEvent).where(DeviceEvent.id.in_(found))
+                              .execution_options(synchronize_session=False))
+    return len(found)
