@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing import schemas as s
+from hub.billing.charges import BILLS_OVERAGE, THROTTLES
 from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import Customer, Plan, Subscription, TaxRate
@@ -30,7 +31,8 @@ from hub.repository import commit_or_conflict
 
 _COPIED = ("name", "description", "currency", "down_kbps", "up_kbps", "period",
            "setup_fee_minor", "minimum_term_periods", "usage_kind", "gb_cap", "overage_per_gb",
-           "committed_mbps", "price_per_mbps")
+           "committed_mbps", "price_per_mbps", "cap_action", "cap_throttle_down_kbps",
+           "cap_throttle_up_kbps")
 
 
 def _changes(body: BaseModel, nullable: set[str]) -> list[tuple[str, object]]:
@@ -42,6 +44,29 @@ def _changes(body: BaseModel, nullable: set[str]) -> list[tuple[str, object]]:
             raise InvalidRequestError(f"{key}: may not be null; leave it out to keep it")
         out.append((key, value))
     return out
+
+
+def _cap_action(body: s.PlanCreate) -> str:
+    """The plan's cap action (gb plans default to overage), once the usage fields agree
+    with it: a gb plan needs its cap, overage its price, a throttle its rates (no faster
+    than the plan's own)."""
+    action = body.cap_action or ("overage" if body.usage_kind == "gb" else "none")
+    if action != "none" and body.usage_kind != "gb":
+        raise InvalidRequestError(f"plan: cap_action {action} needs usage_kind gb and a gb_cap; "
+                                  "set usage_kind gb or cap_action none")
+    needs = {"gb": ["gb_cap"], "p95": ["committed_mbps", "price_per_mbps"]}.get(
+        body.usage_kind, [])
+    needs += ["overage_per_gb"] if action in BILLS_OVERAGE else []
+    needs += ["cap_throttle_down_kbps", "cap_throttle_up_kbps"] if action in THROTTLES else []
+    missing = [f for f in needs if getattr(body, f) is None]
+    if missing:
+        raise InvalidRequestError(f"plan: usage_kind {body.usage_kind} with cap_action {action} "
+                                  f"needs {missing}")
+    throttle = (body.cap_throttle_down_kbps or 0, body.cap_throttle_up_kbps or 0)
+    if throttle[0] > body.down_kbps or throttle[1] > body.up_kbps:
+        raise InvalidRequestError("plan: cap throttle rates must not exceed the plan's "
+                                  f"{body.down_kbps}/{body.up_kbps} kb/s; lower them")
+    return action
 
 
 def _account_taken(number: str | None) -> str:
@@ -116,18 +141,16 @@ class Catalogue:
         return row
 
     async def create_plan(self, body: s.PlanCreate) -> Plan:
-        """Add a plan (its version 1); usage fields must match the usage kind."""
-        needs = {"gb": ("gb_cap", "overage_per_gb"), "p95": ("committed_mbps", "price_per_mbps")}
-        missing = [f for f in needs.get(body.usage_kind, ()) if getattr(body, f) is None]
-        if missing:
-            raise InvalidRequestError(f"plan: usage_kind {body.usage_kind} needs {missing}")
+        """Add a plan (its version 1); usage fields must match the usage kind and the cap
+        action."""
+        cap_action = _cap_action(body)
         if body.period != "month" and body.minimum_term_periods:
             raise InvalidRequestError(
                 f"plan: a minimum term is only supported on monthly plans, not {body.period}ly "
                 "ones; set minimum_term_periods to 0 or bill the plan monthly")
         plan_id = uuid.uuid4()
-        row = self.plans.add(Plan(**body.model_dump(), id=plan_id, family_id=plan_id,
-                                  version=1))
+        row = self.plans.add(Plan(**body.model_dump(exclude={"cap_action"}), id=plan_id,
+                                  family_id=plan_id, version=1, cap_action=cap_action))
         await commit_or_conflict(self.session, "plan: could not be created")
         return row
 

@@ -113,11 +113,43 @@ def setup_fee(plan: Plan) -> Charge | None:
     return Charge("setup", f"{plan.name} setup fee", Decimal(1), fee, fee)
 
 
+# What a plan's GB cap does (Plan.cap_action): bill the GB above it, throttle the
+# subscriber to the plan's cap throttle rates until the period ends, both, or nothing.
+CAP_ACTIONS = ("none", "overage", "throttle", "overage_and_throttle")
+BILLS_OVERAGE = frozenset({"overage", "overage_and_throttle"})
+THROTTLES = frozenset({"throttle", "overage_and_throttle"})
+
+
+def gb_used(octets: Decimal) -> Decimal:
+    """Billable decimal GB of (in + out) octets."""
+    return octets / GB
+
+
+def throttles_at_cap(plan: Plan) -> bool:
+    """Whether crossing the plan's GB cap throttles the subscriber (hub.billing.caps)."""
+    return (plan.usage_kind == "gb" and plan.cap_action in THROTTLES
+            and plan.gb_cap is not None and plan.cap_throttle_down_kbps is not None)
+
+
+def throttle_rates(plan: Plan) -> tuple[int, int] | None:
+    """(down, up) kb/s a subscriber over the cap is slowed to; None without a throttle."""
+    down = plan.cap_throttle_down_kbps
+    return None if down is None else (down, plan.cap_throttle_up_kbps or down)
+
+
+def over_cap(plan: Plan, octets: Decimal) -> bool:
+    """True once the period's usage exceeds the cap (usage up to the cap is at full speed,
+    as it is free of overage)."""
+    return plan.gb_cap is not None and gb_used(octets) > plan.gb_cap
+
+
 def gb_overage(plan: Plan, octets: Decimal) -> Charge | None:
-    """(in + out octets) / 1e9 above the cap, times the price per decimal GB."""
-    if plan.gb_cap is None or plan.overage_per_gb is None:
+    """(in + out octets) / 1e9 above the cap, times the price per decimal GB; only when
+    the plan's cap action bills overage."""
+    if plan.gb_cap is None or plan.overage_per_gb is None or plan.cap_action not in (
+            BILLS_OVERAGE):
         return None
-    used = octets / GB
+    used = gb_used(octets)
     over = max(used - plan.gb_cap, Decimal(0))
     return Charge("usage", f"Data {used} GB, cap {plan.gb_cap} GB, over {over} GB", over,
                   plan.overage_per_gb, over * plan.overage_per_gb)

@@ -8,6 +8,10 @@ the SubscriptionEvent points to). `on_job_finished` (subscribed to the jobs doma
 `out_of_sync` follow what the devices really did.
 
 `RecordedNetworkActions` only records each request (for books without a network).
+
+A GB-cap throttle (hub.billing.caps) is a `change_speed` in mode `cap_throttle` to the plan's
+cap throttle rate, and its reset a `change_speed` in mode `cap_restore` back to the plan's
+rate; while a cap throttle holds, a resume brings the port back at the throttle rate.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.billing.charges import throttle_rates
 from hub.billing.models import NetworkAction, Plan, Subscription
 from hub.billing.repository import plan_of
+from hub.billing.repository.caps import latest_plan_event
 from hub.billing.repository.network import (
     finish_actions_of_job,
     network_action,
@@ -44,6 +50,8 @@ _STATE_AFTER = {"activate": "active", "resume": "active", "change_speed": "activ
                 "suspend": "suspended", "terminate": "none"}
 # "throttle": the port stays up at this rate, enough to reach the payment portal.
 THROTTLE_KBPS = 256
+# Modes of the change_speed rows of a GB-cap throttle and of its reset.
+CAP_THROTTLE, CAP_RESTORE = "cap_throttle", "cap_restore"
 # A billing job waits this long for its agent before it expires (and the flag shows it).
 BILLING_JOB_DEADLINE_S = 86400
 _PLAN_LABEL = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -70,6 +78,15 @@ class NetworkActions(Protocol):
 
     async def terminate(self, subscription: Subscription) -> uuid.UUID:
         """Deprovision the port."""
+        ...
+
+    async def throttle_cap(self, subscription: Subscription, down_kbps: int,
+                           up_kbps: int) -> uuid.UUID:
+        """Slow an active subscriber to the cap throttle rates (GB cap crossed)."""
+        ...
+
+    async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Lift a cap throttle: back to the plan's speeds (a new period began)."""
         ...
 
 
@@ -99,8 +116,11 @@ class RecordedNetworkActions:
         return await self._record(subscription, "suspend", mode)
 
     async def resume(self, subscription: Subscription) -> uuid.UUID:
-        """Record a resume."""
-        return await self._record(subscription, "resume")
+        """Record a resume (at the cap throttle rates while a cap throttle holds)."""
+        rates = await cap_throttle_rates(self.session, subscription)
+        if rates is None:
+            return await self._record(subscription, "resume")
+        return await self._record(subscription, "resume", CAP_THROTTLE, _cap(*rates))
 
     async def change_speed(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
         """Record a speed change to the plan's speeds."""
@@ -110,9 +130,36 @@ class RecordedNetworkActions:
         """Record a deprovisioning."""
         return await self._record(subscription, "terminate")
 
+    async def throttle_cap(self, subscription: Subscription, down_kbps: int,
+                           up_kbps: int) -> uuid.UUID:
+        """Record a cap throttle at the given rates."""
+        return await self._record(subscription, "change_speed", CAP_THROTTLE,
+                                  _cap(down_kbps, up_kbps))
+
+    async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Record the reset of a cap throttle to the plan's speeds."""
+        return await self._record(subscription, "change_speed", CAP_RESTORE, _speeds(plan))
+
 
 def _speeds(plan: Plan) -> dict[str, object]:
     return {"down_kbps": plan.down_kbps, "up_kbps": plan.up_kbps, "plan_id": str(plan.id)}
+
+
+def _cap(down_kbps: int, up_kbps: int) -> dict[str, object]:
+    return {"down_kbps": down_kbps, "up_kbps": up_kbps}
+
+
+async def cap_throttle_rates(session: AsyncSession, sub: Subscription) -> tuple[int, int] | None:
+    """(down, up) kb/s of the cap throttle in force on the subscription, or None.
+
+    A throttle holds from the cap run that applied it until a run restores it (a new
+    period) or a plan change re-rates the port (the latest plan event is then not the one
+    the throttle was applied under; the next run evaluates the new plan's cap)."""
+    if sub.cap_throttled_period is None or sub.cap_plan_event_id is None:
+        return None
+    if await latest_plan_event(session, sub.id) != sub.cap_plan_event_id:
+        return None
+    return throttle_rates(await plan_of(session, sub.plan_id))
 
 
 @dataclass(frozen=True)
@@ -129,16 +176,22 @@ def plan_label(plan: Plan) -> str:
     return label or f"plan-{plan.id.hex[:8]}"
 
 
-def steps_for(action: str, mode: str | None, port: str, plan: Plan) -> list[Step]:
+def steps_for(action: str, mode: str | None, port: str, plan: Plan,
+              cap_kbps: int | None = None) -> list[Step]:
     """The jobs of a transition, in the order the device must apply them.
 
     activate/resume bring the port to the plan's state (enabled, plan rate): a resume after
     a throttle, a disconnect or both is then always complete. change_speed re-rates the
     port; suspend throttles to THROTTLE_KBPS or shuts the port the profile's way
     (`suspend_mode`); terminate shuts the port (freed for the next subscriber).
+    With `cap_kbps` (a GB-cap throttle in force) the rate step polices the port to it
+    instead of the plan's rate: the port policers of the profiles take one rate, the
+    down rate, as a plan change does.
     """
     iface: dict[str, object] = {"interface": port}
     rate = Step("change_plan", {**iface, "rate_kbps": plan.down_kbps, "plan": plan_label(plan)})
+    if cap_kbps is not None:
+        rate = Step("set_port_speed", {**iface, "rate_kbps": cap_kbps})
     if action in ("activate", "resume"):
         return [Step("resume_customer", iface), rate]
     if action == "change_speed":
@@ -173,7 +226,7 @@ class JobNetworkActions:
         self.jobs = JobService(session, principal)
 
     async def _request(self, sub: Subscription, action: str, mode: str | None = None,
-                       plan: Plan | None = None) -> uuid.UUID:
+                       plan: Plan | None = None, cap_kbps: int | None = None) -> uuid.UUID:
         if plan is None:
             plan = await plan_of(self.session, sub.plan_id)
         request_id = new_id()
@@ -181,7 +234,7 @@ class JobNetworkActions:
                               tenant_id=sub.tenant_id, subscription_id=sub.id, action=action,
                               mode=mode, params=step.params, job_action=step.job_action,
                               status="requested")
-                for n, step in enumerate(steps_for(action, mode, sub.port, plan))]
+                for n, step in enumerate(steps_for(action, mode, sub.port, plan, cap_kbps))]
         self.session.add_all(rows)
         await self.session.flush()
         skip = skip_reason(sub, action)
@@ -219,8 +272,12 @@ class JobNetworkActions:
         return await self._request(subscription, "suspend", mode)
 
     async def resume(self, subscription: Subscription) -> uuid.UUID:
-        """Enable the port again at the current plan's rate."""
-        return await self._request(subscription, "resume")
+        """Enable the port again at the current plan's rate, or at the cap throttle rate
+        while a cap throttle holds (the period's usage is still over the cap)."""
+        rates = await cap_throttle_rates(self.session, subscription)
+        if rates is None:
+            return await self._request(subscription, "resume")
+        return await self._request(subscription, "resume", CAP_THROTTLE, cap_kbps=rates[0])
 
     async def change_speed(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
         """Re-rate the port to `plan` (deferred to the resume while suspended)."""
@@ -229,6 +286,17 @@ class JobNetworkActions:
     async def terminate(self, subscription: Subscription) -> uuid.UUID:
         """Shut the port."""
         return await self._request(subscription, "terminate")
+
+    async def throttle_cap(self, subscription: Subscription, down_kbps: int,
+                           up_kbps: int) -> uuid.UUID:
+        """Police the port to the cap throttle's down rate (a port policer takes one rate;
+        `up_kbps` is for modes that set both, such as RADIUS CoA)."""
+        return await self._request(subscription, "change_speed", CAP_THROTTLE,
+                                   cap_kbps=down_kbps)
+
+    async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Re-rate the port to the plan (the change_plan job a plan change sends)."""
+        return await self._request(subscription, "change_speed", CAP_RESTORE, plan=plan)
 
 
 async def on_job_finished(session: AsyncSession, event: JobFinished) -> None:

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import Invoice, Payment, Refund
 from hub.billing.money import from_minor
-from hub.events import record_event
+from hub.events import EVENT_TYPES, record_event
 from hub.events.models import OutboxEvent
 
 if TYPE_CHECKING:  # billing.events calls this module: the type only, for the annotation
     from hub.billing.events import SubscriptionChanged
+    from hub.billing.models import Subscription
 
 # Lifecycle action -> event type.
 SUBSCRIPTION_EVENTS = {"activate": "subscription.activated", "suspend": "subscription.suspended",
@@ -69,3 +70,21 @@ def subscription_changed(session: AsyncSession, change: SubscriptionChanged) -> 
         "subscription_id": change.subscription_id, "customer_id": change.customer_id,
         "plan_id": change.plan_id, "status": change.status,
         "suspend_reason": change.suspend_reason, "effective_on": change.effective_on})
+
+
+# GB-cap step (hub.billing.caps) -> event type.
+CAP_EVENTS = {"cap_throttle": "subscription.cap_throttled",
+              "cap_restore": "subscription.cap_restored"}
+
+
+def subscription_cap(session: AsyncSession, sub: Subscription, step: str,
+                     detail: dict[str, Any]) -> OutboxEvent | None:
+    """`subscription.cap_throttled` or `subscription.cap_restored`, with the subscription's
+    ids and `detail` (period, usage, rates). Recorded once the event catalogue
+    (hub.events.catalog.EVENT_TYPES) lists the type; the cap step itself never waits on it."""
+    type_ = CAP_EVENTS[step]
+    if type_ not in EVENT_TYPES:
+        return None
+    return record_event(session, sub.tenant_id, type_, {
+        "subscription_id": sub.id, "customer_id": sub.customer_id, "plan_id": sub.plan_id,
+        "status": sub.status, **detail})
