@@ -28,7 +28,6 @@ from hub.ipam.models import (
 )
 from hub.pagination import PageParams
 from hub.repository import RowPage, TenantScopedRepository, TenantScopedRows
-from hub.tenants.models import Tenant
 
 SlotModel = type[IpAllocation] | type[VlanAllocation]
 # A literal, not a bound parameter, so PostgreSQL matches the partial index's predicate.
@@ -210,31 +209,27 @@ async def state_counts(session: AsyncSession, model: SlotModel, tenant_id: uuid.
 
 
 async def pools(session: AsyncSession, tenant_id: uuid.UUID | None,
-                pool_id: uuid.UUID | None = None) -> list[tuple[str, str, IpPool]]:
-    """(tenant name, site name, pool) of one tenant's address pools, or every tenant's."""
-    query = (select(Tenant.name, Site.name, IpPool)
-             .join(Tenant, Tenant.id == IpPool.tenant_id)
-             .join(Site, Site.id == IpPool.site_id)
-             .order_by(Tenant.name, Site.name, IpPool.name))
+                pool_id: uuid.UUID | None = None) -> list[tuple[str, IpPool]]:
+    """(site name, pool) of one tenant's address pools, or every tenant's."""
+    query = (select(Site.name, IpPool).join(Site, Site.id == IpPool.site_id)
+             .order_by(IpPool.tenant_id, Site.name, IpPool.name))
     if tenant_id is not None:
         query = query.where(IpPool.tenant_id == tenant_id)
     if pool_id is not None:
         query = query.where(IpPool.id == pool_id)
-    return [(row[0], row[1], row[2]) for row in (await session.execute(query)).all()]
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
 async def vlan_pools(session: AsyncSession, tenant_id: uuid.UUID | None,
-                     pool_id: uuid.UUID | None = None) -> list[tuple[str, str, VlanPool]]:
-    """(tenant name, site name, pool) of one tenant's VLAN pools, or every tenant's."""
-    query = (select(Tenant.name, Site.name, VlanPool)
-             .join(Tenant, Tenant.id == VlanPool.tenant_id)
-             .join(Site, Site.id == VlanPool.site_id)
-             .order_by(Tenant.name, Site.name, VlanPool.name))
+                     pool_id: uuid.UUID | None = None) -> list[tuple[str, VlanPool]]:
+    """(site name, pool) of one tenant's VLAN pools, or every tenant's."""
+    query = (select(Site.name, VlanPool).join(Site, Site.id == VlanPool.site_id)
+             .order_by(VlanPool.tenant_id, Site.name, VlanPool.name))
     if tenant_id is not None:
         query = query.where(VlanPool.tenant_id == tenant_id)
     if pool_id is not None:
         query = query.where(VlanPool.id == pool_id)
-    return [(row[0], row[1], row[2]) for row in (await session.execute(query)).all()]
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
 class PrefixRows(TenantScopedRows[IpPrefix]):

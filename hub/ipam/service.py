@@ -455,9 +455,9 @@ def utilization_of(pool: Any, site: str, counts: dict[str, int]) -> Utilization:
 
 @dataclass(frozen=True)
 class PoolFill:
-    """One pool's utilization with its tenant, for the metrics pass."""
+    """One pool's utilization with its tenant id, for the metrics pass."""
 
-    tenant: str
+    tenant_id: str
     utilization: Utilization
 
 
@@ -465,8 +465,8 @@ async def address_utilization(session: AsyncSession, tenant_id: uuid.UUID | None
                               ) -> list[PoolFill]:
     """Utilization of every address pool of one tenant (or of all tenants: metrics)."""
     counts = await rows.state_counts(session, IpAllocation, tenant_id)
-    return [PoolFill(tenant, utilization_of(pool, site, counts.get(pool.id, {})))
-            for tenant, site, pool in await rows.pools(session, tenant_id)]
+    return [PoolFill(str(pool.tenant_id), utilization_of(pool, site, counts.get(pool.id, {})))
+            for site, pool in await rows.pools(session, tenant_id)]
 
 
 async def pool_utilization(session: AsyncSession, tenant_id: uuid.UUID,
@@ -475,4 +475,4 @@ async def pool_utilization(session: AsyncSession, tenant_id: uuid.UUID,
     pool = await rows.PoolRepository(session, tenant_id).get(pool_id)
     found = await rows.pools(session, tenant_id, pool.id)
     counts = await rows.state_counts(session, IpAllocation, tenant_id, pool.id)
-    return utilization_of(pool, found[0][1], counts.get(pool.id, {}))
+    return utilization_of(pool, found[0][0], counts.get(pool.id, {}))

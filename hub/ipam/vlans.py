@@ -176,14 +176,14 @@ async def vlan_utilization(session: AsyncSession, tenant_id: uuid.UUID | None,
                            ) -> list[PoolFill]:
     """Utilization of every VLAN pool of one tenant (or of all tenants: metrics)."""
     counts = await rows.state_counts(session, VlanAllocation, tenant_id)
-    return [PoolFill(tenant, utilization_of(pool, site, counts.get(pool.id, {})))
-            for tenant, site, pool in await rows.vlan_pools(session, tenant_id)]
+    return [PoolFill(str(pool.tenant_id), utilization_of(pool, site, counts.get(pool.id, {})))
+            for site, pool in await rows.vlan_pools(session, tenant_id)]
 
 
 async def vlan_pool_utilization(session: AsyncSession, tenant_id: uuid.UUID,
                                 pool_id: uuid.UUID) -> Utilization:
     """One VLAN pool's utilization (404 for a foreign or missing pool)."""
     pool = await rows.VlanPoolRepository(session, tenant_id).get(pool_id)
-    site = (await rows.vlan_pools(session, tenant_id, pool.id))[0][1]
+    site = (await rows.vlan_pools(session, tenant_id, pool.id))[0][0]
     counts = await rows.state_counts(session, VlanAllocation, tenant_id, pool.id)
     return utilization_of(pool, site, counts.get(pool.id, {}))
