@@ -3,6 +3,7 @@
 from hub.access import models as _access_models  # noqa: F401 - registers the tables
 from hub.access.sessions import models as _session_models  # noqa: F401 - the tables
 from hub.alarms import models as _alarms_models  # noqa: F401 - registers the tables
+from hub.api.idempotency import models as _idempotency_models  # noqa: F401 - the table
 from hub.audit.models import AuditEvent
 from hub.billing import models as _billing_models  # noqa: F401 - registers the tables
 from hub.billing.documents import models as _document_models  # noqa: F401 - the tables
