@@ -71,8 +71,12 @@ class RadiusServer:
         """FreeRADIUS's own counters over Status-Server (FreeRADIUS-Total-* attributes)."""
         out = run_radclient(self.status_port, "status", self.status_secret,
                             [{"FreeRADIUS-Statistics-Type": "All",
-                              "Message-Authenticator": "0x00"}])
-        return parse_reply(out.stdout)
+                              "Message-Authenticator": "0x00"}], retries=3, timeout=2)
+        found = parse_reply(out.stdout)
+        if "FreeRADIUS-Total-Access-Requests" not in found:
+            raise ServiceError(f"FreeRADIUS Status-Server did not answer:\n{out.stdout}\n"
+                               f"{out.stderr}")
+        return found
 
 
 def require_freeradius() -> str:
