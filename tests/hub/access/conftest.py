@@ -24,15 +24,21 @@ from hub.access.radius_config import RadiusClient
 from hub.access.settings import RadiusSettings
 from tests.hub.conftest import hub, pg_url
 from tests.hub.harness import Account, Hub, hub_settings, running_hub
-from tests.radius_support import NAS_SECRET, RadiusReply, RadiusServer, radclient
-from tests.radius_support import start_radius_server
+from tests.radius_support import (
+    NAS_SECRET,
+    RadiusReply,
+    RadiusServer,
+    radclient,
+    start_radius_server,
+)
 
 __all__ = ["hub", "pg_url"]
-TOKEN = "access-test-token-0123456789abcdef"  # noqa: S105 - a test's own RADIUS caller token
+TOKEN = "access-test-token-0123456789abcdef"
 VENDOR_NAS = {"mikrotik": "127.0.0.11", "cisco": "127.0.0.12", "juniper": "127.0.0.13",
               "huawei": "127.0.0.14", "accel_ppp": "127.0.0.15", "generic": "127.0.0.16"}
 # in clients.conf (FreeRADIUS answers it) but never registered at the hub
 UNREGISTERED_NAS = "127.0.0.20"
+PASSWORD = "s3cret-Pw"  # the test subscribers' password
 MAX_USERNAME = 64  # the hub limit these tests run with (DOTMAC_HUB_RADIUS_MAX_USERNAME_BYTES)
 
 
@@ -110,7 +116,7 @@ class Aaa:
         return float(self.hub.app.state.metrics.value("dotmac_radius_rejections_total",
                                                       reason=reason))
 
-    async def subscriber(self, username: str, password: str | None = "s3cret-Pw", *,
+    async def subscriber(self, username: str, password: str | None = PASSWORD, *,
                          mac: str | None = None, **plan: Any) -> dict[str, Any]:
         """An active subscription (50/10 Mbit/s plan unless told) with its credential."""
         h, o = self.hub, self.owner
