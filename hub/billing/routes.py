@@ -9,8 +9,10 @@ from fastapi import APIRouter, Header, Query, Response
 
 from hub.api.deps import RequirePermission, SessionDep
 from hub.billing import schemas as s
-from hub.billing.catalogue import Catalogue
+from hub.billing.caps import enforce_usage_caps
+from hub.billing.catalogue import Catalogue, today_utc
 from hub.billing.models import Customer, Payment, Plan, Subscription, TaxRate
+from hub.billing.network import JobNetworkActions
 from hub.billing.service import BillingService
 from hub.errors import error_docs
 from hub.pagination import PageDep
@@ -315,6 +317,17 @@ async def set_policy(body: s.DunningPolicyBody, session: SessionDep, p: BillingW
                      ) -> s.DunningPolicyBody:
     """Replace the dunning policy."""
     return s.DunningPolicyBody.model_validate(await BillingService(session, p).set_policy(body))
+
+
+@router.post("/usage-caps/run", operation_id="billing_usage_caps_run",
+             response_model=s.UsageCapReport, responses=WRITE)
+async def usage_caps_run(body: s.UsageCapRun, session: SessionDep, p: BillingWrite,
+                         ) -> s.UsageCapReport:
+    """Enforce the GB caps now (the daily schedule does the same): throttle subscriptions
+    over their cap, restore those whose period ended; a second run changes nothing."""
+    report = await enforce_usage_caps(session, p.tenant_id, body.today or today_utc(),
+                                      JobNetworkActions(session, p))
+    return s.UsageCapReport.model_validate(report, from_attributes=True)
 
 
 @router.post("/dunning/runs", operation_id="billing_dunning_run",

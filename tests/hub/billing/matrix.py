@@ -121,6 +121,7 @@ REQUESTS: dict[str, Factory] = {
     "billing_dunning_policy_get": _plain(),
     "billing_dunning_policy_set": _plain(lambda: dict(_POLICY)),
     "billing_dunning_run": _plain(lambda: {"today": "2026-01-10"}),
+    "billing_usage_caps_run": _plain(lambda: {"today": "2026-01-10"}),
     **{f"billing_analytics_{name}": _plain() for name in _ANALYTICS},
     "tickets_list": _plain(),
     "tickets_create": _with_customer({"subject": "slow", "body": "evenings"}),
@@ -189,6 +190,8 @@ def isolation_cases(a: dict[str, str], case: Callable[..., Any]) -> dict[str, An
         "billing_dunning_policy_get": case(own, {}),
         "billing_dunning_policy_set": case(own, {}, dict(_POLICY)),
         "billing_dunning_run": case(own, {}, {"today": "2026-12-31"}),
+        # A tenant-wide run: "own", and must touch nothing of tenant A.
+        "billing_usage_caps_run": case(own, {}, {"today": "2026-12-31"}),
         # Analytics are tenant aggregates: "own", and must show nothing of tenant A.
         **{f"billing_analytics_{name}": case(own, {}) for name in _ANALYTICS},
         "tickets_list": case(own, {}),
