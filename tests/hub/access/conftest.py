@@ -176,3 +176,15 @@ def aaa_fixture(**radius_options: Any) -> Callable[..., Any]:
         async with aaa_setup(pg_url, tmp_path_factory.mktemp("aaa"), **radius_options) as made:
             yield made
     return aaa
+
+
+async def accepted_again(aaa: Aaa, login: dict[str, Any], within_s: float = 20.0
+                         ) -> RadiusReply:
+    """Access-Requests until one is accepted: after a restart FreeRADIUS reconnects to the
+    hub after its pool's retry_delay (1 s here)."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
+        reply = await aaa.request(login)
+        if reply.code == "Access-Accept" or asyncio.get_running_loop().time() > deadline:
+            return reply
+        await asyncio.sleep(0.2)
