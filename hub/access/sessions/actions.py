@@ -35,7 +35,7 @@ from hub.access.sessions.repository import Sessions
 from hub.access.sessions.settings import SessionsSettings
 from hub.access.sessions.vendor_coa import rate_attributes, walled_garden_attributes
 from hub.billing.models import NetworkAction, Plan, Subscription
-from hub.billing.network import THROTTLE_KBPS
+from hub.billing.network import CAP_RESTORE, CAP_THROTTLE, THROTTLE_KBPS, cap_throttle_rates
 from hub.billing.repository import plan_of
 from hub.billing.repository.network import network_action
 from hub.db import new_id, utcnow
@@ -214,9 +214,10 @@ def suspension_rule(plan: Plan, mode: str) -> str:
     return rule or ("throttle" if mode == "throttle" else "reject")
 
 
-def change_for(action: str, nas: Nas, plan: Plan, mode: str | None,
-               walled_garden: str) -> Change:
-    """The packet a transition sends to one session on `nas`."""
+def change_for(action: str, nas: Nas, plan: Plan, mode: str | None, walled_garden: str,
+               rate: tuple[int, int] | None = None) -> Change:
+    """The packet a transition sends to one session on `nas`; `rate` (down, up kbit/s)
+    overrides the plan's (a GB-cap throttle in force)."""
     if action == "terminate":
         return Change("disconnect", {})
     if action == "suspend":
@@ -228,7 +229,8 @@ def change_for(action: str, nas: Nas, plan: Plan, mode: str | None,
         return Change("disconnect", {})
     if action == "resume" and getattr(plan, "radius_suspended_action", None) == "walled_garden":
         return Change("disconnect", {})  # the next login leaves the garden with a full answer
-    return Change("coa", rate_attributes(nas.vendor, plan.down_kbps, plan.up_kbps))
+    down, up = rate or (plan.down_kbps, plan.up_kbps)
+    return Change("coa", rate_attributes(nas.vendor, down, up))
 
 
 class RadiusNetworkActions:
@@ -239,7 +241,8 @@ class RadiusNetworkActions:
         self.session, self.principal, self.dispatch = session, principal, dispatch
 
     async def _request(self, sub: Subscription, action: str, mode: str | None = None,
-                       plan: Plan | None = None) -> uuid.UUID:
+                       plan: Plan | None = None, rate: tuple[int, int] | None = None,
+                       ) -> uuid.UUID:
         plan = plan or await plan_of(self.session, sub.plan_id)
         live = await Sessions(self.session, sub.tenant_id).open_of(sub.id)
         request_id = new_id()
@@ -254,17 +257,18 @@ class RadiusNetworkActions:
         elif not live:  # nothing online: authorize answers the next login from the state
             net.status, net.completed_at = "succeeded", utcnow()
         else:
-            await self._rows(sub, action, mode, plan, live, request_id)
+            await self._rows(sub, (action, mode), plan, rate, live, request_id)
         await self.session.flush()
         return request_id
 
-    async def _rows(self, sub: Subscription, action: str, mode: str | None, plan: Plan,
-                    live: list[Live], request_id: uuid.UUID) -> None:
-        rows = []
+    async def _rows(self, sub: Subscription, step: tuple[str, str | None], plan: Plan,
+                    rate: tuple[int, int] | None, live: list[Live],
+                    request_id: uuid.UUID) -> None:
+        (action, mode), rows = step, []
         for one in live:
             nas = await repo.nas_by_id(self.session, one.nas_id)
             assert nas is not None  # a session's NAS is deleted with it
-            change = change_for(action, nas, plan, mode, self.dispatch.walled_garden)
+            change = change_for(action, nas, plan, mode, self.dispatch.walled_garden, rate)
             rows.append(RadiusAction(
                 id=new_id(), tenant_id=sub.tenant_id, request_id=request_id, kind=change.kind,
                 action=action, subscription_id=sub.id, session_id=one.id, nas_id=nas.id,
@@ -287,8 +291,12 @@ class RadiusNetworkActions:
         return await self._request(subscription, "suspend", mode)
 
     async def resume(self, subscription: Subscription) -> uuid.UUID:
-        """CoA live sessions back to the plan's rate."""
-        return await self._request(subscription, "resume")
+        """CoA live sessions back to the plan's rate, or to the cap throttle's while one
+        holds (the period's usage is still over the cap)."""
+        rates = await cap_throttle_rates(self.session, subscription)
+        if rates is None:
+            return await self._request(subscription, "resume")
+        return await self._request(subscription, "resume", CAP_THROTTLE, rate=rates)
 
     async def change_speed(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
         """CoA live sessions to the new plan's rate (deferred while suspended)."""
@@ -297,3 +305,13 @@ class RadiusNetworkActions:
     async def terminate(self, subscription: Subscription) -> uuid.UUID:
         """Disconnect live sessions (authorize rejects the next login)."""
         return await self._request(subscription, "terminate")
+
+    async def throttle_cap(self, subscription: Subscription, down_kbps: int,
+                           up_kbps: int) -> uuid.UUID:
+        """CoA live sessions to the GB-cap throttle's rates (both directions)."""
+        return await self._request(subscription, "change_speed", CAP_THROTTLE,
+                                   rate=(down_kbps, up_kbps))
+
+    async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """CoA live sessions back to the plan's rates (a new period lifted the throttle)."""
+        return await self._request(subscription, "change_speed", CAP_RESTORE, plan=plan)

@@ -128,10 +128,12 @@ class SimulatorPool:
 
     running: dict[str, NasSimulator] = field(default_factory=dict)
 
-    async def get(self, secret: str) -> NasSimulator:
-        """An always-ACK simulator for this secret, started on first use."""
-        if secret not in self.running:
+    async def get(self, secret: str, address: str) -> NasSimulator:
+        """An always-ACK simulator on `address` (any 127.0.0.0/8 address), started on
+        first use."""
+        if address not in self.running:
             server = NasSimulator(secret, free_udp_port(), Behaviour())
-            await server.initialize_transports(enable_coa=True, addresses=["127.0.0.1"])
-            self.running[secret] = server
-        return self.running[secret]
+            await server.initialize_transports(enable_coa=True, addresses=[address])
+            server.address = address
+            self.running[address] = server
+        return self.running[address]
