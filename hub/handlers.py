@@ -5,6 +5,10 @@ standalone ingest worker, dispatcher and webhook worker in `hub.cli`), so every 
 the same way. It starts from an empty registry, so calling it again changes nothing.
 
 SubscriptionChanged has no subscriber yet: it is the seam for subscriber access (CoA).
+
+`wire()` also registers what the tenants' schedules run (`register_tasks`: billing runs,
+dunning, usage caps, retention, backups, stale sessions, IPAM quarantine; docs/scheduling.md):
+each domain exposes a plain async function, adapted here to `hub.schedules.tasks.TaskContext`.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from datetime import timedelta
 from typing import Any
 
 from hub import domain_events
+from hub.access.sessions.service import close_stale_sessions
 from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
 from hub.alarms.event_rules import on_device_events_reported
 from hub.alarms.events import AlarmChanged
 from hub.alarms.notify.staging import on_alarm_changed
 from hub.alarms.repository import device_events
+from hub.billing.caps import enforce_usage_caps
 from hub.billing.documents.issue import on_invoice_finalized
 from hub.billing.invoicing import InvoiceFinalized
 from hub.billing.network import on_job_finished
@@ -42,6 +48,7 @@ from hub.ingest.events import (
 )
 from hub.inventory.events import EdgeConfigChanged
 from hub.inventory.repository import DeviceRepository
+from hub.ipam.service import release_quarantined
 from hub.jobs.backups import BACKUP_ACTION
 from hub.jobs.events import JobFinished
 from hub.jobs.results import on_job_reported
@@ -102,6 +109,14 @@ def register_tasks() -> None:
     register_task("jobs.backups", config_backups, default_cron="0 4 * * *",
                   description="Queue a backup_config job for every enabled device with an "
                   "agent whose profile can back up its configuration")
+    register_task("billing.usage_caps", usage_caps, default_cron="15 * * * *",
+                  description="Throttle subscriptions over their plan's GB cap (cap_action "
+                  "throttle), restore them when a new billing period starts")
+    register_task("access.stale_sessions", stale_sessions, default_cron="*/5 * * * *",
+                  description="Close subscriber sessions whose accounting went silent (a lost "
+                  "Stop, a NAS that died)")
+    register_task("ipam.release_quarantined", quarantine_release, default_cron="*/15 * * * *",
+                  description="Free the addresses whose quarantine after release has ended")
 
 
 def _int_param(params: dict[str, Any], name: str, low: int, high: int) -> None:
@@ -198,3 +213,24 @@ async def config_backups(ctx: TaskContext) -> str:
         await session.commit()
     return f"{queued} backup jobs queued ({jobs - queued - skipped} already, {skipped} " \
            "devices whose profile has no backup_config)"
+
+
+async def usage_caps(ctx: TaskContext) -> str:
+    """Usage caps on the local day (commits once per subscription checked)."""
+    async with ctx.sessions() as session:
+        report = await enforce_usage_caps(session, ctx.tenant_id, ctx.local_date)
+    return report.summary()
+
+
+async def stale_sessions(ctx: TaskContext) -> str:
+    """Close the tenant's silent subscriber sessions as of the due time."""
+    async with ctx.sessions() as session, session.begin():
+        closed = await close_stale_sessions(session, ctx.tenant_id, ctx.due_at)
+    return f"{closed} stale subscriber sessions closed"
+
+
+async def quarantine_release(ctx: TaskContext) -> str:
+    """Addresses out of quarantine at the due time become free (commits)."""
+    async with ctx.sessions() as session:
+        freed = await release_quarantined(session, ctx.tenant_id, ctx.due_at)
+    return f"{freed} quarantined addresses released"

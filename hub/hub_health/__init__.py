@@ -1,5 +1,6 @@
 """Gauges of the whole hub read from its database: queue ages, agents offline, devices down
-and open alarms per tenant, on the API's `/metrics` (docs/noc.md, "Hub health").
+and open alarms per tenant, schedules overdue and failed per kind, on the API's `/metrics`
+(docs/noc.md, "Hub health"; docs/scheduling.md).
 
     hub_health.install(app)   # in hub.app.create_app, once the app exists
 
@@ -30,7 +31,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily
@@ -41,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.hub_health import repository as rows
 from hub.hub_health.repository import OPEN_STATES
 from hub.metrics import Metrics
+from hub.schedules.tasks import tasks
 
 log = logging.getLogger("dotmac.hub.health")
 
@@ -52,6 +54,10 @@ DEVICES_DOWN = "dotmac_hub_devices_down"
 ALARMS_OPEN = "dotmac_hub_alarms_open"
 SNAPSHOT_AGE = "dotmac_hub_health_snapshot_age_seconds"
 FAILED_PASSES = "dotmac_hub_health_pass_failures_total"
+SCHEDULES_OVERDUE = "dotmac_hub_schedules_overdue"
+SCHEDULES_FAILED = "dotmac_hub_schedules_failed"
+SCHEDULE_LAST_SUCCESS = "dotmac_hub_schedule_last_success_timestamp_seconds"
+OVERDUE_GRACE_S = 300.0  # a due time this late, not yet claimed, is overdue
 
 SEVERITIES = ("critical", "major", "minor", "warning", "info")
 EVERY_S = 15.0
@@ -67,6 +73,8 @@ class Snapshot:
     agents: dict[str, tuple[int, int]] = field(default_factory=dict)  # tenant -> (offline, all)
     devices_down: dict[str, int] = field(default_factory=dict)  # tenant -> devices down
     alarms: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (tenant, sev, st)
+    # kind -> (overdue, failed for good, newest success as a Unix time or None)
+    schedules: dict[str, tuple[int, int, float | None]] = field(default_factory=dict)
 
 
 async def take(session: AsyncSession) -> Snapshot:
@@ -83,7 +91,21 @@ async def take(session: AsyncSession) -> Snapshot:
     alarms = {(t, sev, st): 0 for t in tenants for sev in SEVERITIES for st in OPEN_STATES}
     for tenant, severity, state, count in await rows.open_alarms(session):
         alarms[(str(tenant), severity, state)] = int(count)
-    return Snapshot(time.monotonic(), queues, agents, down, alarms)
+    return Snapshot(time.monotonic(), queues, agents, down, alarms, await _schedules(session))
+
+
+async def _schedules(session: AsyncSession) -> dict[str, tuple[int, int, float | None]]:
+    """Per kind (every registered one, zero when fine): overdue, failed for good, last
+    success."""
+    before = datetime.now(UTC) - timedelta(seconds=OVERDUE_GRACE_S)
+    overdue = dict.fromkeys((t.kind for t in tasks()), 0)
+    for kind, count in await rows.schedules_overdue(session, before):
+        overdue[kind] = overdue.get(kind, 0) + int(count)
+    failed = {kind: int(count) for kind, count in await rows.schedules_failed(session)}
+    success = {kind: _utc(at) for kind, at in await rows.schedules_last_success(session)}
+    return {kind: (overdue.get(kind, 0), failed.get(kind, 0),
+                   at.timestamp() if (at := success.get(kind)) is not None else None)
+            for kind in sorted({*overdue, *failed, *success})}
 
 
 def _utc(at: datetime | None) -> datetime | None:
@@ -115,7 +137,7 @@ class HubHealthCollector(Collector):
         freshness = GaugeMetricFamily(SNAPSHOT_AGE, "Seconds since the hub-health gauges "
                                       "were read from the database")
         freshness.add_metric([], age)
-        return [freshness, *self._queues(shot), *self._tenants(shot)]
+        return [freshness, *self._queues(shot), *self._tenants(shot), *self._schedules(shot)]
 
     def _queues(self, shot: Snapshot) -> list[Metric]:
         now = self.clock()
@@ -149,6 +171,23 @@ class HubHealthCollector(Collector):
         for (tenant, severity, state), count in sorted(shot.alarms.items()):
             alarms.add_metric([tenant, severity, state], count)
         return [agents, offline, down, alarms]
+
+    @staticmethod
+    def _schedules(shot: Snapshot) -> list[Metric]:
+        overdue = GaugeMetricFamily(SCHEDULES_OVERDUE, "Schedules whose due time passed "
+                                    "unclaimed, and runs waiting past their attempt, over 5 "
+                                    "minutes late, by kind", labels=["kind"])
+        failed = GaugeMetricFamily(SCHEDULES_FAILED, "Schedules whose most recently finished "
+                                   "run failed for good (alarm hub.schedule_failed), by kind",
+                                   labels=["kind"])
+        success = GaugeMetricFamily(SCHEDULE_LAST_SUCCESS, "When a run of the kind last "
+                                    "succeeded (Unix time; any tenant)", labels=["kind"])
+        for kind, (late, bad, last) in sorted(shot.schedules.items()):
+            overdue.add_metric([kind], late)
+            failed.add_metric([kind], bad)
+            if last is not None:
+                success.add_metric([kind], last)
+        return [overdue, failed, success]
 
 
 class HubHealth:

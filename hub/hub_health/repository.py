@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from hub.alarms.models import Alarm, AlarmNotification
 from hub.events.models import OutboxEvent, WebhookDelivery
 from hub.ingest.models import AgentHealthRow, ObservedDevice
 from hub.inventory.models import Agent
 from hub.jobs.models import ProvisioningJob
+from hub.schedules.models import FAILED_FOR_GOOD, FINISHED, Schedule, ScheduleRun
 from hub.tenants.models import Tenant
 
 OPEN_STATES = ("raised", "acknowledged")
@@ -69,4 +71,39 @@ async def open_alarms(session: AsyncSession) -> Sequence[Row[uuid.UUID, str, str
     query = (select(Alarm.tenant_id, Alarm.severity, Alarm.state, func.count())
              .where(Alarm.state.in_(OPEN_STATES))
              .group_by(Alarm.tenant_id, Alarm.severity, Alarm.state))
+    return (await session.execute(query)).all()
+
+
+async def schedules_overdue(session: AsyncSession, before: datetime,
+                            ) -> Sequence[Row[str, int]]:
+    """(kind, count) of enabled schedules whose next due time passed before `before` without
+    being claimed, plus runs still waiting since then (their attempt or take-over late)."""
+    schedules = (select(Schedule.kind, func.count())
+                 .where(Schedule.enabled, Schedule.next_due_at < before)
+                 .group_by(Schedule.kind))
+    late = or_(and_(ScheduleRun.status.in_(("pending", "retrying")),
+                    ScheduleRun.next_attempt_at < before),
+               and_(ScheduleRun.status == "running", ScheduleRun.lease_until < before))
+    runs = select(ScheduleRun.kind, func.count()).where(late).group_by(ScheduleRun.kind)
+    return [*(await session.execute(schedules)).all(), *(await session.execute(runs)).all()]
+
+
+async def schedules_failed(session: AsyncSession) -> Sequence[Row[str, int]]:
+    """(kind, count) of schedules whose most recently finished run failed for good."""
+    other = aliased(ScheduleRun)
+    newest = (select(other.id).where(other.schedule_id == ScheduleRun.schedule_id,
+                                     other.status.in_(FINISHED))
+              .order_by(other.finished_at.desc(), other.id.desc()).limit(1)
+              .correlate(ScheduleRun).scalar_subquery())
+    query = (select(ScheduleRun.kind, func.count())
+             .where(ScheduleRun.status.in_(FAILED_FOR_GOOD), ScheduleRun.id == newest)
+             .group_by(ScheduleRun.kind))
+    return (await session.execute(query)).all()
+
+
+async def schedules_last_success(session: AsyncSession,
+                                 ) -> Sequence[Row[str, datetime | None]]:
+    """(kind, newest finish time of a successful run) over every tenant."""
+    query = (select(ScheduleRun.kind, func.max(ScheduleRun.finished_at))
+             .where(ScheduleRun.status == "succeeded").group_by(ScheduleRun.kind))
     return (await session.execute(query)).all()
