@@ -65,13 +65,11 @@ async def _body(request: Request) -> object:
 
 
 @router.post("/radius/accounting", operation_id="radius_accounting", status_code=204,
-             response_class=Response, responses=error_docs(401, 422),
-             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {
-                 "type": "object", "description": "FreeRADIUS rest module JSON: every "
-                 "request attribute as {\"Attr-Name\": {\"type\": ..., \"value\": [...]}}"}}}}})
+             response_class=Response, include_in_schema=False)
 async def accounting(request: Request, session: SessionDep, caller: RadiusCaller) -> Response:
     """One Accounting-Request (Start, Interim-Update, Stop, Accounting-On/Off) from the
-    hub's FreeRADIUS; 204 lets it answer the NAS."""
+    hub's FreeRADIUS; 204 lets it answer the NAS. Not in the OpenAPI document: FreeRADIUS
+    is its only client (docs/radius-sessions.md), like /radius/authorize."""
     body = await _body(request)
     try:
         stored = await record_accounting(session, parse(body, caller.nas_address, utcnow()))

@@ -81,6 +81,4 @@ def isolation_cases(a: dict[str, str], case: Callable[..., Any]) -> dict[str, An
         "access_sessions_list": case("own", {}, query={"online": "true"}),
         "access_sessions_get": case("foreign", session),
         "access_sessions_disconnect": case("foreign", session, {"reason": "stolen"}),
-        # FreeRADIUS's route: no RADIUS token, nothing stored or shown
-        "radius_accounting": case("public", {}, {"Acct-Status-Type": {"value": ["Start"]}}),
     }
