@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import typer
 
 from hub import __version__
+from hub.access.cli import radius_app
 from hub.cli_output import LiteralHelpGroup, console, styled
 from hub.ingest.settings import IngestSettings
 from hub.jobs.settings import JobsSettings
@@ -33,6 +34,7 @@ keys_app = typer.Typer(help="JWT signing keys.\n\nExamples:\n\n  dotmac-hub keys
                        no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(radius_app, name="radius")
 
 
 def _version(value: bool) -> None:

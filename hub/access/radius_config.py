@@ -11,6 +11,7 @@ The templates are FreeRADIUS files with `@@NAME@@` placeholders (FreeRADIUS itse
 
 from __future__ import annotations
 
+import grp
 import ipaddress
 import os
 import re
@@ -122,7 +123,22 @@ def render_server(config: RadiusServerConfig, out_dir: Path) -> list[Path]:
     (out_dir / "run").mkdir(exist_ok=True, mode=0o750)
     if not (out_dir / "clients.conf").exists():
         _write(out_dir / "clients.conf", "# no NAS yet: `dotmac-hub radius clients`\n")
+    if config.run_as:
+        give_group(out_dir, config.run_as)
     return written
+
+
+def give_group(out_dir: Path, group: str) -> None:
+    """As root, hand the files to `group` (mode 0640 keeps them from everyone else), so
+    FreeRADIUS can read them after dropping to its user; elsewhere nothing to do."""
+    try:
+        gid = grp.getgrnam(group).gr_gid
+    except KeyError:
+        return
+    if os.geteuid() != 0:
+        return
+    for path in [out_dir, *out_dir.rglob("*")]:
+        os.chown(path, -1, gid)
 
 
 @dataclass(frozen=True)
@@ -158,5 +174,8 @@ def clients_conf(clients: list[RadiusClient], require_message_authenticator: boo
 
 def write_clients(path: Path, clients: list[RadiusClient],
                   require_message_authenticator: bool = True) -> None:
-    """Write clients.conf (mode 0640: it holds every NAS secret in clear)."""
+    """Write clients.conf (mode 0640, the group of its directory: it holds every NAS secret
+    in clear)."""
     _write(path, clients_conf(clients, require_message_authenticator))
+    if os.geteuid() == 0:
+        os.chown(path, -1, path.parent.stat().st_gid)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.access import repository as repo
 from hub.access.models import Nas, SubscriberCredential
 from hub.access.radius_auth import canonical_address
+from hub.access.radius_config import RadiusClient
 from hub.access.repository import CredentialRepository, NasRepository
 from hub.access.schemas import CredentialPut, NasCreate, NasUpdate
 from hub.audit.service import AuditTrail
@@ -162,3 +163,9 @@ def credential_public(row: SubscriberCredential) -> dict[str, object]:
             "password_set": row.password_encrypted is not None, "mac": row.mac,
             "circuit_id": row.circuit_id, "remote_id": row.remote_id,
             "created_at": row.created_at, "updated_at": row.updated_at}
+
+
+async def radius_clients(session: AsyncSession, settings: HubSettings) -> list[RadiusClient]:
+    """Every NAS of the hub as a FreeRADIUS client, secret in clear (for clients.conf only)."""
+    return [RadiusClient(f"{nas.name}", nas.address, nas_secret(nas, settings))
+            for nas in await repo.all_nases(session)]
