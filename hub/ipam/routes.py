@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from hub.api.deps import ReadEngineDep, RequirePermission, SessionDep
 from hub.errors import error_docs
+from hub.ipam.pools import AllocationService, PoolService, PrefixService
 from hub.ipam.repository import (
     AllocationRows,
     PoolRows,
@@ -40,14 +41,7 @@ from hub.ipam.schemas import (
     VlanPoolsPublic,
     VlanPoolUpdate,
 )
-from hub.ipam.service import (
-    AllocationService,
-    PoolService,
-    PrefixService,
-    address_utilization,
-    pool_utilization,
-    subscriber_addresses,
-)
+from hub.ipam.service import address_utilization, pool_utilization, subscriber_addresses
 from hub.ipam.vlans import VlanService, vlan_pool_utilization, vlan_utilization
 from hub.pagination import PageDep
 from hub.principal import Principal

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dashboards import root
 from hub.inventory.models import Site
 from hub.ipam.metrics import PoolGauges, pool_families, pool_gauges
+from hub.ipam.pools import AllocationService, PoolService, PrefixService
 from hub.ipam.schemas import (
     AllocationCreate,
     PoolCreate,
@@ -40,12 +41,7 @@ from hub.ipam.schemas import (
     VlanAllocationCreate,
     VlanPoolCreate,
 )
-from hub.ipam.service import (
-    AllocationService,
-    PoolService,
-    PrefixService,
-    address_utilization,
-)
+from hub.ipam.service import address_utilization
 from hub.ipam.vlans import VlanService, vlan_utilization
 from tests.dashboards.test_dashboards import Filled, _options, _series, _substitute, queried
 from tests.hub.harness import drop_database

@@ -5,14 +5,9 @@ from __future__ import annotations
 import uuid
 
 from hub.inventory.models import Site
+from hub.ipam.pools import AllocationService, PoolService, PrefixService
 from hub.ipam.schemas import AllocationCreate, PoolCreate, PrefixCreate
-from hub.ipam.service import (
-    AllocationService,
-    PoolService,
-    PrefixService,
-    SubscriberAddresses,
-    subscriber_addresses,
-)
+from hub.ipam.service import SubscriberAddresses, subscriber_addresses
 from tests.hub.harness import Hub
 
 
