@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.billing.models import Invoice, Payment, Refund
 from hub.billing.money import from_minor
-from hub.events import EVENT_TYPES, record_event
+from hub.events import record_event
 from hub.events.models import OutboxEvent
 
 if TYPE_CHECKING:  # billing.events calls this module: the type only, for the annotation
@@ -78,13 +78,9 @@ CAP_EVENTS = {"cap_throttle": "subscription.cap_throttled",
 
 
 def subscription_cap(session: AsyncSession, sub: Subscription, step: str,
-                     detail: dict[str, Any]) -> OutboxEvent | None:
+                     detail: dict[str, Any]) -> OutboxEvent:
     """`subscription.cap_throttled` or `subscription.cap_restored`, with the subscription's
-    ids and `detail` (period, usage, rates). Recorded once the event catalogue
-    (hub.events.catalog.EVENT_TYPES) lists the type; the cap step itself never waits on it."""
-    type_ = CAP_EVENTS[step]
-    if type_ not in EVENT_TYPES:
-        return None
-    return record_event(session, sub.tenant_id, type_, {
+    ids and `detail` (period, usage, rates)."""
+    return record_event(session, sub.tenant_id, CAP_EVENTS[step], {
         "subscription_id": sub.id, "customer_id": sub.customer_id, "plan_id": sub.plan_id,
         "status": sub.status, **detail})

@@ -26,6 +26,9 @@ EVENT_TYPES: dict[str, str] = {
     "subscription.resumed": "A suspension was lifted (by staff or by a settling payment)",
     "subscription.terminated": "Service ended",
     "subscription.plan_changed": "The subscription moved to another plan",
+    "subscription.cap_throttled": "A subscriber went over its GB cap and was throttled until "
+                                  "its billing period ends",
+    "subscription.cap_restored": "A new billing period lifted a GB-cap throttle",
     "ticket.created": "A support ticket was opened",
     "ticket.updated": "A ticket's status, priority or assignee changed, or it got a comment",
     "webhook.ping": "A test event sent on request to one endpoint",

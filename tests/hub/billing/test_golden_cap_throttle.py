@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
@@ -25,7 +24,6 @@ from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import NetworkAction, Plan, Subscription, SubscriptionEvent
 from hub.billing.network import JobNetworkActions
 from hub.billing.repository import invoice_lines
-from hub.events import EVENT_TYPES
 from hub.events.models import OutboxEvent
 from hub.jobs.models import ProvisioningJob
 from tests.hub.billing.books import Books, utc
@@ -69,16 +67,6 @@ async def books(hub: Hub) -> AsyncIterator[JobBooks]:
     finally:
         await opened.session.rollback()
         await opened.session.close()
-
-
-@pytest.fixture
-def cap_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The two cap event types in the catalogue (a no-op once hub.events.catalog lists
-    them)."""
-    monkeypatch.setitem(EVENT_TYPES, "subscription.cap_throttled",
-                        "A subscriber crossed its GB cap and was throttled")
-    monkeypatch.setitem(EVENT_TYPES, "subscription.cap_restored",
-                        "A new billing period lifted a GB-cap throttle")
 
 
 async def _capped(books: Books, price_minor: int = 3000, **extra: Any) -> Plan:
@@ -132,7 +120,7 @@ async def _webhooks(books: Books, sub: Subscription) -> list[dict[str, Any]]:
 
 
 async def test_crossing_the_cap_throttles_once_and_the_next_period_restores(
-        books: JobBooks, cap_webhooks: None) -> None:
+        books: JobBooks) -> None:
     """60 GB by 5 March: under the cap. 110 GB by 10 March: one throttle job at 1 024 kb/s;
     the runs of 10 and 20 March again change nothing. 1 April: one job back to the plan's
     100 000 kb/s. The throttle plan bills no overage: March is 30.00."""
