@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.idempotency import KeyReusedError, bounded_key
 from hub.billing.events import subscription_changed
 from hub.billing.lifecycle import Lifecycle
 from hub.billing.models import Allocation, Customer, Invoice, LedgerEntry, Payment, Refund
@@ -58,11 +59,11 @@ class PaymentService:
 
     async def replayed(self, key: str, digest: str) -> Payment | None:
         """The payment an earlier request with this Idempotency-Key made (same body), if any;
-        the same key with a different body is a 409, as for jobs."""
-        found = await self.payments.by_idempotency_key(key)
+        the same key with a different body is the 422 of every reused key (docs/api.md).
+        Within 24 h hub.api.idempotency answers first; the payment keeps its key for good."""
+        found = await self.payments.by_idempotency_key(bounded_key(key))
         if found is not None and found.request_hash != digest:
-            raise ConflictError(f"Idempotency-Key {key!r}: already used for a different "
-                                "payment; send a new key for a new payment")
+            raise KeyReusedError(key)
         return found
 
     async def record(self, customer: Customer, amount_minor: int, on: date,
@@ -75,6 +76,7 @@ class PaymentService:
         if amount_minor <= 0:
             raise InvalidRequestError("amount: must be positive; use a refund to pay money back")
         key, digest = idempotency or (None, None)
+        key = bounded_key(key) if key is not None else None
         payment = Payment(tenant_id=self.tenant_id, customer_id=customer.id,
                           amount_minor=amount_minor, currency=customer.currency, method=method,
                           reference=reference, received_on=on, unallocated_minor=amount_minor,

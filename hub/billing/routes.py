@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from hub.api.deps import RequirePermission, SessionDep
+from hub.api.idempotency import ClientKey
 from hub.billing import schemas as s
 from hub.billing.caps import enforce_usage_caps
 from hub.billing.catalogue import Catalogue, today_utc
@@ -23,10 +24,6 @@ READ, WRITE = error_docs(401, 403, 422, 429), error_docs(401, 403, 404, 409, 422
 ONE = error_docs(401, 403, 404, 422, 429)
 BillingRead = Annotated[Principal, RequirePermission("billing:read")]
 BillingWrite = Annotated[Principal, RequirePermission("billing:write")]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", min_length=1, max_length=128,
-    description="Same key + same body returns the original payment (200); a different body "
-                "is a 409. Keys are per tenant.")]
 
 
 IncludeArchived = Annotated[bool, Query(description="also list archived ones")]
@@ -287,9 +284,10 @@ async def list_payments(session: SessionDep, page: PageDep, p: BillingRead) -> s
 @router.post("/payments", operation_id="billing_payments_create", status_code=201,
              response_model=s.PaymentPublic, responses=WRITE)
 async def pay(body: s.PaymentCreate, session: SessionDep, p: BillingWrite, response: Response,
-              key: IdempotencyKey = None) -> Payment:
-    """Record a payment; allocated to named invoices, then oldest first (200 and the same
-    payment on a replayed Idempotency-Key)."""
+              key: ClientKey) -> Payment:
+    """Record a payment; allocated to named invoices, then oldest first. The payment keeps
+    its Idempotency-Key for good: past the 24 h replay (docs/api.md), the same key and body
+    answer the same payment (200), another body a 422."""
     payment, created = await BillingService(session, p).pay(body, key)
     if not created:
         response.status_code = 200

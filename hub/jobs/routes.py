@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from hub.api.deps import RequirePermission, SessionDep
+from hub.api.idempotency import ClientKey
 from hub.errors import error_docs
 from hub.jobs.backups import ConfigVersionService
 from hub.jobs.models import FINAL_STATES, OPEN_STATES
@@ -34,16 +35,15 @@ STATE_PATTERN = "^(" + "|".join(OPEN_STATES + FINAL_STATES) + ")$"
 JobsRead = Annotated[Principal, RequirePermission("jobs:read")]
 JobsWrite = Annotated[Principal, RequirePermission("jobs:write")]
 ConfigVersionsRead = Annotated[Principal, RequirePermission("config_versions:read")]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", min_length=1, max_length=128,
-    description="Same key + same body returns the original job; a different body is a 409")]
 
 
 @jobs.post("", operation_id="jobs_create", response_model=JobPublic, status_code=201,
            responses=WRITE)
 async def create_job(body: JobCreate, session: SessionDep, principal: JobsWrite,
-                     response: Response, key: IdempotencyKey = None) -> JobPublic:
-    """Queue a job after checking the action and its parameters (200 on a replayed key)."""
+                     response: Response, key: ClientKey) -> JobPublic:
+    """Queue a job after checking the action and its parameters. The Idempotency-Key
+    (docs/api.md) is also the job's own key, kept with it: past the 24 h of the generic
+    replay, the same key and body answer the original job (200), another body a 422."""
     job, created = await JobService(session, principal).create(body, key)
     if not created:
         response.status_code = 200

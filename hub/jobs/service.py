@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.idempotency import KeyReusedError, bounded_key
 from hub.errors import ConflictError, InvalidRequestError
 from hub.inventory.repository import DeviceRepository
 from hub.jobs.models import JobTransition, ProvisioningJob
@@ -53,8 +54,12 @@ class JobService:
         return job, await self.repo.history(job_id)
 
     async def create(self, data: JobCreate, key: str | None) -> tuple[ProvisioningJob, bool]:
-        """The new job (True), or the original one when `key` was used with this body."""
-        key = key or uuid.uuid4().hex
+        """The new job (True), or the original one when `key` was used with this body.
+
+        The request's Idempotency-Key is replayed by hub.api.idempotency for 24 h; the job
+        keeps it for good (its agents run it once by it), so a key older than that still
+        finds its job, and another body is the same 422."""
+        key = bounded_key(key) if key else uuid.uuid4().hex
         try:
             job, created = await self.create_in_transaction(data, key)
         except IntegrityError:  # the same key raced in from another request
@@ -84,8 +89,7 @@ class JobService:
     async def _replay(self, key: str, digest: str) -> ProvisioningJob | None:
         found = await self.repo.by_key(key)
         if found is not None and found.request_hash != digest:
-            raise ConflictError(f"Idempotency-Key {key!r}: already used for a different "
-                                "request; send a new key for a new job")
+            raise KeyReusedError(key)
         return found
 
     async def _build(self, data: JobCreate, key: str, digest: str) -> ProvisioningJob:

@@ -1,5 +1,5 @@
 """Job API rules at the real hub: hostile parameters never get accepted, an Idempotency-Key
-replays or conflicts, and only a queued job can be cancelled."""
+replays or is refused for another body (422), and only a queued job can be cancelled."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.hub.idempotency.support import rows
 from tests.hub.jobs.conftest import Stack, create_job, new_site, stack, wait_job
 from tests.ssh_sim import Simulator
 
@@ -82,12 +83,20 @@ async def test_idempotency_key_replays_the_same_body_and_refuses_another(
             "params": {"interface": PORT}}
     first = await post_job(stack, body, key)
     assert first.status_code == 201, first.text
-    again = await post_job(stack, body, key)
-    assert again.status_code == 200, again.text
+    again = await post_job(stack, body, key)  # the first answer again (docs/api.md)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     other = await post_job(stack, {**body, "params": {"interface": "GigabitEthernet0/3"}}, key)
-    assert other.status_code == 409, other.text
+    assert other.status_code == 422, other.text
+    assert other.json()["type"].endswith("/idempotency-key-reused")
     assert key in other.json()["detail"]
+    # Past the 24 h replay the job still knows its key: same body, the job; another, 422.
+    await rows(stack.hub, "DELETE FROM idempotency_keys WHERE key = :k", k=key)
+    later = await post_job(stack, body, key)
+    assert later.status_code == 200 and later.json()["id"] == first.json()["id"], later.text
+    await rows(stack.hub, "DELETE FROM idempotency_keys WHERE key = :k", k=key)
+    other = await post_job(stack, {**body, "params": {"interface": "GigabitEthernet0/3"}}, key)
+    assert other.status_code == 422 and key in other.json()["detail"], other.text
     assert [j["id"] for j in await jobs_of(stack, site.device_id)] == [first.json()["id"]]
 
 
