@@ -113,7 +113,10 @@ async def _create(session: AsyncSession, passwords: Passwords, name: str, kind: 
         raise ConflictError(f"tenant {name!r}: already exists; pick another name")
     tenant = Tenant(id=new_id(), name=name, kind=kind.value, parent_id=parent_id)
     session.add(tenant)
-    await session.flush()  # rows below reference it; no relationship() orders the inserts
+    # Flushed first: rows below reference it (no relationship() orders the inserts); a name
+    # taken by a concurrent request since the check above is a 409 too.
+    await commit_or_conflict(session, f"tenant {name!r}: already exists; pick another name",
+                             flush_only=True)
     role = Role.OWNER.value
     owner = User(id=new_id(), tenant_id=tenant.id, email=who.email.strip().lower(),
                  full_name=who.full_name, role=role,

@@ -19,8 +19,8 @@ async def platform(hub: Hub) -> Account:
     return await hub.login(email)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session", autouse=True)
-async def _reseller_totals_mounted(hub: Hub) -> None:
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def reseller_totals_mounted(hub: Hub) -> None:
     """Until hub/routes.py mounts the resellers' totals router beside billing analytics
     (the composition root is not this work's to edit), mount it here; a no-op after."""
     from hub.billing.analytics.resellers.routes import router
