@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import new_id, utcnow
-from hub.errors import ConflictError, InvalidRequestError
+from hub.errors import InvalidRequestError
 from hub.pagination import PageParams
 from hub.principal import Principal
 from hub.repository import commit_or_conflict
@@ -97,19 +97,16 @@ class ScheduleService:
         return dict(params)
 
     async def run_now(self, schedule_id: uuid.UUID) -> ScheduleRun:
-        """A manual due time (now, to the second) for the scheduler to run at once, even
-        when the schedule is disabled."""
+        """A manual due time (now) for the scheduler to run at its next tick, even when the
+        schedule is disabled; its scheduled due times are not affected."""
         row = await self.schedules.get(schedule_id)
-        now = utcnow().replace(microsecond=0)
+        now = utcnow()
         run = ScheduleRun(id=new_id(), tenant_id=self.tenant_id, schedule_id=row.id,
                           kind=row.kind, due_at=now, manual=True, status="pending", attempt=0,
                           next_attempt_at=now, summary="", created_at=now)
         self.session.add(run)
-        try:
-            await commit_or_conflict(self.session, "")
-        except ConflictError:
-            raise ConflictError(f"schedule {schedule_id}: a run for {now.isoformat()} exists "
-                                "already; wait a second and ask again") from None
+        await commit_or_conflict(self.session, f"schedule {schedule_id}: a run for "
+                                 f"{now.isoformat()} exists already; ask again")
         return run
 
     async def page_of_runs(self, schedule_id: uuid.UUID, params: PageParams,

@@ -1,0 +1,125 @@
+"""The hub's scheduled tasks as the scheduler calls them: billing invoices each customer on
+its billing day (the tenant's, or its own; 31 falls on February's last day) for the calendar
+period, once; dunning takes each step once; retention deletes only what is old; backups queue
+one job per device and due time."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hub.alarms.models import DeviceEvent
+from hub.billing.models import Invoice
+from hub.db import new_id
+from hub.handlers import billing_dunning, billing_run, config_backups, device_event_retention
+from hub.inventory.models import Agent, Device, Site
+from hub.jobs.models import ProvisioningJob
+from hub.schedules.tasks import TaskContext
+from tests.hub.harness import Account, Hub
+
+
+def _ctx(hub: Hub, owner: Account, on: date, **params: Any) -> TaskContext:
+    due = datetime(on.year, on.month, on.day, 2, tzinfo=UTC)
+    return TaskContext(hub.app.state.sessions, owner.tenant_id, due, on, params)
+
+
+async def _subscribed(hub: Hub, owner: Account, plan_id: str, billing_day: int | None) -> str:
+    body: dict[str, Any] = {"name": f"day {billing_day}", "currency": "EUR"}
+    if billing_day is not None:
+        body["billing_day"] = billing_day
+    customer = await hub.post(owner, "/billing/customers", body)
+    assert customer["billing_day"] == billing_day
+    sub = await hub.post(owner, "/billing/subscriptions",
+                         {"customer_id": customer["id"], "plan_id": plan_id})
+    await hub.post(owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                   {"action": "activate", "on": "2026-01-01"})
+    return str(sub["id"])
+
+
+async def _invoices(hub: Hub, tenant_id: uuid.UUID) -> list[tuple[str, date, date, int]]:
+    async with hub.app.state.sessions() as session:
+        rows = (await session.execute(
+            select(Invoice.subscription_id, Invoice.period_start, Invoice.issued_on,
+                   Invoice.number).where(Invoice.tenant_id == tenant_id)
+            .order_by(Invoice.number))).all()
+    return [(str(s), p, i, n) for s, p, i, n in rows]
+
+
+async def test_billing_invoices_each_customer_on_its_billing_day_once(hub: Hub) -> None:
+    owner = await hub.new_tenant("billday")
+    refused = await hub.client.post("/billing/customers", headers=owner.headers,
+                                    json={"name": "x", "currency": "EUR", "billing_day": 29})
+    assert refused.status_code == 422  # 1-28: every month has it
+    plan = await hub.post(owner, "/billing/plans", {
+        "name": "Fibre", "currency": "EUR", "down_kbps": 100_000, "up_kbps": 20_000,
+        "price_minor": 3000})
+    tenant_day = await _subscribed(hub, owner, plan["id"], None)
+    own_day = await _subscribed(hub, owner, plan["id"], 15)
+    feb = date(2026, 2, 1)
+    summary = await billing_run(_ctx(hub, owner, feb, day=1))
+    assert summary.startswith("1 invoices issued for 2026-02-01")
+    assert await _invoices(hub, owner.tenant_id) == [(tenant_day, feb, feb, 1)]
+    assert (await billing_run(_ctx(hub, owner, date(2026, 2, 14), day=1))).startswith("0 ")
+    await billing_run(_ctx(hub, owner, date(2026, 2, 15), day=1))
+    again = await billing_run(_ctx(hub, owner, date(2026, 2, 15), day=1))  # a re-run
+    assert again.startswith("0 invoices issued")
+    assert await _invoices(hub, owner.tenant_id) == [
+        (tenant_day, feb, feb, 1), (own_day, feb, date(2026, 2, 15), 2)]
+    # the tenant's day 31 is February's 28th; the customer's own day still wins
+    await billing_run(_ctx(hub, owner, date(2026, 3, 28), day=31))
+    assert (await billing_run(_ctx(hub, owner, date(2026, 2, 28), day=31))).startswith("0 ")
+    await billing_run(_ctx(hub, owner, date(2026, 3, 31), day=31))
+    assert [(s, p, i) for s, p, i, _n in (await _invoices(hub, owner.tenant_id))[2:]] == [
+        (tenant_day, date(2026, 3, 1), date(2026, 3, 31))]
+
+    steps = await billing_dunning(_ctx(hub, owner, date(2026, 3, 5)))
+    # invoice 1 (due 15 Feb) is 18 days late: reminder and throttle; invoice 2 (due 1 March)
+    # 4 days: reminder. Each step is taken once.
+    assert steps == "3 dunning steps taken on 2026-03-05"
+    assert (await billing_dunning(_ctx(hub, owner, date(2026, 3, 5)))).startswith("0 ")
+
+
+async def test_retention_deletes_only_old_device_events(hub: Hub) -> None:
+    owner = await hub.new_tenant("retention")
+    now = datetime.now(UTC)
+    async with hub.app.state.sessions() as session, session.begin():
+        for age in (1, 89, 91, 400):
+            session.add(DeviceEvent(
+                tenant_id=owner.tenant_id, event_id=uuid.uuid4(), agent_id=uuid.uuid4(),
+                site_id=uuid.uuid4(), source="10.0.0.1", origin="syslog", event_type="x",
+                severity="info", received_at=now - timedelta(days=age)))
+    ctx = TaskContext(hub.app.state.sessions, owner.tenant_id, now, now.date(), {"days": 90})
+    assert (await device_event_retention(ctx)).startswith("2 device events")
+    async with hub.app.state.sessions() as session:
+        left = (await session.execute(select(func.count()).select_from(DeviceEvent).where(
+            DeviceEvent.tenant_id == owner.tenant_id))).scalar_one()
+    assert left == 2
+
+
+async def test_backups_queue_one_job_per_device_and_due_time(hub: Hub) -> None:
+    owner = await hub.new_tenant("backups")
+    tid = owner.tenant_id
+    async with hub.app.state.sessions() as session, session.begin():
+        site = Site(id=new_id(), tenant_id=tid, name="pop1")
+        session.add(site)
+        await session.flush()  # no relationship() orders the inserts
+        agent = Agent(id=new_id(), tenant_id=tid, site_id=site.id, name="pop1-a",
+                      status="active")
+        session.add(agent)
+        await session.flush()
+        for name, profile, agent_id in (("core1", "cisco_nxos", agent.id),
+                                        ("ups1", "apc_powernet", agent.id),
+                                        ("lonely", "cisco_nxos", None)):
+            session.add(Device(tenant_id=tid, site_id=site.id, agent_id=agent_id, name=name,
+                               management_address="192.0.2.1", profile=profile))
+    ctx = TaskContext(hub.app.state.sessions, tid, datetime.now(UTC), date.today(), {})
+    assert await config_backups(ctx) == ("1 backup jobs queued (0 already, 1 devices whose "
+                                         "profile has no backup_config)")
+    assert (await config_backups(ctx)).startswith("0 backup jobs queued (1 already")
+    async with hub.app.state.sessions() as session:
+        jobs = (await session.execute(select(ProvisioningJob.device_name, ProvisioningJob.action)
+                                      .where(ProvisioningJob.tenant_id == tid))).all()
+    assert [tuple(j) for j in jobs] == [("core1", "backup_config")]
