@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -68,10 +68,12 @@ class SubscriberVlans:
     svlan: int | None = None
     cvlan: int | None = None
 
-    def params(self) -> dict[str, int]:
-        """The tags that are set, as provisioning job parameters (vlan, svlan, cvlan)."""
+    def params(self, accepted: Collection[str] | None = None) -> dict[str, int]:
+        """The tags that are set, as provisioning job parameters (vlan, svlan, cvlan); only
+        the names in `accepted` when given (an action's schema refuses unknown parameters)."""
         return {k: v for k, v in (("vlan", self.vlan), ("svlan", self.svlan),
-                                  ("cvlan", self.cvlan)) if v is not None}
+                                  ("cvlan", self.cvlan))
+                if v is not None and (accepted is None or k in accepted)}
 
 
 @dataclass(frozen=True)

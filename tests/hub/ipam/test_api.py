@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from hub.db import utcnow
-from hub.ipam.service import release_for_subscription, release_quarantined
+from hub.ipam.service import release_for_subscription, release_quarantined, subscriber_vlans
 from tests.hub.harness import Account, Hub
 from tests.hub.ipam.support import pool, site, subscription
 
@@ -160,6 +161,10 @@ async def test_vlans_single_and_qinq_released_with_the_subscription(hub: Hub) ->
     assert chosen["slot"] == 5
     answer = (await hub.client.get(f"/ipam/subscriptions/{sub}", headers=owner.headers)).json()
     assert (answer["vlan"], answer["svlan"], answer["cvlan"]) == (100, 2000, 10)
+    async with hub.app.state.sessions() as session:
+        tags = await subscriber_vlans(session, owner.tenant_id, uuid.UUID(sub))
+    assert tags.params() == {"vlan": 100, "svlan": 2000, "cvlan": 10}
+    assert tags.params(accepted={"port", "vlan"}) == {"vlan": 100}  # what a template takes
     async with hub.app.state.sessions() as session:
         assert await release_for_subscription(session, owner.tenant_id, sub, utcnow()) == 2
         await session.commit()
