@@ -1,0 +1,347 @@
+"""Access-Requests per second through FreeRADIUS plus the hub, against the same FreeRADIUS
+answering from its `files` module alone, in the same run with the same load.
+
+Both servers run the shipped configuration (tests/radius_support.py renders it); the baseline
+swaps the site's `rest` call for `files` (the same users, passwords and reply attribute in
+mods-config/files/authorize). The hub is `dotmac-hub serve` on PostgreSQL (tests/services).
+Load: PAP Access-Requests with Message-Authenticator from a Python asyncio UDP client keeping
+BENCH_RADIUS_WINDOW requests outstanding (it records every request's latency), and as a
+cross-check `radclient -p WINDOW` over the same packets (its wall time). Printed per target:
+requests/s, p50 and p99 latency; then the ratios. Targets (issue 19): ratio >= 0.3,
+p99 < 50 ms through the hub.
+
+Options: `--help`; each has an environment variable (BENCH_RADIUS_*) for `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the bench reuses the test suite's service starters
+
+from tests.hub.harness import create_database  # noqa: E402
+from tests.radius_support import NAS_SECRET, RadiusServer, start_radius_server  # noqa: E402
+from tests.services._proc import ManagedProcess, free_port, tcp_open  # noqa: E402
+from tests.services.postgres import start_postgres  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway bench account
+TOKEN = "bench-radius-token-0123456789"  # noqa: S105 - a throwaway caller token
+USER_PASSWORD = "pppoe-bench-pw"  # noqa: S105 - the bench subscribers' password
+RATE_LIMIT = "10000k/50000k"
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command line, defaults from BENCH_RADIUS_*."""
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int,
+                        default=int(env("BENCH_RADIUS_REQUESTS", "3000")))
+    parser.add_argument("--users", type=int, default=int(env("BENCH_RADIUS_USERS", "100")))
+    parser.add_argument("--window", type=int, default=int(env("BENCH_RADIUS_WINDOW", "32")),
+                        help="requests outstanding at once")
+    parser.add_argument("--workers", type=int,
+                        default=int(env("BENCH_RADIUS_WORKERS", str(os.cpu_count() or 1))))
+    return parser.parse_args(argv)
+
+
+# --- a minimal RADIUS client (RFC 2865 PAP + RFC 3579 Message-Authenticator) ---------------
+
+def _attr(kind: int, value: bytes) -> bytes:
+    return bytes([kind, len(value) + 2]) + value
+
+
+def _hidden(password: bytes, authenticator: bytes) -> bytes:
+    padded = password + b"\0" * (-len(password) % 16)
+    out, last = b"", authenticator
+    for i in range(0, len(padded), 16):
+        key = hashlib.md5(NAS_SECRET.encode() + last).digest()  # noqa: S324 - RFC 2865
+        last = bytes(a ^ b for a, b in zip(padded[i:i + 16], key, strict=True))
+        out += last
+    return out
+
+
+def access_request(ident: int, user: str) -> bytes:
+    """One signed Access-Request (User-Name, User-Password, NAS-IP-Address)."""
+    authenticator = os.urandom(16)
+    body = (_attr(1, user.encode()) + _attr(2, _hidden(USER_PASSWORD.encode(), authenticator))
+            + _attr(4, socket.inet_aton("127.0.0.1")) + _attr(80, b"\0" * 16))
+    packet = struct.pack("!BBH", 1, ident, 20 + len(body)) + authenticator + body
+    mac = hmac.new(NAS_SECRET.encode(), packet, "md5").digest()
+    return packet[:-16] + mac
+
+
+@dataclass
+class Load(asyncio.DatagramProtocol):
+    """Keeps `window` requests in flight until `total` are answered (or timed out)."""
+
+    total: int
+    window: int
+    users: int
+    latencies: list[float] = field(default_factory=list)
+    codes: dict[int, int] = field(default_factory=dict)
+    lost: int = 0
+    sent: int = 0
+    flight: dict[int, float] = field(default_factory=dict)
+    transport: asyncio.DatagramTransport | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # noqa: D102
+        self.transport = transport  # type: ignore[assignment]
+        for ident in range(self.window):
+            self._send(ident)
+
+    def _send(self, ident: int) -> None:
+        if self.sent >= self.total or self.transport is None:
+            if not self.flight:
+                self.done.set()
+            return
+        packet = access_request(ident, f"bench-user-{self.sent % self.users:05d}")
+        self.sent += 1
+        self.flight[ident] = time.perf_counter()
+        self.transport.sendto(packet)
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # noqa: D102
+        ident = data[1]
+        began = self.flight.pop(ident, None)
+        if began is None:
+            return
+        self.latencies.append(time.perf_counter() - began)
+        self.codes[data[0]] = self.codes.get(data[0], 0) + 1
+        self._send(ident)
+
+    def expire(self, older_than: float) -> None:
+        """Count requests unanswered for `older_than` seconds as lost and send new ones."""
+        now = time.perf_counter()
+        for ident, began in list(self.flight.items()):
+            if now - began > older_than:
+                del self.flight[ident]
+                self.lost += 1
+                self._send(ident)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One target's figures."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    accepted: int
+    lost: int
+    radclient_rps: float
+
+
+async def _drive(port: int, args: argparse.Namespace) -> tuple[Load, float]:
+    loop = asyncio.get_running_loop()
+    load = Load(args.requests, args.window, args.users)
+    began = time.perf_counter()
+    transport, _ = await loop.create_datagram_endpoint(
+        lambda: load, local_addr=("127.0.0.1", 0), remote_addr=("127.0.0.1", port))
+    try:
+        while not load.done.is_set():
+            try:
+                await asyncio.wait_for(load.done.wait(), timeout=1.0)
+            except TimeoutError:
+                load.expire(5.0)
+    finally:
+        transport.close()
+    return load, time.perf_counter() - began
+
+
+def _radclient_rps(port: int, args: argparse.Namespace, tmp: Path) -> float:
+    path = tmp / "requests.txt"
+    path.write_text("\n\n".join(
+        f'User-Name = "bench-user-{i % args.users:05d}",\nUser-Password = "{USER_PASSWORD}",\n'
+        "NAS-IP-Address = 127.0.0.1,\nMessage-Authenticator = 0x00"
+        for i in range(args.requests)) + "\n")
+    began = time.monotonic()
+    subprocess.run(["radclient", "-q", "-p", str(args.window), "-r", "3", "-t", "5", "-f",
+                    str(path), f"127.0.0.1:{port}", "auth", NAS_SECRET],
+                   capture_output=True, check=False, timeout=3600)
+    return args.requests / (time.monotonic() - began)
+
+
+def measure(port: int, args: argparse.Namespace, tmp: Path) -> Result:
+    """Warm up, then the Python client (latencies), then radclient (throughput check)."""
+    warm = argparse.Namespace(**{**vars(args), "requests": min(args.requests, 300)})
+    asyncio.run(_drive(port, warm))
+    load, seconds = asyncio.run(_drive(port, args))
+    ordered = sorted(load.latencies) or [0.0]
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return Result(len(load.latencies) / seconds, pick(0.5), pick(0.99), load.codes.get(2, 0),
+                  load.lost, _radclient_rps(port, args, tmp))
+
+
+# --- the two targets ------------------------------------------------------------------------
+
+def _hub_env(database_url: str, port: int, workers: int) -> dict[str, str]:
+    return {**os.environ, "DOTMAC_HUB_DATABASE_URL": database_url, "DOTMAC_HUB_PORT": str(port),
+            "DOTMAC_HUB_LOG_LEVEL": "warning", "DOTMAC_HUB_SECRET_KEY": "bench-" + "s" * 40,
+            "DOTMAC_HUB_RATE_LIMIT_IP": "100000000",
+            "DOTMAC_HUB_RATE_LIMIT_PRINCIPAL": "10000000",
+            "DOTMAC_HUB_BOOTSTRAP_PASSWORD": PASSWORD, "DOTMAC_HUB_WORKERS": str(workers),
+            "DOTMAC_HUB_RADIUS_TOKEN": TOKEN, "DOTMAC_HUB_INGEST_EMBEDDED": "false"}
+
+
+def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("w") as sink:
+        proc = subprocess.Popen([str(BIN / "dotmac-hub"), "serve"], env=env, stdout=sink,
+                                stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while not tcp_open(port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the hub did not start: {log.read_text()[-800:]}")
+        time.sleep(0.1)
+    return proc
+
+
+async def _seed(base: str, users: int) -> None:
+    """NAS 127.0.0.1 (mikrotik), one plan, `users` active subscriptions with PPPoE logins."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        login = await client.post("/auth/login", json={"email": "bench@example.net",
+                                                       "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+        async def post(path: str, body: dict[str, object]) -> dict[str, str]:
+            resp = await client.post(path, json=body, headers=headers)
+            resp.raise_for_status()
+            made: dict[str, str] = resp.json()
+            return made
+
+        site = await post("/sites", {"name": "bench-pop"})
+        await post("/access/nas", {"site_id": site["id"], "name": "bench-bng",
+                                   "address": "127.0.0.1", "secret": NAS_SECRET,
+                                   "vendor": "mikrotik"})
+        plan = await post("/billing/plans", {"name": "bench", "currency": "EUR",
+                                             "down_kbps": 50_000, "up_kbps": 10_000,
+                                             "price_minor": 3000})
+        for i in range(users):
+            customer = await post("/billing/customers", {"name": f"c{i}", "currency": "EUR"})
+            sub = await post("/billing/subscriptions", {"customer_id": customer["id"],
+                                                        "plan_id": plan["id"]})
+            await post(f"/billing/subscriptions/{sub['id']}/transitions",
+                       {"action": "activate", "on": "2026-01-01"})
+            put = await client.put(f"/access/subscriptions/{sub['id']}/credentials",
+                                   headers=headers, json={"username": f"bench-user-{i:05d}",
+                                                          "password": USER_PASSWORD})
+            put.raise_for_status()
+
+
+BASELINE_SITE = """server dotmac {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = %d
+	}
+	authorize {
+		files
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+	}
+}
+"""
+
+
+def files_only(hub_radius: RadiusServer, tmp: Path, users: int) -> tuple[ManagedProcess, int]:
+    """The same rendered configuration with `files` instead of the hub: same users,
+    password and reply attribute."""
+    conf = tmp / "files-only"
+    shutil.copytree(hub_radius.conf_dir, conf, ignore=shutil.ignore_patterns("*.log", "run"))
+    (conf / "run").mkdir()
+    radiusd = (conf / "radiusd.conf").read_text().replace(str(hub_radius.conf_dir), str(conf))
+    (conf / "radiusd.conf").write_text(radiusd)
+    port = free_port(socket.SOCK_DGRAM)
+    (conf / "sites-enabled/dotmac").write_text(BASELINE_SITE % port)
+    (conf / "sites-enabled/status").unlink()
+    (conf / "mods-enabled/rest").unlink()
+    (conf / "mods-enabled/files").write_text(
+        "files {\n\tfilename = ${modconfdir}/files/authorize\n}\n")
+    (conf / "mods-config/files").mkdir(parents=True)
+    (conf / "mods-config/files/authorize").write_text("".join(
+        f'bench-user-{i:05d}\tCleartext-Password := "{USER_PASSWORD}"\n'
+        f'\tMikrotik-Rate-Limit = "{RATE_LIMIT}"\n\n' for i in range(users)))
+    log = conf / "radius.log"
+    proc = ManagedProcess(["freeradius", "-f", "-d", str(conf), "-l", str(log)], log).start()
+    deadline = time.monotonic() + 30
+    while "Ready to process requests" not in (log.read_text() if log.exists() else ""):
+        if not proc.alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"files-only FreeRADIUS did not start: {log.read_text()[-800:]}")
+        time.sleep(0.05)
+    return proc, port
+
+
+def _report(name: str, result: Result) -> None:
+    print(f"{name:22} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  p99 "
+          f"{result.p99_ms:6.1f} ms  accepted {result.accepted}  lost {result.lost}  "
+          f"(radclient -p: {result.radclient_rps:.0f} req/s)", flush=True)
+
+
+def _run(args: argparse.Namespace, tmp: Path) -> int:
+    pg = start_postgres(tmp / "pg")
+    url = (f"postgresql+psycopg://{pg.user}@{pg.host}:{pg.port}/"
+           f"{create_database(pg.admin_dsn, 'bench_radius')}")
+    env = _hub_env(url, free_port(), args.workers)
+    port = int(env["DOTMAC_HUB_PORT"])
+    boot = subprocess.run([str(BIN / "dotmac-hub"), "bootstrap", "--tenant", "Bench",
+                           "--admin-email", "bench@example.net"], env=env, capture_output=True,
+                          text=True, check=False, timeout=120)
+    if boot.returncode != 0:
+        print(boot.stderr)
+        return 1
+    hub = _serve(env, port, tmp / "hub.log")
+    radius, baseline = None, None
+    try:
+        asyncio.run(_seed(f"http://127.0.0.1:{port}", args.users))
+        radius = start_radius_server(f"http://127.0.0.1:{port}", TOKEN, tmp / "radius",
+                                     hub_timeout_s=10.0)
+        baseline, baseline_port = files_only(radius, tmp, args.users)
+        print(f"{args.requests} PAP Access-Requests over {args.users} users, {args.window} "
+              f"outstanding; hub: {args.workers} uvicorn worker(s)", flush=True)
+        ours = measure(radius.auth_port, args, tmp)
+        files = measure(baseline_port, args, tmp)
+        _report("FreeRADIUS + hub (rest)", ours)
+        _report("FreeRADIUS files only", files)
+        ratio = ours.rps / files.rps if files.rps else 0.0
+        print(f"ratio {ratio:.3f} (target >= 0.3: {'PASS' if ratio >= 0.3 else 'FAIL'}); "
+              f"p99 {ours.p99_ms:.1f} ms (target < 50: {'PASS' if ours.p99_ms < 50 else 'FAIL'})"
+              f"; radclient ratio {ours.radclient_rps / files.radclient_rps:.3f}")
+        return 0 if ours.accepted and files.accepted else 1
+    finally:
+        for proc in (baseline, radius):
+            if proc is not None:
+                proc.stop()
+        hub.terminate()
+        hub.wait(15)
+        pg.stop()
+
+
+def main() -> int:
+    """Start PostgreSQL, the hub and both FreeRADIUS servers; measure; print."""
+    args = options()
+    with tempfile.TemporaryDirectory() as tmp:
+        return _run(args, Path(tmp))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
