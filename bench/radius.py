@@ -102,7 +102,8 @@ class Load(asyncio.DatagramProtocol):
     transport: asyncio.DatagramTransport | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # noqa: D102
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Fill the window."""
         self.transport = transport  # type: ignore[assignment]
         for ident in range(self.window):
             self._send(ident)
@@ -117,7 +118,8 @@ class Load(asyncio.DatagramProtocol):
         self.flight[ident] = time.perf_counter()
         self.transport.sendto(packet)
 
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # noqa: D102
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        """An answer: record its latency, send the next request with its id."""
         ident = data[1]
         began = self.flight.pop(ident, None)
         if began is None:
