@@ -106,10 +106,13 @@ class CredentialLookup:
         """Whether the tenant's people and keys may authenticate (not suspended)."""
         return bool(await self.session.scalar(select(not_suspended(tenant_id))))
 
-    async def api_key(self, prefix: str) -> ApiKey | None:
-        """The API key with this public prefix."""
-        return (await self.session.execute(
-            select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()
+    async def api_key(self, prefix: str) -> tuple[ApiKey, bool] | None:
+        """The API key with this public prefix, and whether its tenant is open (not
+        suspended): one query, as every API-key request makes it."""
+        row = (await self.session.execute(
+            select(ApiKey, not_suspended(ApiKey.tenant_id))
+            .where(ApiKey.prefix == prefix))).first()
+        return (row[0], bool(row[1])) if row else None
 
 
 class SigningKeys:

@@ -194,15 +194,16 @@ class AuthService:
         if not prefix or not secret or len(prefix) > API_KEY_PREFIX_LENGTH:
             raise UnauthorizedError("malformed")  # no such key can exist: nothing to count
         await self._rate_limit(ratelimit.counter_key("key", prefix))
-        key = await self.lookup.api_key(prefix)
-        if key is None or not hmac.compare_digest(key.secret_hash, sha256(secret)):
+        found = await self.lookup.api_key(prefix)
+        if found is None or not hmac.compare_digest(found[0].secret_hash, sha256(secret)):
             raise UnauthorizedError("api_key_unknown")
+        key, tenant_open = found
         now = utcnow()
         if key.revoked_at is not None:
             raise UnauthorizedError("api_key_revoked")
         if key.expires_at is not None and key.expires_at <= now:
             raise UnauthorizedError("api_key_expired")
-        if not await self.lookup.tenant_open(key.tenant_id):
+        if not tenant_open:
             raise UnauthorizedError("tenant_suspended")
         await self._touch(key, now)
         return Principal("api_key", key.id, key.tenant_id, frozenset(key.scopes), (),
