@@ -53,12 +53,17 @@ class Sessions(TenantScopedRepository[SubscriberSession]):
         return list((await self.session.execute(query.order_by(SubscriberSession.id)))
                     .scalars())
 
-    async def open_silent_since(self, before: datetime) -> list[SubscriberSession]:
-        """Open sessions whose last accounting is older than `before`, locked."""
-        query = self.select().where(SubscriberSession.stopped_at.is_(None),
-                                    SubscriberSession.last_update_at < before)
+    async def open_silent_since(self, default_before: datetime, own_before: datetime,
+                                ) -> list[SubscriberSession]:
+        """Open sessions, locked, whose last accounting is older than `default_before` (no
+        interval of their own) or `own_before` (the NAS reported one: refined by the
+        caller)."""
+        s = SubscriberSession
+        silent = ((s.interim_interval_s.is_(None) & (s.last_update_at < default_before))
+                  | (s.interim_interval_s.is_not(None) & (s.last_update_at < own_before)))
+        query = self.select().where(s.stopped_at.is_(None), silent)
         return list((await self.session.execute(
-            query.order_by(SubscriberSession.id).with_for_update(skip_locked=True))).scalars())
+            query.order_by(s.id).with_for_update(skip_locked=True))).scalars())
 
 
 class RadiusActions(TenantScopedRepository[RadiusAction]):

@@ -164,7 +164,8 @@ async def close_stale_sessions(session: AsyncSession, tenant_id: uuid.UUID, now:
     settings = settings or SessionsSettings()
     n = settings.stale_after_intervals
     candidates = await Sessions(session, tenant_id).open_silent_since(
-        now - timedelta(seconds=n * min(settings.interim_interval_s, SHORTEST_INTERVAL_S)))
+        now - timedelta(seconds=n * settings.interim_interval_s),
+        now - timedelta(seconds=n * SHORTEST_INTERVAL_S))
     closed = 0
     for row in candidates:
         interval = row.interim_interval_s or settings.interim_interval_s
