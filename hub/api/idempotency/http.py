@@ -146,9 +146,8 @@ class IdempotencyCheck:
 
 async def _on_replay(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Replay)
-    headers = [(name, value) for name, value in exc.stored.response_headers or []]
     response = Response(exc.body, exc.stored.status_code or 200)
-    for name, value in headers:
+    for name, value in exc.stored.response_headers or []:
         response.headers.append(name, value)
     response.headers[REPLAYED_HEADER] = "true"
     return response

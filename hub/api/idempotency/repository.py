@@ -107,9 +107,12 @@ async def release(engine: AsyncEngine, record_id: uuid.UUID, token: uuid.UUID) -
         await conn.execute(statement)
 
 
-async def purge(target: AsyncSession | AsyncEngine, before: datetime) -> int:
-    """Delete every row created before `before`, committed; how many."""
+async def purge(target: AsyncSession | AsyncEngine, before: datetime,
+                tenant_id: uuid.UUID | None = None) -> int:
+    """Delete the rows created before `before` (of one tenant, or all), committed; how many."""
     statement = delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)
+    if tenant_id is not None:
+        statement = statement.where(IdempotencyRecord.tenant_id == tenant_id)
     if isinstance(target, AsyncSession):
         result = await target.execute(statement)
         await target.commit()

@@ -196,8 +196,11 @@ async def release(attempt: Attempt) -> None:
     await repository.release(attempt.engine, attempt.record_id, attempt.token)
 
 
-async def purge_expired(session_or_engine: AsyncSession | AsyncEngine, now: datetime) -> int:
+async def purge_expired(session_or_engine: AsyncSession | AsyncEngine, now: datetime,
+                        tenant_id: uuid.UUID | None = None) -> int:
     """Delete the keys older than the retention (DOTMAC_HUB_IDEMPOTENCY_RETENTION_H, 24 h by
-    default) at `now`; commits, returns how many went. For the schedules' purge task: rows
-    past the retention are already ignored, this only takes them off the disk."""
-    return await repository.purge(session_or_engine, now - IdempotencySettings().retention)
+    default) at `now`, of one tenant or of all; commits, returns how many went. For the
+    schedules' purge task: rows past the retention are already ignored, this only takes
+    them off the disk."""
+    return await repository.purge(session_or_engine, now - IdempotencySettings().retention,
+                                  tenant_id)

@@ -18,7 +18,7 @@ class IdempotencySettings(EnvSettings):
     retention_h: float = Field(
         24.0, ge=24, le=24 * 30, description="hours a key and its response are kept (at "
         "least 24, as documented to integrators); older ones are purged by the "
-        "`idempotency_purge` schedule and ignored until then")
+        "`idempotency.purge` schedule and ignored until then")
     wait_s: float = Field(
         10.0, ge=0.1, le=60, description="seconds a repeated request waits for the first "
         "attempt with the same key to finish before answering 409 with Retry-After")
