@@ -130,14 +130,19 @@ async def test_accounting_on_closes_that_nas_sessions_only(radius: Radius) -> No
 async def test_silent_sessions_are_closed_as_stale(radius: Radius) -> None:
     username, t_old, t_new = f"gina-{_id()}", int(time.time()) - 7200, int(time.time()) - 60
     await radius.subscriber(username)
-    silent, talking = _id(), _id()
+    silent, talking, quick = _id(), _id(), _id()
     for sid, at in ((silent, t_old), (talking, t_new)):
         assert (await radius.account(_start(sid, username, at))).code == "Accounting-Response"
+    # a NAS that reports a 20 s interval: silent for 3 of them is stale, though < 3 x 300 s
+    reply = await radius.account(_start(quick, username, int(time.time()) - 200,
+                                        **{"Acct-Interim-Interval": 20}))
+    assert reply.code == "Accounting-Response"
     settings = SessionsSettings(interim_interval_s=300, stale_after_intervals=3)
     async with radius.hub.app.state.sessions() as session, session.begin():
         closed = await close_stale_sessions(session, radius.owner.tenant_id,
                                             datetime.now(UTC), settings)
-    assert closed >= 1
+    assert closed >= 2
+    assert (await radius.session_of(quick))["terminate_cause"] == "stale"
     stale = await radius.session_of(silent)
     assert stale["terminate_cause"] == "stale"
     assert datetime.fromisoformat(stale["stopped_at"]) == datetime.fromtimestamp(t_old, UTC)

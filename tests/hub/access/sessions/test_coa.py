@@ -208,3 +208,19 @@ async def test_gb_cap_throttle_sends_coa_with_the_cap_rates(radius: Radius) -> N
         assert got.kind == "coa" and got.attributes["Mikrotik-Rate-Limit"] == ["1000k/2000k"]
     (action,) = await _actions(radius, sid)
     assert (action["action"], action["status"]) == ("change_speed", "acked")
+
+
+async def test_a_rolled_back_transition_sends_nothing(radius: Radius) -> None:
+    sub, _, sid = await _online(radius)
+    dispatch = _dispatch(radius)
+    o = radius.owner
+    caller = Principal("user", o.user_id, o.tenant_id, frozenset({"billing:write"}))
+    async with nas_simulator(NAS_SECRET) as nas:
+        await _simulated(radius, nas)
+        async with radius.hub.app.state.sessions() as session:
+            row = await session.get_one(Subscription, uuid.UUID(sub["id"]))
+            await RadiusNetworkActions(session, caller, dispatch).terminate(row)
+            await session.rollback()
+        await dispatch.drain()
+        assert nas.received == [] and not dispatch.tasks
+    assert await _actions(radius, sid) == []
