@@ -31,7 +31,7 @@ async def _nas(hub: Hub, owner: Account) -> uuid.UUID:
     """The tenant's matrix NAS (created once per tenant, answered by a simulator)."""
     name = "matrix-nas"
     async with hub.app.state.sessions() as session, session.begin():
-        found = (await session.execute(select(Nas.id).where(
+        found: uuid.UUID | None = (await session.execute(select(Nas.id).where(
             Nas.tenant_id == owner.tenant_id, Nas.name == name))).scalar_one_or_none()
         if found is not None:
             return found
