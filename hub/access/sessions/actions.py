@@ -11,6 +11,9 @@ The sender claims a row (`requested` -> `sending`), sends outside any transactio
 each attempt and the NAS's answer as `radius_action_events`, and copies the outcome onto the
 billing row, so billing's `network_state` / out-of-sync flag follow what the NAS did. Rows
 left `requested` or `sending` by a process that died are picked up by `send_pending`.
+
+`SubscriberNetworkActions` is what billing is given: per subscription, RADIUS when it has
+credentials (hub.access), port jobs otherwise.
 """
 
 from __future__ import annotations
@@ -35,7 +38,14 @@ from hub.access.sessions.repository import Sessions
 from hub.access.sessions.settings import SessionsSettings
 from hub.access.sessions.vendor_coa import rate_attributes, walled_garden_attributes
 from hub.billing.models import NetworkAction, Plan, Subscription
-from hub.billing.network import CAP_RESTORE, CAP_THROTTLE, THROTTLE_KBPS, cap_throttle_rates
+from hub.billing.network import (
+    CAP_RESTORE,
+    CAP_THROTTLE,
+    THROTTLE_KBPS,
+    JobNetworkActions,
+    NetworkActions,
+    cap_throttle_rates,
+)
 from hub.billing.repository import plan_of
 from hub.billing.repository.network import network_action
 from hub.db import new_id, utcnow
@@ -315,3 +325,48 @@ class RadiusNetworkActions:
     async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
         """CoA live sessions back to the plan's rates (a new period lifted the throttle)."""
         return await self._request(subscription, "change_speed", CAP_RESTORE, plan=plan)
+
+
+class SubscriberNetworkActions:
+    """Billing's network actions per subscription: RADIUS (CoA / Disconnect) for a
+    subscription that logs in with RADIUS credentials, port jobs for every other one."""
+
+    def __init__(self, session: AsyncSession, principal: Principal,
+                 dispatch: CoaDispatch) -> None:
+        self.radius = RadiusNetworkActions(session, principal, dispatch)
+        self.jobs = JobNetworkActions(session, principal)
+        self.session = session
+
+    async def _for(self, sub: Subscription) -> NetworkActions:
+        radius = await repo.has_credential(self.session, sub.id)
+        return self.radius if radius else self.jobs
+
+    async def activate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).activate(subscription, plan)
+
+    async def suspend(self, subscription: Subscription, mode: str) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).suspend(subscription, mode)
+
+    async def resume(self, subscription: Subscription) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).resume(subscription)
+
+    async def change_speed(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).change_speed(subscription, plan)
+
+    async def terminate(self, subscription: Subscription) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).terminate(subscription)
+
+    async def throttle_cap(self, subscription: Subscription, down_kbps: int,
+                           up_kbps: int) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).throttle_cap(subscription, down_kbps,
+                                                                   up_kbps)
+
+    async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
+        """Per the subscription's mode."""
+        return await (await self._for(subscription)).restore_rate(subscription, plan)

@@ -108,6 +108,13 @@ async def subscription_of_username(session: AsyncSession, tenant_id: uuid.UUID,
     return found
 
 
+async def has_credential(session: AsyncSession, subscription_id: uuid.UUID) -> bool:
+    """Whether the subscription logs in by RADIUS (it has a credential)."""
+    found = (await session.execute(select(SubscriberCredential.id).where(
+        SubscriberCredential.subscription_id == subscription_id))).first()
+    return found is not None
+
+
 async def session_for_update(session: AsyncSession, nas_id: uuid.UUID,
                              acct_session_id: str) -> SubscriberSession | None:
     """A NAS's session by Acct-Session-Id, locked for the update an accounting packet makes."""

@@ -9,9 +9,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.access.sessions.actions import CoaDispatch, RadiusNetworkActions
+from sqlalchemy import select
+
+from hub.access.sessions.actions import (
+    CoaDispatch,
+    RadiusNetworkActions,
+    SubscriberNetworkActions,
+)
 from hub.access.sessions.settings import SessionsSettings
-from hub.billing.models import Subscription
+from hub.billing.models import NetworkAction, Subscription
 from hub.billing.schemas import Transition
 from hub.billing.service import BillingService
 from hub.permissions import Role
@@ -224,3 +230,30 @@ async def test_a_rolled_back_transition_sends_nothing(radius: Radius) -> None:
         await dispatch.drain()
         assert nas.received == [] and not dispatch.tasks
     assert await _actions(radius, sid) == []
+
+
+async def test_billing_picks_radius_for_subscribers_with_credentials(radius: Radius) -> None:
+    sub, _, sid = await _online(radius)
+    o = radius.owner
+    port_only = await radius.hub.post(o, "/billing/subscriptions", {
+        "customer_id": (await radius.hub.post(o, "/billing/customers", {
+            "name": "port", "currency": "EUR"}))["id"],
+        "plan_id": (await _billing_view(radius, sub))["plan_id"]})
+    caller = Principal("user", o.user_id, o.tenant_id, frozenset({"billing:write"}))
+    dispatch = _dispatch(radius)
+    async with nas_simulator(NAS_SECRET) as nas:
+        await _simulated(radius, nas)
+        async with radius.hub.app.state.sessions() as session:
+            chooser = SubscriberNetworkActions(session, caller, dispatch)
+            for one in (sub, port_only):
+                row = await session.get_one(Subscription, uuid.UUID(one["id"]))
+                await chooser.terminate(row)
+            await session.commit()
+        await dispatch.drain()
+        assert [r.kind for r in nas.received] == ["disconnect"]
+    assert [a["kind"] for a in await _actions(radius, sid)] == ["disconnect"]
+    async with radius.hub.app.state.sessions() as session:
+        rows = (await session.execute(select(NetworkAction).where(
+            NetworkAction.subscription_id == uuid.UUID(port_only["id"])))).scalars().all()
+    # the port-job mode: no device bound, so its job is skipped (and says why)
+    assert [(r.job_action, r.status) for r in rows] == [("suspend_customer", "skipped")]
