@@ -14,7 +14,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import utcnow
+from hub.audit.service import AuditTrail
+from hub.db import new_id, utcnow
 from hub.errors import ConflictError, InvalidReferenceError, InvalidRequestError
 from hub.ipam import addressing
 from hub.ipam import repository as rows
@@ -36,17 +37,26 @@ from hub.ipam.schemas import (
 )
 from hub.ipam.service import check_subscription, quarantine, release_address
 from hub.ipam.settings import IpamSettings
+from hub.principal import Principal
 from hub.repository import commit_or_conflict
 
 log = logging.getLogger("dotmac.hub.ipam")
 
 
-class PrefixService:
+class AuditedUseCase:
+    """A use case run by a principal in its tenant; what it changes is audited."""
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session, self.tenant_id = session, principal.tenant_id
+        self.audit = AuditTrail(session, principal)
+
+
+class PrefixService(AuditedUseCase):
     """Prefixes of one tenant; no two of them share an address."""
 
-    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
-        self.session, self.tenant_id = session, tenant_id
-        self.repo = rows.PrefixRepository(session, tenant_id)
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        super().__init__(session, principal)
+        self.repo = rows.PrefixRepository(session, self.tenant_id)
 
     async def create(self, body: PrefixCreate) -> IpPrefix:
         """Add a prefix; one overlapping another of the tenant is a 409 naming it."""
@@ -60,9 +70,10 @@ class PrefixService:
         if clash is not None:
             raise ConflictError(f"prefix {network}: overlaps {clash.prefix} of this tenant "
                                 f"(id {clash.id}); use a block outside it or pools inside it")
-        row = self.repo.add(IpPrefix(site_id=body.site_id, prefix=str(network),
+        row = self.repo.add(IpPrefix(id=new_id(), site_id=body.site_id, prefix=str(network),
                                      family=network.version, first_key=first, last_key=last,
                                      description=body.description))
+        self.audit.record("ipam.prefix_create", "ipam_prefix", row.id, prefix=row.prefix)
         await commit_or_conflict(self.session, f"prefix {network}: already exists")
         return row
 
@@ -85,6 +96,7 @@ class PrefixService:
             raise ConflictError(f"prefix {row.prefix}: {pools} pool(s) are cut from it; "
                                 "delete them first")
         await self.repo.delete(row)
+        self.audit.record("ipam.prefix_delete", "ipam_prefix", row.id, prefix=row.prefix)
         await commit_or_conflict(self.session, f"prefix {row.prefix}: still in use")
 
 
@@ -115,12 +127,12 @@ def _bounds(network: addressing.IpNetwork, body: PoolCreate) -> tuple[int, int]:
     return start, end
 
 
-class PoolService:
+class PoolService(AuditedUseCase):
     """Address pools of one tenant; pools of one prefix never share an address."""
 
-    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
-        self.session, self.tenant_id = session, tenant_id
-        self.repo = rows.PoolRepository(session, tenant_id)
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        super().__init__(session, principal)
+        self.repo = rows.PoolRepository(session, self.tenant_id)
 
     async def create(self, body: PoolCreate) -> IpPool:
         """Cut a pool from a prefix; its gateway (when inside the range) is reserved."""
@@ -140,6 +152,8 @@ class PoolService:
         await commit_or_conflict(self.session, f"pool {body.name}: the name is taken",
                                  flush_only=True)
         self._reserve_gateway(pool, layout)
+        self.audit.record("ipam.pool_create", "ipam_pool", pool.id, name=pool.name,
+                          kind=pool.kind, range=f"{pool.range_start} - {pool.range_end}")
         await commit_or_conflict(self.session, f"pool {body.name}: the name is taken")
         return pool
 
@@ -198,19 +212,21 @@ class PoolService:
             raise ConflictError(f"pool {pool.name}: {busy} address(es) are allocated or "
                                 "quarantined; release them first")
         await self.repo.delete(pool)
+        self.audit.record("ipam.pool_delete", "ipam_pool", pool.id, name=pool.name)
         await self.session.commit()
 
 
 # -- allocations ---------------------------------------------------------------------------
 
-class AllocationService:
+class AllocationService(AuditedUseCase):
     """Allocations of one tenant's pools. The pool row is locked for the whole allocation,
     and the (pool_id, slot) partial unique index refuses any second holder of a slot."""
 
-    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID,
+    def __init__(self, session: AsyncSession, principal: Principal,
                  settings: IpamSettings | None = None) -> None:
-        self.session, self.tenant_id, self.settings = session, tenant_id, settings
-        self.repo = rows.AllocationRepository(session, tenant_id)
+        super().__init__(session, principal)
+        self.settings = settings
+        self.repo = rows.AllocationRepository(session, self.tenant_id)
 
     async def allocate(self, pool_id: uuid.UUID, body: AllocationCreate) -> IpAllocation:
         """Bind the lowest free (or the given) address of the pool to the subscription."""
@@ -257,7 +273,11 @@ class AllocationService:
         return IpAllocation(pool_id=pool.id, slot=slot, address=layout.text(slot), state=state)
 
     async def _store(self, row: IpAllocation, pool: IpPool) -> IpAllocation:
+        row.id = new_id()
         self.repo.add(row)
+        self.audit.record("ipam.allocate" if row.state == ALLOCATED else "ipam.reserve",
+                          "ipam_allocation", row.id, pool=pool.name, address=row.address,
+                          subscription_id=str(row.subscription_id or ""), note=row.note)
         await commit_or_conflict(self.session, f"pool {pool.name}: {row.address or 'binding'} "
                                  "was taken at the same moment; retry")
         log.info("ipam.allocated tenant=%s pool=%s address=%s state=%s", self.tenant_id,
@@ -276,6 +296,8 @@ class AllocationService:
             raise ConflictError(f"allocation {row.id}: already {_held(row)}")
         now = utcnow()
         release_address(row, now, now + quarantine(self.settings))
+        self.audit.record("ipam.release", "ipam_allocation", row.id, address=row.address,
+                          state=row.state)
         await self.session.commit()
         return row
 

@@ -71,7 +71,7 @@ async def list_prefixes(db: ReadEngineDep, page: PageDep, principal: IpamRead,
 async def create_prefix(body: PrefixCreate, session: SessionDep,
                         principal: IpamWrite) -> PrefixPublic:
     """Add an IPv4 or IPv6 prefix to a site (409 when it overlaps one of the tenant's)."""
-    made = await PrefixService(session, principal.tenant_id).create(body)
+    made = await PrefixService(session, principal).create(body)
     return PrefixPublic.model_validate(made)
 
 
@@ -81,7 +81,7 @@ async def get_prefix(prefix_id: uuid.UUID, session: SessionDep,
                      principal: IpamRead) -> PrefixPublic:
     """One prefix."""
     return PrefixPublic.model_validate(
-        await PrefixService(session, principal.tenant_id).get(prefix_id))
+        await PrefixService(session, principal).get(prefix_id))
 
 
 @router.patch("/prefixes/{prefix_id}", operation_id="ipam_prefixes_update",
@@ -90,7 +90,7 @@ async def update_prefix(prefix_id: uuid.UUID, body: PrefixUpdate, session: Sessi
                         principal: IpamWrite) -> PrefixPublic:
     """Change a prefix's description."""
     return PrefixPublic.model_validate(
-        await PrefixService(session, principal.tenant_id).update(prefix_id, body))
+        await PrefixService(session, principal).update(prefix_id, body))
 
 
 @router.delete("/prefixes/{prefix_id}", operation_id="ipam_prefixes_delete", status_code=204,
@@ -98,7 +98,7 @@ async def update_prefix(prefix_id: uuid.UUID, body: PrefixUpdate, session: Sessi
 async def delete_prefix(prefix_id: uuid.UUID, session: SessionDep,
                         principal: IpamWrite) -> Response:
     """Delete a prefix without pools (409 otherwise)."""
-    await PrefixService(session, principal.tenant_id).delete(prefix_id)
+    await PrefixService(session, principal).delete(prefix_id)
     return Response(status_code=204)
 
 
@@ -120,14 +120,14 @@ async def create_pool(body: PoolCreate, session: SessionDep, principal: IpamWrit
     """Cut a static, dynamic or delegated pool from a prefix (409 when its range overlaps
     another pool of the prefix)."""
     return PoolPublic.model_validate(
-        await PoolService(session, principal.tenant_id).create(body))
+        await PoolService(session, principal).create(body))
 
 
 @router.get("/pools/{pool_id}", operation_id="ipam_pools_get", response_model=PoolPublic,
             responses=ONE)
 async def get_pool(pool_id: uuid.UUID, session: SessionDep, principal: IpamRead) -> PoolPublic:
     """One pool."""
-    return PoolPublic.model_validate(await PoolService(session, principal.tenant_id).get(pool_id))
+    return PoolPublic.model_validate(await PoolService(session, principal).get(pool_id))
 
 
 @router.patch("/pools/{pool_id}", operation_id="ipam_pools_update", response_model=PoolPublic,
@@ -136,7 +136,7 @@ async def update_pool(pool_id: uuid.UUID, body: PoolUpdate, session: SessionDep,
                       principal: IpamWrite) -> PoolPublic:
     """Rename a pool or change its description."""
     return PoolPublic.model_validate(
-        await PoolService(session, principal.tenant_id).update(pool_id, body))
+        await PoolService(session, principal).update(pool_id, body))
 
 
 @router.delete("/pools/{pool_id}", operation_id="ipam_pools_delete", status_code=204,
@@ -144,7 +144,7 @@ async def update_pool(pool_id: uuid.UUID, body: PoolUpdate, session: SessionDep,
 async def delete_pool(pool_id: uuid.UUID, session: SessionDep, principal: IpamWrite,
                       ) -> Response:
     """Delete a pool holding no allocated or quarantined address (409 otherwise)."""
-    await PoolService(session, principal.tenant_id).delete(pool_id)
+    await PoolService(session, principal).delete(pool_id)
     return Response(status_code=204)
 
 
@@ -163,7 +163,7 @@ async def allocate(pool_id: uuid.UUID, body: AllocationCreate, session: SessionD
     """Allocate the lowest free address (or `address`) of the pool to a subscription; 409
     when it is taken or the pool is exhausted."""
     return AllocationPublic.model_validate(
-        await AllocationService(session, principal.tenant_id).allocate(pool_id, body))
+        await AllocationService(session, principal).allocate(pool_id, body))
 
 
 @router.post("/pools/{pool_id}/reservations", operation_id="ipam_reservations_create",
@@ -172,7 +172,7 @@ async def reserve(pool_id: uuid.UUID, body: ReservationCreate, session: SessionD
                   principal: IpamWrite) -> AllocationPublic:
     """Reserve an address of the pool (never allocated; release it to free it)."""
     return AllocationPublic.model_validate(
-        await AllocationService(session, principal.tenant_id).reserve(pool_id, body))
+        await AllocationService(session, principal).reserve(pool_id, body))
 
 
 # -- allocations ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ async def get_allocation(allocation_id: uuid.UUID, session: SessionDep,
                          principal: IpamRead) -> AllocationPublic:
     """One allocation."""
     return AllocationPublic.model_validate(
-        await AllocationService(session, principal.tenant_id).get(allocation_id))
+        await AllocationService(session, principal).get(allocation_id))
 
 
 @router.post("/allocations/{allocation_id}/release", operation_id="ipam_allocations_release",
@@ -203,7 +203,7 @@ async def release_allocation(allocation_id: uuid.UUID, session: SessionDep,
                              principal: IpamWrite) -> AllocationPublic:
     """Release an allocation (an address goes to quarantine first) or a reservation."""
     return AllocationPublic.model_validate(
-        await AllocationService(session, principal.tenant_id).release(allocation_id))
+        await AllocationService(session, principal).release(allocation_id))
 
 
 @router.get("/subscriptions/{subscription_id}", operation_id="ipam_subscription_get",
@@ -242,7 +242,7 @@ async def create_vlan_pool(body: VlanPoolCreate, session: SessionDep,
                            principal: IpamWrite) -> VlanPoolPublic:
     """Add a single-tag or QinQ VLAN pool to a site."""
     return VlanPoolPublic.model_validate(
-        await VlanService(session, principal.tenant_id).create(body))
+        await VlanService(session, principal).create(body))
 
 
 @router.get("/vlan-pools/{pool_id}", operation_id="ipam_vlan_pools_get",
@@ -251,7 +251,7 @@ async def get_vlan_pool(pool_id: uuid.UUID, session: SessionDep,
                         principal: IpamRead) -> VlanPoolPublic:
     """One VLAN pool."""
     return VlanPoolPublic.model_validate(
-        await VlanService(session, principal.tenant_id).get(pool_id))
+        await VlanService(session, principal).get(pool_id))
 
 
 @router.patch("/vlan-pools/{pool_id}", operation_id="ipam_vlan_pools_update",
@@ -260,7 +260,7 @@ async def update_vlan_pool(pool_id: uuid.UUID, body: VlanPoolUpdate, session: Se
                            principal: IpamWrite) -> VlanPoolPublic:
     """Rename a VLAN pool or change its description."""
     return VlanPoolPublic.model_validate(
-        await VlanService(session, principal.tenant_id).update(pool_id, body))
+        await VlanService(session, principal).update(pool_id, body))
 
 
 @router.delete("/vlan-pools/{pool_id}", operation_id="ipam_vlan_pools_delete",
@@ -268,7 +268,7 @@ async def update_vlan_pool(pool_id: uuid.UUID, body: VlanPoolUpdate, session: Se
 async def delete_vlan_pool(pool_id: uuid.UUID, session: SessionDep,
                            principal: IpamWrite) -> Response:
     """Delete a VLAN pool without allocated tags (409 otherwise)."""
-    await VlanService(session, principal.tenant_id).delete(pool_id)
+    await VlanService(session, principal).delete(pool_id)
     return Response(status_code=204)
 
 
@@ -287,7 +287,7 @@ async def allocate_vlan(pool_id: uuid.UUID, body: VlanAllocationCreate, session:
     """Allocate the lowest free tag (or `tag` / `tag`+`inner_tag`) to a subscription; 409
     when it is taken or the pool is exhausted."""
     return VlanAllocationPublic.model_validate(
-        await VlanService(session, principal.tenant_id).allocate(pool_id, body))
+        await VlanService(session, principal).allocate(pool_id, body))
 
 
 @router.get("/vlan-allocations", operation_id="ipam_vlan_allocations_list",
@@ -307,7 +307,7 @@ async def get_vlan_allocation(allocation_id: uuid.UUID, session: SessionDep,
                               principal: IpamRead) -> VlanAllocationPublic:
     """One VLAN allocation."""
     return VlanAllocationPublic.model_validate(
-        await VlanService(session, principal.tenant_id).get_allocation(allocation_id))
+        await VlanService(session, principal).get_allocation(allocation_id))
 
 
 @router.post("/vlan-allocations/{allocation_id}/release",
@@ -317,4 +317,4 @@ async def release_vlan_allocation(allocation_id: uuid.UUID, session: SessionDep,
                                   principal: IpamWrite) -> VlanAllocationPublic:
     """Release a VLAN allocation (the tag is free at once)."""
     return VlanAllocationPublic.model_validate(
-        await VlanService(session, principal.tenant_id).release(allocation_id))
+        await VlanService(session, principal).release(allocation_id))

@@ -13,10 +13,11 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import utcnow
+from hub.db import new_id, utcnow
 from hub.errors import ConflictError, InvalidReferenceError, InvalidRequestError
 from hub.ipam import repository as rows
 from hub.ipam.models import ALLOCATED, RELEASED, RESERVED, VlanAllocation, VlanPool
+from hub.ipam.pools import AuditedUseCase
 from hub.ipam.schemas import (
     Utilization,
     VlanAllocationCreate,
@@ -24,6 +25,7 @@ from hub.ipam.schemas import (
     VlanPoolUpdate,
 )
 from hub.ipam.service import PoolFill, check_subscription, utilization_of
+from hub.principal import Principal
 from hub.repository import commit_or_conflict
 
 log = logging.getLogger("dotmac.hub.ipam")
@@ -61,20 +63,20 @@ def slot_of(pool: VlanPool, tag: int, inner: int | None) -> int:
     return (tag - pool.first_tag) * _width(pool) + inner - first
 
 
-class VlanService:
+class VlanService(AuditedUseCase):
     """VLAN pools of one tenant and their allocations."""
 
-    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
-        self.session, self.tenant_id = session, tenant_id
-        self.pools = rows.VlanPoolRepository(session, tenant_id)
-        self.repo = rows.VlanAllocationRepository(session, tenant_id)
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        super().__init__(session, principal)
+        self.pools = rows.VlanPoolRepository(session, self.tenant_id)
+        self.repo = rows.VlanAllocationRepository(session, self.tenant_id)
 
     async def create(self, body: VlanPoolCreate) -> VlanPool:
         """Add a VLAN pool; its reserved outer tags are never allocated."""
         if not await rows.site_exists(self.session, self.tenant_id, body.site_id):
             raise InvalidReferenceError(f"site_id {body.site_id}: no such site in this "
                                         "tenant")
-        pool = VlanPool(site_id=body.site_id, name=body.name, kind=body.kind,
+        pool = VlanPool(id=new_id(), site_id=body.site_id, name=body.name, kind=body.kind,
                         first_tag=body.first_tag, last_tag=body.last_tag,
                         inner_first=body.inner_first, inner_last=body.inner_last,
                         reserved=sorted(set(body.reserved)), description=body.description)
@@ -92,6 +94,8 @@ class VlanService:
                 self.repo.add(VlanAllocation(pool_id=pool.id, slot=slot,
                                              tag=tag, inner_tag=tags_of(pool, slot)[1],
                                              state=RESERVED, note="reserved tag"))
+        self.audit.record("ipam.vlan_pool_create", "ipam_vlan_pool", pool.id, name=pool.name,
+                          kind=pool.kind, size=pool.size)
         await commit_or_conflict(self.session, f"VLAN pool {body.name}: the name is taken")
         return pool
 
@@ -116,6 +120,7 @@ class VlanService:
             raise ConflictError(f"VLAN pool {pool.name}: {used} tag(s) are allocated; "
                                 "release them first")
         await self.pools.delete(pool)
+        self.audit.record("ipam.vlan_pool_delete", "ipam_vlan_pool", pool.id, name=pool.name)
         await self.session.commit()
 
     async def allocate(self, pool_id: uuid.UUID, body: VlanAllocationCreate) -> VlanAllocation:
@@ -130,9 +135,11 @@ class VlanService:
                                 f"{_tags(held.tag, held.inner_tag)} in VLAN pool {pool.name}")
         slot = await self._slot(pool, body)
         tag, inner = tags_of(pool, slot)
-        row = self.repo.add(VlanAllocation(pool_id=pool.id, slot=slot, tag=tag, inner_tag=inner,
-                                           state=ALLOCATED, subscription_id=body.subscription_id,
-                                           note=body.note))
+        row = self.repo.add(VlanAllocation(
+            id=new_id(), pool_id=pool.id, slot=slot, tag=tag, inner_tag=inner, state=ALLOCATED,
+            subscription_id=body.subscription_id, note=body.note))
+        self.audit.record("ipam.vlan_allocate", "ipam_vlan_allocation", row.id, pool=pool.name,
+                          tag=_tags(tag, inner), subscription_id=str(body.subscription_id))
         await commit_or_conflict(self.session, f"VLAN pool {pool.name}: {_tags(tag, inner)} "
                                  "was taken at the same moment; retry")
         log.info("ipam.vlan_allocated tenant=%s pool=%s tag=%s", self.tenant_id, pool.name,
@@ -164,6 +171,8 @@ class VlanService:
         if row.state != ALLOCATED:
             raise ConflictError(f"VLAN allocation {row.id}: {row.state}, not allocated")
         row.state, row.released_at = RELEASED, utcnow()
+        self.audit.record("ipam.vlan_release", "ipam_vlan_allocation", row.id,
+                          tag=_tags(row.tag, row.inner_tag))
         await self.session.commit()
         return row
 

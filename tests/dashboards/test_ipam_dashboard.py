@@ -30,6 +30,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dashboards import root
+from hub.billing.service import scheduler_principal
 from hub.inventory.models import Site
 from hub.ipam.metrics import PoolGauges, pool_families, pool_gauges
 from hub.ipam.pools import AllocationService, PoolService, PrefixService
@@ -81,13 +82,13 @@ async def _fill(sessions: async_sessionmaker[AsyncSession], tenant: uuid.UUID,
         await session.commit()
         core = await _pool(session, tenant, site, "100.120.0.0/28", "core", "100.120.0.1")
         edge = await _pool(session, tenant, other.id, "100.121.0.0/29", "edge", None)
-        allocations = AllocationService(session, tenant)
+        allocations = AllocationService(session, scheduler_principal(tenant))
         made = [await allocations.allocate(core, AllocationCreate(subscription_id=uuid.uuid4()))
                 for _ in range(4)]
         await allocations.release(made[0].id)
         await allocations.reserve(core, ReservationCreate(address="100.120.0.14", note="sw"))
         await allocations.allocate(edge, AllocationCreate(subscription_id=uuid.uuid4()))
-        vlans = VlanService(session, tenant)
+        vlans = VlanService(session, scheduler_principal(tenant))
         olt = await vlans.create(VlanPoolCreate(site_id=other.id, name="olt", first_tag=100,
                                                 last_tag=103, reserved=[100]))
         await vlans.allocate(olt.id, VlanAllocationCreate(subscription_id=uuid.uuid4()))
@@ -96,10 +97,10 @@ async def _fill(sessions: async_sessionmaker[AsyncSession], tenant: uuid.UUID,
 
 async def _pool(session: AsyncSession, tenant: uuid.UUID, site: uuid.UUID, prefix: str,
                 name: str, gateway: str | None) -> uuid.UUID:
-    made = await PrefixService(session, tenant).create(PrefixCreate(site_id=site,
-                                                                    prefix=prefix))
-    pool = await PoolService(session, tenant).create(PoolCreate(prefix_id=made.id, name=name,
-                                                                gateway=gateway))
+    who = scheduler_principal(tenant)
+    made = await PrefixService(session, who).create(PrefixCreate(site_id=site, prefix=prefix))
+    pool = await PoolService(session, who).create(PoolCreate(prefix_id=made.id, name=name,
+                                                             gateway=gateway))
     return pool.id
 
 

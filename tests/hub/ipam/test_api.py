@@ -65,6 +65,10 @@ async def test_allocate_release_quarantine_and_reuse(hub: Hub) -> None:
     listed = (await hub.client.get("/ipam/allocations", params={"subscription_id": first},
                                    headers=owner.headers)).json()
     assert [row["state"] for row in listed["data"]] == ["released"]
+    audit = (await hub.client.get("/audit-events", params={"action": "ipam.release"},
+                                  headers=owner.headers)).json()["data"]
+    assert [(e["target_id"], e["detail"]["address"]) for e in audit] == [(got["id"],
+                                                                          "192.0.2.2")]
 
 
 async def test_reserved_addresses_are_never_allocated(hub: Hub) -> None:

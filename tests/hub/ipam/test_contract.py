@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from hub.billing.service import scheduler_principal
 from hub.inventory.models import Site
 from hub.ipam.pools import AllocationService, PoolService, PrefixService
 from hub.ipam.schemas import AllocationCreate, PoolCreate, PrefixCreate
@@ -14,9 +15,10 @@ from tests.hub.harness import Hub
 async def _pool(hub: Hub, tenant_id: uuid.UUID, site_id: uuid.UUID, prefix: str,
                 **fields: object) -> uuid.UUID:
     async with hub.app.state.sessions() as session:
-        made = await PrefixService(session, tenant_id).create(
-            PrefixCreate(site_id=site_id, prefix=prefix))
-        pool = await PoolService(session, tenant_id).create(PoolCreate.model_validate(
+        who = scheduler_principal(tenant_id)
+        made = await PrefixService(session, who).create(PrefixCreate(site_id=site_id,
+                                                                     prefix=prefix))
+        pool = await PoolService(session, who).create(PoolCreate.model_validate(
             {"prefix_id": made.id, "name": f"p{uuid.uuid4().hex[:6]}", **fields}))
         return pool.id
 
@@ -24,7 +26,7 @@ async def _pool(hub: Hub, tenant_id: uuid.UUID, site_id: uuid.UUID, prefix: str,
 async def _allocate(hub: Hub, tenant_id: uuid.UUID, pool_id: uuid.UUID,
                     sub: uuid.UUID) -> str | None:
     async with hub.app.state.sessions() as session:
-        row = await AllocationService(session, tenant_id).allocate(
+        row = await AllocationService(session, scheduler_principal(tenant_id)).allocate(
             pool_id, AllocationCreate(subscription_id=sub))
         return row.address
 
@@ -66,5 +68,5 @@ async def test_a_dynamic_pool_is_named_when_there_is_no_static_address(hub: Hub)
     assert await _allocate(hub, owner.tenant_id, dynamic, sub) is None  # the NAS picks
     async with hub.app.state.sessions() as session:
         got = await subscriber_addresses(session, owner.tenant_id, sub)
-        name = (await PoolService(session, owner.tenant_id).get(dynamic)).name
+        name = (await PoolService(session, scheduler_principal(owner.tenant_id)).get(dynamic)).name
     assert (got.ipv4, got.pool_name) == (None, name)
