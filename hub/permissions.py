@@ -93,6 +93,9 @@ _ALARMS_ALL = _ALARMS_WORK | {"alarms:manage"}
 _ACCESS_ALL = {"access:read", "access:write"}
 _IPAM_ALL = {"ipam:read", "ipam:write"}
 
+# Owners and admins hold tenants:manage: what it reaches follows the tenant's level (the
+# platform's ISPs and their resellers, an ISP's resellers, nothing for a reseller), so the
+# platform owner is the owner of the platform tenant, not a role of its own (docs/tenants.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"tenant:write"},
