@@ -104,12 +104,14 @@ class Aaa:
         return self.served.hub
 
     async def request(self, attributes: dict[str, Any], nas: str = VENDOR_NAS["mikrotik"],
-                      secret: str | None = None, port: int | None = None) -> RadiusReply:
-        """One Access-Request from `nas` (radclient binds that source address)."""
+                      secret: str | None = None, port: int | None = None,
+                      wait_s: float = 3.0) -> RadiusReply:
+        """One Access-Request from `nas` (radclient binds that source address); `wait_s`
+        is how long radclient waits for an answer."""
         body = {"Packet-Src-IP-Address": nas, "NAS-IP-Address": nas,
                 "Message-Authenticator": "0x00", **attributes}
         return await radclient(port or self.server.auth_port, "auth",
-                               secret or self.server.secret, body, retries=1, wait_s=3)
+                               secret or self.server.secret, body, retries=1, wait_s=wait_s)
 
     def counted(self, reason: str) -> float:
         """dotmac_radius_rejections_total{reason} of this hub."""

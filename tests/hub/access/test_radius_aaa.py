@@ -135,7 +135,7 @@ async def test_unknown_and_unregistered_nas_bad_secret_and_malformed_packets(aaa
     login = {"User-Name": "carol@isp.example", "User-Password": "s3cret-Pw"}
     stats = aaa.server.statistics()
     # not in clients.conf: FreeRADIUS drops it (no answer) and counts it invalid
-    stranger = await aaa.request(login, nas="127.0.0.99")
+    stranger = await aaa.request(login, nas="127.0.0.99", wait_s=1.5)
     assert stranger.code is None, stranger.output
     # in clients.conf but not registered at the hub: the hub rejects and counts
     before = aaa.counted("unknown_nas")
@@ -143,7 +143,7 @@ async def test_unknown_and_unregistered_nas_bad_secret_and_malformed_packets(aaa
     assert unregistered.code == "Access-Reject", unregistered.output
     assert aaa.counted("unknown_nas") == before + 1
     # wrong shared secret: Message-Authenticator fails, dropped without an answer
-    bad_secret = await aaa.request(login, secret="not-the-secret")
+    bad_secret = await aaa.request(login, secret="not-the-secret", wait_s=1.5)
     assert bad_secret.code is None, bad_secret.output
     # an attribute whose length runs past the packet: FreeRADIUS drops it as malformed
     _send_malformed(aaa.server.auth_port)
