@@ -57,3 +57,10 @@ async def test_platform_bootstrap_adopts_isps_and_is_one_per_hub(tmp_path: Path)
         assert made_r["kind"] == "reseller" and made_r["parent_id"] == str(early.tenant_id)
         everything = (await hub.client.get("/tenants", headers=platform.headers)).json()
         assert len(everything["data"]) == 3
+        await hub.post(platform, f"/tenants/{early.tenant_id}/suspend", {})
+        for email in ("early@isp.example", "r@corner.example"):  # the ISP and its reseller
+            login = await hub.client.post("/auth/login", json={"email": email,
+                                                               "password": PASSWORD})
+            assert login.status_code == 401
+        await hub.post(platform, f"/tenants/{early.tenant_id}/reactivate", {})
+        assert (await hub.login("r@corner.example", PASSWORD)).role == "owner"
