@@ -13,14 +13,16 @@ last day, so every customer is invoiced every month.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from croniter import croniter
 from croniter.croniter import CroniterError
 
 CRON_FIELDS = 5  # minute hour day-of-month month day-of-week (no seconds, no year)
+NEVER_BEFORE = datetime(2000, 1, 1, tzinfo=UTC)  # a cron due once from here is due again
 
 
 class ScheduleError(ValueError):
@@ -37,6 +39,11 @@ def check_cron(cron: str) -> str:
         croniter(text)
     except (CroniterError, ValueError, KeyError) as exc:
         raise ScheduleError(f"cron {cron!r}: {exc}") from None
+    try:  # 30 February, 31 April: valid fields, never due
+        croniter(text, NEVER_BEFORE).get_next(datetime)
+    except (CroniterError, ValueError) as exc:
+        raise ScheduleError(f"cron {cron!r}: never due ({exc}); check day-of-month against "
+                            "the month") from None
     return text
 
 
@@ -44,10 +51,18 @@ def zone(name: str) -> ZoneInfo:
     """The IANA time zone `name` (Europe/Berlin, America/New_York, UTC); ScheduleError
     otherwise."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"timezone {name!r}: not an IANA time zone name; use e.g. "
-                            "'Europe/Berlin' or 'UTC'") from None
+        if name in _known_zones():
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    raise ScheduleError(f"timezone {name!r}: not an IANA time zone name; use e.g. "
+                        "'Europe/Berlin' or 'UTC'")
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    """The IANA zone names of the tz database (a directory such as `Europe` is none)."""
+    return frozenset(available_timezones())
 
 
 def _local_times(cron: str, tz: ZoneInfo, after: datetime) -> Iterator[datetime]:

@@ -77,12 +77,15 @@ def test_billing_day_31_is_each_month_once() -> None:
 
 @pytest.mark.parametrize(("cron", "reason"), [
     ("0 2 * *", "needs 5 fields"), ("0 2 * * * *", "needs 5 fields"),
-    ("61 2 * * *", "out of range"), ("0 2 * * funday", "cron")])
+    ("61 2 * * *", "out of range"), ("0 2 * * funday", "cron"),
+    ("0 0 30 2 *", "never due"), ("0 0 31 4 *", "never due")])
 def test_bad_cron_is_refused_with_the_reason(cron: str, reason: str) -> None:
     with pytest.raises(ScheduleError, match=reason):
         check_cron(cron)
 
 
-def test_bad_time_zone_is_refused() -> None:
+@pytest.mark.parametrize("name", ["Mars/Olympus", "Europe", "../etc/passwd", "", "UTC ",
+                                  "europe/berlin"])
+def test_bad_time_zone_is_refused(name: str) -> None:
     with pytest.raises(ScheduleError, match="not an IANA time zone"):
-        next_due("0 2 * * *", "Mars/Olympus", utc(2026, 1, 1))
+        next_due("0 2 * * *", name, utc(2026, 1, 1))
