@@ -23,6 +23,7 @@ from hub.alarms.event_rules import on_device_events_reported
 from hub.alarms.events import AlarmChanged
 from hub.alarms.notify.staging import on_alarm_changed
 from hub.alarms.repository import device_events
+from hub.api.idempotency import purge_expired
 from hub.billing.caps import enforce_usage_caps
 from hub.billing.documents.issue import on_invoice_finalized
 from hub.billing.invoicing import InvoiceFinalized
@@ -117,6 +118,9 @@ def register_tasks() -> None:
                   "Stop, a NAS that died)")
     register_task("ipam.release_quarantined", quarantine_release, default_cron="*/15 * * * *",
                   description="Free the addresses whose quarantine after release has ended")
+    register_task("idempotency.purge", idempotency_purge, default_cron="5 * * * *",
+                  description="Delete Idempotency-Key records past their retention "
+                  "(DOTMAC_HUB_IDEMPOTENCY_RETENTION_H)")
 
 
 def _int_param(params: dict[str, Any], name: str, low: int, high: int) -> None:
@@ -234,3 +238,10 @@ async def quarantine_release(ctx: TaskContext) -> str:
     async with ctx.sessions() as session:
         freed = await release_quarantined(session, ctx.tenant_id, ctx.due_at)
     return f"{freed} quarantined addresses released"
+
+
+async def idempotency_purge(ctx: TaskContext) -> str:
+    """The tenant's idempotency keys past their retention at the due time (commits)."""
+    async with ctx.sessions() as session:
+        purged = await purge_expired(session, ctx.due_at, ctx.tenant_id)
+    return f"{purged} idempotency keys past their retention deleted"

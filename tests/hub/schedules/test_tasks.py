@@ -17,7 +17,7 @@ from hub.db import new_id
 from hub.handlers import billing_dunning, billing_run, config_backups, device_event_retention
 from hub.inventory.models import Agent, Device, Site
 from hub.jobs.models import ProvisioningJob
-from hub.schedules.tasks import TaskContext
+from hub.schedules.tasks import TaskContext, tasks
 from tests.hub.harness import Account, Hub
 
 
@@ -123,3 +123,21 @@ async def test_backups_queue_one_job_per_device_and_due_time(hub: Hub) -> None:
         jobs = (await session.execute(select(ProvisioningJob.device_name, ProvisioningJob.action)
                                       .where(ProvisioningJob.tenant_id == tid))).all()
     assert [tuple(j) for j in jobs] == [("core1", "backup_config")]
+
+
+async def test_every_registered_task_runs_for_a_tenant_with_nothing_to_do(hub: Hub) -> None:
+    owner = await hub.new_tenant("empty")
+    now = datetime.now(UTC)
+    summaries = {}
+    for spec in tasks():
+        ctx = TaskContext(hub.app.state.sessions, owner.tenant_id, now, now.date(), spec.params)
+        summaries[spec.kind] = await spec.fn(ctx)
+    assert set(summaries) == {
+        "billing.run", "billing.dunning", "billing.usage_caps", "jobs.backups",
+        "access.stale_sessions", "ipam.release_quarantined", "idempotency.purge",
+        "retention.device_events", "retention.schedule_runs"}
+    assert summaries["access.stale_sessions"] == "0 stale subscriber sessions closed"
+    assert summaries["ipam.release_quarantined"] == "0 quarantined addresses released"
+    assert summaries["idempotency.purge"].startswith("0 idempotency keys")
+    assert "checked=0" in summaries["billing.usage_caps"]
+    assert summaries["billing.run"].startswith("0 invoices issued")
