@@ -293,6 +293,31 @@ def files_only(hub_radius: RadiusServer, tmp: Path, users: int) -> tuple[Managed
     return proc, port
 
 
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.body = '{"User-Name": {"type": "string", "value": ["bench-user-00001"]}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Dotmac-Radius-Token"] = "%s"
+wrk.headers["X-Dotmac-Radius-Nas"] = "127.0.0.1"
+"""
+
+
+def hub_alone(port: int, window: int, tmp: Path) -> str:
+    """POST /radius/authorize straight at the hub with wrk (no FreeRADIUS): where the time
+    goes."""
+    if shutil.which("wrk") is None:
+        return "wrk not installed (Debian wrk)"
+    script = tmp / "authorize.lua"
+    script.write_text(WRK_SCRIPT % TOKEN)
+    out = subprocess.run(["wrk", "-t1", f"-c{window}", "-d5s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}/radius/authorize"],
+                         capture_output=True, text=True, check=False, timeout=60).stdout
+    rps = next((line.split()[1] for line in out.splitlines()
+                if line.startswith("Requests/sec")), "?")
+    p99 = next((line.split()[1] for line in out.splitlines()
+                if line.strip().startswith("99%")), "?")
+    return f"{rps} req/s, p99 {p99}"
+
+
 def _report(name: str, result: Result) -> None:
     print(f"{name:22} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  p99 "
           f"{result.p99_ms:6.1f} ms  accepted {result.accepted}  lost {result.lost}  "
@@ -324,6 +349,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
         files = measure(baseline_port, args, tmp)
         _report("FreeRADIUS + hub (rest)", ours)
         _report("FreeRADIUS files only", files)
+        print(f"{'hub alone (wrk)':22} {hub_alone(port, args.window, tmp)}", flush=True)
         ratio = ours.rps / files.rps if files.rps else 0.0
         print(f"ratio {ratio:.3f} (target >= 0.3: {'PASS' if ratio >= 0.3 else 'FAIL'}); "
               f"p99 {ours.p99_ms:.1f} ms (target < 50: {'PASS' if ours.p99_ms < 50 else 'FAIL'})"
