@@ -10,6 +10,7 @@ from hub.access.routes import router as access_router
 from hub.access.sessions.routes import router as access_sessions_router
 from hub.alarms.routes import router as alarms_router
 from hub.audit.routes import router as audit_router
+from hub.billing.analytics.resellers.routes import router as reseller_totals_router
 from hub.billing.analytics.routes import router as billing_analytics_router
 from hub.billing.documents.routes import router as billing_documents_router
 from hub.billing.portal.routes import router as billing_portal_router
@@ -36,7 +37,8 @@ DOMAIN_ROUTERS = (auth_router, tenant_router, user_router, api_key_router, sites
                   device_bulk_router, devices, credentials_router, fleet_router, discovery_router,
                   observed_router, enrollment_router, audit_router, analytics_router, jobs,
                   config_versions,
-                  billing_router, billing_analytics_router, billing_documents_router, tickets,
+                  billing_router, billing_analytics_router, reseller_totals_router,
+                  billing_documents_router, tickets,
                   portal, billing_portal_router, webhooks_router, alarms_router, schedules_router,
                   access_router, access_sessions_router, ipam_router)
 

@@ -17,14 +17,3 @@ async def platform(hub: Hub) -> Account:
         await bootstrap(session, Passwords(hub.settings), "Platform", email, PASSWORD,
                         platform=True)
     return await hub.login(email)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def reseller_totals_mounted(hub: Hub) -> None:
-    """Until hub/routes.py mounts the resellers' totals router beside billing analytics
-    (the composition root is not this work's to edit), mount it here; a no-op after."""
-    from hub.billing.analytics.resellers.routes import router
-
-    if not any(getattr(r, "path", "") == router.prefix for r in hub.app.routes):
-        hub.app.include_router(router)
-        hub.app.openapi_schema = None

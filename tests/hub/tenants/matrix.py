@@ -12,7 +12,6 @@ from tests.hub.harness import PASSWORD, Account, Hub
 from tests.hub.matrix_support import Factory, by_id, plain
 
 # Mounted by hub/routes.py (the composition root); until then their cases wait.
-TOTALS_OPERATIONS = frozenset({"billing_analytics_resellers", "billing_analytics_reseller"})
 
 
 def new_tenant_body(label: str = "r", **extra: Any) -> dict[str, Any]:

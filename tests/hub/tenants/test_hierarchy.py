@@ -6,12 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import pytest
-
 from tests.hub.harness import PASSWORD, Account, Hub
 from tests.hub.tenants.matrix import new_tenant_body
 
-pytestmark = pytest.mark.usefixtures("reseller_totals_mounted")
 JANUARY = {"start": "2026-01-01", "end": "2026-02-01", "on": "2026-01-15"}
 
 
