@@ -7,8 +7,9 @@ mods-config/files/authorize). The hub is `dotmac-hub serve` on PostgreSQL (tests
 Load: PAP Access-Requests with Message-Authenticator from a Python asyncio UDP client keeping
 BENCH_RADIUS_WINDOW requests outstanding (it records every request's latency), and as a
 cross-check `radclient -p WINDOW` over the same packets (its wall time). Printed per target:
-requests/s, p50 and p99 latency; then the ratios. Targets (issue 19): ratio >= 0.3,
-p99 < 50 ms through the hub.
+requests/s, p50 and p99 latency under that load, p99 one request at a time (no queueing);
+then the ratios, and the hub alone (wrk on /radius/authorize, no FreeRADIUS).
+Targets (issue 19): ratio >= 0.3, p99 < 50 ms through the hub.
 
 Options: `--help`; each has an environment variable (BENCH_RADIUS_*) for `make bench`.
 """
@@ -148,6 +149,12 @@ class Result:
     accepted: int
     lost: int
     radclient_rps: float
+    alone_p99_ms: float  # one request at a time: the latency without queueing
+
+
+def _percentile(latencies: list[float], q: float) -> float:
+    ordered = sorted(latencies) or [0.0]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 async def _drive(port: int, args: argparse.Namespace) -> tuple[Load, float]:
@@ -185,10 +192,11 @@ def measure(port: int, args: argparse.Namespace, tmp: Path) -> Result:
     warm = argparse.Namespace(**{**vars(args), "requests": min(args.requests, 300)})
     asyncio.run(_drive(port, warm))
     load, seconds = asyncio.run(_drive(port, args))
-    ordered = sorted(load.latencies) or [0.0]
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return Result(len(load.latencies) / seconds, pick(0.5), pick(0.99), load.codes.get(2, 0),
-                  load.lost, _radclient_rps(port, args, tmp))
+    single = argparse.Namespace(**{**vars(args), "requests": 200, "window": 1})
+    alone, _ = asyncio.run(_drive(port, single))
+    return Result(len(load.latencies) / seconds, _percentile(load.latencies, 0.5),
+                  _percentile(load.latencies, 0.99), load.codes.get(2, 0), load.lost,
+                  _radclient_rps(port, args, tmp), _percentile(alone.latencies, 0.99))
 
 
 # --- the two targets ------------------------------------------------------------------------
@@ -321,7 +329,8 @@ def hub_alone(port: int, window: int, tmp: Path) -> str:
 def _report(name: str, result: Result) -> None:
     print(f"{name:22} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  p99 "
           f"{result.p99_ms:6.1f} ms  accepted {result.accepted}  lost {result.lost}  "
-          f"(radclient -p: {result.radclient_rps:.0f} req/s)", flush=True)
+          f"(radclient -p: {result.radclient_rps:.0f} req/s; one at a time p99 "
+          f"{result.alone_p99_ms:.1f} ms)", flush=True)
 
 
 def _run(args: argparse.Namespace, tmp: Path) -> int:
