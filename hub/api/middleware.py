@@ -25,12 +25,21 @@ def api_roots(routers: Iterable[APIRouter]) -> frozenset[str]:
                      for route in router.routes if hasattr(route, "path"))
 
 
+# First path segments the per-IP budget does not count (see limit_per_ip).
+UNLIMITED_ROOTS = frozenset({"radius"})
+
+
 def limit_per_ip(app: FastAPI, routers: Iterable[APIRouter]) -> None:
     """Put the per-IP budget (DOTMAC_HUB_RATE_LIMIT_IP per DOTMAC_HUB_RATE_WINDOW) in front of
-    the routes of `routers`. Middleware added later wraps it (metrics see its 429s)."""
+    the routes of `routers`. Middleware added later wraps it (metrics see its 429s).
+
+    `/radius/*` is left out: FreeRADIUS is one address carrying every subscriber's login and
+    accounting, and it must show the hub's RADIUS token (hub.access.radius_auth) to be
+    answered at all, so a per-address budget would only refuse subscribers under load."""
     kit = app.state.auth
     app.add_middleware(PerIpRateLimit, counters=kit.counters, limit=kit.settings.rate_limit_ip,
-                       window_s=kit.settings.rate_window, roots=api_roots(routers))
+                       window_s=kit.settings.rate_window,
+                       roots=api_roots(routers) - UNLIMITED_ROOTS)
 
 
 class PerIpRateLimit:
