@@ -66,6 +66,7 @@ class PrefixService(AuditedUseCase):
                                         "tenant")
         first, last = (addressing.key(int(network.network_address)),
                        addressing.key(int(network.broadcast_address)))
+        await self.repo.take_turns()
         clash = await self.repo.overlapping(network.version, first, last)
         if clash is not None:
             raise ConflictError(f"prefix {network}: overlaps {clash.prefix} of this tenant "

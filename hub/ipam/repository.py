@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, select, update
+from sqlalchemy import ColumnElement, exists, func, literal_column, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -34,11 +34,27 @@ SlotModel = type[IpAllocation] | type[VlanAllocation]
 _RELEASED: ColumnElement[str] = literal_column("'released'")
 
 
+# pg_advisory_xact_lock(PREFIX_LOCK_SPACE, n): "IPAM"; n = the tenant's first 4 bytes. The
+# two-key form never collides with ingest's one-key locks or the alarms' "ALRM" space.
+PREFIX_LOCK_SPACE = 0x4950414D
+
+
 class PrefixRepository(TenantScopedRepository[IpPrefix]):
     """Prefixes of one tenant."""
 
     model = IpPrefix
     noun = "prefix"
+
+    async def take_turns(self) -> None:
+        """Prefix creations of this tenant wait for each other until the transaction ends:
+        the overlap check reads, then inserts, and two overlapping creations at once must
+        not both pass it. PostgreSQL: a transaction advisory lock per tenant; SQLite's
+        BEGIN IMMEDIATE already serialises every writer."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        key = int.from_bytes(self.tenant_id.bytes[:4], "big", signed=True)
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                                   {"space": PREFIX_LOCK_SPACE, "key": key})
 
     async def overlapping(self, family: int, first_key: str, last_key: str) -> IpPrefix | None:
         """A prefix of this tenant sharing any address with first..last, if one exists."""

@@ -99,3 +99,24 @@ async def test_the_database_refuses_a_second_holder_of_a_slot(hub: Hub) -> None:
             await session.rollback()
     finally:
         await engine.dispose()
+
+
+async def test_overlapping_prefixes_created_at_once_by_two_processes(hub: Hub,
+                                                                     other: Hub) -> None:
+    """The overlap check reads, then inserts: two processes creating overlapping prefixes
+    at the same moment take turns, so exactly one of each overlapping set is stored."""
+    owner = await hub.new_tenant("ipam-prefix-race")
+    where = await site(hub, owner)
+    # Every two of these overlap (all hold 10.50.0.128): one prefix in all may be stored.
+    blocks = ["10.50.0.0/16", "10.50.0.0/17", "10.50.0.0/24", "10.50.0.128/25"] * 5
+    calls = [app.client.post("/ipam/prefixes", json={"site_id": where, "prefix": block},
+                             headers=owner.headers)
+             for block in blocks for app in (hub, other)]
+    answers = await asyncio.gather(*calls)
+    assert sorted(r.status_code for r in answers) == [201] + [409] * (len(calls) - 1), [
+        r.text[:300] for r in answers if r.status_code != 409]
+    assert all("overlaps" in r.json()["detail"] or "already exists" in r.json()["detail"]
+               for r in answers if r.status_code == 409)
+    stored = await scalar(hub.settings, "SELECT count(*) FROM ipam_prefixes WHERE "
+                          "tenant_id = :t", t=owner.tenant_id)
+    assert stored == 1
