@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 
 import psycopg
@@ -29,6 +29,7 @@ from tests.hub.idempotency.support import (
     keyed_post,
     new_key,
     record_of,
+    rows,
     until,
 )
 
@@ -49,16 +50,33 @@ def _waited(hub: Hub) -> float:
 
 
 @asynccontextmanager
-async def customers_locked(hub: Hub) -> AsyncIterator[None]:
-    """Hold a lock that makes every INSERT into billing_customers wait until the block ends."""
+async def table_locked(hub: Hub, table: str, mode: str) -> AsyncIterator[None]:
+    """Hold a table lock until the block ends (what it conflicts with waits until then)."""
     url = make_url(hub.settings.database_url).set(drivername="postgresql")
     conn = await psycopg.AsyncConnection.connect(url.render_as_string(hide_password=False))
     try:
-        await conn.execute("LOCK TABLE billing_customers IN SHARE MODE")
+        await conn.execute(f"LOCK TABLE {table} IN {mode} MODE")
         yield
         await conn.commit()
     finally:
         await conn.close()
+
+
+def customers_locked(hub: Hub) -> AbstractAsyncContextManager[None]:
+    """Every INSERT into billing_customers waits until the block ends."""
+    return table_locked(hub, "billing_customers", "SHARE")
+
+
+async def _claimed(hub: Hub, key: str) -> None:
+    async def check() -> bool:
+        return await record_of(hub, key) is not None
+    await until(check, "the first request to claim its key")
+
+
+async def _waiting(hub: Hub, before: float) -> None:
+    async def check() -> bool:
+        return _waited(hub) > before
+    await until(check, "the repeat to wait for the first attempt")
 
 
 async def test_identical_requests_fired_together_create_one_customer(hub: Hub) -> None:
@@ -79,16 +97,10 @@ async def test_a_repeat_on_another_hub_waits_for_the_first_and_replays_it(
     waited_before = _waited(second_hub)
     async with customers_locked(hub):
         first = asyncio.create_task(keyed_post(hub, owner, "/billing/customers", body, key))
-
-        async def claimed() -> bool:
-            return await record_of(hub, key) is not None
-        await until(claimed, "the first request to claim its key")
+        await _claimed(hub, key)
         repeat = asyncio.create_task(
             keyed_post(second_hub, owner, "/billing/customers", body, key))
-
-        async def waiting() -> bool:
-            return _waited(second_hub) > waited_before
-        await until(waiting, "the repeat to wait for the first attempt")
+        await _waiting(second_hub, waited_before)
         # While the first still runs: another body is refused at once, and a repeat whose
         # bounded wait runs out is a 409 with Retry-After.
         other = await keyed_post(hub, owner, "/billing/customers",
@@ -128,3 +140,27 @@ async def test_the_key_of_an_attempt_that_died_is_taken_over_after_its_lease(
     again = await keyed_post(hub, owner, "/billing/customers", body, key)
     assert again.headers["idempotent-replayed"] == "true"
     assert await customers_named(hub, body["name"]) == 1
+
+
+async def test_a_repeat_waiting_on_an_attempt_that_ends_in_5xx_runs_itself(hub: Hub) -> None:
+    owner = await hub.new_tenant("retry5xx")
+    site = await hub.post(owner, "/sites", {"name": "pop"})
+    agent = await hub.post(owner, "/agents", {"site_id": site["id"], "name": "edge-1"})
+    await rows(hub, "INSERT INTO enrollment_tokens (id, tenant_id, created_at, site_id, "
+               "token_hash, expires_at, agent_id, used_at) VALUES (:i, :t, :now, :s, :h, "
+               ":now, :a, :now)", i=uuid.uuid4(), t=owner.tenant_id, now=utcnow(),
+               s=uuid.UUID(site["id"]), h=uuid.uuid4().hex, a=uuid.UUID(agent["id"]))
+    key, path = new_key(), f"/agents/{agent['id']}/revoke"
+    waited_before = _waited(hub)
+    # The revocation reads enrollment_tokens first: the lock holds it there.
+    async with table_locked(hub, "enrollment_tokens", "ACCESS EXCLUSIVE"):
+        first = asyncio.create_task(keyed_post(hub, owner, path, None, key))
+        await _claimed(hub, key)
+        repeat = asyncio.create_task(keyed_post(hub, owner, path, None, key))
+        await _waiting(hub, waited_before)
+    answers = [await first, await repeat]
+    # No broker to remove the agent's login: 503, not kept; the repeat ran the request
+    # itself instead of replaying a failure.
+    assert [a.status_code for a in answers] == [503, 503], [a.text for a in answers]
+    assert not any("idempotent-replayed" in a.headers for a in answers)
+    assert await record_of(hub, key) is None
