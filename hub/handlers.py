@@ -93,9 +93,9 @@ def register_tasks() -> None:
     unregister_all()
     register_task("billing.run", billing_run, default_cron="0 2 * * *", catch_up="all",
                   default_params={"day": 1}, check_params=_billing_params,
-                  description="Invoice the calendar period of every subscription whose "
-                  "customer's billing day (else params.day) is the local day; one invoice "
-                  "per transaction")
+                  description="Invoice the calendar period of every subscription not yet "
+                  "invoiced for it whose customer's billing day (else params.day) has come by "
+                  "the local day; one invoice per transaction")
     register_task("billing.dunning", billing_dunning, default_cron="0 6 * * *",
                   catch_up="all", description="Take the dunning steps due on the local day "
                   "(reminder, throttle, suspend; quiet days per the dunning policy)")
@@ -141,10 +141,12 @@ def _days_params(params: dict[str, Any]) -> None:
 
 
 async def billing_run(ctx: TaskContext) -> str:
-    """Invoice, on the local day, each subscription whose customer's billing day it is: one
-    transaction per invoice (a process killed mid-run leaves every committed invoice and
-    no gap in the numbers; the run taken over skips what exists). A subscription that cannot
-    be invoiced (no tax rate...) does not stop the others; the run then fails and is retried."""
+    """Invoice, on the local day, each subscription not yet invoiced for its period whose
+    customer's billing day has come (normally: is today; after a missed day or a late start:
+    the first run after it). One transaction per invoice (a process killed mid-run leaves
+    every committed invoice and no gap in the numbers; the run taken over skips what exists).
+    A subscription that cannot be invoiced (no tax rate...) does not stop the others; the run
+    then fails and is retried."""
     day, tenant_day = ctx.local_date, int(ctx.params.get("day", 1))
     async with ctx.sessions() as session:
         due = await scheduled_billing_due(session, ctx.tenant_id, day, tenant_day)

@@ -40,7 +40,7 @@ from hub.billing.repository import (
 from hub.billing.webhooks import invoice_finalized
 from hub.domain_events import DomainEvent, publish
 from hub.errors import InvalidRequestError
-from hub.schedules.timing import is_billing_day
+from hub.schedules.timing import billing_day_reached
 
 DUE_DAYS = 14
 
@@ -100,13 +100,14 @@ class Invoicing:
     async def due_on(self, day: date, billing_day_of: Callable[[Customer], int],
                      ) -> list[tuple[uuid.UUID, str]]:
         """(subscription, period kind) of what `run(day, ...)` would invoice, narrowed to the
-        customers whose billing day (`billing_day_of`) falls on `day` (the scheduled run)."""
+        customers whose billing day of the month (`billing_day_of`) has come by `day` (the
+        scheduled run: issued on the billing day, or at the first run after it)."""
         due = []
         for kind in PERIODS:
             start, end = billing_period(kind, day)
             for sub in await self._billable(start, end, kind):
                 customer = await customer_of(self.session, sub.customer_id)
-                if is_billing_day(billing_day_of(customer), day):
+                if billing_day_reached(billing_day_of(customer), day):
                     due.append((sub.id, kind))
         return due
 

@@ -228,7 +228,8 @@ def scheduler_principal(tenant_id: uuid.UUID) -> Principal:
 async def scheduled_billing_due(session: AsyncSession, tenant_id: uuid.UUID, day: date,
                                 tenant_day: int) -> list[tuple[uuid.UUID, str]]:
     """(subscription, period kind) the scheduled billing run invoices on the local `day`:
-    those of customers whose billing day (theirs, else `tenant_day`) falls on it."""
+    those not yet invoiced for the period whose customer's billing day (theirs, else
+    `tenant_day`) has come."""
     return await Invoicing(session, tenant_id).due_on(
         day, lambda customer: customer.billing_day or tenant_day)
 

@@ -7,7 +7,8 @@ Two rules around daylight-saving changes, so a daily job runs once per local day
 - a wall-clock time that happens twice when the clocks go back is due once, the first time.
 
 Billing days: a billing day past the end of a month (31 in February) falls on the month's
-last day, so every customer is invoiced every month.
+last day, so every customer is invoiced every month; from its billing day on, a customer not
+yet invoiced for the period is due.
 """
 
 from __future__ import annotations
@@ -115,3 +116,10 @@ def billing_day_in(day: int, year: int, month: int) -> int:
 def is_billing_day(day: int, on: date) -> bool:
     """Whether `on` is the local day a customer with billing day `day` is invoiced."""
     return on.day == billing_day_in(day, on.year, on.month)
+
+
+def billing_day_reached(day: int, on: date) -> bool:
+    """Whether a customer with billing day `day` is due for invoicing on `on`: its billing
+    day of the month has come (so a day the scheduler missed, or a subscription that started
+    after it, is invoiced by the next daily run instead of never)."""
+    return on.day >= billing_day_in(day, on.year, on.month)

@@ -58,28 +58,46 @@ async def test_billing_invoices_each_customer_on_its_billing_day_once(hub: Hub) 
         "price_minor": 3000})
     tenant_day = await _subscribed(hub, owner, plan["id"], None)
     own_day = await _subscribed(hub, owner, plan["id"], 15)
-    feb = date(2026, 2, 1)
-    summary = await billing_run(_ctx(hub, owner, feb, day=1))
-    assert summary.startswith("1 invoices issued for 2026-02-01")
-    assert await _invoices(hub, owner.tenant_id) == [(tenant_day, feb, feb, 1)]
-    assert (await billing_run(_ctx(hub, owner, date(2026, 2, 14), day=1))).startswith("0 ")
-    await billing_run(_ctx(hub, owner, date(2026, 2, 15), day=1))
-    again = await billing_run(_ctx(hub, owner, date(2026, 2, 15), day=1))  # a re-run
-    assert again.startswith("0 invoices issued")
-    assert await _invoices(hub, owner.tenant_id) == [
-        (tenant_day, feb, feb, 1), (own_day, feb, date(2026, 2, 15), 2)]
-    # the tenant's day 31 is February's 28th; the customer's own day still wins
-    await billing_run(_ctx(hub, owner, date(2026, 3, 28), day=31))
-    assert (await billing_run(_ctx(hub, owner, date(2026, 2, 28), day=31))).startswith("0 ")
-    await billing_run(_ctx(hub, owner, date(2026, 3, 31), day=31))
-    assert [(s, p, i) for s, p, i, _n in (await _invoices(hub, owner.tenant_id))[2:]] == [
-        (tenant_day, date(2026, 3, 1), date(2026, 3, 31))]
+    feb, mar = date(2026, 2, 1), date(2026, 3, 1)
 
-    steps = await billing_dunning(_ctx(hub, owner, date(2026, 3, 5)))
-    # invoice 1 (due 15 Feb) is 18 days late: reminder and throttle; invoice 2 (due 1 March)
-    # 4 days: reminder. Each step is taken once.
-    assert steps == "3 dunning steps taken on 2026-03-05"
-    assert (await billing_dunning(_ctx(hub, owner, date(2026, 3, 5)))).startswith("0 ")
+    async def run(on: date) -> str:  # the tenant bills on the 31st: the month's last day
+        return await billing_run(_ctx(hub, owner, on, day=31))
+
+    # 27 February: the customer of the 15th is due (its day was missed), the tenant's not yet
+    assert (await run(date(2026, 2, 27))).startswith("1 invoices issued for 2026-02-27")
+    assert (await run(date(2026, 2, 28))).startswith("1 invoices issued")  # 31 -> 28 Feb
+    assert (await run(date(2026, 2, 28))).startswith("0 invoices issued")  # a re-run
+    assert (await run(date(2026, 3, 14))).startswith("0 ")
+    await run(date(2026, 3, 15))
+    assert (await run(date(2026, 3, 30))).startswith("0 ")
+    await run(date(2026, 3, 31))
+    assert await _invoices(hub, owner.tenant_id) == [
+        (own_day, feb, date(2026, 2, 27), 1), (tenant_day, feb, date(2026, 2, 28), 2),
+        (own_day, mar, date(2026, 3, 15), 3), (tenant_day, mar, date(2026, 3, 31), 4)]
+
+    steps = await billing_dunning(_ctx(hub, owner, date(2026, 4, 1)))
+    # invoices 1 and 2 (due 13 and 14 March) are 19 and 18 days late: reminder and throttle
+    # each; invoice 3 (due 29 March) 3 days: reminder. Each step is taken once.
+    assert steps == "5 dunning steps taken on 2026-04-01"
+    assert (await billing_dunning(_ctx(hub, owner, date(2026, 4, 1)))).startswith("0 ")
+
+
+async def test_a_subscription_started_after_its_billing_day_is_invoiced_at_the_next_run(
+        hub: Hub) -> None:
+    owner = await hub.new_tenant("lateday")
+    plan = await hub.post(owner, "/billing/plans", {
+        "name": "Fibre", "currency": "EUR", "down_kbps": 100_000, "up_kbps": 20_000,
+        "price_minor": 3100})
+    customer = await hub.post(owner, "/billing/customers", {"name": "late", "currency": "EUR"})
+    sub = await hub.post(owner, "/billing/subscriptions",
+                         {"customer_id": customer["id"], "plan_id": plan["id"]})
+    await hub.post(owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                   {"action": "activate", "on": "2026-05-20"})
+    # activated on the 20th, after the tenant's billing day (the 1st): the next daily run
+    # invoices May (prorated from the 20th), instead of nobody until June
+    await billing_run(_ctx(hub, owner, date(2026, 5, 21), day=1))
+    assert [(p, i) for _s, p, i, _n in await _invoices(hub, owner.tenant_id)] == [
+        (date(2026, 5, 1), date(2026, 5, 21))]
 
 
 async def test_retention_deletes_only_old_device_events(hub: Hub) -> None:

@@ -10,6 +10,7 @@ import pytest
 from hub.schedules.timing import (
     ScheduleError,
     billing_day_in,
+    billing_day_reached,
     check_cron,
     due_between,
     is_billing_day,
@@ -65,6 +66,14 @@ def test_a_billing_day_past_the_month_end_falls_on_its_last_day(
         day: int, year: int, month: int, falls_on: int) -> None:
     assert billing_day_in(day, year, month) == falls_on
     assert is_billing_day(day, date(year, month, falls_on))
+
+
+def test_a_billing_day_is_reached_on_it_and_after_it_in_the_month() -> None:
+    assert not billing_day_reached(15, date(2026, 3, 14))
+    assert billing_day_reached(15, date(2026, 3, 15))
+    assert billing_day_reached(15, date(2026, 3, 31))
+    assert billing_day_reached(31, date(2026, 2, 28))
+    assert not billing_day_reached(31, date(2026, 3, 30))
 
 
 def test_billing_day_31_is_each_month_once() -> None:
