@@ -30,6 +30,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dashboards import root
+from hub.billing.models import Customer, Plan, Subscription
 from hub.billing.service import scheduler_principal
 from hub.inventory.models import Site
 from hub.ipam.metrics import PoolGauges, pool_families, pool_gauges
@@ -82,17 +83,33 @@ async def _fill(sessions: async_sessionmaker[AsyncSession], tenant: uuid.UUID,
         await session.commit()
         core = await _pool(session, tenant, site, "100.120.0.0/28", "core", "100.120.0.1")
         edge = await _pool(session, tenant, other.id, "100.121.0.0/29", "edge", None)
+        subs = await _subscriptions(session, tenant, 6)
         allocations = AllocationService(session, scheduler_principal(tenant))
-        made = [await allocations.allocate(core, AllocationCreate(subscription_id=uuid.uuid4()))
-                for _ in range(4)]
+        made = [await allocations.allocate(core, AllocationCreate(subscription_id=sub))
+                for sub in subs[:4]]
         await allocations.release(made[0].id)
         await allocations.reserve(core, ReservationCreate(address="100.120.0.14", note="sw"))
-        await allocations.allocate(edge, AllocationCreate(subscription_id=uuid.uuid4()))
+        await allocations.allocate(edge, AllocationCreate(subscription_id=subs[4]))
         vlans = VlanService(session, scheduler_principal(tenant))
         olt = await vlans.create(VlanPoolCreate(site_id=other.id, name="olt", first_tag=100,
                                                 last_tag=103, reserved=[100]))
-        await vlans.allocate(olt.id, VlanAllocationCreate(subscription_id=uuid.uuid4()))
+        await vlans.allocate(olt.id, VlanAllocationCreate(subscription_id=subs[5]))
         return other.id
+
+
+async def _subscriptions(session: AsyncSession, tenant: uuid.UUID, count: int,
+                         ) -> list[uuid.UUID]:
+    """Billing subscriptions to allocate to (the hub may check the ids against billing)."""
+    customer = Customer(tenant_id=tenant, name="Ann", currency="EUR")
+    plan = Plan(tenant_id=tenant, name="Fibre", currency="EUR", down_kbps=1000, up_kbps=1000,
+                price_minor=1000)
+    session.add_all([customer, plan])
+    await session.flush()
+    subs = [Subscription(tenant_id=tenant, customer_id=customer.id, plan_id=plan.id)
+            for _ in range(count)]
+    session.add_all(subs)
+    await session.commit()
+    return [sub.id for sub in subs]
 
 
 async def _pool(session: AsyncSession, tenant: uuid.UUID, site: uuid.UUID, prefix: str,

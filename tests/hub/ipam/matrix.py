@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from tests.hub.harness import Account, Hub
+from tests.hub.ipam.support import subscription
 from tests.hub.matrix_support import Factory, Request
 from tests.hub.matrix_support import by_id as _by_id
 from tests.hub.matrix_support import plain as _plain
@@ -50,7 +50,7 @@ async def allocation(hub: Hub, owner: Account) -> dict[str, Any]:
     """An address of a new pool allocated to a subscription id."""
     made = await pool(hub, owner)
     return await hub.post(owner, f"/ipam/pools/{made['id']}/allocations",
-                          {"subscription_id": str(uuid.uuid4())})
+                          {"subscription_id": await subscription(hub, owner)})
 
 
 async def vlan_pool(hub: Hub, owner: Account) -> dict[str, Any]:
@@ -64,7 +64,7 @@ async def vlan_allocation(hub: Hub, owner: Account) -> dict[str, Any]:
     """A tag of a new VLAN pool allocated to a subscription id."""
     made = await vlan_pool(hub, owner)
     return await hub.post(owner, f"/ipam/vlan-pools/{made['id']}/allocations",
-                          {"subscription_id": str(uuid.uuid4())})
+                          {"subscription_id": await subscription(hub, owner)})
 
 
 async def _new_prefix(hub: Hub, owner: Account) -> Request:
@@ -80,8 +80,12 @@ async def _new_vlan_pool(hub: Hub, owner: Account) -> Request:
                 "last_tag": 20}
 
 
-def _subscriber() -> dict[str, Any]:
-    return {"subscription_id": str(uuid.uuid4())}
+def _allocation_in(maker: Callable[[Hub, Account], Any]) -> Factory:
+    """A new pool of `maker` and a body allocating it to a new subscription."""
+    async def build(hub: Hub, owner: Account) -> Request:
+        made = await maker(hub, owner)
+        return {"pool_id": made["id"]}, {"subscription_id": await subscription(hub, owner)}
+    return build
 
 
 async def _reservation(hub: Hub, owner: Account) -> Request:
@@ -105,7 +109,7 @@ REQUESTS: dict[str, Factory] = {
     "ipam_pools_update": _by_id(pool, "pool_id", lambda: {"description": "cgnat"}),
     "ipam_pools_delete": _by_id(pool, "pool_id"),
     "ipam_pools_utilization": _by_id(pool, "pool_id"),
-    "ipam_allocations_create": _by_id(pool, "pool_id", _subscriber),
+    "ipam_allocations_create": _allocation_in(pool),
     "ipam_reservations_create": _reservation,
     "ipam_allocations_list": _plain(),
     "ipam_allocations_get": _by_id(allocation, "allocation_id"),
@@ -118,7 +122,7 @@ REQUESTS: dict[str, Factory] = {
     "ipam_vlan_pools_update": _by_id(vlan_pool, "pool_id", lambda: {"description": "olt"}),
     "ipam_vlan_pools_delete": _by_id(vlan_pool, "pool_id"),
     "ipam_vlan_pools_utilization": _by_id(vlan_pool, "pool_id"),
-    "ipam_vlan_allocations_create": _by_id(vlan_pool, "pool_id", _subscriber),
+    "ipam_vlan_allocations_create": _allocation_in(vlan_pool),
     "ipam_vlan_allocations_list": _plain(),
     "ipam_vlan_allocations_get": _by_id(vlan_allocation, "allocation_id"),
     "ipam_vlan_allocations_release": _by_id(vlan_allocation, "allocation_id"),

@@ -1,12 +1,15 @@
-"""What IPAM tests share: a tenant with a site, and prefixes/pools made through the API."""
+"""What IPAM tests share: a tenant with a site, prefixes/pools made through the API, and
+real billing subscriptions to allocate to (the hub may check subscription ids against
+billing: docs/ipam.md, "Subscriptions")."""
 
 from __future__ import annotations
 
 import secrets
-import uuid
 from typing import Any
 
 from tests.hub.harness import Account, Hub
+
+_BOOKS: dict[tuple[int, str], tuple[str, str]] = {}  # (hub, tenant) -> (customer, plan)
 
 
 async def site(hub: Hub, owner: Account) -> str:
@@ -23,6 +26,23 @@ async def pool(hub: Hub, owner: Account, prefix: str, **fields: Any) -> dict[str
     return await hub.post(owner, "/ipam/pools", body)
 
 
-def subscription() -> str:
-    """A subscription id (IPAM names subscriptions by id only: no check is registered)."""
-    return str(uuid.uuid4())
+async def subscription(hub: Hub, owner: Account) -> str:
+    """A new (pending) billing subscription of the owner's tenant; its id. One customer
+    and one plan per tenant carry them all."""
+    key = (id(hub), str(owner.tenant_id))
+    if key not in _BOOKS:
+        customer = await hub.post(owner, "/billing/customers",
+                                  {"name": f"c-{secrets.token_hex(3)}", "currency": "EUR"})
+        plan = await hub.post(owner, "/billing/plans", {
+            "name": f"p-{secrets.token_hex(3)}", "currency": "EUR", "down_kbps": 100_000,
+            "up_kbps": 20_000, "price_minor": 3000})
+        _BOOKS[key] = (customer["id"], plan["id"])
+    customer_id, plan_id = _BOOKS[key]
+    made = await hub.post(owner, "/billing/subscriptions", {"customer_id": customer_id,
+                                                            "plan_id": plan_id})
+    return str(made["id"])
+
+
+async def subscriptions(hub: Hub, owner: Account, count: int) -> list[str]:
+    """`count` new subscriptions."""
+    return [await subscription(hub, owner) for _ in range(count)]

@@ -9,7 +9,7 @@ from typing import Any
 from hub.db import utcnow
 from hub.ipam.service import release_for_subscription, release_quarantined, subscriber_vlans
 from tests.hub.harness import Account, Hub
-from tests.hub.ipam.support import pool, site, subscription
+from tests.hub.ipam.support import pool, site, subscription, subscriptions
 
 
 async def _allocate(hub: Hub, owner: Account, pool_id: str, sub: str,
@@ -46,7 +46,7 @@ async def test_allocate_release_quarantine_and_reuse(hub: Hub) -> None:
     made = await pool(hub, owner, "192.0.2.0/29", gateway="192.0.2.1")
     assert (made["range_start"], made["range_end"], made["size"]) == ("192.0.2.1",
                                                                       "192.0.2.6", 6)
-    first, second = subscription(), subscription()
+    first, second = await subscription(hub, owner), await subscription(hub, owner)
     got = (await _allocate(hub, owner, made["id"], first)).json()
     assert got["address"] == "192.0.2.2"  # .0 network, .1 gateway
     again = await _allocate(hub, owner, made["id"], first)
@@ -60,7 +60,7 @@ async def test_allocate_release_quarantine_and_reuse(hub: Hub) -> None:
         assert await release_quarantined(session, owner.tenant_id, utcnow()) == 0
         later = utcnow() + timedelta(hours=25)
         assert await release_quarantined(session, owner.tenant_id, later) == 1
-    reused = await _allocate(hub, owner, made["id"], subscription())
+    reused = await _allocate(hub, owner, made["id"], await subscription(hub, owner))
     assert reused.json()["address"] == "192.0.2.2"
     listed = (await hub.client.get("/ipam/allocations", params={"subscription_id": first},
                                    headers=owner.headers)).json()
@@ -77,10 +77,11 @@ async def test_reserved_addresses_are_never_allocated(hub: Hub) -> None:
     for address in ("198.51.100.1", "198.51.100.3"):
         await hub.post(owner, f"/ipam/pools/{made['id']}/reservations",
                        {"address": address, "note": "CPE configured by hand"})
-    given = [(await _allocate(hub, owner, made["id"], subscription())).json()["address"]
-             for _ in range(4)]
+    given = [(await _allocate(hub, owner, made["id"], sub)).json()["address"]
+             for sub in await subscriptions(hub, owner, 4)]
     assert given == ["198.51.100.2", "198.51.100.4", "198.51.100.5", "198.51.100.6"]
-    direct = await _allocate(hub, owner, made["id"], subscription(), "198.51.100.3")
+    direct = await _allocate(hub, owner, made["id"], await subscription(hub, owner),
+                             "198.51.100.3")
     assert direct.status_code == 409
     assert "reserved (CPE configured by hand)" in direct.json()["detail"]
 
@@ -88,9 +89,9 @@ async def test_reserved_addresses_are_never_allocated(hub: Hub) -> None:
 async def test_an_exhausted_pool_answers_a_clear_409(hub: Hub) -> None:
     owner = await hub.new_tenant("ipam-full")
     made = await pool(hub, owner, "203.0.113.0/30")  # two usable addresses
-    for _ in range(2):
-        assert (await _allocate(hub, owner, made["id"], subscription())).status_code == 201
-    full = await _allocate(hub, owner, made["id"], subscription())
+    for sub in await subscriptions(hub, owner, 2):
+        assert (await _allocate(hub, owner, made["id"], sub)).status_code == 201
+    full = await _allocate(hub, owner, made["id"], await subscription(hub, owner))
     assert full.status_code == 409
     assert full.json()["detail"] == (
         f"pool {made['name']}: exhausted (all 2 addresses are allocated, reserved or "
@@ -103,14 +104,14 @@ async def test_ipv6_lines_and_delegated_prefixes(hub: Hub) -> None:
                            assign_length=56)
     assert delegated["size"] == 256  # /56s of a /48
     assert delegated["range_end"] == "2001:db8:100:ffff:ffff:ffff:ffff:ffff"
-    sub = subscription()
+    sub = await subscription(hub, owner)
     got = [(await _allocate(hub, owner, delegated["id"], s)).json()["address"]
-           for s in (sub, subscription())]
+           for s in (sub, await subscription(hub, owner))]
     assert got == ["2001:db8:100::/56", "2001:db8:100:100::/56"]
-    specific = await _allocate(hub, owner, delegated["id"], subscription(),
+    specific = await _allocate(hub, owner, delegated["id"], await subscription(hub, owner),
                                "2001:db8:100:ff00::/56")
     assert specific.json()["slot"] == 255
-    misaligned = await _allocate(hub, owner, delegated["id"], subscription(),
+    misaligned = await _allocate(hub, owner, delegated["id"], await subscription(hub, owner),
                                  "2001:db8:100:ff80::")
     assert misaligned.status_code == 422 and "not the start of a /56" in misaligned.text
     lines = await pool(hub, owner, "2001:db8:200::/56")  # a /64 per line by default
@@ -153,15 +154,18 @@ async def test_vlans_single_and_qinq_released_with_the_subscription(hub: Hub) ->
         "site_id": where, "name": "olt-1", "kind": "qinq", "first_tag": 2000,
         "last_tag": 2001, "inner_first": 10, "inner_last": 12})
     assert (single["size"], qinq["size"]) == (4, 6)
-    sub = subscription()
+    sub = await subscription(hub, owner)
     tags = [(await hub.post(owner, f"/ipam/vlan-pools/{single['id']}/allocations",
-                            {"subscription_id": s}))["tag"] for s in (sub, subscription())]
+                            {"subscription_id": s}))["tag"]
+            for s in (sub, await subscription(hub, owner))]
     assert tags == [100, 102]  # 101 is reserved
     pairs = [await hub.post(owner, f"/ipam/vlan-pools/{qinq['id']}/allocations",
-                            {"subscription_id": s}) for s in (sub, subscription())]
+                            {"subscription_id": s})
+             for s in (sub, await subscription(hub, owner))]
     assert [(p["tag"], p["inner_tag"]) for p in pairs] == [(2000, 10), (2000, 11)]
     chosen = await hub.post(owner, f"/ipam/vlan-pools/{qinq['id']}/allocations",
-                            {"subscription_id": subscription(), "tag": 2001, "inner_tag": 12})
+                            {"subscription_id": await subscription(hub, owner), "tag": 2001,
+                             "inner_tag": 12})
     assert chosen["slot"] == 5
     answer = (await hub.client.get(f"/ipam/subscriptions/{sub}", headers=owner.headers)).json()
     assert (answer["vlan"], answer["svlan"], answer["cvlan"]) == (100, 2000, 10)
@@ -170,12 +174,13 @@ async def test_vlans_single_and_qinq_released_with_the_subscription(hub: Hub) ->
     assert tags.params() == {"vlan": 100, "svlan": 2000, "cvlan": 10}
     assert tags.params(accepted={"port", "vlan"}) == {"vlan": 100}  # what a template takes
     async with hub.app.state.sessions() as session:
-        assert await release_for_subscription(session, owner.tenant_id, sub, utcnow()) == 2
+        assert await release_for_subscription(session, owner.tenant_id, uuid.UUID(sub),
+                                              utcnow()) == 2
         await session.commit()
     answer = (await hub.client.get(f"/ipam/subscriptions/{sub}", headers=owner.headers)).json()
     assert (answer["vlan"], answer["svlan"]) == (None, None)
     reuse = await hub.post(owner, f"/ipam/vlan-pools/{single['id']}/allocations",
-                           {"subscription_id": subscription()})
+                           {"subscription_id": await subscription(hub, owner)})
     assert reuse["tag"] == 100  # VLANs have no quarantine
 
 
@@ -184,7 +189,7 @@ async def test_utilization_counts_every_state(hub: Hub) -> None:
     made = await pool(hub, owner, "100.90.0.0/28", gateway="100.90.0.1")  # 14 slots
     await hub.post(owner, f"/ipam/pools/{made['id']}/reservations",
                    {"address": "100.90.0.14", "note": "switch"})
-    subs = [subscription() for _ in range(3)]
+    subs = await subscriptions(hub, owner, 3)
     got = [(await _allocate(hub, owner, made["id"], s)).json() for s in subs]
     await hub.post(owner, f"/ipam/allocations/{got[0]['id']}/release", {})
     one = (await hub.client.get(f"/ipam/pools/{made['id']}/utilization",

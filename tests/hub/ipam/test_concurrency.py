@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.db import create_engine, session_factory
 from tests.hub.harness import Account, Hub, hub_settings, running_hub, scalar
-from tests.hub.ipam.support import pool, site
+from tests.hub.ipam.support import pool, site, subscription, subscriptions
 
 EACH = 50  # requests per hub process
 SLOTS = 62  # a /26: fewer free slots than the 100 requests
@@ -37,9 +37,10 @@ async def other(pg_url: str, hub: Hub) -> AsyncIterator[Hub]:
 
 async def _race(hub: Hub, other: Hub, owner: Account, path: str) -> list[httpx.Response]:
     """EACH requests through each process at once, one subscription each."""
-    calls = [app.client.post(path, json={"subscription_id": str(uuid.uuid4())},
+    subs = await subscriptions(hub, owner, 2 * EACH)
+    calls = [app.client.post(path, json={"subscription_id": subs[2 * n + side]},
                              headers=owner.headers)
-             for _ in range(EACH) for app in (hub, other)]
+             for n in range(EACH) for side, app in enumerate((hub, other))]
     return list(await asyncio.gather(*calls))
 
 
@@ -84,7 +85,7 @@ async def test_the_database_refuses_a_second_holder_of_a_slot(hub: Hub) -> None:
     owner = await hub.new_tenant("ipam-index")
     made = await pool(hub, owner, "100.101.0.0/30")
     await hub.post(owner, f"/ipam/pools/{made['id']}/allocations",
-                   {"subscription_id": str(uuid.uuid4())})
+                   {"subscription_id": await subscription(hub, owner)})
     insert = text("INSERT INTO ipam_allocations (id, tenant_id, created_at, pool_id, slot, "
                   "address, state, note) VALUES (:id, :t, now(), :p, 0, '100.101.0.1', :s, "
                   "'')")

@@ -10,6 +10,7 @@ from hub.ipam.pools import AllocationService, PoolService, PrefixService
 from hub.ipam.schemas import AllocationCreate, PoolCreate, PrefixCreate
 from hub.ipam.service import SubscriberAddresses, subscriber_addresses
 from tests.hub.harness import Hub
+from tests.hub.ipam.support import subscription, subscriptions
 
 
 async def _pool(hub: Hub, tenant_id: uuid.UUID, site_id: uuid.UUID, prefix: str,
@@ -43,7 +44,7 @@ async def test_subscriber_addresses_names_every_kind(hub: Hub) -> None:
     line = await _pool(hub, tenant, site_id, "2001:db8:1::/48")
     pd = await _pool(hub, tenant, site_id, "2001:db8:100::/40", kind="delegated",
                      assign_length=56)
-    sub, other = uuid.uuid4(), uuid.uuid4()
+    sub, other = (uuid.UUID(s) for s in await subscriptions(hub, owner, 2))
     assert await _allocate(hub, tenant, v4, sub) == "100.64.0.2"  # .1 is the gateway
     assert await _allocate(hub, tenant, line, sub) == "2001:db8:1::/64"
     assert await _allocate(hub, tenant, pd, sub) == "2001:db8:100::/56"
@@ -64,7 +65,7 @@ async def test_a_dynamic_pool_is_named_when_there_is_no_static_address(hub: Hub)
         await session.commit()
         site_id = site.id
     dynamic = await _pool(hub, owner.tenant_id, site_id, "100.65.0.0/22", kind="dynamic")
-    sub = uuid.uuid4()
+    sub = uuid.UUID(await subscription(hub, owner))
     assert await _allocate(hub, owner.tenant_id, dynamic, sub) is None  # the NAS picks
     async with hub.app.state.sessions() as session:
         got = await subscriber_addresses(session, owner.tenant_id, sub)

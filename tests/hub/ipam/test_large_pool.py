@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from hub.db import create_engine, session_factory
 from tests.hub.harness import Hub
-from tests.hub.ipam.support import pool, subscription
+from tests.hub.ipam.support import pool, subscriptions
 
 FILLED = 60_000
 
@@ -33,8 +33,9 @@ async def test_next_free_address_of_a_nearly_full_slash_16(hub: Hub) -> None:
     finally:
         await engine.dispose()
     path = f"/ipam/pools/{made['id']}/allocations"
+    subs = await subscriptions(hub, owner, 2)
     started = time.monotonic()
-    first = await hub.post(owner, path, {"subscription_id": subscription()})
-    second = await hub.post(owner, path, {"subscription_id": subscription()})
+    first = await hub.post(owner, path, {"subscription_id": subs[0]})
+    second = await hub.post(owner, path, {"subscription_id": subs[1]})
     assert (first["address"], second["address"]) == ("10.200.156.65", "10.200.234.97")
     assert time.monotonic() - started < 5.0  # generous: a shared 2-core machine

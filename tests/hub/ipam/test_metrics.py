@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -12,7 +11,7 @@ from prometheus_client.registry import Collector
 
 from hub.ipam.metrics import PoolGauges, pool_families, pool_gauges
 from tests.hub.harness import Hub
-from tests.hub.ipam.support import pool, site
+from tests.hub.ipam.support import pool, site, subscription, subscriptions
 
 
 class _Shown(Collector):
@@ -28,14 +27,14 @@ class _Shown(Collector):
 async def test_gauges_carry_tenant_site_and_pool(hub: Hub) -> None:
     owner = await hub.new_tenant("ipam-metrics")
     made = await pool(hub, owner, "100.110.0.0/29", gateway="100.110.0.1")  # 6 slots
-    for _ in range(2):
+    for sub in await subscriptions(hub, owner, 2):
         await hub.post(owner, f"/ipam/pools/{made['id']}/allocations",
-                       {"subscription_id": str(uuid.uuid4())})
+                       {"subscription_id": sub})
     vlans = await hub.post(owner, "/ipam/vlan-pools", {
         "site_id": await site(hub, owner), "name": "m-vlans", "first_tag": 10,
         "last_tag": 13})
     await hub.post(owner, f"/ipam/vlan-pools/{vlans['id']}/allocations",
-                   {"subscription_id": str(uuid.uuid4())})
+                   {"subscription_id": await subscription(hub, owner)})
     async with hub.app.state.sessions() as session:
         gauges = await pool_gauges(session)
     registry = CollectorRegistry()

@@ -15,7 +15,7 @@ import pytest_asyncio
 from hub.db import utcnow
 from hub.ipam.service import release_for_subscription, release_quarantined, subscriber_addresses
 from tests.hub.harness import Hub, hub_settings, running_hub
-from tests.hub.ipam.support import pool, site, subscription
+from tests.hub.ipam.support import pool, site, subscription, subscriptions
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -33,11 +33,11 @@ async def test_allocation_cycle_on_sqlite(lite: Hub) -> None:
     path = f"/ipam/pools/{made['id']}/allocations"
     await lite.post(owner, f"/ipam/pools/{made['id']}/reservations",
                     {"address": "192.0.2.3", "note": "cpe"})
-    sub = subscription()
+    sub = await subscription(lite, owner)
     held = (await lite.post(owner, path, {"subscription_id": sub}))["address"]
     assert held == "192.0.2.2"
-    calls = [lite.client.post(path, json={"subscription_id": subscription()},
-                              headers=owner.headers) for _ in range(5)]
+    calls = [lite.client.post(path, json={"subscription_id": other}, headers=owner.headers)
+             for other in await subscriptions(lite, owner, 5)]
     answers = await asyncio.gather(*calls)
     given = sorted(r.json()["address"] for r in answers if r.status_code == 201)
     assert given == ["192.0.2.4", "192.0.2.5", "192.0.2.6"]  # .3 is reserved
@@ -49,7 +49,7 @@ async def test_allocation_cycle_on_sqlite(lite: Hub) -> None:
         await session.commit()
         later = utcnow() + timedelta(hours=25)
         assert await release_quarantined(session, owner.tenant_id, later) == 1
-    again = await lite.post(owner, path, {"subscription_id": subscription()})
+    again = await lite.post(owner, path, {"subscription_id": await subscription(lite, owner)})
     assert again["address"] == held
 
 
@@ -57,7 +57,8 @@ async def test_ipv6_and_qinq_on_sqlite(lite: Hub) -> None:
     owner = await lite.new_tenant("ipam-lite6")
     made = await pool(lite, owner, "2001:db8:f00::/40", kind="delegated", assign_length=48)
     got = await lite.post(owner, f"/ipam/pools/{made['id']}/allocations",
-                          {"subscription_id": subscription(), "address": "2001:db8:fff::"})
+                          {"subscription_id": await subscription(lite, owner),
+                           "address": "2001:db8:fff::"})
     assert (got["address"], got["slot"]) == ("2001:db8:fff::/48", 255)
     overlap = await lite.client.post("/ipam/prefixes", json={
         "site_id": made["site_id"], "prefix": "2001:db8:f80::/41"}, headers=owner.headers)
@@ -66,5 +67,5 @@ async def test_ipv6_and_qinq_on_sqlite(lite: Hub) -> None:
         "site_id": await site(lite, owner), "name": "q", "kind": "qinq", "first_tag": 10,
         "last_tag": 11, "inner_first": 100, "inner_last": 101, "reserved": [10]})
     pair = await lite.post(owner, f"/ipam/vlan-pools/{qinq['id']}/allocations",
-                           {"subscription_id": subscription()})
+                           {"subscription_id": await subscription(lite, owner)})
     assert (pair["tag"], pair["inner_tag"]) == (11, 100)

@@ -48,6 +48,12 @@ async def test_terminate_quarantines_addresses_and_frees_vlans(hub: Hub) -> None
                                     json={"subscription_id": str(uuid.uuid4())},
                                     headers=owner.headers)
     assert unknown.status_code == 422 and "no such subscription" in unknown.text
+    stranger = await hub.new_tenant("ipam-terminate-b")  # another tenant's subscription id
+    theirs = await pool(hub, stranger, "100.127.0.0/29")
+    foreign = await hub.client.post(f"/ipam/pools/{theirs['id']}/allocations",
+                                    json={"subscription_id": sub["id"]},
+                                    headers=stranger.headers)
+    assert foreign.status_code == 422 and "no such subscription" in foreign.text
     await hub.post(owner, f"/billing/subscriptions/{sub['id']}/transitions",
                    {"action": "terminate", "on": "2026-02-01"})
     after = (await hub.client.get(f"/ipam/allocations/{address['id']}",
