@@ -108,7 +108,7 @@ class Catalogue:
                               ) -> Customer:
         """Change the fields sent (account number unique in the tenant)."""
         row = await self.customers.get(customer_id)
-        changes = _changes(body, nullable={"account_number", "tax_jurisdiction"})
+        changes = _changes(body, nullable={"account_number", "tax_jurisdiction", "billing_day"})
         if body.tax_jurisdiction is not None:
             found = await self.taxes.of_jurisdiction(body.tax_jurisdiction)
             if found is None or found.archived_at is not None:

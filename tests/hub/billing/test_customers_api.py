@@ -62,6 +62,14 @@ async def test_update_changes_the_fields_sent_and_validates_them(hub: Hub) -> No
     assert cleared.status_code == 200 and cleared.json()["account_number"] is None
     got = (await hub.client.get(path, headers=billing.headers)).json()
     assert (got["phone"], got["account_number"]) == ("020 7946 0001", None)
+    # A billing day of its own, then back to the tenant's schedule day (null).
+    own_day = await hub.client.patch(path, json={"billing_day": 15}, headers=billing.headers)
+    assert own_day.status_code == 200 and own_day.json()["billing_day"] == 15
+    assert (await hub.client.patch(path, json={"billing_day": 31},
+                                   headers=billing.headers)).status_code == 422
+    tenant_day = await hub.client.patch(path, json={"billing_day": None},
+                                        headers=billing.headers)
+    assert tenant_day.status_code == 200 and tenant_day.json()["billing_day"] is None
 
 
 async def test_search_matches_every_field_ignoring_case_across_pages(hub: Hub) -> None:
