@@ -78,7 +78,7 @@ class SubscriberVlans:
 
 @dataclass(frozen=True)
 class SubscriberAddresses:
-    """What a RADIUS answer carries for a subscription (docs/ipam.md, "RADIUS")."""
+    """What a RADIUS answer carries for a subscription (docs/ipam.md, "For integrators")."""
 
     ipv4: str | None  # Framed-IP-Address
     ipv6_prefix: str | None  # Framed-IPv6-Prefix
