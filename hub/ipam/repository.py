@@ -34,8 +34,9 @@ SlotModel = type[IpAllocation] | type[VlanAllocation]
 _RELEASED: ColumnElement[str] = literal_column("'released'")
 
 
-# pg_advisory_xact_lock(PREFIX_LOCK_SPACE, n): "IPAM"; n = the tenant's first 4 bytes. The
-# two-key form never collides with ingest's one-key locks or the alarms' "ALRM" space.
+# pg_advisory_xact_lock(PREFIX_LOCK_SPACE, n): "IPAM"; n = the tenant id's last 4 bytes (the
+# random part: the first ones of a time-ordered id are its creation time). The two-key form
+# never collides with ingest's one-key locks or the alarms' "ALRM" space.
 PREFIX_LOCK_SPACE = 0x4950414D
 
 
@@ -52,7 +53,7 @@ class PrefixRepository(TenantScopedRepository[IpPrefix]):
         BEGIN IMMEDIATE already serialises every writer."""
         if self.session.get_bind().dialect.name != "postgresql":
             return
-        key = int.from_bytes(self.tenant_id.bytes[:4], "big", signed=True)
+        key = int.from_bytes(self.tenant_id.bytes[-4:], "big", signed=True)
         await self.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
                                    {"space": PREFIX_LOCK_SPACE, "key": key})
 
