@@ -25,15 +25,18 @@ declare -A provides=(
   [radclient]=freeradius-utils
   # FreeRADIUS's rest module (the hub answers authorize and accounting over HTTP)
   [/usr/lib/freeradius/rlm_rest.so]=freeradius-rest
+  # FreeRADIUS's PostgreSQL driver (the `sql` backend reads the hub's materialized answers)
+  [/usr/lib/freeradius/rlm_sql_postgresql.so]=freeradius-postgresql
 )
 case "$target" in
   test) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics pg_ctlcluster
                 sshd ssh ip nsenter systemd-analyze pdftotext freeradius radclient
-                /usr/lib/freeradius/rlm_rest.so) ;;
+                /usr/lib/freeradius/rlm_rest.so /usr/lib/freeradius/rlm_sql_postgresql.so) ;;
   demo) wanted=(mosquitto mosquitto_ctrl snmpget) ;;
   # the benchmarks start the test services, and drive HTTP with wrk
   bench) wanted=(mosquitto mosquitto_ctrl snmpd snmpget snmpbulkwalk victoria-metrics
-                 pg_ctlcluster wrk freeradius radclient /usr/lib/freeradius/rlm_rest.so) ;;
+                 pg_ctlcluster wrk freeradius radclient /usr/lib/freeradius/rlm_rest.so
+                 /usr/lib/freeradius/rlm_sql_postgresql.so) ;;
   *) echo "usage: $0 test|demo|bench" >&2; exit 64 ;;
 esac
 
