@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import __version__, migrations
+from hub.access.modes import new_dispatch
 from hub.alarms.notify.runner import start_embedded as start_notifier
 from hub.alarms.worker import start_embedded as start_evaluator
 from hub.api.idempotency import install_idempotency
@@ -66,6 +67,8 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     engine = create_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     sessions = session_factory(engine)
     metrics = Metrics()
+    # CoA / Disconnect-Requests billing asks for, sent once their rows commit (hub.access.modes)
+    coa = new_dispatch(engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -108,6 +111,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
             await dispatcher.stop()
         if ingest is not None:
             await ingest.stop()
+        await coa.drain()  # sends in flight finish (a stopped one is swept later)
         await engine.dispose()
         mark_process_dead()  # a worker of `serve --workers N` leaving the shared metrics
 
@@ -117,6 +121,7 @@ def create_app(settings: HubSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.coa_dispatch = coa
     app.state.read_engine = read_engine(engine)
     app.state.metrics = metrics
     app.state.broker = broker_admin(settings)

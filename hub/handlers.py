@@ -4,7 +4,9 @@ Every entry point calls `wire()` once at start-up (the API app in `hub.app.creat
 standalone ingest worker, dispatcher and webhook worker in `hub.cli`), so every process reacts
 the same way. It starts from an empty registry, so calling it again changes nothing.
 
-SubscriptionChanged has no subscriber yet: it is the seam for subscriber access (CoA).
+Billing reaches the network through the factory installed here: RADIUS subscribers get CoA /
+Disconnect-Request (hub.access.modes), everyone else port jobs. A terminated subscription's
+addresses and VLANs go back to IPAM (quarantined) through SubscriptionChanged.
 
 `wire()` also registers what the tenants' schedules run (`register_tasks`: billing runs,
 dunning, usage caps, retention, backups, stale sessions, IPAM quarantine; docs/scheduling.md):
@@ -17,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from hub import domain_events
+from hub.access.modes import subscriber_network_actions, sweep_coa
 from hub.access.sessions.service import close_stale_sessions
 from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
 from hub.alarms.event_rules import on_device_events_reported
@@ -26,8 +29,10 @@ from hub.alarms.repository import device_events
 from hub.api.idempotency import purge_expired
 from hub.billing.caps import enforce_usage_caps
 from hub.billing.documents.issue import on_invoice_finalized
+from hub.billing.events import SubscriptionChanged
 from hub.billing.invoicing import InvoiceFinalized
-from hub.billing.network import on_job_finished
+from hub.billing.network import on_job_finished, use_network_actions
+from hub.billing.repository.subscriptions import Subscriptions
 from hub.billing.service import (
     invoice_one_scheduled,
     scheduled_billing_due,
@@ -49,7 +54,8 @@ from hub.ingest.events import (
 )
 from hub.inventory.events import EdgeConfigChanged
 from hub.inventory.repository import DeviceRepository
-from hub.ipam.service import release_quarantined
+from hub.ipam.service import on_subscription_changed as ipam_on_subscription_changed
+from hub.ipam.service import register_subscription_check, release_quarantined
 from hub.jobs.backups import BACKUP_ACTION
 from hub.jobs.events import JobFinished
 from hub.jobs.results import on_job_reported
@@ -81,6 +87,11 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     bus.subscribe(AgentStateChanged, on_agent_state_changed)
     bus.subscribe(DeviceStateChanged, on_device_state_changed)
     bus.subscribe(AlarmChanged, on_alarm_changed)
+    # Subscriber access: billing's network steps per subscriber (CoA or port jobs); IPAM
+    # takes a terminated subscription's addresses back and checks the ids it is given.
+    use_network_actions(subscriber_network_actions)
+    bus.subscribe(SubscriptionChanged, ipam_on_subscription_changed)
+    register_subscription_check(lambda s, t, i: Subscriptions(s, t).find(i))
     register_tasks()
     return bus
 
@@ -116,6 +127,9 @@ def register_tasks() -> None:
     register_task("access.stale_sessions", stale_sessions, default_cron="*/5 * * * *",
                   description="Close subscriber sessions whose accounting went silent (a lost "
                   "Stop, a NAS that died)")
+    register_task("access.coa_sweep", coa_sweep, default_cron="*/2 * * * *",
+                  description="Send the CoA / Disconnect-Requests a stopped hub process wrote "
+                  "and never sent")
     register_task("ipam.release_quarantined", quarantine_release, default_cron="*/15 * * * *",
                   description="Free the addresses whose quarantine after release has ended")
     register_task("idempotency.purge", idempotency_purge, default_cron="5 * * * *",
@@ -233,6 +247,12 @@ async def stale_sessions(ctx: TaskContext) -> str:
     async with ctx.sessions() as session, session.begin():
         closed = await close_stale_sessions(session, ctx.tenant_id, ctx.due_at)
     return f"{closed} stale subscriber sessions closed"
+
+
+async def coa_sweep(ctx: TaskContext) -> str:
+    """Radius actions left unsent by a process that stopped (CoA / Disconnect)."""
+    sent = await sweep_coa(ctx.sessions, ctx.due_at, ctx.tenant_id)
+    return f"{sent} unsent CoA / Disconnect-Requests sent"
 
 
 async def quarantine_release(ctx: TaskContext) -> str:

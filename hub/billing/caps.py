@@ -31,7 +31,7 @@ from hub.billing import webhooks
 from hub.billing.charges import THROTTLES, gb_used, over_cap, throttle_rates, throttles_at_cap
 from hub.billing.invoicing import billing_period
 from hub.billing.models import Plan, Subscription, SubscriptionEvent
-from hub.billing.network import JobNetworkActions, NetworkActions
+from hub.billing.network import NetworkActions, network_actions
 from hub.billing.repository import interface_rollups, lock_subscription, plan_of
 from hub.billing.repository.caps import cap_candidates, latest_plan_event
 from hub.principal import Principal
@@ -68,7 +68,7 @@ async def enforce_usage_caps(session: AsyncSession, tenant_id: uuid.UUID, today:
     ended; `today` picks the billing period. Commits once per subscription checked;
     running it again the same day changes nothing."""
     caps = UsageCaps(session, tenant_id,
-                     network or JobNetworkActions(session, cap_principal(tenant_id)))
+                     network or network_actions(session, cap_principal(tenant_id)))
     return await caps.run(today)
 
 

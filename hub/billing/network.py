@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -297,6 +298,24 @@ class JobNetworkActions:
     async def restore_rate(self, subscription: Subscription, plan: Plan) -> uuid.UUID:
         """Re-rate the port to the plan (the change_plan job a plan change sends)."""
         return await self._request(subscription, "change_speed", CAP_RESTORE, plan=plan)
+
+
+# How billing reaches the network, per process: port jobs unless the composition root
+# (hub.handlers.wire) installs a factory that knows more modes (RADIUS CoA / Disconnect for
+# subscribers that log in through a NAS). Every process wires the same factory at start.
+NetworkActionsFactory = Callable[[AsyncSession, Principal], NetworkActions]
+_factory: list[NetworkActionsFactory] = [JobNetworkActions]
+
+
+def use_network_actions(factory: NetworkActionsFactory | None) -> None:
+    """Install the factory every billing step asks for its network actions (None: the
+    default, port jobs)."""
+    _factory[0] = factory or JobNetworkActions
+
+
+def network_actions(session: AsyncSession, principal: Principal) -> NetworkActions:
+    """The network actions of this process for a billing step in `session`."""
+    return _factory[0](session, principal)
 
 
 async def on_job_finished(session: AsyncSession, event: JobFinished) -> None:

@@ -13,7 +13,7 @@ from hub.billing import schemas as s
 from hub.billing.caps import enforce_usage_caps
 from hub.billing.catalogue import Catalogue, today_utc
 from hub.billing.models import Customer, Payment, Plan, Subscription, TaxRate
-from hub.billing.network import JobNetworkActions
+from hub.billing.network import network_actions
 from hub.billing.service import BillingService
 from hub.errors import error_docs
 from hub.pagination import PageDep
@@ -324,7 +324,7 @@ async def usage_caps_run(body: s.UsageCapRun, session: SessionDep, p: BillingWri
     """Enforce the GB caps now (the daily schedule does the same): throttle subscriptions
     over their cap, restore those whose period ended; a second run changes nothing."""
     report = await enforce_usage_caps(session, p.tenant_id, body.today or today_utc(),
-                                      JobNetworkActions(session, p))
+                                      network_actions(session, p))
     return s.UsageCapReport.model_validate(report, from_attributes=True)
 
 

@@ -22,8 +22,8 @@ from hub.billing.models import (
     Subscription,
 )
 from hub.billing.network import (
-    JobNetworkActions,
     NetworkActions,
+    network_actions,
     network_view,
 )
 from hub.billing.payments import PaymentService, request_hash
@@ -56,7 +56,7 @@ class BillingService:
         self.subs, self.invoices = Subscriptions(session, tid), Invoices(session, tid)
         self.payments, self.taxes = Payments(session, tid), TaxRates(session, tid)
         self.principal = principal
-        self.lifecycle = Lifecycle(session, network or JobNetworkActions(session, principal))
+        self.lifecycle = Lifecycle(session, network or network_actions(session, principal))
         self.catalogue = Catalogue(session, tid, self.lifecycle)
 
     async def create_subscription(self, body: s.SubscriptionCreate) -> Subscription:
@@ -247,7 +247,7 @@ async def invoice_one_scheduled(session: AsyncSession, tenant_id: uuid.UUID,
 
 async def scheduled_dunning(session: AsyncSession, tenant_id: uuid.UUID, today: date) -> int:
     """Take the dunning steps due `today` (as POST /billing/dunning/run does); steps taken."""
-    lifecycle = Lifecycle(session, JobNetworkActions(session, scheduler_principal(tenant_id)))
+    lifecycle = Lifecycle(session, network_actions(session, scheduler_principal(tenant_id)))
     steps = await Dunning(session, tenant_id, lifecycle).run(today)
     await session.commit()
     return len(steps)

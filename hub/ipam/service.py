@@ -144,11 +144,17 @@ async def release_for_subscription(session: AsyncSession, tenant_id: uuid.UUID,
 
 
 class SubscriptionFact(Protocol):
-    """What the termination reaction reads from billing's SubscriptionChanged."""
+    """What the termination reaction reads from billing's SubscriptionChanged (read-only:
+    the event is a frozen dataclass)."""
 
-    tenant_id: uuid.UUID
-    subscription_id: uuid.UUID
-    action: str
+    @property
+    def tenant_id(self) -> uuid.UUID: ...
+
+    @property
+    def subscription_id(self) -> uuid.UUID: ...
+
+    @property
+    def action(self) -> str: ...
 
 
 async def on_subscription_changed(session: AsyncSession, event: SubscriptionFact) -> None:
