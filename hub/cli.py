@@ -522,16 +522,21 @@ def without_userinfo(url: str) -> str:
 def settings_classes() -> tuple[type[EnvSettings], ...]:
     """Every settings class of the hub (`dotmac-hub settings`, naming a failed variable)."""
     # These import their domains: only here.
+    from hub.access.sessions.settings import SessionsSettings
+    from hub.access.settings import RadiusSettings
     from hub.alarms.evaluator_settings import EvaluatorSettings
     from hub.alarms.notify.settings import NotifierSettings
+    from hub.api.idempotency.settings import IdempotencySettings
     from hub.billing.documents.settings import DocumentMailSettings
     from hub.events.settings import WebhookSettings
+    from hub.ipam.settings import IpamSettings
     from hub.mail import SmtpSettings
     from hub.schedules.settings import SchedulerSettings
 
     return (HubSettings, BrokerSettings, DynsecSettings, IngestSettings, JobsSettings,
             TsdbSettings, WebhookSettings, EvaluatorSettings, NotifierSettings, SmtpSettings,
-            DocumentMailSettings, SchedulerSettings)
+            DocumentMailSettings, SchedulerSettings, IdempotencySettings, RadiusSettings,
+            SessionsSettings, IpamSettings)
 
 
 def renamed_variables() -> dict[str, str]:
