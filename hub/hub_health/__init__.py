@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.hub_health import repository as rows
 from hub.hub_health.repository import OPEN_STATES
+from hub.ipam.metrics import PoolGauges, pool_families, pool_gauges
 from hub.metrics import Metrics
 from hub.schedules.tasks import tasks
 
@@ -75,6 +76,7 @@ class Snapshot:
     alarms: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (tenant, sev, st)
     # kind -> (overdue, failed for good, newest success as a Unix time or None)
     schedules: dict[str, tuple[int, int, float | None]] = field(default_factory=dict)
+    ipam: PoolGauges = field(default_factory=PoolGauges)  # address and VLAN pools
 
 
 async def take(session: AsyncSession) -> Snapshot:
@@ -91,7 +93,8 @@ async def take(session: AsyncSession) -> Snapshot:
     alarms = {(t, sev, st): 0 for t in tenants for sev in SEVERITIES for st in OPEN_STATES}
     for tenant, severity, state, count in await rows.open_alarms(session):
         alarms[(str(tenant), severity, state)] = int(count)
-    return Snapshot(time.monotonic(), queues, agents, down, alarms, await _schedules(session))
+    return Snapshot(time.monotonic(), queues, agents, down, alarms, await _schedules(session),
+                    await pool_gauges(session))
 
 
 async def _schedules(session: AsyncSession) -> dict[str, tuple[int, int, float | None]]:
@@ -137,7 +140,8 @@ class HubHealthCollector(Collector):
         freshness = GaugeMetricFamily(SNAPSHOT_AGE, "Seconds since the hub-health gauges "
                                       "were read from the database")
         freshness.add_metric([], age)
-        return [freshness, *self._queues(shot), *self._tenants(shot), *self._schedules(shot)]
+        return [freshness, *self._queues(shot), *self._tenants(shot), *self._schedules(shot),
+                *pool_families(shot.ipam)]
 
     def _queues(self, shot: Snapshot) -> list[Metric]:
         now = self.clock()

@@ -58,9 +58,10 @@ from tests.services.postgres import Postgres
 from tests.services.victoria import Victoria
 
 # NOC dashboards; billing.json (hub database only) is tested by test_billing_dashboard.py,
-# alarms.json by test_alarms_dashboard.py and hub-health.json by test_hub_health.py.
+# alarms.json by test_alarms_dashboard.py, hub-health.json by test_hub_health.py and
+# ipam.json by test_ipam_dashboard.py.
 DASHBOARDS = sorted(p for p in root().glob("*.json")
-                    if p.stem not in ("billing", "alarms", "hub-health"))
+                    if p.stem not in ("billing", "alarms", "hub-health", "ipam"))
 INPUTS = {"${DS_VICTORIA}": "prometheus", "${DS_HUBDB}": "grafana-postgresql-datasource"}
 VARIABLE = re.compile(r"\$(\w+)")
 POLLS = 12
