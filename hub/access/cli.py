@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from hub.access.radius_config import (
+    DEFAULT_ACCOUNTING_SPOOL,
     RadiusClient,
     RadiusServerConfig,
     render_server,
@@ -42,6 +43,9 @@ def config(
                                "the starting user."),
     ca_file: str = typer.Option("", help="PEM of the CA of the hub's HTTPS certificate "
                                 "(default: the system's)."),
+    accounting_spool: str = typer.Option(
+        DEFAULT_ACCOUNTING_SPOOL, help="Directory where accounting waits for the hub "
+        "(detail files, local disk, owned by --run-as); kept across restarts."),
 ) -> None:
     """Write the FreeRADIUS directory (site, rest module to the hub, pap, chap, optional
     cache). The token is DOTMAC_HUB_RADIUS_TOKEN; an existing clients.conf is kept.
@@ -57,7 +61,7 @@ def config(
         hub_url=hub_url, token=token, status_secret=status_secret, auth_port=auth_port,
         acct_port=acct_port, status_port=status_port, listen_address=listen,
         cache_ttl=cache_ttl, reject_delay=reject_delay, hub_timeout_s=hub_timeout,
-        run_as=run_as or None, ca_file=ca_file or None)
+        run_as=run_as or None, ca_file=ca_file or None, accounting_spool=accounting_spool)
     problems = chosen.problems()
     if not token:
         problems.insert(0, f"{RadiusSettings.env_name('token')}: not set; set the same "
@@ -67,7 +71,8 @@ def config(
             typer.echo(f"refusing: {problem}", err=True)
         raise typer.Exit(2)
     render_server(chosen, out)
-    typer.echo(f"FreeRADIUS configuration written to {out} (mode 0640)")
+    typer.echo(f"FreeRADIUS configuration written to {out} (mode 0640); accounting spool "
+               f"{accounting_spool}")
     typer.echo(f"status: echo 'FreeRADIUS-Statistics-Type = All' | radclient "
                f"127.0.0.1:{status_port} status {status_secret}")
     typer.echo(f"next: dotmac-hub radius clients --out {out / 'clients.conf'}")

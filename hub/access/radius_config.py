@@ -14,6 +14,7 @@ from __future__ import annotations
 import grp
 import ipaddress
 import os
+import pwd
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -24,9 +25,13 @@ _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
 # (tokens and the status secret are generated from this alphabet).
 SAFE_SECRET = re.compile(r"^[A-Za-z0-9._~-]{16,128}$")
 SECRET_FILE_MODE = 0o640
+SAFE_SPOOL = re.compile(r"^/[A-Za-z0-9._/-]{1,200}$")
 _TEMPLATE_FILES = ("radiusd.conf", "mods-enabled/rest", "mods-enabled/pap", "mods-enabled/chap",
                    "mods-enabled/always", "policy.d/dotmac", "sites-enabled/dotmac",
-                   "sites-enabled/status")
+                   "sites-enabled/status", "mods-enabled/detail_dotmac",
+                   "sites-enabled/dotmac-accounting-reader")
+# where accounting waits for the hub (`--accounting-spool`); the reader is FreeRADIUS itself
+DEFAULT_ACCOUNTING_SPOOL = "/var/spool/freeradius/dotmac"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class RadiusServerConfig:
     # system user FreeRADIUS drops to (Debian: freerad); None keeps the starting user
     run_as: str | None = "freerad"
     ca_file: str | None = None
+    # accounting spool directory (detail files); None: `spool/` inside the rendered directory
+    accounting_spool: str | None = None
 
     def problems(self) -> list[str]:
         """Reasons this configuration cannot work (empty when fine)."""
@@ -63,6 +70,10 @@ class RadiusServerConfig:
                              "print(secrets.token_urlsafe(32))'`)")
         if self.cache_ttl and not 10 <= self.cache_ttl <= 86400:
             found.append(f"cache TTL {self.cache_ttl}: 0 (off) or 10..86400 seconds")
+        if self.accounting_spool is not None and not SAFE_SPOOL.match(self.accounting_spool):
+            found.append(f"accounting spool {self.accounting_spool!r}: an absolute path of "
+                         "A-Z a-z 0-9 . _ - / (it is written into FreeRADIUS strings and a "
+                         "file pattern)")
         return found
 
 
@@ -82,8 +93,33 @@ def _values(config: RadiusServerConfig, out_dir: Path) -> dict[str, str]:
         "REJECT_DELAY": str(config.reject_delay), "HUB_TIMEOUT": f"{config.hub_timeout_s:g}",
         "CONNECT_TIMEOUT": f"{config.connect_timeout_s:g}",
         "RETRY_DELAY": str(config.retry_delay_s), "MAX_THREADS": str(config.max_threads),
-        "SECURITY_USER": user, "TLS": tls,
+        "SECURITY_USER": user, "TLS": tls, "ACCT_SPOOL": str(accounting_spool(config, out_dir)),
+        "ACCT_LOAD_FACTOR": "100", "ACCT_RETRY_INTERVAL": "5",
     }
+
+
+def accounting_spool(config: RadiusServerConfig, out_dir: Path) -> Path:
+    """The directory the accounting detail files are written to and replayed from."""
+    return (Path(config.accounting_spool) if config.accounting_spool
+            else out_dir.resolve() / "spool")
+
+
+def make_spool(spool: Path, run_as: str | None) -> None:
+    """Create the spool (and refused/) 0700; as root, owned by FreeRADIUS's user, which
+    writes and deletes the files there. Existing files (unread accounting) are kept."""
+    owner = _user_ids(run_as) if run_as and os.geteuid() == 0 else None
+    for path in (spool, spool / "refused"):
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if owner is not None:
+            os.chown(path, *owner)
+
+
+def _user_ids(user: str) -> tuple[int, int] | None:
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -121,6 +157,7 @@ def render_server(config: RadiusServerConfig, out_dir: Path) -> list[Path]:
     else:
         cache_module.unlink(missing_ok=True)
     (out_dir / "run").mkdir(exist_ok=True, mode=0o750)
+    make_spool(accounting_spool(config, out_dir), config.run_as)
     if not (out_dir / "clients.conf").exists():
         _write(out_dir / "clients.conf", "# no NAS yet: `dotmac-hub radius clients`\n")
     if config.run_as:

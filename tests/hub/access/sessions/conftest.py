@@ -49,6 +49,21 @@ class Radius:
         return await radclient(self.server.acct_port, "acct", self.server.secret, body,
                                retries=1, wait_s=wait_s)
 
+    @property
+    def spool(self) -> Path:
+        """FreeRADIUS's accounting spool (the rendered default: inside its directory)."""
+        return self.server.conf_dir / "spool"
+
+    async def delivered(self, within_s: float = 60) -> None:
+        """Wait until FreeRADIUS's reader handed every acknowledged record to the hub: the
+        spool holds no detail file (the reader deletes detail.work once the hub answered
+        its last record, and every acknowledged record is in a file before the answer)."""
+        await spool_drained(self.spool, within_s)
+
+    def refused_records(self) -> str:
+        """What the reader set aside after the hub refused it (422)."""
+        return "".join(p.read_text() for p in sorted((self.spool / "refused").glob("detail-*")))
+
     async def post(self, attributes: dict[str, Any], nas: str = "127.0.0.1") -> Any:
         """The rest module's JSON straight to the route (another NAS's source address)."""
         body = {name: {"type": "string", "value": value if isinstance(value, list)
@@ -107,6 +122,20 @@ class Radius:
     def counted(self, name: str, **labels: str) -> float:
         """This hub's counter value."""
         return float(self.hub.app.state.metrics.value(name, **labels))
+
+
+def spooled(spool: Path) -> list[Path]:
+    """The detail files waiting in a spool (new ones and the reader's detail.work)."""
+    return [*spool.glob("detail-*"), *spool.glob("detail.work")]
+
+
+async def spool_drained(spool: Path, within_s: float = 60) -> None:
+    """Poll until no detail file is left in `spool` (fails after `within_s`)."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while spooled(spool):
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"accounting spool not drained after {within_s} s: {spooled(spool)}")
+        await asyncio.sleep(0.05)
 
 
 async def _serve(hub: Hub) -> tuple[uvicorn.Server, asyncio.Task[None], socket.socket]:

@@ -33,6 +33,7 @@ async def test_start_interim_stop_is_a_session_with_usage(radius: Radius) -> Non
         "Framed-IP-Address": "100.64.0.7", "Calling-Station-Id": "aa:bb:cc:00:11:22",
         "NAS-Port-Id": "ether2.100"}))
     assert started.code == "Accounting-Response", started.output
+    await radius.delivered()
     online = await radius.sessions(online="true", subscription_id=sub["id"])
     assert [s["acct_session_id"] for s in online] == [sid]
     assert online[0]["framed_ip_address"] == "100.64.0.7"
@@ -47,6 +48,7 @@ async def test_start_interim_stop_is_a_session_with_usage(radius: Radius) -> Non
         "Event-Timestamp": t0 + 500, "Acct-Session-Time": 500, "Acct-Input-Octets": 3000,
         "Acct-Output-Octets": 9000, "Acct-Terminate-Cause": "User-Request"})
     assert stop.code == "Accounting-Response", stop.output
+    await radius.delivered()
     done = await radius.session_of(sid)
     assert (done["input_octets"], done["output_octets"]) == (3000, 9000)
     assert done["terminate_cause"] == "User-Request" and done["session_time_s"] == 500
@@ -70,6 +72,7 @@ async def test_gigawords_wrap_and_counter_reset(radius: Radius) -> None:
             "Event-Timestamp": at, "Acct-Input-Gigawords": gw, "Acct-Input-Octets": octets,
             "Acct-Output-Octets": 7})
         assert reply.code == "Accounting-Response", reply.output
+    await radius.delivered()
     row = await radius.session_of(sid)
     assert row["input_octets"] == 2 * GIB + 50 and row["counter_resets"] == 0
     # the NAS's counters restart from zero: a reset, the maximum is kept, counted
@@ -77,6 +80,7 @@ async def test_gigawords_wrap_and_counter_reset(radius: Radius) -> None:
         "Acct-Status-Type": "Interim-Update", "Acct-Session-Id": sid, "User-Name": username,
         "Event-Timestamp": t0 + 700, "Acct-Input-Octets": 10, "Acct-Output-Octets": 1})
     assert reply.code == "Accounting-Response"
+    await radius.delivered()
     row = await radius.session_of(sid)
     assert row["input_octets"] == 2 * GIB + 50 and row["counter_resets"] == 1
     async with radius.hub.app.state.sessions() as session:
@@ -98,6 +102,7 @@ async def test_retransmits_are_idempotent(radius: Radius) -> None:
                    stop, interim, stop):
         reply = await radius.account(packet)
         assert reply.code == "Accounting-Response", reply.output
+    await radius.delivered()
     rows = [s for s in await radius.sessions(subscription_id=sub["id"])]
     assert len(rows) == 1
     assert (rows[0]["input_octets"], rows[0]["output_octets"]) == (900, 800)
@@ -122,6 +127,7 @@ async def test_accounting_on_closes_that_nas_sessions_only(radius: Radius) -> No
     reboot = await radius.account({"Acct-Status-Type": "Accounting-On",
                                    "Acct-Session-Id": "0", "Event-Timestamp": t0 + 10})
     assert reboot.code == "Accounting-Response", reboot.output
+    await radius.delivered()
     closed = await radius.session_of(here)
     assert closed["stopped_at"] is not None and closed["terminate_cause"] == "NAS-Reboot"
     assert (await radius.session_of(there))["stopped_at"] is None
@@ -137,6 +143,7 @@ async def test_silent_sessions_are_closed_as_stale(radius: Radius) -> None:
     reply = await radius.account(_start(quick, username, int(time.time()) - 200,
                                         **{"Acct-Interim-Interval": 20}))
     assert reply.code == "Accounting-Response"
+    await radius.delivered()
     settings = SessionsSettings(interim_interval_s=300, stale_after_intervals=3)
     async with radius.hub.app.state.sessions() as session, session.begin():
         closed = await close_stale_sessions(session, radius.owner.tenant_id,
@@ -152,6 +159,7 @@ async def test_silent_sessions_are_closed_as_stale(radius: Radius) -> None:
                                  "User-Name": username, "Event-Timestamp": t_old + 30,
                                  "Acct-Input-Octets": 42, "Acct-Terminate-Cause": "Idle-Timeout"})
     assert late.code == "Accounting-Response"
+    await radius.delivered()
     stopped = await radius.session_of(silent)
     assert stopped["terminate_cause"] == "Idle-Timeout" and stopped["input_octets"] == 42
     async with radius.hub.app.state.sessions() as session, session.begin():
@@ -171,6 +179,7 @@ async def test_hostile_accounting_is_refused_and_counted(radius: Radius) -> None
     reply = await radius.account({"Acct-Status-Type": "Stop", "Acct-Session-Id": ghost,
                                   "User-Name": username, "Acct-Input-Octets": 10**6})
     assert reply.code == "Accounting-Response"
+    await radius.delivered()
     assert not [s for s in await radius.sessions() if s["acct_session_id"] == ghost]
     # malformed numbers and oversized values: refused, FreeRADIUS does not acknowledge
     bad = await radius.post({"Acct-Status-Type": "Interim-Update", "Acct-Session-Id": _id(),
@@ -192,11 +201,15 @@ async def test_hostile_accounting_is_refused_and_counted(radius: Radius) -> None
     assert {r: after[r] - before[r] for r in before} == {
         "unknown_session": 1, "bad_number": 1, "oversized": 2, "unknown_nas": 1,
         "malformed": 1}
-    # through FreeRADIUS a refused record gets no Accounting-Response: the NAS resends it
-    dropped = await radius.account({"Acct-Status-Type": "Start", "Acct-Session-Id": _id(),
+    # through FreeRADIUS the record is acknowledged (it is spooled); the hub refuses it when
+    # the reader replays it: counted, set aside in the spool's refused/ directory
+    refused_id = _id()
+    dropped = await radius.account({"Acct-Status-Type": "Start", "Acct-Session-Id": refused_id,
                                     "User-Name": username, "Acct-Input-Octets": 5,
                                     "Acct-Input-Gigawords": 4294967295,
-                                    "Event-Timestamp": "Jan  1 2026 00:00:00 UTC"},
-                                   wait_s=1)
-    assert dropped.code is None, dropped.output
+                                    "Event-Timestamp": "Jan  1 2026 00:00:00 UTC"})
+    assert dropped.code == "Accounting-Response", dropped.output
+    await radius.delivered()
     assert radius.counted(REFUSED, reason="oversized") == after["oversized"] + 1
+    assert f'Acct-Session-Id = "{refused_id}"' in radius.refused_records()
+    assert not [s for s in await radius.sessions() if s["acct_session_id"] == refused_id]

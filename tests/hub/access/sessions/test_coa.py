@@ -41,6 +41,7 @@ async def _online(radius: Radius, **plan: Any) -> tuple[dict[str, Any], str, str
                                   "User-Name": username, "Framed-IP-Address": "100.64.1.9",
                                   "Event-Timestamp": int(time.time()) - 5})
     assert reply.code == "Accounting-Response", reply.output
+    await radius.delivered()
     return sub, username, sid
 
 
@@ -176,6 +177,7 @@ async def test_support_clicks_disconnect(radius: Radius) -> None:
                                  "User-Name": row["username"],
                                  "Acct-Terminate-Cause": "Admin-Reset"})
     assert stop.code == "Accounting-Response"
+    await radius.delivered()
     again = await radius.hub.client.post(f"/access/sessions/{row['id']}/disconnect",
                                          headers=support.headers)
     assert again.status_code == 409
