@@ -27,6 +27,7 @@ from hub.alarms.conditions.devices import (
 )
 from hub.alarms.conditions.hub_health import ingest_lag, webhook_failing
 from hub.alarms.conditions.interfaces import interface_down, interface_errors, interface_optical_rx
+from hub.alarms.conditions.ipam import pool_full
 from hub.alarms.conditions.schedules import schedule_failed
 from hub.alarms.conditions.snapshot import (
     AgentRow,
@@ -61,6 +62,7 @@ RULES: Mapping[str, ConditionFn] = {
     "hub.ingest_lag": ingest_lag,
     "hub.webhook_failing": webhook_failing,
     "hub.schedule_failed": schedule_failed,
+    "ipam.pool_full": pool_full,
 }
 
 

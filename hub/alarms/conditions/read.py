@@ -25,6 +25,7 @@ from hub.alarms.conditions.snapshot import (
     EndpointRow,
     GaugeRow,
     InterfaceRow,
+    PoolRow,
     RollupRow,
     ScheduleRow,
     Snapshot,
@@ -32,6 +33,8 @@ from hub.alarms.conditions.snapshot import (
 from hub.alarms.repository import conditions as sql
 from hub.alarms.rules import Rule
 from hub.ingest.models import AgentHealthRow
+from hub.ipam.service import address_utilization
+from hub.ipam.vlans import vlan_utilization
 
 DROPS_RULE = "agent.events_dropped"
 
@@ -65,6 +68,7 @@ NEEDS: dict[str, Need] = {
     "hub.ingest_lag": _need("agents"),
     "hub.webhook_failing": _need("endpoints"),
     "hub.schedule_failed": _need("schedules"),
+    "ipam.pool_full": _need("pools"),
 }
 
 
@@ -98,7 +102,7 @@ async def read_snapshot(session: AsyncSession, tenant_id: uuid.UUID, rules: Iter
 
 async def _hub_parts(session: AsyncSession, snapshot: Snapshot, parts: frozenset[str],
                      rules: list[Rule]) -> None:
-    """The rows of the rules about the hub itself: webhook endpoints, schedules."""
+    """The rows of the rules about the hub itself: webhook endpoints, schedules, pools."""
     if "endpoints" in parts:
         failures = next((int(r.param("failures", 5)) for r in rules
                          if r.key == "hub.webhook_failing"), 5)
@@ -106,6 +110,16 @@ async def _hub_parts(session: AsyncSession, snapshot: Snapshot, parts: frozenset
     if "schedules" in parts:
         snapshot.schedules = tuple(ScheduleRow(*row) for row in
                                    await sql.newest_finished_runs(session, snapshot.tenant_id))
+    if "pools" in parts:
+        snapshot.pools = await pools(session, snapshot.tenant_id)
+
+
+async def pools(session: AsyncSession, tenant_id: uuid.UUID) -> tuple[PoolRow, ...]:
+    """Every address and VLAN pool of the tenant with how full it is (hub.ipam)."""
+    fills = [*await address_utilization(session, tenant_id),
+             *await vlan_utilization(session, tenant_id)]
+    return tuple(PoolRow(u.pool_id, u.pool, u.kind, u.site, u.size, u.percent)
+                 for u in (fill.utilization for fill in fills))
 
 
 def _device_row(row: Any) -> DeviceRow:

@@ -132,6 +132,18 @@ class ScheduleRow:
 
 
 @dataclass(frozen=True)
+class PoolRow:
+    """How full one address or VLAN pool is (hub.ipam utilization)."""
+
+    pool_id: uuid.UUID
+    pool: str
+    kind: str  # static | dynamic | delegated | vlan | qinq
+    site: str
+    size: int
+    percent: float
+
+
+@dataclass(frozen=True)
 class DropMark:
     """The events_dropped count an earlier pass saw for an agent (kept in the details of
     that agent's agent.events_dropped alarm) and which run of the agent counted it (its
@@ -158,6 +170,7 @@ class Snapshot:
     endpoints: tuple[EndpointRow, ...] = ()
     drop_marks: dict[uuid.UUID, DropMark] = field(default_factory=dict)
     schedules: tuple[ScheduleRow, ...] = ()
+    pools: tuple[PoolRow, ...] = ()
     # What several rules derive from the same rows (interface states), computed once.
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
 

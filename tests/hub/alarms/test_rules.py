@@ -31,7 +31,7 @@ DESIGN_KEYS = {
                   "ups.on_battery", "ups.battery"},
     "agent": {"agent.offline", "agent.queue_backlog", "agent.config_not_applied",
               "agent.events_dropped"},
-    "hub": {"hub.ingest_lag", "hub.webhook_failing", "hub.schedule_failed"},
+    "hub": {"hub.ingest_lag", "hub.webhook_failing", "hub.schedule_failed", "ipam.pool_full"},
 }
 
 
