@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from hub import domain_events
+from hub.access import answers as radius_answers
 from hub.access.modes import subscriber_network_actions, sweep_coa
 from hub.access.sessions.service import close_stale_sessions
 from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
@@ -132,6 +133,10 @@ def register_tasks() -> None:
                   "and never sent")
     register_task("ipam.release_quarantined", quarantine_release, default_cron="*/15 * * * *",
                   description="Free the addresses whose quarantine after release has ended")
+    register_task("access.reconcile_answers", reconcile_radius_answers,
+                  default_cron="*/10 * * * *", description="Rebuild every subscriber's "
+                  "materialized RADIUS answer (FreeRADIUS sql backend) to repair drift; with "
+                  "the rest backend, remove them")
     register_task("idempotency.purge", idempotency_purge, default_cron="5 * * * *",
                   description="Delete Idempotency-Key records past their retention "
                   "(DOTMAC_HUB_IDEMPOTENCY_RETENTION_H)")
@@ -267,3 +272,9 @@ async def idempotency_purge(ctx: TaskContext) -> str:
     async with ctx.sessions() as session:
         purged = await purge_expired(session, ctx.due_at, ctx.tenant_id)
     return f"{purged} idempotency keys past their retention deleted"
+
+
+async def reconcile_radius_answers(ctx: TaskContext) -> str:
+    """Rebuild the tenant's materialized RADIUS answers (one transaction)."""
+    async with ctx.sessions() as session:
+        return await radius_answers.reconcile_answers(session, ctx.tenant_id)

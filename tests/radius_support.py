@@ -29,6 +29,7 @@ from tests.services._proc import INSTALL_HINT, ManagedProcess, ServiceError, req
 
 PACKAGES = "freeradius freeradius-utils freeradius-rest"
 REST_MODULE = Path("/usr/lib/freeradius/rlm_rest.so")
+SQL_DRIVER = Path("/usr/lib/freeradius/rlm_sql_postgresql.so")  # freeradius-postgresql
 NAS_SECRET = "radius-test-secret"  # the test NAS shared secret
 
 
@@ -105,11 +106,17 @@ def _free_udp_ports(count: int) -> list[int]:
 def start_radius_server(hub_url: str, token: str, tmp_dir: Path, *, cache_ttl: int = 0,
                         clients: Iterable[RadiusClient] | None = None,
                         secret: str = NAS_SECRET, retry_delay_s: int = 1,
-                        hub_timeout_s: float = 3.0) -> RadiusServer:
+                        hub_timeout_s: float = 3.0, backend: str = "rest",
+                        sql_dsn: str | None = None, max_username_bytes: int = 253
+                        ) -> RadiusServer:
     """Render the shipped config into `tmp_dir` and start FreeRADIUS on free ports.
 
-    `clients` defaults to one NAS on 127.0.0.1 with `secret`."""
+    `clients` defaults to one NAS on 127.0.0.1 with `secret`; `backend` sql reads the hub's
+    materialized answers from PostgreSQL with the libpq connection string `sql_dsn`."""
     binary = require_freeradius()
+    if backend == "sql" and not SQL_DRIVER.exists():
+        raise ServiceError(f"{SQL_DRIVER}: not installed (FreeRADIUS PostgreSQL driver); "
+                           + INSTALL_HINT.format(packages="freeradius-postgresql"))
     auth_port, acct_port, status_port = _free_udp_ports(3)
     status_secret = secrets.token_urlsafe(18)
     conf_dir = tmp_dir / "freeradius"
@@ -117,7 +124,8 @@ def start_radius_server(hub_url: str, token: str, tmp_dir: Path, *, cache_ttl: i
         hub_url=hub_url, token=token, status_secret=status_secret, auth_port=auth_port,
         acct_port=acct_port, status_port=status_port, listen_address="127.0.0.1",
         cache_ttl=cache_ttl, reject_delay=0, run_as=None, retry_delay_s=retry_delay_s,
-        hub_timeout_s=hub_timeout_s, max_threads=16)
+        hub_timeout_s=hub_timeout_s, max_threads=16, backend=backend, sql_dsn=sql_dsn,
+        max_username_bytes=max_username_bytes)
     render_server(config, conf_dir)
     nases = list(clients) if clients is not None else [RadiusClient("test", "127.0.0.1", secret)]
     write_clients(conf_dir / "clients.conf", nases)

@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access import repository as repo
 from hub.access.answer import Answer, Rate, reject, vendor_pairs, vendors
-from hub.access.models import Nas
+from hub.access.models import SubscriberCredential
 from hub.access.service import credential_password, nas_for_address
 from hub.access.settings import RadiusSettings
 from hub.billing.models import Plan, Subscription
-from hub.billing.network import THROTTLE_KBPS
+from hub.billing.network import THROTTLE_KBPS, cap_throttle_rates
 from hub.ipam.service import SubscriberAddresses, subscriber_addresses
 
 _HEX = re.compile(r"^0x([0-9a-fA-F]{2})+$")
@@ -104,30 +104,47 @@ class RadiusAuthorizer:
         if found is None:
             return reject("unknown_user", "unknown subscriber")
         credential, sub, plan = found
-        answer = await self._state_answer(nas, sub, plan)
-        if answer.accept:
-            password = credential_password(credential, self.secret_key)
-            answer.control = ([("Cleartext-Password", password)] if password is not None
-                              and credential.username == keys.username
-                              else [("Auth-Type", "Accept")])
-            await self._add_session_attributes(answer, nas, sub)
-        return answer
+        return await self.subscriber_answer(nas.vendor, credential, sub, plan,
+                                            by_username=credential.username == keys.username)
 
-    async def _state_answer(self, nas: Nas, sub: Subscription, plan: Plan) -> Answer:
-        """The plan's rule for the subscription's state."""
-        vendor = vendors()[nas.vendor]
-        garden = self.settings.walled_garden
-        if sub.status == "active":
-            return Answer(True, reply=vendor_pairs(vendor, "rate", _active_rate(sub, plan),
-                                                   garden))
-        action = await self._restricted_action(sub, plan)
-        if action == "walled_garden":
-            return Answer(True, reply=vendor_pairs(vendor, "walled_garden",
-                                                   _plan_rate(plan), garden))
+    async def subscriber_answer(self, vendor: str, credential: SubscriberCredential,
+                                sub: Subscription, plan: Plan, *, by_username: bool) -> Answer:
+        """The answer for one subscriber through a NAS of `vendor`: the one builder of both
+        backends (the rest route calls it per request, hub.access.answers materializes it
+        per vendor and login key for the sql backend)."""
+        facts = await self.facts(sub, plan)
+        return self.build(facts, vendor, credential, by_username=by_username)
+
+    async def facts(self, sub: Subscription, plan: Plan) -> AnswerFacts:
+        """What the answer depends on besides the vendor: read once per subscriber."""
+        action = "rate" if sub.status == "active" else await self._restricted_action(sub,
+                                                                                    plan)
+        rate = _plan_rate(plan)
         if action == "throttle":
-            throttled = Rate(THROTTLE_KBPS, THROTTLE_KBPS)
-            return Answer(True, reply=vendor_pairs(vendor, "rate", throttled, garden))
-        return reject(sub.status, f"subscription {sub.status}")
+            rate = Rate(THROTTLE_KBPS, THROTTLE_KBPS)
+        elif action == "rate":
+            capped = await cap_throttle_rates(self.session, sub)
+            rate = rate if capped is None else Rate(int(capped[0]), int(capped[1]))
+        addresses = (await subscriber_addresses(self.session, sub.tenant_id, sub.id)
+                     if action != "reject" else None)
+        return AnswerFacts(sub.id, sub.status, action, rate, addresses)
+
+    def build(self, facts: AnswerFacts, vendor: str, credential: SubscriberCredential, *,
+              by_username: bool) -> Answer:
+        """The plan's rule for the state, in the vendor's attributes, with the password to
+        check (PPPoE by User-Name) or Accept (IPoE by MAC / option 82)."""
+        if facts.action == "reject":
+            return reject(facts.status, f"subscription {facts.status}")
+        attributes = vendors()[vendor]
+        what = "walled_garden" if facts.action == "walled_garden" else "rate"
+        answer = Answer(True, reply=vendor_pairs(attributes, what, facts.rate,
+                                                 self.settings.walled_garden))
+        password = credential_password(credential, self.secret_key)
+        answer.control = ([("Cleartext-Password", password)]
+                          if password is not None and by_username
+                          else [("Auth-Type", "Accept")])
+        self._add_session_attributes(answer, facts)
+        return answer
 
     async def _restricted_action(self, sub: Subscription, plan: Plan) -> str:
         """reject | walled_garden | throttle for a subscription that is not active."""
@@ -140,17 +157,27 @@ class RadiusAuthorizer:
             return "walled_garden"
         return "reject"  # pending, terminated
 
-    async def _add_session_attributes(self, answer: Answer, nas: Nas,
-                                      sub: Subscription) -> None:
+    def _add_session_attributes(self, answer: Answer, facts: AnswerFacts) -> None:
         """Addresses from IPAM, timers, and Class (echoed in accounting: the subscription)."""
-        addresses = await subscriber_addresses(self.session, nas.tenant_id, sub.id)
-        answer.reply += address_pairs(addresses, answer.reply)
-        timeout = (self.settings.session_timeout_s if sub.status == "active"
+        if facts.addresses is not None:
+            answer.reply += address_pairs(facts.addresses, answer.reply)
+        timeout = (self.settings.session_timeout_s if facts.status == "active"
                    else self.settings.suspended_session_timeout_s)
         if timeout:
             answer.reply.append(("Session-Timeout", str(timeout)))
         answer.reply.append(("Acct-Interim-Interval", str(self.interim_interval_s)))
-        answer.reply.append(("Class", class_of(sub.id)))
+        answer.reply.append(("Class", class_of(facts.subscription_id)))
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """A subscriber's state as the answer sees it (independent of the NAS vendor)."""
+
+    subscription_id: uuid.UUID
+    status: str
+    action: str  # rate | walled_garden | reject (throttle is a rate)
+    rate: Rate
+    addresses: SubscriberAddresses | None
 
 
 def class_of(subscription_id: uuid.UUID) -> str:
@@ -160,14 +187,6 @@ def class_of(subscription_id: uuid.UUID) -> str:
 
 def _plan_rate(plan: Plan) -> Rate:
     return Rate(int(plan.down_kbps), int(plan.up_kbps))
-
-
-def _active_rate(sub: Subscription, plan: Plan) -> Rate:
-    """The plan's speeds, or the GB-cap throttle's while one is in force."""
-    if sub.cap_throttled_since is None:
-        return _plan_rate(plan)
-    return Rate(int(plan.cap_throttle_down_kbps or THROTTLE_KBPS),
-                int(plan.cap_throttle_up_kbps or THROTTLE_KBPS))
 
 
 def address_pairs(addresses: SubscriberAddresses, already: list[tuple[str, str]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, TenantOwned, UTCDateTime, utcnow
@@ -51,3 +51,29 @@ class SubscriberCredential(TenantOwned, Base):
     circuit_id: Mapped[str | None] = mapped_column(String(253), nullable=True)
     remote_id: Mapped[str | None] = mapped_column(String(253), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RadiusAnswer(TenantOwned, Base):
+    """One attribute of a subscriber's materialized RADIUS answer, for FreeRADIUS's `sql`
+    backend (docs/radius.md): the hub decides with the same builder that answers the rest
+    module (hub.access.answers) and writes the result here, one row set per NAS vendor and
+    login key; the PostgreSQL views `radius_check` / `radius_reply` bind it to the NASes of the
+    subscriber's tenant. Rows exist only while the sql backend is on (they hold the PPPoE
+    password in clear: CHAP needs it)."""
+
+    __tablename__ = "radius_answers"
+    __table_args__ = (Index("ix_radius_answers_lookup", "lookup_key", "vendor"),)
+
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("billing_subscriptions.id", ondelete="CASCADE"), index=True)
+    vendor: Mapped[str] = mapped_column(String(16))  # one of NAS_VENDORS
+    # how a request finds it: user (User-Name), mac (12 hex digits), circuit (0x-hex)
+    lookup: Mapped[str] = mapped_column(String(8))
+    lookup_key: Mapped[str] = mapped_column(String(512))
+    remote_id: Mapped[str | None] = mapped_column(String(512), nullable=True)  # 0x-hex
+    kind: Mapped[str] = mapped_column(String(8))  # check | reply
+    position: Mapped[int] = mapped_column(Integer)
+    attribute: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(2))
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

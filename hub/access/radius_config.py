@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from hub.access.radius_sql import dsn_problems, render_backend
+
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
 # Characters allowed in values written inside FreeRADIUS double-quoted strings without escaping
 # (tokens and the status secret are generated from this alphabet).
@@ -52,6 +54,12 @@ class RadiusServerConfig:
     connect_timeout_s: float = 2.0
     retry_delay_s: int = 5
     max_threads: int = 32
+    # authorize backend: rest (the hub per request) or sql (PostgreSQL views)
+    backend: str = "rest"
+    # libpq connection string of FreeRADIUS's read-only role (backend sql)
+    sql_dsn: str | None = None
+    # longest User-Name looked up (the sql backend refuses longer ones itself)
+    max_username_bytes: int = 253
     # system user FreeRADIUS drops to (Debian: freerad); None keeps the starting user
     run_as: str | None = "freerad"
     ca_file: str | None = None
@@ -74,6 +82,7 @@ class RadiusServerConfig:
             found.append(f"accounting spool {self.accounting_spool!r}: an absolute path of "
                          "A-Z a-z 0-9 . _ - / (it is written into FreeRADIUS strings and a "
                          "file pattern)")
+        found += dsn_problems(self.backend, self.sql_dsn)
         return found
 
 
@@ -156,6 +165,7 @@ def render_server(config: RadiusServerConfig, out_dir: Path) -> list[Path]:
         _write(cache_module, fill(_template("mods-enabled/cache_hub"), values))
     else:
         cache_module.unlink(missing_ok=True)
+    render_backend(config, out_dir, values, _write)
     (out_dir / "run").mkdir(exist_ok=True, mode=0o750)
     make_spool(accounting_spool(config, out_dir), config.run_as)
     if not (out_dir / "clients.conf").exists():

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.access.models import Nas, SubscriberCredential
+from hub.access.models import Nas, RadiusAnswer, SubscriberCredential
 from hub.billing.models import NetworkAction, Plan, Subscription
 from hub.pagination import PageParams
 from hub.repository import RowPage, TenantScopedRepository, TenantScopedRows
@@ -93,3 +93,50 @@ async def last_suspend_mode(session: AsyncSession, subscription_id: uuid.UUID) -
              .order_by(NetworkAction.created_at.desc()).limit(1))
     mode: str | None = (await session.execute(query)).scalar_one_or_none()
     return mode
+
+
+# --- materialized answers (FreeRADIUS sql backend; hub.access.answers) ---------------------
+
+async def login_of(session: AsyncSession, subscription_id: uuid.UUID) -> SubscriberRow | None:
+    """The credential, subscription and current plan of one subscription, if it has a login."""
+    query = (select(SubscriberCredential, Subscription, Plan)
+             .join(Subscription, Subscription.id == SubscriberCredential.subscription_id)
+             .join(Plan, Plan.id == Subscription.plan_id)
+             .where(SubscriberCredential.subscription_id == subscription_id))
+    found = (await session.execute(query)).first()
+    return None if found is None else (found[0], found[1], found[2])
+
+
+async def subscriptions_on_plans(session: AsyncSession, plan_ids: set[uuid.UUID]
+                                 ) -> list[uuid.UUID]:
+    """Subscriptions with a login whose current plan is one of `plan_ids`."""
+    query = (select(Subscription.id)
+             .join(SubscriberCredential, SubscriberCredential.subscription_id == Subscription.id)
+             .where(Subscription.plan_id.in_(plan_ids)))
+    return list((await session.execute(query)).scalars())
+
+
+async def logins_of_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> list[uuid.UUID]:
+    """Subscriptions of the tenant that have a login."""
+    query = select(SubscriberCredential.subscription_id).where(
+        SubscriberCredential.tenant_id == tenant_id)
+    return list((await session.execute(query)).scalars())
+
+
+async def delete_answers(session: AsyncSession, subscription_ids: list[uuid.UUID]) -> None:
+    """Forget the materialized answers of these subscriptions."""
+    await session.execute(delete(RadiusAnswer).where(
+        RadiusAnswer.subscription_id.in_(subscription_ids)))
+
+
+async def delete_tenant_answers(session: AsyncSession, tenant_id: uuid.UUID) -> int:
+    """Forget every materialized answer of a tenant; how many rows went."""
+    result: Any = await session.execute(delete(RadiusAnswer).where(
+        RadiusAnswer.tenant_id == tenant_id))
+    return int(result.rowcount or 0)
+
+
+async def insert_answers(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Write materialized answer rows (column -> value dicts)."""
+    if rows:
+        await session.execute(insert(RadiusAnswer), rows)

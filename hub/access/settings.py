@@ -3,6 +3,8 @@ parts of the RADIUS answer that are not per plan."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 
 from hub.access.models import USERNAME_MAX_BYTES
@@ -32,3 +34,8 @@ class RadiusSettings(EnvSettings):
     max_username_bytes: int = Field(
         USERNAME_MAX_BYTES, ge=1, le=USERNAME_MAX_BYTES, description="longest User-Name "
         "the hub looks up; longer ones are rejected (reason oversized_username)")
+    backend: Literal["rest", "sql"] = Field(
+        "rest", description="how FreeRADIUS gets the hub's answers: `rest` (it calls "
+        "/radius/authorize per request) or `sql` (the hub materializes every answer into "
+        "PostgreSQL, FreeRADIUS reads the radius_check / radius_reply views; PostgreSQL only; "
+        "docs/radius.md). Must match `dotmac-hub radius config --backend`")

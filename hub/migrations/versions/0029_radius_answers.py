@@ -4,22 +4,75 @@ Revision ID: 0029
 Revises: 0028
 Create Date: 2026-12-05 12:00:00.000000
 
-Reserved placeholder: the migration is written by the work it belongs to.
+`radius_answers`: the hub's answer per subscription, NAS vendor and login key, one row per
+attribute (hub.access.answers writes it). On PostgreSQL two views in the shape of
+FreeRADIUS's radcheck / radreply bind each row to the NASes of the subscriber's tenant
+(`nas_address`), so a NAS of another tenant finds nothing; FreeRADIUS's read-only role gets
+SELECT on these views only (docs/radius.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0029"
 down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_VIEW = """CREATE VIEW {name} AS
+SELECT a.id, a.lookup_key AS username, a.attribute, a.op, a.value, a.position, a.lookup,
+       a.remote_id, a.subscription_id, n.address AS nas_address
+FROM radius_answers a
+JOIN access_nas n ON n.tenant_id = a.tenant_id AND n.vendor = a.vendor
+WHERE a.kind = '{kind}'"""
+
 
 def upgrade() -> None:
-    """Nothing yet."""
+    """The table, its look-up index and (PostgreSQL) the two views."""
+    op.create_table(
+        "radius_answers",
+        sa.Column("subscription_id", sa.Uuid(), nullable=False),
+        sa.Column("vendor", sa.String(length=16), nullable=False),
+        sa.Column("lookup", sa.String(length=8), nullable=False),
+        sa.Column("lookup_key", sa.String(length=512), nullable=False),
+        sa.Column("remote_id", sa.String(length=512), nullable=True),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("attribute", sa.String(length=64), nullable=False),
+        sa.Column("op", sa.String(length=2), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"],
+                                name=op.f("fk_radius_answers_tenant_id_tenants"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"], ["billing_subscriptions.id"],
+            name=op.f("fk_radius_answers_subscription_id_billing_subscriptions"),
+            ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_radius_answers")),
+    )
+    op.create_index(op.f("ix_radius_answers_tenant_id"), "radius_answers", ["tenant_id"])
+    op.create_index(op.f("ix_radius_answers_subscription_id"), "radius_answers",
+                    ["subscription_id"])
+    op.create_index("ix_radius_answers_lookup", "radius_answers", ["lookup_key", "vendor"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_VIEW.format(name="radius_check", kind="check"))
+        op.execute(_VIEW.format(name="radius_reply", kind="reply"))
 
 
 def downgrade() -> None:
-    """Nothing yet."""
+    """Drop the views and the table."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP VIEW IF EXISTS radius_reply")
+        op.execute("DROP VIEW IF EXISTS radius_check")
+    op.drop_index("ix_radius_answers_lookup", table_name="radius_answers")
+    op.drop_index(op.f("ix_radius_answers_subscription_id"), table_name="radius_answers")
+    op.drop_index(op.f("ix_radius_answers_tenant_id"), table_name="radius_answers")
+    op.drop_table("radius_answers")

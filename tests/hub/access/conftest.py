@@ -16,14 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import pytest_asyncio
 import uvicorn
+from sqlalchemy.engine import make_url
 
+from hub.access import answers
 from hub.access.radius_config import RadiusClient
+from hub.access.sessions.settings import SessionsSettings
 from hub.access.settings import RadiusSettings
 from tests.hub.conftest import hub, pg_url
-from tests.hub.harness import Account, Hub, hub_settings, running_hub
+from tests.hub.harness import (
+    Account,
+    Hub,
+    create_database,
+    drop_database,
+    hub_settings,
+    running_hub,
+)
 from tests.radius_support import (
     NAS_SECRET,
     RadiusReply,
@@ -31,6 +42,7 @@ from tests.radius_support import (
     radclient,
     start_radius_server,
 )
+from tests.services.postgres import Postgres
 
 __all__ = ["hub", "pg_url"]
 TOKEN = "access-test-token-0123456789abcdef"
@@ -88,6 +100,11 @@ class ServedHub:
             await self.start()
 
 
+# the Module-Failure-Message the sql backend's policy logs per hub rejection reason
+SQL_REASONS = {"suspended": "hub: subscription suspended", "unknown_nas":
+               "hub: unknown subscriber", "oversized_username": "hub: oversized User-Name"}
+
+
 @dataclass
 class Aaa:
     """A served hub, its FreeRADIUS, one tenant with a NAS per vendor, helpers."""
@@ -97,6 +114,8 @@ class Aaa:
     owner: Account
     site_id: str
     nas_ids: dict[str, str] = field(default_factory=dict)
+    backend: str = "rest"
+    sql_role: tuple[str, str] | None = None  # (admin libpq URL, FreeRADIUS's role)
 
     @property
     def hub(self) -> Hub:
@@ -114,9 +133,28 @@ class Aaa:
                                secret or self.server.secret, body, retries=1, wait_s=wait_s)
 
     def counted(self, reason: str) -> float:
-        """dotmac_radius_rejections_total{reason} of this hub."""
+        """dotmac_radius_rejections_total{reason} of this hub (rest), or on the sql backend
+        FreeRADIUS's log lines of that refusal (the hub never sees the request)."""
+        if self.backend == "sql" and reason in SQL_REASONS:
+            message = SQL_REASONS[reason]
+            return float(self.server.log.read_text().count(f"Login incorrect ({message})"))
         return float(self.hub.app.state.metrics.value("dotmac_radius_rejections_total",
                                                       reason=reason))
+
+    @asynccontextmanager
+    async def unreachable(self) -> AsyncIterator[None]:
+        """Where FreeRADIUS gets answers from unreachable for the block: the hub (rest), or
+        PostgreSQL refusing FreeRADIUS's role (sql)."""
+        if self.sql_role is None:
+            async with self.served.down():
+                yield
+            return
+        admin, role = self.sql_role
+        await asyncio.to_thread(_role_login, admin, role, False)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(_role_login, admin, role, True)
 
     async def subscriber(self, username: str, password: str | None = PASSWORD, *,
                          mac: str | None = None, **plan: Any) -> dict[str, Any]:
@@ -145,23 +183,59 @@ async def _nas(hub: Hub, owner: Account, site_id: str, vendor: str, address: str
     return str(made["id"])
 
 
+def readonly_role(pg_url: str) -> tuple[str, str, str]:
+    """The documented production setup of the sql backend: a login role that may only
+    SELECT the two views. Returns (admin URL, role, FreeRADIUS's libpq connection string)."""
+    url = make_url(pg_url)
+    role, password = f"radius_ro_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}')
+        conn.execute(f"GRANT SELECT ON radius_check, radius_reply TO {role}")
+    return admin, role, (f"host={url.host} port={url.port} dbname={url.database} "
+                         f"user={role} password={password}")
+
+
+def _role_login(admin: str, role: str, allowed: bool) -> None:
+    """Let FreeRADIUS's role log in again, or refuse it and cut its connections (the
+    database unreachable, as FreeRADIUS sees it)."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"ALTER ROLE {role} {'LOGIN' if allowed else 'NOLOGIN'}")
+        if not allowed:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE usename = %s", (role,))
+
+
 @asynccontextmanager
-async def aaa_setup(pg_url: str, tmp: Path, **radius_options: Any) -> AsyncIterator[Aaa]:
-    """Hub (token, username limit, no per-IP budget in the way) + FreeRADIUS + NASes."""
+async def aaa_setup(pg_url: str, tmp: Path, backend: str = "rest", **radius_options: Any
+                    ) -> AsyncIterator[Aaa]:
+    """Hub (token, username limit, no per-IP budget in the way) + FreeRADIUS + NASes;
+    `backend` sql: the hub materializes answers and FreeRADIUS reads them as a read-only
+    role."""
     settings = hub_settings(pg_url, rate_limit_ip=1_000_000)
     async with running_hub(settings) as hub:
-        hub.app.state.radius_settings = RadiusSettings(
-            token=TOKEN, max_username_bytes=MAX_USERNAME)  # type: ignore[arg-type]
+        radius = RadiusSettings(token=TOKEN, max_username_bytes=MAX_USERNAME,
+                                backend=backend)  # type: ignore[arg-type]
+        hub.app.state.radius_settings = radius
+        answers.enable(hub.app.state.engine, answers.AnswerConfig(
+            settings.secret_key, radius, SessionsSettings().interim_interval_s)
+            if backend == "sql" else None)
         served = ServedHub(hub)
         await served.start()
         clients = [RadiusClient(v, a, NAS_SECRET) for v, a in VENDOR_NAS.items()]
         clients.append(RadiusClient("unregistered", UNREGISTERED_NAS, NAS_SECRET))
+        sql_role = None
+        if backend == "sql":
+            admin, role, dsn = readonly_role(pg_url)
+            sql_role = (admin, role)
+            radius_options.update(backend="sql", sql_dsn=dsn, max_username_bytes=MAX_USERNAME)
         server = await asyncio.to_thread(start_radius_server, served.url, TOKEN, tmp,
                                          clients=clients, **radius_options)
         try:
             owner = await hub.new_tenant("aaa")
             site = await hub.post(owner, "/sites", {"name": "pop-aaa"})
-            made = Aaa(served, server, owner, site["id"])
+            made = Aaa(served, server, owner, site["id"], backend=backend, sql_role=sql_role)
             for vendor, address in VENDOR_NAS.items():
                 made.nas_ids[vendor] = await _nas(hub, owner, site["id"], vendor, address)
             yield made
@@ -170,13 +244,26 @@ async def aaa_setup(pg_url: str, tmp: Path, **radius_options: Any) -> AsyncItera
             await served.stop()
 
 
-def aaa_fixture(**radius_options: Any) -> Callable[..., Any]:
-    """A module-scoped `aaa` fixture whose FreeRADIUS gets these options."""
-    @pytest_asyncio.fixture(scope="module", loop_scope="session")
-    async def aaa(pg_url: str, tmp_path_factory: pytest.TempPathFactory
-                  ) -> AsyncIterator[Aaa]:
-        async with aaa_setup(pg_url, tmp_path_factory.mktemp("aaa"), **radius_options) as made:
-            yield made
+def aaa_fixture(backends: tuple[str, ...] = ("rest",), **radius_options: Any
+                ) -> Callable[..., Any]:
+    """A module-scoped `aaa` fixture whose FreeRADIUS gets these options, once per backend
+    (rest: the hub per request; sql: the hub's materialized answers in PostgreSQL)."""
+    @pytest_asyncio.fixture(scope="module", loop_scope="session", params=backends)
+    async def aaa(pg_url: str, postgres: Postgres, tmp_path_factory: pytest.TempPathFactory,
+                  request: pytest.FixtureRequest) -> AsyncIterator[Aaa]:
+        # NAS addresses are unique over a hub: every backend but the first gets its own
+        # database
+        name = None if request.param == backends[0] else create_database(
+            postgres.admin_dsn, f"hub_aaa_{request.param}")
+        url = pg_url if name is None else make_url(pg_url).set(database=name).render_as_string(
+            hide_password=False)
+        try:
+            async with aaa_setup(url, tmp_path_factory.mktemp("aaa"), request.param,
+                                 **radius_options) as made:
+                yield made
+        finally:
+            if name is not None:
+                drop_database(postgres.admin_dsn, name)
     return aaa
 
 

@@ -26,7 +26,7 @@ from tests.hub.access.conftest import (
     accepted_again,
 )
 
-aaa = aaa_fixture()
+aaa = aaa_fixture(backends=("rest", "sql"))
 
 EXPECTED_RATE = {  # 50 Mbit/s down, 10 Mbit/s up, as each vendor file writes it
     "mikrotik": {"Mikrotik-Rate-Limit": ["10000k/50000k"]},
@@ -161,6 +161,8 @@ async def test_oversized_user_name_is_rejected_and_counted(aaa: Aaa) -> None:
     reply = await aaa.request({"User-Name": "u" * (MAX_USERNAME + 1), "User-Password": "x"})
     assert reply.code == "Access-Reject", reply.output
     assert aaa.counted("oversized_username") == before + 1
+    if aaa.backend == "sql":
+        return  # the rest route's own check: proved once, with the rest backend
     # the hub refuses what FreeRADIUS could never send too (the rest body from elsewhere)
     resp = await aaa.hub.client.post("/radius/authorize", json={
         "User-Name": {"type": "string", "value": ["v" * 300]}}, headers=_caller())
@@ -183,7 +185,7 @@ async def test_hub_unreachable_means_reject_by_default(aaa: Aaa) -> None:
     await aaa.subscriber("dave@isp.example")
     login = {"User-Name": "dave@isp.example", "User-Password": "s3cret-Pw"}
     assert (await aaa.request(login)).code == "Access-Accept"
-    async with aaa.served.down():
+    async with aaa.unreachable():
         reply = await aaa.request(login)
         assert reply.code == "Access-Reject", reply.output
         assert reply.first("Reply-Message") == "subscriber database unreachable"
