@@ -46,6 +46,12 @@ def config(
     accounting_spool: str = typer.Option(
         DEFAULT_ACCOUNTING_SPOOL, help="Directory where accounting waits for the hub "
         "(detail files, local disk, owned by --run-as); kept across restarts."),
+    backend: str = typer.Option("rest", help="Authorize backend: rest (the hub per request) "
+                                "or sql (the hub's materialized answers in PostgreSQL; set "
+                                "DOTMAC_HUB_RADIUS_BACKEND=sql for the hub too)."),
+    sql_dsn: str = typer.Option("", envvar="DOTMAC_HUB_RADIUS_SQL_DSN", help="libpq "
+                                "connection string FreeRADIUS reads the views with (backend "
+                                "sql; a read-only role, docs/radius.md)."),
 ) -> None:
     """Write the FreeRADIUS directory (site, rest module to the hub, pap, chap, optional
     cache). The token is DOTMAC_HUB_RADIUS_TOKEN; an existing clients.conf is kept.
@@ -61,8 +67,13 @@ def config(
         hub_url=hub_url, token=token, status_secret=status_secret, auth_port=auth_port,
         acct_port=acct_port, status_port=status_port, listen_address=listen,
         cache_ttl=cache_ttl, reject_delay=reject_delay, hub_timeout_s=hub_timeout,
-        run_as=run_as or None, ca_file=ca_file or None, accounting_spool=accounting_spool)
+        run_as=run_as or None, ca_file=ca_file or None, accounting_spool=accounting_spool,
+        backend=backend, sql_dsn=sql_dsn or None,
+        max_username_bytes=RadiusSettings().max_username_bytes)
     problems = chosen.problems()
+    if backend == "sql" and not HubSettings().database_url.startswith("postgresql"):
+        problems.append("backend sql: needs the hub on PostgreSQL (DOTMAC_HUB_DATABASE_URL "
+                        "is not); on SQLite use --backend rest")
     if not token:
         problems.insert(0, f"{RadiusSettings.env_name('token')}: not set; set the same "
                         "value for the hub and this command")

@@ -50,6 +50,7 @@ VENDOR_NAS = {"mikrotik": "127.0.0.11", "cisco": "127.0.0.12", "juniper": "127.0
               "huawei": "127.0.0.14", "accel_ppp": "127.0.0.15", "generic": "127.0.0.16"}
 # in clients.conf (FreeRADIUS answers it) but never registered at the hub
 UNREGISTERED_NAS = "127.0.0.20"
+OTHER_TENANT_NAS = "127.0.0.21"  # in clients.conf; a test registers it to a second tenant
 PASSWORD = "s3cret-Pw"  # the test subscribers' password
 MAX_USERNAME = 64  # the hub limit these tests run with (DOTMAC_HUB_RADIUS_MAX_USERNAME_BYTES)
 
@@ -225,6 +226,7 @@ async def aaa_setup(pg_url: str, tmp: Path, backend: str = "rest", **radius_opti
         await served.start()
         clients = [RadiusClient(v, a, NAS_SECRET) for v, a in VENDOR_NAS.items()]
         clients.append(RadiusClient("unregistered", UNREGISTERED_NAS, NAS_SECRET))
+        clients.append(RadiusClient("other-tenant", OTHER_TENANT_NAS, NAS_SECRET))
         sql_role = None
         if backend == "sql":
             admin, role, dsn = readonly_role(pg_url)

@@ -19,6 +19,8 @@ from sqlalchemy import update
 from hub.billing.models import Plan
 from tests.hub.access.conftest import (
     MAX_USERNAME,
+    NAS_SECRET,
+    OTHER_TENANT_NAS,
     UNREGISTERED_NAS,
     VENDOR_NAS,
     Aaa,
@@ -190,6 +192,39 @@ async def test_hub_unreachable_means_reject_by_default(aaa: Aaa) -> None:
         assert reply.code == "Access-Reject", reply.output
         assert reply.first("Reply-Message") == "subscriber database unreachable"
     assert (await accepted_again(aaa, login)).code == "Access-Accept"
+
+
+async def test_a_subscriber_is_refused_through_another_tenants_nas(aaa: Aaa) -> None:
+    await aaa.subscriber("ivan@isp.example")
+    login = {"User-Name": "ivan@isp.example", "User-Password": "s3cret-Pw"}
+    other = await aaa.hub.new_tenant("aaa-other")
+    site = await aaa.hub.post(other, "/sites", {"name": "pop-other"})
+    await aaa.hub.post(other, "/access/nas", {"site_id": site["id"], "name": "bng-other",
+                                              "address": OTHER_TENANT_NAS,
+                                              "secret": NAS_SECRET, "vendor": "mikrotik"})
+    assert (await aaa.request(login)).code == "Access-Accept"
+    foreign = await aaa.request(login, nas=OTHER_TENANT_NAS)
+    assert foreign.code == "Access-Reject", foreign.output
+    assert foreign.first("Reply-Message") == "unknown subscriber"
+
+
+async def test_payment_and_plan_change_reach_the_answer_at_once(aaa: Aaa) -> None:
+    sub = await aaa.subscriber("judy@isp.example", radius_suspended_action="reject")
+    login = {"User-Name": "judy@isp.example", "User-Password": "s3cret-Pw"}
+    await aaa.hub.post(aaa.owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                       {"action": "suspend", "on": "2026-02-01", "mode": "disconnect"})
+    assert (await aaa.request(login)).code == "Access-Reject"
+    await aaa.hub.post(aaa.owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                       {"action": "resume", "on": "2026-02-02"})
+    back = await aaa.request(login)
+    assert back.code == "Access-Accept" and back.first("Mikrotik-Rate-Limit") == "10000k/50000k"
+    faster = await aaa.hub.post(aaa.owner, "/billing/plans", {
+        "name": "judy-100", "currency": "EUR", "down_kbps": 100_000, "up_kbps": 20_000,
+        "price_minor": 5000})
+    await aaa.hub.post(aaa.owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                       {"action": "change_plan", "on": "2026-02-03", "plan_id": faster["id"]})
+    moved = await aaa.request(login)
+    assert moved.first("Mikrotik-Rate-Limit") == "20000k/100000k", moved.output
 
 
 def _caller() -> dict[str, str]:
