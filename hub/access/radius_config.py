@@ -103,7 +103,7 @@ def _values(config: RadiusServerConfig, out_dir: Path) -> dict[str, str]:
         "CONNECT_TIMEOUT": f"{config.connect_timeout_s:g}",
         "RETRY_DELAY": str(config.retry_delay_s), "MAX_THREADS": str(config.max_threads),
         "SECURITY_USER": user, "TLS": tls, "ACCT_SPOOL": str(accounting_spool(config, out_dir)),
-        "ACCT_LOAD_FACTOR": "100", "ACCT_RETRY_INTERVAL": "5",
+        "ACCT_LOAD_FACTOR": "100", "ACCT_RETRY_INTERVAL": str(max(4, config.retry_delay_s)),
     }
 
 
