@@ -32,8 +32,9 @@ from hub.billing.charges import THROTTLES, gb_used, over_cap, throttle_rates, th
 from hub.billing.invoicing import billing_period
 from hub.billing.models import Plan, Subscription, SubscriptionEvent
 from hub.billing.network import NetworkActions, network_actions
-from hub.billing.repository import interface_rollups, lock_subscription, plan_of
+from hub.billing.repository import lock_subscription, plan_of
 from hub.billing.repository.caps import cap_candidates, latest_plan_event
+from hub.billing.usage import gb_octets
 from hub.principal import Principal
 
 log = logging.getLogger("dotmac.hub.billing")
@@ -124,14 +125,16 @@ class UsageCaps:
         return await latest_plan_event(self.session, sub.id) != sub.cap_plan_event_id
 
     async def _octets(self, sub: Subscription, period: tuple[date, date]) -> Decimal:
-        """(in + out) octets of the subscription's port in the period so far, from the day
-        service started: the rollups invoicing rates usage from."""
-        if sub.device_id is None or sub.if_index is None or sub.started_on is None:
+        """(in + out) octets of the subscription in the period so far, from the day service
+        started, from its plan's usage source (port rollups or RADIUS sessions): what
+        invoicing rates usage from."""
+        if sub.started_on is None:
             return Decimal(0)
         start = max(period[0], sub.started_on)
-        rows = await interface_rollups(self.session, self.tenant_id, sub.device_id,
-                                       sub.if_index, _midnight(start), _midnight(period[1]))
-        return sum((r.in_octets_delta + r.out_octets_delta for r in rows), Decimal(0))
+        plan = await plan_of(self.session, sub.plan_id)
+        used = await gb_octets(self.session, self.tenant_id, sub, plan, _midnight(start),
+                               _midnight(period[1]))
+        return Decimal(0) if used is None else used
 
     async def _throttle(self, sub: Subscription, plan: Plan, period: tuple[date, date],
                         octets: Decimal, today: date) -> None:

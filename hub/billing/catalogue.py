@@ -32,7 +32,7 @@ from hub.repository import commit_or_conflict
 _COPIED = ("name", "description", "currency", "down_kbps", "up_kbps", "period",
            "setup_fee_minor", "minimum_term_periods", "usage_kind", "gb_cap", "overage_per_gb",
            "committed_mbps", "price_per_mbps", "cap_action", "cap_throttle_down_kbps",
-           "cap_throttle_up_kbps")
+           "cap_throttle_up_kbps", "usage_source", "radius_suspended_action")
 
 
 def _changes(body: BaseModel, nullable: set[str]) -> list[tuple[str, object]]:
@@ -51,6 +51,10 @@ def _cap_action(body: s.PlanCreate) -> str:
     with it: a gb plan needs its cap, overage its price, a throttle its rates (no faster
     than the plan's own)."""
     action = body.cap_action or ("overage" if body.usage_kind == "gb" else "none")
+    if body.usage_source == "radius" and body.usage_kind != "gb":
+        raise InvalidRequestError(f"plan: usage_source radius needs usage_kind gb (RADIUS "
+                                  f"accounting counts bytes, not {body.usage_kind}); set "
+                                  "usage_kind gb or usage_source snmp")
     if action != "none" and body.usage_kind != "gb":
         raise InvalidRequestError(f"plan: cap_action {action} needs usage_kind gb and a gb_cap; "
                                   "set usage_kind gb or cap_action none")

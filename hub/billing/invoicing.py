@@ -37,6 +37,7 @@ from hub.billing.repository import (
     plan_changes,
     plan_of,
 )
+from hub.billing.usage import gb_octets
 from hub.billing.webhooks import invoice_finalized
 from hub.domain_events import DomainEvent, publish
 from hub.errors import InvalidRequestError
@@ -206,13 +207,14 @@ class Invoicing:
     async def _usage(self, sub: Subscription, last: charges.Segment, first_day: date,
                      ) -> Charge | None:
         plan = last.plan
+        if plan.usage_kind == "gb":
+            total = await gb_octets(self.session, self.tenant_id, sub, plan, _at(first_day),
+                                    _at(last.end))
+            return None if total is None else charges.gb_overage(plan, total)
         if plan.usage_kind == "none" or sub.device_id is None or sub.if_index is None:
             return None
         rows = await interface_rollups(self.session, self.tenant_id, sub.device_id,
                                        sub.if_index, _at(first_day), _at(last.end))
-        if plan.usage_kind == "gb":
-            total = sum((r.in_octets_delta + r.out_octets_delta for r in rows), Decimal(0))
-            return charges.gb_overage(plan, total)
         buckets = {r.bucket_start: (int(r.in_octets_delta), int(r.out_octets_delta))
                    for r in rows}
         return charges.p95_overage(plan, buckets, first_day, last.end)

@@ -94,6 +94,9 @@ class Plan(TenantOwned, Base):
     # RADIUS answer while suspended (hub.access): reject | walled_garden | throttle; None
     # follows the suspension's mode (throttle -> reduced rate, disconnect -> reject).
     radius_suspended_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Where GB usage is read from: snmp (the subscription's switch port counters) or radius
+    # (accounting of its sessions, hub.access.sessions; usage_kind gb only).
+    usage_source: Mapped[str] = mapped_column(String(8), default="snmp", server_default="snmp")
     # What the GB cap does (docs/billing.md "Usage caps"): none | overage | throttle |
     # overage_and_throttle; gb plans default to overage (bill the GB above the cap).
     cap_action: Mapped[str] = mapped_column(String(24), default=_default_cap_action,

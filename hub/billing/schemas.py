@@ -108,6 +108,13 @@ class PlanCreate(BaseModel):
                                                "rate over the cap")
     cap_throttle_up_kbps: int | None = Field(None, gt=0, description="throttle plans: up "
                                              "rate over the cap")
+    usage_source: Literal["snmp", "radius"] = Field("snmp", description=(
+        "where GB usage is read from: snmp (the subscription's switch port counters) or "
+        "radius (the accounting of its RADIUS sessions); radius needs usage_kind gb"))
+    radius_suspended_action: Literal["reject", "walled_garden", "throttle"] | None = Field(
+        None, description="RADIUS subscribers while suspended: reject the login, admit into "
+        "the walled garden, or admit at the reduced rate; null: the suspension's mode decides "
+        "(throttle: reduced rate, disconnect: reject) (docs/radius.md)")
 
 
 class PlanPublic(PlanCreate, Row):

@@ -136,14 +136,19 @@ def _actions() -> None:
 
 
 def upgrade() -> None:
-    """Create the four tables."""
+    """Create the four tables; plans choose where GB usage is read from (snmp | radius)."""
     _sessions()
     _usage()
     _actions()
+    with op.batch_alter_table("billing_plans") as batch:
+        batch.add_column(sa.Column("usage_source", sa.String(8), nullable=False,
+                                   server_default="snmp"))
 
 
 def downgrade() -> None:
-    """Drop them (sessions and CoA history are lost)."""
+    """Drop them (sessions and CoA history are lost), and the plans' usage source."""
+    with op.batch_alter_table("billing_plans") as batch:
+        batch.drop_column("usage_source")
     for table in ("radius_action_events", "radius_actions", "subscriber_usage_hours",
                   "subscriber_sessions"):
         op.drop_table(table)
