@@ -95,6 +95,10 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     register_radius_usage(session_octets)  # plans whose GB usage comes from RADIUS
     bus.subscribe(SubscriptionChanged, ipam_on_subscription_changed)
     register_subscription_check(lambda s, t, i: Subscriptions(s, t).find(i))
+    # A subscription's materialized RADIUS answer (sql backend) is rebuilt when its inputs
+    # change (after IPAM's reaction above), and by the listener on every commit.
+    bus.subscribe(SubscriptionChanged, radius_answers.on_subscription_changed)
+    radius_answers.install()
     register_tasks()
     return bus
 
