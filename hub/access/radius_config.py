@@ -21,6 +21,13 @@ from importlib import resources
 from pathlib import Path
 
 from hub.access.radius_sql import dsn_problems, render_backend
+from hub.access.sessions.spool import (
+    DEFAULT_READERS,
+    READER_COUNTS,
+    reader_listeners,
+    shard_policy,
+    spool_directories,
+)
 
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
 # Characters allowed in values written inside FreeRADIUS double-quoted strings without escaping
@@ -31,7 +38,8 @@ SAFE_SPOOL = re.compile(r"^/[A-Za-z0-9._/-]{1,200}$")
 _TEMPLATE_FILES = ("radiusd.conf", "mods-enabled/rest", "mods-enabled/pap", "mods-enabled/chap",
                    "mods-enabled/always", "policy.d/dotmac", "sites-enabled/dotmac",
                    "sites-enabled/status", "mods-enabled/detail_dotmac",
-                   "sites-enabled/dotmac-accounting-reader")
+                   "sites-enabled/dotmac-accounting-reader", "policy.d/dotmac_accounting",
+                   "mods-enabled/expr")
 # where accounting waits for the hub (`--accounting-spool`); the reader is FreeRADIUS itself
 DEFAULT_ACCOUNTING_SPOOL = "/var/spool/freeradius/dotmac"
 
@@ -65,6 +73,8 @@ class RadiusServerConfig:
     ca_file: str | None = None
     # accounting spool directory (detail files); None: `spool/` inside the rendered directory
     accounting_spool: str | None = None
+    # detail readers replaying the spool to the hub in parallel (one record in flight each)
+    accounting_readers: int = DEFAULT_READERS
 
     def problems(self) -> list[str]:
         """Reasons this configuration cannot work (empty when fine)."""
@@ -82,6 +92,9 @@ class RadiusServerConfig:
             found.append(f"accounting spool {self.accounting_spool!r}: an absolute path of "
                          "A-Z a-z 0-9 . _ - / (it is written into FreeRADIUS strings and a "
                          "file pattern)")
+        if self.accounting_readers not in READER_COUNTS:
+            found.append(f"accounting readers {self.accounting_readers}: one of "
+                         f"{', '.join(map(str, READER_COUNTS))}")
         found += dsn_problems(self.backend, self.sql_dsn)
         return found
 
@@ -103,7 +116,9 @@ def _values(config: RadiusServerConfig, out_dir: Path) -> dict[str, str]:
         "CONNECT_TIMEOUT": f"{config.connect_timeout_s:g}",
         "RETRY_DELAY": str(config.retry_delay_s), "MAX_THREADS": str(config.max_threads),
         "SECURITY_USER": user, "TLS": tls, "ACCT_SPOOL": str(accounting_spool(config, out_dir)),
-        "ACCT_LOAD_FACTOR": "100", "ACCT_RETRY_INTERVAL": str(max(4, config.retry_delay_s)),
+        "ACCT_READERS": reader_listeners(accounting_spool(config, out_dir),
+                                         config.accounting_readers, config.retry_delay_s),
+        "ACCT_SHARD_POLICY": shard_policy(config.accounting_readers),
     }
 
 
@@ -113,11 +128,12 @@ def accounting_spool(config: RadiusServerConfig, out_dir: Path) -> Path:
             else out_dir.resolve() / "spool")
 
 
-def make_spool(spool: Path, run_as: str | None) -> None:
-    """Create the spool (and refused/) 0700; as root, owned by FreeRADIUS's user, which
-    writes and deletes the files there. Existing files (unread accounting) are kept."""
+def make_spool(spool: Path, readers: int, run_as: str | None) -> None:
+    """Create the spool (a directory per reader, refused/) 0700; as root, owned by
+    FreeRADIUS's user, which writes and deletes the files there. Existing files (unread
+    accounting) are kept."""
     owner = _user_ids(run_as) if run_as and os.geteuid() == 0 else None
-    for path in (spool, spool / "refused"):
+    for path in (spool, *spool_directories(spool, readers)):
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         if owner is not None:
             os.chown(path, *owner)
@@ -167,7 +183,7 @@ def render_server(config: RadiusServerConfig, out_dir: Path) -> list[Path]:
         cache_module.unlink(missing_ok=True)
     render_backend(config, out_dir, values, _write)
     (out_dir / "run").mkdir(exist_ok=True, mode=0o750)
-    make_spool(accounting_spool(config, out_dir), config.run_as)
+    make_spool(accounting_spool(config, out_dir), config.accounting_readers, config.run_as)
     if not (out_dir / "clients.conf").exists():
         _write(out_dir / "clients.conf", "# no NAS yet: `dotmac-hub radius clients`\n")
     if config.run_as:

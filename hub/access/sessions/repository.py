@@ -127,10 +127,13 @@ async def session_for_update(session: AsyncSession, nas_id: uuid.UUID,
 
 async def close_open_of_nas(session: AsyncSession, nas_id: uuid.UUID, at: datetime,
                             cause: str) -> int:
-    """Close every open session of a NAS (it rebooted: Accounting-On/Off)."""
+    """Close every open session of a NAS it had before it rebooted (Accounting-On/Off at
+    `at`). A session heard of after `at` began after the reboot: the spool's readers may
+    deliver its Start before the Accounting-On, so it is left open."""
     result = await session.execute(
         update(SubscriberSession)
-        .where(SubscriberSession.nas_id == nas_id, SubscriberSession.stopped_at.is_(None))
+        .where(SubscriberSession.nas_id == nas_id, SubscriberSession.stopped_at.is_(None),
+               SubscriberSession.last_update_at <= at)
         .values(stopped_at=at, terminate_cause=cause)
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -126,7 +126,7 @@ class Radius:
 
 def spooled(spool: Path) -> list[Path]:
     """The detail files waiting in a spool (new ones and the reader's detail.work)."""
-    return [*spool.glob("detail-*"), *spool.glob("detail.work")]
+    return [*spool.glob("[0-9]*/detail-*"), *spool.glob("[0-9]*/detail.work")]
 
 
 async def spool_drained(spool: Path, within_s: float = 60) -> None:

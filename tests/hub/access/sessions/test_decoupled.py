@@ -95,7 +95,7 @@ async def _picked_up(radius: Radius, within_s: float = 30) -> None:
     """Poll until the reader has taken the spooled file (renamed to detail.work): it is
     sending its first record to the hub."""
     deadline = time.monotonic() + within_s
-    while not (radius.spool / "detail.work").exists():
+    while not list(radius.spool.glob("[0-9]*/detail.work")):
         assert time.monotonic() < deadline, f"the reader did not pick up {spooled(radius.spool)}"
         await asyncio.sleep(0.02)
 
