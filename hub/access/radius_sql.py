@@ -28,22 +28,11 @@ _SAFE_DSN = re.compile(r"^[A-Za-z0-9 =._~@:/+,-]{1,500}$")
 _NAS = "%{%{Packet-Src-IP-Address}:-%{Packet-Src-IPv6-Address}}"
 
 
-def _mac(attribute: str) -> str:
-    """SQL for the 12 hex digits of a MAC-shaped attribute (as hub.access.authorize does)."""
-    value = f"'%{{{attribute}}}'"
-    return (f"CASE WHEN length({value}) <= 17 THEN "
-            f"lower(regexp_replace({value}, '[^0-9A-Fa-f]', '', 'g')) END")
-
-
-# FreeRADIUS query text, not ours to run: rlm_sql escapes every %{...} it expands
-LOGIN_QUERY = (
-    "SELECT subscription_id, lookup FROM radius_check "  # noqa: S608
-    f"WHERE nas_address = '{_NAS}' AND ("
-    "(lookup = 'user' AND username = '%{User-Name}') "
-    f"OR (lookup = 'mac' AND username IN ({_mac('Calling-Station-Id')}, {_mac('User-Name')})) "
-    "OR (lookup = 'circuit' AND username = '%{ADSL-Agent-Circuit-Id}' "
-    "AND (remote_id IS NULL OR remote_id = '%{ADSL-Agent-Remote-Id}'))) "
-    "ORDER BY lookup DESC LIMIT 1")  # user, then mac, then circuit
+# the arguments of radius_items(kind, nas, user, calling station, circuit id, remote id);
+# rlm_sql escapes every %{...} it expands into its query
+SQL_ARGS = ", ".join(f"'{arg}'" for arg in (
+    _NAS, "%{User-Name}", "%{Calling-Station-Id}", "%{ADSL-Agent-Circuit-Id}",
+    "%{ADSL-Agent-Remote-Id}"))
 
 
 def dsn_problems(backend: str, dsn: str | None) -> list[str]:
@@ -62,6 +51,18 @@ def dsn_problems(backend: str, dsn: str | None) -> list[str]:
     return []
 
 
+def _conninfo(dsn: str) -> dict[str, str]:
+    """The DSN split into what FreeRADIUS may log (radius_db) and the password, which it
+    must not (it logs the connection string it connects with)."""
+    kept, password = [], ""
+    for item in dsn.split():
+        if item.startswith("password="):
+            password = item.removeprefix("password=")
+        else:
+            kept.append(item)
+    return {"SQL_CONNINFO": " ".join(kept), "SQL_PASSWORD": password}
+
+
 def _template(name: str) -> str:
     return resources.files("hub.access").joinpath("freeradius", name).read_text()
 
@@ -73,7 +74,7 @@ def render_backend(config: RadiusServerConfig, out_dir: Path, values: dict[str, 
 
     values = {**values, "MAX_USERNAME": str(config.max_username_bytes),
               "MAX_USERNAME_PLUS_ONE": str(config.max_username_bytes + 1),
-              "SQL_DSN": config.sql_dsn or "", "SQL_NAS": _NAS, "SQL_LOGIN": LOGIN_QUERY,
+              **_conninfo(config.sql_dsn or ""), "SQL_ARGS": SQL_ARGS,
               "HUB_TIMEOUT_INT": str(max(1, math.ceil(config.hub_timeout_s)))}
     writer(out_dir / "policy.d/dotmac_backend",
            fill(_template(f"backend/{config.backend}"), values))
