@@ -1,10 +1,15 @@
 """AAA through a real FreeRADIUS 3.2 with the shipped configuration: radclient is the NAS,
 FreeRADIUS asks the hub (served over HTTP) and checks PAP / CHAP itself.
 
+Every test runs on both authorize backends: `rest` (FreeRADIUS asks the hub per request) and
+`sql` (FreeRADIUS reads the hub's materialized answers from PostgreSQL as a read-only role).
+
 Proves: the plan's attributes per NAS vendor (from hub/access/vendors/*.yaml) plus the IPAM
 addresses; wrong password rejected; suspended / terminated answered per the plan's rule;
 IPoE by MAC; hostile input (unknown NAS, unregistered NAS, bad secret, malformed packet,
-oversized User-Name) rejected or dropped and counted; hub unreachable -> reject."""
+oversized User-Name) rejected or dropped and counted; hub (sql: database) unreachable ->
+reject; no answer through another tenant's NAS; payment, plan change and cap throttle /
+restore change the very next answer."""
 
 from __future__ import annotations
 
@@ -12,11 +17,14 @@ import asyncio
 import os
 import socket
 import struct
+import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import update
 
-from hub.billing.models import Plan
+from hub.billing.models import Plan, Subscription
+from hub.billing.repository.caps import latest_plan_event
 from tests.hub.access.conftest import (
     MAX_USERNAME,
     NAS_SECRET,
@@ -225,6 +233,33 @@ async def test_payment_and_plan_change_reach_the_answer_at_once(aaa: Aaa) -> Non
                        {"action": "change_plan", "on": "2026-02-03", "plan_id": faster["id"]})
     moved = await aaa.request(login)
     assert moved.first("Mikrotik-Rate-Limit") == "20000k/100000k", moved.output
+
+
+async def _cap(aaa: Aaa, sub_id: str, throttled: bool) -> None:
+    """What the cap run does to a subscription over its GB cap (and at the next period)."""
+    async with aaa.hub.app.state.sessions() as session:
+        row = await session.get(Subscription, uuid.UUID(sub_id))
+        assert row is not None
+        if throttled:
+            row.cap_throttled_since, row.cap_throttled_period = date(2026, 2, 10), date(2026, 2, 1)
+            row.cap_plan_event_id = await latest_plan_event(session, row.id)
+        else:
+            row.cap_throttled_since = row.cap_throttled_period = row.cap_plan_event_id = None
+        await session.commit()
+
+
+async def test_a_cap_throttle_and_its_restore_reach_the_answer_at_once(aaa: Aaa) -> None:
+    sub = await aaa.subscriber("kim@isp.example", usage_kind="gb", gb_cap="100",
+                               cap_action="throttle", cap_throttle_down_kbps=2000,
+                               cap_throttle_up_kbps=1000)
+    login = {"User-Name": "kim@isp.example", "User-Password": "s3cret-Pw"}
+    assert (await aaa.request(login)).first("Mikrotik-Rate-Limit") == "10000k/50000k"
+    await _cap(aaa, sub["id"], throttled=True)
+    slowed = await aaa.request(login)
+    assert slowed.code == "Access-Accept", slowed.output
+    assert slowed.first("Mikrotik-Rate-Limit") == "1000k/2000k"
+    await _cap(aaa, sub["id"], throttled=False)
+    assert (await aaa.request(login)).first("Mikrotik-Rate-Limit") == "10000k/50000k"
 
 
 def _caller() -> dict[str, str]:

@@ -1,0 +1,117 @@
+"""The materialized answers of the sql backend, without FreeRADIUS: what the hub writes into
+radius_answers, what the PostgreSQL function FreeRADIUS calls returns per NAS, and the
+reconcile task (drift repaired; rows removed when the backend is rest)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest_asyncio
+from sqlalchemy import delete, func, select, text
+
+from hub.access import answers
+from hub.access.models import RadiusAnswer
+from hub.access.settings import RadiusSettings
+from hub.schedules.tasks import task
+from tests.hub.access.conftest import hub, pg_url
+from tests.hub.harness import Account, Hub
+
+__all__ = ["hub", "pg_url"]
+NAS_A, NAS_B = "192.0.2.1", "192.0.2.2"
+
+
+def _config(hub: Hub) -> answers.AnswerConfig:
+    return answers.AnswerConfig(hub.settings.secret_key, RadiusSettings(), 300)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def owner(hub: Hub) -> AsyncIterator[Account]:
+    """A tenant with a MikroTik NAS, the hub materializing answers."""
+    answers.enable(hub.app.state.engine, _config(hub))
+    made = await hub.new_tenant("answers")
+    site = await hub.post(made, "/sites", {"name": "pop"})
+    await hub.post(made, "/access/nas", {"site_id": site["id"], "name": "bng-a",
+                                         "address": NAS_A, "secret": "s" * 16,
+                                         "vendor": "mikrotik"})
+    yield made
+    answers.enable(hub.app.state.engine, None)
+
+
+async def _subscriber(hub: Hub, owner: Account, username: str) -> str:
+    customer = await hub.post(owner, "/billing/customers", {"name": username, "currency": "EUR"})
+    plan = await hub.post(owner, "/billing/plans", {
+        "name": f"p-{uuid.uuid4().hex[:8]}", "currency": "EUR", "down_kbps": 8000,
+        "up_kbps": 2000, "price_minor": 1000})
+    sub = await hub.post(owner, "/billing/subscriptions", {"customer_id": customer["id"],
+                                                           "plan_id": plan["id"]})
+    await hub.post(owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                   {"action": "activate", "on": "2026-01-01"})
+    put = await hub.client.put(f"/access/subscriptions/{sub['id']}/credentials",
+                               json={"username": username, "password": "pw-12345678",
+                                     "mac": "02:00:00:00:00:01" if "mac" in username else None},
+                               headers=owner.headers)
+    assert put.status_code == 200, put.text
+    return str(sub["id"])
+
+
+async def _items(hub: Hub, kind: str, nas: str, user: str, csid: str = "") -> list[Any]:
+    async with hub.app.state.sessions() as session:
+        rows = await session.execute(text(
+            "SELECT attribute, op, value FROM radius_items(:kind, :nas, :user, :csid, '', '')"),
+            {"kind": kind, "nas": nas, "user": user, "csid": csid})
+        return [tuple(r) for r in rows]
+
+
+async def _count(hub: Hub, sub_id: str) -> int:
+    async with hub.app.state.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(RadiusAnswer).where(
+            RadiusAnswer.subscription_id == uuid.UUID(sub_id)))).scalar_one())
+
+
+async def test_each_login_is_materialized_and_found_only_through_its_tenants_nas(
+        hub: Hub, owner: Account) -> None:
+    sub_id = await _subscriber(hub, owner, "lena-mac")
+    assert await _count(hub, sub_id) > 0
+    assert await _items(hub, "check", NAS_A, "lena-mac") == [
+        ("Cleartext-Password", ":=", "pw-12345678")]
+    reply = await _items(hub, "reply", NAS_A, "lena-mac")
+    assert ("Mikrotik-Rate-Limit", ":=", "2000k/8000k") in reply
+    # by MAC (any spelling in Calling-Station-Id): the NAS vouches, no password
+    assert await _items(hub, "check", NAS_A, "whatever", "02-00-00-00-00-01") == [
+        ("Auth-Type", ":=", "Accept")]
+    other = await hub.new_tenant("answers-other")
+    site = await hub.post(other, "/sites", {"name": "pop-b"})
+    await hub.post(other, "/access/nas", {"site_id": site["id"], "name": "bng-b",
+                                          "address": NAS_B, "secret": "s" * 16,
+                                          "vendor": "mikrotik"})
+    assert await _items(hub, "check", NAS_B, "lena-mac") == []
+    # the credential gone: so is the answer
+    gone = await hub.client.delete(f"/access/subscriptions/{sub_id}/credentials",
+                                   headers=owner.headers)
+    assert gone.status_code == 204 and await _count(hub, sub_id) == 0
+
+
+async def test_reconcile_repairs_drift_and_empties_the_table_when_the_backend_is_rest(
+        hub: Hub, owner: Account) -> None:
+    sub_id = await _subscriber(hub, owner, "mona")
+    before = await _count(hub, sub_id)
+    async with hub.app.state.sessions() as session:  # drift the listener cannot see
+        await session.execute(delete(RadiusAnswer).where(
+            RadiusAnswer.subscription_id == uuid.UUID(sub_id)))
+        await session.commit()
+    assert await _items(hub, "check", NAS_A, "mona") == []
+    assert task("access.reconcile_answers") is not None
+    async with hub.app.state.sessions() as session:
+        summary = await answers.reconcile_answers(session, owner.tenant_id)
+    assert summary.endswith("subscriber answers rebuilt"), summary
+    assert await _count(hub, sub_id) == before
+    answers.enable(hub.app.state.engine, None)
+    try:
+        async with hub.app.state.sessions() as session:
+            off = await answers.reconcile_answers(session, owner.tenant_id)
+        assert off.startswith("sql backend off"), off
+        assert await _count(hub, sub_id) == 0
+    finally:
+        answers.enable(hub.app.state.engine, _config(hub))
