@@ -149,6 +149,7 @@ async def refresh(session: AsyncSession, config: AnswerConfig,
     ids = sorted(subscription_ids)
     authorizer = RadiusAuthorizer(session, config.secret_key, config.radius,
                                   config.interim_interval_s)
+    await repo.lock_subscriptions(session, ids)
     await repo.delete_answers(session, ids)
     answered = 0
     for subscription_id in ids:

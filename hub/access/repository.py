@@ -123,6 +123,14 @@ async def logins_of_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> list[
     return list((await session.execute(query)).scalars())
 
 
+async def lock_subscriptions(session: AsyncSession, subscription_ids: list[uuid.UUID]
+                             ) -> None:
+    """Lock the subscriptions (in id order) so two transactions rebuilding the same answer
+    take turns instead of both inserting a row set."""
+    await session.execute(select(Subscription.id).where(Subscription.id.in_(subscription_ids))
+                          .order_by(Subscription.id).with_for_update())
+
+
 async def delete_answers(session: AsyncSession, subscription_ids: list[uuid.UUID]) -> None:
     """Forget the materialized answers of these subscriptions."""
     await session.execute(delete(RadiusAnswer).where(
