@@ -125,6 +125,19 @@ async def session_for_update(session: AsyncSession, nas_id: uuid.UUID,
     return found
 
 
+async def known_session(session: AsyncSession, nas_address: str, acct_session_id: str,
+                        ) -> SubscriberSession | None:
+    """A session by its NAS's canonical address and Acct-Session-Id, locked: an Interim or
+    Stop of a known session (nearly every record) finds its row in one round trip instead of
+    the NAS first, then the session."""
+    found: SubscriberSession | None = (await session.execute(
+        select(SubscriberSession).join(Nas, Nas.id == SubscriberSession.nas_id)
+        .where(Nas.address == nas_address,
+               SubscriberSession.acct_session_id == acct_session_id)
+        .with_for_update(of=SubscriberSession))).scalar_one_or_none()
+    return found
+
+
 async def close_open_of_nas(session: AsyncSession, nas_id: uuid.UUID, at: datetime,
                             cause: str) -> int:
     """Close every open session of a NAS it had before it rebooted (Accounting-On/Off at

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.models import Nas
+from hub.access.radius_auth import canonical_address
 from hub.access.service import nas_for_address
 from hub.access.sessions import repository as repo
 from hub.access.sessions.accounting import AccountingRecord, AccountingRefusedError, Counters
@@ -56,6 +57,11 @@ def _hour(at: datetime) -> datetime:
 
 async def record_accounting(session: AsyncSession, record: AccountingRecord) -> Stored:
     """Store one accounting record in the caller's transaction (the route commits)."""
+    if record.status in ("interim", "stop") and record.acct_session_id is not None:
+        known = await repo.known_session(session, canonical_address(record.nas_address),
+                                         record.acct_session_id)
+        if known is not None:  # the common case: one query finds NAS and session
+            return Stored(await _apply(session, known, record), known.id)
     nas = await nas_for_address(session, record.nas_address)
     if nas is None:
         raise AccountingRefusedError("unknown_nas", f"NAS {record.nas_address}: not registered; "
