@@ -16,6 +16,7 @@ from hub.access.radius_config import (
     render_server,
     write_clients,
 )
+from hub.access.sessions.spool import DEFAULT_READERS
 from hub.access.settings import RadiusSettings
 from hub.settings import HubSettings
 
@@ -46,6 +47,9 @@ def config(
     accounting_spool: str = typer.Option(
         DEFAULT_ACCOUNTING_SPOOL, help="Directory where accounting waits for the hub "
         "(detail files, local disk, owned by --run-as); kept across restarts."),
+    accounting_readers: int = typer.Option(
+        DEFAULT_READERS, help="Spool readers posting accounting to the hub in parallel "
+        "(1, 2, 4, 8 or 16; one record in flight each)."),
     backend: str = typer.Option("rest", help="Authorize backend: rest (the hub per request) "
                                 "or sql (the hub's materialized answers in PostgreSQL; set "
                                 "DOTMAC_HUB_RADIUS_BACKEND=sql for the hub too)."),
@@ -68,7 +72,7 @@ def config(
         acct_port=acct_port, status_port=status_port, listen_address=listen,
         cache_ttl=cache_ttl, reject_delay=reject_delay, hub_timeout_s=hub_timeout,
         run_as=run_as or None, ca_file=ca_file or None, accounting_spool=accounting_spool,
-        backend=backend, sql_dsn=sql_dsn or None,
+        accounting_readers=accounting_readers, backend=backend, sql_dsn=sql_dsn or None,
         max_username_bytes=RadiusSettings().max_username_bytes)
     problems = chosen.problems()
     if backend == "sql" and not HubSettings().database_url.startswith("postgresql"):

@@ -135,6 +135,7 @@ def make_spool(spool: Path, readers: int, run_as: str | None) -> None:
     owner = _user_ids(run_as) if run_as and os.geteuid() == 0 else None
     for path in (spool, *spool_directories(spool, readers)):
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)  # subscriber accounting: FreeRADIUS's user only
         if owner is not None:
             os.chown(path, *owner)
 
