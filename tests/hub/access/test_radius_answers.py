@@ -1,17 +1,22 @@
 """The materialized answers of the sql backend, without FreeRADIUS: what the hub writes into
 radius_answers, what the PostgreSQL function FreeRADIUS calls returns per NAS, and the
-reconcile task (drift repaired; rows removed when the backend is rest)."""
+reconcile task (drift repaired; rows removed when the backend is rest); `dotmac-hub radius
+config --backend sql`."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import delete, func, select, text
+from typer.testing import CliRunner
 
 from hub.access import answers
+from hub.access.cli import radius_app
 from hub.access.models import RadiusAnswer
 from hub.access.settings import RadiusSettings
 from hub.schedules.tasks import task
@@ -115,3 +120,25 @@ async def test_reconcile_repairs_drift_and_empties_the_table_when_the_backend_is
         assert await _count(hub, sub_id) == 0
     finally:
         answers.enable(hub.app.state.engine, _config(hub))
+
+
+def test_radius_config_sql_backend_needs_postgresql_and_keeps_the_password_unlogged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOTMAC_HUB_RADIUS_TOKEN", "cli-test-token-0123456789")
+    monkeypatch.setenv("DOTMAC_HUB_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/hub.db")
+    out = tmp_path / "freeradius"
+    argv = ["config", "--out", str(out), "--hub-url", "http://127.0.0.1:8080", "--run-as", "",
+            "--accounting-spool", str(tmp_path / "spool"), "--backend", "sql",
+            "--sql-dsn", "host=db.example.net dbname=hub user=freeradius_ro password=Pw-123"]
+    refused = CliRunner().invoke(radius_app, argv)
+    assert refused.exit_code == 2 and "needs the hub on PostgreSQL" in refused.output
+    monkeypatch.setenv("DOTMAC_HUB_DATABASE_URL", "postgresql+psycopg://hub@db.example.net/hub")
+    written = CliRunner().invoke(radius_app, argv)
+    assert written.exit_code == 0, written.output
+    module = (out / "mods-enabled/sql").read_text()
+    assert 'radius_db = "host=db.example.net dbname=hub user=freeradius_ro"' in module
+    assert 'password = "Pw-123"' in module
+    assert "radius_items('check'" in module and "radius_items('reply'" in module
+    assert "sql {" in (out / "policy.d/dotmac_backend").read_text()
+    no_dsn = CliRunner().invoke(radius_app, argv[:-2])
+    assert no_dsn.exit_code == 2 and "--sql-dsn" in no_dsn.output
