@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, event, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_session
 from sqlalchemy.orm import Session, UOWTransaction
@@ -71,14 +72,21 @@ def enable(engine: AsyncEngine | Engine, config: AnswerConfig | None) -> None:
 
 @cache
 def _from_environment() -> AnswerConfig | None:
-    """The process's configuration when DOTMAC_HUB_RADIUS_BACKEND=sql, else None."""
-    radius = RadiusSettings()
-    if radius.backend != "sql":
-        return None
+    """The process's configuration when DOTMAC_HUB_RADIUS_BACKEND=sql, else None. Invalid
+    settings are logged (once) rather than raised: this runs inside every commit."""
     from hub.access.sessions.settings import SessionsSettings
     from hub.settings import HubSettings
 
-    return AnswerConfig(HubSettings().secret_key, radius, SessionsSettings().interim_interval_s)
+    try:
+        radius = RadiusSettings()
+        if radius.backend != "sql":
+            return None
+        return AnswerConfig(HubSettings().secret_key, radius,
+                            SessionsSettings().interim_interval_s)
+    except ValidationError as exc:
+        log.error("radius answers not materialized: invalid settings (%s errors): %s",
+                  exc.error_count(), exc.errors(include_input=False))
+        return None
 
 
 def config_for(engine: Engine | None) -> AnswerConfig | None:
