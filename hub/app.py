@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,7 +26,7 @@ from hub.api.middleware import limit_per_ip
 from hub.billing.documents.runner import start_embedded as start_document_mailer
 from hub.broker import broker_admin
 from hub.db import create_engine, read_engine, session_factory
-from hub.errors import Problem, install_error_handlers
+from hub.errors import Problem, UnauthorizedError, error_docs, install_error_handlers
 from hub.events.runner import start_embedded as start_webhooks
 from hub.fleet.runner import EmbeddedPusher
 from hub.fleet.runner import start_embedded as start_pusher
@@ -252,10 +253,25 @@ def _health_routes(app: FastAPI) -> None:
         return JSONResponse(body, 200 if body["status"] == "ok" else 503)
 
     @app.get("/metrics", tags=["health"], operation_id="health_metrics",
-             response_class=PlainTextResponse)
-    async def prometheus() -> PlainTextResponse:
-        """Prometheus text exposition of this process's counters."""
+             response_class=PlainTextResponse, responses=error_docs(401))
+    async def prometheus(request: Request) -> PlainTextResponse:
+        """Prometheus text exposition of this process's counters; with
+        DOTMAC_HUB_METRICS_TOKEN set, only for `Authorization: Bearer <token>` (the gauges
+        name tenants, sites and pools)."""
+        if not scrape_allowed(app.state.settings, request.headers.get("authorization")):
+            raise UnauthorizedError("metrics: send Authorization: Bearer <the hub's "
+                                    "DOTMAC_HUB_METRICS_TOKEN>")
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+
+def scrape_allowed(settings: HubSettings, authorization: str | None) -> bool:
+    """Whether a scrape may read /metrics: always without a token set, else only with it."""
+    token = settings.metrics_token.get_secret_value()
+    if not token:
+        return True
+    scheme, _, given = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                               token.encode())
 
 
 def _declare_problem_schema(app: FastAPI) -> None:

@@ -151,6 +151,12 @@ class HubSettings(EnvSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="log level"
     )
+    metrics_token: SecretStr = Field(
+        SecretStr(""), description="bearer token Prometheus sends to GET /metrics on the API "
+        "(`authorization: {credentials_file: ...}` in its scrape config): the hub-health "
+        "gauges are per tenant, site and pool. Empty: /metrics answers anyone (development "
+        "only; required in production)",
+    )
     secret_key: str = Field(
         DEFAULT_SECRET_KEY, description="encrypts the JWT signing keys "
         f"stored in the database (at least {MIN_SECRET_LENGTH} characters in production)",
@@ -252,8 +258,12 @@ class HubSettings(EnvSettings):
                 f"{env('secret_key')}: missing or the development default; set a random "
                 f"value of at least {MIN_SECRET_LENGTH} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
-        if broker_admin:
+        if broker_admin:  # the API process: it also serves /metrics
             found.extend(self._broker_problems())
+            if not self.metrics_token.get_secret_value():
+                found.append(f"{env('metrics_token')}: missing; the API's /metrics names "
+                             "every tenant's agents, alarms and pools: set a random token "
+                             "and give it to Prometheus (docs/hub-operations.md)")
         if self.key_overlap <= self.access_token_ttl:
             found.append(f"{env('key_overlap')}: must exceed {env('access_token_ttl')}, or "
                          "tokens signed just before a key rotation stop verifying early")

@@ -86,7 +86,7 @@ def test_production_refuses_default_secrets_and_names_the_variable(env: dict[str
     assert "DOTMAC_HUB_SECRET_KEY" in out.stderr and "DOTMAC_HUB_DATABASE_URL" not in out.stderr
     assert "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD" in out.stderr
     production = {"mode": "production", "secret_key": "s" * 40,
-                  "dynsec": DynsecSettings(password="d" * 24)}
+                  "dynsec": DynsecSettings(password="d" * 24), "metrics_token": "m" * 32}
     broker = BrokerSettings(ca_file=__file__, host="mqtt.example.net")
     ok = hub_settings("postgresql+psycopg://hub@db/hub", **production,
                       broker=broker.model_copy(update={"tls": True}))
@@ -100,6 +100,10 @@ def test_production_refuses_default_secrets_and_names_the_variable(env: dict[str
                           secret_key="s" * 40)
     assert worker.problems(broker_admin=False) == []
     assert "DOTMAC_HUB_BROKER_DYNSEC_PASSWORD" in " ".join(worker.problems())
+    # the API's /metrics names tenants: production wants a scrape token
+    open_metrics = hub_settings("postgresql+psycopg://hub@db/hub", **{
+        **production, "metrics_token": ""}, broker=broker.model_copy(update={"tls": True}))
+    assert [p.split(":")[0] for p in open_metrics.problems()] == ["DOTMAC_HUB_METRICS_TOKEN"]
 
 
 @pytest.mark.parametrize("login", [

@@ -152,11 +152,13 @@ async def test_every_registered_task_runs_for_a_tenant_with_nothing_to_do(hub: H
         summaries[spec.kind] = await spec.fn(ctx)
     assert set(summaries) == {
         "billing.run", "billing.dunning", "billing.usage_caps", "jobs.backups",
-        "access.stale_sessions", "access.coa_sweep", "ipam.release_quarantined",
+        "access.stale_sessions", "access.coa_sweep", "access.reconcile_answers",
+        "ipam.release_quarantined",
         "idempotency.purge", "retention.device_events", "retention.schedule_runs"}
     assert summaries["access.stale_sessions"] == "0 stale subscriber sessions closed"
     assert summaries["ipam.release_quarantined"] == "0 quarantined addresses released"
     assert summaries["access.coa_sweep"] == "0 unsent CoA / Disconnect-Requests sent"
+    assert summaries["access.reconcile_answers"] == "sql backend off: 0 answer rows removed"
     assert summaries["idempotency.purge"].startswith("0 idempotency keys")
     assert "checked=0" in summaries["billing.usage_caps"]
     assert summaries["billing.run"].startswith("0 invoices issued")
