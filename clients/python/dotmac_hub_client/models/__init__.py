@@ -36,7 +36,10 @@ from .alarms_comment_create import AlarmsCommentCreate
 from .alarms_list_severity_type_0_item import AlarmsListSeverityType0Item
 from .alarms_list_state_type_0_item import AlarmsListStateType0Item
 from .alarms_public import AlarmsPublic
+from .allocation_create import AllocationCreate
 from .allocation_in import AllocationIn
+from .allocation_public import AllocationPublic
+from .allocations_public import AllocationsPublic
 from .analytics_devices_status_type_0 import AnalyticsDevicesStatusType0
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
@@ -61,6 +64,8 @@ from .config_error import ConfigError
 from .config_version_public import ConfigVersionPublic
 from .config_versions_public import ConfigVersionsPublic
 from .credential_kind import CredentialKind
+from .credential_public import CredentialPublic
+from .credential_put import CredentialPut
 from .credential_set_create import CredentialSetCreate
 from .credential_set_create_auth_proto_type_0 import CredentialSetCreateAuthProtoType0
 from .credential_set_create_priv_proto_type_0 import CredentialSetCreatePrivProtoType0
@@ -74,6 +79,7 @@ from .currency_aging import CurrencyAging
 from .currency_arpu import CurrencyArpu
 from .currency_churn import CurrencyChurn
 from .currency_mrr import CurrencyMrr
+from .currency_totals import CurrencyTotals
 from .customer_create import CustomerCreate
 from .customer_create_contacts_item import CustomerCreateContactsItem
 from .customer_public import CustomerPublic
@@ -94,6 +100,7 @@ from .device_observed_public import DeviceObservedPublic
 from .device_public import DevicePublic
 from .device_update import DeviceUpdate
 from .devices_public import DevicesPublic
+from .disconnect_request import DisconnectRequest
 from .discoveries_public import DiscoveriesPublic
 from .discovery_create import DiscoveryCreate
 from .discovery_detail import DiscoveryDetail
@@ -142,6 +149,13 @@ from .maintenance_window_public import MaintenanceWindowPublic
 from .maintenance_window_update import MaintenanceWindowUpdate
 from .maintenance_windows_public import MaintenanceWindowsPublic
 from .mrr_report import MrrReport
+from .nas_create import NasCreate
+from .nas_create_vendor import NasCreateVendor
+from .nas_public import NasPublic
+from .nas_public_vendor import NasPublicVendor
+from .nas_update import NasUpdate
+from .nas_update_vendor_type_0 import NasUpdateVendorType0
+from .nases_public import NasesPublic
 from .notification_policies_public import NotificationPoliciesPublic
 from .notification_policy_create import NotificationPolicyCreate
 from .notification_policy_create_min_severity import NotificationPolicyCreateMinSeverity
@@ -162,6 +176,9 @@ from .page_invoice_public import PageInvoicePublic
 from .page_payment_public import PagePaymentPublic
 from .page_plan_public import PagePlanPublic
 from .page_portal_subscription import PagePortalSubscription
+from .page_run_public import PageRunPublic
+from .page_schedule_public import PageSchedulePublic
+from .page_session_public import PageSessionPublic
 from .page_subscription_public import PageSubscriptionPublic
 from .page_tax_rate_public import PageTaxRatePublic
 from .page_ticket_public import PageTicketPublic
@@ -171,19 +188,35 @@ from .payment_public import PaymentPublic
 from .percentile_95_public import Percentile95Public
 from .period import Period
 from .plan_create import PlanCreate
+from .plan_create_cap_action_type_0 import PlanCreateCapActionType0
 from .plan_create_period import PlanCreatePeriod
+from .plan_create_radius_suspended_action_type_0 import PlanCreateRadiusSuspendedActionType0
 from .plan_create_usage_kind import PlanCreateUsageKind
+from .plan_create_usage_source import PlanCreateUsageSource
 from .plan_move import PlanMove
 from .plan_move_result import PlanMoveResult
 from .plan_move_result_refused_item import PlanMoveResultRefusedItem
 from .plan_mrr import PlanMrr
 from .plan_public import PlanPublic
+from .plan_public_cap_action import PlanPublicCapAction
 from .plan_public_period import PlanPublicPeriod
+from .plan_public_radius_suspended_action_type_0 import PlanPublicRadiusSuspendedActionType0
 from .plan_public_usage_kind import PlanPublicUsageKind
+from .plan_public_usage_source import PlanPublicUsageSource
 from .plan_revenue import PlanRevenue
 from .plan_update import PlanUpdate
 from .plan_version_create import PlanVersionCreate
+from .pool_create import PoolCreate
+from .pool_create_kind import PoolCreateKind
+from .pool_public import PoolPublic
+from .pool_public_kind import PoolPublicKind
+from .pool_update import PoolUpdate
+from .pools_public import PoolsPublic
 from .portal_subscription import PortalSubscription
+from .prefix_create import PrefixCreate
+from .prefix_public import PrefixPublic
+from .prefix_update import PrefixUpdate
+from .prefixes_public import PrefixesPublic
 from .principal_public import PrincipalPublic
 from .principal_public_kind import PrincipalPublicKind
 from .problem import Problem
@@ -192,8 +225,14 @@ from .profile_public import ProfilePublic
 from .profile_public_contacts_item import ProfilePublicContactsItem
 from .profile_update import ProfileUpdate
 from .profile_update_contacts_type_0_item import ProfileUpdateContactsType0Item
+from .radius_action_event_public import RadiusActionEventPublic
+from .radius_action_public import RadiusActionPublic
+from .radius_action_public_attributes import RadiusActionPublicAttributes
 from .refresh_request import RefreshRequest
 from .refund_create import RefundCreate
+from .reseller_totals import ResellerTotals
+from .resellers_totals import ResellersTotals
+from .reservation_create import ReservationCreate
 from .revenue_report import RevenueReport
 from .role import Role
 from .root_alarm_public import RootAlarmPublic
@@ -203,12 +242,20 @@ from .row_error import RowError
 from .rule_override_public import RuleOverridePublic
 from .rule_override_public_params import RuleOverridePublicParams
 from .rule_override_public_severity_type_0 import RuleOverridePublicSeverityType0
+from .run_public import RunPublic
 from .run_result import RunResult
+from .schedule_public import SchedulePublic
+from .schedule_public_params import SchedulePublicParams
+from .schedule_update import ScheduleUpdate
+from .schedule_update_params_type_0 import ScheduleUpdateParamsType0
+from .session_detail import SessionDetail
+from .session_public import SessionPublic
 from .shelve_request import ShelveRequest
 from .site_create import SiteCreate
 from .site_public import SitePublic
 from .site_update import SiteUpdate
 from .sites_public import SitesPublic
+from .subscriber_addresses_public import SubscriberAddressesPublic
 from .subscription_create import SubscriptionCreate
 from .subscription_public import SubscriptionPublic
 from .support_comment_create import SupportCommentCreate
@@ -216,8 +263,14 @@ from .tax_rate_create import TaxRateCreate
 from .tax_rate_public import TaxRatePublic
 from .tax_rate_update import TaxRateUpdate
 from .telemetry import Telemetry
+from .tenant_create import TenantCreate
+from .tenant_create_kind_type_0 import TenantCreateKindType0
+from .tenant_created import TenantCreated
+from .tenant_kind import TenantKind
+from .tenant_owner import TenantOwner
 from .tenant_public import TenantPublic
 from .tenant_update import TenantUpdate
+from .tenants_public import TenantsPublic
 from .ticket_create import TicketCreate
 from .ticket_create_priority import TicketCreatePriority
 from .ticket_public import TicketPublic
@@ -231,6 +284,8 @@ from .traffic_series import TrafficSeries
 from .transition import Transition
 from .transition_action import TransitionAction
 from .transition_mode import TransitionMode
+from .usage_cap_report import UsageCapReport
+from .usage_cap_run import UsageCapRun
 from .usage_day import UsageDay
 from .usage_public import UsagePublic
 from .user_create import UserCreate
@@ -239,6 +294,17 @@ from .user_sites import UserSites
 from .user_sites_public import UserSitesPublic
 from .user_update import UserUpdate
 from .users_public import UsersPublic
+from .utilization import Utilization
+from .utilization_public import UtilizationPublic
+from .vlan_allocation_create import VlanAllocationCreate
+from .vlan_allocation_public import VlanAllocationPublic
+from .vlan_allocations_public import VlanAllocationsPublic
+from .vlan_pool_create import VlanPoolCreate
+from .vlan_pool_create_kind import VlanPoolCreateKind
+from .vlan_pool_public import VlanPoolPublic
+from .vlan_pool_public_kind import VlanPoolPublicKind
+from .vlan_pool_update import VlanPoolUpdate
+from .vlan_pools_public import VlanPoolsPublic
 
 __all__ = (
     "AdoptCandidate",
@@ -277,7 +343,10 @@ __all__ = (
     "AlarmsListSeverityType0Item",
     "AlarmsListStateType0Item",
     "AlarmsPublic",
+    "AllocationCreate",
     "AllocationIn",
+    "AllocationPublic",
+    "AllocationsPublic",
     "AnalyticsDevicesStatusType0",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -302,6 +371,8 @@ __all__ = (
     "ConfigVersionPublic",
     "ConfigVersionsPublic",
     "CredentialKind",
+    "CredentialPublic",
+    "CredentialPut",
     "CredentialSetCreate",
     "CredentialSetCreateAuthProtoType0",
     "CredentialSetCreatePrivProtoType0",
@@ -315,6 +386,7 @@ __all__ = (
     "CurrencyArpu",
     "CurrencyChurn",
     "CurrencyMrr",
+    "CurrencyTotals",
     "CustomerCreate",
     "CustomerCreateContactsItem",
     "CustomerPublic",
@@ -335,6 +407,7 @@ __all__ = (
     "DevicePublic",
     "DevicesPublic",
     "DeviceUpdate",
+    "DisconnectRequest",
     "DiscoveriesPublic",
     "DiscoveryCreate",
     "DiscoveryDetail",
@@ -383,6 +456,13 @@ __all__ = (
     "MaintenanceWindowsPublic",
     "MaintenanceWindowUpdate",
     "MrrReport",
+    "NasCreate",
+    "NasCreateVendor",
+    "NasesPublic",
+    "NasPublic",
+    "NasPublicVendor",
+    "NasUpdate",
+    "NasUpdateVendorType0",
     "NotificationPoliciesPublic",
     "NotificationPolicyCreate",
     "NotificationPolicyCreateMinSeverity",
@@ -403,6 +483,9 @@ __all__ = (
     "PagePaymentPublic",
     "PagePlanPublic",
     "PagePortalSubscription",
+    "PageRunPublic",
+    "PageSchedulePublic",
+    "PageSessionPublic",
     "PageSubscriptionPublic",
     "PageTaxRatePublic",
     "PageTicketPublic",
@@ -412,19 +495,35 @@ __all__ = (
     "Percentile95Public",
     "Period",
     "PlanCreate",
+    "PlanCreateCapActionType0",
     "PlanCreatePeriod",
+    "PlanCreateRadiusSuspendedActionType0",
     "PlanCreateUsageKind",
+    "PlanCreateUsageSource",
     "PlanMove",
     "PlanMoveResult",
     "PlanMoveResultRefusedItem",
     "PlanMrr",
     "PlanPublic",
+    "PlanPublicCapAction",
     "PlanPublicPeriod",
+    "PlanPublicRadiusSuspendedActionType0",
     "PlanPublicUsageKind",
+    "PlanPublicUsageSource",
     "PlanRevenue",
     "PlanUpdate",
     "PlanVersionCreate",
+    "PoolCreate",
+    "PoolCreateKind",
+    "PoolPublic",
+    "PoolPublicKind",
+    "PoolsPublic",
+    "PoolUpdate",
     "PortalSubscription",
+    "PrefixCreate",
+    "PrefixesPublic",
+    "PrefixPublic",
+    "PrefixUpdate",
     "PrincipalPublic",
     "PrincipalPublicKind",
     "Problem",
@@ -433,8 +532,14 @@ __all__ = (
     "ProfilePublicContactsItem",
     "ProfileUpdate",
     "ProfileUpdateContactsType0Item",
+    "RadiusActionEventPublic",
+    "RadiusActionPublic",
+    "RadiusActionPublicAttributes",
     "RefreshRequest",
     "RefundCreate",
+    "ResellersTotals",
+    "ResellerTotals",
+    "ReservationCreate",
     "RevenueReport",
     "Role",
     "RootAlarmPublic",
@@ -444,12 +549,20 @@ __all__ = (
     "RuleOverridePublic",
     "RuleOverridePublicParams",
     "RuleOverridePublicSeverityType0",
+    "RunPublic",
     "RunResult",
+    "SchedulePublic",
+    "SchedulePublicParams",
+    "ScheduleUpdate",
+    "ScheduleUpdateParamsType0",
+    "SessionDetail",
+    "SessionPublic",
     "ShelveRequest",
     "SiteCreate",
     "SitePublic",
     "SitesPublic",
     "SiteUpdate",
+    "SubscriberAddressesPublic",
     "SubscriptionCreate",
     "SubscriptionPublic",
     "SupportCommentCreate",
@@ -457,7 +570,13 @@ __all__ = (
     "TaxRatePublic",
     "TaxRateUpdate",
     "Telemetry",
+    "TenantCreate",
+    "TenantCreated",
+    "TenantCreateKindType0",
+    "TenantKind",
+    "TenantOwner",
     "TenantPublic",
+    "TenantsPublic",
     "TenantUpdate",
     "TicketCreate",
     "TicketCreatePriority",
@@ -472,6 +591,8 @@ __all__ = (
     "Transition",
     "TransitionAction",
     "TransitionMode",
+    "UsageCapReport",
+    "UsageCapRun",
     "UsageDay",
     "UsagePublic",
     "UserCreate",
@@ -480,4 +601,15 @@ __all__ = (
     "UserSitesPublic",
     "UsersPublic",
     "UserUpdate",
+    "Utilization",
+    "UtilizationPublic",
+    "VlanAllocationCreate",
+    "VlanAllocationPublic",
+    "VlanAllocationsPublic",
+    "VlanPoolCreate",
+    "VlanPoolCreateKind",
+    "VlanPoolPublic",
+    "VlanPoolPublicKind",
+    "VlanPoolsPublic",
+    "VlanPoolUpdate",
 )

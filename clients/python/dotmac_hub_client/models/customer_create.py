@@ -23,6 +23,8 @@ class CustomerCreate:
         currency (str):
         name (str):
         account_number (None | str | Unset):
+        billing_day (int | None | Unset): day of the month the scheduled billing run invoices this customer (the
+            calendar period it is in); null: the tenant's billing day
         contacts (list[CustomerCreateContactsItem] | Unset):
         email (str | Unset):  Default: ''.
         phone (str | Unset):  Default: ''.
@@ -33,6 +35,7 @@ class CustomerCreate:
     currency: str
     name: str
     account_number: None | str | Unset = UNSET
+    billing_day: int | None | Unset = UNSET
     contacts: list[CustomerCreateContactsItem] | Unset = UNSET
     email: str | Unset = ""
     phone: str | Unset = ""
@@ -50,6 +53,12 @@ class CustomerCreate:
             account_number = UNSET
         else:
             account_number = self.account_number
+
+        billing_day: int | None | Unset
+        if isinstance(self.billing_day, Unset):
+            billing_day = UNSET
+        else:
+            billing_day = self.billing_day
 
         contacts: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.contacts, Unset):
@@ -80,6 +89,8 @@ class CustomerCreate:
         )
         if account_number is not UNSET:
             field_dict["account_number"] = account_number
+        if billing_day is not UNSET:
+            field_dict["billing_day"] = billing_day
         if contacts is not UNSET:
             field_dict["contacts"] = contacts
         if email is not UNSET:
@@ -111,6 +122,15 @@ class CustomerCreate:
 
         account_number = _parse_account_number(d.pop("account_number", UNSET))
 
+        def _parse_billing_day(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        billing_day = _parse_billing_day(d.pop("billing_day", UNSET))
+
         _contacts = d.pop("contacts", UNSET)
         contacts: list[CustomerCreateContactsItem] | Unset = UNSET
         if _contacts is not UNSET:
@@ -139,6 +159,7 @@ class CustomerCreate:
             currency=currency,
             name=name,
             account_number=account_number,
+            billing_day=billing_day,
             contacts=contacts,
             email=email,
             phone=phone,

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.customer_public_contacts_item import CustomerPublicContactsItem
 
@@ -30,6 +32,7 @@ class CustomerPublic:
         phone (str):
         service_address (str):
         tax_jurisdiction (None | str):
+        billing_day (int | None | Unset):
     """
 
     account_number: None | str
@@ -42,6 +45,7 @@ class CustomerPublic:
     phone: str
     service_address: str
     tax_jurisdiction: None | str
+    billing_day: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +78,12 @@ class CustomerPublic:
         tax_jurisdiction: None | str
         tax_jurisdiction = self.tax_jurisdiction
 
+        billing_day: int | None | Unset
+        if isinstance(self.billing_day, Unset):
+            billing_day = UNSET
+        else:
+            billing_day = self.billing_day
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -90,6 +100,8 @@ class CustomerPublic:
                 "tax_jurisdiction": tax_jurisdiction,
             }
         )
+        if billing_day is not UNSET:
+            field_dict["billing_day"] = billing_day
 
         return field_dict
 
@@ -147,6 +159,15 @@ class CustomerPublic:
 
         tax_jurisdiction = _parse_tax_jurisdiction(d.pop("tax_jurisdiction"))
 
+        def _parse_billing_day(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        billing_day = _parse_billing_day(d.pop("billing_day", UNSET))
+
         customer_public = cls(
             account_number=account_number,
             archived_at=archived_at,
@@ -158,6 +179,7 @@ class CustomerPublic:
             phone=phone,
             service_address=service_address,
             tax_jurisdiction=tax_jurisdiction,
+            billing_day=billing_day,
         )
 
         customer_public.additional_properties = d

@@ -20,6 +20,8 @@ class CustomerUpdate:
 
     Attributes:
         account_number (None | str | Unset):
+        billing_day (int | None | Unset): day of the month the scheduled billing run invoices this customer (the
+            calendar period it is in); null: the tenant's billing day
         contacts (list[CustomerUpdateContactsType0Item] | None | Unset):
         email (None | str | Unset):
         name (None | str | Unset):
@@ -29,6 +31,7 @@ class CustomerUpdate:
     """
 
     account_number: None | str | Unset = UNSET
+    billing_day: int | None | Unset = UNSET
     contacts: list[CustomerUpdateContactsType0Item] | None | Unset = UNSET
     email: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -42,6 +45,12 @@ class CustomerUpdate:
             account_number = UNSET
         else:
             account_number = self.account_number
+
+        billing_day: int | None | Unset
+        if isinstance(self.billing_day, Unset):
+            billing_day = UNSET
+        else:
+            billing_day = self.billing_day
 
         contacts: list[dict[str, Any]] | None | Unset
         if isinstance(self.contacts, Unset):
@@ -90,6 +99,8 @@ class CustomerUpdate:
         field_dict.update({})
         if account_number is not UNSET:
             field_dict["account_number"] = account_number
+        if billing_day is not UNSET:
+            field_dict["billing_day"] = billing_day
         if contacts is not UNSET:
             field_dict["contacts"] = contacts
         if email is not UNSET:
@@ -119,6 +130,15 @@ class CustomerUpdate:
             return cast(None | str | Unset, data)
 
         account_number = _parse_account_number(d.pop("account_number", UNSET))
+
+        def _parse_billing_day(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        billing_day = _parse_billing_day(d.pop("billing_day", UNSET))
 
         def _parse_contacts(data: object) -> list[CustomerUpdateContactsType0Item] | None | Unset:
             if data is None:
@@ -189,6 +209,7 @@ class CustomerUpdate:
 
         customer_update = cls(
             account_number=account_number,
+            billing_day=billing_day,
             contacts=contacts,
             email=email,
             name=name,

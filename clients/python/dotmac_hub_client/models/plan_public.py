@@ -8,8 +8,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.plan_public_cap_action import PlanPublicCapAction
 from ..models.plan_public_period import PlanPublicPeriod
+from ..models.plan_public_radius_suspended_action_type_0 import PlanPublicRadiusSuspendedActionType0
 from ..models.plan_public_usage_kind import PlanPublicUsageKind
+from ..models.plan_public_usage_source import PlanPublicUsageSource
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PlanPublic")
@@ -21,6 +24,7 @@ class PlanPublic:
 
     Attributes:
         archived_at (datetime.datetime | None):
+        cap_action (PlanPublicCapAction):
         currency (str):
         down_kbps (int):
         effective_from (datetime.date | None): first day new subscriptions get this version (null: from the start)
@@ -32,17 +36,26 @@ class PlanPublic:
         superseded_from (datetime.date | None): first day of the next version, if any
         up_kbps (int):
         version (int):
+        cap_throttle_down_kbps (int | None | Unset): throttle plans: down rate over the cap
+        cap_throttle_up_kbps (int | None | Unset): throttle plans: up rate over the cap
         committed_mbps (None | str | Unset):
         description (str | Unset):  Default: ''.
         gb_cap (None | str | Unset):
         minimum_term_periods (int | Unset):  Default: 0.
         overage_per_gb (None | str | Unset):
         price_per_mbps (None | str | Unset):
+        radius_suspended_action (None | PlanPublicRadiusSuspendedActionType0 | Unset): RADIUS subscribers while
+            suspended: reject the login, admit into the walled garden, or admit at the reduced rate; null: the suspension's
+            mode decides (throttle: reduced rate, disconnect: reject) (docs/radius.md)
         setup_fee_minor (int | Unset):  Default: 0.
         usage_kind (PlanPublicUsageKind | Unset):  Default: PlanPublicUsageKind.NONE.
+        usage_source (PlanPublicUsageSource | Unset): where GB usage is read from: snmp (the subscription's switch port
+            counters) or radius (the accounting of its RADIUS sessions); radius needs usage_kind gb Default:
+            PlanPublicUsageSource.SNMP.
     """
 
     archived_at: datetime.datetime | None
+    cap_action: PlanPublicCapAction
     currency: str
     down_kbps: int
     effective_from: datetime.date | None
@@ -54,14 +67,18 @@ class PlanPublic:
     superseded_from: datetime.date | None
     up_kbps: int
     version: int
+    cap_throttle_down_kbps: int | None | Unset = UNSET
+    cap_throttle_up_kbps: int | None | Unset = UNSET
     committed_mbps: None | str | Unset = UNSET
     description: str | Unset = ""
     gb_cap: None | str | Unset = UNSET
     minimum_term_periods: int | Unset = 0
     overage_per_gb: None | str | Unset = UNSET
     price_per_mbps: None | str | Unset = UNSET
+    radius_suspended_action: None | PlanPublicRadiusSuspendedActionType0 | Unset = UNSET
     setup_fee_minor: int | Unset = 0
     usage_kind: PlanPublicUsageKind | Unset = PlanPublicUsageKind.NONE
+    usage_source: PlanPublicUsageSource | Unset = PlanPublicUsageSource.SNMP
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +87,8 @@ class PlanPublic:
             archived_at = self.archived_at.isoformat()
         else:
             archived_at = self.archived_at
+
+        cap_action = self.cap_action.value
 
         currency = self.currency
 
@@ -105,6 +124,18 @@ class PlanPublic:
 
         version = self.version
 
+        cap_throttle_down_kbps: int | None | Unset
+        if isinstance(self.cap_throttle_down_kbps, Unset):
+            cap_throttle_down_kbps = UNSET
+        else:
+            cap_throttle_down_kbps = self.cap_throttle_down_kbps
+
+        cap_throttle_up_kbps: int | None | Unset
+        if isinstance(self.cap_throttle_up_kbps, Unset):
+            cap_throttle_up_kbps = UNSET
+        else:
+            cap_throttle_up_kbps = self.cap_throttle_up_kbps
+
         committed_mbps: None | str | Unset
         if isinstance(self.committed_mbps, Unset):
             committed_mbps = UNSET
@@ -133,17 +164,30 @@ class PlanPublic:
         else:
             price_per_mbps = self.price_per_mbps
 
+        radius_suspended_action: None | str | Unset
+        if isinstance(self.radius_suspended_action, Unset):
+            radius_suspended_action = UNSET
+        elif isinstance(self.radius_suspended_action, PlanPublicRadiusSuspendedActionType0):
+            radius_suspended_action = self.radius_suspended_action.value
+        else:
+            radius_suspended_action = self.radius_suspended_action
+
         setup_fee_minor = self.setup_fee_minor
 
         usage_kind: str | Unset = UNSET
         if not isinstance(self.usage_kind, Unset):
             usage_kind = self.usage_kind.value
 
+        usage_source: str | Unset = UNSET
+        if not isinstance(self.usage_source, Unset):
+            usage_source = self.usage_source.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "archived_at": archived_at,
+                "cap_action": cap_action,
                 "currency": currency,
                 "down_kbps": down_kbps,
                 "effective_from": effective_from,
@@ -157,6 +201,10 @@ class PlanPublic:
                 "version": version,
             }
         )
+        if cap_throttle_down_kbps is not UNSET:
+            field_dict["cap_throttle_down_kbps"] = cap_throttle_down_kbps
+        if cap_throttle_up_kbps is not UNSET:
+            field_dict["cap_throttle_up_kbps"] = cap_throttle_up_kbps
         if committed_mbps is not UNSET:
             field_dict["committed_mbps"] = committed_mbps
         if description is not UNSET:
@@ -169,10 +217,14 @@ class PlanPublic:
             field_dict["overage_per_gb"] = overage_per_gb
         if price_per_mbps is not UNSET:
             field_dict["price_per_mbps"] = price_per_mbps
+        if radius_suspended_action is not UNSET:
+            field_dict["radius_suspended_action"] = radius_suspended_action
         if setup_fee_minor is not UNSET:
             field_dict["setup_fee_minor"] = setup_fee_minor
         if usage_kind is not UNSET:
             field_dict["usage_kind"] = usage_kind
+        if usage_source is not UNSET:
+            field_dict["usage_source"] = usage_source
 
         return field_dict
 
@@ -194,6 +246,8 @@ class PlanPublic:
             return cast(datetime.datetime | None, data)
 
         archived_at = _parse_archived_at(d.pop("archived_at"))
+
+        cap_action = PlanPublicCapAction(d.pop("cap_action"))
 
         currency = d.pop("currency")
 
@@ -256,6 +310,24 @@ class PlanPublic:
 
         version = d.pop("version")
 
+        def _parse_cap_throttle_down_kbps(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        cap_throttle_down_kbps = _parse_cap_throttle_down_kbps(d.pop("cap_throttle_down_kbps", UNSET))
+
+        def _parse_cap_throttle_up_kbps(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        cap_throttle_up_kbps = _parse_cap_throttle_up_kbps(d.pop("cap_throttle_up_kbps", UNSET))
+
         def _parse_committed_mbps(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -296,6 +368,23 @@ class PlanPublic:
 
         price_per_mbps = _parse_price_per_mbps(d.pop("price_per_mbps", UNSET))
 
+        def _parse_radius_suspended_action(data: object) -> None | PlanPublicRadiusSuspendedActionType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                radius_suspended_action_type_0 = PlanPublicRadiusSuspendedActionType0(data)
+
+                return radius_suspended_action_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PlanPublicRadiusSuspendedActionType0 | Unset, data)
+
+        radius_suspended_action = _parse_radius_suspended_action(d.pop("radius_suspended_action", UNSET))
+
         setup_fee_minor = d.pop("setup_fee_minor", UNSET)
 
         _usage_kind = d.pop("usage_kind", UNSET)
@@ -305,8 +394,16 @@ class PlanPublic:
         else:
             usage_kind = PlanPublicUsageKind(_usage_kind)
 
+        _usage_source = d.pop("usage_source", UNSET)
+        usage_source: PlanPublicUsageSource | Unset
+        if isinstance(_usage_source, Unset):
+            usage_source = UNSET
+        else:
+            usage_source = PlanPublicUsageSource(_usage_source)
+
         plan_public = cls(
             archived_at=archived_at,
+            cap_action=cap_action,
             currency=currency,
             down_kbps=down_kbps,
             effective_from=effective_from,
@@ -318,14 +415,18 @@ class PlanPublic:
             superseded_from=superseded_from,
             up_kbps=up_kbps,
             version=version,
+            cap_throttle_down_kbps=cap_throttle_down_kbps,
+            cap_throttle_up_kbps=cap_throttle_up_kbps,
             committed_mbps=committed_mbps,
             description=description,
             gb_cap=gb_cap,
             minimum_term_periods=minimum_term_periods,
             overage_per_gb=overage_per_gb,
             price_per_mbps=price_per_mbps,
+            radius_suspended_action=radius_suspended_action,
             setup_fee_minor=setup_fee_minor,
             usage_kind=usage_kind,
+            usage_source=usage_source,
         )
 
         plan_public.additional_properties = d

@@ -27,6 +27,9 @@ class SubscriptionPublic:
         port (str):
         started_on (datetime.date | None):
         status (str):
+        cap_throttled_period (datetime.date | None | Unset): first day of the billing period the GB-cap throttle holds
+            for
+        cap_throttled_since (datetime.date | None | Unset): day a GB-cap throttle was applied (null: none in force)
         network_jobs (list[UUID] | Unset): provisioning jobs queued by the latest transition that reached the network
             (follow them at GET /jobs/{id})
         network_problem (None | str | Unset):
@@ -46,6 +49,8 @@ class SubscriptionPublic:
     port: str
     started_on: datetime.date | None
     status: str
+    cap_throttled_period: datetime.date | None | Unset = UNSET
+    cap_throttled_since: datetime.date | None | Unset = UNSET
     network_jobs: list[UUID] | Unset = UNSET
     network_problem: None | str | Unset = UNSET
     network_state: str | Unset = "none"
@@ -85,6 +90,22 @@ class SubscriptionPublic:
             started_on = self.started_on
 
         status = self.status
+
+        cap_throttled_period: None | str | Unset
+        if isinstance(self.cap_throttled_period, Unset):
+            cap_throttled_period = UNSET
+        elif isinstance(self.cap_throttled_period, datetime.date):
+            cap_throttled_period = self.cap_throttled_period.isoformat()
+        else:
+            cap_throttled_period = self.cap_throttled_period
+
+        cap_throttled_since: None | str | Unset
+        if isinstance(self.cap_throttled_since, Unset):
+            cap_throttled_since = UNSET
+        elif isinstance(self.cap_throttled_since, datetime.date):
+            cap_throttled_since = self.cap_throttled_since.isoformat()
+        else:
+            cap_throttled_since = self.cap_throttled_since
 
         network_jobs: list[str] | Unset = UNSET
         if not isinstance(self.network_jobs, Unset):
@@ -134,6 +155,10 @@ class SubscriptionPublic:
                 "status": status,
             }
         )
+        if cap_throttled_period is not UNSET:
+            field_dict["cap_throttled_period"] = cap_throttled_period
+        if cap_throttled_since is not UNSET:
+            field_dict["cap_throttled_since"] = cap_throttled_since
         if network_jobs is not UNSET:
             field_dict["network_jobs"] = network_jobs
         if network_problem is not UNSET:
@@ -214,6 +239,40 @@ class SubscriptionPublic:
 
         status = d.pop("status")
 
+        def _parse_cap_throttled_period(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cap_throttled_period_type_0 = datetime.date.fromisoformat(data)
+
+                return cap_throttled_period_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        cap_throttled_period = _parse_cap_throttled_period(d.pop("cap_throttled_period", UNSET))
+
+        def _parse_cap_throttled_since(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cap_throttled_since_type_0 = datetime.date.fromisoformat(data)
+
+                return cap_throttled_since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        cap_throttled_since = _parse_cap_throttled_since(d.pop("cap_throttled_since", UNSET))
+
         _network_jobs = d.pop("network_jobs", UNSET)
         network_jobs: list[UUID] | Unset = UNSET
         if _network_jobs is not UNSET:
@@ -280,6 +339,8 @@ class SubscriptionPublic:
             port=port,
             started_on=started_on,
             status=status,
+            cap_throttled_period=cap_throttled_period,
+            cap_throttled_since=cap_throttled_since,
             network_jobs=network_jobs,
             network_problem=network_problem,
             network_state=network_state,

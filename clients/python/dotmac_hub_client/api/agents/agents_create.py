@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.agent_create import AgentCreate
 from ...models.agent_public import AgentPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: AgentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -82,12 +85,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AgentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AgentPublic | Problem]:
     """Create Agent
 
      Register an agent in a site (status pending until it enrolls).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AgentCreate): A new agent record in a site (it gets credentials at enrollment).
 
     Raises:
@@ -100,6 +108,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -113,12 +122,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AgentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AgentPublic | Problem | None:
     """Create Agent
 
      Register an agent in a site (status pending until it enrolls).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AgentCreate): A new agent record in a site (it gets credentials at enrollment).
 
     Raises:
@@ -132,6 +146,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -139,12 +154,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AgentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AgentPublic | Problem]:
     """Create Agent
 
      Register an agent in a site (status pending until it enrolls).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AgentCreate): A new agent record in a site (it gets credentials at enrollment).
 
     Raises:
@@ -157,6 +177,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,12 +189,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AgentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AgentPublic | Problem | None:
     """Create Agent
 
      Register an agent in a site (status pending until it enrolls).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AgentCreate): A new agent record in a site (it gets credentials at enrollment).
 
     Raises:
@@ -188,5 +214,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

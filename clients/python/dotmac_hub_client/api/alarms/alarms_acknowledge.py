@@ -17,8 +17,11 @@ def _get_kwargs(
     alarm_id: UUID,
     *,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -96,6 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Acknowledge an alarm
 
@@ -104,6 +108,10 @@ def sync_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -117,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Acknowledge an alarm
 
@@ -139,6 +149,10 @@ def sync(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -153,6 +167,7 @@ def sync(
         alarm_id=alarm_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -161,6 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Acknowledge an alarm
 
@@ -169,6 +185,10 @@ async def asyncio_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -182,6 +202,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +215,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Acknowledge an alarm
 
@@ -202,6 +224,10 @@ async def asyncio(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -217,5 +243,6 @@ async def asyncio(
             alarm_id=alarm_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.alarm_detail import AlarmDetail
 from ...models.problem import Problem
 from ...models.shelve_request import ShelveRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     alarm_id: UUID,
     *,
     body: ShelveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -93,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ShelveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Shelve an alarm until a time
 
@@ -101,6 +105,10 @@ def sync_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ShelveRequest): Silence an alarm until a time: it stays recorded, raises and clears
             notify nobody.
 
@@ -115,6 +123,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ShelveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Shelve an alarm until a time
 
@@ -137,6 +147,10 @@ def sync(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ShelveRequest): Silence an alarm until a time: it stays recorded, raises and clears
             notify nobody.
 
@@ -152,6 +166,7 @@ def sync(
         alarm_id=alarm_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +175,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ShelveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Shelve an alarm until a time
 
@@ -168,6 +184,10 @@ async def asyncio_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ShelveRequest): Silence an alarm until a time: it stays recorded, raises and clears
             notify nobody.
 
@@ -182,6 +202,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +215,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ShelveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Shelve an alarm until a time
 
@@ -202,6 +224,10 @@ async def asyncio(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ShelveRequest): Silence an alarm until a time: it stays recorded, raises and clears
             notify nobody.
 
@@ -218,5 +244,6 @@ async def asyncio(
             alarm_id=alarm_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

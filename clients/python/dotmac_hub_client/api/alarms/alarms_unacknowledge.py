@@ -17,8 +17,11 @@ def _get_kwargs(
     alarm_id: UUID,
     *,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -96,6 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Take back an acknowledgement
 
@@ -103,6 +107,10 @@ def sync_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -116,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Take back an acknowledgement
 
@@ -137,6 +147,10 @@ def sync(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -151,6 +165,7 @@ def sync(
         alarm_id=alarm_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,6 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AlarmDetail | Problem]:
     """Take back an acknowledgement
 
@@ -166,6 +182,10 @@ async def asyncio_detailed(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -179,6 +199,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         alarm_id=alarm_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -191,6 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AlarmNote | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AlarmDetail | Problem | None:
     """Take back an acknowledgement
 
@@ -198,6 +220,10 @@ async def asyncio(
 
     Args:
         alarm_id (UUID): an alarm id
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AlarmNote | None | Unset):
 
     Raises:
@@ -213,5 +239,6 @@ async def asyncio(
             alarm_id=alarm_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

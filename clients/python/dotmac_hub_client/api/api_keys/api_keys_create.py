@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_key_create import ApiKeyCreate
 from ...models.api_key_created import ApiKeyCreated
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ApiKeyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -48,6 +51,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -79,12 +87,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create Api Key
 
      Issue a key. The `key` field is shown only in this response: store it now.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ApiKeyCreate): A new API key; scopes must be permissions the creator holds.
 
     Raises:
@@ -97,6 +110,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -110,12 +124,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ApiKeyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ApiKeyCreated | Problem | None:
     """Create Api Key
 
      Issue a key. The `key` field is shown only in this response: store it now.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ApiKeyCreate): A new API key; scopes must be permissions the creator holds.
 
     Raises:
@@ -129,6 +148,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -136,12 +156,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ApiKeyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create Api Key
 
      Issue a key. The `key` field is shown only in this response: store it now.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ApiKeyCreate): A new API key; scopes must be permissions the creator holds.
 
     Raises:
@@ -154,6 +179,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -165,12 +191,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ApiKeyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ApiKeyCreated | Problem | None:
     """Create Api Key
 
      Issue a key. The `key` field is shown only in this response: store it now.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (ApiKeyCreate): A new API key; scopes must be permissions the creator holds.
 
     Raises:
@@ -185,5 +216,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.customer_public import CustomerPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     customer_id: UUID,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -85,6 +91,7 @@ def sync_detailed(
     customer_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[CustomerPublic | Problem]:
     """Archive Customer
 
@@ -93,6 +100,10 @@ def sync_detailed(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,6 +115,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         customer_id=customer_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -117,6 +129,7 @@ def sync(
     customer_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> CustomerPublic | Problem | None:
     """Archive Customer
 
@@ -125,6 +138,10 @@ def sync(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +154,7 @@ def sync(
     return sync_detailed(
         customer_id=customer_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -144,6 +162,7 @@ async def asyncio_detailed(
     customer_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[CustomerPublic | Problem]:
     """Archive Customer
 
@@ -152,6 +171,10 @@ async def asyncio_detailed(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         customer_id=customer_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,6 +198,7 @@ async def asyncio(
     customer_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> CustomerPublic | Problem | None:
     """Archive Customer
 
@@ -182,6 +207,10 @@ async def asyncio(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,5 +224,6 @@ async def asyncio(
         await asyncio_detailed(
             customer_id=customer_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -96,12 +96,15 @@ def sync_detailed(
 ) -> Response[PaymentPublic | Problem]:
     """Pay
 
-     Record a payment; allocated to named invoices, then oldest first (200 and the same
-    payment on a replayed Idempotency-Key).
+     Record a payment; allocated to named invoices, then oldest first. The payment keeps
+    its Idempotency-Key for good: past the 24 h replay (docs/api.md), the same key and body
+    answer the same payment (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original payment
-            (200); a different body is a 409. Keys are per tenant.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentCreate): A manually entered payment.
 
     Raises:
@@ -132,12 +135,15 @@ def sync(
 ) -> PaymentPublic | Problem | None:
     """Pay
 
-     Record a payment; allocated to named invoices, then oldest first (200 and the same
-    payment on a replayed Idempotency-Key).
+     Record a payment; allocated to named invoices, then oldest first. The payment keeps
+    its Idempotency-Key for good: past the 24 h replay (docs/api.md), the same key and body
+    answer the same payment (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original payment
-            (200); a different body is a 409. Keys are per tenant.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentCreate): A manually entered payment.
 
     Raises:
@@ -163,12 +169,15 @@ async def asyncio_detailed(
 ) -> Response[PaymentPublic | Problem]:
     """Pay
 
-     Record a payment; allocated to named invoices, then oldest first (200 and the same
-    payment on a replayed Idempotency-Key).
+     Record a payment; allocated to named invoices, then oldest first. The payment keeps
+    its Idempotency-Key for good: past the 24 h replay (docs/api.md), the same key and body
+    answer the same payment (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original payment
-            (200); a different body is a 409. Keys are per tenant.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentCreate): A manually entered payment.
 
     Raises:
@@ -197,12 +206,15 @@ async def asyncio(
 ) -> PaymentPublic | Problem | None:
     """Pay
 
-     Record a payment; allocated to named invoices, then oldest first (200 and the same
-    payment on a replayed Idempotency-Key).
+     Record a payment; allocated to named invoices, then oldest first. The payment keeps
+    its Idempotency-Key for good: past the 24 h replay (docs/api.md), the same key and body
+    answer the same payment (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original payment
-            (200); a different body is a 409. Keys are per tenant.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentCreate): A manually entered payment.
 
     Raises:

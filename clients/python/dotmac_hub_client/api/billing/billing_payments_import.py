@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.import_public import ImportPublic
 from ...models.payment_import import PaymentImport
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: PaymentImport,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -87,12 +90,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PaymentImport,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ImportPublic | Problem]:
     """Import Payments
 
      Import a bank CSV; rows with a known reference are skipped as duplicates.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentImport): CSV text with header customer_id,amount,date,reference.
 
     Raises:
@@ -105,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,12 +127,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PaymentImport,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ImportPublic | Problem | None:
     """Import Payments
 
      Import a bank CSV; rows with a known reference are skipped as duplicates.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentImport): CSV text with header customer_id,amount,date,reference.
 
     Raises:
@@ -137,6 +151,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -144,12 +159,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PaymentImport,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ImportPublic | Problem]:
     """Import Payments
 
      Import a bank CSV; rows with a known reference are skipped as duplicates.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentImport): CSV text with header customer_id,amount,date,reference.
 
     Raises:
@@ -162,6 +182,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,12 +194,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PaymentImport,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ImportPublic | Problem | None:
     """Import Payments
 
      Import a bank CSV; rows with a known reference are skipped as duplicates.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PaymentImport): CSV text with header customer_id,amount,date,reference.
 
     Raises:
@@ -193,5 +219,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

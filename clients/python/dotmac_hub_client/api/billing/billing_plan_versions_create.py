@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.plan_public import PlanPublic
 from ...models.plan_version_create import PlanVersionCreate
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     plan_id: UUID,
     *,
     body: PlanVersionCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -93,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanVersionCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanPublic | Problem]:
     """Add Plan Version
 
@@ -101,6 +105,10 @@ def sync_detailed(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanVersionCreate): A new price from `effective_from` (new subscriptions from that
             day get it; existing
             ones keep their version until moved).
@@ -116,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         plan_id=plan_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PlanVersionCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanPublic | Problem | None:
     """Add Plan Version
 
@@ -138,6 +148,10 @@ def sync(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanVersionCreate): A new price from `effective_from` (new subscriptions from that
             day get it; existing
             ones keep their version until moved).
@@ -154,6 +168,7 @@ def sync(
         plan_id=plan_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanVersionCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanPublic | Problem]:
     """Add Plan Version
 
@@ -170,6 +186,10 @@ async def asyncio_detailed(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanVersionCreate): A new price from `effective_from` (new subscriptions from that
             day get it; existing
             ones keep their version until moved).
@@ -185,6 +205,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         plan_id=plan_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -197,6 +218,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PlanVersionCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanPublic | Problem | None:
     """Add Plan Version
 
@@ -205,6 +227,10 @@ async def asyncio(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanVersionCreate): A new price from `effective_from` (new subscriptions from that
             day get it; existing
             ones keep their version until moved).
@@ -222,5 +248,6 @@ async def asyncio(
             plan_id=plan_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

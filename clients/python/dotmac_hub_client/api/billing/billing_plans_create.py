@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.plan_create import PlanCreate
 from ...models.plan_public import PlanPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: PlanCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -87,12 +90,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanPublic | Problem]:
     """Create Plan
 
      Add a plan (billed per month, quarter or year).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
             is for one
             billing period: a calendar month, quarter or year.
@@ -107,6 +115,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -120,12 +129,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PlanCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanPublic | Problem | None:
     """Create Plan
 
      Add a plan (billed per month, quarter or year).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
             is for one
             billing period: a calendar month, quarter or year.
@@ -141,6 +155,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -148,12 +163,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanPublic | Problem]:
     """Create Plan
 
      Add a plan (billed per month, quarter or year).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
             is for one
             billing period: a calendar month, quarter or year.
@@ -168,6 +188,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -179,12 +200,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PlanCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanPublic | Problem | None:
     """Create Plan
 
      Add a plan (billed per month, quarter or year).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanCreate): A new plan; prices in minor units, usage rates as decimals. The price
             is for one
             billing period: a calendar month, quarter or year.
@@ -201,5 +227,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.plan_move import PlanMove
 from ...models.plan_move_result import PlanMoveResult
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     plan_id: UUID,
     *,
     body: PlanMove,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -95,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanMove,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanMoveResult | Problem]:
     """Move Subscriptions
 
@@ -103,6 +107,10 @@ def sync_detailed(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanMove): Move the subscriptions on older versions to the version in force on `on`.
 
     Raises:
@@ -116,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         plan_id=plan_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PlanMove,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanMoveResult | Problem | None:
     """Move Subscriptions
 
@@ -138,6 +148,10 @@ def sync(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanMove): Move the subscriptions on older versions to the version in force on `on`.
 
     Raises:
@@ -152,6 +166,7 @@ def sync(
         plan_id=plan_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +175,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanMove,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[PlanMoveResult | Problem]:
     """Move Subscriptions
 
@@ -168,6 +184,10 @@ async def asyncio_detailed(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanMove): Move the subscriptions on older versions to the version in force on `on`.
 
     Raises:
@@ -181,6 +201,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         plan_id=plan_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +214,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PlanMove,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> PlanMoveResult | Problem | None:
     """Move Subscriptions
 
@@ -201,6 +223,10 @@ async def asyncio(
 
     Args:
         plan_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (PlanMove): Move the subscriptions on older versions to the version in force on `on`.
 
     Raises:
@@ -216,5 +242,6 @@ async def asyncio(
             plan_id=plan_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.ledger_public import LedgerPublic
 from ...models.problem import Problem
 from ...models.refund_create import RefundCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     customer_id: UUID,
     *,
     body: RefundCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -93,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RefundCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[LedgerPublic | Problem]:
     """Refund
 
@@ -100,6 +104,10 @@ def sync_detailed(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (RefundCreate): Pay back credit balance.
 
     Raises:
@@ -113,6 +121,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         customer_id=customer_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -127,6 +136,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RefundCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> LedgerPublic | Problem | None:
     """Refund
 
@@ -134,6 +144,10 @@ def sync(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (RefundCreate): Pay back credit balance.
 
     Raises:
@@ -148,6 +162,7 @@ def sync(
         customer_id=customer_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -156,6 +171,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RefundCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[LedgerPublic | Problem]:
     """Refund
 
@@ -163,6 +179,10 @@ async def asyncio_detailed(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (RefundCreate): Pay back credit balance.
 
     Raises:
@@ -176,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         customer_id=customer_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -188,6 +209,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RefundCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> LedgerPublic | Problem | None:
     """Refund
 
@@ -195,6 +217,10 @@ async def asyncio(
 
     Args:
         customer_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (RefundCreate): Pay back credit balance.
 
     Raises:
@@ -210,5 +236,6 @@ async def asyncio(
             customer_id=customer_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

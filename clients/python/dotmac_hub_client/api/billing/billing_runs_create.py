@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.billing_run import BillingRun
 from ...models.problem import Problem
 from ...models.run_result import RunResult
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BillingRun,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -85,12 +88,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BillingRun,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | RunResult]:
     """Run
 
      Invoice a period; running it again creates nothing new.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (BillingRun): Invoice each subscription for its billing period (month, quarter or
             year) containing
             `period`; `today` is the issue date.
@@ -105,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,12 +127,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BillingRun,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | RunResult | None:
     """Run
 
      Invoice a period; running it again creates nothing new.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (BillingRun): Invoice each subscription for its billing period (month, quarter or
             year) containing
             `period`; `today` is the issue date.
@@ -139,6 +153,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -146,12 +161,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BillingRun,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | RunResult]:
     """Run
 
      Invoice a period; running it again creates nothing new.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (BillingRun): Invoice each subscription for its billing period (month, quarter or
             year) containing
             `period`; `today` is the issue date.
@@ -166,6 +186,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -177,12 +198,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BillingRun,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | RunResult | None:
     """Run
 
      Invoice a period; running it again creates nothing new.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (BillingRun): Invoice each subscription for its billing period (month, quarter or
             year) containing
             `period`; `today` is the issue date.
@@ -199,5 +225,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

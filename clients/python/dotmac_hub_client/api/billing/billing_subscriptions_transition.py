@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.subscription_public import SubscriptionPublic
 from ...models.transition import Transition
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     subscription_id: UUID,
     *,
     body: Transition,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -95,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: Transition,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionPublic]:
     """Transition
 
@@ -102,6 +106,10 @@ def sync_detailed(
 
     Args:
         subscription_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (Transition): A lifecycle step; `on` defaults to today (UTC).
 
     Raises:
@@ -115,6 +123,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: Transition,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | SubscriptionPublic | None:
     """Transition
 
@@ -136,6 +146,10 @@ def sync(
 
     Args:
         subscription_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (Transition): A lifecycle step; `on` defaults to today (UTC).
 
     Raises:
@@ -150,6 +164,7 @@ def sync(
         subscription_id=subscription_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -158,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: Transition,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionPublic]:
     """Transition
 
@@ -165,6 +181,10 @@ async def asyncio_detailed(
 
     Args:
         subscription_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (Transition): A lifecycle step; `on` defaults to today (UTC).
 
     Raises:
@@ -178,6 +198,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,6 +211,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: Transition,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | SubscriptionPublic | None:
     """Transition
 
@@ -197,6 +219,10 @@ async def asyncio(
 
     Args:
         subscription_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (Transition): A lifecycle step; `on` defaults to today (UTC).
 
     Raises:
@@ -212,5 +238,6 @@ async def asyncio(
             subscription_id=subscription_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.tax_rate_public import TaxRatePublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     rate_id: UUID,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -85,6 +91,7 @@ def sync_detailed(
     rate_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TaxRatePublic]:
     """Archive Tax Rate
 
@@ -92,6 +99,10 @@ def sync_detailed(
 
     Args:
         rate_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,6 +114,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         rate_id=rate_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +128,7 @@ def sync(
     rate_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TaxRatePublic | None:
     """Archive Tax Rate
 
@@ -123,6 +136,10 @@ def sync(
 
     Args:
         rate_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +152,7 @@ def sync(
     return sync_detailed(
         rate_id=rate_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -142,6 +160,7 @@ async def asyncio_detailed(
     rate_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TaxRatePublic]:
     """Archive Tax Rate
 
@@ -149,6 +168,10 @@ async def asyncio_detailed(
 
     Args:
         rate_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +183,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         rate_id=rate_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,6 +195,7 @@ async def asyncio(
     rate_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TaxRatePublic | None:
     """Archive Tax Rate
 
@@ -178,6 +203,10 @@ async def asyncio(
 
     Args:
         rate_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,5 +220,6 @@ async def asyncio(
         await asyncio_detailed(
             rate_id=rate_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.tax_rate_create import TaxRateCreate
 from ...models.tax_rate_public import TaxRatePublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: TaxRateCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -89,12 +92,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TaxRateCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TaxRatePublic]:
     """Create Tax Rate
 
      Define the tax rate of a jurisdiction.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TaxRateCreate): A tax rate for one jurisdiction.
 
     Raises:
@@ -107,6 +115,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -120,12 +129,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TaxRateCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TaxRatePublic | None:
     """Create Tax Rate
 
      Define the tax rate of a jurisdiction.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TaxRateCreate): A tax rate for one jurisdiction.
 
     Raises:
@@ -139,6 +153,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -146,12 +161,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TaxRateCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TaxRatePublic]:
     """Create Tax Rate
 
      Define the tax rate of a jurisdiction.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TaxRateCreate): A tax rate for one jurisdiction.
 
     Raises:
@@ -164,6 +184,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,12 +196,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TaxRateCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TaxRatePublic | None:
     """Create Tax Rate
 
      Define the tax rate of a jurisdiction.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TaxRateCreate): A tax rate for one jurisdiction.
 
     Raises:
@@ -195,5 +221,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

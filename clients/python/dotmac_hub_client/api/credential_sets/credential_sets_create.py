@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.credential_set_create import CredentialSetCreate
 from ...models.credential_set_public import CredentialSetPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CredentialSetCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -84,12 +87,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CredentialSetCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[CredentialSetPublic | Problem]:
     """Create Credential Set
 
      Add an SNMP v2c, SNMPv3 or SSH credential set (secrets are sealed, never shown).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (CredentialSetCreate): A new credential set. snmp_v2c needs `community`; snmp_v3
             needs `user` (and for
             authNoPriv/authPriv `auth_proto`+`auth_key`, then `priv_proto`+`priv_key`); ssh needs
@@ -105,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,12 +127,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CredentialSetCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> CredentialSetPublic | Problem | None:
     """Create Credential Set
 
      Add an SNMP v2c, SNMPv3 or SSH credential set (secrets are sealed, never shown).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (CredentialSetCreate): A new credential set. snmp_v2c needs `community`; snmp_v3
             needs `user` (and for
             authNoPriv/authPriv `auth_proto`+`auth_key`, then `priv_proto`+`priv_key`); ssh needs
@@ -140,6 +154,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -147,12 +162,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CredentialSetCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[CredentialSetPublic | Problem]:
     """Create Credential Set
 
      Add an SNMP v2c, SNMPv3 or SSH credential set (secrets are sealed, never shown).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (CredentialSetCreate): A new credential set. snmp_v2c needs `community`; snmp_v3
             needs `user` (and for
             authNoPriv/authPriv `auth_proto`+`auth_key`, then `priv_proto`+`priv_key`); ssh needs
@@ -168,6 +188,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -179,12 +200,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CredentialSetCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> CredentialSetPublic | Problem | None:
     """Create Credential Set
 
      Add an SNMP v2c, SNMPv3 or SSH credential set (secrets are sealed, never shown).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (CredentialSetCreate): A new credential set. snmp_v2c needs `community`; snmp_v3
             needs `user` (and for
             authNoPriv/authPriv `auth_proto`+`auth_key`, then `priv_proto`+`priv_key`); ssh needs
@@ -202,5 +228,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

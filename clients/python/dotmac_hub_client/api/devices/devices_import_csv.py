@@ -13,7 +13,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -27,6 +31,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -87,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ImportReport | Problem]:
     """Import Devices
 
@@ -103,6 +109,10 @@ def sync_detailed(
 
     Args:
         dry_run (bool | Unset):  Default: False.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,6 +124,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         dry_run=dry_run,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -127,6 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ImportReport | Problem | None:
     """Import Devices
 
@@ -143,6 +155,10 @@ def sync(
 
     Args:
         dry_run (bool | Unset):  Default: False.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,6 +171,7 @@ def sync(
     return sync_detailed(
         client=client,
         dry_run=dry_run,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ImportReport | Problem]:
     """Import Devices
 
@@ -178,6 +196,10 @@ async def asyncio_detailed(
 
     Args:
         dry_run (bool | Unset):  Default: False.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,6 +211,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         dry_run=dry_run,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -200,6 +223,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     dry_run: bool | Unset = False,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ImportReport | Problem | None:
     """Import Devices
 
@@ -216,6 +240,10 @@ async def asyncio(
 
     Args:
         dry_run (bool | Unset):  Default: False.
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,5 +257,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             dry_run=dry_run,
+            idempotency_key=idempotency_key,
         )
     ).parsed

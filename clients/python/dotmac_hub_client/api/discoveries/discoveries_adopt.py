@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.adopt_request import AdoptRequest
 from ...models.adopt_result import AdoptResult
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     discovery_id: UUID,
     *,
     body: AdoptRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -93,6 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AdoptRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AdoptResult | Problem]:
     """Adopt Candidates
 
@@ -101,6 +105,10 @@ def sync_detailed(
 
     Args:
         discovery_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AdoptRequest): Candidates to adopt, all in one transaction.
 
     Raises:
@@ -114,6 +122,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         discovery_id=discovery_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AdoptRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AdoptResult | Problem | None:
     """Adopt Candidates
 
@@ -136,6 +146,10 @@ def sync(
 
     Args:
         discovery_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AdoptRequest): Candidates to adopt, all in one transaction.
 
     Raises:
@@ -150,6 +164,7 @@ def sync(
         discovery_id=discovery_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -158,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AdoptRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[AdoptResult | Problem]:
     """Adopt Candidates
 
@@ -166,6 +182,10 @@ async def asyncio_detailed(
 
     Args:
         discovery_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AdoptRequest): Candidates to adopt, all in one transaction.
 
     Raises:
@@ -179,6 +199,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         discovery_id=discovery_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -191,6 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AdoptRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> AdoptResult | Problem | None:
     """Adopt Candidates
 
@@ -199,6 +221,10 @@ async def asyncio(
 
     Args:
         discovery_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (AdoptRequest): Candidates to adopt, all in one transaction.
 
     Raises:
@@ -214,5 +240,6 @@ async def asyncio(
             discovery_id=discovery_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.discovery_create import DiscoveryCreate
 from ...models.discovery_public import DiscoveryPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     site_id: UUID,
     *,
     body: DiscoveryCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -95,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DiscoveryCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[DiscoveryPublic | Problem]:
     """Create Discovery
 
@@ -103,6 +107,10 @@ def sync_detailed(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (DiscoveryCreate): A sweep of a site's networks for SNMP devices, run by one of its
             agents.
 
@@ -117,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         site_id=site_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DiscoveryCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> DiscoveryPublic | Problem | None:
     """Create Discovery
 
@@ -139,6 +149,10 @@ def sync(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (DiscoveryCreate): A sweep of a site's networks for SNMP devices, run by one of its
             agents.
 
@@ -154,6 +168,7 @@ def sync(
         site_id=site_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DiscoveryCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[DiscoveryPublic | Problem]:
     """Create Discovery
 
@@ -170,6 +186,10 @@ async def asyncio_detailed(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (DiscoveryCreate): A sweep of a site's networks for SNMP devices, run by one of its
             agents.
 
@@ -184,6 +204,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         site_id=site_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DiscoveryCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> DiscoveryPublic | Problem | None:
     """Create Discovery
 
@@ -204,6 +226,10 @@ async def asyncio(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (DiscoveryCreate): A sweep of a site's networks for SNMP devices, run by one of its
             agents.
 
@@ -220,5 +246,6 @@ async def asyncio(
             site_id=site_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.enrollment_token_create import EnrollmentTokenCreate
 from ...models.enrollment_token_created import EnrollmentTokenCreated
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     site_id: UUID,
     *,
     body: EnrollmentTokenCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -58,6 +61,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -90,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollmentTokenCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollmentTokenCreated | Problem]:
     """Create Enrollment Token
 
@@ -99,6 +108,10 @@ def sync_detailed(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
 
     Raises:
@@ -112,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         site_id=site_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -126,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EnrollmentTokenCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollmentTokenCreated | Problem | None:
     """Create Enrollment Token
 
@@ -135,6 +150,10 @@ def sync(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
 
     Raises:
@@ -149,6 +168,7 @@ def sync(
         site_id=site_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -157,6 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollmentTokenCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollmentTokenCreated | Problem]:
     """Create Enrollment Token
 
@@ -166,6 +187,10 @@ async def asyncio_detailed(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
 
     Raises:
@@ -179,6 +204,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         site_id=site_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -191,6 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EnrollmentTokenCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollmentTokenCreated | Problem | None:
     """Create Enrollment Token
 
@@ -200,6 +227,10 @@ async def asyncio(
 
     Args:
         site_id (UUID):
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EnrollmentTokenCreate): A new one-time enrollment token for a site.
 
     Raises:
@@ -215,5 +246,6 @@ async def asyncio(
             site_id=site_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -87,11 +87,15 @@ def sync_detailed(
 ) -> Response[JobPublic | Problem]:
     """Create Job
 
-     Queue a job after checking the action and its parameters (200 on a replayed key).
+     Queue a job after checking the action and its parameters. The Idempotency-Key
+    (docs/api.md) is also the job's own key, kept with it: past the 24 h of the generic
+    replay, the same key and body answer the original job (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original job; a
-            different body is a 409
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (JobCreate): A new provisioning job; `params` must satisfy the action's parameter
             schema.
 
@@ -123,11 +127,15 @@ def sync(
 ) -> JobPublic | Problem | None:
     """Create Job
 
-     Queue a job after checking the action and its parameters (200 on a replayed key).
+     Queue a job after checking the action and its parameters. The Idempotency-Key
+    (docs/api.md) is also the job's own key, kept with it: past the 24 h of the generic
+    replay, the same key and body answer the original job (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original job; a
-            different body is a 409
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (JobCreate): A new provisioning job; `params` must satisfy the action's parameter
             schema.
 
@@ -154,11 +162,15 @@ async def asyncio_detailed(
 ) -> Response[JobPublic | Problem]:
     """Create Job
 
-     Queue a job after checking the action and its parameters (200 on a replayed key).
+     Queue a job after checking the action and its parameters. The Idempotency-Key
+    (docs/api.md) is also the job's own key, kept with it: past the 24 h of the generic
+    replay, the same key and body answer the original job (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original job; a
-            different body is a 409
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (JobCreate): A new provisioning job; `params` must satisfy the action's parameter
             schema.
 
@@ -188,11 +200,15 @@ async def asyncio(
 ) -> JobPublic | Problem | None:
     """Create Job
 
-     Queue a job after checking the action and its parameters (200 on a replayed key).
+     Queue a job after checking the action and its parameters. The Idempotency-Key
+    (docs/api.md) is also the job's own key, kept with it: past the 24 h of the generic
+    replay, the same key and body answer the original job (200), another body a 422.
 
     Args:
-        idempotency_key (None | str | Unset): Same key + same body returns the original job; a
-            different body is a 409
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (JobCreate): A new provisioning job; `params` must satisfy the action's parameter
             schema.
 

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.maintenance_window_create import MaintenanceWindowCreate
 from ...models.maintenance_window_public import MaintenanceWindowPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: MaintenanceWindowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -89,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MaintenanceWindowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MaintenanceWindowPublic | Problem]:
     """Plan a maintenance window
 
@@ -96,6 +100,10 @@ def sync_detailed(
     recorded and marked `in_maintenance`, and notify nobody.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (MaintenanceWindowCreate): A new window for exactly one site or one device.
 
     Raises:
@@ -108,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +130,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MaintenanceWindowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MaintenanceWindowPublic | Problem | None:
     """Plan a maintenance window
 
@@ -128,6 +138,10 @@ def sync(
     recorded and marked `in_maintenance`, and notify nobody.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (MaintenanceWindowCreate): A new window for exactly one site or one device.
 
     Raises:
@@ -141,6 +155,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -148,6 +163,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MaintenanceWindowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MaintenanceWindowPublic | Problem]:
     """Plan a maintenance window
 
@@ -155,6 +171,10 @@ async def asyncio_detailed(
     recorded and marked `in_maintenance`, and notify nobody.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (MaintenanceWindowCreate): A new window for exactly one site or one device.
 
     Raises:
@@ -167,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -178,6 +199,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MaintenanceWindowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MaintenanceWindowPublic | Problem | None:
     """Plan a maintenance window
 
@@ -185,6 +207,10 @@ async def asyncio(
     recorded and marked `in_maintenance`, and notify nobody.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (MaintenanceWindowCreate): A new window for exactly one site or one device.
 
     Raises:
@@ -199,5 +225,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.notification_policy_create import NotificationPolicyCreate
 from ...models.notification_policy_public import NotificationPolicyPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NotificationPolicyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -89,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NotificationPolicyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[NotificationPolicyPublic | Problem]:
     """Add a notification policy
 
@@ -97,6 +101,10 @@ def sync_detailed(
     escalation when nobody acknowledges and a message when the alarm clears.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (NotificationPolicyCreate): A new notification policy.
 
     Raises:
@@ -109,6 +117,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -122,6 +131,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: NotificationPolicyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> NotificationPolicyPublic | Problem | None:
     """Add a notification policy
 
@@ -130,6 +140,10 @@ def sync(
     escalation when nobody acknowledges and a message when the alarm clears.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (NotificationPolicyCreate): A new notification policy.
 
     Raises:
@@ -143,6 +157,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -150,6 +165,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NotificationPolicyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[NotificationPolicyPublic | Problem]:
     """Add a notification policy
 
@@ -158,6 +174,10 @@ async def asyncio_detailed(
     escalation when nobody acknowledges and a message when the alarm clears.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (NotificationPolicyCreate): A new notification policy.
 
     Raises:
@@ -170,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -181,6 +202,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NotificationPolicyCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> NotificationPolicyPublic | Problem | None:
     """Add a notification policy
 
@@ -189,6 +211,10 @@ async def asyncio(
     escalation when nobody acknowledges and a message when the alarm clears.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (NotificationPolicyCreate): A new notification policy.
 
     Raises:
@@ -203,5 +229,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

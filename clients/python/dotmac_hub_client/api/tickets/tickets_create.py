@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.ticket_create import TicketCreate
 from ...models.ticket_public import TicketPublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: TicketCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -87,12 +90,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TicketCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TicketPublic]:
     """Open Ticket
 
      Open a ticket for a customer (staff).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TicketCreate): A new ticket; in the portal `customer_id` is ignored (the caller's
             own is used).
 
@@ -106,6 +114,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -119,12 +128,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TicketCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TicketPublic | None:
     """Open Ticket
 
      Open a ticket for a customer (staff).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TicketCreate): A new ticket; in the portal `customer_id` is ignored (the caller's
             own is used).
 
@@ -139,6 +153,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -146,12 +161,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TicketCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | TicketPublic]:
     """Open Ticket
 
      Open a ticket for a customer (staff).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TicketCreate): A new ticket; in the portal `customer_id` is ignored (the caller's
             own is used).
 
@@ -165,6 +185,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,12 +197,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TicketCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | TicketPublic | None:
     """Open Ticket
 
      Open a ticket for a customer (staff).
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (TicketCreate): A new ticket; in the portal `customer_id` is ignored (the caller's
             own is used).
 
@@ -197,5 +223,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.user_create import UserCreate
 from ...models.user_public import UserPublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: UserCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -82,12 +85,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UserCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UserPublic]:
     """Create User
 
      Add a user; you may only grant roles whose permissions you hold yourself.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (UserCreate): A new user; `customer_id` is required for (and only for) the customer
             role.
 
@@ -101,6 +109,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -114,12 +123,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UserCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UserPublic | None:
     """Create User
 
      Add a user; you may only grant roles whose permissions you hold yourself.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (UserCreate): A new user; `customer_id` is required for (and only for) the customer
             role.
 
@@ -134,6 +148,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -141,12 +156,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UserCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UserPublic]:
     """Create User
 
      Add a user; you may only grant roles whose permissions you hold yourself.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (UserCreate): A new user; `customer_id` is required for (and only for) the customer
             role.
 
@@ -160,6 +180,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,12 +192,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UserCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UserPublic | None:
     """Create User
 
      Add a user; you may only grant roles whose permissions you hold yourself.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (UserCreate): A new user; `customer_id` is required for (and only for) the customer
             role.
 
@@ -192,5 +218,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

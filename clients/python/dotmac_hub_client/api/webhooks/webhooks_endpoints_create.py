@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.endpoint_create import EndpointCreate
 from ...models.endpoint_with_secret import EndpointWithSecret
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: EndpointCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -53,6 +56,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -84,12 +92,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EndpointWithSecret | Problem]:
     """Create Endpoint
 
      Add a receiver; the answer holds its signing secret, shown this once.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EndpointCreate): A new receiver; the answer carries its signing secret, shown this
             once.
 
@@ -103,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,12 +130,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EndpointCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EndpointWithSecret | Problem | None:
     """Create Endpoint
 
      Add a receiver; the answer holds its signing secret, shown this once.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EndpointCreate): A new receiver; the answer carries its signing secret, shown this
             once.
 
@@ -136,6 +155,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -143,12 +163,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EndpointWithSecret | Problem]:
     """Create Endpoint
 
      Add a receiver; the answer holds its signing secret, shown this once.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EndpointCreate): A new receiver; the answer carries its signing secret, shown this
             once.
 
@@ -162,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,12 +199,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EndpointCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EndpointWithSecret | Problem | None:
     """Create Endpoint
 
      Add a receiver; the answer holds its signing secret, shown this once.
 
     Args:
+        idempotency_key (None | str | Unset): Makes the request safe to retry (docs/api.md,
+            Idempotent requests): the same key with the same request answers the first response again
+            (header `Idempotent-Replayed: true`) for 24 hours; the same key with another request is a
+            422. 1 to 255 printable ASCII characters, unique per request, e.g. a UUID.
         body (EndpointCreate): A new receiver; the answer carries its signing secret, shown this
             once.
 
@@ -194,5 +225,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.nas_public import NasPublic
+from ...models.nas_update import NasUpdate
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    nas_id: UUID,
+    *,
+    body: NasUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/access/nas/{nas_id}".format(
+            nas_id=quote(str(nas_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NasPublic | Problem | None:
+    if response.status_code == 200:
+        response_200 = NasPublic.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[NasPublic | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    nas_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NasUpdate,
+) -> Response[NasPublic | Problem]:
+    """Update Nas
+
+     Change a NAS; `secret` rotates its shared secret.
+
+    Args:
+        nas_id (UUID):
+        body (NasUpdate): Changes to a NAS; `secret` given replaces the shared secret (rotation).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NasPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        nas_id=nas_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    nas_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NasUpdate,
+) -> NasPublic | Problem | None:
+    """Update Nas
+
+     Change a NAS; `secret` rotates its shared secret.
+
+    Args:
+        nas_id (UUID):
+        body (NasUpdate): Changes to a NAS; `secret` given replaces the shared secret (rotation).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NasPublic | Problem
+    """
+
+    return sync_detailed(
+        nas_id=nas_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    nas_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NasUpdate,
+) -> Response[NasPublic | Problem]:
+    """Update Nas
+
+     Change a NAS; `secret` rotates its shared secret.
+
+    Args:
+        nas_id (UUID):
+        body (NasUpdate): Changes to a NAS; `secret` given replaces the shared secret (rotation).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NasPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        nas_id=nas_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    nas_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NasUpdate,
+) -> NasPublic | Problem | None:
+    """Update Nas
+
+     Change a NAS; `secret` rotates its shared secret.
+
+    Args:
+        nas_id (UUID):
+        body (NasUpdate): Changes to a NAS; `secret` given replaces the shared secret (rotation).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NasPublic | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            nas_id=nas_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class PlanPublicCapAction(StrEnum):
+    NONE = "none"
+    OVERAGE = "overage"
+    OVERAGE_AND_THROTTLE = "overage_and_throttle"
+    THROTTLE = "throttle"
+
+    def __str__(self) -> str:
+        return str(self.value)

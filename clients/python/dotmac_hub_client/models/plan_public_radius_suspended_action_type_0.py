@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PlanPublicRadiusSuspendedActionType0(StrEnum):
+    REJECT = "reject"
+    THROTTLE = "throttle"
+    WALLED_GARDEN = "walled_garden"
+
+    def __str__(self) -> str:
+        return str(self.value)

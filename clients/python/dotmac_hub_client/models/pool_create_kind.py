@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PoolCreateKind(StrEnum):
+    DELEGATED = "delegated"
+    DYNAMIC = "dynamic"
+    STATIC = "static"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class TenantCreateKindType0(StrEnum):
+    ISP = "isp"
+    RESELLER = "reseller"
+
+    def __str__(self) -> str:
+        return str(self.value)
