@@ -15,7 +15,8 @@ DEFAULTS = {"billing.run": "0 2 * * *", "billing.dunning": "0 6 * * *",
             "retention.device_events": "30 3 * * *", "retention.schedule_runs": "45 3 * * *",
             "jobs.backups": "0 4 * * *", "billing.usage_caps": "15 * * * *",
             "access.stale_sessions": "*/5 * * * *", "ipam.release_quarantined": "*/15 * * * *",
-            "idempotency.purge": "5 * * * *"}
+            "idempotency.purge": "5 * * * *", "access.coa_sweep": "*/2 * * * *",
+            "access.reconcile_answers": "*/10 * * * *"}
 
 
 async def _schedules(hub: Hub, owner: Account) -> dict[str, dict[str, Any]]:
