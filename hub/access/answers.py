@@ -3,8 +3,8 @@
 The hub keeps the rules: `RadiusAuthorizer.build` (the builder the rest route answers with)
 decides each subscriber's answer, and this module writes it into `radius_answers`, one row
 set per NAS vendor and login key (User-Name; MAC; option-82 circuit id). FreeRADIUS reads it
-through the `radius_check` / `radius_reply` views, which join the NAS registry so a NAS only
-finds its own tenant's subscribers.
+with one index look-up per query, keyed by the tenant and vendor of the NAS's clients.conf
+entry, so a NAS only finds its own tenant's subscribers.
 
 When does an answer change? Whenever one of its inputs is committed: the subscription
 (state, plan, cap throttle), its credential, its IPAM allocations, its plan, a suspension's

@@ -57,12 +57,13 @@ class RadiusAnswer(TenantOwned, Base):
     """One attribute of a subscriber's materialized RADIUS answer, for FreeRADIUS's `sql`
     backend (docs/radius.md): the hub decides with the same builder that answers the rest
     module (hub.access.answers) and writes the result here, one row set per NAS vendor and
-    login key; the PostgreSQL views `radius_check` / `radius_reply` bind it to the NASes of the
-    subscriber's tenant. Rows exist only while the sql backend is on (they hold the PPPoE
-    password in clear: CHAP needs it)."""
+    login key; FreeRADIUS finds a row set with one look-up of ix_radius_answers_lookup, tenant
+    and vendor taken from the NAS's clients.conf entry (docs/radius.md). Rows exist only
+    while the sql backend is on (they hold the PPPoE password in clear: CHAP needs it)."""
 
     __tablename__ = "radius_answers"
-    __table_args__ = (Index("ix_radius_answers_lookup", "lookup_key", "vendor"),)
+    __table_args__ = (Index("ix_radius_answers_lookup", "tenant_id", "vendor", "lookup",
+                            "lookup_key", "kind", "position"),)
 
     subscription_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("billing_subscriptions.id", ondelete="CASCADE"), index=True)

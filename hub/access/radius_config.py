@@ -16,6 +16,7 @@ import ipaddress
 import os
 import pwd
 import re
+import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -207,15 +208,30 @@ def give_group(out_dir: Path, group: str) -> None:
 
 @dataclass(frozen=True)
 class RadiusClient:
-    """One NAS as FreeRADIUS knows it: source address and shared secret."""
+    """One NAS as FreeRADIUS knows it: source address and shared secret, and for the sql
+    backend's queries the tenant it belongs to and its vendor (None: not from the registry;
+    the sql backend refuses its requests)."""
 
     name: str
     address: str
     secret: str
+    tenant_id: str | None = None
+    vendor: str | None = None
 
 
 def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _registry_items(client: RadiusClient) -> list[str]:
+    """The items the sql backend's queries read (`%{client:dotmac_tenant}`,
+    `%{client:nas_type}`): the NAS's tenant and vendor as the registry has them."""
+    items = []
+    if client.vendor is not None:
+        items.append(f"\tnas_type = {_quoted(client.vendor)}")
+    if client.tenant_id is not None:
+        items.append(f"\tdotmac_tenant = {_quoted(str(uuid.UUID(client.tenant_id)))}")
+    return items
 
 
 def clients_conf(clients: list[RadiusClient], require_message_authenticator: bool = True
@@ -232,7 +248,7 @@ def clients_conf(clients: list[RadiusClient], require_message_authenticator: boo
                   f"\tsecret = {_quoted(client.secret)}",
                   f"\tshortname = {_quoted(client.name)}",
                   f"\trequire_message_authenticator = {require}",
-                  "}", ""]
+                  *_registry_items(client), "}", ""]
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 - `rest`: FreeRADIUS asks the hub per Access-Request (POST /radius/authorize);
 - `sql`: FreeRADIUS's rlm_sql reads the answers the hub materialized in PostgreSQL
-  (hub.access.answers) through the views radius_check / radius_reply.
+  (hub.access.answers) from radius_answers, one index look-up per query.
 
 `render_backend` writes `policy.d/dotmac_backend` (the `dotmac_authorize` policy the site's
 authorize section calls) and, for sql, `mods-enabled/sql`.
@@ -25,14 +25,26 @@ BACKENDS = ("rest", "sql")
 # no quotes, backslashes, % (xlat) or line breaks
 _SAFE_DSN = re.compile(r"^[A-Za-z0-9 =._~@:/+,-]{1,500}$")
 
-_NAS = "%{%{Packet-Src-IP-Address}:-%{Packet-Src-IPv6-Address}}"
+# The columns FreeRADIUS's read-only role may SELECT on radius_answers (docs/radius.md): what
+# its queries filter on and read, not which subscription a row belongs to.
+READ_COLUMNS = ("id", "tenant_id", "vendor", "lookup", "lookup_key", "remote_id", "kind",
+                "position", "attribute", "op", "value")
 
 
-# the arguments of radius_items(kind, nas, user, calling station, circuit id, remote id);
-# rlm_sql escapes every %{...} it expands into its query
-SQL_ARGS = ", ".join(f"'{arg}'" for arg in (
-    _NAS, "%{User-Name}", "%{Calling-Station-Id}", "%{ADSL-Agent-Circuit-Id}",
-    "%{ADSL-Agent-Remote-Id}"))
+_QUERY = ("SELECT id, lookup_key, attribute, value, op FROM radius_answers "
+          "WHERE tenant_id = '%{client:dotmac_tenant}' AND vendor = '%{client:nas_type}' "
+          "AND lookup = '%{control:Tmp-String-7}' AND lookup_key = '%{SQL-User-Name}' "
+          "AND kind = 'KIND' AND (remote_id IS NULL OR remote_id = '%{ADSL-Agent-Remote-Id}') "
+          "ORDER BY position")
+
+
+def sql_query(kind: str) -> str:
+    """rlm_sql's authorize query for `kind` (check or reply): equality on every column of
+    ix_radius_answers_lookup but `position`, which orders the rows. Tenant and vendor are
+    this NAS's clients.conf items; rlm_sql escapes every %{...} it expands into it."""
+    if kind not in ("check", "reply"):
+        raise ValueError(f"query kind {kind!r}: check or reply")
+    return _QUERY.replace("'KIND'", f"'{kind}'")
 
 
 def dsn_problems(backend: str, dsn: str | None) -> list[str]:
@@ -74,7 +86,8 @@ def render_backend(config: RadiusServerConfig, out_dir: Path, values: dict[str, 
 
     values = {**values, "MAX_USERNAME": str(config.max_username_bytes),
               "MAX_USERNAME_PLUS_ONE": str(config.max_username_bytes + 1),
-              **_conninfo(config.sql_dsn or ""), "SQL_ARGS": SQL_ARGS,
+              **_conninfo(config.sql_dsn or ""), "SQL_QUERY_CHECK": sql_query("check"),
+              "SQL_QUERY_REPLY": sql_query("reply"),
               "HUB_TIMEOUT_INT": str(max(1, math.ceil(config.hub_timeout_s)))}
     writer(out_dir / "policy.d/dotmac_backend",
            fill(_template(f"backend/{config.backend}"), values))

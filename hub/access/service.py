@@ -167,5 +167,6 @@ def credential_public(row: SubscriberCredential) -> dict[str, object]:
 
 async def radius_clients(session: AsyncSession, settings: HubSettings) -> list[RadiusClient]:
     """Every NAS of the hub as a FreeRADIUS client, secret in clear (for clients.conf only)."""
-    return [RadiusClient(f"{nas.name}", nas.address, nas_secret(nas, settings))
+    return [RadiusClient(f"{nas.name}", nas.address, nas_secret(nas, settings),
+                         tenant_id=str(nas.tenant_id), vendor=nas.vendor)
             for nas in await repo.all_nases(session)]

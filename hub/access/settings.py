@@ -37,5 +37,5 @@ class RadiusSettings(EnvSettings):
     backend: Literal["rest", "sql"] = Field(
         "rest", description="how FreeRADIUS gets the hub's answers: `rest` (it calls "
         "/radius/authorize per request) or `sql` (the hub materializes every answer into "
-        "PostgreSQL, FreeRADIUS reads the radius_check / radius_reply views; PostgreSQL only; "
+        "PostgreSQL, FreeRADIUS reads radius_answers by index look-up; PostgreSQL only; "
         "docs/radius.md). Must match `dotmac-hub radius config --backend`")

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from hub.access import answers
 from hub.access.radius_config import RadiusClient
+from hub.access.radius_sql import READ_COLUMNS
 from hub.access.sessions.settings import SessionsSettings
 from hub.access.settings import RadiusSettings
 from tests.hub.conftest import hub, pg_url
@@ -102,8 +103,9 @@ class ServedHub:
 
 
 # the Module-Failure-Message the sql backend's policy logs per hub rejection reason
-SQL_REASONS = {"suspended": "hub: subscription suspended", "unknown_nas":
-               "hub: unknown subscriber", "oversized_username": "hub: oversized User-Name"}
+SQL_REASONS = {"suspended": "hub: subscription suspended",
+               "unknown_nas": "hub: NAS not registered at the hub",
+               "oversized_username": "hub: oversized User-Name"}
 
 
 @dataclass
@@ -117,6 +119,7 @@ class Aaa:
     nas_ids: dict[str, str] = field(default_factory=dict)
     backend: str = "rest"
     sql_role: tuple[str, str] | None = None  # (admin libpq URL, FreeRADIUS's role)
+    other: Account | None = None  # a second tenant, owner of OTHER_TENANT_NAS in clients.conf
 
     @property
     def hub(self) -> Hub:
@@ -186,14 +189,15 @@ async def _nas(hub: Hub, owner: Account, site_id: str, vendor: str, address: str
 
 def readonly_role(pg_url: str) -> tuple[str, str, str]:
     """The documented production setup of the sql backend: a login role that may only
-    SELECT the two views. Returns (admin URL, role, FreeRADIUS's libpq connection string)."""
+    SELECT the columns of radius_answers its queries read. Returns (admin URL, role,
+    FreeRADIUS's libpq connection string)."""
     url = make_url(pg_url)
     role, password = f"radius_ro_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
         conn.execute(f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}')
-        conn.execute(f"GRANT SELECT ON radius_check, radius_reply TO {role}")
+        conn.execute(f"GRANT SELECT ({', '.join(READ_COLUMNS)}) ON radius_answers TO {role}")
     return admin, role, (f"host={url.host} port={url.port} dbname={url.database} "
                          f"user={role} password={password}")
 
@@ -224,9 +228,17 @@ async def aaa_setup(pg_url: str, tmp: Path, backend: str = "rest", **radius_opti
             if backend == "sql" else None)
         served = ServedHub(hub)
         await served.start()
-        clients = [RadiusClient(v, a, NAS_SECRET) for v, a in VENDOR_NAS.items()]
+        owner = await hub.new_tenant("aaa")
+        other = await hub.new_tenant("aaa-other")  # a test registers OTHER_TENANT_NAS to it
+        site = await hub.post(owner, "/sites", {"name": "pop-aaa"})
+        nas_ids = {vendor: await _nas(hub, owner, site["id"], vendor, address)
+                   for vendor, address in VENDOR_NAS.items()}
+        # clients.conf as `dotmac-hub radius clients` writes it: tenant and vendor per NAS
+        clients = [RadiusClient(v, a, NAS_SECRET, str(owner.tenant_id), v)
+                   for v, a in VENDOR_NAS.items()]
         clients.append(RadiusClient("unregistered", UNREGISTERED_NAS, NAS_SECRET))
-        clients.append(RadiusClient("other-tenant", OTHER_TENANT_NAS, NAS_SECRET))
+        clients.append(RadiusClient("other-tenant", OTHER_TENANT_NAS, NAS_SECRET,
+                                    str(other.tenant_id), "mikrotik"))
         sql_role = None
         if backend == "sql":
             admin, role, dsn = readonly_role(pg_url)
@@ -235,11 +247,8 @@ async def aaa_setup(pg_url: str, tmp: Path, backend: str = "rest", **radius_opti
         server = await asyncio.to_thread(start_radius_server, served.url, TOKEN, tmp,
                                          clients=clients, **radius_options)
         try:
-            owner = await hub.new_tenant("aaa")
-            site = await hub.post(owner, "/sites", {"name": "pop-aaa"})
-            made = Aaa(served, server, owner, site["id"], backend=backend, sql_role=sql_role)
-            for vendor, address in VENDOR_NAS.items():
-                made.nas_ids[vendor] = await _nas(hub, owner, site["id"], vendor, address)
+            made = Aaa(served, server, owner, site["id"], nas_ids, backend=backend,
+                       sql_role=sql_role, other=other)
             yield made
         finally:
             server.stop()

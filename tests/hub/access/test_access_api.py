@@ -110,6 +110,9 @@ async def test_radius_clients_renders_every_nas_with_its_secret(hub: Hub,
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     mine = next(c for c in found if c.address == made["address"])
     assert f'secret = "{mine.secret}"' in text and mine.secret.startswith("nas-secret-")
+    # what the sql backend's queries bind the NAS to (%{client:dotmac_tenant}, nas_type)
+    assert f'dotmac_tenant = "{owner.tenant_id}"' in text
+    assert f'nas_type = "{made["vendor"]}"' in text
 
 
 def test_radius_config_renders_a_directory_freeradius_accepts(

@@ -205,7 +205,8 @@ async def test_hub_unreachable_means_reject_by_default(aaa: Aaa) -> None:
 async def test_a_subscriber_is_refused_through_another_tenants_nas(aaa: Aaa) -> None:
     await aaa.subscriber("ivan@isp.example")
     login = {"User-Name": "ivan@isp.example", "User-Password": "s3cret-Pw"}
-    other = await aaa.hub.new_tenant("aaa-other")
+    other = aaa.other
+    assert other is not None
     site = await aaa.hub.post(other, "/sites", {"name": "pop-other"})
     await aaa.hub.post(other, "/access/nas", {"site_id": site["id"], "name": "bng-other",
                                               "address": OTHER_TENANT_NAS,
@@ -284,3 +285,23 @@ async def _statistics_when(aaa: Aaa, name: str, at_least: int) -> dict[str, Any]
             return stats
         await asyncio.sleep(0.1)
     raise AssertionError(f"{name} never reached {at_least}: {stats}")
+
+
+async def test_a_mac_shaped_user_name_and_option_82_find_the_ipoe_login(aaa: Aaa) -> None:
+    sub = await aaa.subscriber("erin@isp.example", None, mac="02:aa:bb:cc:dd:ee")
+    put = await aaa.hub.client.put(
+        f"/access/subscriptions/{sub['id']}/credentials",
+        json={"username": "erin@isp.example", "mac": "02:aa:bb:cc:dd:ee",
+              "circuit_id": "olt1 1/1/3", "remote_id": "cpe-9"}, headers=aaa.owner.headers)
+    assert put.status_code == 200, put.text
+    by_user_name = await aaa.request({"User-Name": "02AA.BBCC.DDEE", "User-Password": "x"})
+    assert by_user_name.code == "Access-Accept", by_user_name.output
+    option_82 = {"User-Name": "dhcp-client", "User-Password": "x",
+                 "ADSL-Agent-Circuit-Id": "olt1 1/1/3", "ADSL-Agent-Remote-Id": "cpe-9"}
+    by_circuit = await aaa.request(option_82)
+    assert by_circuit.code == "Access-Accept", by_circuit.output
+    assert by_circuit.first("Mikrotik-Rate-Limit") == "10000k/50000k"
+    # the circuit is bound to its remote id: another one does not find the login
+    other_remote = await aaa.request({**option_82, "ADSL-Agent-Remote-Id": "cpe-10"})
+    assert other_remote.code == "Access-Reject", other_remote.output
+    assert other_remote.first("Reply-Message") == "unknown subscriber"

@@ -1,5 +1,5 @@
 """The materialized answers of the sql backend, without FreeRADIUS: what the hub writes into
-radius_answers, what the PostgreSQL function FreeRADIUS calls returns per NAS, and the
+radius_answers, what FreeRADIUS's query (one index look-up) returns per tenant, and the
 reconcile task (drift repaired; rows removed when the backend is rest); `dotmac-hub radius
 config --backend sql`."""
 
@@ -18,13 +18,14 @@ from typer.testing import CliRunner
 from hub.access import answers
 from hub.access.cli import radius_app
 from hub.access.models import RadiusAnswer
+from hub.access.radius_sql import sql_query
 from hub.access.settings import RadiusSettings
 from hub.schedules.tasks import task
 from tests.hub.access.conftest import hub, pg_url
 from tests.hub.harness import Account, Hub
 
 __all__ = ["hub", "pg_url"]
-NAS_A, NAS_B = "192.0.2.1", "192.0.2.2"
+NAS_A = "192.0.2.1"
 
 
 def _config(hub: Hub) -> answers.AnswerConfig:
@@ -61,12 +62,25 @@ async def _subscriber(hub: Hub, owner: Account, username: str) -> str:
     return str(sub["id"])
 
 
-async def _items(hub: Hub, kind: str, nas: str, user: str, csid: str = "") -> list[Any]:
+def _bound(kind: str) -> str:
+    """FreeRADIUS's query (mods-enabled/sql) with its expansions as bind parameters."""
+    query = sql_query(kind)
+    for xlat, name in (("%{client:dotmac_tenant}", "tenant"), ("%{client:nas_type}", "vendor"),
+                       ("%{control:Tmp-String-7}", "lookup"), ("%{SQL-User-Name}", "key"),
+                       ("%{ADSL-Agent-Remote-Id}", "remote")):
+        query = query.replace(f"'{xlat}'", f":{name}")
+    assert "%{" not in query
+    return query
+
+
+async def _items(hub: Hub, kind: str, tenant: Account, key: str, lookup: str = "user"
+                 ) -> list[Any]:
+    """What FreeRADIUS's query returns to a MikroTik NAS of `tenant`."""
     async with hub.app.state.sessions() as session:
-        rows = await session.execute(text(
-            "SELECT attribute, op, value FROM radius_items(:kind, :nas, :user, :csid, '', '')"),
-            {"kind": kind, "nas": nas, "user": user, "csid": csid})
-        return [tuple(r) for r in rows]
+        rows = await session.execute(text(_bound(kind)), {
+            "tenant": str(tenant.tenant_id), "vendor": "mikrotik", "lookup": lookup,
+            "key": key, "remote": ""})
+        return [(r.attribute, r.op, r.value) for r in rows]
 
 
 async def _count(hub: Hub, sub_id: str) -> int:
@@ -79,23 +93,33 @@ async def test_each_login_is_materialized_and_found_only_through_its_tenants_nas
         hub: Hub, owner: Account) -> None:
     sub_id = await _subscriber(hub, owner, "lena-mac")
     assert await _count(hub, sub_id) > 0
-    assert await _items(hub, "check", NAS_A, "lena-mac") == [
+    assert await _items(hub, "check", owner, "lena-mac") == [
         ("Cleartext-Password", ":=", "pw-12345678")]
-    reply = await _items(hub, "reply", NAS_A, "lena-mac")
+    reply = await _items(hub, "reply", owner, "lena-mac")
     assert ("Mikrotik-Rate-Limit", ":=", "2000k/8000k") in reply
-    # by MAC (any spelling in Calling-Station-Id): the NAS vouches, no password
-    assert await _items(hub, "check", NAS_A, "whatever", "02-00-00-00-00-01") == [
+    # by MAC (the key FreeRADIUS's policy computes): the NAS vouches, no password
+    assert await _items(hub, "check", owner, "020000000001", "mac") == [
         ("Auth-Type", ":=", "Accept")]
+    assert await _items(hub, "check", owner, "020000000001") == []  # not a User-Name
     other = await hub.new_tenant("answers-other")
-    site = await hub.post(other, "/sites", {"name": "pop-b"})
-    await hub.post(other, "/access/nas", {"site_id": site["id"], "name": "bng-b",
-                                          "address": NAS_B, "secret": "s" * 16,
-                                          "vendor": "mikrotik"})
-    assert await _items(hub, "check", NAS_B, "lena-mac") == []
+    assert await _items(hub, "check", other, "lena-mac") == []
     # the credential gone: so is the answer
     gone = await hub.client.delete(f"/access/subscriptions/{sub_id}/credentials",
                                    headers=owner.headers)
     assert gone.status_code == 204 and await _count(hub, sub_id) == 0
+
+
+async def test_freeradius_queries_are_one_look_up_of_the_index_in_answer_order(
+        hub: Hub, owner: Account) -> None:
+    await _subscriber(hub, owner, "nora")
+    async with hub.app.state.sessions() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(row[0] for row in await session.execute(
+            text("EXPLAIN " + _bound("reply")), {
+                "tenant": str(owner.tenant_id), "vendor": "mikrotik", "lookup": "user",
+                "key": "nora", "remote": ""}))
+    assert "ix_radius_answers_lookup" in plan and "Sort" not in plan, plan
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
 
 
 async def test_reconcile_repairs_drift_and_empties_the_table_when_the_backend_is_rest(
@@ -106,7 +130,7 @@ async def test_reconcile_repairs_drift_and_empties_the_table_when_the_backend_is
         await session.execute(delete(RadiusAnswer).where(
             RadiusAnswer.subscription_id == uuid.UUID(sub_id)))
         await session.commit()
-    assert await _items(hub, "check", NAS_A, "mona") == []
+    assert await _items(hub, "check", owner, "mona") == []
     assert task("access.reconcile_answers") is not None
     async with hub.app.state.sessions() as session:
         summary = await answers.reconcile_answers(session, owner.tenant_id)
@@ -138,7 +162,8 @@ def test_radius_config_sql_backend_needs_postgresql_and_keeps_the_password_unlog
     module = (out / "mods-enabled/sql").read_text()
     assert 'radius_db = "host=db.example.net dbname=hub user=freeradius_ro"' in module
     assert 'password = "Pw-123"' in module
-    assert "radius_items('check'" in module and "radius_items('reply'" in module
+    assert f'authorize_check_query = "{sql_query("check")}"' in module
+    assert f'authorize_reply_query = "{sql_query("reply")}"' in module
     assert "sql {" in (out / "policy.d/dotmac_backend").read_text()
     no_dsn = CliRunner().invoke(radius_app, argv[:-2])
     assert no_dsn.exit_code == 2 and "--sql-dsn" in no_dsn.output
