@@ -12,6 +12,11 @@ the SubscriptionEvent points to). `on_job_finished` (subscribed to the jobs doma
 A GB-cap throttle (hub.billing.caps) is a `change_speed` in mode `cap_throttle` to the plan's
 cap throttle rate, and its reset a `change_speed` in mode `cap_restore` back to the plan's
 rate; while a cap throttle holds, a resume brings the port back at the throttle rate.
+
+The subscription's IPAM VLANs reach a job as `customer_vlan`, `customer_svlan` and
+`customer_cvlan` when the profile's action declares them (its schema refuses any other
+parameter), and as `vlan` on a `walled_garden_vlan` resume, whose `vlan` is the customer's
+own VLAN (docs/ipam.md, "VLANs in provisioning templates").
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from firmware_profiles.actions import ActionError, PlatformActions
 from hub.billing.charges import throttle_rates
 from hub.billing.models import NetworkAction, Plan, Subscription
 from hub.billing.repository import plan_of
@@ -37,9 +43,12 @@ from hub.billing.repository.network import (
 )
 from hub.db import new_id
 from hub.errors import ProblemError
+from hub.inventory.repository import DeviceRepository
+from hub.ipam.service import SubscriberVlans, subscriber_vlans
 from hub.jobs.events import JobFinished
 from hub.jobs.schemas import JobCreate
 from hub.jobs.service import JobService
+from hub.jobs.validation import platform_actions
 from hub.principal import Principal
 
 log = logging.getLogger("dotmac.hub.billing")
@@ -56,6 +65,9 @@ CAP_THROTTLE, CAP_RESTORE = "cap_throttle", "cap_restore"
 # A billing job waits this long for its agent before it expires (and the flag shows it).
 BILLING_JOB_DEADLINE_S = 86400
 _PLAN_LABEL = re.compile(r"[^A-Za-z0-9_.-]+")
+# The job parameter each IPAM tag reaches an action as, when the action declares it. Not
+# `vlan`: some actions already use it for the walled-garden VLAN.
+VLAN_PARAMS = {"vlan": "customer_vlan", "svlan": "customer_svlan", "cvlan": "customer_cvlan"}
 
 
 class NetworkActions(Protocol):
@@ -202,6 +214,27 @@ def steps_for(action: str, mode: str | None, port: str, plan: Plan,
     return [Step("suspend_customer", iface)]
 
 
+def vlan_params(platform: PlatformActions, job_action: str,
+                vlans: SubscriberVlans) -> dict[str, object]:
+    """The subscription's VLANs as the parameters `job_action` of `platform` declares.
+
+    An action that declares none gets none (its schema refuses unknown parameters), so a
+    profile opts in per action. The walled_garden_vlan resume puts the port back in the
+    customer's own VLAN, its `vlan`: IPAM's single tag, when the subscription has one.
+    """
+    try:
+        declared = platform.action(job_action).schema.get("properties", {})
+    except ActionError:  # no such action: the job is refused when it is submitted
+        return {}
+    found: dict[str, object] = {VLAN_PARAMS[tag]: value for tag, value in vlans.params().items()
+                                if VLAN_PARAMS[tag] in declared}
+    own_vlan = (job_action == "resume_customer" and "vlan" in declared
+                and platform.suspend_mode == "walled_garden_vlan")
+    if own_vlan and vlans.vlan is not None:
+        found["vlan"] = vlans.vlan
+    return found
+
+
 def skip_reason(sub: Subscription, action: str) -> tuple[str, str] | None:
     """Why no job is sent for this transition, as (row status, reason), or None: `skipped`
     when the network cannot be reached, `deferred` when a later step applies it."""
@@ -231,11 +264,12 @@ class JobNetworkActions:
         if plan is None:
             plan = await plan_of(self.session, sub.plan_id)
         request_id = new_id()
+        steps = await self._with_vlans(sub, steps_for(action, mode, sub.port, plan, cap_kbps))
         rows = [NetworkAction(id=request_id if n == 0 else new_id(), request_id=request_id,
                               tenant_id=sub.tenant_id, subscription_id=sub.id, action=action,
                               mode=mode, params=step.params, job_action=step.job_action,
                               status="requested")
-                for n, step in enumerate(steps_for(action, mode, sub.port, plan, cap_kbps))]
+                for n, step in enumerate(steps)]
         self.session.add_all(rows)
         await self.session.flush()
         skip = skip_reason(sub, action)
@@ -248,6 +282,23 @@ class JobNetworkActions:
             log.info("billing.network_%s subscription=%s action=%s reason=%s", skip[0], sub.id,
                      action, skip[1])
         return request_id
+
+    async def _with_vlans(self, sub: Subscription, steps: list[Step]) -> list[Step]:
+        """`steps` with the subscription's IPAM VLANs added where the device's profile
+        declares them (unchanged without a device, a profile with actions, or VLANs)."""
+        if sub.device_id is None or not sub.port:
+            return steps
+        device = await DeviceRepository(self.session, sub.tenant_id).find(sub.device_id)
+        if device is None:
+            return steps
+        try:
+            platform = platform_actions(device.profile)
+        except ActionError:  # no actions.yaml: submit's check says why
+            return steps
+        vlans = await subscriber_vlans(self.session, sub.tenant_id, sub.id)
+        return [Step(step.job_action,
+                     {**step.params, **vlan_params(platform, step.job_action, vlans)})
+                for step in steps]
 
     async def submit(self, row: NetworkAction, sub: Subscription) -> uuid.UUID | None:
         """Queue the row's job (idempotent); a job the hub refuses marks the row failed."""

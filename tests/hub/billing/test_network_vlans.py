@@ -1,0 +1,145 @@
+"""A subscription's IPAM VLANs reach the provisioning jobs billing queues, under the names the
+profile's action declares (docs/ipam.md, "VLANs in provisioning templates").
+
+The VLANs are allocated through the IPAM API; the queued job is rendered with the shipped
+cisco_ios profile and run on the SSH simulator's switch by the agent's executor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import firmware_profiles
+from edge_agent.executor import Executor
+from firmware_profiles.actions import load_actions, render
+from hub.billing.models import NetworkAction
+from hub.billing.network import vlan_params
+from hub.ipam.service import SubscriberVlans
+from tests.agent_ssh.conftest import executor_for, job
+from tests.hub.billing.test_network_jobs import PORT, _device, _job, _rows, _step, _subscription
+from tests.hub.harness import Account, Hub
+from tests.ssh_sim import Simulator
+
+__all__ = ["executor_for"]
+
+
+async def _allocate(hub: Hub, owner: Account, site_id: str, sub: dict[str, Any],
+                    kind: str) -> dict[str, Any]:
+    """A VLAN of a new pool of `kind` (single: 300-309, qinq: 2000-2009 x 10-19) for `sub`."""
+    body: dict[str, Any] = {"site_id": site_id, "name": f"{kind}-{uuid.uuid4().hex[:6]}",
+                            "kind": kind, "first_tag": 300, "last_tag": 309}
+    if kind == "qinq":
+        body |= {"first_tag": 2000, "last_tag": 2009, "inner_first": 10, "inner_last": 19}
+    pool = await hub.post(owner, "/ipam/vlan-pools", body)
+    return await hub.post(owner, f"/ipam/vlan-pools/{pool['id']}/allocations",
+                          {"subscription_id": sub["id"]})
+
+
+async def _activated(hub: Hub, owner: Account, kinds: tuple[str, ...]
+                     ) -> tuple[list[NetworkAction], dict[str, Any]]:
+    device = await _device(hub, owner)
+    sub = await _subscription(hub, owner, device)
+    for kind in kinds:
+        await _allocate(hub, owner, device["site_id"], sub, kind)
+    await _step(hub, owner, sub, action="activate", on="2026-03-01")
+    return await _rows(hub, sub["id"]), device
+
+
+async def test_a_single_tag_vlan_reaches_the_activation_and_the_switch_port(
+        hub: Hub, ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    owner = await hub.new_tenant("net-vlan")
+    (enable, rate), _ = await _activated(hub, owner, ("single",))
+    assert (enable.job_action, enable.params) == (
+        "resume_customer", {"interface": PORT, "customer_vlan": 300})
+    assert "customer_vlan" not in rate.params  # change_plan does not declare it
+    queued = await _job(hub, enable.job_id)
+    assert queued.state == "queued" and queued.params == enable.params
+    action = load_actions("cisco_ios").action("resume_customer")
+    assert render(action, queued.params) == [
+        f"interface {PORT}", "switchport access vlan 300", "no shutdown"]
+    # The job as the hub queued it, on a switch over SSH: the port joins the VLAN.
+    switch = ssh_sim.add_device("cisco_ios")
+    switch.state.interface(PORT).admin_up = False
+    done = await executor_for(switch).run(job(switch, "resume_customer", **queued.params))
+    assert done.outcome == "succeeded", done.output
+    port = switch.state.interface(PORT)
+    assert (port.admin_up, port.access_vlan) == (True, 300)
+
+
+async def test_qinq_gives_the_s_vlan_of_a_dot1q_tunnel_port(hub: Hub) -> None:
+    owner = await hub.new_tenant("net-qinq")
+    (enable, rate), _ = await _activated(hub, owner, ("qinq",))
+    # cisco_ios declares customer_svlan only: the CPE tags the C-VLAN itself.
+    assert enable.params == {"interface": PORT, "customer_svlan": 2000}
+    queued = await _job(hub, enable.job_id)
+    assert queued.params == enable.params and "customer_cvlan" not in rate.params
+    assert render(load_actions("cisco_ios").action("resume_customer"), queued.params) == [
+        f"interface {PORT}", "switchport access vlan 2000", "switchport mode dot1q-tunnel",
+        "no shutdown"]
+
+
+async def test_without_a_vlan_the_jobs_are_unchanged(
+        hub: Hub, ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    owner = await hub.new_tenant("net-novlan")
+    (enable, rate), _ = await _activated(hub, owner, ())
+    assert (enable.params, rate.params) == (
+        {"interface": PORT}, {"interface": PORT, "rate_kbps": 100_000, "plan": "Fibre-100-20"})
+    queued = await _job(hub, enable.job_id)
+    assert render(load_actions("cisco_ios").action("resume_customer"), queued.params) == [
+        f"interface {PORT}", "no shutdown"]
+    switch = ssh_sim.add_device("cisco_ios")
+    switch.state.interface(PORT).access_vlan = 77  # someone else's setting stays
+    done = await executor_for(switch).run(job(switch, "resume_customer", **queued.params))
+    assert done.outcome == "succeeded", done.output
+    assert switch.state.interface(PORT).access_vlan == 77
+
+
+async def test_only_actions_that_declare_them_receive_vlans(hub: Hub) -> None:
+    owner = await hub.new_tenant("net-vlan-steps")
+    device = await _device(hub, owner)
+    sub = await _subscription(hub, owner, device)
+    await _allocate(hub, owner, device["site_id"], sub, "single")
+    await _allocate(hub, owner, device["site_id"], sub, "qinq")
+    for step in ({"action": "activate", "on": "2026-03-01"},
+                 {"action": "suspend", "mode": "throttle", "on": "2026-03-10"},
+                 {"action": "resume", "on": "2026-03-12"},
+                 {"action": "suspend", "mode": "disconnect", "on": "2026-03-15"}):
+        await _step(hub, owner, sub, **step)
+    rows = await _rows(hub, sub["id"])
+    got = [(r.job_action, sorted(set(r.params) - {"interface"})) for r in rows]
+    # Both tags held: the QinQ S-VLAN and the single tag both go to resume_customer,
+    # whose template puts the port in the tunnel; nothing else declares a VLAN.
+    assert got == [("resume_customer", ["customer_svlan", "customer_vlan"]),
+                   ("change_plan", ["plan", "rate_kbps"]),
+                   ("set_port_speed", ["rate_kbps"]),
+                   ("resume_customer", ["customer_svlan", "customer_vlan"]),
+                   ("change_plan", ["plan", "rate_kbps"]),
+                   ("suspend_customer", [])]
+    assert all(r.job_id is not None and r.status == "requested" for r in rows)
+
+
+def test_the_walled_garden_resume_gets_the_customers_own_vlan(tmp_path: Path) -> None:
+    # A cisco_ios copy in suspend_mode walled_garden_vlan: its resume_customer needs `vlan`,
+    # the customer's own VLAN, which IPAM's single tag is.
+    folder = tmp_path / "cisco_ios"
+    folder.mkdir()
+    doc = yaml.safe_load((firmware_profiles.root() / "cisco_ios" / "actions.yaml").read_text())
+    doc["suspend_mode"] = "walled_garden_vlan"
+    doc.pop("cli_metrics", None)
+    (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
+    garden = load_actions("cisco_ios", tmp_path)
+    tags = SubscriberVlans(vlan=120, svlan=2000, cvlan=10)
+    assert vlan_params(garden, "resume_customer", tags) == {"vlan": 120}
+    assert vlan_params(garden, "resume_customer", SubscriberVlans()) == {}
+    # Its suspend's `vlan` is the walled garden's, never the customer's.
+    assert vlan_params(garden, "suspend_customer", tags) == {}
+    shipped = load_actions("cisco_ios")
+    assert vlan_params(shipped, "resume_customer", tags) == {"customer_vlan": 120,
+                                                             "customer_svlan": 2000}
+    assert vlan_params(shipped, "bounce_port", tags) == {}
+    assert vlan_params(shipped, "no_such_action", tags) == {}
