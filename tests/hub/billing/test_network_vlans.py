@@ -7,6 +7,7 @@ cisco_ios profile and run on the SSH simulator's switch by the agent's executor.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from hub.billing.models import NetworkAction
 from hub.billing.network import vlan_params
 from hub.ipam.service import SubscriberVlans
 from tests.agent_ssh.conftest import executor_for, job
+from tests.hub.billing.matrix import customer
 from tests.hub.billing.test_network_jobs import PORT, _device, _job, _rows, _step, _subscription
 from tests.hub.harness import Account, Hub
 from tests.ssh_sim import Simulator
@@ -40,9 +42,20 @@ async def _allocate(hub: Hub, owner: Account, site_id: str, sub: dict[str, Any],
                           {"subscription_id": sub["id"]})
 
 
-async def _activated(hub: Hub, owner: Account, kinds: tuple[str, ...]
-                     ) -> tuple[list[NetworkAction], dict[str, Any]]:
-    device = await _device(hub, owner)
+async def _device_of(hub: Hub, owner: Account, profile: str) -> dict[str, Any]:
+    """A device of `profile` (with an agent) on a new site."""
+    site = await hub.post(owner, "/sites", {"name": f"s-{secrets.token_hex(3)}"})
+    agent = await hub.post(owner, "/agents", {"site_id": site["id"],
+                                              "name": f"a-{secrets.token_hex(3)}"})
+    return await hub.post(owner, "/devices", {
+        "site_id": site["id"], "agent_id": agent["id"], "name": f"sw-{secrets.token_hex(3)}",
+        "management_address": "192.0.2.21", "profile": profile})
+
+
+async def _activated(hub: Hub, owner: Account, kinds: tuple[str, ...],
+                     profile: str = "cisco_ios") -> tuple[list[NetworkAction], dict[str, Any]]:
+    device = await (_device(hub, owner) if profile == "cisco_ios"
+                    else _device_of(hub, owner, profile))
     sub = await _subscription(hub, owner, device)
     for kind in kinds:
         await _allocate(hub, owner, device["site_id"], sub, kind)
@@ -68,6 +81,47 @@ async def test_a_single_tag_vlan_reaches_the_activation_and_the_switch_port(
     done = await executor_for(switch).run(job(switch, "resume_customer", **queued.params))
     assert done.outcome == "succeeded", done.output
     port = switch.state.interface(PORT)
+    assert (port.admin_up, port.access_vlan) == (True, 300)
+
+
+async def test_a_failed_verify_puts_the_port_back_in_its_old_vlan(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    switch = ssh_sim.add_device("cisco_ios")
+    port = switch.state.interface(PORT)
+    port.admin_up, port.access_vlan = False, 77
+    switch.faults.ignore = ["^no shutdown$"]  # accepted, no effect: the verify fails
+    done = await executor_for(switch).run(job(switch, "resume_customer", interface=PORT,
+                                              customer_vlan=300))
+    assert (done.outcome, done.error_code) == ("rolled_back", "verify_failed"), done.output
+    with switch.state.lock:
+        sent = list(switch.state.commands)
+    assert "switchport access vlan 77" in sent[sent.index("switchport access vlan 300") + 1:]
+    assert (port.admin_up, port.access_vlan) == (False, 77)
+
+
+async def test_huawei_vrp_access_port_joins_the_vlan(
+        hub: Hub, ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    owner = await hub.new_tenant("net-vrp-vlan")
+    huawei_port = "GigabitEthernet0/0/2"
+    device = await _device_of(hub, owner, "huawei_vrp")
+    plan = await hub.post(owner, "/billing/plans", {
+        "name": "Fibre 50", "currency": "EUR", "down_kbps": 50_000, "up_kbps": 10_000,
+        "price_minor": 2500})
+    sub = await hub.post(owner, "/billing/subscriptions", {
+        "customer_id": (await customer(hub, owner))["id"], "plan_id": plan["id"],
+        "device_id": device["id"], "port": huawei_port, "if_index": 2})
+    await _allocate(hub, owner, device["site_id"], sub, "single")
+    await _allocate(hub, owner, device["site_id"], sub, "qinq")  # VRP declares no S-VLAN
+    await _step(hub, owner, sub, action="activate", on="2026-03-01")
+    enable, rate = await _rows(hub, sub["id"])
+    assert enable.params == {"interface": huawei_port, "customer_vlan": 300}
+    assert set(rate.params) == {"interface", "rate_kbps", "plan"}
+    queued = await _job(hub, enable.job_id)
+    switch = ssh_sim.add_device("huawei_vrp")
+    switch.state.interface(huawei_port).admin_up = False
+    done = await executor_for(switch).run(job(switch, "resume_customer", **queued.params))
+    assert done.outcome == "succeeded", done.output
+    port = switch.state.interface(huawei_port)
     assert (port.admin_up, port.access_vlan) == (True, 300)
 
 
