@@ -2,8 +2,9 @@
 answering from its `files` module alone, in the same run with the same load.
 
 Targets, all the shipped configuration (tests/radius_support.py renders it):
-- FreeRADIUS + hub, `sql` backend: rlm_sql reads the hub's materialized answers (views
-  radius_check / radius_reply) as a read-only role;
+- FreeRADIUS + hub, `sql` backend: rlm_sql reads the hub's materialized answers
+  (radius_answers, one index look-up per query) as the read-only role, the NAS's tenant
+  and vendor from clients.conf as `dotmac-hub radius clients` writes it;
 - FreeRADIUS + hub, `rest` backend: the hub answers over HTTP per request (reference);
 - the sql floor: the same rlm_sql module with a constant query (no hub tables): what any
   PostgreSQL-backed FreeRADIUS costs here;
@@ -44,6 +45,8 @@ import psycopg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the bench reuses the test suite's service starters
 
+from hub.access.radius_config import RadiusClient  # noqa: E402
+from hub.access.radius_sql import READ_COLUMNS  # noqa: E402
 from tests.hub.harness import create_database  # noqa: E402
 from tests.radius_support import NAS_SECRET, RadiusServer, start_radius_server  # noqa: E402
 from tests.services._proc import ManagedProcess, free_port, tcp_open  # noqa: E402
@@ -316,18 +319,24 @@ FLOOR_CHECK = ("SELECT 1, '%{User-Name}', 'Cleartext-Password', "
 FLOOR_REPLY = f"SELECT 1, '%{{User-Name}}', 'Mikrotik-Rate-Limit', '{RATE_LIMIT}', ':='"
 
 
-def readonly_dsn(admin_dsn: str, host: str, port: int, database: str) -> str:
-    """The documented read-only role (SELECT on the two views only); its libpq string."""
+def readonly_dsn(admin_dsn: str, host: str, port: int, database: str
+                 ) -> tuple[str, RadiusClient]:
+    """The documented read-only role (SELECT on radius_answers' read columns only), its
+    libpq string, and the bench NAS as clients.conf names it (tenant, vendor)."""
     role, password = f"bench_radius_ro_{database.rsplit('_', 1)[-1]}", "bench-ro-password"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
     db_admin = admin_dsn.rsplit("/", 1)[0] + f"/{database}"
     with psycopg.connect(db_admin, autocommit=True) as conn:
-        conn.execute(f"GRANT SELECT ON radius_check, radius_reply TO {role}")
+        conn.execute(f"GRANT SELECT ({', '.join(READ_COLUMNS)}) ON radius_answers TO {role}")
         # what autovacuum does soon after a bulk load: the planner's statistics
         conn.execute("ANALYZE radius_answers")
-        conn.execute("ANALYZE access_nas")
-    return f"host={host} port={port} dbname={database} user={role} password={password}"
+        row = conn.execute("SELECT tenant_id, vendor FROM access_nas "
+                           "WHERE address = '127.0.0.1'").fetchone()
+    assert row is not None, "the bench NAS is not registered"
+    client = RadiusClient("bench-bng", "127.0.0.1", NAS_SECRET, str(row[0]), str(row[1]))
+    return (f"host={host} port={port} dbname={database} user={role} password={password}",
+            client)
 
 
 def sql_floor(sql_radius: RadiusServer, tmp: Path) -> tuple[ManagedProcess, int]:
@@ -419,8 +428,9 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
     try:
         asyncio.run(_seed(f"http://127.0.0.1:{port}", args.users))
         hub_url = f"http://127.0.0.1:{port}"
-        dsn = readonly_dsn(pg.admin_dsn, pg.host, pg.port, url.rsplit("/", 1)[1])
-        sql = start_radius_server(hub_url, TOKEN, tmp / "sql", backend="sql", sql_dsn=dsn)
+        dsn, nas = readonly_dsn(pg.admin_dsn, pg.host, pg.port, url.rsplit("/", 1)[1])
+        sql = start_radius_server(hub_url, TOKEN, tmp / "sql", backend="sql", sql_dsn=dsn,
+                                  clients=[nas])
         started.append(sql)
         rest = start_radius_server(hub_url, TOKEN, tmp / "rest", hub_timeout_s=10.0)
         started.append(rest)

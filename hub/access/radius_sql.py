@@ -2,7 +2,8 @@
 
 - `rest`: FreeRADIUS asks the hub per Access-Request (POST /radius/authorize);
 - `sql`: FreeRADIUS's rlm_sql reads the answers the hub materialized in PostgreSQL
-  (hub.access.answers) from radius_answers, one index look-up per query.
+  (hub.access.answers) from radius_answers, one index look-up per query
+  (radius_answer_rows()).
 
 `render_backend` writes `policy.d/dotmac_backend` (the `dotmac_authorize` policy the site's
 authorize section calls) and, for sql, `mods-enabled/sql`.
@@ -31,17 +32,16 @@ READ_COLUMNS = ("id", "tenant_id", "vendor", "lookup", "lookup_key", "remote_id"
                 "position", "attribute", "op", "value")
 
 
-_QUERY = ("SELECT id, lookup_key, attribute, value, op FROM radius_answers "
-          "WHERE tenant_id = '%{client:dotmac_tenant}' AND vendor = '%{client:nas_type}' "
-          "AND lookup = '%{control:Tmp-String-7}' AND lookup_key = '%{SQL-User-Name}' "
-          "AND kind = 'KIND' AND (remote_id IS NULL OR remote_id = '%{ADSL-Agent-Remote-Id}') "
-          "ORDER BY position")
+# the arguments of radius_answer_rows(kind, tenant, vendor, lookup, key, remote id)
+_QUERY = ("SELECT id, username, attribute, value, op FROM radius_answer_rows('KIND', "
+          "'%{client:dotmac_tenant}', '%{client:nas_type}', '%{control:Tmp-String-7}', "
+          "'%{SQL-User-Name}', '%{ADSL-Agent-Remote-Id}')")
 
 
 def sql_query(kind: str) -> str:
-    """rlm_sql's authorize query for `kind` (check or reply): equality on every column of
-    ix_radius_answers_lookup but `position`, which orders the rows. Tenant and vendor are
-    this NAS's clients.conf items; rlm_sql escapes every %{...} it expands into it."""
+    """rlm_sql's authorize query for `kind` (check or reply): radius_answer_rows() (migration
+    0029), one look-up of ix_radius_answers_lookup with a plan PostgreSQL keeps. Tenant and
+    vendor are this NAS's clients.conf items; rlm_sql escapes every %{...} it expands."""
     if kind not in ("check", "reply"):
         raise ValueError(f"query kind {kind!r}: check or reply")
     return _QUERY.replace("'KIND'", f"'{kind}'")

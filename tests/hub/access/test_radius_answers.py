@@ -5,6 +5,7 @@ config --backend sql`."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -113,11 +114,15 @@ async def test_freeradius_queries_are_one_look_up_of_the_index_in_answer_order(
         hub: Hub, owner: Account) -> None:
     await _subscriber(hub, owner, "nora")
     async with hub.app.state.sessions() as session:
+        source = (await session.execute(text(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'radius_answer_rows'"))).scalar_one()
+        statement = re.search(r"RETURN QUERY (SELECT .*?);", source, re.S)
+        assert statement is not None, source
         await session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(row[0] for row in await session.execute(
-            text("EXPLAIN " + _bound("reply")), {
-                "tenant": str(owner.tenant_id), "vendor": "mikrotik", "lookup": "user",
-                "key": "nora", "remote": ""}))
+            text("EXPLAIN " + re.sub(r"\bp_(\w+)", r":\1", statement.group(1))), {
+                "tenant": owner.tenant_id, "vendor": "mikrotik", "lookup": "user",
+                "key": "nora", "kind": "reply", "remote": ""}))
     assert "ix_radius_answers_lookup" in plan and "Sort" not in plan, plan
     assert "Join" not in plan and "Nested Loop" not in plan, plan
 
