@@ -197,3 +197,20 @@ def test_the_walled_garden_resume_gets_the_customers_own_vlan(tmp_path: Path) ->
                                                              "customer_svlan": 2000}
     assert vlan_params(shipped, "bounce_port", tags) == {}
     assert vlan_params(shipped, "no_such_action", tags) == {}
+
+
+async def test_arista_eos_access_vlan_and_dot1q_tunnel(
+        ssh_sim: Simulator, executor_for: Callable[..., Executor]) -> None:
+    action = load_actions("arista_eos").action("resume_customer")
+    assert render(action, {"interface": "Ethernet2", "customer_svlan": 2000,
+                           "customer_vlan": 300}) == [
+        "interface Ethernet2", "switchport access vlan 2000", "switchport mode dot1q-tunnel",
+        "no shutdown"]
+    assert render(action, {"interface": "Ethernet2"}) == ["interface Ethernet2", "no shutdown"]
+    switch = ssh_sim.add_device("arista_eos")
+    port = switch.state.interface("Ethernet2")
+    port.admin_up, port.access_vlan = False, 77
+    done = await executor_for(switch).run(job(switch, "resume_customer", interface="Ethernet2",
+                                              customer_vlan=300))
+    assert done.outcome == "succeeded", done.output
+    assert (port.admin_up, port.access_vlan) == (True, 300)
