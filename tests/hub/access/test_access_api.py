@@ -125,7 +125,8 @@ def test_radius_config_renders_a_directory_freeradius_accepts(
     monkeypatch.setenv("DOTMAC_HUB_RADIUS_TOKEN", "cli-test-token-0123456789")
     out = tmp_path / "raddb"
     done = runner.invoke(radius_app, ["config", "--out", str(out), "--hub-url",
-                                      "https://hub.example.net", "--cache-ttl", "600"])
+                                      "https://hub.example.net", "--cache-ttl", "600",
+                                      "--accounting-spool", str(tmp_path / "spool")])
     assert done.exit_code == 0, done.output
     write_clients(out / "clients.conf", [])
     assert "cli-test-token-0123456789" in (out / "policy.d/dotmac").read_text()
