@@ -92,3 +92,27 @@ async def test_dunning_cuts_and_a_payment_readmits_at_the_normal_rate(radius: Ra
     back = await _login(radius, username)
     assert back.code == "Access-Accept", back.output
     assert back.first("Mikrotik-Rate-Limit") == "10000k/50000k"
+
+
+async def test_a_plan_change_re_rates_the_live_session_and_the_next_login(
+        radius: Radius) -> None:
+    username, sid = f"up-{secrets.token_hex(4)}", secrets.token_hex(6)
+    _, sub = await _subscriber(radius, username)
+    faster = await radius.hub.post(radius.owner, "/billing/plans", {
+        "name": f"fast-{username}", "currency": "EUR", "down_kbps": 200_000,
+        "up_kbps": 40_000, "price_minor": 6000})
+    start = await radius.account({"Acct-Status-Type": "Start", "Acct-Session-Id": sid,
+                                  "User-Name": username, "Framed-IP-Address": "100.64.7.10",
+                                  "Event-Timestamp": int(time.time()) - 5})
+    assert start.code == "Accounting-Response", start.output
+    await radius.delivered()
+    async with nas_simulator(NAS_SECRET) as nas:
+        await radius.set_coa(radius.nas_id, nas.port, NAS_SECRET)
+        await _call(radius, f"/billing/subscriptions/{sub['id']}/transitions",
+                    {"action": "change_plan", "plan_id": faster["id"], "on": "2026-03-10"})
+        (coa,) = await nas.wait_for(1)
+        assert coa.kind == "coa" and coa.attributes["Acct-Session-Id"] == [sid]
+        assert coa.attributes["Mikrotik-Rate-Limit"] == ["40000k/200000k"]
+    again = await _login(radius, username)
+    assert again.code == "Access-Accept", again.output
+    assert again.first("Mikrotik-Rate-Limit") == "40000k/200000k"
