@@ -122,9 +122,11 @@ def register_tasks() -> None:
                   check_params=_days_params, description="Delete device events (traps, "
                   "syslog) received more than params.days ago")
     register_task("retention.schedule_runs", schedule_run_retention,
-                  default_cron="45 3 * * *", default_params={"days": 180},
-                  check_params=_days_params, description="Delete finished schedule runs due "
-                  "more than params.days ago (each schedule keeps its newest)")
+                  default_cron="45 3 * * *", default_params={"days": 180, "routine_days": 2},
+                  check_params=_run_retention_params, description="Delete finished schedule "
+                  "runs due more than params.days ago, and succeeded runs of the routine "
+                  "(non-billing) tasks after params.routine_days (each schedule keeps its "
+                  "newest)")
     register_task("jobs.backups", config_backups, default_cron="0 4 * * *",
                   description="Queue a backup_config job for every enabled device with an "
                   "agent whose profile can back up its configuration")
@@ -163,6 +165,16 @@ def _billing_params(params: dict[str, Any]) -> None:
 def _days_params(params: dict[str, Any]) -> None:
     """days: how long rows are kept."""
     _int_param(params, "days", 1, 3650)
+
+
+def _run_retention_params(params: dict[str, Any]) -> None:
+    """days: how long finished runs are kept; routine_days: succeeded routine runs."""
+    _int_param(params, "days", 1, 3650)
+    _int_param(params, "routine_days", 1, 3650)
+
+
+# Runs kept the full retention even when they succeeded: the billing trail.
+KEPT_RUN_KINDS = ("billing.run", "billing.dunning")
 
 
 async def billing_run(ctx: TaskContext) -> str:
@@ -209,11 +221,19 @@ async def device_event_retention(ctx: TaskContext) -> str:
 
 
 async def schedule_run_retention(ctx: TaskContext) -> str:
-    """Delete the tenant's finished runs older than params.days."""
+    """Delete the tenant's finished runs older than params.days, and the succeeded runs of
+    routine tasks (sweeps every few minutes: thousands a day) older than params.routine_days.
+    Billing runs and every failure are kept the full params.days: they are the money trail
+    and what an operator investigates."""
     before = ctx.due_at - timedelta(days=int(ctx.params.get("days", 180)))
+    routine = ctx.due_at - timedelta(days=int(ctx.params.get("routine_days", 2)))
     async with ctx.sessions() as session, session.begin():
         deleted = await schedule_rows.purge_runs(session, ctx.tenant_id, before)
-    return f"{deleted} schedule runs due before {before.isoformat()} deleted"
+        deleted += await schedule_rows.purge_runs(
+            session, ctx.tenant_id, routine, statuses=("succeeded",),
+            except_kinds=KEPT_RUN_KINDS)
+    return (f"{deleted} schedule runs deleted (finished before {before.isoformat()}, "
+            f"routine successes before {routine.isoformat()})")
 
 
 async def config_backups(ctx: TaskContext) -> str:

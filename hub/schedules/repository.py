@@ -12,7 +12,7 @@ The scheduler's claims are single statements whose outcome says who won:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -175,15 +175,20 @@ async def run_and_schedule(session: AsyncSession, run_id: uuid.UUID,
     return None if row is None else (row[0], row[1])
 
 
-async def purge_runs(session: AsyncSession, tenant_id: uuid.UUID, before: datetime) -> int:
-    """Delete the tenant's finished runs due before `before`, except each schedule's newest
-    finished run (the API and the alarm read it); rows deleted."""
+async def purge_runs(session: AsyncSession, tenant_id: uuid.UUID, before: datetime,
+                     statuses: Collection[str] = FINISHED,
+                     except_kinds: Collection[str] = ()) -> int:
+    """Delete the tenant's runs in `statuses` (finished ones) due before `before`, except
+    each schedule's newest finished run (the API and the alarm read it) and the runs of
+    `except_kinds`; rows deleted."""
     other = aliased(ScheduleRun)
     newest = (select(func.max(other.due_at))
               .where(other.schedule_id == ScheduleRun.schedule_id,
                      other.status.in_(FINISHED)).scalar_subquery())
     statement = (delete(ScheduleRun).where(
-        ScheduleRun.tenant_id == tenant_id, ScheduleRun.status.in_(FINISHED),
+        ScheduleRun.tenant_id == tenant_id,
+        ScheduleRun.status.in_([s for s in statuses if s in FINISHED]),
+        ScheduleRun.kind.not_in(list(except_kinds)),
         ScheduleRun.due_at < before, ScheduleRun.due_at < newest)
         .execution_options(synchronize_session=False))
     result = await session.execute(statement)

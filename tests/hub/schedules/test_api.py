@@ -85,6 +85,6 @@ async def test_run_now_and_the_runs_pages(hub: Hub) -> None:
     runs = page["data"] + rest.json()["data"]
     assert rest.json()["next_cursor"] is None
     assert [r["status"] for r in runs] == ["succeeded"] * 3
-    assert all(r["summary"].startswith("0 schedule runs due before") for r in runs)
+    assert all(r["summary"].startswith("0 schedule runs deleted (finished before") for r in runs)
     shown = (await hub.client.get(path, headers=owner.headers)).json()
     assert shown["last_run"]["id"] == runs[-1]["id"] == shown["last_finished_run"]["id"]

@@ -14,9 +14,16 @@ from sqlalchemy import func, select
 from hub.alarms.models import DeviceEvent
 from hub.billing.models import Invoice
 from hub.db import new_id
-from hub.handlers import billing_dunning, billing_run, config_backups, device_event_retention
+from hub.handlers import (
+    billing_dunning,
+    billing_run,
+    config_backups,
+    device_event_retention,
+    schedule_run_retention,
+)
 from hub.inventory.models import Agent, Device, Site
 from hub.jobs.models import ProvisioningJob
+from hub.schedules.models import Schedule, ScheduleRun
 from hub.schedules.tasks import TaskContext, tasks
 from tests.hub.harness import Account, Hub
 
@@ -115,6 +122,42 @@ async def test_retention_deletes_only_old_device_events(hub: Hub) -> None:
         left = (await session.execute(select(func.count()).select_from(DeviceEvent).where(
             DeviceEvent.tenant_id == owner.tenant_id))).scalar_one()
     assert left == 2
+
+
+async def test_run_retention_keeps_failures_and_billing_longer_than_routine_successes(
+        hub: Hub) -> None:
+    """Sweeps every few minutes write thousands of runs a day: their successes go after
+    routine_days (2); failures and billing runs stay the full days (180); each schedule
+    keeps its newest finished run whatever its age."""
+    owner = await hub.new_tenant("run-retention")
+    now = datetime(2026, 12, 5, 3, 45, tzinfo=UTC)
+    runs = {  # kind -> [(days ago, status)], oldest first; the last is the newest
+        "access.coa_sweep": [(200, "failed"), (5, "succeeded"), (4, "failed"),
+                             (1, "succeeded"), (0.1, "succeeded")],
+        "billing.run": [(200, "succeeded"), (30, "succeeded"), (0.5, "succeeded")]}
+    async with hub.app.state.sessions() as session, session.begin():
+        for kind, rows in runs.items():
+            schedule = Schedule(tenant_id=owner.tenant_id, kind=kind, cron="0 * * * *",
+                                next_due_at=now)
+            session.add(schedule)
+            await session.flush()
+            session.add_all(ScheduleRun(
+                tenant_id=owner.tenant_id, schedule_id=schedule.id, kind=kind,
+                due_at=now - timedelta(days=ago), status=status, attempt=1,
+                finished_at=now - timedelta(days=ago)) for ago, status in rows)
+    ctx = TaskContext(hub.app.state.sessions, owner.tenant_id, now, now.date(),
+                      {"days": 180, "routine_days": 2})
+    assert (await schedule_run_retention(ctx)).startswith("3 schedule runs deleted")
+    async with hub.app.state.sessions() as session:
+        left = (await session.execute(
+            select(ScheduleRun.kind, ScheduleRun.status, ScheduleRun.due_at)
+            .where(ScheduleRun.tenant_id == owner.tenant_id)
+            .order_by(ScheduleRun.kind, ScheduleRun.due_at))).all()
+    kept = [(kind, status, round((now - due).total_seconds() / 86400, 1))
+            for kind, status, due in left]
+    assert kept == [("access.coa_sweep", "failed", 4.0), ("access.coa_sweep", "succeeded", 1.0),
+                    ("access.coa_sweep", "succeeded", 0.1), ("billing.run", "succeeded", 30.0),
+                    ("billing.run", "succeeded", 0.5)]
 
 
 async def test_backups_queue_one_job_per_device_and_due_time(hub: Hub) -> None:
