@@ -135,6 +135,23 @@ def rate_attributes(vendor: str, down_kbps: int, up_kbps: int) -> list[tuple[str
     return vendor_pairs(vendors()[vendor], "rate", Rate(down_kbps, up_kbps), "")
 
 
+# Reply attributes the hub adds beside a vendor's own (authorize.py: addresses, timers, Class;
+# a refusal's Reply-Message).
+SESSION_REPLY_ATTRIBUTES = ("Reply-Message", "Framed-IP-Address", "Framed-Pool",
+                            "Framed-IPv6-Prefix", "Delegated-IPv6-Prefix", "Session-Timeout",
+                            "Acct-Interim-Interval", "Class")
+
+
+def reply_attribute_names() -> list[str]:
+    """Every attribute an answer can put in a reply: the session attributes and each vendor
+    file's rate and walled-garden attributes (the sql backend's policy copies these, and only
+    these, into the reply)."""
+    names = set(SESSION_REPLY_ATTRIBUTES)
+    for vendor in vendors().values():
+        names.update(name for name, _ in vendor.rate + vendor.walled_garden)
+    return sorted(names)
+
+
 def walled_garden_attributes(vendor: str, walled_garden: str) -> list[tuple[str, str]]:
     """A vendor's walled-garden attributes (for CoA as for Access-Accept)."""
     return vendor_pairs(vendors()[vendor], "walled_garden", Rate(0, 0), walled_garden)

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.util import await_only
 
 from hub.access import repository as repo
-from hub.access.answer import Answer, vendors
+from hub.access.answer import Answer, reply_attribute_names, vendors
 from hub.access.authorize import RadiusAuthorizer
 from hub.access.models import SubscriberCredential
 from hub.access.settings import RadiusSettings
@@ -113,12 +113,21 @@ def _lookups(credential: SubscriberCredential) -> list[tuple[str, str, str | Non
     return found
 
 
+@cache
+def _copied() -> frozenset[str]:
+    return frozenset(reply_attribute_names())
+
+
 def answer_rows(answer: Answer) -> list[tuple[str, str, str, str]]:
     """(kind, attribute, op, value) of an answer as radcheck / radreply rows: a refusal is
     `Auth-Type := Reject` plus its Reply-Message; a repeated attribute is added (`+=`)."""
     if not answer.accept:
         return [("check", "Auth-Type", ":=", "Reject"),
                 ("reply", "Reply-Message", ":=", answer.message)]
+    unknown = {name for name, _ in answer.reply} - _copied()
+    if unknown:  # the sql backend's policy would not copy them into the reply
+        raise ValueError(f"reply attribute(s) {sorted(unknown)} missing from "
+                         "answer.reply_attribute_names()")
     rows = []
     for kind, pairs in (("check", answer.control), ("reply", answer.reply)):
         seen: set[str] = set()

@@ -2,8 +2,8 @@
 
 - `rest`: FreeRADIUS asks the hub per Access-Request (POST /radius/authorize);
 - `sql`: FreeRADIUS's rlm_sql reads the answers the hub materialized in PostgreSQL
-  (hub.access.answers) from radius_answers, one index look-up per query
-  (radius_answer_rows()).
+  (hub.access.answers) from radius_answers: one prepared statement per Access-Request, one
+  index look-up.
 
 `render_backend` writes `policy.d/dotmac_backend` (the `dotmac_authorize` policy the site's
 authorize section calls) and, for sql, `mods-enabled/sql`.
@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hub.access.answer import reply_attribute_names
+
 if TYPE_CHECKING:
     from hub.access.radius_config import RadiusServerConfig
 
@@ -28,23 +30,32 @@ _SAFE_DSN = re.compile(r"^[A-Za-z0-9 =._~@:/+,-]{1,500}$")
 
 # The columns FreeRADIUS's read-only role may SELECT on radius_answers (docs/radius.md): what
 # its queries filter on and read, not which subscription a row belongs to.
-READ_COLUMNS = ("id", "tenant_id", "vendor", "lookup", "lookup_key", "remote_id", "kind",
-                "position", "attribute", "op", "value")
+READ_COLUMNS = ("tenant_id", "vendor", "lookup", "lookup_key", "remote_id", "kind", "position",
+                "attribute", "op", "value")
 
 
-# the arguments of radius_answer_rows(kind, tenant, vendor, lookup, key, remote id)
-_QUERY = ("SELECT id, username, attribute, value, op FROM radius_answer_rows('KIND', "
-          "'%{client:dotmac_tenant}', '%{client:nas_type}', '%{control:Tmp-String-7}', "
-          "'%{SQL-User-Name}', '%{ADSL-Agent-Remote-Id}')")
+# rlm_sql sends plain, unprepared statements, so PostgreSQL would parse and plan the look-up
+# for every Access-Request. Each pooled connection instead prepares it once (rlm_sql's
+# `open_query`), and an Access-Request costs one EXECUTE: a single scan of
+# ix_radius_answers_lookup (tenant, vendor, lookup, lookup_key, kind, position) returning the
+# check rows then the reply rows in answer order, without a sort. Column 0 (rlm_sql's row id,
+# only logged) is the position: no uuid to format per row.
+PREPARE = ("PREPARE dotmac_answer (uuid, text, text, text, text) AS "
+           "SELECT position, lookup_key, attribute, value, op FROM radius_answers "
+           "WHERE tenant_id = $1 AND vendor = $2 AND lookup = $3 AND lookup_key = $4 "
+           "AND (remote_id IS NULL OR remote_id = $5) ORDER BY kind, position")
+
+# the arguments: this NAS's tenant and vendor (clients.conf items), the login kind and key,
+# the option-82 remote id
+QUERY = ("EXECUTE dotmac_answer ('%{client:dotmac_tenant}', '%{client:nas_type}', "
+         "'%{control:Tmp-String-7}', '%{SQL-User-Name}', '%{ADSL-Agent-Remote-Id}')")
 
 
-def sql_query(kind: str) -> str:
-    """rlm_sql's authorize query for `kind` (check or reply): radius_answer_rows() (migration
-    0029), one look-up of ix_radius_answers_lookup with a plan PostgreSQL keeps. Tenant and
-    vendor are this NAS's clients.conf items; rlm_sql escapes every %{...} it expands."""
-    if kind not in ("check", "reply"):
-        raise ValueError(f"query kind {kind!r}: check or reply")
-    return _QUERY.replace("'KIND'", f"'{kind}'")
+def reply_copy(names: list[str]) -> str:
+    """The policy lines that move the answer's reply attributes into the reply. rlm_sql's one
+    query (authorize_check_query) puts every row in the control list; a second query for
+    the reply rows would double the PostgreSQL round trips per Access-Request."""
+    return "\n".join(f"\t\t&{name} += &control:{name}[*]" for name in names)
 
 
 def dsn_problems(backend: str, dsn: str | None) -> list[str]:
@@ -86,8 +97,8 @@ def render_backend(config: RadiusServerConfig, out_dir: Path, values: dict[str, 
 
     values = {**values, "MAX_USERNAME": str(config.max_username_bytes),
               "MAX_USERNAME_PLUS_ONE": str(config.max_username_bytes + 1),
-              **_conninfo(config.sql_dsn or ""), "SQL_QUERY_CHECK": sql_query("check"),
-              "SQL_QUERY_REPLY": sql_query("reply"),
+              **_conninfo(config.sql_dsn or ""), "SQL_OPEN_QUERY": PREPARE,
+              "SQL_QUERY": QUERY, "SQL_REPLY_COPY": reply_copy(reply_attribute_names()),
               "HUB_TIMEOUT_INT": str(max(1, math.ceil(config.hub_timeout_s)))}
     writer(out_dir / "policy.d/dotmac_backend",
            fill(_template(f"backend/{config.backend}"), values))

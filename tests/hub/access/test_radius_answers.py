@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from hub.access import answers
 from hub.access.cli import radius_app
 from hub.access.models import RadiusAnswer
-from hub.access.radius_sql import sql_query
+from hub.access.radius_sql import PREPARE, QUERY
 from hub.access.settings import RadiusSettings
 from hub.schedules.tasks import task
 from tests.hub.access.conftest import hub, pg_url
@@ -63,25 +63,32 @@ async def _subscriber(hub: Hub, owner: Account, username: str) -> str:
     return str(sub["id"])
 
 
-def _bound(kind: str) -> str:
-    """FreeRADIUS's query (mods-enabled/sql) with its expansions as bind parameters."""
-    query = sql_query(kind)
-    for xlat, name in (("%{client:dotmac_tenant}", "tenant"), ("%{client:nas_type}", "vendor"),
-                       ("%{control:Tmp-String-7}", "lookup"), ("%{SQL-User-Name}", "key"),
-                       ("%{ADSL-Agent-Remote-Id}", "remote")):
-        query = query.replace(f"'{xlat}'", f":{name}")
-    assert "%{" not in query
-    return query
+def _bound() -> str:
+    """FreeRADIUS's prepared look-up (mods-enabled/sql) with its EXECUTE arguments, the
+    expansions of its query, as bind parameters."""
+    arguments = QUERY[QUERY.index("(") + 1:QUERY.rindex(")")].split(", ")
+    names = {"'%{client:dotmac_tenant}'": ":tenant", "'%{client:nas_type}'": ":vendor",
+             "'%{control:Tmp-String-7}'": ":lookup", "'%{SQL-User-Name}'": ":key",
+             "'%{ADSL-Agent-Remote-Id}'": ":remote"}
+    statement = PREPARE[PREPARE.index(" AS ") + 4:]
+    for number, argument in enumerate(arguments, start=1):
+        statement = re.sub(rf"\${number}\b", names[argument], statement)
+    assert "$" not in statement and "%{" not in statement
+    return statement
 
 
 async def _items(hub: Hub, kind: str, tenant: Account, key: str, lookup: str = "user"
                  ) -> list[Any]:
-    """What FreeRADIUS's query returns to a MikroTik NAS of `tenant`."""
+    """The rows of `kind` (check or reply) FreeRADIUS's query returns to a MikroTik NAS of
+    `tenant` (all check rows come before the reply rows)."""
     async with hub.app.state.sessions() as session:
-        rows = await session.execute(text(_bound(kind)), {
+        rows = list(await session.execute(text(_bound().replace(
+            "SELECT position,", "SELECT kind, position,")), {
             "tenant": str(tenant.tenant_id), "vendor": "mikrotik", "lookup": lookup,
-            "key": key, "remote": ""})
-        return [(r.attribute, r.op, r.value) for r in rows]
+            "key": key, "remote": ""}))
+    kinds = [r.kind for r in rows]
+    assert kinds == sorted(kinds), kinds
+    return [(r.attribute, r.op, r.value) for r in rows if r.kind == kind]
 
 
 async def _count(hub: Hub, sub_id: str) -> int:
@@ -110,19 +117,15 @@ async def test_each_login_is_materialized_and_found_only_through_its_tenants_nas
     assert gone.status_code == 204 and await _count(hub, sub_id) == 0
 
 
-async def test_freeradius_queries_are_one_look_up_of_the_index_in_answer_order(
+async def test_freeradius_query_is_one_look_up_of_the_index_in_answer_order(
         hub: Hub, owner: Account) -> None:
     await _subscriber(hub, owner, "nora")
     async with hub.app.state.sessions() as session:
-        source = (await session.execute(text(
-            "SELECT prosrc FROM pg_proc WHERE proname = 'radius_answer_rows'"))).scalar_one()
-        statement = re.search(r"RETURN QUERY (SELECT .*?);", source, re.S)
-        assert statement is not None, source
         await session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(row[0] for row in await session.execute(
-            text("EXPLAIN " + re.sub(r"\bp_(\w+)", r":\1", statement.group(1))), {
+            text("EXPLAIN " + _bound()), {
                 "tenant": owner.tenant_id, "vendor": "mikrotik", "lookup": "user",
-                "key": "nora", "kind": "reply", "remote": ""}))
+                "key": "nora", "remote": ""}))
     assert "ix_radius_answers_lookup" in plan and "Sort" not in plan, plan
     assert "Join" not in plan and "Nested Loop" not in plan, plan
 
@@ -167,8 +170,12 @@ def test_radius_config_sql_backend_needs_postgresql_and_keeps_the_password_unlog
     module = (out / "mods-enabled/sql").read_text()
     assert 'radius_db = "host=db.example.net dbname=hub user=freeradius_ro"' in module
     assert 'password = "Pw-123"' in module
-    assert f'authorize_check_query = "{sql_query("check")}"' in module
-    assert f'authorize_reply_query = "{sql_query("reply")}"' in module
-    assert "sql {" in (out / "policy.d/dotmac_backend").read_text()
+    assert f'open_query = "{PREPARE}"' in module
+    assert f'authorize_check_query = "{QUERY}"' in module
+    assert "authorize_reply_query" not in module  # one query: check and reply rows
+    policy = (out / "policy.d/dotmac_backend").read_text()
+    assert "sql {" in policy
+    assert "&Mikrotik-Rate-Limit += &control:Mikrotik-Rate-Limit[*]" in policy
+    assert "&Cleartext-Password" not in policy.split("update reply {")[-1].split("}")[0]
     no_dsn = CliRunner().invoke(radius_app, argv[:-2])
     assert no_dsn.exit_code == 2 and "--sql-dsn" in no_dsn.output
