@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,17 +169,18 @@ async def add_usage(session: AsyncSession, tenant_id: uuid.UUID, subscription_id
               "output_octets": usage.output_octets + excluded.output_octets}))
 
 
-async def usage_between(session: AsyncSession, tenant_id: uuid.UUID,
-                        subscription_id: uuid.UUID, start: datetime,
-                        end: datetime) -> tuple[int, int]:
-    """Octets in and out of a subscription in the hours from `start` up to `end`."""
-    row = (await session.execute(
-        select(func.coalesce(func.sum(SessionUsageHour.input_octets), 0),
-               func.coalesce(func.sum(SessionUsageHour.output_octets), 0))
+async def usage_hours(session: AsyncSession, tenant_id: uuid.UUID, subscription_id: uuid.UUID,
+                      start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+    """(hour, octets in, octets out) of a subscription in the hours from `start` up to
+    `end`, in order."""
+    rows = await session.execute(
+        select(SessionUsageHour.hour, SessionUsageHour.input_octets,
+               SessionUsageHour.output_octets)
         .where(SessionUsageHour.tenant_id == tenant_id,
                SessionUsageHour.subscription_id == subscription_id,
-               SessionUsageHour.hour >= start, SessionUsageHour.hour < end))).one()
-    return int(row[0]), int(row[1])
+               SessionUsageHour.hour >= start, SessionUsageHour.hour < end)
+        .order_by(SessionUsageHour.hour))
+    return [(hour, int(used_in), int(used_out)) for hour, used_in, used_out in rows]
 
 
 async def action_for_update(session: AsyncSession, action_id: uuid.UUID,

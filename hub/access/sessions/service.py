@@ -185,10 +185,11 @@ async def close_stale_sessions(session: AsyncSession, tenant_id: uuid.UUID, now:
 
 async def session_octets(session: AsyncSession, tenant_id: uuid.UUID,
                          subscription_id: uuid.UUID, start: datetime,
-                         end: datetime) -> tuple[int, int]:
-    """Octets (in, out) the subscription's sessions carried from `start` up to `end`, by the
-    UTC hour their accounting arrived in: billing's RADIUS usage source."""
-    return await repo.usage_between(session, tenant_id, subscription_id, start, end)
+                         end: datetime) -> list[tuple[datetime, int, int]]:
+    """Octets (hour, in, out) the subscription's sessions carried from `start` up to `end`,
+    by the UTC hour their accounting arrived in: billing's (and the portal's) RADIUS usage
+    source."""
+    return await repo.usage_hours(session, tenant_id, subscription_id, start, end)
 
 
 class SessionService:

@@ -21,9 +21,9 @@ from hub.billing.models import Customer, Payment, Plan, Subscription
 from hub.billing.money import from_minor
 from hub.billing.portal import repository as repo
 from hub.billing.portal import schemas as s
-from hub.billing.repository import Customers, Subscriptions, interface_rollups, plan_of
+from hub.billing.repository import Customers, Subscriptions, plan_of
+from hub.billing.usage import UsageBucket, usage_buckets
 from hub.errors import InvalidRequestError, NotFoundError
-from hub.ingest.models import InterfaceRollup
 from hub.network_analytics.percentile import percentile_95
 from hub.pagination import PageParams
 from hub.principal import Principal
@@ -127,12 +127,12 @@ class PortalService:
         sub = await self.subscription(subscription_id)
         plan = await plan_of(self.session, sub.plan_id)
         served = in_service(sub, period)
-        rows: list[InterfaceRollup] = []
-        if served and sub.device_id is not None and sub.if_index is not None:
-            rows = await interface_rollups(self.session, self.tenant_id, sub.device_id,
-                                           sub.if_index, served.at(served.start),
-                                           served.at(served.end))
-        return usage_of(sub, plan, rows, period)
+        buckets: list[UsageBucket] = []
+        if served:
+            buckets = await usage_buckets(self.session, self.tenant_id, sub, plan,
+                                          served.at(served.start),
+                                          served.at(served.end)) or []
+        return usage_of(sub, plan, buckets, period)
 
 
 def in_service(sub: Subscription, period: Window) -> Window | None:
@@ -154,33 +154,34 @@ def _subscription(row: Subscription, plan: Plan) -> s.PortalSubscription:
         ended_on=row.ended_on, term_ends_on=row.term_ends_on)
 
 
-def _days(rows: list[InterfaceRollup]) -> list[s.UsageDay]:
+def _days(buckets: list[UsageBucket]) -> list[s.UsageDay]:
     totals: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for row in rows:
-        day = totals[row.bucket_start.astimezone(UTC).date()]
-        day[0] += Decimal(row.in_octets_delta)
-        day[1] += Decimal(row.out_octets_delta)
+    for bucket in buckets:
+        day = totals[bucket.start.astimezone(UTC).date()]
+        day[0] += Decimal(bucket.in_octets)
+        day[1] += Decimal(bucket.out_octets)
     return [s.UsageDay(day=d, in_gb=i / GB, out_gb=o / GB) for d, (i, o) in sorted(totals.items())]
 
 
-def usage_of(sub: Subscription, plan: Plan, rows: list[InterfaceRollup],
+def usage_of(sub: Subscription, plan: Plan, buckets: list[UsageBucket],
              period: Window) -> s.UsagePublic:
-    """The usage body: GB as billing sums it (hub.billing.charges.gb_overage), p95 as billing
-    rates it (hub.billing.charges.p95_overage: max(p95 in, p95 out) in Mb/s)."""
-    used = sum((Decimal(r.in_octets_delta) + Decimal(r.out_octets_delta) for r in rows),
+    """The usage body from the plan's usage source (port counters or RADIUS sessions): GB as
+    billing sums it (hub.billing.charges.gb_overage), p95 as billing rates it
+    (hub.billing.charges.p95_overage: max(p95 in, p95 out) in Mb/s)."""
+    used = sum((Decimal(b.in_octets) + Decimal(b.out_octets) for b in buckets),
                Decimal(0)) / GB
     out = s.UsagePublic(subscription_id=sub.id, usage_kind=plan.usage_kind, start=period.start,
-                        end=period.end, days=_days(rows), used_gb=used)
+                        end=period.end, days=_days(buckets), used_gb=used)
     if plan.usage_kind == "gb" and plan.gb_cap is not None:
         out.gb_cap, out.over_gb = plan.gb_cap, max(used - plan.gb_cap, Decimal(0))
     if plan.usage_kind == "p95":
-        _p95(out, plan, rows, period)
+        _p95(out, plan, buckets, period)
     return out
 
 
-def _p95(out: s.UsagePublic, plan: Plan, rows: list[InterfaceRollup], period: Window) -> None:
-    buckets = {r.bucket_start: (int(r.in_octets_delta), int(r.out_octets_delta)) for r in rows}
-    result = percentile_95(buckets, period.at(period.start), period.at(period.end))
+def _p95(out: s.UsagePublic, plan: Plan, buckets: list[UsageBucket], period: Window) -> None:
+    by_start = {b.start: (b.in_octets, b.out_octets) for b in buckets}
+    result = percentile_95(by_start, period.at(period.start), period.at(period.end))
     out.p95_in_mbps, out.p95_out_mbps = _mbps(result.p95_in_bps), _mbps(result.p95_out_bps)
     out.billable_mbps, out.committed_mbps = _mbps(result.billable_bps), plan.committed_mbps
     if out.billable_mbps is not None and plan.committed_mbps is not None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hub.access.sessions.models import SessionUsageHour
 from hub.billing.charges import Charge
 from hub.billing.invoicing import Invoicing
 from hub.billing.models import Plan, Subscription
@@ -72,6 +73,37 @@ async def test_gb_cap_plan_usage_equals_billing(hub: Hub) -> None:
     assert billed.quantity == Decimal(body["over_gb"])
     assert f"Data {used} GB, cap {Decimal(body['gb_cap'])} GB" in billed.description
     assert body["billable_mbps"] is None
+
+
+async def test_radius_plan_usage_is_its_sessions_not_its_port_and_equals_billing(
+        hub: Hub) -> None:
+    """A plan whose usage source is RADIUS: the portal shows the sessions' hourly usage (as
+    accounting stored it), not the port counters, and over_gb is what billing charges."""
+    owner = await hub.new_tenant("usage-radius")
+    me, dev = await member(hub, owner), await device(hub, owner)
+    capped = await plan(hub, owner, usage_kind="gb", gb_cap="50", overage_per_gb="0.10",
+                        usage_source="radius")
+    sub = await subscription(hub, owner, me.customer_id, capped["id"], dev["id"],
+                             started=date(2026, 3, 1))
+    await _march_traffic(hub, owner, dev)  # the port's counters: not this plan's usage
+    hours = [(datetime(2026, 2, 28, 23, tzinfo=UTC), 9, 9),  # before the period
+             (datetime(2026, 3, 1, 0, tzinfo=UTC), 30, 10),
+             (datetime(2026, 3, 1, 13, tzinfo=UTC), 4, 1),
+             (datetime(2026, 3, 31, 23, tzinfo=UTC), 20, 5),
+             (datetime(2026, 4, 1, 0, tzinfo=UTC), 9, 9)]  # after it
+    async with hub.app.state.sessions() as session, session.begin():
+        session.add_all(SessionUsageHour(subscription_id=uuid.UUID(sub["id"]),
+                                         tenant_id=owner.tenant_id, hour=hour,
+                                         input_octets=i * GIGA, output_octets=o * GIGA)
+                        for hour, i, o in hours)
+    body = await _usage(hub, me.account, sub["id"], MARCH)
+    days = {d["day"]: (Decimal(d["in_gb"]), Decimal(d["out_gb"])) for d in body["days"]}
+    assert days == {"2026-03-01": (Decimal(34), Decimal(11)),
+                    "2026-03-31": (Decimal(20), Decimal(5))}
+    assert Decimal(body["used_gb"]) == Decimal(70)
+    assert (Decimal(body["gb_cap"]), Decimal(body["over_gb"])) == (Decimal(50), Decimal(20))
+    billed = await _billing_usage(hub, owner, sub["id"])
+    assert billed.quantity == Decimal(body["over_gb"]) == Decimal(20)
 
 
 async def test_p95_plan_usage_equals_billing(hub: Hub) -> None:
