@@ -43,6 +43,7 @@ from hub.billing.repository.network import (
 )
 from hub.db import new_id
 from hub.errors import ProblemError
+from hub.inventory.models import Site
 from hub.inventory.repository import DeviceRepository
 from hub.ipam.service import SubscriberVlans, subscriber_vlans
 from hub.jobs.events import JobFinished
@@ -235,6 +236,26 @@ def vlan_params(platform: PlatformActions, job_action: str,
     return found
 
 
+def garden_vlan(platform: PlatformActions, site: Site | None, profile: str
+                ) -> tuple[dict[str, object], str | None]:
+    """The `vlan` a walled_garden_vlan profile's suspend_customer takes: the site's
+    walled-garden VLAN (never the customer's own), or the reason there is none."""
+    if platform.suspend_mode != "walled_garden_vlan":
+        return {}, None
+    try:
+        declared = platform.action("suspend_customer").schema.get("properties", {})
+    except ActionError:
+        return {}, None
+    if "vlan" not in declared:
+        return {}, None
+    if site is None or site.walled_garden_vlan is None:
+        where = f"site {site.name}" if site is not None else "the device's site"
+        path = f"/sites/{site.id}" if site is not None else "/sites/{id}"
+        return {}, (f"profile {profile} suspends into a walled-garden VLAN but {where} has "
+                    f"none: set walled_garden_vlan with PATCH {path}")
+    return {"vlan": site.walled_garden_vlan}, None
+
+
 def skip_reason(sub: Subscription, action: str) -> tuple[str, str] | None:
     """Why no job is sent for this transition, as (row status, reason), or None: `skipped`
     when the network cannot be reached, `deferred` when a later step applies it."""
@@ -264,7 +285,8 @@ class JobNetworkActions:
         if plan is None:
             plan = await plan_of(self.session, sub.plan_id)
         request_id = new_id()
-        steps = await self._with_vlans(sub, steps_for(action, mode, sub.port, plan, cap_kbps))
+        steps, problem = await self._with_vlans(sub, steps_for(action, mode, sub.port, plan,
+                                                               cap_kbps))
         rows = [NetworkAction(id=request_id if n == 0 else new_id(), request_id=request_id,
                               tenant_id=sub.tenant_id, subscription_id=sub.id, action=action,
                               mode=mode, params=step.params, job_action=step.job_action,
@@ -274,31 +296,41 @@ class JobNetworkActions:
         await self.session.flush()
         skip = skip_reason(sub, action)
         for row in rows:
-            if skip is None:
-                await self.submit(row, sub)
-            else:
+            if skip is not None:
                 row.status, row.reason = skip
+            elif problem is not None and row.job_action == "suspend_customer":
+                row.status, row.reason = "failed", problem
+                log.warning("billing.network_refused subscription=%s action=%s reason=%s",
+                            sub.id, action, problem)
+            else:
+                await self.submit(row, sub)
         if skip is not None:
             log.info("billing.network_%s subscription=%s action=%s reason=%s", skip[0], sub.id,
                      action, skip[1])
         return request_id
 
-    async def _with_vlans(self, sub: Subscription, steps: list[Step]) -> list[Step]:
+    async def _with_vlans(self, sub: Subscription, steps: list[Step]
+                          ) -> tuple[list[Step], str | None]:
         """`steps` with the subscription's IPAM VLANs added where the device's profile
-        declares them (unchanged without a device, a profile with actions, or VLANs)."""
+        declares them, and a walled_garden_vlan suspension's `vlan` (its site's walled-garden
+        VLAN); unchanged without a device, a profile with actions, or VLANs. The second value
+        says why a suspension cannot be sent (its site has no walled-garden VLAN)."""
         if sub.device_id is None or not sub.port:
-            return steps
+            return steps, None
         device = await DeviceRepository(self.session, sub.tenant_id).find(sub.device_id)
         if device is None:
-            return steps
+            return steps, None
         try:
             platform = platform_actions(device.profile)
         except ActionError:  # no actions.yaml: submit's check says why
-            return steps
+            return steps, None
         vlans = await subscriber_vlans(self.session, sub.tenant_id, sub.id)
+        site = await self.session.get(Site, device.site_id)
+        garden, problem = garden_vlan(platform, site, device.profile)
         return [Step(step.job_action,
-                     {**step.params, **vlan_params(platform, step.job_action, vlans)})
-                for step in steps]
+                     {**step.params, **vlan_params(platform, step.job_action, vlans),
+                      **(garden if step.job_action == "suspend_customer" else {})})
+                for step in steps], problem
 
     async def submit(self, row: NetworkAction, sub: Subscription) -> uuid.UUID | None:
         """Queue the row's job (idempotent); a job the hub refuses marks the row failed."""

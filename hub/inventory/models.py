@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Integer,
@@ -25,10 +26,14 @@ class Site(TenantOwned, Base):
     """A point of presence: a rack or cabinet with an edge agent and network gear."""
 
     __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),
+                      CheckConstraint("walled_garden_vlan BETWEEN 1 AND 4094",
+                                      name="walled_garden_vlan_range"))
 
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(String(500), default="")
+    # where a walled_garden_vlan profile moves a suspended customer's port (migration 0031)
+    walled_garden_vlan: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Agent(TenantOwned, Base):

@@ -148,12 +148,19 @@ class AgentStatus(StrEnum):
     REVOKED = "revoked"
 
 
+WalledGardenVlan = Field(None, ge=1, le=4094, examples=[999], description=(
+    "The VLAN a switch profile in suspend_mode walled_garden_vlan moves a suspended "
+    "customer's port into (where the payment portal is reachable); null: none, and such "
+    "suspensions at this site fail with that reason. PATCH null clears it."))
+
+
 class SiteCreate(BaseModel):
     """A new site."""
 
     model_config = ConfigDict(extra="forbid")
     name: str = Name
     description: str = Field("", max_length=500, examples=["Equinix AM3, rack 12"])
+    walled_garden_vlan: int | None = WalledGardenVlan
 
 
 class SiteUpdate(BaseModel):
@@ -162,6 +169,7 @@ class SiteUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = OptName
     description: str | None = Field(None, max_length=500)
+    walled_garden_vlan: int | None = WalledGardenVlan
 
 
 class SitePublic(BaseModel):
@@ -171,6 +179,7 @@ class SitePublic(BaseModel):
     id: uuid.UUID
     name: str
     description: str
+    walled_garden_vlan: int | None
     created_at: datetime
 
 

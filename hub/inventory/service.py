@@ -59,10 +59,11 @@ class SiteService:
         return site
 
     async def update(self, site_id: uuid.UUID, change: SiteUpdate) -> Site:
-        """Rename or re-describe a site."""
+        """Rename or re-describe a site, set or clear (null) its walled-garden VLAN."""
         site = await self.repo.get(site_id)
-        for field, value in change.model_dump(exclude_none=True).items():
-            setattr(site, field, value)
+        for field, value in change.model_dump(exclude_unset=True).items():
+            if value is not None or field == "walled_garden_vlan":
+                setattr(site, field, value)
         await commit_or_conflict(self.session, f"site name {change.name!r}: already used")
         return site
 

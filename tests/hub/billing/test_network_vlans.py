@@ -13,14 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 import firmware_profiles
 from edge_agent.executor import Executor
-from firmware_profiles.actions import load_actions, render
+from firmware_profiles.actions import PlatformActions, load_actions, render
+from hub.billing import network
 from hub.billing.models import NetworkAction
 from hub.billing.network import vlan_params
 from hub.ipam.service import SubscriberVlans
+from hub.jobs import validation
 from tests.agent_ssh.conftest import executor_for, job
 from tests.hub.billing.matrix import customer
 from tests.hub.billing.test_network_jobs import PORT, _device, _job, _rows, _step, _subscription
@@ -178,15 +181,9 @@ async def test_only_actions_that_declare_them_receive_vlans(hub: Hub) -> None:
 
 
 def test_the_walled_garden_resume_gets_the_customers_own_vlan(tmp_path: Path) -> None:
-    # A cisco_ios copy in suspend_mode walled_garden_vlan: its resume_customer needs `vlan`,
-    # the customer's own VLAN, which IPAM's single tag is.
-    folder = tmp_path / "cisco_ios"
-    folder.mkdir()
-    doc = yaml.safe_load((firmware_profiles.root() / "cisco_ios" / "actions.yaml").read_text())
-    doc["suspend_mode"] = "walled_garden_vlan"
-    doc.pop("cli_metrics", None)
-    (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
-    garden = load_actions("cisco_ios", tmp_path)
+    # In suspend_mode walled_garden_vlan, resume_customer needs `vlan`, the customer's own
+    # VLAN, which IPAM's single tag is.
+    garden = _garden_profile(tmp_path)
     tags = SubscriberVlans(vlan=120, svlan=2000, cvlan=10)
     assert vlan_params(garden, "resume_customer", tags) == {"vlan": 120}
     assert vlan_params(garden, "resume_customer", SubscriberVlans()) == {}
@@ -214,3 +211,63 @@ async def test_arista_eos_access_vlan_and_dot1q_tunnel(
                                               customer_vlan=300))
     assert done.outcome == "succeeded", done.output
     assert (port.admin_up, port.access_vlan) == (True, 300)
+
+
+def _garden_profile(tmp_path: Path) -> PlatformActions:
+    """A cisco_ios copy in suspend_mode walled_garden_vlan (how an ISP opts in: a profile of
+    its own whose suspension moves the port instead of shutting it)."""
+    folder = tmp_path / "cisco_ios"
+    folder.mkdir(exist_ok=True)
+    doc = yaml.safe_load((firmware_profiles.root() / "cisco_ios" / "actions.yaml").read_text())
+    doc["suspend_mode"] = "walled_garden_vlan"
+    doc.pop("cli_metrics", None)
+    (folder / "actions.yaml").write_text(yaml.safe_dump(doc))
+    return load_actions("cisco_ios", tmp_path)
+
+
+async def test_a_walled_garden_suspension_moves_the_port_into_its_sites_garden_vlan(
+        hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    garden = _garden_profile(tmp_path)
+    # the hub's provisioning (billing's steps and the job check) sees that profile
+    for module in (network, validation):
+        monkeypatch.setattr(module, "platform_actions", lambda profile: garden)
+    owner = await hub.new_tenant("net-garden")
+    device = await _device(hub, owner)
+    sub = await _subscription(hub, owner, device)
+    await _step(hub, owner, sub, action="activate", on="2026-03-01")
+    # the site has no walled-garden VLAN yet: the suspension says so instead of a job
+    await _step(hub, owner, sub, action="suspend", mode="disconnect", on="2026-03-10")
+    [refused] = [r for r in await _rows(hub, sub["id"]) if r.job_action == "suspend_customer"]
+    assert refused.status == "failed" and refused.job_id is None
+    assert (f"has none: set walled_garden_vlan with PATCH /sites/{device['site_id']}"
+            in (refused.reason or ""))
+    site = await hub.client.patch(f"/sites/{device['site_id']}",
+                                  json={"walled_garden_vlan": 999}, headers=owner.headers)
+    assert site.status_code == 200 and site.json()["walled_garden_vlan"] == 999
+    await _step(hub, owner, sub, action="resume", on="2026-03-11")
+    await _step(hub, owner, sub, action="suspend", mode="disconnect", on="2026-03-12")
+    suspended = [r for r in await _rows(hub, sub["id"]) if r.job_action == "suspend_customer"]
+    assert suspended[-1].params == {"interface": PORT, "vlan": 999}
+    assert (suspended[-1].status, suspended[-1].reason) == ("requested", None), suspended[-1].reason
+    queued = await _job(hub, suspended[-1].job_id)
+    assert queued.params == {"interface": PORT, "vlan": 999}
+    assert "switchport access vlan 999" in render(garden.action("suspend_customer"),
+                                                  dict(queued.params))
+
+
+async def test_the_sites_walled_garden_vlan_is_validated_and_cleared_with_null(
+        hub: Hub) -> None:
+    owner = await hub.new_tenant("site-garden")
+    made = await hub.post(owner, "/sites", {"name": "pop-g", "walled_garden_vlan": 4000})
+    assert made["walled_garden_vlan"] == 4000
+    for bad in (0, 4095, "ten"):
+        resp = await hub.client.patch(f"/sites/{made['id']}", json={"walled_garden_vlan": bad},
+                                      headers=owner.headers)
+        assert resp.status_code == 422, resp.text
+    renamed = await hub.client.patch(f"/sites/{made['id']}", json={"name": "pop-g2"},
+                                     headers=owner.headers)
+    assert renamed.json()["walled_garden_vlan"] == 4000  # untouched when not sent
+    cleared = await hub.client.patch(f"/sites/{made['id']}", json={"walled_garden_vlan": None},
+                                     headers=owner.headers)
+    assert cleared.status_code == 200 and cleared.json()["walled_garden_vlan"] is None
+    assert cleared.json()["name"] == "pop-g2"
