@@ -54,8 +54,10 @@ def config(
                                 "or sql (the hub's materialized answers in PostgreSQL; set "
                                 "DOTMAC_HUB_RADIUS_BACKEND=sql for the hub too)."),
     sql_dsn: str = typer.Option("", envvar="DOTMAC_HUB_RADIUS_SQL_DSN", help="libpq "
-                                "connection string FreeRADIUS reads the views with (backend "
-                                "sql; a read-only role, docs/radius.md)."),
+                                "connection string FreeRADIUS reads the hub's answers with "
+                                "(backend sql; a read-only role; host=/var/run/postgresql "
+                                "where PostgreSQL or a replica runs on this host, "
+                                "docs/radius.md)."),
 ) -> None:
     """Write the FreeRADIUS directory (site, rest module to the hub, pap, chap, optional
     cache). The token is DOTMAC_HUB_RADIUS_TOKEN; an existing clients.conf is kept.
@@ -64,6 +66,9 @@ def config(
 
     Example: dotmac-hub radius config --out /etc/freeradius/dotmac --hub-url https://hub.example.net
     --cache-ttl 900
+
+    Example: dotmac-hub radius config --out /etc/freeradius/dotmac --hub-url https://hub.example.net
+    --backend sql --sql-dsn 'host=/var/run/postgresql dbname=hub user=freeradius_ro password=...'
     """
     token = RadiusSettings().token.get_secret_value()
     status_secret = secrets.token_urlsafe(24)
