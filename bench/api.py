@@ -48,7 +48,6 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the bench reuses the test suite's PostgreSQL starter
 
-from tests.hub.harness import create_database  # noqa: E402
 from tests.services._proc import free_port, tcp_open  # noqa: E402
 from tests.services.postgres import start_postgres  # noqa: E402
 
@@ -322,8 +321,7 @@ def main() -> int:
     CONCURRENCY, CLIENT = args.connections, args.client
     with tempfile.TemporaryDirectory() as tmp:
         pg = start_postgres(Path(tmp) / "pg")
-        plain_url = (f"postgresql://{pg.user}@{pg.host}:{pg.port}/"
-                     f"{create_database(pg.admin_dsn, 'bench_api')}")
+        plain_url = f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
         url = plain_url.replace("postgresql://", "postgresql+psycopg://", 1)
         hub_port, bare_port = free_port(), free_port()
         env = _hub_env(url, hub_port)

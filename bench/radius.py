@@ -53,7 +53,6 @@ sys.path.insert(0, str(REPO))  # the bench reuses the test suite's service start
 
 from hub.access.radius_config import RadiusClient  # noqa: E402
 from hub.access.radius_sql import PREPARE, READ_COLUMNS  # noqa: E402
-from tests.hub.harness import create_database  # noqa: E402
 from tests.radius_support import NAS_SECRET, RadiusServer, start_radius_server  # noqa: E402
 from tests.services._proc import ManagedProcess, free_port, tcp_open  # noqa: E402
 from tests.services.postgres import start_postgres  # noqa: E402
@@ -350,9 +349,10 @@ def files_only(hub_radius: RadiusServer, tmp: Path, answers: dict[str, Answer]
     radiusd = (conf / "radiusd.conf").read_text().replace(str(hub_radius.conf_dir), str(conf))
     (conf / "radiusd.conf").write_text(radiusd)
     port = free_port(socket.SOCK_DGRAM)
+    for site in (conf / "sites-enabled").iterdir():  # only the baseline's own server
+        site.unlink()
     (conf / "sites-enabled/dotmac").write_text(BASELINE_SITE % port)
-    for name in ("sites-enabled/status", "sites-enabled/dotmac-accounting-reader",
-                 "mods-enabled/rest", "policy.d/dotmac_backend"):
+    for name in ("mods-enabled/rest", "policy.d/dotmac_backend"):
         (conf / name).unlink(missing_ok=True)
     (conf / "mods-enabled/files").write_text(
         "files {\n\tfilename = ${modconfdir}/files/authorize\n}\n")
@@ -380,13 +380,18 @@ def floor_statement(rows: Answer) -> str:
     return PREPARE[:PREPARE.index(" AS ") + 4] + constants
 
 
+def readonly_role(database: str) -> str:
+    """The bench's read-only FreeRADIUS role for `database`."""
+    return f"bench_radius_ro_{database.rsplit('_', 1)[-1]}"
+
+
 def readonly_dsn(admin_dsn: str, host: str, port: int, database: str
                  ) -> tuple[dict[str, str], RadiusClient]:
     """The documented read-only role (SELECT on radius_answers' read columns only), its
     libpq strings over TCP and over the server's Unix socket (docs/radius.md recommends the
     socket where FreeRADIUS and PostgreSQL share a host), and the bench NAS as clients.conf
     names it (tenant, vendor)."""
-    role, password = f"bench_radius_ro_{database.rsplit('_', 1)[-1]}", "bench-ro-password"
+    role, password = readonly_role(database), "bench-ro-password"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
         sockets = str(conn.execute("SHOW unix_socket_directories").fetchone()[0])  # type: ignore[index]
@@ -477,8 +482,7 @@ def _report(name: str, result: Result) -> None:
 
 def _run(args: argparse.Namespace, tmp: Path) -> int:
     pg = start_postgres(tmp / "pg")
-    url = (f"postgresql+psycopg://{pg.user}@{pg.host}:{pg.port}/"
-           f"{create_database(pg.admin_dsn, 'bench_radius')}")
+    url = f"postgresql+psycopg://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
     env = _hub_env(url, free_port(), args.workers)
     port = int(env["DOTMAC_HUB_PORT"])
     boot = subprocess.run([str(BIN / "dotmac-hub"), "bootstrap", "--tenant", "Bench",
@@ -526,7 +530,10 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
             proc.stop()
         hub.terminate()
         hub.wait(15)
-        pg.stop()
+        pg.stop()  # drops the database (and stops a private cluster)
+        if pg.process is None:  # the machine's own server: the role outlives the database
+            with psycopg.connect(pg.admin_dsn, autocommit=True) as conn:
+                conn.execute(f"DROP ROLE IF EXISTS {readonly_role(pg.database)}")
 
 
 def measure_rounds(targets: dict[str, int], args: argparse.Namespace, tmp: Path

@@ -47,7 +47,6 @@ import psycopg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the bench reuses the test suite's service starters
 
-from tests.hub.harness import create_database  # noqa: E402
 from tests.radius_support import NAS_SECRET, RadiusServer, start_radius_server  # noqa: E402
 from tests.services._proc import ManagedProcess, free_port, tcp_open  # noqa: E402
 from tests.services.postgres import start_postgres  # noqa: E402
@@ -408,8 +407,7 @@ def report(result: Result, args: argparse.Namespace) -> bool:
 
 def _run(args: argparse.Namespace, tmp: Path) -> int:
     pg = start_postgres(tmp / "pg")
-    plain_url = (f"postgresql://{pg.user}@{pg.host}:{pg.port}/"
-                 f"{create_database(pg.admin_dsn, 'bench_acct')}")
+    plain_url = f"postgresql://{pg.user}@{pg.host}:{pg.port}/{pg.database}"
     env = _hub_env(plain_url.replace("postgresql://", "postgresql+psycopg://", 1), free_port(),
                    args.workers)
     port = int(env["DOTMAC_HUB_PORT"])
