@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -20,12 +20,14 @@ class SitePublic:
         description (str):
         id (UUID):
         name (str):
+        walled_garden_vlan (int | None):
     """
 
     created_at: datetime.datetime
     description: str
     id: UUID
     name: str
+    walled_garden_vlan: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,6 +39,9 @@ class SitePublic:
 
         name = self.name
 
+        walled_garden_vlan: int | None
+        walled_garden_vlan = self.walled_garden_vlan
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -45,6 +50,7 @@ class SitePublic:
                 "description": description,
                 "id": id,
                 "name": name,
+                "walled_garden_vlan": walled_garden_vlan,
             }
         )
 
@@ -61,11 +67,19 @@ class SitePublic:
 
         name = d.pop("name")
 
+        def _parse_walled_garden_vlan(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        walled_garden_vlan = _parse_walled_garden_vlan(d.pop("walled_garden_vlan"))
+
         site_public = cls(
             created_at=created_at,
             description=description,
             id=id,
             name=name,
+            walled_garden_vlan=walled_garden_vlan,
         )
 
         site_public.additional_properties = d

@@ -17,10 +17,14 @@ class SiteUpdate:
     Attributes:
         description (None | str | Unset):
         name (None | str | Unset):
+        walled_garden_vlan (int | None | Unset): The VLAN a switch profile in suspend_mode walled_garden_vlan moves a
+            suspended customer's port into (where the payment portal is reachable); null: none, and such suspensions at this
+            site fail with that reason. PATCH null clears it.
     """
 
     description: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
+    walled_garden_vlan: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         description: None | str | Unset
@@ -35,6 +39,12 @@ class SiteUpdate:
         else:
             name = self.name
 
+        walled_garden_vlan: int | None | Unset
+        if isinstance(self.walled_garden_vlan, Unset):
+            walled_garden_vlan = UNSET
+        else:
+            walled_garden_vlan = self.walled_garden_vlan
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -42,6 +52,8 @@ class SiteUpdate:
             field_dict["description"] = description
         if name is not UNSET:
             field_dict["name"] = name
+        if walled_garden_vlan is not UNSET:
+            field_dict["walled_garden_vlan"] = walled_garden_vlan
 
         return field_dict
 
@@ -67,9 +79,19 @@ class SiteUpdate:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_walled_garden_vlan(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        walled_garden_vlan = _parse_walled_garden_vlan(d.pop("walled_garden_vlan", UNSET))
+
         site_update = cls(
             description=description,
             name=name,
+            walled_garden_vlan=walled_garden_vlan,
         )
 
         return site_update
