@@ -21,6 +21,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from hub.access.rejections import LogBudget
 from hub.access.settings import RadiusSettings
 from hub.errors import UnauthorizedError
 
@@ -54,6 +55,23 @@ def count_rejection(request: Request, reason: str, **fields: str) -> None:
     request.app.state.metrics.inc(REJECTIONS, REJECTIONS_HELP, reason=reason)
     extra = " ".join(f"{k}={v!r}" for k, v in fields.items())
     log.warning("radius rejected reason=%s %s", reason, extra)
+
+
+def count_spooled_rejection(request: Request, reason: str, **fields: str) -> None:
+    """Count one Access-Reject FreeRADIUS decided itself (hub.access.rejections): always
+    counted; logged within the app's per-reason budget, since a NAS can send rejects
+    faster than anyone reads log lines (fields must hold no secret)."""
+    request.app.state.metrics.inc(REJECTIONS, REJECTIONS_HELP, reason=reason)
+    budget: LogBudget | None = getattr(request.app.state, "radius_rejection_log", None)
+    if budget is None:
+        budget = LogBudget()
+        request.app.state.radius_rejection_log = budget
+    held = budget.take(reason)
+    if held is None:
+        return
+    extra = " ".join(f"{k}={v!r}" for k, v in fields.items())
+    log.warning("radius rejected by freeradius reason=%s %s%s", reason, extra,
+                f" (+{held} not logged)" if held else "")
 
 
 def canonical_address(text: str) -> str:

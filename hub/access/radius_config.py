@@ -26,6 +26,7 @@ from hub.access.sessions.spool import (
     DEFAULT_READERS,
     READER_COUNTS,
     reader_listeners,
+    retry_interval,
     shard_policy,
     spool_directories,
 )
@@ -40,7 +41,8 @@ _TEMPLATE_FILES = ("radiusd.conf", "mods-enabled/rest", "mods-enabled/pap", "mod
                    "mods-enabled/always", "policy.d/dotmac", "sites-enabled/dotmac",
                    "sites-enabled/status", "mods-enabled/detail_dotmac",
                    "sites-enabled/dotmac-accounting-reader", "policy.d/dotmac_accounting",
-                   "mods-enabled/expr")
+                   "mods-enabled/expr", "dictionary", "policy.d/dotmac_rejections",
+                   "sites-enabled/dotmac-rejections-reader")
 # where accounting waits for the hub (`--accounting-spool`); the reader is FreeRADIUS itself
 DEFAULT_ACCOUNTING_SPOOL = "/var/spool/freeradius/dotmac"
 
@@ -120,6 +122,7 @@ def _values(config: RadiusServerConfig, out_dir: Path) -> dict[str, str]:
         "ACCT_READERS": reader_listeners(accounting_spool(config, out_dir),
                                          config.accounting_readers, config.retry_delay_s),
         "ACCT_SHARD_POLICY": shard_policy(config.accounting_readers),
+        "REJECT_RETRY": str(retry_interval(config.retry_delay_s)),
     }
 
 
@@ -130,7 +133,7 @@ def accounting_spool(config: RadiusServerConfig, out_dir: Path) -> Path:
 
 
 def make_spool(spool: Path, readers: int, run_as: str | None) -> None:
-    """Create the spool (a directory per reader, refused/) 0700; as root, owned by
+    """Create the spool (a directory per reader, rejections/, refused/) 0700; as root, owned by
     FreeRADIUS's user, which writes and deletes the files there. Existing files (unread
     accounting) are kept."""
     owner = _user_ids(run_as) if run_as and os.geteuid() == 0 else None

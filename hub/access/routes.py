@@ -4,6 +4,8 @@
 - `/access/subscriptions/{id}/credentials`: a subscription's PPPoE / IPoE credential.
 - `POST /radius/authorize`: FreeRADIUS's rest module only (`RadiusCaller`), not in the
   public API document; the body and answer are the rest module's JSON (docs/radius.md).
+- `POST /radius/rejections`: FreeRADIUS's rejection reader only (`RadiusCaller`): one
+  Access-Reject FreeRADIUS decided itself, counted (hub.access.rejections).
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from hub.access.authorize import RadiusAuthorizer
-from hub.access.radius_auth import RadiusCaller, count_rejection, radius_settings
+from hub.access.radius_auth import (
+    RadiusCaller,
+    count_rejection,
+    count_spooled_rejection,
+    radius_settings,
+)
+from hub.access.rejections import REFUSED, REFUSED_HELP, RejectionRecordError, parse_record
 from hub.access.repository import NasRows
 from hub.access.schemas import (
     CredentialPublic,
@@ -28,7 +36,7 @@ from hub.access.schemas import (
 from hub.access.service import CredentialService, NasService, credential_public
 from hub.access.sessions.settings import SessionsSettings
 from hub.api.deps import ReadEngineDep, RequirePermission, SessionDep
-from hub.errors import error_docs
+from hub.errors import InvalidRequestError, error_docs
 from hub.pagination import PageDep
 from hub.principal import Principal
 from hub.settings import HubSettings
@@ -143,6 +151,22 @@ async def radius_authorize(request: Request, caller: RadiusCaller, session: Sess
         count_rejection(request, answer.reason, nas=caller.nas_address or "-")
     status = 200 if answer.accept else 404 if answer.reason == "unknown_user" else 401
     return JSONResponse(answer.rest_json(), status_code=status)
+
+
+@router.post("/radius/rejections", operation_id="radius_rejections", status_code=204,
+             response_class=Response, include_in_schema=False, responses=error_docs(401, 422))
+async def radius_rejections(request: Request, caller: RadiusCaller) -> Response:
+    """One Access-Reject FreeRADIUS sent (its rejection reader replays the spool): counted
+    in dotmac_radius_rejections_total{reason} and logged (budgeted). 422 for a body that is
+    not a rejection record (counted as refused input; the reader copies it aside)."""
+    try:
+        record = parse_record(await request.body())
+    except RejectionRecordError as exc:
+        request.app.state.metrics.inc(REFUSED, REFUSED_HELP, reason=exc.reason)
+        raise InvalidRequestError(f"rejection record: {exc}") from exc
+    count_spooled_rejection(request, record.reason, nas=caller.nas_address or "-",
+                            user=record.user, delay_s=str(record.delay_s))
+    return Response(status_code=204)
 
 
 def _interim_interval_s(request: Request) -> int:

@@ -69,13 +69,21 @@ def reader_listeners(spool: Path, readers: int, retry_interval_s: int) -> str:
 \t\tpoll_interval = 1
 \t\t# seconds before a record the hub did not take is sent again (the rest pool's
 \t\t# retry_delay, at least 4: FreeRADIUS's lower bound)
-\t\tretry_interval = {max(4, retry_interval_s)}
+\t\tretry_interval = {retry_interval(retry_interval_s)}
 \t\t# a restart skips the records of detail.work already answered
 \t\ttrack = yes
 \t}}""")
     return "\n".join(sections)
 
 
+def retry_interval(retry_delay_s: int) -> int:
+    """Seconds before a reader sends a record the hub did not take again: the rest pool's
+    retry_delay, at least 4 (FreeRADIUS's lower bound)."""
+    return max(4, retry_delay_s)
+
+
 def spool_directories(spool: Path, readers: int) -> list[Path]:
-    """Every directory of the spool: one per reader, and refused/."""
-    return [spool / str(shard) for shard in range(readers)] + [spool / "refused"]
+    """Every directory of the spool: one per accounting reader, rejections/ (the records of
+    Access-Rejects, policy.d/dotmac_rejections) and refused/."""
+    return ([spool / str(shard) for shard in range(readers)]
+            + [spool / "rejections", spool / "refused"])

@@ -138,12 +138,31 @@ class Aaa:
 
     def counted(self, reason: str) -> float:
         """dotmac_radius_rejections_total{reason} of this hub (rest), or on the sql backend
-        FreeRADIUS's log lines of that refusal (the hub never sees the request)."""
+        FreeRADIUS's log lines of that refusal, read at once (the hub counts them too, but
+        only when the rejection reader delivered the record: `counted_at_hub`)."""
         if self.backend == "sql" and reason in SQL_REASONS:
             message = SQL_REASONS[reason]
             return float(self.server.log.read_text().count(f"Login incorrect ({message})"))
         return float(self.hub.app.state.metrics.value("dotmac_radius_rejections_total",
                                                       reason=reason))
+
+    def hub_counter(self, reason: str) -> float:
+        """dotmac_radius_rejections_total{reason} of this hub, on either backend."""
+        return float(self.hub.app.state.metrics.value("dotmac_radius_rejections_total",
+                                                      reason=reason))
+
+    async def counted_at_hub(self, reason: str, at_least: float, within_s: float = 30.0
+                             ) -> float:
+        """The hub's counter once it reached `at_least` (FreeRADIUS's rejection reader
+        delivers spooled records asynchronously: polled with a deadline)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within_s
+        while (value := self.hub_counter(reason)) < at_least:
+            if loop.time() > deadline:
+                raise AssertionError(f"rejections{{reason={reason}}} stayed {value}, "
+                                     f"expected {at_least}")
+            await asyncio.sleep(0.05)
+        return value
 
     @asynccontextmanager
     async def unreachable(self) -> AsyncIterator[None]:
