@@ -21,7 +21,7 @@ from typing import Any
 from hub import domain_events
 from hub.access import answers as radius_answers
 from hub.access.modes import subscriber_network_actions, sweep_coa
-from hub.access.sessions.service import close_stale_sessions, session_octets
+from hub.access.sessions.service import close_stale_sessions, session_usage_hours
 from hub.alarms.evaluator import on_agent_state_changed, on_device_state_changed
 from hub.alarms.event_rules import on_device_events_reported
 from hub.alarms.events import AlarmChanged
@@ -92,7 +92,7 @@ def wire(bus: DomainEvents | None = None) -> DomainEvents:
     # Subscriber access: billing's network steps per subscriber (CoA or port jobs); IPAM
     # takes a terminated subscription's addresses back and checks the ids it is given.
     use_network_actions(subscriber_network_actions)
-    register_radius_usage(session_octets)  # plans whose GB usage comes from RADIUS
+    register_radius_usage(session_usage_hours)  # plans whose GB usage comes from RADIUS
     bus.subscribe(SubscriptionChanged, ipam_on_subscription_changed)
     register_subscription_check(lambda s, t, i: Subscriptions(s, t).find(i))
     # A subscription's materialized RADIUS answer (sql backend) is rebuilt when its inputs

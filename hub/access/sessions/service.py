@@ -183,13 +183,21 @@ async def close_stale_sessions(session: AsyncSession, tenant_id: uuid.UUID, now:
     return closed
 
 
-async def session_octets(session: AsyncSession, tenant_id: uuid.UUID,
-                         subscription_id: uuid.UUID, start: datetime,
-                         end: datetime) -> list[tuple[datetime, int, int]]:
+async def session_usage_hours(session: AsyncSession, tenant_id: uuid.UUID,
+                              subscription_id: uuid.UUID, start: datetime,
+                              end: datetime) -> list[tuple[datetime, int, int]]:
     """Octets (hour, in, out) the subscription's sessions carried from `start` up to `end`,
     by the UTC hour their accounting arrived in: billing's (and the portal's) RADIUS usage
     source."""
     return await repo.usage_hours(session, tenant_id, subscription_id, start, end)
+
+
+async def session_octets(session: AsyncSession, tenant_id: uuid.UUID,
+                         subscription_id: uuid.UUID, start: datetime,
+                         end: datetime) -> tuple[int, int]:
+    """Octets (in, out) the subscription's sessions carried from `start` up to `end`."""
+    hours = await session_usage_hours(session, tenant_id, subscription_id, start, end)
+    return sum(h[1] for h in hours), sum(h[2] for h in hours)
 
 
 class SessionService:
