@@ -44,7 +44,7 @@ from hub.billing.repository.network import (
 from hub.db import new_id
 from hub.errors import ProblemError
 from hub.inventory.models import Site
-from hub.inventory.repository import DeviceRepository
+from hub.inventory.repository import DeviceRepository, SiteRepository
 from hub.ipam.service import SubscriberVlans, subscriber_vlans
 from hub.jobs.events import JobFinished
 from hub.jobs.schemas import JobCreate
@@ -325,7 +325,7 @@ class JobNetworkActions:
         except ActionError:  # no actions.yaml: submit's check says why
             return steps, None
         vlans = await subscriber_vlans(self.session, sub.tenant_id, sub.id)
-        site = await self.session.get(Site, device.site_id)
+        site = await SiteRepository(self.session, sub.tenant_id).find(device.site_id)
         garden, problem = garden_vlan(platform, site, device.profile)
         return [Step(step.job_action,
                      {**step.params, **vlan_params(platform, step.job_action, vlans),
