@@ -104,6 +104,7 @@ class ServedHub:
 
 # the Module-Failure-Message the sql backend's policy logs per hub rejection reason
 SQL_REASONS = {"suspended": "hub: subscription suspended",
+               "terminated": "hub: subscription terminated",
                "unknown_nas": "hub: NAS not registered at the hub",
                "oversized_username": "hub: oversized User-Name"}
 

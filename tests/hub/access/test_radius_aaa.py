@@ -55,10 +55,11 @@ async def _addresses(aaa: Aaa, sub_id: str) -> None:
     """A static IPv4 address and a delegated IPv6 prefix from IPAM for the subscription."""
     h, o = aaa.hub, aaa.owner
     for prefix, kind, length in (("100.64.0.0/24", "static", None),
+                                 ("2001:db8:200::/64", "static", None),
                                  ("2001:db8:100::/48", "delegated", 56)):
         made = await h.post(o, "/ipam/prefixes", {"site_id": aaa.site_id, "prefix": prefix})
         pool = await h.post(o, "/ipam/pools", {"prefix_id": made["id"], "kind": kind,
-                                               "name": f"aaa-{kind}",
+                                               "name": f"aaa-{kind}-{prefix[:4]}",
                                                **({"assign_length": length} if length else {})})
         await h.post(o, f"/ipam/pools/{pool['id']}/allocations", {"subscription_id": sub_id})
 
@@ -75,6 +76,7 @@ async def test_right_password_is_accepted_with_the_plans_attributes_for_each_ven
             assert reply.attributes[name] == values, (vendor, name, reply.output)
         assert reply.first("Framed-IP-Address") == "100.64.0.1", reply.output
         assert reply.first("Delegated-IPv6-Prefix") == "2001:db8:100::/56", reply.output
+        assert reply.first("Framed-IPv6-Prefix") == "2001:db8:200::/64", reply.output
         assert reply.first("Acct-Interim-Interval") == "300"
         assert reply.first("Class") == f"0x{('dotmac:' + sub['id']).encode().hex()}"
 
@@ -129,6 +131,26 @@ async def test_suspended_subscriptions_get_the_plans_suspension_answer(aaa: Aaa)
     refused = await aaa.request({"User-Name": "s-reject", **login})
     assert refused.code == "Access-Reject", refused.output
     assert aaa.counted("suspended") == before + 2
+
+
+async def test_terminated_subscriptions_get_the_plans_answer(aaa: Aaa) -> None:
+    # the plan's rule walled_garden keeps a terminated subscriber in the walled garden (to
+    # pay and come back); without it (or with reject) a terminated login is refused
+    for name, rule in (("t-garden", "walled_garden"), ("t-plain", None)):
+        sub = await aaa.subscriber(name)
+        await _suspend(aaa, sub["id"], "disconnect", rule)
+        await aaa.hub.post(aaa.owner, f"/billing/subscriptions/{sub['id']}/transitions",
+                           {"action": "terminate", "on": "2026-02-10"})
+    login = {"User-Password": "s3cret-Pw"}
+    garden = await aaa.request({"User-Name": "t-garden", **login})
+    assert garden.code == "Access-Accept", garden.output
+    assert garden.first("Mikrotik-Address-List") == "dotmac-walled-garden"
+    assert "Mikrotik-Rate-Limit" not in garden.attributes
+    before = aaa.counted("terminated")
+    plain = await aaa.request({"User-Name": "t-plain", **login})
+    assert plain.code == "Access-Reject", plain.output
+    assert plain.first("Reply-Message") == "subscription terminated"
+    assert aaa.counted("terminated") == before + 1
 
 
 async def test_ipoe_subscriber_is_admitted_by_mac(aaa: Aaa) -> None:
