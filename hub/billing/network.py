@@ -325,8 +325,12 @@ class JobNetworkActions:
         except ActionError:  # no actions.yaml: submit's check says why
             return steps, None
         vlans = await subscriber_vlans(self.session, sub.tenant_id, sub.id)
-        site = await SiteRepository(self.session, sub.tenant_id).find(device.site_id)
-        garden, problem = garden_vlan(platform, site, device.profile)
+        garden: dict[str, object] = {}
+        problem = None
+        if (platform.suspend_mode == "walled_garden_vlan"
+                and any(step.job_action == "suspend_customer" for step in steps)):
+            site = await SiteRepository(self.session, sub.tenant_id).find(device.site_id)
+            garden, problem = garden_vlan(platform, site, device.profile)
         return [Step(step.job_action,
                      {**step.params, **vlan_params(platform, step.job_action, vlans),
                       **(garden if step.job_action == "suspend_customer" else {})})
