@@ -88,6 +88,12 @@ class Radius:
             nas.coa_port = port
             nas.secret_encrypted = encrypt_secret(secret, self.hub.settings.secret_key)
 
+    async def set_vendor(self, nas_id: uuid.UUID, vendor: str) -> None:
+        """Change a NAS's vendor through the API."""
+        resp = await self.hub.client.patch(f"/access/nas/{nas_id}", json={"vendor": vendor},
+                                           headers=self.owner.headers)
+        assert resp.status_code == 200, resp.text
+
     async def subscriber(self, username: str, **plan: Any) -> dict[str, Any]:
         """An active subscription with a PPPoE credential `username`."""
         h, o = self.hub, self.owner

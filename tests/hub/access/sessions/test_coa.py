@@ -259,3 +259,36 @@ async def test_billing_picks_radius_for_subscribers_with_credentials(radius: Rad
             NetworkAction.subscription_id == uuid.UUID(port_only["id"])))).scalars().all()
     # the port-job mode: no device bound, so its job is skipped (and says why)
     assert [(r.job_action, r.status) for r in rows] == [("suspend_customer", "skipped")]
+
+
+# The throttle rate (256 kb/s both ways) as each vendor file writes it, decoded by the NAS
+THROTTLE_BY_VENDOR = {
+    "mikrotik": {"Mikrotik-Rate-Limit": ["256k/256k"]},
+    "cisco": {"Cisco-AVPair": ["subscriber:sub-qos-policy-in=DOTMAC-IN-256K",
+                               "subscriber:sub-qos-policy-out=DOTMAC-OUT-256K"]},
+    "juniper": {"ERX-Ingress-Policy-Name": ["dotmac-in-256k"],
+                "ERX-Egress-Policy-Name": ["dotmac-out-256k"]},
+    "huawei": {"Huawei-Input-Average-Rate": [256000],
+               "Huawei-Output-Average-Rate": [256000]},
+    "accel_ppp": {"Filter-Id": ["256/256"]},
+    "generic": {"WISPr-Bandwidth-Max-Down": [256000], "WISPr-Bandwidth-Max-Up": [256000]},
+}
+
+
+async def test_each_vendors_nas_gets_the_throttle_in_its_own_attributes(
+        radius: Radius) -> None:
+    dispatch = _dispatch(radius)
+    try:
+        async with nas_simulator(NAS_SECRET) as nas:
+            await _simulated(radius, nas)
+            for n, (vendor, expected) in enumerate(THROTTLE_BY_VENDOR.items(), start=1):
+                await radius.set_vendor(radius.nas_id, vendor)
+                sub, _, sid = await _online(radius)
+                await _transition(radius, dispatch, sub, action="suspend", mode="throttle")
+                got = (await nas.wait_for(n))[-1]
+                assert (got.kind, got.answered) == ("coa", "ack"), vendor
+                assert got.attributes["Acct-Session-Id"] == [sid], vendor
+                for name, values in expected.items():
+                    assert got.attributes[name] == values, (vendor, name, got.attributes)
+    finally:
+        await radius.set_vendor(radius.nas_id, "mikrotik")
